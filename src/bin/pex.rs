@@ -1,0 +1,502 @@
+//! `pex`: the Protocol Explorer engine on the command line.
+//!
+//! Exit codes: 0 success (a check found nothing), 1 a property failed, 2 bad input, 3 a check
+//! ended at a bound before exploring everything.
+
+use clap::{Parser, Subcommand};
+use pex::catalogue::{self, BuildError};
+use pex::engine::trace::{state_to_json, state_to_tlc_text};
+use pex::engine::{random_walk, replay, CheckOptions, DynModel, DynOutcome, Trace, TraceFile};
+use pex::tlc::{bench, conform, find_jar};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "pex", version, about = "Protocol Explorer: step through, walk and exhaustively check protocol models")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(clap::Args, Clone)]
+struct ModelArgs {
+    /// The model (see `pex list`).
+    model: String,
+    /// The configuration: `safe` or a gap.
+    #[arg(long, short, default_value = "safe")]
+    config: String,
+    /// Override a constant: `--const MaxSeq=3`, `--const Sizes={1,2}`, `--const Nodes=3`.
+    #[arg(long = "const", value_name = "K=V")]
+    constants: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// List the models, their configurations and constants.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explore every reachable state breadth-first; report the first violated property with a
+    /// shortest trace.
+    Check {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Do not reduce by the model's symmetric sets.
+        #[arg(long)]
+        no_symmetry: bool,
+        /// Report states without successors as errors.
+        #[arg(long)]
+        deadlock: bool,
+        /// Stop (with a partial result, exit 3) after storing this many distinct states.
+        #[arg(long)]
+        max_states: Option<u64>,
+        /// Stop (with a partial result, exit 3) after this many seconds.
+        #[arg(long)]
+        max_seconds: Option<f64>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// With --json: add each trace state as TLC prints it (`tlc` beside `state`).
+        #[arg(long)]
+        tlc_trace: bool,
+        /// Write a counterexample as a trace file (JSON) that `pex replay` and the web app load.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// A seeded random walk: the same seed always gives the same trace.
+    Walk {
+        #[command(flatten)]
+        model: ModelArgs,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long, default_value_t = 50)]
+        steps: usize,
+        /// Stop at the first violated property.
+        #[arg(long)]
+        stop_on_violation: bool,
+        #[arg(long)]
+        json: bool,
+        /// Write the walk as a trace file (JSON).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Replay a trace file and print its states.
+    Replay {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare every twin in tla/ with TLC: distinct states, generated states, depth, verdict and
+    /// counterexample, with and without symmetry.
+    Conform {
+        /// Only this model.
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long, default_value = "tla")]
+        tla_dir: PathBuf,
+    },
+    /// Checker speed and memory, beside TLC on the same twin and constants.
+    Bench {
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long)]
+        config: Option<String>,
+        /// Runs of our checker per case; the best time is kept.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// Skip TLC.
+        #[arg(long)]
+        no_tlc: bool,
+        /// TLC worker threads.
+        #[arg(long, default_value_t = 1)]
+        tlc_workers: usize,
+        #[arg(long, default_value = "tla")]
+        tla_dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Bad input: printed as one line, exit code 2.
+struct Fail(String);
+
+impl From<BuildError> for Fail {
+    fn from(e: BuildError) -> Self {
+        Fail(e.to_string())
+    }
+}
+
+fn parse_consts(items: &[String]) -> Result<Vec<(String, String)>, Fail> {
+    items
+        .iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+            _ => Err(Fail(format!("--const expects NAME=VALUE, got '{kv}'"))),
+        })
+        .collect()
+}
+
+fn build(args: &ModelArgs) -> Result<Arc<dyn DynModel>, Fail> {
+    Ok(catalogue::build(&args.model, &args.config, &parse_consts(&args.constants)?)?)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::List { json } => list(json),
+        Cmd::Check { model, no_symmetry, deadlock, max_states, max_seconds, json, tlc_trace, out } => {
+            check(&model, no_symmetry, deadlock, max_states, max_seconds, json, tlc_trace, out)
+        }
+        Cmd::Walk { model, seed, steps, stop_on_violation, json, out } => walk(&model, seed, steps, stop_on_violation, json, out),
+        Cmd::Replay { file, json } => replay_file(&file, json),
+        Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),
+        Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, tla_dir, json } => {
+            bench_all(model.as_deref(), config.as_deref(), repeat, no_tlc, tlc_workers, &tla_dir, json)
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Fail(msg)) => {
+            eprintln!("pex: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn list(json: bool) -> Result<u8, Fail> {
+    let infos = catalogue::infos();
+    if json {
+        let v: Vec<serde_json::Value> = infos
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "name": i.name, "title": i.title, "story": i.story, "source": i.source,
+                    "configs": i.configs.iter().map(|c| serde_json::json!({"name": c.name, "summary": c.summary, "expect": c.expect})).collect::<Vec<_>>(),
+                    "constants": i.constants.iter().map(|c| serde_json::json!({"name": c.name, "default": c.default, "doc": c.doc, "kind": format!("{:?}", c.kind)})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap());
+        return Ok(0);
+    }
+    for i in infos {
+        println!("{} — {}", i.name, i.title);
+        println!("  {}", i.story);
+        println!("  configs:");
+        for c in &i.configs {
+            let expect = c.expect.map(|e| format!(" [breaks {e}]")).unwrap_or_default();
+            println!("    {:<20} {}{}", c.name, c.summary, expect);
+        }
+        println!("  constants:");
+        for c in &i.constants {
+            println!("    {:<16} = {:<12} {}", c.name, c.default, c.doc);
+        }
+        println!();
+    }
+    Ok(0)
+}
+
+fn trace_json(model: &dyn DynModel, trace: &Trace, tlc_text: bool) -> serde_json::Value {
+    serde_json::Value::Array(
+        trace
+            .steps
+            .iter()
+            .map(|s| {
+                let mut o = serde_json::json!({"action": s.action, "state": state_to_json(model, &s.state)});
+                if tlc_text {
+                    let vars: serde_json::Map<String, serde_json::Value> = model
+                        .variables()
+                        .iter()
+                        .zip(model.to_tla(&s.state))
+                        .map(|(n, v)| (n.to_string(), serde_json::Value::String(v.to_string())))
+                        .collect();
+                    o["tlc"] = serde_json::Value::Object(vars);
+                }
+                o
+            })
+            .collect(),
+    )
+}
+
+fn save_trace(model: &dyn DynModel, trace: &Trace, path: &PathBuf) -> Result<(), Fail> {
+    let file = TraceFile {
+        model: model.info().name.to_string(),
+        config: model.config().name.to_string(),
+        constants: model.constants().to_pairs(),
+        init: trace.init_index,
+        actions: trace.labels(),
+    };
+    let text = serde_json::to_string_pretty(&file).expect("serialisable");
+    std::fs::write(path, text + "\n").map_err(|e| Fail(format!("cannot write {}: {e}", path.display())))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check(
+    args: &ModelArgs,
+    no_symmetry: bool,
+    deadlock: bool,
+    max_states: Option<u64>,
+    max_seconds: Option<f64>,
+    json: bool,
+    tlc_trace: bool,
+    out: Option<PathBuf>,
+) -> Result<u8, Fail> {
+    if let Some(s) = max_seconds {
+        if !(s.is_finite() && s > 0.0) {
+            return Err(Fail(format!("--max-seconds must be a positive number, got {s}")));
+        }
+    }
+    let model = build(args)?;
+    let options = CheckOptions { symmetry: !no_symmetry, deadlock, max_states, max_seconds };
+    let mut checker = model.checker(options);
+    let started = Instant::now();
+    let mut last_report = Instant::now();
+    while !checker.run(1 << 14) {
+        if started.elapsed() > Duration::from_secs(5) && last_report.elapsed() > Duration::from_secs(5) {
+            let p = checker.progress();
+            eprintln!(
+                "Progress: {} states generated, {} distinct states found, {} states left on queue, depth {} ({:.0} states/s)",
+                p.generated,
+                p.distinct,
+                p.queue,
+                p.depth,
+                p.states_per_second()
+            );
+            last_report = Instant::now();
+        }
+    }
+    let result = checker.result().expect("finished");
+    let p = &result.progress;
+    let code = match &result.outcome {
+        DynOutcome::Ok => 0,
+        DynOutcome::Violation { .. } => 1,
+        DynOutcome::Incomplete(_) => 3,
+    };
+    if let (Some(path), DynOutcome::Violation { trace, .. }) = (&out, &result.outcome) {
+        save_trace(model.as_ref(), trace, path)?;
+    }
+    if json {
+        let mut o = serde_json::json!({
+            "model": model.info().name,
+            "config": model.config().name,
+            "constants": model.constants().to_json(),
+            "symmetry": result.symmetry,
+            "distinct": p.distinct,
+            "generated": p.generated,
+            "depth": p.depth,
+            "queue": p.queue,
+            "seconds": p.seconds,
+            "levels": p.levels,
+            "bytes_per_state": result.footprint.bytes_per_state,
+            "collision_probability": result.footprint.collision_probability,
+        });
+        match &result.outcome {
+            DynOutcome::Ok => o["result"] = "ok".into(),
+            DynOutcome::Violation { kind, name, trace } => {
+                o["result"] = "violation".into();
+                o["kind"] = kind.as_str().into();
+                o["invariant"] = name.clone().into();
+                o["trace"] = trace_json(model.as_ref(), trace, tlc_trace);
+            }
+            DynOutcome::Incomplete(reason) => {
+                o["result"] = "incomplete".into();
+                o["reason"] = reason.as_str().into();
+            }
+        }
+        println!("{}", serde_json::to_string_pretty(&o).unwrap());
+        return Ok(code);
+    }
+    println!("Model {} ({}), config {}: {}", model.info().name, model.info().title, model.config().name, model.config().summary);
+    println!("Constants: {}", model.constants());
+    if result.symmetry {
+        let sets: Vec<&str> = model.symmetric_sets().iter().map(|s| s.name).collect();
+        println!("Symmetry: {} (distinct counts classes of states)", sets.join(", "));
+    }
+    match &result.outcome {
+        DynOutcome::Ok => println!("Model checking completed. No error has been found."),
+        DynOutcome::Violation { kind, name, trace } => {
+            match kind {
+                pex::engine::ViolationKind::Invariant => println!("Error: Invariant {name} is violated."),
+                pex::engine::ViolationKind::ActionProperty => println!("Error: Action property {name} is violated."),
+                pex::engine::ViolationKind::Deadlock => println!("Error: Deadlock reached."),
+            }
+            println!("Error: The behavior up to this point is:");
+            print!("{}", trace.to_tlc_text(model.as_ref()));
+        }
+        DynOutcome::Incomplete(reason) => println!("Stopped early ({}): the figures cover the states explored so far.", reason.as_str()),
+    }
+    println!("{} states generated, {} distinct states found, {} states left on queue.", p.generated, p.distinct, p.queue);
+    println!("The depth of the complete state graph search is {}.", p.depth);
+    println!(
+        "Finished in {:.3}s ({:.0} distinct states/s, {:.1} bytes per stored state; fingerprint collision chance {:.1e}).",
+        p.seconds,
+        p.states_per_second(),
+        result.footprint.bytes_per_state,
+        result.footprint.collision_probability
+    );
+    Ok(code)
+}
+
+fn walk(args: &ModelArgs, seed: u64, steps: usize, stop: bool, json: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
+    let model = build(args)?;
+    let w = random_walk(model.as_ref(), seed, steps, stop);
+    if let Some(path) = &out {
+        save_trace(model.as_ref(), &w.trace, path)?;
+    }
+    if json {
+        let o = serde_json::json!({
+            "model": model.info().name,
+            "config": model.config().name,
+            "constants": model.constants().to_json(),
+            "seed": seed,
+            "steps": w.trace.len() - 1,
+            "end": w.end.as_str(),
+            "violation": w.violation.as_ref().map(|v| serde_json::json!({"position": v.position + 1, "kind": v.kind.as_str(), "invariant": v.name})),
+            "trace": trace_json(model.as_ref(), &w.trace, false),
+        });
+        println!("{}", serde_json::to_string_pretty(&o).unwrap());
+    } else {
+        print!("{}", w.trace.to_tlc_text(model.as_ref()));
+        println!("Walk with seed {seed}: {} steps, ended by {}.", w.trace.len() - 1, w.end.as_str());
+        match &w.violation {
+            Some(v) => println!("First violation: {} {} at state {}.", v.kind.as_str(), v.name, v.position + 1),
+            None => println!("No property failed along the walk."),
+        }
+    }
+    Ok(if w.violation.is_some() { 1 } else { 0 })
+}
+
+fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
+    let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?;
+    let file: TraceFile =
+        serde_json::from_str(&text).map_err(|e| Fail(format!("{} is not a trace file: {e}", path.display())))?;
+    let model = catalogue::build(&file.model, &file.config, &file.constants)?;
+    let (trace, stop) = replay(model.as_ref(), file.init, &file.actions);
+    if let Some(stop) = &stop {
+        return Err(Fail(format!("{}: {stop} (replayed {} of {} actions)", path.display(), trace.len() - 1, file.actions.len())));
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&trace_json(model.as_ref(), &trace, false)).unwrap());
+    } else {
+        for (i, step) in trace.steps.iter().enumerate() {
+            let head = step.action.as_deref().map(|a| format!("<{a}>")).unwrap_or_else(|| "<Initial predicate>".into());
+            println!("State {}: {}", i + 1, head);
+            println!("{}", state_to_tlc_text(model.as_ref(), &step.state));
+        }
+    }
+    Ok(0)
+}
+
+fn conform_all(model: Option<&str>, tla_dir: &PathBuf) -> Result<u8, Fail> {
+    let jar = find_jar().map_err(Fail)?;
+    let cases = conform::discover(tla_dir, model).map_err(Fail)?;
+    println!("Conformance: {} cfgs under {}, TLC {} with -workers 1", cases.len(), tla_dir.display(), jar.display());
+    let mut failures = 0;
+    let mut runs = 0;
+    for case in &cases {
+        for run in conform::run_case(&jar, case) {
+            runs += 1;
+            let sym = if run.symmetry { "symmetry" } else { "no symmetry" };
+            let status = if run.agrees() { "agree" } else { "DIFFER" };
+            let summary: Vec<String> = run
+                .figures
+                .iter()
+                .filter(|f| matches!(f.what, "distinct" | "depth" | "property" | "trace length" | "result"))
+                .filter(|f| !f.pex.is_empty())
+                .map(|f| format!("{} {}", f.what, f.pex))
+                .collect();
+            println!(
+                "  {:<34} {:<12} {:<7} {}   (TLC {:.1}s, pex {:.3}s)",
+                run.case,
+                sym,
+                status,
+                summary.join(", "),
+                run.tlc_seconds,
+                run.pex_seconds
+            );
+            if let Some(e) = &run.error {
+                failures += 1;
+                println!("      {e}");
+            } else if !run.agrees() {
+                failures += 1;
+                for f in run.figures.iter().filter(|f| !f.agrees()) {
+                    println!("      {}: TLC {} | pex {}", f.what, f.tlc, f.pex);
+                }
+            }
+        }
+    }
+    if failures > 0 {
+        println!("Conformance FAILED: {failures} of {runs} runs differ from TLC.");
+        Ok(1)
+    } else {
+        println!("Conformance passed: all {runs} runs agree with TLC.");
+        Ok(0)
+    }
+}
+
+fn bench_all(
+    model: Option<&str>,
+    config: Option<&str>,
+    repeat: usize,
+    no_tlc: bool,
+    tlc_workers: usize,
+    tla_dir: &PathBuf,
+    json: bool,
+) -> Result<u8, Fail> {
+    let mut cases = conform::discover(tla_dir, model).map_err(Fail)?;
+    if let Some(c) = config {
+        cases.retain(|k| k.config == c);
+        if cases.is_empty() {
+            return Err(Fail(format!("no twin cfg for config '{c}'")));
+        }
+    }
+    let jar = if no_tlc { None } else { Some(find_jar().map_err(Fail)?) };
+    let startup = match &jar {
+        Some(j) => Some(bench::tlc_startup_seconds(j).map_err(Fail)?),
+        None => None,
+    };
+    let mut rows = Vec::new();
+    for case in &cases {
+        let mut row = bench::bench_pex(case, repeat).map_err(Fail)?;
+        if let (Some(j), Some(s)) = (&jar, startup) {
+            bench::add_tlc(&mut row, j, case, tlc_workers, s).map_err(Fail)?;
+        }
+        rows.push(row);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"tlc_startup_seconds": startup, "rows": rows})).unwrap());
+        return Ok(0);
+    }
+    if let Some(s) = startup {
+        println!("TLC start-up (JVM, parse, a two-state spec): {s:.2}s; TLC runs with -workers {tlc_workers}.");
+    }
+    println!(
+        "{:<34} {:>10} {:>5} {:>10} {:>12} {:>9} {:>10} {:>9} {:>9}",
+        "case", "distinct", "depth", "pex s", "states/s", "B/state", "TLC s", "ratio", "ratio-su"
+    );
+    for r in &rows {
+        let f = |x: Option<f64>, p: usize| x.map(|v| format!("{v:.p$}")).unwrap_or_else(|| "-".into());
+        println!(
+            "{:<34} {:>10} {:>5} {:>10.4} {:>12.0} {:>9.1} {:>10} {:>9} {:>9}",
+            format!("{}{}", r.case, if r.symmetry { " (sym)" } else { "" }),
+            r.distinct,
+            r.depth,
+            r.pex_seconds,
+            r.states_per_second,
+            r.bytes_per_state,
+            f(r.tlc_seconds, 2),
+            f(r.ratio, 1),
+            f(r.ratio_after_startup, 1)
+        );
+        if let Some(td) = r.tlc_distinct {
+            if td != r.distinct {
+                println!("    note: TLC found {td} distinct states");
+            }
+        }
+    }
+    println!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up.");
+    Ok(0)
+}

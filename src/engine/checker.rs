@@ -1,0 +1,447 @@
+//! The exhaustive checker: breadth-first search over the reachable states, as TLC does it with one
+//! worker, so that both agree on every figure (distinct states, states generated, depth, the
+//! violated property and the state the search stops at).
+//!
+//! TLC's rules, measured on TLC 2.15 with small specs:
+//! - every successor counts as generated, seen or not, inside the CONSTRAINT or not;
+//! - a state outside the CONSTRAINT is checked against the invariants, then dropped: it is not
+//!   counted as distinct, not kept and not expanded (and so never a deadlock);
+//! - a new state is counted before its invariants are checked; invariants are checked in config
+//!   order, before the action properties of the step that produced it;
+//! - action properties are checked on every step, including steps to states already seen;
+//! - depth is the number of BFS levels holding a kept state (the initial states are level 1).
+//!
+//! The visited set stores, per distinct state, its 64-bit fingerprint, its parent's id and the
+//! position of the action that produced it in the parent's action list (or of the initial state in
+//! `Init`). A counterexample is rebuilt by replaying those positions from the initial state, which
+//! reproduces exactly the states that were explored, even under an unsound symmetry.
+//!
+//! The search is resumable: [`Checker::run`] does a bounded slice of work and returns, so a web
+//! worker can report progress and take a cancel message between slices.
+
+use super::fingerprint::fingerprint;
+use super::model::Model;
+use super::symmetry::Symmetry;
+use hashbrown::HashTable;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use web_time::Instant;
+
+const NO_PARENT: u32 = u32::MAX;
+
+/// What a check may do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckOptions {
+    /// Reduce by the model's symmetric sets (when it declares any).
+    pub symmetry: bool,
+    /// Report a state without successors as an error (TLC's default; off here as in the seeds).
+    pub deadlock: bool,
+    /// Stop cleanly, with a partial result, once this many distinct states are stored.
+    pub max_states: Option<u64>,
+    /// Stop cleanly, with a partial result, after this many seconds.
+    pub max_seconds: Option<f64>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions { symmetry: true, deadlock: false, max_states: None, max_seconds: None }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViolationKind {
+    Invariant,
+    ActionProperty,
+    Deadlock,
+}
+
+impl ViolationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViolationKind::Invariant => "invariant",
+            ViolationKind::ActionProperty => "action-property",
+            ViolationKind::Deadlock => "deadlock",
+        }
+    }
+}
+
+/// Why a run ended before it had seen every reachable state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    MaxStates,
+    MaxSeconds,
+    Cancelled,
+}
+
+impl StopReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::MaxStates => "max-states",
+            StopReason::MaxSeconds => "max-seconds",
+            StopReason::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// A shortest path to a bad state: the initial state first (with no action), then each step.
+pub type Path<M> = Vec<(Option<<M as Model>::Action>, <M as Model>::State)>;
+
+pub struct Violation<M: Model> {
+    pub kind: ViolationKind,
+    /// The invariant or action property that failed ("Deadlock" for a deadlock).
+    pub name: &'static str,
+    pub trace: Path<M>,
+}
+
+pub enum Outcome<M: Model> {
+    /// Every reachable state was checked; nothing failed.
+    Ok,
+    Violation(Violation<M>),
+    /// Ended early; the figures cover what was explored.
+    Incomplete(StopReason),
+}
+
+/// Figures of a run, complete or in progress.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Progress {
+    pub distinct: u64,
+    pub generated: u64,
+    pub depth: u32,
+    /// States waiting to be expanded.
+    pub queue: u64,
+    pub seconds: f64,
+    /// New distinct states found at each BFS level (level 1 = the initial states).
+    pub levels: Vec<u64>,
+}
+
+impl Progress {
+    pub fn states_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.distinct as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Memory used by the search, for benchmarks and the collision estimate.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Footprint {
+    /// Bytes held per distinct state by the visited set (fingerprint, parent, action, table slot).
+    pub bytes_per_state: f64,
+    /// The largest the BFS queue got, in states, and its bytes (shallow size of a queued state).
+    pub peak_queue: u64,
+    pub peak_queue_bytes: u64,
+    /// TLC's optimistic estimate of the chance that two distinct states shared a fingerprint:
+    /// distinct × (generated − distinct) / 2^64.
+    pub collision_probability: f64,
+}
+
+pub struct Checker<M: Model> {
+    model: Arc<M>,
+    options: CheckOptions,
+    symmetry: Option<Symmetry>,
+    table: HashTable<u32>,
+    fingerprints: Vec<u64>,
+    parent: Vec<u32>,
+    via: Vec<u32>,
+    queue: VecDeque<(M::State, u32, u32)>,
+    peak_queue: usize,
+    levels: Vec<u64>,
+    generated: u64,
+    started: Option<Instant>,
+    finished_seconds: Option<f64>,
+    outcome: Option<Outcome<M>>,
+    actions: Vec<M::Action>,
+}
+
+impl<M: Model> Checker<M> {
+    pub fn new(model: Arc<M>, options: CheckOptions) -> Self {
+        let symmetry = if options.symmetry { Symmetry::of(model.as_ref()) } else { None };
+        Checker {
+            model,
+            options,
+            symmetry,
+            table: HashTable::new(),
+            fingerprints: Vec::new(),
+            parent: Vec::new(),
+            via: Vec::new(),
+            queue: VecDeque::new(),
+            peak_queue: 0,
+            levels: Vec::new(),
+            generated: 0,
+            started: None,
+            finished_seconds: None,
+            outcome: None,
+            actions: Vec::new(),
+        }
+    }
+
+    /// Whether symmetry reduction is in effect (asked for, and the model declares symmetric sets).
+    pub fn uses_symmetry(&self) -> bool {
+        self.symmetry.is_some()
+    }
+
+    pub fn model(&self) -> &Arc<M> {
+        &self.model
+    }
+
+    pub fn options(&self) -> &CheckOptions {
+        &self.options
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.outcome.is_some()
+    }
+
+    pub fn outcome(&self) -> Option<&Outcome<M>> {
+        self.outcome.as_ref()
+    }
+
+    /// Ends the run; the figures so far stand as a partial result.
+    pub fn cancel(&mut self) {
+        if self.outcome.is_none() {
+            self.finish(Outcome::Incomplete(StopReason::Cancelled));
+        }
+    }
+
+    fn seconds(&self) -> f64 {
+        match (self.finished_seconds, self.started) {
+            (Some(s), _) => s,
+            (None, Some(t)) => t.elapsed().as_secs_f64(),
+            (None, None) => 0.0,
+        }
+    }
+
+    fn finish(&mut self, outcome: Outcome<M>) {
+        self.finished_seconds = Some(self.started.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0));
+        self.outcome = Some(outcome);
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            distinct: self.fingerprints.len() as u64,
+            generated: self.generated,
+            depth: self.levels.len() as u32,
+            queue: self.queue.len() as u64,
+            seconds: self.seconds(),
+            levels: self.levels.clone(),
+        }
+    }
+
+    pub fn footprint(&self) -> Footprint {
+        let distinct = self.fingerprints.len().max(1) as f64;
+        let bytes = self.fingerprints.capacity() * 8
+            + self.parent.capacity() * 4
+            + self.via.capacity() * 4
+            // hashbrown: one u32 slot and one control byte per bucket.
+            + self.table.capacity() * 5;
+        let d = self.fingerprints.len() as f64;
+        let g = self.generated as f64;
+        Footprint {
+            bytes_per_state: bytes as f64 / distinct,
+            peak_queue: self.peak_queue as u64,
+            peak_queue_bytes: (self.peak_queue * std::mem::size_of::<(M::State, u32, u32)>()) as u64,
+            collision_probability: d * (g - d).max(0.0) / 2f64.powi(64),
+        }
+    }
+
+    /// The fingerprint that identifies `state` (its class under symmetry).
+    fn key(&self, state: &M::State) -> u64 {
+        match &self.symmetry {
+            Some(sym) => match sym.representative(self.model.as_ref(), state) {
+                Some(rep) => fingerprint(&rep),
+                None => fingerprint(state),
+            },
+            None => fingerprint(state),
+        }
+    }
+
+    /// Stores a new state; `None` if its fingerprint was already stored.
+    fn insert(&mut self, fp: u64, parent: u32, via: u32) -> Option<u32> {
+        let fingerprints = &self.fingerprints;
+        if self.table.find(fp, |&id| fingerprints[id as usize] == fp).is_some() {
+            return None;
+        }
+        let id = self.fingerprints.len() as u32;
+        self.fingerprints.push(fp);
+        self.parent.push(parent);
+        self.via.push(via);
+        let fingerprints = &self.fingerprints;
+        self.table.insert_unique(fp, id, |&i| fingerprints[i as usize]);
+        Some(id)
+    }
+
+    fn count_level(&mut self, level: u32) {
+        let idx = level as usize - 1;
+        if self.levels.len() <= idx {
+            self.levels.resize(idx + 1, 0);
+        }
+        self.levels[idx] += 1;
+    }
+
+    /// The explored path from an initial state to stored state `id`.
+    pub fn path_to(&self, id: u32) -> Path<M> {
+        let mut ids = vec![id];
+        while self.parent[*ids.last().unwrap() as usize] != NO_PARENT {
+            ids.push(self.parent[*ids.last().unwrap() as usize]);
+        }
+        ids.reverse();
+        let inits = self.model.init_states();
+        let mut state = inits[self.via[ids[0] as usize] as usize].clone();
+        let mut path: Path<M> = vec![(None, state.clone())];
+        let mut actions = Vec::new();
+        for &next in &ids[1..] {
+            actions.clear();
+            self.model.actions(&state, &mut actions);
+            let action = actions[self.via[next as usize] as usize].clone();
+            state = self.model.next_state(&state, &action).expect("a stored step replays");
+            path.push((Some(action), state.clone()));
+        }
+        path
+    }
+
+    fn first_failed_invariant(&self, state: &M::State) -> Option<&'static str> {
+        self.model.invariants().iter().find(|inv| !(inv.holds)(&self.model, state)).map(|inv| inv.name)
+    }
+
+    fn first_failed_property(&self, from: &M::State, to: &M::State) -> Option<&'static str> {
+        if from == to {
+            return None; // [P]_vars holds on a stuttering step.
+        }
+        self.model.action_properties().iter().find(|p| !(p.holds)(&self.model, from, to)).map(|p| p.name)
+    }
+
+    fn start(&mut self) {
+        self.started = Some(Instant::now());
+        let inits = self.model.init_states();
+        for (i, state) in inits.into_iter().enumerate() {
+            self.generated += 1;
+            if let Some(name) = self.first_failed_invariant(&state) {
+                self.finish(Outcome::Violation(Violation {
+                    kind: ViolationKind::Invariant,
+                    name,
+                    trace: vec![(None, state)],
+                }));
+                return;
+            }
+            if !self.model.within_constraint(&state) {
+                continue;
+            }
+            let fp = self.key(&state);
+            if let Some(id) = self.insert(fp, NO_PARENT, i as u32) {
+                self.count_level(1);
+                self.queue.push_back((state, id, 1));
+            }
+        }
+        self.peak_queue = self.queue.len();
+    }
+
+    /// Does up to `budget` state expansions; returns true once the run has ended.
+    pub fn run(&mut self, budget: usize) -> bool {
+        if self.outcome.is_some() {
+            return true;
+        }
+        if self.started.is_none() {
+            self.start();
+            if self.outcome.is_some() {
+                return true;
+            }
+            if self.check_bounds() {
+                return true;
+            }
+        }
+        let mut actions = std::mem::take(&mut self.actions);
+        for n in 0..budget {
+            let Some((state, id, level)) = self.queue.pop_front() else {
+                self.finish(Outcome::Ok);
+                break;
+            };
+            if let Some(outcome) = self.expand(&state, id, level, &mut actions) {
+                self.finish(outcome);
+                break;
+            }
+            if self.queue.len() > self.peak_queue {
+                self.peak_queue = self.queue.len();
+            }
+            if (n & 255 == 255 || n + 1 == budget) && self.check_bounds() {
+                break;
+            }
+        }
+        if self.outcome.is_none() && self.queue.is_empty() {
+            self.finish(Outcome::Ok);
+        }
+        self.actions = actions;
+        self.outcome.is_some()
+    }
+
+    /// Runs to the end (or a bound).
+    pub fn run_to_end(&mut self) -> &Outcome<M> {
+        while !self.run(1 << 16) {}
+        self.outcome.as_ref().expect("finished")
+    }
+
+    fn check_bounds(&mut self) -> bool {
+        if let Some(max) = self.options.max_states {
+            if self.fingerprints.len() as u64 >= max && !self.queue.is_empty() {
+                self.finish(Outcome::Incomplete(StopReason::MaxStates));
+                return true;
+            }
+        }
+        if let Some(max) = self.options.max_seconds {
+            if self.seconds() >= max && !self.queue.is_empty() {
+                self.finish(Outcome::Incomplete(StopReason::MaxSeconds));
+                return true;
+            }
+        }
+        false
+    }
+
+    fn expand(&mut self, state: &M::State, id: u32, level: u32, actions: &mut Vec<M::Action>) -> Option<Outcome<M>> {
+        actions.clear();
+        self.model.actions(state, actions);
+        let mut successors = 0usize;
+        for (k, action) in actions.iter().enumerate() {
+            let Some(next) = self.model.next_state(state, action) else { continue };
+            successors += 1;
+            self.generated += 1;
+            // Count and store the state before checking it, as TLC does: the figures at a
+            // violation include the violating state when it lies inside the constraint.
+            let mut is_new = true;
+            let mut new_id = None;
+            if self.model.within_constraint(&next) {
+                let fp = self.key(&next);
+                match self.insert(fp, id, k as u32) {
+                    Some(stored) => {
+                        self.count_level(level + 1);
+                        new_id = Some(stored);
+                    }
+                    None => is_new = false,
+                }
+            }
+            if is_new {
+                if let Some(name) = self.first_failed_invariant(&next) {
+                    let mut trace = self.path_to(id);
+                    trace.push((Some(action.clone()), next));
+                    return Some(Outcome::Violation(Violation { kind: ViolationKind::Invariant, name, trace }));
+                }
+            }
+            if let Some(name) = self.first_failed_property(state, &next) {
+                let mut trace = self.path_to(id);
+                trace.push((Some(action.clone()), next));
+                return Some(Outcome::Violation(Violation { kind: ViolationKind::ActionProperty, name, trace }));
+            }
+            if let Some(stored) = new_id {
+                self.queue.push_back((next, stored, level + 1));
+            }
+        }
+        if successors == 0 && self.options.deadlock {
+            return Some(Outcome::Violation(Violation {
+                kind: ViolationKind::Deadlock,
+                name: "Deadlock",
+                trace: self.path_to(id),
+            }));
+        }
+        None
+    }
+}

@@ -1,0 +1,245 @@
+//! Type erasure: any model, driven without knowing its types. The CLI, sessions, random walks and
+//! the web UI all go through [`DynModel`], so the same code path decides a walk natively and in
+//! the browser.
+
+use super::checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, ViolationKind};
+use super::constants::Constants;
+use super::fingerprint::fingerprint;
+use super::model::{ConfigSpec, Model, ModelDef, ModelInfo, SymmetricSet};
+use super::trace::{Trace, TraceStep};
+use super::value::Value;
+use std::any::Any;
+use std::sync::Arc;
+
+/// A state of some model. Cheap to clone; only the model that made it can read it.
+pub type AnyState = Arc<dyn Any + Send + Sync>;
+
+/// One enabled action of a state and where it leads.
+#[derive(Clone)]
+pub struct Choice {
+    /// The action with its parameters: `ReaderVerify(2)`.
+    pub label: String,
+    /// The action's family: `ReaderVerify`.
+    pub family: &'static str,
+    pub next: AnyState,
+}
+
+/// A model built for one configuration and set of constants.
+pub trait DynModel: Send + Sync {
+    fn info(&self) -> &ModelInfo;
+    fn config(&self) -> &ConfigSpec;
+    fn constants(&self) -> &Constants;
+    fn init_states(&self) -> Vec<AnyState>;
+    /// The enabled actions of `state` with their successors, in `Next`'s order.
+    fn choices(&self, state: &AnyState) -> Vec<Choice>;
+    fn action_names(&self) -> Vec<&'static str>;
+    fn invariant_names(&self) -> Vec<&'static str>;
+    fn property_names(&self) -> Vec<&'static str>;
+    /// Whether each invariant holds in `state`, in [`DynModel::invariant_names`] order.
+    fn check_invariants(&self, state: &AnyState) -> Vec<bool>;
+    /// Whether each action property holds on the step `from → to`.
+    fn check_properties(&self, from: &AnyState, to: &AnyState) -> Vec<bool>;
+    fn within_constraint(&self, state: &AnyState) -> bool;
+    fn variables(&self) -> &'static [&'static str];
+    fn to_tla(&self, state: &AnyState) -> Vec<Value>;
+    fn same_state(&self, a: &AnyState, b: &AnyState) -> bool;
+    fn fingerprint(&self, state: &AnyState) -> u64;
+    fn symmetric_sets(&self) -> Vec<SymmetricSet>;
+    fn checker(&self, options: CheckOptions) -> Box<dyn DynChecker>;
+    /// The typed model, for views that draw it (`as_any().downcast_ref::<Seqlock>()`).
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A check in progress, of any model.
+pub trait DynChecker: Send {
+    /// Does up to `budget` state expansions; true once the run has ended.
+    fn run(&mut self, budget: usize) -> bool;
+    fn cancel(&mut self);
+    fn progress(&self) -> Progress;
+    fn footprint(&self) -> Footprint;
+    fn uses_symmetry(&self) -> bool;
+    /// The result, once the run has ended.
+    fn result(&self) -> Option<CheckResult>;
+}
+
+/// The end of a check, of any model.
+#[derive(Clone)]
+pub struct CheckResult {
+    pub progress: Progress,
+    pub footprint: Footprint,
+    pub symmetry: bool,
+    pub outcome: DynOutcome,
+}
+
+#[derive(Clone)]
+pub enum DynOutcome {
+    Ok,
+    Violation { kind: ViolationKind, name: String, trace: Trace },
+    Incomplete(StopReason),
+}
+
+/// A typed model behind the [`DynModel`] interface.
+pub struct Erased<M: ModelDef> {
+    model: Arc<M>,
+    info: ModelInfo,
+    config: ConfigSpec,
+    constants: Constants,
+}
+
+impl<M: ModelDef> Erased<M> {
+    pub fn new(model: M, info: ModelInfo, config: ConfigSpec, constants: Constants) -> Self {
+        Erased { model: Arc::new(model), info, config, constants }
+    }
+
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+}
+
+/// The typed state behind an [`AnyState`]. States only ever reach the model that made them; a
+/// mismatch is a programming error.
+pub fn typed<S: 'static>(state: &AnyState) -> &S {
+    state.downcast_ref::<S>().expect("a state given to the model that did not make it")
+}
+
+impl<M: ModelDef> DynModel for Erased<M> {
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    fn config(&self) -> &ConfigSpec {
+        &self.config
+    }
+
+    fn constants(&self) -> &Constants {
+        &self.constants
+    }
+
+    fn init_states(&self) -> Vec<AnyState> {
+        self.model.init_states().into_iter().map(|s| Arc::new(s) as AnyState).collect()
+    }
+
+    fn choices(&self, state: &AnyState) -> Vec<Choice> {
+        let s = typed::<M::State>(state);
+        let mut actions = Vec::new();
+        self.model.actions(s, &mut actions);
+        actions
+            .iter()
+            .filter_map(|a| {
+                self.model.next_state(s, a).map(|next| Choice {
+                    label: self.model.action_label(a),
+                    family: self.model.action_name(a),
+                    next: Arc::new(next) as AnyState,
+                })
+            })
+            .collect()
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        self.model.action_names()
+    }
+
+    fn invariant_names(&self) -> Vec<&'static str> {
+        self.model.invariants().iter().map(|i| i.name).collect()
+    }
+
+    fn property_names(&self) -> Vec<&'static str> {
+        self.model.action_properties().iter().map(|p| p.name).collect()
+    }
+
+    fn check_invariants(&self, state: &AnyState) -> Vec<bool> {
+        let s = typed::<M::State>(state);
+        self.model.invariants().iter().map(|i| (i.holds)(&self.model, s)).collect()
+    }
+
+    fn check_properties(&self, from: &AnyState, to: &AnyState) -> Vec<bool> {
+        let (a, b) = (typed::<M::State>(from), typed::<M::State>(to));
+        self.model.action_properties().iter().map(|p| a == b || (p.holds)(&self.model, a, b)).collect()
+    }
+
+    fn within_constraint(&self, state: &AnyState) -> bool {
+        self.model.within_constraint(typed::<M::State>(state))
+    }
+
+    fn variables(&self) -> &'static [&'static str] {
+        self.model.variables()
+    }
+
+    fn to_tla(&self, state: &AnyState) -> Vec<Value> {
+        self.model.to_tla(typed::<M::State>(state))
+    }
+
+    fn same_state(&self, a: &AnyState, b: &AnyState) -> bool {
+        typed::<M::State>(a) == typed::<M::State>(b)
+    }
+
+    fn fingerprint(&self, state: &AnyState) -> u64 {
+        fingerprint(typed::<M::State>(state))
+    }
+
+    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
+        self.model.symmetric_sets()
+    }
+
+    fn checker(&self, options: CheckOptions) -> Box<dyn DynChecker> {
+        Box::new(ErasedChecker { checker: Checker::new(self.model.clone(), options) })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self.model.as_ref()
+    }
+}
+
+struct ErasedChecker<M: Model> {
+    checker: Checker<M>,
+}
+
+impl<M: Model> DynChecker for ErasedChecker<M> {
+    fn run(&mut self, budget: usize) -> bool {
+        self.checker.run(budget)
+    }
+
+    fn cancel(&mut self) {
+        self.checker.cancel()
+    }
+
+    fn progress(&self) -> Progress {
+        self.checker.progress()
+    }
+
+    fn footprint(&self) -> Footprint {
+        self.checker.footprint()
+    }
+
+    fn uses_symmetry(&self) -> bool {
+        self.checker.uses_symmetry()
+    }
+
+    fn result(&self) -> Option<CheckResult> {
+        let model = self.checker.model();
+        let outcome = match self.checker.outcome()? {
+            Outcome::Ok => DynOutcome::Ok,
+            Outcome::Incomplete(r) => DynOutcome::Incomplete(*r),
+            Outcome::Violation(v) => {
+                let init = model.init_states();
+                let first = &v.trace[0].1;
+                let init_index = init.iter().position(|s| s == first).unwrap_or(0);
+                let steps = v
+                    .trace
+                    .iter()
+                    .map(|(a, s)| TraceStep {
+                        action: a.as_ref().map(|a| model.action_label(a)),
+                        state: Arc::new(s.clone()) as AnyState,
+                    })
+                    .collect();
+                DynOutcome::Violation { kind: v.kind, name: v.name.to_string(), trace: Trace { init_index, steps } }
+            }
+        };
+        Some(CheckResult {
+            progress: self.checker.progress(),
+            footprint: self.checker.footprint(),
+            symmetry: self.checker.uses_symmetry(),
+            outcome,
+        })
+    }
+}

@@ -1,0 +1,24 @@
+//! The engine: models, stepping, random walks, the exhaustive checker and traces. No web
+//! dependency; the CLI and the web UI are layers on top.
+
+pub mod checker;
+pub mod constants;
+pub mod erased;
+pub mod fingerprint;
+pub mod model;
+pub mod session;
+pub mod symmetry;
+pub mod trace;
+pub mod value;
+pub mod walk;
+
+pub use checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, Violation, ViolationKind};
+pub use constants::{ConstError, ConstKind, ConstSpec, Constants};
+pub use erased::{typed, AnyState, CheckResult, Choice, DynChecker, DynModel, DynOutcome, Erased};
+pub use model::{
+    ActionProperty, ConfigSpec, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, SymmetryMode,
+};
+pub use session::{Session, StepError};
+pub use trace::{compare_configs, replay, Divergence, ReplayStop, Trace, TraceFile, TraceStep};
+pub use value::Value;
+pub use walk::{random_walk, Walk, WalkEnd, WalkViolation};

@@ -1,0 +1,191 @@
+//! The model API: a protocol as a state machine, in the spirit of Stateright's `Model` and shaped
+//! like a TLA+ spec (Init, the disjuncts of Next, invariants, action properties, CONSTRAINT,
+//! SYMMETRY).
+
+use super::constants::{ConstSpec, Constants};
+use super::value::Value;
+use std::fmt::Debug;
+use std::hash::Hash;
+
+/// A named state predicate (a TLA+ invariant).
+pub struct Invariant<M: Model> {
+    pub name: &'static str,
+    pub holds: fn(&M, &M::State) -> bool,
+}
+
+/// A named predicate on a step (TLA+ `[][P]_vars`). Like `[P]_vars`, it is never evaluated on a
+/// step that leaves the state unchanged.
+pub struct ActionProperty<M: Model> {
+    pub name: &'static str,
+    pub holds: fn(&M, &M::State, &M::State) -> bool,
+}
+
+impl<M: Model> Clone for Invariant<M> {
+    fn clone(&self) -> Self {
+        Invariant { name: self.name, holds: self.holds }
+    }
+}
+
+impl<M: Model> Clone for ActionProperty<M> {
+    fn clone(&self) -> Self {
+        ActionProperty { name: self.name, holds: self.holds }
+    }
+}
+
+/// A set of interchangeable model values (TLC's `SYMMETRY Permutations(Nodes)`); its elements are
+/// numbered `0..size` in the model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymmetricSet {
+    pub name: &'static str,
+    pub size: usize,
+}
+
+/// How several symmetric sets combine, as written in the twin's TLA+.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymmetryMode {
+    /// `Permutations(A) \cup Permutations(B)`: the permutations TLC tries are those of one set at a
+    /// time. This is what the source specs write; it is not a group, so TLC's count can exceed
+    /// the number of orbits.
+    Union,
+    /// Every combination of a permutation of each set (the product group): the count is exactly
+    /// the number of orbits when the symmetry is sound.
+    Product,
+}
+
+/// A permutation of each symmetric set: `maps[set][old] = new`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Permutation {
+    pub maps: Vec<Vec<u8>>,
+}
+
+impl Permutation {
+    pub fn identity(sets: &[SymmetricSet]) -> Permutation {
+        Permutation { maps: sets.iter().map(|s| (0..s.size as u8).collect()).collect() }
+    }
+
+    /// Where element `i` of symmetric set `set` goes.
+    #[inline]
+    pub fn apply(&self, set: usize, i: usize) -> usize {
+        self.maps[set][i] as usize
+    }
+
+    pub fn is_identity(&self) -> bool {
+        self.maps.iter().all(|m| m.iter().enumerate().all(|(i, &j)| i == j as usize))
+    }
+}
+
+/// A protocol as a state machine.
+///
+/// Successors are enumerated in a fixed order: action families in the order of the twin's `Next`
+/// disjuncts, parameters ascending. TLC (one worker) explores in that same order, which is what lets
+/// the checker agree with it not only on totals but on the state it stops at.
+pub trait Model: Send + Sync + Sized + 'static {
+    type State: Clone + Eq + Hash + Debug + Send + Sync + 'static;
+    type Action: Clone + Eq + Debug + Send + Sync + 'static;
+
+    /// The initial states (TLA+ `Init`), in TLC's order.
+    fn init_states(&self) -> Vec<Self::State>;
+
+    /// The candidate actions of `state`, in `Next`'s order. A candidate whose `next_state` is `None`
+    /// is not enabled after all.
+    fn actions(&self, state: &Self::State, actions: &mut Vec<Self::Action>);
+
+    /// The state after `action`, or `None` if the action is not enabled in `state`.
+    fn next_state(&self, state: &Self::State, action: &Self::Action) -> Option<Self::State>;
+
+    /// The action's family, as the twin names the action (`ReaderVerify`).
+    fn action_name(&self, action: &Self::Action) -> &'static str;
+
+    /// The action with its parameters, as a trace shows it (`ReaderVerify(2)`). Distinct enabled
+    /// actions of one state have distinct labels: a trace is stored as its labels.
+    fn action_label(&self, action: &Self::Action) -> String;
+
+    /// Every action family of this configuration, in `Next`'s order.
+    fn action_names(&self) -> Vec<&'static str>;
+
+    /// The invariants checked, in the order the config lists them (TLC reports the first that fails).
+    fn invariants(&self) -> &[Invariant<Self>];
+
+    /// The action properties checked, in config order.
+    fn action_properties(&self) -> &[ActionProperty<Self>] {
+        &[]
+    }
+
+    /// TLC's CONSTRAINT: a state outside it is checked against the invariants but neither kept
+    /// nor expanded.
+    fn within_constraint(&self, _state: &Self::State) -> bool {
+        true
+    }
+
+    /// The symmetric sets this model declares (none by default).
+    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
+        Vec::new()
+    }
+
+    fn symmetry_mode(&self) -> SymmetryMode {
+        SymmetryMode::Union
+    }
+
+    /// The state with every symmetric set's elements renamed by `perm`. Models that declare
+    /// symmetric sets must implement it.
+    fn permute(&self, state: &Self::State, _perm: &Permutation) -> Self::State {
+        state.clone()
+    }
+
+    /// The twin's VARIABLES, in declaration order.
+    fn variables(&self) -> &'static [&'static str];
+
+    /// The state as one TLA+ value per variable, in [`Model::variables`] order.
+    fn to_tla(&self, state: &Self::State) -> Vec<Value>;
+
+    /// The variable order TLC uses internally when it compares permuted states under SYMMETRY, as
+    /// indices into [`Model::variables`]. Only symmetric models whose count depends on which
+    /// representative is kept need to say; the default is declaration order.
+    fn tlc_variable_order(&self) -> Vec<usize> {
+        (0..self.variables().len()).collect()
+    }
+}
+
+/// One named configuration of a model: `safe`, or a gap that removes or changes one guard.
+#[derive(Clone, Debug)]
+pub struct ConfigSpec {
+    pub name: &'static str,
+    /// One sentence: what this configuration changes.
+    pub summary: &'static str,
+    /// The invariant (or action property) this configuration is expected to break; `None` for safe.
+    pub expect: Option<&'static str>,
+    /// The constants the twin's cfg sets to select this configuration (`VerifyStamps = FALSE`).
+    pub tla_switches: &'static [(&'static str, &'static str)],
+}
+
+/// What the catalogue says about a model.
+#[derive(Clone, Debug)]
+pub struct ModelInfo {
+    /// The short name used on the command line and in URLs: `seqlock`.
+    pub name: &'static str,
+    pub title: &'static str,
+    /// One line: what the protocol is and what it teaches.
+    pub story: &'static str,
+    /// Where it comes from (the seed document).
+    pub source: &'static str,
+    /// The twin's TLA+ module name: `Seqlock` for `tla/seqlock/Seqlock.tla`.
+    pub tla_module: &'static str,
+    pub constants: Vec<ConstSpec>,
+    /// `safe` first, then the gaps.
+    pub configs: Vec<ConfigSpec>,
+}
+
+impl ModelInfo {
+    pub fn config(&self, name: &str) -> Option<&ConfigSpec> {
+        self.configs.iter().find(|c| c.name == name)
+    }
+}
+
+/// A model the catalogue can list and build.
+pub trait ModelDef: Model {
+    fn info() -> ModelInfo;
+
+    /// Builds the model for `config` (a name from `info().configs`) and validated constants; may
+    /// reject combinations of constants the kinds alone cannot (an error message for the user).
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String>;
+}

@@ -1,0 +1,209 @@
+//! Traces: a path through a model's states. In memory a trace holds its states; on disk, in a URL
+//! or between a worker and the page it is just (model, config, constants, initial state, action
+//! labels), replayed against the model to get the states back.
+
+use super::erased::{AnyState, DynModel};
+use super::value::Value;
+use serde::{Deserialize, Serialize};
+
+/// One step of a trace: the action taken (none for the initial state) and the state reached.
+#[derive(Clone)]
+pub struct TraceStep {
+    pub action: Option<String>,
+    pub state: AnyState,
+}
+
+/// A path from an initial state.
+#[derive(Clone)]
+pub struct Trace {
+    /// Which of the model's initial states the path starts from.
+    pub init_index: usize,
+    pub steps: Vec<TraceStep>,
+}
+
+impl Trace {
+    /// The action labels after the initial state.
+    pub fn labels(&self) -> Vec<String> {
+        self.steps.iter().skip(1).filter_map(|s| s.action.clone()).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The trace as TLC prints an error trace, with action labels where TLC names source lines.
+    pub fn to_tlc_text(&self, model: &dyn DynModel) -> String {
+        let mut out = String::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            let head = match &step.action {
+                None => "<Initial predicate>".to_string(),
+                Some(label) => format!("<{label}>"),
+            };
+            out.push_str(&format!("State {}: {}\n", i + 1, head));
+            out.push_str(&state_to_tlc_text(model, &step.state));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// `[{action, state}]`, the initial state's action being null.
+    pub fn to_json(&self, model: &dyn DynModel) -> serde_json::Value {
+        serde_json::Value::Array(
+            self.steps
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "action": s.action,
+                        "state": state_to_json(model, &s.state),
+                    })
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A state as TLC prints it: one `/\ var = value` line per variable.
+pub fn state_to_tlc_text(model: &dyn DynModel, state: &AnyState) -> String {
+    let mut out = String::new();
+    for (name, value) in model.variables().iter().zip(model.to_tla(state)) {
+        out.push_str(&format!("/\\ {name} = {value}\n"));
+    }
+    out
+}
+
+pub fn state_to_json(model: &dyn DynModel, state: &AnyState) -> serde_json::Value {
+    serde_json::Value::Object(
+        model.variables().iter().zip(model.to_tla(state)).map(|(n, v)| (n.to_string(), v.to_json())).collect(),
+    )
+}
+
+/// The variables whose value differs between two states, as dotted paths to the innermost change
+/// (`ring[0].stamp`), for highlighting what a step changed.
+pub fn changed_paths(model: &dyn DynModel, before: &AnyState, after: &AnyState) -> Vec<String> {
+    let mut out = Vec::new();
+    for ((name, a), b) in model.variables().iter().zip(model.to_tla(before)).zip(model.to_tla(after)) {
+        diff_values(name, &a, &b, &mut out);
+    }
+    out
+}
+
+fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    if a == b {
+        return;
+    }
+    let (ca, cb) = (a.children(), b.children());
+    let same_shape = !ca.is_empty()
+        && ca.len() == cb.len()
+        && ca.iter().zip(cb.iter()).all(|(x, y)| x.0 == y.0)
+        && !matches!(a, Value::Set(_));
+    if same_shape {
+        for ((k, x), (_, y)) in ca.iter().zip(cb.iter()) {
+            let child = match a {
+                Value::Record(_) => format!("{path}.{k}"),
+                _ => format!("{path}[{k}]"),
+            };
+            diff_values(&child, x, y, out);
+        }
+    } else {
+        out.push(path.to_string());
+    }
+}
+
+/// A trace as stored in a file or a link: enough to rebuild it, nothing that can go stale silently.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceFile {
+    pub model: String,
+    pub config: String,
+    /// `(name, value)` in `--const` syntax.
+    pub constants: Vec<(String, String)>,
+    #[serde(default)]
+    pub init: usize,
+    pub actions: Vec<String>,
+}
+
+/// Why a replay stopped before the end of the labels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayStop {
+    /// The initial-state index is not one of the model's initial states.
+    NoSuchInit { index: usize, count: usize },
+    /// The action at this position (counting from 1 for the first action) is not enabled there.
+    NotEnabled { position: usize, label: String },
+}
+
+impl std::fmt::Display for ReplayStop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplayStop::NoSuchInit { index, count } => {
+                write!(f, "initial state #{index} does not exist (the model has {count})")
+            }
+            ReplayStop::NotEnabled { position, label } => {
+                write!(f, "step {position}: action {label} is not enabled there")
+            }
+        }
+    }
+}
+
+/// Replays action labels from an initial state, as far as each stays enabled.
+pub fn replay(model: &dyn DynModel, init: usize, labels: &[String]) -> (Trace, Option<ReplayStop>) {
+    let inits = model.init_states();
+    let Some(first) = inits.get(init).cloned() else {
+        let fallback = Trace { init_index: 0, steps: vec![TraceStep { action: None, state: inits[0].clone() }] };
+        return (fallback, Some(ReplayStop::NoSuchInit { index: init, count: inits.len() }));
+    };
+    let mut trace = Trace { init_index: init, steps: vec![TraceStep { action: None, state: first }] };
+    for (i, label) in labels.iter().enumerate() {
+        let current = trace.steps.last().unwrap().state.clone();
+        let next = if model.within_constraint(&current) {
+            model.choices(&current).into_iter().find(|c| &c.label == label)
+        } else {
+            None
+        };
+        match next {
+            Some(choice) => trace.steps.push(TraceStep { action: Some(choice.label), state: choice.next }),
+            None => return (trace, Some(ReplayStop::NotEnabled { position: i + 1, label: label.clone() })),
+        }
+    }
+    (trace, None)
+}
+
+/// Where the same actions, replayed on two configurations, part ways.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Divergence {
+    /// Steps replayed on the other configuration (initial state included).
+    pub replayed: usize,
+    /// The first action the other configuration does not enable, if any (step index, 1-based).
+    pub blocked: Option<(usize, String)>,
+    /// The first step (0 = initial state) where an invariant common to both configurations holds
+    /// in one and fails in the other, with that invariant's name.
+    pub verdicts_differ: Option<(usize, String)>,
+}
+
+/// Compares a trace of one configuration with its replay on another.
+pub fn compare_configs(a: &dyn DynModel, trace: &Trace, b: &dyn DynModel) -> (Trace, Divergence) {
+    let (other, stop) = replay(b, trace.init_index, &trace.labels());
+    let names_a = a.invariant_names();
+    let names_b = b.invariant_names();
+    let mut verdicts_differ = None;
+    'steps: for (i, (sa, sb)) in trace.steps.iter().zip(other.steps.iter()).enumerate() {
+        let va = a.check_invariants(&sa.state);
+        let vb = b.check_invariants(&sb.state);
+        for (ia, name) in names_a.iter().enumerate() {
+            if let Some(ib) = names_b.iter().position(|n| n == name) {
+                if va[ia] != vb[ib] {
+                    verdicts_differ = Some((i, name.to_string()));
+                    break 'steps;
+                }
+            }
+        }
+    }
+    let blocked = match stop {
+        Some(ReplayStop::NotEnabled { position, label }) => Some((position, label)),
+        _ => None,
+    };
+    let replayed = other.steps.len();
+    (other, Divergence { replayed, blocked, verdicts_differ })
+}

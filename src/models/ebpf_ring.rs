@@ -1,0 +1,482 @@
+//! `ebpf-ring`: the eBPF-for-Windows ring buffer as exposed through the map plumbing (seed 004).
+//! Twin: `tla/ebpf-ring/EbpfRing.tla`.
+//!
+//! A producer reserves space for a record, which is Locked until it is submitted or discarded; the
+//! reserve publishes the producer offset. The consumer reads records in order: it waits on a Locked
+//! head, skips a Discarded one, and otherwise holds the head until it returns its space. A map
+//! async query completes once there is data (`producer > consumer`).
+//!
+//! Offsets grow up to `MaxOffset` and never wrap; `liveSize` (reserved, not yet returned) stays
+//! within `Capacity`. The safety claim: the consumer only ever holds a Submitted record.
+//!
+//! Configurations: `safe`; `publish-before-lock` (the reserve publishes the offset with the record
+//! still Uninit and a separate ProducerFinalizeLock locks it later: the consumer can hold an Uninit
+//! record).
+
+use crate::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecordState {
+    Uninit,
+    Locked,
+    Submitted,
+    Discarded,
+}
+
+impl RecordState {
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordState::Uninit => "Uninit",
+            RecordState::Locked => "Locked",
+            RecordState::Submitted => "Submitted",
+            RecordState::Discarded => "Discarded",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Record {
+    pub size: i32,
+    pub state: RecordState,
+}
+
+/// The record the consumer holds: `held` in the twin. Inactive: size 0, state Locked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Held {
+    pub active: bool,
+    pub size: i32,
+    pub state: RecordState,
+}
+
+const NOT_HOLDING: Held = Held { active: false, size: 0, state: RecordState::Locked };
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    pub consumer: i32,
+    pub producer: i32,
+    pub reserve: i32,
+    /// Space reserved and not yet returned.
+    pub live_size: i32,
+    /// Live records in ring order; the head is the oldest.
+    pub records: Vec<Record>,
+    pub held: Held,
+    pub async_pending: bool,
+    pub async_completed: bool,
+    /// Offsets captured when the async query completed: (consumer, producer).
+    pub async_result: (i32, i32),
+    /// Set when the first async query is queued, never cleared.
+    pub trip_wire: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    ProducerReserve(i32),
+    ProducerFinalizeLock,
+    ProducerSubmit,
+    ProducerDiscard,
+    ConsumerNext,
+    ConsumerReturn,
+    AsyncQuery,
+    AsyncCancel,
+    AsyncComplete,
+}
+
+pub struct EbpfRing {
+    pub capacity: i32,
+    pub sizes: Vec<i32>,
+    pub max_offset: i32,
+    pub max_live_records: usize,
+    /// `LockBeforePublish` in the twin: FALSE in the `publish-before-lock` gap.
+    pub lock_before_publish: bool,
+    invariants: Vec<Invariant<EbpfRing>>,
+}
+
+impl EbpfRing {
+    fn head(s: &State) -> Option<&Record> {
+        s.records.first()
+    }
+
+    fn head_is(s: &State, state: RecordState) -> bool {
+        Self::head(s).map(|r| r.state == state).unwrap_or(false)
+    }
+
+    fn can_reserve(&self, s: &State, size: i32) -> bool {
+        s.live_size + size <= self.capacity
+            && s.reserve + size <= self.max_offset
+            && s.records.len() < self.max_live_records
+    }
+
+    // ---- Invariants ----
+
+    fn type_ok(&self, s: &State) -> bool {
+        let offset = 0..=self.max_offset;
+        let size_ok = |n: i32| self.sizes.contains(&n);
+        offset.contains(&s.consumer)
+            && offset.contains(&s.producer)
+            && offset.contains(&s.reserve)
+            && (0..=self.capacity).contains(&s.live_size)
+            && s.records.len() <= self.max_live_records
+            && s.records.iter().all(|r| size_ok(r.size))
+            && (s.held.size == 0 || size_ok(s.held.size))
+            && offset.contains(&s.async_result.0)
+            && offset.contains(&s.async_result.1)
+    }
+
+    /// consumer ≤ producer ≤ reserve = consumer + liveSize, and liveSize ≤ Capacity.
+    fn offsets_consistent(&self, s: &State) -> bool {
+        s.consumer <= s.producer
+            && s.producer <= s.reserve
+            && s.reserve == s.consumer + s.live_size
+            && s.live_size <= self.capacity
+    }
+
+    /// The consumer holds only Submitted records.
+    fn safety(&self, s: &State) -> bool {
+        !s.held.active || s.held.state == RecordState::Submitted
+    }
+}
+
+impl Model for EbpfRing {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        vec![State {
+            consumer: 0,
+            producer: 0,
+            reserve: 0,
+            live_size: 0,
+            records: Vec::new(),
+            held: NOT_HOLDING,
+            async_pending: false,
+            async_completed: false,
+            async_result: (0, 0),
+            trip_wire: false,
+        }]
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Action>) {
+        for &size in &self.sizes {
+            if self.can_reserve(s, size) {
+                out.push(Action::ProducerReserve(size));
+            }
+        }
+        if !self.lock_before_publish && Self::head_is(s, RecordState::Uninit) {
+            out.push(Action::ProducerFinalizeLock);
+        }
+        if Self::head_is(s, RecordState::Locked) {
+            out.push(Action::ProducerSubmit);
+            out.push(Action::ProducerDiscard);
+        }
+        if !s.held.active && !s.records.is_empty() {
+            out.push(Action::ConsumerNext);
+        }
+        if s.held.active {
+            out.push(Action::ConsumerReturn);
+        }
+        if !s.async_pending {
+            out.push(Action::AsyncQuery);
+        }
+        if s.async_pending {
+            out.push(Action::AsyncCancel);
+        }
+        if s.async_pending && s.producer > s.consumer {
+            out.push(Action::AsyncComplete);
+        }
+    }
+
+    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
+        let mut t = s.clone();
+        match *action {
+            Action::ProducerReserve(size) => {
+                let state = if self.lock_before_publish { RecordState::Locked } else { RecordState::Uninit };
+                t.records.push(Record { size, state });
+                t.reserve = s.reserve + size;
+                t.producer = s.reserve + size; // the reserve publishes the producer offset
+                t.live_size = s.live_size + size;
+            }
+            Action::ProducerFinalizeLock => t.records[0].state = RecordState::Locked,
+            Action::ProducerSubmit => t.records[0].state = RecordState::Submitted,
+            Action::ProducerDiscard => t.records[0].state = RecordState::Discarded,
+            Action::ConsumerNext => {
+                let head = s.records[0];
+                match head.state {
+                    // The head is still being written: the consumer sees nothing yet.
+                    RecordState::Locked => {}
+                    RecordState::Discarded => {
+                        t.records.remove(0);
+                        t.live_size = s.live_size - head.size;
+                        t.consumer = s.consumer + head.size;
+                    }
+                    _ => t.held = Held { active: true, size: head.size, state: head.state },
+                }
+            }
+            Action::ConsumerReturn => {
+                t.records.remove(0);
+                t.live_size = s.live_size - s.held.size;
+                t.consumer = s.consumer + s.held.size;
+                t.held = NOT_HOLDING;
+            }
+            Action::AsyncQuery => {
+                t.async_pending = true;
+                t.async_completed = false;
+                t.trip_wire = true;
+            }
+            Action::AsyncCancel => t.async_pending = false,
+            Action::AsyncComplete => {
+                t.async_pending = false;
+                t.async_completed = true;
+                t.async_result = (s.consumer, s.producer);
+            }
+        }
+        Some(t)
+    }
+
+    fn action_name(&self, action: &Action) -> &'static str {
+        match action {
+            Action::ProducerReserve(_) => "ProducerReserve",
+            Action::ProducerFinalizeLock => "ProducerFinalizeLock",
+            Action::ProducerSubmit => "ProducerSubmit",
+            Action::ProducerDiscard => "ProducerDiscard",
+            Action::ConsumerNext => "ConsumerNext",
+            Action::ConsumerReturn => "ConsumerReturn",
+            Action::AsyncQuery => "AsyncQuery",
+            Action::AsyncCancel => "AsyncCancel",
+            Action::AsyncComplete => "AsyncComplete",
+        }
+    }
+
+    fn action_label(&self, action: &Action) -> String {
+        match action {
+            Action::ProducerReserve(size) => format!("ProducerReserve({size})"),
+            _ => self.action_name(action).to_string(),
+        }
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        let mut names = vec!["ProducerReserve"];
+        if !self.lock_before_publish {
+            names.push("ProducerFinalizeLock");
+        }
+        names.extend([
+            "ProducerSubmit",
+            "ProducerDiscard",
+            "ConsumerNext",
+            "ConsumerReturn",
+            "AsyncQuery",
+            "AsyncCancel",
+            "AsyncComplete",
+        ]);
+        names
+    }
+
+    fn invariants(&self) -> &[Invariant<Self>] {
+        &self.invariants
+    }
+
+    fn variables(&self) -> &'static [&'static str] {
+        &[
+            "consumer",
+            "producer",
+            "reserve",
+            "liveSize",
+            "records",
+            "held",
+            "asyncPending",
+            "asyncCompleted",
+            "asyncResult",
+            "tripWire",
+        ]
+    }
+
+    fn to_tla(&self, s: &State) -> Vec<Value> {
+        let int = |i: i32| Value::Int(i as i64);
+        vec![
+            int(s.consumer),
+            int(s.producer),
+            int(s.reserve),
+            int(s.live_size),
+            Value::Tuple(
+                s.records
+                    .iter()
+                    .map(|r| Value::record([("size", int(r.size)), ("state", Value::str(r.state.name()))]))
+                    .collect(),
+            ),
+            Value::record([
+                ("active", Value::Bool(s.held.active)),
+                ("size", int(s.held.size)),
+                ("state", Value::str(s.held.state.name())),
+            ]),
+            Value::Bool(s.async_pending),
+            Value::Bool(s.async_completed),
+            Value::record([("consumer", int(s.async_result.0)), ("producer", int(s.async_result.1))]),
+            Value::Bool(s.trip_wire),
+        ]
+    }
+}
+
+impl ModelDef for EbpfRing {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "ebpf-ring",
+            title: "eBPF-for-Windows ring buffer",
+            story: "A producer reserves, then submits or discards records; the consumer must only ever see a record once it is submitted.",
+            source: "seed 004: eBPF-for-Windows ring buffer TLA+ model (libs/execution_context/ebpf_maps.c)",
+            tla_module: "EbpfRing",
+            constants: vec![
+                ConstSpec { name: "Capacity", doc: "Ring capacity, in abstract units.", kind: ConstKind::Int { min: 1, max: 8 }, default: "4" },
+                ConstSpec { name: "Sizes", doc: "Record sizes a producer may reserve.", kind: ConstKind::IntSet { min: 1, max: 4 }, default: "{1, 2}" },
+                ConstSpec {
+                    name: "MaxOffset",
+                    doc: "Bound on the offsets (they grow and never wrap in this model).",
+                    kind: ConstKind::Int { min: 1, max: 16 },
+                    default: "8",
+                },
+                ConstSpec {
+                    name: "MaxLiveRecords",
+                    doc: "Bound on records reserved and not yet returned.",
+                    kind: ConstKind::Int { min: 1, max: 5 },
+                    default: "3",
+                },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "The ring as implemented: a reserved record is Locked before the producer offset is published.",
+                    expect: None,
+                    tla_switches: &[("LockBeforePublish", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "publish-before-lock",
+                    summary: "The reserve publishes the offset while the record is still Uninit and locks it in a later step, so the consumer can hold an uninitialised record: Safety fails.",
+                    expect: Some("Safety"),
+                    tla_switches: &[("LockBeforePublish", "FALSE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        Ok(EbpfRing {
+            capacity: constants.int("Capacity") as i32,
+            sizes: constants.int_set("Sizes").into_iter().map(|s| s as i32).collect(),
+            max_offset: constants.int("MaxOffset") as i32,
+            max_live_records: constants.int("MaxLiveRecords") as usize,
+            lock_before_publish: config.name != "publish-before-lock",
+            invariants: vec![
+                Invariant { name: "TypeOK", holds: EbpfRing::type_ok },
+                Invariant { name: "OffsetsConsistent", holds: EbpfRing::offsets_consistent },
+                Invariant { name: "Safety", holds: EbpfRing::safety },
+            ],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(config: &str) -> EbpfRing {
+        let info = EbpfRing::info();
+        EbpfRing::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
+    }
+
+    fn enabled(m: &EbpfRing, s: &State) -> Vec<Action> {
+        let mut v = Vec::new();
+        m.actions(s, &mut v);
+        v
+    }
+
+    fn step(m: &EbpfRing, s: &State, a: Action) -> State {
+        assert!(enabled(m, s).contains(&a), "{a:?} should be enabled in {s:?}");
+        m.next_state(s, &a).unwrap()
+    }
+
+    #[test]
+    fn reserve_appends_a_locked_record_and_publishes() {
+        let m = model("safe");
+        let s = step(&m, &m.init_states()[0], Action::ProducerReserve(2));
+        assert_eq!(s.records, vec![Record { size: 2, state: RecordState::Locked }]);
+        assert_eq!((s.consumer, s.producer, s.reserve, s.live_size), (0, 2, 2, 2));
+        assert!(m.offsets_consistent(&s));
+    }
+
+    #[test]
+    fn reserve_respects_capacity_offset_and_count() {
+        let m = model("safe");
+        let mut s = m.init_states().remove(0);
+        s = step(&m, &s, Action::ProducerReserve(2));
+        s = step(&m, &s, Action::ProducerReserve(1));
+        // live 3 of 4: a size-2 reserve no longer fits, size 1 does
+        assert!(!enabled(&m, &s).contains(&Action::ProducerReserve(2)));
+        s = step(&m, &s, Action::ProducerReserve(1));
+        // three live records = MaxLiveRecords
+        assert!(!enabled(&m, &s).iter().any(|a| matches!(a, Action::ProducerReserve(_))));
+        let mut far = m.init_states().remove(0);
+        far.consumer = 7;
+        far.producer = 7;
+        far.reserve = 7;
+        assert!(enabled(&m, &far).contains(&Action::ProducerReserve(1)));
+        assert!(!enabled(&m, &far).contains(&Action::ProducerReserve(2)), "reserve + 2 > MaxOffset");
+    }
+
+    #[test]
+    fn submit_and_discard_act_on_a_locked_head() {
+        let m = model("safe");
+        let s = step(&m, &m.init_states()[0], Action::ProducerReserve(1));
+        let sub = step(&m, &s, Action::ProducerSubmit);
+        assert_eq!(sub.records[0].state, RecordState::Submitted);
+        assert!(!enabled(&m, &sub).contains(&Action::ProducerSubmit));
+        let dis = step(&m, &s, Action::ProducerDiscard);
+        assert_eq!(dis.records[0].state, RecordState::Discarded);
+    }
+
+    #[test]
+    fn consumer_waits_on_locked_skips_discarded_holds_submitted() {
+        let m = model("safe");
+        let s = step(&m, &m.init_states()[0], Action::ProducerReserve(2));
+        assert_eq!(step(&m, &s, Action::ConsumerNext), s, "a Locked head is a stutter step");
+        let dis = step(&m, &s, Action::ProducerDiscard);
+        let skipped = step(&m, &dis, Action::ConsumerNext);
+        assert!(skipped.records.is_empty());
+        assert_eq!((skipped.consumer, skipped.live_size, skipped.held.active), (2, 0, false));
+        let sub = step(&m, &s, Action::ProducerSubmit);
+        let held = step(&m, &sub, Action::ConsumerNext);
+        assert_eq!(held.held, Held { active: true, size: 2, state: RecordState::Submitted });
+        assert_eq!(held.records.len(), 1, "the record stays live until it is returned");
+        assert!(!enabled(&m, &held).contains(&Action::ConsumerNext));
+        let back = step(&m, &held, Action::ConsumerReturn);
+        assert_eq!(back.held, NOT_HOLDING);
+        assert_eq!((back.consumer, back.producer, back.reserve, back.live_size), (2, 2, 2, 0));
+        assert!(m.safety(&held) && m.offsets_consistent(&back));
+    }
+
+    #[test]
+    fn async_query_completes_only_with_data() {
+        let m = model("safe");
+        let s = step(&m, &m.init_states()[0], Action::AsyncQuery);
+        assert!(s.async_pending && s.trip_wire);
+        assert!(!enabled(&m, &s).contains(&Action::AsyncComplete));
+        assert!(!enabled(&m, &s).contains(&Action::AsyncQuery));
+        let cancelled = step(&m, &s, Action::AsyncCancel);
+        assert!(!cancelled.async_pending && cancelled.trip_wire, "the trip wire is sticky");
+        let s = step(&m, &s, Action::ProducerReserve(1));
+        let done = step(&m, &s, Action::AsyncComplete);
+        assert!(!done.async_pending && done.async_completed);
+        assert_eq!(done.async_result, (0, 1));
+    }
+
+    #[test]
+    fn publish_before_lock_lets_the_consumer_hold_uninit() {
+        let m = model("publish-before-lock");
+        let s = step(&m, &m.init_states()[0], Action::ProducerReserve(1));
+        assert_eq!(s.records[0].state, RecordState::Uninit);
+        assert!(!enabled(&m, &s).contains(&Action::ProducerSubmit));
+        let held = step(&m, &s, Action::ConsumerNext);
+        assert_eq!(held.held.state, RecordState::Uninit);
+        assert!(!m.safety(&held));
+        let locked = step(&m, &s, Action::ProducerFinalizeLock);
+        assert_eq!(locked.records[0].state, RecordState::Locked);
+        assert!(!enabled(&model("safe"), &s).contains(&Action::ProducerFinalizeLock));
+    }
+}

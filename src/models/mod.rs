@@ -1,0 +1,4 @@
+//! The protocols, one file each, each reading like its TLA+ twin in `tla/<name>/`.
+
+pub mod ebpf_ring;
+pub mod seqlock;

@@ -1,0 +1,547 @@
+//! `seqlock`: the Photon Ring single-producer, multi-consumer ring whose slots are guarded by
+//! seqlock stamps (seed 002). Twin: `tla/seqlock/Seqlock.tla`.
+//!
+//! The writer publishes sequence `s` into slot `s % RingSize` in three steps: an odd stamp
+//! `2s+1` (writing), the value, then the even stamp `2s+2` (done) and the published cursor. A
+//! reader loads the slot's stamp, loads the value if the stamp says its sequence is there, and
+//! loads the stamp again: only if both loads agree is the value whole. A reader that finds a newer
+//! sequence in its slot has been lapped and jumps forward to the oldest sequence still in the ring.
+//!
+//! Configurations: `safe`; `no-verify` (the second stamp is loaded but not compared: a torn value is
+//! returned); `seed-invariant` (the protocol as designed, checked against the seed's own NoTornRead,
+//! "result = cursor − 1", which the lag jump refutes though nothing torn is ever returned).
+
+use crate::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WriterPc {
+    Idle,
+    Stamped,
+    Written,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReaderPc {
+    Idle,
+    Stamp1,
+    Reading,
+}
+
+impl WriterPc {
+    pub fn name(self) -> &'static str {
+        match self {
+            WriterPc::Idle => "idle",
+            WriterPc::Stamped => "stamped",
+            WriterPc::Written => "written",
+        }
+    }
+}
+
+impl ReaderPc {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReaderPc::Idle => "idle",
+            ReaderPc::Stamp1 => "stamp1",
+            ReaderPc::Reading => "reading",
+        }
+    }
+}
+
+/// One ring slot: `ring[i]` in the twin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Slot {
+    pub stamp: i32,
+    pub value: i32,
+}
+
+/// One reader's registers: `readerPC[r]`, `readerCursor[r]`, `readStamp1[r]`, `readValue[r]`,
+/// `readStamp2[r]`, `readResult[r]` in the twin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Reader {
+    pub pc: ReaderPc,
+    /// The next sequence this reader will read.
+    pub cursor: i32,
+    pub stamp1: i32,
+    pub value: i32,
+    pub stamp2: i32,
+    /// The last committed value, −1 before the first.
+    pub result: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    pub ring: Vec<Slot>,
+    /// The last published sequence, −1 before the first.
+    pub cursor: i32,
+    pub writer_pc: WriterPc,
+    /// The sequence the writer is writing or will write next.
+    pub writer_seq: i32,
+    pub readers: Vec<Reader>,
+}
+
+/// Readers are numbered from 0 here and from 1 in the twin and in labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    WriterBegin,
+    WriterData,
+    WriterFinish,
+    ReaderLoadStamp1(usize),
+    ReaderRetryOdd(usize),
+    ReaderStampMismatch(usize),
+    ReaderLoadValue(usize),
+    ReaderVerify(usize),
+}
+
+pub struct Seqlock {
+    pub num_readers: usize,
+    pub ring_size: usize,
+    pub max_seq: i32,
+    /// `VerifyStamps` in the twin: FALSE in the `no-verify` gap.
+    pub verify_stamps: bool,
+    invariants: Vec<Invariant<Seqlock>>,
+}
+
+impl Seqlock {
+    pub fn slot_of(&self, seq: i32) -> usize {
+        seq.rem_euclid(self.ring_size as i32) as usize
+    }
+
+    /// The stamp of a slot holding sequence `seq`, fully written.
+    pub fn done_stamp(seq: i32) -> i32 {
+        2 * seq + 2
+    }
+
+    // ---- Invariants ----
+
+    fn type_ok(&self, s: &State) -> bool {
+        let stamps = 0..=2 * self.max_seq + 2;
+        let values = -1..=self.max_seq;
+        s.ring.len() == self.ring_size
+            && s.ring.iter().all(|slot| stamps.contains(&slot.stamp) && values.contains(&slot.value))
+            && values.contains(&s.cursor)
+            && (0..=self.max_seq + 1).contains(&s.writer_seq)
+            && s.readers.len() == self.num_readers
+            && s.readers.iter().all(|r| {
+                (0..=self.max_seq + 1).contains(&r.cursor)
+                    && stamps.contains(&r.stamp1)
+                    && stamps.contains(&r.stamp2)
+                    && values.contains(&r.value)
+                    && values.contains(&r.result)
+            })
+    }
+
+    /// Every committed result is a sequence the writer publishes.
+    fn result_is_valid(&self, s: &State) -> bool {
+        s.readers.iter().all(|r| r.result == -1 || (0..=self.max_seq).contains(&r.result))
+    }
+
+    /// A committed result is never ahead of the reader's own position. A torn value is always a
+    /// newer sequence than the one being read, so this catches it; a lag jump only moves the
+    /// position forward, so it does not count as one.
+    fn no_torn_read(&self, s: &State) -> bool {
+        s.readers.iter().all(|r| r.result < r.cursor)
+    }
+
+    /// The seed's form: a committed result is exactly the sequence before the reader's position.
+    /// Too strict: after a lag jump the reader's position moves on while its last result stays.
+    fn seed_no_torn_read(&self, s: &State) -> bool {
+        s.readers.iter().all(|r| r.result == -1 || r.result == r.cursor - 1)
+    }
+}
+
+impl Model for Seqlock {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        vec![State {
+            ring: vec![Slot { stamp: 0, value: -1 }; self.ring_size],
+            cursor: -1,
+            writer_pc: WriterPc::Idle,
+            writer_seq: 0,
+            readers: vec![
+                Reader { pc: ReaderPc::Idle, cursor: 0, stamp1: 0, value: -1, stamp2: 0, result: -1 };
+                self.num_readers
+            ],
+        }]
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Action>) {
+        // Next's disjuncts in order; each reader action over Readers ascending.
+        if s.writer_pc == WriterPc::Idle && s.writer_seq <= self.max_seq {
+            out.push(Action::WriterBegin);
+        }
+        if s.writer_pc == WriterPc::Stamped {
+            out.push(Action::WriterData);
+        }
+        if s.writer_pc == WriterPc::Written {
+            out.push(Action::WriterFinish);
+        }
+        let readers = 0..self.num_readers;
+        out.extend(readers.clone().filter(|&r| s.readers[r].pc == ReaderPc::Idle).map(Action::ReaderLoadStamp1));
+        let at_stamp1 = |r: usize| s.readers[r].pc == ReaderPc::Stamp1;
+        out.extend(
+            readers.clone().filter(|&r| at_stamp1(r) && s.readers[r].stamp1 % 2 == 1).map(Action::ReaderRetryOdd),
+        );
+        out.extend(
+            readers
+                .clone()
+                .filter(|&r| {
+                    let rd = &s.readers[r];
+                    at_stamp1(r) && rd.stamp1 % 2 == 0 && rd.stamp1 != Self::done_stamp(rd.cursor)
+                })
+                .map(Action::ReaderStampMismatch),
+        );
+        out.extend(
+            readers
+                .clone()
+                .filter(|&r| at_stamp1(r) && s.readers[r].stamp1 == Self::done_stamp(s.readers[r].cursor))
+                .map(Action::ReaderLoadValue),
+        );
+        out.extend(readers.filter(|&r| s.readers[r].pc == ReaderPc::Reading).map(Action::ReaderVerify));
+    }
+
+    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
+        let mut t = s.clone();
+        match *action {
+            Action::WriterBegin => {
+                // The odd stamp tells readers the slot is being written.
+                let slot = self.slot_of(s.writer_seq);
+                t.ring[slot].stamp = 2 * s.writer_seq + 1;
+                t.writer_pc = WriterPc::Stamped;
+            }
+            Action::WriterData => {
+                let slot = self.slot_of(s.writer_seq);
+                t.ring[slot].value = s.writer_seq;
+                t.writer_pc = WriterPc::Written;
+            }
+            Action::WriterFinish => {
+                let slot = self.slot_of(s.writer_seq);
+                t.ring[slot].stamp = Self::done_stamp(s.writer_seq);
+                t.cursor = s.writer_seq;
+                t.writer_seq = s.writer_seq + 1;
+                t.writer_pc = WriterPc::Idle;
+            }
+            Action::ReaderLoadStamp1(r) => {
+                let slot = self.slot_of(s.readers[r].cursor);
+                t.readers[r].stamp1 = s.ring[slot].stamp;
+                t.readers[r].pc = ReaderPc::Stamp1;
+            }
+            Action::ReaderRetryOdd(r) => {
+                t.readers[r].pc = ReaderPc::Idle;
+            }
+            Action::ReaderStampMismatch(r) => {
+                let rd = s.readers[r];
+                if rd.stamp1 > Self::done_stamp(rd.cursor) {
+                    // Lapped: skip to the oldest sequence still in the ring.
+                    let oldest = s.cursor - self.ring_size as i32 + 1;
+                    t.readers[r].cursor = rd.cursor.max(oldest).max(0);
+                }
+                t.readers[r].pc = ReaderPc::Idle;
+            }
+            Action::ReaderLoadValue(r) => {
+                let slot = self.slot_of(s.readers[r].cursor);
+                t.readers[r].value = s.ring[slot].value;
+                t.readers[r].pc = ReaderPc::Reading;
+            }
+            Action::ReaderVerify(r) => {
+                let rd = s.readers[r];
+                let stamp2 = s.ring[self.slot_of(rd.cursor)].stamp;
+                t.readers[r].stamp2 = stamp2;
+                if stamp2 == rd.stamp1 || !self.verify_stamps {
+                    t.readers[r].result = rd.value;
+                    t.readers[r].cursor = rd.cursor + 1;
+                }
+                t.readers[r].pc = ReaderPc::Idle;
+            }
+        }
+        Some(t)
+    }
+
+    fn action_name(&self, action: &Action) -> &'static str {
+        match action {
+            Action::WriterBegin => "WriterBegin",
+            Action::WriterData => "WriterData",
+            Action::WriterFinish => "WriterFinish",
+            Action::ReaderLoadStamp1(_) => "ReaderLoadStamp1",
+            Action::ReaderRetryOdd(_) => "ReaderRetryOdd",
+            Action::ReaderStampMismatch(_) => "ReaderStampMismatch",
+            Action::ReaderLoadValue(_) => "ReaderLoadValue",
+            Action::ReaderVerify(_) => "ReaderVerify",
+        }
+    }
+
+    fn action_label(&self, action: &Action) -> String {
+        match action {
+            Action::ReaderLoadStamp1(r)
+            | Action::ReaderRetryOdd(r)
+            | Action::ReaderStampMismatch(r)
+            | Action::ReaderLoadValue(r)
+            | Action::ReaderVerify(r) => format!("{}({})", self.action_name(action), r + 1),
+            _ => self.action_name(action).to_string(),
+        }
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        vec![
+            "WriterBegin",
+            "WriterData",
+            "WriterFinish",
+            "ReaderLoadStamp1",
+            "ReaderRetryOdd",
+            "ReaderStampMismatch",
+            "ReaderLoadValue",
+            "ReaderVerify",
+        ]
+    }
+
+    fn invariants(&self) -> &[Invariant<Self>] {
+        &self.invariants
+    }
+
+    fn variables(&self) -> &'static [&'static str] {
+        &[
+            "ring",
+            "cursor",
+            "writerPC",
+            "writerSeq",
+            "readerPC",
+            "readerCursor",
+            "readStamp1",
+            "readValue",
+            "readStamp2",
+            "readResult",
+        ]
+    }
+
+    fn to_tla(&self, s: &State) -> Vec<Value> {
+        let per_reader = |f: &dyn Fn(&Reader) -> Value| Value::Tuple(s.readers.iter().map(f).collect());
+        vec![
+            Value::func(s.ring.iter().enumerate().map(|(i, slot)| {
+                (Value::Int(i as i64), Value::record([("stamp", Value::Int(slot.stamp as i64)), ("value", Value::Int(slot.value as i64))]))
+            })),
+            Value::Int(s.cursor as i64),
+            Value::str(s.writer_pc.name()),
+            Value::Int(s.writer_seq as i64),
+            per_reader(&|r| Value::str(r.pc.name())),
+            per_reader(&|r| Value::Int(r.cursor as i64)),
+            per_reader(&|r| Value::Int(r.stamp1 as i64)),
+            per_reader(&|r| Value::Int(r.value as i64)),
+            per_reader(&|r| Value::Int(r.stamp2 as i64)),
+            per_reader(&|r| Value::Int(r.result as i64)),
+        ]
+    }
+}
+
+impl ModelDef for Seqlock {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "seqlock",
+            title: "Photon Ring seqlock ring",
+            story: "One writer, many readers, slots guarded by seqlock stamps: a reader trusts a value only if the slot's stamp is the same before and after it reads.",
+            source: "seed 002: Photon Ring SPMC seqlock-stamped ring buffer (TLA+ spec and README)",
+            tla_module: "Seqlock",
+            constants: vec![
+                ConstSpec { name: "NumReaders", doc: "Number of readers.", kind: ConstKind::Int { min: 1, max: 4 }, default: "2" },
+                ConstSpec { name: "RingSize", doc: "Number of slots in the ring.", kind: ConstKind::Int { min: 1, max: 6 }, default: "2" },
+                ConstSpec {
+                    name: "MaxSeq",
+                    doc: "The last sequence the writer publishes (it writes 0..MaxSeq).",
+                    kind: ConstKind::Int { min: 0, max: 10 },
+                    default: "4",
+                },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "The protocol as designed: a reader commits a value only if the slot's stamp is unchanged after reading it.",
+                    expect: None,
+                    tla_switches: &[("VerifyStamps", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "no-verify",
+                    summary: "ReaderVerify commits without comparing the two stamps, so a value the writer overwrote mid-read is returned: NoTornRead fails.",
+                    expect: Some("NoTornRead"),
+                    tla_switches: &[("VerifyStamps", "FALSE")],
+                },
+                ConfigSpec {
+                    name: "seed-invariant",
+                    summary: "The safe protocol checked against the seed's own NoTornRead (result = cursor − 1), which a lag jump refutes though no torn value is ever returned.",
+                    expect: Some("SeedNoTornRead"),
+                    tla_switches: &[("VerifyStamps", "TRUE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        let mut invariants = vec![
+            Invariant { name: "TypeOK", holds: Seqlock::type_ok },
+            Invariant { name: "ResultIsValid", holds: Seqlock::result_is_valid },
+            Invariant { name: "NoTornRead", holds: Seqlock::no_torn_read },
+        ];
+        if config.name == "seed-invariant" {
+            invariants.push(Invariant { name: "SeedNoTornRead", holds: Seqlock::seed_no_torn_read });
+        }
+        Ok(Seqlock {
+            num_readers: constants.int("NumReaders") as usize,
+            ring_size: constants.int("RingSize") as usize,
+            max_seq: constants.int("MaxSeq") as i32,
+            verify_stamps: config.name != "no-verify",
+            invariants,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(config: &str) -> Seqlock {
+        let info = Seqlock::info();
+        Seqlock::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
+    }
+
+    fn step(m: &Seqlock, s: &State, a: Action) -> State {
+        let mut enabled = Vec::new();
+        m.actions(s, &mut enabled);
+        assert!(enabled.contains(&a), "{a:?} should be enabled in {s:?}");
+        m.next_state(s, &a).unwrap()
+    }
+
+    fn enabled(m: &Seqlock, s: &State) -> Vec<Action> {
+        let mut v = Vec::new();
+        m.actions(s, &mut v);
+        v
+    }
+
+    fn publish(m: &Seqlock, s: &State) -> State {
+        let s = step(m, s, Action::WriterBegin);
+        let s = step(m, &s, Action::WriterData);
+        step(m, &s, Action::WriterFinish)
+    }
+
+    #[test]
+    fn writer_publishes_in_three_steps() {
+        let m = model("safe");
+        let s0 = m.init_states().remove(0);
+        let s1 = step(&m, &s0, Action::WriterBegin);
+        assert_eq!(s1.ring[0], Slot { stamp: 1, value: -1 });
+        assert_eq!(s1.writer_pc, WriterPc::Stamped);
+        assert!(!enabled(&m, &s1).contains(&Action::WriterBegin));
+        let s2 = step(&m, &s1, Action::WriterData);
+        assert_eq!(s2.ring[0], Slot { stamp: 1, value: 0 });
+        let s3 = step(&m, &s2, Action::WriterFinish);
+        assert_eq!(s3.ring[0], Slot { stamp: 2, value: 0 });
+        assert_eq!((s3.cursor, s3.writer_seq, s3.writer_pc), (0, 1, WriterPc::Idle));
+    }
+
+    #[test]
+    fn writer_stops_after_max_seq() {
+        let m = model("safe");
+        let mut s = m.init_states().remove(0);
+        for _ in 0..=m.max_seq {
+            s = publish(&m, &s);
+        }
+        assert_eq!(s.writer_seq, m.max_seq + 1);
+        assert!(!enabled(&m, &s).contains(&Action::WriterBegin));
+        // Slot of the last sequence holds its done stamp.
+        assert_eq!(s.ring[m.slot_of(m.max_seq)].stamp, 2 * m.max_seq + 2);
+    }
+
+    #[test]
+    fn reader_reads_a_published_value() {
+        let m = model("safe");
+        let s = publish(&m, &m.init_states()[0]);
+        let s = step(&m, &s, Action::ReaderLoadStamp1(0));
+        assert_eq!(s.readers[0].stamp1, 2);
+        assert_eq!(enabled(&m, &s).iter().filter(|a| matches!(a, Action::ReaderLoadValue(0))).count(), 1);
+        let s = step(&m, &s, Action::ReaderLoadValue(0));
+        assert_eq!(s.readers[0].value, 0);
+        let s = step(&m, &s, Action::ReaderVerify(0));
+        assert_eq!((s.readers[0].result, s.readers[0].cursor, s.readers[0].pc), (0, 1, ReaderPc::Idle));
+        assert!(m.no_torn_read(&s) && m.seed_no_torn_read(&s));
+    }
+
+    #[test]
+    fn reader_retries_on_odd_stamp() {
+        let m = model("safe");
+        let s = step(&m, &m.init_states()[0], Action::WriterBegin);
+        let s = step(&m, &s, Action::ReaderLoadStamp1(1));
+        assert_eq!(s.readers[1].stamp1, 1);
+        let acts = enabled(&m, &s);
+        assert!(acts.contains(&Action::ReaderRetryOdd(1)));
+        assert!(!acts.contains(&Action::ReaderLoadValue(1)) && !acts.contains(&Action::ReaderStampMismatch(1)));
+        let s = step(&m, &s, Action::ReaderRetryOdd(1));
+        assert_eq!(s.readers[1].pc, ReaderPc::Idle);
+    }
+
+    #[test]
+    fn unpublished_slot_is_a_mismatch_that_keeps_the_cursor() {
+        let m = model("safe");
+        let s = step(&m, &m.init_states()[0], Action::ReaderLoadStamp1(0));
+        assert!(enabled(&m, &s).contains(&Action::ReaderStampMismatch(0)));
+        let s = step(&m, &s, Action::ReaderStampMismatch(0));
+        assert_eq!((s.readers[0].cursor, s.readers[0].pc), (0, ReaderPc::Idle));
+    }
+
+    #[test]
+    fn lapped_reader_jumps_to_oldest_in_ring() {
+        let m = model("safe");
+        let mut s = m.init_states().remove(0);
+        for _ in 0..3 {
+            s = publish(&m, &s); // sequences 0, 1, 2; slot 0 now holds 2
+        }
+        let s = step(&m, &s, Action::ReaderLoadStamp1(0));
+        assert_eq!(s.readers[0].stamp1, 6);
+        let s = step(&m, &s, Action::ReaderStampMismatch(0));
+        // oldest in the ring = cursor − RingSize + 1 = 2 − 2 + 1 = 1
+        assert_eq!(s.readers[0].cursor, 1);
+    }
+
+    #[test]
+    fn verify_discards_a_value_overwritten_mid_read() {
+        for (config, torn) in [("safe", false), ("no-verify", true)] {
+            let m = model(config);
+            let mut s = publish(&m, &m.init_states()[0]);
+            s = step(&m, &s, Action::ReaderLoadStamp1(0)); // stamp1 = 2 (sequence 0)
+            s = publish(&m, &s); // sequence 1 into slot 1
+            s = step(&m, &s, Action::WriterBegin); // sequence 2 into slot 0
+            s = step(&m, &s, Action::WriterData);
+            s = step(&m, &s, Action::ReaderLoadValue(0)); // loads 2: torn
+            s = step(&m, &s, Action::ReaderVerify(0));
+            assert_eq!(s.readers[0].stamp2, 5);
+            if torn {
+                assert_eq!((s.readers[0].result, s.readers[0].cursor), (2, 1));
+                assert!(!m.no_torn_read(&s));
+            } else {
+                assert_eq!((s.readers[0].result, s.readers[0].cursor), (-1, 0));
+                assert!(m.no_torn_read(&s));
+            }
+        }
+    }
+
+    #[test]
+    fn seed_invariant_fails_after_a_lag_jump() {
+        let m = model("seed-invariant");
+        let mut s = publish(&m, &m.init_states()[0]);
+        s = step(&m, &s, Action::ReaderLoadStamp1(0));
+        s = step(&m, &s, Action::ReaderLoadValue(0));
+        s = step(&m, &s, Action::ReaderVerify(0)); // result 0, cursor 1
+        for _ in 0..3 {
+            s = publish(&m, &s); // 1, 2, 3: slot 1 holds 3
+        }
+        s = step(&m, &s, Action::ReaderLoadStamp1(0));
+        s = step(&m, &s, Action::ReaderStampMismatch(0));
+        assert_eq!(s.readers[0].cursor, 2);
+        assert!(m.no_torn_read(&s));
+        assert!(!m.seed_no_torn_read(&s));
+    }
+
+    #[test]
+    fn labels_number_readers_from_one() {
+        let m = model("safe");
+        assert_eq!(m.action_label(&Action::ReaderVerify(1)), "ReaderVerify(2)");
+        assert_eq!(m.action_label(&Action::WriterBegin), "WriterBegin");
+    }
+}

@@ -1,0 +1,95 @@
+//! `pex bench`: our checker and TLC on the same twins and constants, side by side.
+
+use super::conform::Case;
+use super::run::run_tlc;
+use crate::catalogue;
+use crate::engine::{CheckOptions, DynOutcome};
+use std::path::Path;
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct BenchRow {
+    pub case: String,
+    pub symmetry: bool,
+    pub result: String,
+    pub distinct: u64,
+    pub generated: u64,
+    pub depth: u32,
+    /// Best of the repeats.
+    pub pex_seconds: f64,
+    pub states_per_second: f64,
+    pub bytes_per_state: f64,
+    pub peak_queue_bytes: u64,
+    pub tlc_workers: Option<usize>,
+    pub tlc_distinct: Option<u64>,
+    /// Wall time of the java process, JVM start included.
+    pub tlc_seconds: Option<f64>,
+    /// TLC's wall time over ours.
+    pub ratio: Option<f64>,
+    /// The same, after subtracting TLC's start-up cost (JVM, parsing; measured on a trivial spec).
+    pub ratio_after_startup: Option<f64>,
+}
+
+/// Runs our checker on a case `repeat` times (best time kept).
+pub fn bench_pex(case: &Case, repeat: usize) -> Result<BenchRow, String> {
+    let model = catalogue::build(&case.model, &case.config, &case.constants).map_err(|e| e.to_string())?;
+    let symmetry = case.cfg.symmetry.is_some();
+    let mut best: Option<BenchRow> = None;
+    for _ in 0..repeat.max(1) {
+        let mut checker = model.checker(CheckOptions { symmetry, ..CheckOptions::default() });
+        while !checker.run(1 << 16) {}
+        let r = checker.result().expect("finished");
+        let result = match &r.outcome {
+            DynOutcome::Ok => "ok".to_string(),
+            DynOutcome::Violation { name, .. } => format!("violation of {name}"),
+            DynOutcome::Incomplete(reason) => format!("incomplete ({})", reason.as_str()),
+        };
+        let row = BenchRow {
+            case: case.name(),
+            symmetry: r.symmetry,
+            result,
+            distinct: r.progress.distinct,
+            generated: r.progress.generated,
+            depth: r.progress.depth,
+            pex_seconds: r.progress.seconds,
+            states_per_second: r.progress.states_per_second(),
+            bytes_per_state: r.footprint.bytes_per_state,
+            peak_queue_bytes: r.footprint.peak_queue_bytes,
+            tlc_workers: None,
+            tlc_distinct: None,
+            tlc_seconds: None,
+            ratio: None,
+            ratio_after_startup: None,
+        };
+        if best.as_ref().map(|b| row.pex_seconds < b.pex_seconds).unwrap_or(true) {
+            best = Some(row);
+        }
+    }
+    Ok(best.expect("at least one run"))
+}
+
+/// TLC's fixed cost: a run on a one-variable spec with two states.
+pub fn tlc_startup_seconds(jar: &Path) -> Result<f64, String> {
+    let dir = std::env::temp_dir().join(format!("pex-bench-startup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.join("Trivial.tla"),
+        "---- MODULE Trivial ----\nEXTENDS Naturals\nVARIABLE x\nInit == x = 0\nNext == x' = 1 - x\n====\n",
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("Trivial.cfg"), "INIT Init\nNEXT Next\n").map_err(|e| e.to_string())?;
+    let r = run_tlc(jar, &dir.join("Trivial.tla"), &dir.join("Trivial.cfg"), 1)?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(r.wall_seconds)
+}
+
+/// Adds TLC's figures for the same case to a row.
+pub fn add_tlc(row: &mut BenchRow, jar: &Path, case: &Case, workers: usize, startup: f64) -> Result<(), String> {
+    let r = run_tlc(jar, &case.spec, &case.cfg_path, workers)?;
+    row.tlc_workers = Some(workers);
+    row.tlc_distinct = r.distinct;
+    row.tlc_seconds = Some(r.wall_seconds);
+    let ours = row.pex_seconds.max(1e-6);
+    row.ratio = Some(r.wall_seconds / ours);
+    row.ratio_after_startup = Some(((r.wall_seconds - startup).max(0.0)) / ours);
+    Ok(())
+}

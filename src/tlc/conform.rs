@@ -1,0 +1,318 @@
+//! The conformance run: every cfg in `tla/` through TLC and through `pex check --json`, with and
+//! without symmetry where the model declares it; the figures must be equal.
+//!
+//! A case is found, not registered: `tla/<model>/MC.cfg` is the `safe` config of `<model>`,
+//! `tla/<model>/MC_<gap>.cfg` its `<gap>` config, and `<TlaModule>.tla` beside them is the twin.
+//! Adding a model to the catalogue and its twin to `tla/` adds it to the run. Before running, the
+//! case is checked for drift: the cfg must set every model constant (those become `--const`
+//! values), set exactly the config's switches, and list exactly the config's invariants and action
+//! properties, in order.
+
+use super::cfg::TlcCfg;
+use super::run::{normalise, run_tlc, TlcOutcome, TlcResult};
+use crate::catalogue;
+use crate::engine::ModelInfo;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One cfg of one twin.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub model: String,
+    pub config: String,
+    pub spec: PathBuf,
+    pub cfg_path: PathBuf,
+    pub cfg_text: String,
+    pub cfg: TlcCfg,
+    /// The cfg's model constants, as `--const` pairs.
+    pub constants: Vec<(String, String)>,
+}
+
+impl Case {
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.model, self.config)
+    }
+}
+
+fn config_of(file: &str) -> Option<String> {
+    if file == "MC.cfg" {
+        return Some("safe".to_string());
+    }
+    file.strip_prefix("MC_").and_then(|r| r.strip_suffix(".cfg")).map(str::to_string)
+}
+
+/// Reads one cfg and checks it against the catalogue's description of the model.
+pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, String> {
+    let config_name = config_of(file).ok_or_else(|| format!("{}: not an MC.cfg or MC_<config>.cfg name", dir.join(file).display()))?;
+    let cfg_path = dir.join(file);
+    let here = cfg_path.display().to_string();
+    let config = info
+        .config(&config_name)
+        .ok_or_else(|| format!("{here}: model {} has no config '{config_name}'", info.name))?;
+    let spec = dir.join(format!("{}.tla", info.tla_module));
+    if !spec.is_file() {
+        return Err(format!("{here}: the twin {} is missing", spec.display()));
+    }
+    let cfg_text = std::fs::read_to_string(&cfg_path).map_err(|e| format!("{here}: {e}"))?;
+    let cfg = TlcCfg::parse(&cfg_text).map_err(|e| format!("{here}: {e}"))?;
+    let mut constants = Vec::new();
+    for (name, value) in &cfg.constants {
+        if info.constants.iter().any(|c| c.name == name) {
+            constants.push((name.clone(), value.clone()));
+        } else if let Some((_, want)) = config.tla_switches.iter().find(|(n, _)| n == name) {
+            if want != value {
+                return Err(format!("{here}: sets {name} = {value}, but config {config_name} means {name} = {want}"));
+            }
+        } else {
+            return Err(format!("{here}: sets {name}, which is neither a constant of {} nor a switch of config {config_name}", info.name));
+        }
+    }
+    for c in &info.constants {
+        if !cfg.constants.iter().any(|(n, _)| n == c.name) {
+            return Err(format!("{here}: does not set constant {}", c.name));
+        }
+    }
+    for (name, _) in config.tla_switches {
+        if !cfg.constants.iter().any(|(n, _)| n == name) {
+            return Err(format!("{here}: does not set switch {name} of config {config_name}"));
+        }
+    }
+    let model = catalogue::build(info.name, &config_name, &constants).map_err(|e| format!("{here}: {e}"))?;
+    let invariants: Vec<String> = model.invariant_names().iter().map(|s| s.to_string()).collect();
+    if cfg.invariants != invariants {
+        return Err(format!(
+            "{here}: lists invariants {:?}, but config {config_name} of the model checks {:?}",
+            cfg.invariants, invariants
+        ));
+    }
+    let properties: Vec<String> = model.property_names().iter().map(|s| s.to_string()).collect();
+    if cfg.properties != properties {
+        return Err(format!(
+            "{here}: lists properties {:?}, but config {config_name} of the model checks action properties {:?}",
+            cfg.properties, properties
+        ));
+    }
+    let declares_symmetry = !model.symmetric_sets().is_empty();
+    if declares_symmetry != cfg.symmetry.is_some() {
+        return Err(if declares_symmetry {
+            format!("{here}: the model declares symmetric sets but the cfg has no SYMMETRY")
+        } else {
+            format!("{here}: the cfg has SYMMETRY but the model declares no symmetric set")
+        });
+    }
+    Ok(Case { model: info.name.to_string(), config: config_name, spec, cfg_path, cfg_text, cfg, constants })
+}
+
+/// Every case under `tla_dir`, model by model. Each model of the catalogue must have a twin
+/// directory with a cfg for each of its configs.
+pub fn discover(tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, String> {
+    let mut cases = Vec::new();
+    for info in catalogue::infos() {
+        if only_model.is_some_and(|m| m != info.name) {
+            continue;
+        }
+        let dir = tla_dir.join(info.name);
+        if !dir.is_dir() {
+            return Err(format!("model {} has no twin: {} is missing", info.name, dir.display()));
+        }
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
+            .filter(|f| f.ends_with(".cfg") && config_of(f).is_some())
+            .collect();
+        files.sort();
+        for config in &info.configs {
+            let want = if config.name == "safe" { "MC.cfg".to_string() } else { format!("MC_{}.cfg", config.name) };
+            if !files.contains(&want) {
+                return Err(format!("model {}: config {} has no cfg ({} is missing)", info.name, config.name, dir.join(&want).display()));
+            }
+        }
+        for f in files {
+            cases.push(load_case(&info, &dir, &f)?);
+        }
+    }
+    if let Some(m) = only_model {
+        if cases.is_empty() {
+            return Err(format!("no model named '{m}' in the catalogue"));
+        }
+    }
+    Ok(cases)
+}
+
+/// What `pex check --json` said.
+#[derive(Clone, Debug)]
+pub struct PexResult {
+    pub json: serde_json::Value,
+}
+
+impl PexResult {
+    fn num(&self, key: &str) -> Option<u64> {
+        self.json.get(key).and_then(|v| v.as_u64())
+    }
+    pub fn distinct(&self) -> Option<u64> {
+        self.num("distinct")
+    }
+    pub fn generated(&self) -> Option<u64> {
+        self.num("generated")
+    }
+    pub fn depth(&self) -> Option<u64> {
+        self.num("depth")
+    }
+    pub fn seconds(&self) -> f64 {
+        self.json.get("seconds").and_then(|v| v.as_f64()).unwrap_or(0.0)
+    }
+    pub fn result(&self) -> &str {
+        self.json.get("result").and_then(|v| v.as_str()).unwrap_or("?")
+    }
+    pub fn kind(&self) -> &str {
+        self.json.get("kind").and_then(|v| v.as_str()).unwrap_or("")
+    }
+    pub fn invariant(&self) -> &str {
+        self.json.get("invariant").and_then(|v| v.as_str()).unwrap_or("")
+    }
+    pub fn trace(&self) -> Vec<serde_json::Value> {
+        self.json.get("trace").and_then(|v| v.as_array()).cloned().unwrap_or_default()
+    }
+}
+
+/// Runs `pex check --json` (this very binary) on a case.
+pub fn run_pex(case: &Case, symmetry: bool) -> Result<PexResult, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut cmd = Command::new(exe);
+    cmd.args(["check", &case.model, "--config", &case.config, "--json", "--tlc-trace"]);
+    for (k, v) in &case.constants {
+        cmd.arg("--const").arg(format!("{k}={v}"));
+    }
+    if !symmetry {
+        cmd.arg("--no-symmetry");
+    }
+    let out = cmd.output().map_err(|e| format!("cannot run pex: {e}"))?;
+    if !matches!(out.status.code(), Some(0) | Some(1)) {
+        return Err(format!("pex check failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr)));
+    }
+    let json = serde_json::from_slice(&out.stdout).map_err(|e| format!("pex check --json printed no JSON: {e}"))?;
+    Ok(PexResult { json })
+}
+
+/// One line of the comparison: a figure and both sides' values.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    pub what: &'static str,
+    pub tlc: String,
+    pub pex: String,
+}
+
+impl Figure {
+    pub fn agrees(&self) -> bool {
+        self.tlc == self.pex
+    }
+}
+
+fn opt(n: Option<u64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_else(|| "-".to_string())
+}
+
+/// TLC's verdict in pex's words: ("ok" | "violation", kind, property).
+fn tlc_verdict(r: &TlcResult) -> (String, String, String) {
+    match &r.outcome {
+        TlcOutcome::Ok => ("ok".into(), String::new(), String::new()),
+        TlcOutcome::Invariant { name, .. } => ("violation".into(), "invariant".into(), name.clone()),
+        TlcOutcome::ActionProperty { name } => ("violation".into(), "action-property".into(), name.clone()),
+        TlcOutcome::Deadlock => ("violation".into(), "deadlock".into(), "Deadlock".into()),
+    }
+}
+
+/// The figures both sides report, side by side. When TLC stops at an initial state it prints no
+/// counts, and those figures are not compared.
+pub fn compare(tlc: &TlcResult, pex: &PexResult, compare_states: bool) -> Vec<Figure> {
+    let (result, kind, name) = tlc_verdict(tlc);
+    let mut figures = vec![
+        Figure { what: "result", tlc: result, pex: pex.result().to_string() },
+        Figure { what: "kind", tlc: kind, pex: pex.kind().to_string() },
+        Figure { what: "property", tlc: name, pex: pex.invariant().to_string() },
+    ];
+    let initial = matches!(tlc.outcome, TlcOutcome::Invariant { initial: true, .. });
+    if !initial {
+        figures.push(Figure { what: "distinct", tlc: opt(tlc.distinct), pex: opt(pex.distinct()) });
+        figures.push(Figure { what: "generated", tlc: opt(tlc.generated), pex: opt(pex.generated()) });
+        figures.push(Figure { what: "depth", tlc: opt(tlc.depth), pex: opt(pex.depth()) });
+    }
+    let pex_trace = pex.trace();
+    if tlc.outcome != TlcOutcome::Ok {
+        figures.push(Figure { what: "trace length", tlc: tlc.trace_len().to_string(), pex: pex_trace.len().to_string() });
+    }
+    if compare_states && tlc.trace_len() == pex_trace.len() {
+        // The same states, variable by variable, as TLC prints them.
+        'states: for (i, (t, p)) in tlc.trace.iter().zip(pex_trace.iter()).enumerate() {
+            let Some(vars) = p.get("tlc").and_then(|v| v.as_object()) else { break };
+            for (var, text) in vars {
+                let mine = normalise(text.as_str().unwrap_or(""));
+                let theirs = t.vars.get(var).cloned().unwrap_or_else(|| "(missing)".to_string());
+                if mine != theirs {
+                    figures.push(Figure { what: "trace state", tlc: format!("state {}: {var} = {theirs}", i + 1), pex: format!("state {}: {var} = {mine}", i + 1) });
+                    break 'states;
+                }
+            }
+            if t.vars.len() != vars.len() {
+                figures.push(Figure {
+                    what: "trace variables",
+                    tlc: format!("{:?}", t.vars.keys().collect::<Vec<_>>()),
+                    pex: format!("{:?}", vars.keys().collect::<Vec<_>>()),
+                });
+                break;
+            }
+        }
+    }
+    figures
+}
+
+/// The outcome of one case in one symmetry mode.
+pub struct CaseRun {
+    pub case: String,
+    pub symmetry: bool,
+    pub figures: Vec<Figure>,
+    pub tlc_seconds: f64,
+    pub pex_seconds: f64,
+    pub error: Option<String>,
+}
+
+impl CaseRun {
+    pub fn agrees(&self) -> bool {
+        self.error.is_none() && self.figures.iter().all(Figure::agrees)
+    }
+}
+
+/// Runs one case in both symmetry modes (or one, when the model declares no symmetric set).
+pub fn run_case(jar: &Path, case: &Case) -> Vec<CaseRun> {
+    let modes: &[bool] = if case.cfg.symmetry.is_some() { &[true, false] } else { &[false] };
+    let mut runs = Vec::new();
+    for &symmetry in modes {
+        let mut run = CaseRun { case: case.name(), symmetry, figures: Vec::new(), tlc_seconds: 0.0, pex_seconds: 0.0, error: None };
+        let cfg_path = if case.cfg.symmetry.is_some() && !symmetry {
+            let p = std::env::temp_dir().join(format!("pex-nosym-{}-{}-{}.cfg", std::process::id(), case.model, case.config));
+            if let Err(e) = std::fs::write(&p, TlcCfg::without_symmetry(&case.cfg_text)) {
+                run.error = Some(format!("cannot write {}: {e}", p.display()));
+                runs.push(run);
+                continue;
+            }
+            p
+        } else {
+            case.cfg_path.clone()
+        };
+        let tlc = run_tlc(jar, &case.spec, &cfg_path, 1);
+        let pex = run_pex(case, symmetry);
+        match (tlc, pex) {
+            (Ok(t), Ok(p)) => {
+                run.tlc_seconds = t.wall_seconds;
+                run.pex_seconds = p.seconds();
+                // Under symmetry TLC rebuilds its trace from fingerprints and may print other
+                // members of the same classes; only the length is compared then.
+                run.figures = compare(&t, &p, !symmetry);
+            }
+            (Err(e), _) => run.error = Some(format!("TLC: {e}")),
+            (_, Err(e)) => run.error = Some(format!("pex: {e}")),
+        }
+        runs.push(run);
+    }
+    runs
+}

