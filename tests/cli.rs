@@ -1,0 +1,177 @@
+//! The `pex` binary: verdicts, JSON, exit codes, and one-line errors for bad input.
+
+use std::process::{Command, Output};
+
+fn pex(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pex")).args(args).output().expect("pex runs")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn assert_bad_input(args: &[&str], needle: &str) {
+    let out = pex(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    assert!(err.contains(needle), "{args:?}: expected '{needle}' in: {err}");
+    if !err.starts_with("error:") {
+        // Our own errors are one line; clap's usage errors add usage lines.
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("pex: error: "), "{err}");
+    }
+}
+
+#[test]
+fn list_names_every_model_and_config() {
+    let out = pex(&["list"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in ["seqlock", "no-verify", "seed-invariant", "ebpf-ring", "publish-before-lock", "MaxLiveRecords"] {
+        assert!(text.contains(needle), "{needle} missing from pex list");
+    }
+    let v = json(&pex(&["list", "--json"]));
+    assert_eq!(v.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn safe_checks_pass_with_exit_zero() {
+    let out = pex(&["check", "ebpf-ring", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["result"], "ok");
+    assert_eq!(v["model"], "ebpf-ring");
+    assert_eq!(v["config"], "safe");
+    assert_eq!(v["constants"]["Sizes"], serde_json::json!([1, 2]));
+    assert!(v["distinct"].as_u64().unwrap() > 1000);
+    assert!(v["generated"].as_u64().unwrap() >= v["distinct"].as_u64().unwrap());
+    assert!(v["seconds"].as_f64().is_some() && v["depth"].as_u64().unwrap() > 5);
+}
+
+#[test]
+fn no_verify_reports_a_torn_read_with_a_shortest_trace() {
+    let out = pex(&["check", "seqlock", "--config", "no-verify", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["result"], "violation");
+    assert_eq!(v["invariant"], "NoTornRead");
+    let trace = v["trace"].as_array().unwrap();
+    assert_eq!(trace.len(), 12);
+    assert!(trace[0]["action"].is_null());
+    let last = &trace[11];
+    assert_eq!(last["action"], "ReaderVerify(1)");
+    // The reader committed sequence 2 while reading sequence 0.
+    assert_eq!(last["state"]["readResult"][0], 2);
+    assert_eq!(last["state"]["readerCursor"][0], 1);
+}
+
+#[test]
+fn publish_before_lock_breaks_safety_in_three_states() {
+    let out = pex(&["check", "ebpf-ring", "--config", "publish-before-lock"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Error: Invariant Safety is violated."));
+    assert!(text.contains("State 3: <ConsumerNext>"));
+    assert!(text.contains("/\\ held = [active |-> TRUE, size |-> 1, state |-> \"Uninit\"]"));
+    assert!(!text.contains("State 4:"));
+}
+
+#[test]
+fn seed_invariant_fails_through_the_lag_jump_without_a_torn_read() {
+    let v = json(&pex(&["check", "seqlock", "--config", "seed-invariant", "--json"]));
+    assert_eq!(v["invariant"], "SeedNoTornRead");
+    let trace = v["trace"].as_array().unwrap();
+    assert_eq!(trace.last().unwrap()["action"].as_str().unwrap().split('(').next(), Some("ReaderStampMismatch"));
+    for step in trace {
+        // NoTornRead (result < cursor) holds all along: nothing torn was ever returned.
+        let s = &step["state"];
+        for r in 0..2 {
+            assert!(s["readResult"][r].as_i64() < s["readerCursor"][r].as_i64());
+        }
+    }
+}
+
+#[test]
+fn bounds_give_a_partial_result_and_exit_three() {
+    let out = pex(&["check", "seqlock", "--max-states", "500", "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let v = json(&out);
+    assert_eq!(v["result"], "incomplete");
+    assert_eq!(v["reason"], "max-states");
+    assert!(v["distinct"].as_u64().unwrap() >= 500);
+}
+
+#[test]
+fn constants_change_the_model() {
+    let small = json(&pex(&["check", "seqlock", "--const", "MaxSeq=1", "--const", "NumReaders=1", "--json"]));
+    assert_eq!(small["constants"]["MaxSeq"], 1);
+    assert!(small["distinct"].as_u64().unwrap() < 1000);
+}
+
+#[test]
+fn walks_are_determined_by_the_seed() {
+    let a = pex(&["walk", "seqlock", "--seed", "11", "--steps", "30", "--json"]);
+    let b = pex(&["walk", "seqlock", "--seed", "11", "--steps", "30", "--json"]);
+    let c = pex(&["walk", "seqlock", "--seed", "12", "--steps", "30", "--json"]);
+    assert_eq!(a.stdout, b.stdout);
+    assert_ne!(a.stdout, c.stdout);
+    let v = json(&a);
+    assert_eq!(v["steps"], 30);
+    assert_eq!(v["trace"].as_array().unwrap().len(), 31);
+}
+
+#[test]
+fn walk_stops_at_the_first_violation_when_asked() {
+    let seed = (0..500u64)
+        .find(|s| {
+            let v = json(&pex(&["walk", "ebpf-ring", "-c", "publish-before-lock", "--seed", &s.to_string(), "--steps", "20", "--stop-on-violation", "--json"]));
+            v["end"] == "violation"
+        })
+        .expect("some seed reaches the violation in 20 steps");
+    let v = json(&pex(&["walk", "ebpf-ring", "-c", "publish-before-lock", "--seed", &seed.to_string(), "--steps", "20", "--stop-on-violation", "--json"]));
+    assert_eq!(v["violation"]["invariant"], "Safety");
+    assert_eq!(v["violation"]["position"].as_u64().unwrap() as usize, v["trace"].as_array().unwrap().len());
+}
+
+#[test]
+fn trace_files_replay_and_bad_ones_are_refused() {
+    let dir = std::env::temp_dir().join(format!("pex-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("torn.json");
+    let out = pex(&["check", "seqlock", "-c", "no-verify", "--out", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let replayed = pex(&["replay", file.to_str().unwrap()]);
+    assert_eq!(replayed.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&replayed.stdout).contains("State 12: <ReaderVerify(1)>"));
+
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{ not json").unwrap();
+    assert_bad_input(&["replay", broken.to_str().unwrap()], "is not a trace file");
+    let stale = dir.join("stale.json");
+    std::fs::write(&stale, r#"{"model":"seqlock","config":"safe","constants":[],"actions":["WriterBegin","WriterBegin"]}"#).unwrap();
+    assert_bad_input(&["replay", stale.to_str().unwrap()], "step 2: action WriterBegin is not enabled");
+    let unknown = dir.join("unknown.json");
+    std::fs::write(&unknown, r#"{"model":"raft","config":"safe","constants":[],"actions":[]}"#).unwrap();
+    assert_bad_input(&["replay", unknown.to_str().unwrap()], "unknown model 'raft'");
+    assert_bad_input(&["replay", dir.join("missing.json").to_str().unwrap()], "cannot read");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_two() {
+    assert_bad_input(&["check", "raft"], "unknown model 'raft'; the models are seqlock, ebpf-ring");
+    assert_bad_input(&["check", "seqlock", "--config", "nope"], "model seqlock has no config 'nope'; its configs are safe, no-verify, seed-invariant");
+    assert_bad_input(&["check", "seqlock", "--const", "Readers=2"], "constant Readers: unknown; this model's constants are NumReaders, RingSize, MaxSeq");
+    assert_bad_input(&["check", "seqlock", "--const", "MaxSeq=99"], "constant MaxSeq: 99 is out of range; allowed 0..10");
+    assert_bad_input(&["check", "seqlock", "--const", "MaxSeq=-1"], "out of range");
+    assert_bad_input(&["check", "seqlock", "--const", "MaxSeq"], "--const expects NAME=VALUE");
+    assert_bad_input(&["check", "seqlock", "--const", "MaxSeq=four"], "'four' is not an integer");
+    assert_bad_input(&["check", "ebpf-ring", "--const", "Sizes={1,9}"], "element 9 is out of range");
+    assert_bad_input(&["check", "ebpf-ring", "--const", "Sizes={1,2"], "does not close");
+    assert_bad_input(&["walk", "seqlock", "--const", "NumReaders=0"], "out of range");
+    assert_bad_input(&["check", "seqlock", "--max-seconds", "0"], "--max-seconds must be a positive number");
+    assert_bad_input(&["check", "seqlock", "--max-states", "lots"], "invalid value");
+    assert_bad_input(&["walk", "seqlock", "--seed=-1"], "invalid value");
+    assert_bad_input(&["frobnicate"], "unrecognized subcommand");
+}
