@@ -9,6 +9,7 @@
 
 pub mod catalogue;
 pub mod engine;
+pub mod explorer;
 pub mod models;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tlc;

@@ -20,7 +20,7 @@ pub enum ConstKind {
 }
 
 /// One constant of a model, with its default.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConstSpec {
     pub name: &'static str,
     pub doc: &'static str,

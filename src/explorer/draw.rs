@@ -1,0 +1,323 @@
+//! Drawings: what a domain view produces. A view is a pure function of (previous state, state) to
+//! a [`Drawing`], a small tree of SVG shapes whose colours come from CSS classes (so both themes
+//! work) plus caption sentences saying what the last step did. The web layer turns a drawing into
+//! SVG; tests read it directly.
+//!
+//! The widgets below are shared by every view: a strip of slots, a ring of slots, a pointer, a
+//! badge, a lane, a message arrow and an axis.
+
+/// Where a text is anchored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+impl Anchor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Anchor::Start => "start",
+            Anchor::Middle => "middle",
+            Anchor::End => "end",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Rect { x: f64, y: f64, w: f64, h: f64, rx: f64, class: String },
+    Circle { cx: f64, cy: f64, r: f64, class: String },
+    Line { x1: f64, y1: f64, x2: f64, y2: f64, class: String, arrow: bool },
+    Path { d: String, class: String, arrow: bool },
+    Text { x: f64, y: f64, text: String, class: String, anchor: Anchor },
+    /// A group: its `id` becomes a `data-id` attribute (for tests and styling), its `title` a
+    /// tooltip.
+    Group { id: Option<String>, class: String, title: Option<String>, children: Vec<Shape> },
+}
+
+impl Shape {
+    pub fn group(class: &str, children: Vec<Shape>) -> Shape {
+        Shape::Group { id: None, class: class.to_string(), title: None, children }
+    }
+
+    pub fn with_id(self, id: impl Into<String>) -> Shape {
+        match self {
+            Shape::Group { class, title, children, .. } => Shape::Group { id: Some(id.into()), class, title, children },
+            // A wrapped shape lends its class to the group, so that finding it by id shows its class.
+            other => Shape::Group { id: Some(id.into()), class: other.class().to_string(), title: None, children: vec![other] },
+        }
+    }
+
+    pub fn with_title(self, t: impl Into<String>) -> Shape {
+        match self {
+            Shape::Group { id, class, children, .. } => Shape::Group { id, class, title: Some(t.into()), children },
+            other => Shape::Group { id: None, class: other.class().to_string(), title: Some(t.into()), children: vec![other] },
+        }
+    }
+
+    pub fn text(x: f64, y: f64, text: impl Into<String>, class: &str, anchor: Anchor) -> Shape {
+        Shape::Text { x, y, text: text.into(), class: class.to_string(), anchor }
+    }
+
+    /// Every group id in this shape, depth first.
+    pub fn ids(&self, out: &mut Vec<String>) {
+        if let Shape::Group { id, children, .. } = self {
+            if let Some(id) = id {
+                out.push(id.clone());
+            }
+            for c in children {
+                c.ids(out);
+            }
+        }
+    }
+
+    /// The group with this id, if any.
+    pub fn find(&self, wanted: &str) -> Option<&Shape> {
+        match self {
+            Shape::Group { id, children, .. } => {
+                if id.as_deref() == Some(wanted) {
+                    return Some(self);
+                }
+                children.iter().find_map(|c| c.find(wanted))
+            }
+            _ => None,
+        }
+    }
+
+    /// All text in this shape, in order.
+    pub fn texts(&self) -> Vec<String> {
+        match self {
+            Shape::Text { text, .. } => vec![text.clone()],
+            Shape::Group { children, title, .. } => {
+                let mut v: Vec<String> = title.iter().cloned().collect();
+                v.extend(children.iter().flat_map(|c| c.texts()));
+                v
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn class(&self) -> &str {
+        match self {
+            Shape::Rect { class, .. }
+            | Shape::Circle { class, .. }
+            | Shape::Line { class, .. }
+            | Shape::Path { class, .. }
+            | Shape::Text { class, .. }
+            | Shape::Group { class, .. } => class,
+        }
+    }
+}
+
+/// A picture of one state, and what its last step did in words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drawing {
+    pub width: f64,
+    pub height: f64,
+    pub shapes: Vec<Shape>,
+    pub caption: Vec<String>,
+}
+
+impl Drawing {
+    pub fn find(&self, id: &str) -> Option<&Shape> {
+        self.shapes.iter().find_map(|s| s.find(id))
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        for s in &self.shapes {
+            s.ids(&mut v);
+        }
+        v
+    }
+
+    pub fn texts(&self) -> Vec<String> {
+        self.shapes.iter().flat_map(|s| s.texts()).collect()
+    }
+}
+
+/// The width a text of `chars` characters takes at the drawings' small font size.
+pub fn text_width(text: &str) -> f64 {
+    text.chars().count() as f64 * 6.6 + 12.0
+}
+
+/// One cell of a slot strip or ring.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub id: String,
+    /// Small text at the top (`slot 0`).
+    pub head: String,
+    /// The main text (`stamp 5`).
+    pub body: String,
+    /// Small text at the bottom (`value 2`).
+    pub foot: String,
+    /// Colour class: the view's vocabulary (`odd`, `done`, `locked`, ...).
+    pub class: String,
+    pub tooltip: Option<String>,
+}
+
+/// A row of equal cells starting at (x, y). Cell `i`'s centre is `x + (i + 0.5) * w`.
+pub fn slot_strip(x: f64, y: f64, w: f64, h: f64, cells: &[Cell]) -> Shape {
+    let children = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| cell_shape(x + i as f64 * w, y, w, h, c))
+        .collect();
+    Shape::group("slot-strip", children)
+}
+
+fn cell_shape(x: f64, y: f64, w: f64, h: f64, c: &Cell) -> Shape {
+    let mut children = vec![Shape::Rect { x: x + 2.0, y, w: w - 4.0, h, rx: 6.0, class: format!("cell {}", c.class) }];
+    let cx = x + w / 2.0;
+    if !c.head.is_empty() {
+        children.push(Shape::text(cx, y + 14.0, c.head.clone(), "cell-head", Anchor::Middle));
+    }
+    children.push(Shape::text(cx, y + h / 2.0 + 5.0, c.body.clone(), "cell-body", Anchor::Middle));
+    if !c.foot.is_empty() {
+        children.push(Shape::text(cx, y + h - 8.0, c.foot.clone(), "cell-foot", Anchor::Middle));
+    }
+    let g = Shape::Group { id: Some(c.id.clone()), class: format!("cell-group {}", c.class), title: c.tooltip.clone(), children };
+    g
+}
+
+/// Cells placed around a circle centred at (cx, cy), the first at the top, clockwise. Returns the
+/// shape and each cell's centre.
+pub fn ring(cx: f64, cy: f64, radius: f64, w: f64, h: f64, cells: &[Cell]) -> (Shape, Vec<(f64, f64)>) {
+    let n = cells.len().max(1) as f64;
+    let mut centres = Vec::new();
+    let mut children = vec![Shape::Circle { cx, cy, r: radius, class: "ring-track".into() }];
+    for (i, c) in cells.iter().enumerate() {
+        let angle = -std::f64::consts::FRAC_PI_2 + i as f64 * 2.0 * std::f64::consts::PI / n;
+        let (px, py) = (cx + radius * angle.cos(), cy + radius * angle.sin());
+        centres.push((px, py));
+        children.push(cell_shape(px - w / 2.0, py - h / 2.0, w, h, c));
+    }
+    (Shape::group("ring", children), centres)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// The pointer sits below its target and points up at it.
+    Up,
+    /// The pointer sits above its target and points down at it.
+    Down,
+}
+
+/// A labelled triangle pointing at (x, y).
+pub fn pointer(id: &str, x: f64, y: f64, dir: Direction, label: &str, class: &str) -> Shape {
+    let (tip, base, text_y) = match dir {
+        Direction::Down => (y, y - 9.0, y - 13.0),
+        Direction::Up => (y, y + 9.0, y + 21.0),
+    };
+    let d = format!("M {x} {tip} L {} {base} L {} {base} Z", x - 6.0, x + 6.0);
+    Shape::Group {
+        id: Some(id.to_string()),
+        class: format!("pointer {class}"),
+        title: None,
+        children: vec![Shape::Path { d, class: "pointer-head".into(), arrow: false }, Shape::text(x, text_y, label, "pointer-label", Anchor::Middle)],
+    }
+}
+
+/// A rounded label at (x, y) (its left edge, vertical centre); returns the shape and its width.
+pub fn badge(id: &str, x: f64, y: f64, text: &str, class: &str) -> (Shape, f64) {
+    let w = text_width(text);
+    let shape = Shape::Group {
+        id: if id.is_empty() { None } else { Some(id.to_string()) },
+        class: format!("badge {class}"),
+        title: None,
+        children: vec![
+            Shape::Rect { x, y: y - 10.0, w, h: 20.0, rx: 10.0, class: "badge-box".into() },
+            Shape::text(x + w / 2.0, y + 4.0, text, "badge-text", Anchor::Middle),
+        ],
+    };
+    (shape, w)
+}
+
+/// Badges in a row from (x, y), `gap` apart; returns them and the x after the last.
+pub fn badge_row(x: f64, y: f64, gap: f64, items: &[(String, String, String)]) -> (Vec<Shape>, f64) {
+    let mut out = Vec::new();
+    let mut at = x;
+    for (id, text, class) in items {
+        let (b, w) = badge(id, at, y, text, class);
+        out.push(b);
+        at += w + gap;
+    }
+    (out, at)
+}
+
+/// A horizontal band with its title on the left: one lane per actor.
+pub fn lane(id: &str, x: f64, y: f64, w: f64, h: f64, title: &str, class: &str, children: Vec<Shape>) -> Shape {
+    let mut all = vec![
+        Shape::Rect { x, y, w, h, rx: 8.0, class: "lane-box".into() },
+        Shape::text(x + 10.0, y + h / 2.0 + 4.0, title, "lane-title", Anchor::Start),
+    ];
+    all.extend(children);
+    Shape::Group { id: Some(id.to_string()), class: format!("lane {class}"), title: None, children: all }
+}
+
+/// An arrow from one point to another, bowed by `bend` (0 for straight), with a label at its middle.
+pub fn message_arrow(id: &str, from: (f64, f64), to: (f64, f64), bend: f64, label: &str, class: &str) -> Shape {
+    let (mx, my) = ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0);
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    // Control point: the midpoint pushed sideways by `bend`.
+    let (qx, qy) = (mx - dy / len * bend, my + dx / len * bend);
+    let d = format!("M {} {} Q {} {} {} {}", from.0, from.1, qx, qy, to.0, to.1);
+    let (lx, ly) = ((mx + qx) / 2.0, (my + qy) / 2.0 - 6.0);
+    Shape::Group {
+        id: Some(id.to_string()),
+        class: format!("message {class}"),
+        title: None,
+        children: vec![Shape::Path { d, class: "message-path".into(), arrow: true }, Shape::text(lx, ly, label, "message-label", Anchor::Middle)],
+    }
+}
+
+/// A number line from `min` to `max` over [x, x + w] at height y, with a tick per integer.
+/// Returns the shape and a function from value to x.
+pub fn axis(id: &str, x: f64, y: f64, w: f64, min: i64, max: i64, label: &str) -> (Shape, impl Fn(f64) -> f64) {
+    let span = (max - min).max(1) as f64;
+    let scale = move |v: f64| x + (v - min as f64) / span * w;
+    let mut children = vec![Shape::Line { x1: x, y1: y, x2: x + w, y2: y, class: "axis-line".into(), arrow: false }];
+    for v in min..=max {
+        let tx = scale(v as f64);
+        children.push(Shape::Line { x1: tx, y1: y - 4.0, x2: tx, y2: y + 4.0, class: "axis-tick".into(), arrow: false });
+        children.push(Shape::text(tx, y + 17.0, v.to_string(), "axis-label", Anchor::Middle));
+    }
+    if !label.is_empty() {
+        children.push(Shape::text(x - 10.0, y + 4.0, label, "axis-title", Anchor::End));
+    }
+    (Shape::Group { id: Some(id.to_string()), class: "axis".into(), title: None, children }, scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(id: &str, class: &str) -> Cell {
+        Cell { id: id.into(), head: "slot".into(), body: "body".into(), foot: String::new(), class: class.into(), tooltip: None }
+    }
+
+    #[test]
+    fn strips_and_rings_keep_ids_and_classes() {
+        let s = slot_strip(0.0, 0.0, 50.0, 40.0, &[cell("a", "odd"), cell("b", "done")]);
+        assert_eq!(s.find("b").unwrap().class(), "cell-group done");
+        let (r, centres) = ring(100.0, 100.0, 50.0, 40.0, 30.0, &[cell("x", "a"), cell("y", "b"), cell("z", "c"), cell("w", "d")]);
+        assert!(r.find("z").is_some());
+        // First at the top, then clockwise: right, bottom, left.
+        assert!((centres[0].1 - 50.0).abs() < 1e-9 && (centres[1].0 - 150.0).abs() < 1e-9);
+        assert!((centres[2].1 - 150.0).abs() < 1e-9 && (centres[3].0 - 50.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn badges_and_arrows() {
+        let (row, end) = badge_row(10.0, 0.0, 4.0, &[("a".into(), "one".into(), "x".into()), ("b".into(), "three".into(), "y".into())]);
+        assert_eq!(row.len(), 2);
+        assert!(end > 10.0 + text_width("one") + text_width("three"));
+        let a = message_arrow("m", (0.0, 0.0), (100.0, 0.0), 20.0, "jump", "lag");
+        assert_eq!(a.texts(), vec!["jump"]);
+        let (ax, scale) = axis("ax", 0.0, 10.0, 100.0, 0, 4, "seq");
+        assert_eq!(scale(2.0), 50.0);
+        assert_eq!(ax.texts().len(), 6);
+    }
+}

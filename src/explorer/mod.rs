@@ -1,0 +1,660 @@
+//! The explorer: everything the web app shows and every command it accepts, as plain Rust with no
+//! web dependency, so that it is tested natively. The yew layer in `ui` renders an [`Explorer`]
+//! and forwards clicks and keys to its methods.
+//!
+//! Invariants of this type: the session always belongs to `model`; a constant field holds either
+//! a valid value that `model` was built with or an error that changed nothing; no command loses
+//! the user's trace without a way back (a fork can be undone, a loaded counterexample or imported
+//! trace can be undone, a config switch that drops steps is reversed by switching back).
+
+pub mod draw;
+pub mod link;
+pub mod views;
+
+use crate::catalogue::{self, BuildError};
+use crate::engine::{
+    compare_configs, replay, AnyState, ConstSpec, Constants, Divergence, DynModel, ModelInfo, Session, TraceFile, Value,
+};
+use link::{labels_checksum, Link};
+use std::cell::RefCell;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A message for the user, shown until dismissed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+}
+
+impl Notice {
+    fn info(text: impl Into<String>) -> Notice {
+        Notice { kind: NoticeKind::Info, text: text.into() }
+    }
+    fn warning(text: impl Into<String>) -> Notice {
+        Notice { kind: NoticeKind::Warning, text: text.into() }
+    }
+    fn error(text: impl Into<String>) -> Notice {
+        Notice { kind: NoticeKind::Error, text: text.into() }
+    }
+}
+
+/// A constant's input field: the text typed and, if it is not valid, why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstField {
+    pub spec: ConstSpec,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+/// What happened to the trace when the configuration was switched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    pub from: String,
+    pub to: String,
+    /// Steps in the trace before the switch (initial state included).
+    pub steps_before: usize,
+    pub divergence: Divergence,
+}
+
+impl Comparison {
+    /// One or two sentences for the comparison bar.
+    pub fn summary(&self) -> String {
+        let d = &self.divergence;
+        let mut parts = Vec::new();
+        match &d.blocked {
+            Some((pos, label)) => parts.push(format!(
+                "Replayed under {}: the first {} action(s) carry over; step {pos}, {label}, is not enabled under {} (the trace stops there).",
+                self.to,
+                pos - 1,
+                self.to
+            )),
+            None => parts.push(format!("All {} step(s) replay under {}.", self.steps_before, self.to)),
+        }
+        match &d.verdicts_differ {
+            Some((step, inv)) => parts.push(format!(
+                "From step {step} the verdicts differ: {inv} holds under one configuration and fails under the other."
+            )),
+            None => parts.push("Every invariant the two share gives the same verdict at every replayed step.".to_string()),
+        }
+        parts.join(" ")
+    }
+}
+
+/// One row of the invariants panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropertyRow {
+    pub name: String,
+    /// An action property (checked on steps) rather than an invariant (checked on states).
+    pub action: bool,
+    /// The verdict at the current step (`None` for an action property at the initial state).
+    pub holds_now: Option<bool>,
+    /// The first step of the trace where it fails.
+    pub first_broken: Option<usize>,
+}
+
+/// One entry of the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub index: usize,
+    /// The action that led here (`Init` for the initial state).
+    pub label: String,
+    /// Some property fails at this step.
+    pub bad: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct StepVerdict {
+    invariants: Vec<bool>,
+    properties: Vec<bool>,
+}
+
+/// A trace kept aside so that a config switch that drops steps can be reversed.
+#[derive(Clone)]
+struct Carried {
+    config: String,
+    init: usize,
+    labels: Vec<String>,
+    cursor: usize,
+}
+
+pub struct Explorer {
+    model: Arc<dyn DynModel>,
+    session: Session,
+    seed: u64,
+    /// Random play stops at the first step where a property fails.
+    pub stop_at_violation: bool,
+    fields: Vec<ConstField>,
+    comparison: Option<Comparison>,
+    carried: Option<Carried>,
+    notices: Vec<Notice>,
+    /// What loading a counterexample or importing a trace replaced.
+    previous: Option<(Arc<dyn DynModel>, Session)>,
+    verdicts: RefCell<Vec<Option<(usize, StepVerdict)>>>,
+    /// Position of each step's action among those enabled before it, for links.
+    positions: RefCell<Vec<Option<(usize, usize)>>>,
+}
+
+fn fields_for(info: &ModelInfo, constants: &Constants) -> Vec<ConstField> {
+    info.constants
+        .iter()
+        .map(|spec| ConstField {
+            spec: spec.clone(),
+            text: constants.get(spec.name).map(|v| v.to_string()).unwrap_or_default(),
+            error: None,
+        })
+        .collect()
+}
+
+impl Explorer {
+    /// The first model of the catalogue, safe, at its initial state.
+    pub fn new() -> Explorer {
+        let name = (catalogue::entries()[0].info)().name;
+        Self::for_model(name).expect("the catalogue's first model builds")
+    }
+
+    pub fn for_model(name: &str) -> Result<Explorer, BuildError> {
+        let model = catalogue::build(name, "safe", &[])?;
+        Ok(Self::with_model(model))
+    }
+
+    fn with_model(model: Arc<dyn DynModel>) -> Explorer {
+        let fields = fields_for(model.info(), model.constants());
+        Explorer {
+            session: Session::new(model.clone()),
+            model,
+            seed: 1,
+            stop_at_violation: true,
+            fields,
+            comparison: None,
+            carried: None,
+            notices: Vec::new(),
+            previous: None,
+            verdicts: RefCell::new(Vec::new()),
+            positions: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub fn model(&self) -> &Arc<dyn DynModel> {
+        &self.model
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn fields(&self) -> &[ConstField] {
+        &self.fields
+    }
+
+    pub fn comparison(&self) -> Option<&Comparison> {
+        self.comparison.as_ref()
+    }
+
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    pub fn dismiss_notice(&mut self, index: usize) {
+        if index < self.notices.len() {
+            self.notices.remove(index);
+        }
+    }
+
+    pub fn dismiss_comparison(&mut self) {
+        self.comparison = None;
+    }
+
+    pub fn notify_error(&mut self, text: impl Into<String>) {
+        self.notices.push(Notice::error(text));
+    }
+
+    pub fn notify_info(&mut self, text: impl Into<String>) {
+        self.notices.push(Notice::info(text));
+    }
+
+    pub fn can_restore_previous(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    // ---- Choosing what to explore ----
+
+    /// Opens another model at its initial state (safe, default constants).
+    pub fn select_model(&mut self, name: &str) -> Result<(), String> {
+        if name == self.model.info().name {
+            return Ok(());
+        }
+        let model = catalogue::build(name, "safe", &[]).map_err(|e| e.to_string())?;
+        let seed = self.seed;
+        let stop = self.stop_at_violation;
+        *self = Self::with_model(model);
+        self.seed = seed;
+        self.stop_at_violation = stop;
+        Ok(())
+    }
+
+    fn rebuild(&mut self, model: Arc<dyn DynModel>) -> (Divergence, usize) {
+        let old_model = self.model.clone();
+        let old_trace = self.session.trace().clone();
+        let cursor = self.session.cursor();
+        let (trace, divergence) = compare_configs(old_model.as_ref(), &old_trace, model.as_ref());
+        let steps_before = old_trace.len();
+        self.session = Session::from_trace(model.clone(), trace, cursor);
+        self.model = model;
+        self.verdicts.borrow_mut().clear();
+        (divergence, steps_before)
+    }
+
+    /// Switches configuration, replaying the trace under the new one as far as its actions stay
+    /// enabled, and records where the two diverge. Switching back to the configuration the trace
+    /// came from restores any steps the switch dropped.
+    pub fn select_config(&mut self, config: &str) -> Result<(), String> {
+        let from = self.model.config().name.to_string();
+        if config == from {
+            return Ok(());
+        }
+        let model = catalogue::build_with(self.model.info().name, config, self.model.constants()).map_err(|e| e.to_string())?;
+        let labels = self.session.trace().labels();
+        let carried = Carried { config: from.clone(), init: self.session.trace().init_index, labels: labels.clone(), cursor: self.session.cursor() };
+        let restore = self
+            .carried
+            .take()
+            .filter(|c| c.config == config && c.labels.len() > labels.len() && c.labels.starts_with(&labels));
+        let (divergence, steps_before) = self.rebuild(model);
+        if let Some(c) = restore {
+            let (trace, stop) = replay(self.model.as_ref(), c.init, &c.labels);
+            if stop.is_none() {
+                self.session = Session::from_trace(self.model.clone(), trace, c.cursor);
+                self.notices.push(Notice::info(format!("Back under {config}: the {} step(s) the switch had dropped are restored.", c.labels.len() - labels.len())));
+            }
+        }
+        if self.session.len() < steps_before {
+            self.carried = Some(carried);
+        }
+        self.comparison = Some(Comparison { from, to: config.to_string(), steps_before, divergence });
+        Ok(())
+    }
+
+    /// Edits a constant's field. A valid value rebuilds the model (the trace replays as far as it
+    /// can); an invalid one leaves everything as it was and puts the reason beside the field.
+    pub fn edit_constant(&mut self, name: &str, text: &str) {
+        let Some(i) = self.fields.iter().position(|f| f.spec.name == name) else { return };
+        self.fields[i].text = text.to_string();
+        self.fields[i].error = None;
+        let pairs: Vec<(String, String)> = self.fields.iter().map(|f| (f.spec.name.to_string(), f.text.clone())).collect();
+        let constants = match Constants::build(&self.model.info().constants, &pairs) {
+            Ok(c) => c,
+            Err(e) => {
+                if let Some(f) = self.fields.iter_mut().find(|f| f.spec.name == e.name) {
+                    f.error = Some(e.message);
+                }
+                return;
+            }
+        };
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        if &constants == self.model.constants() {
+            return;
+        }
+        match catalogue::build_with(self.model.info().name, self.model.config().name, &constants) {
+            Ok(model) => {
+                let (divergence, before) = self.rebuild(model);
+                self.comparison = None;
+                self.carried = None;
+                if let Some((pos, label)) = divergence.blocked {
+                    self.notices.push(Notice::warning(format!(
+                        "With the new constants the trace replays up to step {}: {label} is no longer enabled at step {pos} (it had {before} steps).",
+                        pos - 1
+                    )));
+                }
+            }
+            Err(e) => self.fields[i].error = Some(e.to_string()),
+        }
+    }
+
+    pub fn set_seed(&mut self, text: &str) -> Result<(), String> {
+        let seed = text.trim().parse::<u64>().map_err(|_| format!("'{}' is not a seed: use a whole number from 0 to {}", text.trim(), u64::MAX))?;
+        self.seed = seed;
+        Ok(())
+    }
+
+    // ---- Stepping ----
+
+    pub fn take(&mut self, label: &str) -> Result<(), String> {
+        self.session.take(label).map_err(|e| e.to_string())
+    }
+
+    /// Takes a random enabled action (drawn from the seed and the step's position). Returns its
+    /// label and the first property that fails on this step, if any.
+    pub fn random_step(&mut self) -> Option<(String, Option<String>)> {
+        let label = self.session.random_step(self.seed)?;
+        let broken = self.broken_at(self.session.cursor());
+        Some((label, broken))
+    }
+
+    pub fn back(&mut self) -> bool {
+        self.session.back()
+    }
+
+    pub fn forward(&mut self) -> bool {
+        self.session.forward()
+    }
+
+    pub fn go_to(&mut self, index: usize) {
+        self.session.go_to(index);
+    }
+
+    pub fn undo_fork(&mut self) -> bool {
+        self.session.undo_fork()
+    }
+
+    /// Starts over from the initial state (the current trace can be brought back with
+    /// [`Explorer::restore_previous`]).
+    pub fn reset(&mut self) {
+        let fresh = Session::at_init(self.model.clone(), self.session.trace().init_index);
+        self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, fresh)));
+        self.verdicts.borrow_mut().clear();
+    }
+
+    /// Replaces the trace with one given by its labels (a counterexample from the checker),
+    /// keeping the current one so that it can be restored.
+    pub fn load_trace(&mut self, init: usize, labels: &[String], cursor: usize, why: &str) -> Result<(), String> {
+        let (trace, stop) = replay(self.model.as_ref(), init, labels);
+        if let Some(stop) = stop {
+            return Err(format!("{why}: {stop}"));
+        }
+        let session = Session::from_trace(self.model.clone(), trace, cursor);
+        self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, session)));
+        self.verdicts.borrow_mut().clear();
+        self.comparison = None;
+        self.notices.push(Notice::info(format!("{why}: loaded {} step(s). The previous trace can be restored.", labels.len() + 1)));
+        Ok(())
+    }
+
+    /// Brings back the trace a load, import or reset replaced.
+    pub fn restore_previous(&mut self) -> bool {
+        let Some((model, session)) = self.previous.take() else { return false };
+        self.fields = fields_for(model.info(), model.constants());
+        self.model = model;
+        self.session = session;
+        self.verdicts.borrow_mut().clear();
+        true
+    }
+
+    /// The current trace as a trace file (JSON), as `pex replay` reads it.
+    pub fn export_trace(&self) -> String {
+        serde_json::to_string_pretty(&self.session.trace_file()).expect("serialisable") + "\n"
+    }
+
+    /// Opens a trace file: its model, config and constants, and the trace. Bad input changes
+    /// nothing and says what is wrong.
+    pub fn import_trace(&mut self, text: &str) -> Result<(), String> {
+        let file: TraceFile = serde_json::from_str(text).map_err(|e| format!("not a trace file: {e}"))?;
+        let model = catalogue::build(&file.model, &file.config, &file.constants).map_err(|e| format!("trace file: {e}"))?;
+        let (trace, stop) = replay(model.as_ref(), file.init, &file.actions);
+        if let Some(stop) = stop {
+            return Err(format!("trace file does not replay: {stop}"));
+        }
+        let cursor = trace.len() - 1;
+        let session = Session::from_trace(model.clone(), trace, cursor);
+        self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, session)));
+        self.fields = fields_for(model.info(), model.constants());
+        self.model = model;
+        self.comparison = None;
+        self.carried = None;
+        self.verdicts.borrow_mut().clear();
+        self.notices.push(Notice::info(format!("Imported a trace of {} step(s). The previous trace can be restored.", file.actions.len() + 1)));
+        Ok(())
+    }
+
+    // ---- What the panels show ----
+
+    fn verdict(&self, index: usize) -> StepVerdict {
+        let steps = &self.session.trace().steps;
+        let state = &steps[index].state;
+        let key = Arc::as_ptr(state) as *const () as usize;
+        {
+            let cache = self.verdicts.borrow();
+            if let Some(Some((k, v))) = cache.get(index) {
+                if *k == key {
+                    return v.clone();
+                }
+            }
+        }
+        let invariants = self.model.check_invariants(state);
+        let properties = if index > 0 { self.model.check_properties(&steps[index - 1].state, state) } else { Vec::new() };
+        let v = StepVerdict { invariants, properties };
+        let mut cache = self.verdicts.borrow_mut();
+        if cache.len() <= index {
+            cache.resize(index + 1, None);
+        }
+        cache[index] = Some((key, v.clone()));
+        v
+    }
+
+    /// The first property failing at step `index`, if any.
+    pub fn broken_at(&self, index: usize) -> Option<String> {
+        let v = self.verdict(index);
+        if let Some(i) = v.invariants.iter().position(|ok| !ok) {
+            return Some(self.model.invariant_names()[i].to_string());
+        }
+        v.properties.iter().position(|ok| !ok).map(|i| self.model.property_names()[i].to_string())
+    }
+
+    /// Every invariant and action property with its verdict now and the step where it first fails.
+    pub fn property_rows(&self) -> Vec<PropertyRow> {
+        let n = self.session.len();
+        let now = self.verdict(self.session.cursor());
+        let mut rows: Vec<PropertyRow> = self
+            .model
+            .invariant_names()
+            .iter()
+            .enumerate()
+            .map(|(i, name)| PropertyRow { name: name.to_string(), action: false, holds_now: Some(now.invariants[i]), first_broken: None })
+            .collect();
+        rows.extend(self.model.property_names().iter().enumerate().map(|(i, name)| PropertyRow {
+            name: name.to_string(),
+            action: true,
+            holds_now: now.properties.get(i).copied(),
+            first_broken: None,
+        }));
+        let invariants = self.model.invariant_names().len();
+        for step in 0..n {
+            let v = self.verdict(step);
+            for (i, ok) in v.invariants.iter().enumerate() {
+                if !ok && rows[i].first_broken.is_none() {
+                    rows[i].first_broken = Some(step);
+                }
+            }
+            for (i, ok) in v.properties.iter().enumerate() {
+                if !ok && rows[invariants + i].first_broken.is_none() {
+                    rows[invariants + i].first_broken = Some(step);
+                }
+            }
+        }
+        rows
+    }
+
+    /// The first step where anything fails, and what.
+    pub fn first_violation(&self) -> Option<(usize, String)> {
+        (0..self.session.len()).find_map(|i| self.broken_at(i).map(|name| (i, name)))
+    }
+
+    /// Timeline entries for steps `range` (clamped to the trace).
+    pub fn timeline(&self, range: std::ops::Range<usize>) -> Vec<TimelineEntry> {
+        let n = self.session.len();
+        let steps = &self.session.trace().steps;
+        (range.start.min(n)..range.end.min(n))
+            .map(|i| TimelineEntry {
+                index: i,
+                label: steps[i].action.clone().unwrap_or_else(|| "Init".to_string()),
+                bad: self.broken_at(i).is_some(),
+            })
+            .collect()
+    }
+
+    /// The state at the cursor, one TLA+ value per variable.
+    pub fn state_vars(&self) -> Vec<(&'static str, Value)> {
+        self.model.variables().iter().copied().zip(self.model.to_tla(self.session.state())).collect()
+    }
+
+    /// The paths (`ring[0].stamp`) the last step changed.
+    pub fn changed(&self) -> Vec<String> {
+        match self.session.previous() {
+            Some(prev) => crate::engine::trace::changed_paths(self.model.as_ref(), &prev.state, self.session.state()),
+            None => Vec::new(),
+        }
+    }
+
+    /// The domain view of the state at the cursor.
+    pub fn drawing(&self) -> Option<draw::Drawing> {
+        let prev: Option<&AnyState> = self.session.previous().map(|s| &s.state);
+        views::draw(self.model.as_ref(), prev, self.session.state())
+    }
+
+    /// The enabled actions, and the action families with none enabled (shown greyed).
+    pub fn actions(&self) -> (Vec<crate::engine::Choice>, Vec<&'static str>) {
+        let choices = self.session.choices();
+        let disabled = self.model.action_names().into_iter().filter(|f| !choices.iter().any(|c| c.family == *f)).collect();
+        (choices, disabled)
+    }
+
+    // ---- Links ----
+
+    /// The link that reopens exactly this view.
+    pub fn link(&self) -> Link {
+        let defaults = Constants::defaults(&self.model.info().constants);
+        let constants = self
+            .model
+            .constants()
+            .iter()
+            .filter(|(k, v)| defaults.get(k) != Some(v))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let trace = self.session.trace();
+        let mut choices = Vec::new();
+        let mut cache = self.positions.borrow_mut();
+        if cache.len() < trace.len() {
+            cache.resize(trace.len(), None);
+        }
+        for (i, w) in trace.steps.windows(2).enumerate() {
+            let key = Arc::as_ptr(&w[1].state) as *const () as usize;
+            let position = match cache[i + 1] {
+                Some((k, p)) if k == key => p,
+                _ => {
+                    let label = w[1].action.as_deref().unwrap_or_default();
+                    let p = self.model.choices(&w[0].state).iter().position(|c| c.label == label).unwrap_or(0);
+                    cache[i + 1] = Some((key, p));
+                    p
+                }
+            };
+            choices.push(position);
+        }
+        let labels = trace.labels();
+        Link {
+            model: self.model.info().name.to_string(),
+            config: self.model.config().name.to_string(),
+            constants,
+            seed: self.seed,
+            init: trace.init_index,
+            checksum: if labels.is_empty() { None } else { Some(labels_checksum(&labels)) },
+            choices,
+            at: self.session.cursor(),
+        }
+    }
+
+    /// Opens a link. Whatever cannot be honoured is reported, and the explorer falls back: to the
+    /// first model, to `safe`, to the default constants, or to the initial state. Never fails.
+    pub fn from_link(fragment: &str) -> Explorer {
+        let link = match Link::decode(fragment) {
+            Ok(l) => l,
+            Err(e) => {
+                let mut x = Explorer::new();
+                x.notices.push(Notice::error(format!("This link could not be read ({e}); showing {} at its initial state instead.", x.model.info().name)));
+                return x;
+            }
+        };
+        let mut x = match Explorer::for_model(&link.model) {
+            Ok(x) => x,
+            Err(e) => {
+                let mut x = Explorer::new();
+                x.notices.push(Notice::error(format!("This link names an {e}; showing {} at its initial state instead.", x.model.info().name)));
+                return x;
+            }
+        };
+        x.seed = link.seed;
+        let name = link.model.clone();
+        let model = match catalogue::build(&name, &link.config, &link.constants) {
+            Ok(m) => m,
+            Err(e) => {
+                x.notices.push(Notice::error(format!("This link's settings do not apply ({e}); showing {name} with its defaults at the initial state.")));
+                return x;
+            }
+        };
+        x.fields = fields_for(model.info(), model.constants());
+        x.model = model.clone();
+        x.session = Session::new(model.clone());
+        if link.choices.is_empty() {
+            if link.init != 0 {
+                let inits = model.init_states().len();
+                if link.init < inits {
+                    x.session = Session::at_init(model, link.init);
+                } else {
+                    x.notices.push(Notice::error(format!("This link's initial state #{} does not exist; showing the first.", link.init)));
+                }
+            }
+            return x;
+        }
+        match replay_choices(model.as_ref(), link.init, &link.choices) {
+            Ok(trace) if Some(labels_checksum(&trace.labels())) == link.checksum => {
+                let at = link.at.min(trace.len() - 1);
+                if link.at >= trace.len() {
+                    x.notices.push(Notice::warning(format!("This link points at step {} of a {}-step trace; showing the last step.", link.at, trace.len())));
+                }
+                x.session = Session::from_trace(model, trace, at);
+            }
+            Ok(_) => x.notices.push(Notice::error(
+                "This link's trace was made with another version of the model (its actions no longer match); showing the initial state instead.".to_string(),
+            )),
+            Err(e) => x.notices.push(Notice::error(format!("This link's trace does not replay ({e}); showing the initial state instead."))),
+        }
+        x
+    }
+}
+
+impl Default for Explorer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Replays a trace given as positions among the enabled actions.
+fn replay_choices(model: &dyn DynModel, init: usize, choices: &[usize]) -> Result<crate::engine::Trace, String> {
+    let inits = model.init_states();
+    let first = inits.get(init).cloned().ok_or_else(|| format!("initial state #{init} does not exist"))?;
+    let mut trace = crate::engine::Trace { init_index: init, steps: vec![crate::engine::TraceStep { action: None, state: first }] };
+    for (i, &k) in choices.iter().enumerate() {
+        let current = trace.steps.last().unwrap().state.clone();
+        let mut options = if model.within_constraint(&current) { model.choices(&current) } else { Vec::new() };
+        if k >= options.len() {
+            return Err(format!("step {} asks for action #{k} of {}", i + 1, options.len()));
+        }
+        let c = options.swap_remove(k);
+        trace.steps.push(crate::engine::TraceStep { action: Some(c.label), state: c.next });
+    }
+    Ok(trace)
+}
+
+#[cfg(test)]
+mod tests;

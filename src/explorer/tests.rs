@@ -1,0 +1,245 @@
+//! The explorer's commands and what its panels show, natively.
+
+use super::*;
+
+fn labels(x: &Explorer) -> Vec<String> {
+    x.session().trace().labels()
+}
+
+fn take_all(x: &mut Explorer, steps: &[&str]) {
+    for s in steps {
+        x.take(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+    }
+}
+
+const TORN: [&str; 11] = [
+    "WriterBegin",
+    "WriterData",
+    "WriterFinish",
+    "ReaderLoadStamp1(1)",
+    "WriterBegin",
+    "WriterData",
+    "WriterFinish",
+    "WriterBegin",
+    "WriterData",
+    "ReaderLoadValue(1)",
+    "ReaderVerify(1)",
+];
+
+#[test]
+fn starts_on_the_first_model_at_its_initial_state() {
+    let x = Explorer::new();
+    assert_eq!(x.model().info().name, "seqlock");
+    assert_eq!(x.model().config().name, "safe");
+    assert_eq!(x.session().len(), 1);
+    assert_eq!(x.fields().len(), 3);
+    assert!(x.drawing().is_some());
+}
+
+#[test]
+fn invariants_panel_names_the_step_where_a_property_first_broke() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    x.select_config("no-verify").unwrap();
+    take_all(&mut x, &TORN);
+    let rows = x.property_rows();
+    let torn = rows.iter().find(|r| r.name == "NoTornRead").unwrap();
+    assert_eq!((torn.holds_now, torn.first_broken), (Some(false), Some(11)));
+    assert!(rows.iter().filter(|r| r.name != "NoTornRead").all(|r| r.holds_now == Some(true) && r.first_broken.is_none()));
+    x.go_to(4);
+    let torn = x.property_rows().into_iter().find(|r| r.name == "NoTornRead").unwrap();
+    assert_eq!((torn.holds_now, torn.first_broken), (Some(true), Some(11)), "green now, but the trace breaks it later");
+    assert_eq!(x.first_violation(), Some((11, "NoTornRead".to_string())));
+    let tl = x.timeline(0..100);
+    assert_eq!(tl.len(), 12);
+    assert_eq!(tl[0].label, "Init");
+    assert!(tl[11].bad && !tl[10].bad);
+}
+
+#[test]
+fn switching_config_replays_and_reports_where_verdicts_part() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    x.select_config("no-verify").unwrap();
+    take_all(&mut x, &TORN);
+    x.select_config("safe").unwrap();
+    let c = x.comparison().unwrap();
+    assert_eq!((c.from.as_str(), c.to.as_str()), ("no-verify", "safe"));
+    assert_eq!(c.divergence.blocked, None);
+    assert_eq!(c.divergence.verdicts_differ, Some((11, "NoTornRead".to_string())));
+    assert_eq!(x.session().len(), 12);
+    assert!(x.first_violation().is_none(), "on safe the torn value is discarded");
+    assert!(c.summary().contains("From step 11"));
+}
+
+#[test]
+fn a_switch_that_drops_steps_is_reversed_by_switching_back() {
+    let mut x = Explorer::for_model("ebpf-ring").unwrap();
+    take_all(&mut x, &["ProducerReserve(1)", "ProducerSubmit", "ConsumerNext", "ConsumerReturn"]);
+    x.select_config("publish-before-lock").unwrap();
+    let c = x.comparison().unwrap().clone();
+    assert_eq!(c.divergence.blocked, Some((2, "ProducerSubmit".to_string())));
+    assert_eq!(x.session().len(), 2);
+    assert!(c.summary().contains("step 2, ProducerSubmit, is not enabled"));
+    x.select_config("safe").unwrap();
+    assert_eq!(labels(&x), vec!["ProducerReserve(1)", "ProducerSubmit", "ConsumerNext", "ConsumerReturn"]);
+    assert!(x.notices().iter().any(|n| n.text.contains("restored")));
+}
+
+#[test]
+fn a_bad_constant_changes_nothing_and_says_why_beside_the_field() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    take_all(&mut x, &["WriterBegin"]);
+    let before = x.model().constants().clone();
+    x.edit_constant("MaxSeq", "42");
+    let f = x.fields().iter().find(|f| f.spec.name == "MaxSeq").unwrap();
+    assert_eq!(f.error.as_deref(), Some("42 is out of range; allowed 0..10"));
+    assert_eq!(x.model().constants(), &before);
+    assert_eq!(x.session().len(), 2);
+    x.edit_constant("MaxSeq", "abc");
+    assert!(x.fields()[2].error.as_deref().unwrap().contains("not an integer"));
+    x.edit_constant("MaxSeq", "3");
+    assert!(x.fields().iter().all(|f| f.error.is_none()));
+    assert_eq!(x.model().constants().int("MaxSeq"), 3);
+    assert_eq!(labels(&x), vec!["WriterBegin"], "the trace replays on the new constants");
+}
+
+#[test]
+fn new_constants_that_cut_the_trace_say_so() {
+    let mut x = Explorer::for_model("ebpf-ring").unwrap();
+    take_all(&mut x, &["ProducerReserve(2)", "ProducerSubmit"]);
+    x.edit_constant("Sizes", "{1}");
+    assert_eq!(x.session().len(), 1);
+    assert!(x.notices().iter().any(|n| n.kind == NoticeKind::Warning && n.text.contains("ProducerReserve(2) is no longer enabled")));
+}
+
+#[test]
+fn loading_a_counterexample_keeps_the_old_trace() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    take_all(&mut x, &["WriterBegin", "WriterData"]);
+    let torn: Vec<String> = TORN.iter().map(|s| s.to_string()).collect();
+    x.select_config("no-verify").unwrap();
+    x.load_trace(0, &torn, 11, "Counterexample from the checker").unwrap();
+    assert_eq!(x.session().cursor(), 11);
+    assert!(x.can_restore_previous());
+    assert!(x.restore_previous());
+    assert_eq!(labels(&x), vec!["WriterBegin", "WriterData"]);
+    let err = x.load_trace(0, &["WriterData".to_string()], 0, "Counterexample").unwrap_err();
+    assert!(err.contains("step 1: action WriterData is not enabled"));
+}
+
+#[test]
+fn random_play_is_the_seeded_walk() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    x.set_seed("99").unwrap();
+    for _ in 0..40 {
+        x.random_step().unwrap();
+    }
+    let walk = crate::engine::random_walk(x.model().as_ref(), 99, 40, false);
+    assert_eq!(labels(&x), walk.trace.labels());
+    assert!(x.set_seed("-4").unwrap_err().contains("not a seed"));
+    assert_eq!(x.seed(), 99);
+}
+
+#[test]
+fn random_step_reports_the_property_it_breaks() {
+    let mut x = Explorer::for_model("ebpf-ring").unwrap();
+    x.select_config("publish-before-lock").unwrap();
+    let broke = (0..200u64).find_map(|seed| {
+        x.reset();
+        x.set_seed(&seed.to_string()).unwrap();
+        (0..30).find_map(|_| x.random_step().and_then(|(_, b)| b))
+    });
+    assert_eq!(broke.as_deref(), Some("Safety"));
+}
+
+#[test]
+fn links_restore_exactly_the_step() {
+    let mut x = Explorer::for_model("ebpf-ring").unwrap();
+    x.edit_constant("Capacity", "3");
+    x.select_config("publish-before-lock").unwrap();
+    x.set_seed("7").unwrap();
+    take_all(&mut x, &["ProducerReserve(2)", "ProducerFinalizeLock", "ProducerSubmit", "ConsumerNext"]);
+    x.go_to(2);
+    let text = x.link().encode();
+    assert!(text.contains("k.Capacity=3") && !text.contains("MaxOffset"), "{text}");
+    let y = Explorer::from_link(&text);
+    assert!(y.notices().is_empty(), "{:?}", y.notices());
+    assert_eq!(y.model().config().name, "publish-before-lock");
+    assert_eq!(y.model().constants(), x.model().constants());
+    assert_eq!(y.seed(), 7);
+    assert_eq!(labels(&y), labels(&x));
+    assert_eq!(y.session().cursor(), 2);
+    assert!(y.model().same_state(y.session().state(), x.session().state()));
+}
+
+#[test]
+fn bad_links_open_the_initial_state_with_a_message() {
+    for (link, needle) in [
+        ("m=raft", "unknown model 'raft'"),
+        ("m=seqlock&c=fast", "no config 'fast'"),
+        ("m=seqlock&k.MaxSeq=77", "out of range"),
+        ("m=seqlock&t=zz&h=00000000&at=1", "does not replay"),
+        ("m=seqlock&seed=banana", "could not be read"),
+        ("%%%", "could not be read"),
+    ] {
+        let x = Explorer::from_link(link);
+        assert_eq!(x.session().len(), 1, "{link}");
+        let n = x.notices();
+        assert_eq!(n.len(), 1, "{link}: {n:?}");
+        assert_eq!(n[0].kind, NoticeKind::Error);
+        assert!(n[0].text.contains(needle), "{link}: {}", n[0].text);
+    }
+    // A link whose positions replay but whose labels do not match: made by another version.
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    take_all(&mut x, &["WriterBegin"]);
+    let mut l = x.link();
+    l.checksum = Some(l.checksum.unwrap() ^ 1);
+    let y = Explorer::from_link(&l.encode());
+    assert_eq!(y.session().len(), 1);
+    assert!(y.notices()[0].text.contains("another version"));
+    // A step past the end shows the last step and says so.
+    let mut l = x.link();
+    l.at = 40;
+    let y = Explorer::from_link(&l.encode());
+    assert_eq!(y.session().cursor(), 1);
+    assert_eq!(y.notices()[0].kind, NoticeKind::Warning);
+}
+
+#[test]
+fn trace_files_export_and_import() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    take_all(&mut x, &TORN[..4]);
+    let text = x.export_trace();
+    let mut y = Explorer::for_model("ebpf-ring").unwrap();
+    y.import_trace(&text).unwrap();
+    assert_eq!(y.model().info().name, "seqlock");
+    assert_eq!(labels(&y), labels(&x));
+    assert!(y.restore_previous());
+    assert_eq!(y.model().info().name, "ebpf-ring");
+    assert!(y.import_trace("{}").unwrap_err().starts_with("not a trace file"));
+    assert!(y
+        .import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"actions":["WriterData"]}"#)
+        .unwrap_err()
+        .contains("does not replay"));
+    assert!(y.import_trace(r#"{"model":"seqlock","config":"x","constants":[],"actions":[]}"#).unwrap_err().contains("no config 'x'"));
+    assert_eq!(y.model().info().name, "ebpf-ring", "bad files change nothing");
+}
+
+#[test]
+fn actions_list_enabled_and_greyed_families() {
+    let x = Explorer::for_model("seqlock").unwrap();
+    let (enabled, disabled) = x.actions();
+    let labels: Vec<&str> = enabled.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, vec!["WriterBegin", "ReaderLoadStamp1(1)", "ReaderLoadStamp1(2)"]);
+    assert!(disabled.contains(&"WriterData") && disabled.contains(&"ReaderVerify"));
+    assert!(!disabled.contains(&"WriterBegin"));
+}
+
+#[test]
+fn changed_fields_and_state_tree() {
+    let mut x = Explorer::for_model("ebpf-ring").unwrap();
+    x.take("ProducerReserve(2)").unwrap();
+    assert_eq!(x.changed(), vec!["producer", "reserve", "liveSize", "records"]);
+    let vars = x.state_vars();
+    assert_eq!(vars[0].0, "consumer");
+    assert_eq!(vars.len(), 10);
+}

@@ -1,0 +1,168 @@
+//! The ring-strip view of `ebpf-ring`: the offsets on a number line with the consumer, producer
+//! and reserve pointers; the ring as a strip of `Capacity` units coloured by the state of the
+//! record occupying each; the record the consumer holds; and the async query's lamp.
+
+use super::super::draw::{axis, badge, badge_row, lane, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Shape};
+use crate::models::ebpf_ring::{EbpfRing, RecordState, State};
+
+const WIDTH: f64 = 780.0;
+const LEFT: f64 = 110.0;
+
+fn state_class(s: RecordState) -> &'static str {
+    match s {
+        RecordState::Uninit => "uninit",
+        RecordState::Locked => "locked",
+        RecordState::Submitted => "submitted",
+        RecordState::Discarded => "discarded",
+    }
+}
+
+fn caption(prev: Option<&State>, s: &State) -> Vec<String> {
+    let Some(p) = prev else {
+        return vec!["Initial state: an empty ring, all offsets at 0, no async query.".into()];
+    };
+    let mut out = Vec::new();
+    if s.records.len() > p.records.len() {
+        let r = s.records.last().unwrap();
+        out.push(format!(
+            "Producer reserved {} unit(s) at offset {}: the record is {} and the producer offset is published as {}.",
+            r.size,
+            p.reserve,
+            r.state.name(),
+            s.producer
+        ));
+    }
+    if s.records.len() == p.records.len() {
+        if let (Some(a), Some(b)) = (p.records.first(), s.records.first()) {
+            if a.state != b.state {
+                out.push(format!("Producer marked the head record {} (was {}).", b.state.name(), a.state.name()));
+            }
+        }
+    }
+    if s.held.active && !p.held.active {
+        let ok = s.held.state == RecordState::Submitted;
+        out.push(format!(
+            "Consumer took the head record ({} unit(s), {}){}",
+            s.held.size,
+            s.held.state.name(),
+            if ok { "." } else { ": it is not Submitted — the consumer reads data the producer has not written." }
+        ));
+    }
+    if !s.held.active && p.held.active {
+        out.push(format!("Consumer returned {} unit(s); the consumer offset is now {}.", p.held.size, s.consumer));
+    }
+    if s.records.len() < p.records.len() && !p.held.active {
+        out.push(format!("Consumer skipped a Discarded record; the consumer offset is now {}.", s.consumer));
+    }
+    if s.async_pending && !p.async_pending {
+        out.push("An async query was queued; it completes once producer > consumer.".into());
+    }
+    if !s.async_pending && p.async_pending {
+        out.push(if s.async_completed {
+            format!("The async query completed with consumer {} and producer {}.", s.async_result.0, s.async_result.1)
+        } else {
+            "The async query was cancelled.".to_string()
+        });
+    }
+    if out.is_empty() {
+        out.push(if p == s { "Nothing changed: the head record is still Locked, so the consumer sees nothing yet.".into() } else { "State changed.".into() });
+    }
+    out
+}
+
+pub fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
+    let mut shapes = Vec::new();
+
+    // Offsets never wrap in this model: show them on a line.
+    let axis_y = 58.0;
+    let (ax, at) = axis("offsets", LEFT, axis_y, WIDTH - LEFT - 40.0, 0, m.max_offset as i64, "offset");
+    shapes.push(ax);
+    let marks = [("consumer", "C", s.consumer), ("producer", "P", s.producer), ("reserve", "R", s.reserve)];
+    for (i, (id, short, off)) in marks.iter().enumerate() {
+        // Pointers at the same offset are stacked.
+        let same_before = marks[..i].iter().filter(|m| m.2 == *off).count() as f64;
+        shapes.push(pointer(&format!("off-{id}"), at(*off as f64), axis_y - 6.0 - same_before * 14.0, Direction::Down, &format!("{short} {off}"), id));
+    }
+
+    // The ring: Capacity units; offset o lives in unit o % Capacity.
+    let cap = m.capacity as usize;
+    let unit_w = ((WIDTH - LEFT - 40.0) / cap as f64).min(120.0);
+    let ring_y = 112.0;
+    let unit_h = 60.0;
+    let mut owner: Vec<Option<(usize, RecordState, i32)>> = vec![None; cap];
+    let mut offset = s.consumer;
+    for (k, r) in s.records.iter().enumerate() {
+        for u in 0..r.size {
+            owner[((offset + u) as usize) % cap] = Some((k, r.state, offset + u));
+        }
+        offset += r.size;
+    }
+    let cells: Vec<Cell> = owner
+        .iter()
+        .enumerate()
+        .map(|(u, o)| match o {
+            Some((k, st, off)) => Cell {
+                id: format!("unit-{u}"),
+                head: format!("unit {u} · offset {off}"),
+                body: st.name().to_string(),
+                foot: format!("record {}{}", k + 1, if *k == 0 { " (head)" } else { "" }),
+                class: state_class(*st).into(),
+                tooltip: Some(format!("unit {u} holds offset {off} of record {} ({})", k + 1, st.name())),
+            },
+            None => Cell {
+                id: format!("unit-{u}"),
+                head: format!("unit {u}"),
+                body: "free".into(),
+                foot: String::new(),
+                class: "free".into(),
+                tooltip: Some(format!("unit {u} is free")),
+            },
+        })
+        .collect();
+    shapes.push(Shape::text(LEFT - 10.0, ring_y + unit_h / 2.0 + 4.0, "ring", "axis-title", Anchor::End));
+    shapes.push(slot_strip(LEFT, ring_y, unit_w, unit_h, &cells));
+    let unit_x = |o: i32| LEFT + ((o as usize % cap) as f64 + 0.5) * unit_w;
+    shapes.push(pointer("ring-consumer", unit_x(s.consumer), ring_y + unit_h + 2.0, Direction::Up, "consumer", "consumer"));
+    if s.reserve - s.consumer < m.capacity || s.records.is_empty() {
+        shapes.push(pointer("ring-reserve", unit_x(s.reserve) + if s.reserve % m.capacity == s.consumer % m.capacity { 30.0 } else { 0.0 }, ring_y + unit_h + 2.0, Direction::Up, "next reserve", "reserve"));
+    }
+
+    // The consumer's hand and the async query.
+    let lane_y = ring_y + unit_h + 40.0;
+    let held_text = if s.held.active {
+        format!("holds {} unit(s), {}", s.held.size, s.held.state.name())
+    } else {
+        "holds nothing".to_string()
+    };
+    let held_class = if !s.held.active {
+        "plain"
+    } else if s.held.state == RecordState::Submitted {
+        "good"
+    } else {
+        "bad"
+    };
+    let (held, _) = badge("held", LEFT, lane_y + 17.0, &held_text, held_class);
+    shapes.push(lane("consumer-lane", 10.0, lane_y, WIDTH - 20.0, 34.0, "consumer", "", vec![held]));
+
+    let async_y = lane_y + 42.0;
+    let lamp = if s.async_pending {
+        "pending"
+    } else if s.async_completed {
+        "completed"
+    } else {
+        "idle"
+    };
+    let mut items = vec![("async-state".to_string(), format!("query {lamp}"), format!("lamp-{lamp}"))];
+    if s.async_completed {
+        items.push(("async-result".into(), format!("saw consumer {} · producer {}", s.async_result.0, s.async_result.1), "plain".into()));
+    }
+    items.push(("trip-wire".into(), if s.trip_wire { "trip wire set".into() } else { "trip wire clear".into() }, if s.trip_wire { "warn".into() } else { "plain".into() }));
+    let mut children = vec![Shape::Circle { cx: LEFT + 8.0, cy: async_y + 17.0, r: 8.0, class: format!("lamp {lamp}") }.with_id("async-lamp")];
+    let (badges, _) = badge_row(LEFT + 24.0, async_y + 17.0, 6.0, &items);
+    children.extend(badges);
+    shapes.push(lane("async-lane", 10.0, async_y, WIDTH - 20.0, 34.0, "async query", "", children));
+
+    let live = format!("live {} of {} units · {} record(s)", s.live_size, m.capacity, s.records.len());
+    shapes.push(Shape::text(WIDTH - 20.0, ring_y - 10.0, live, "note", Anchor::End));
+    Drawing { width: WIDTH, height: async_y + 42.0, shapes, caption: caption(prev, s) }
+}

@@ -1,0 +1,172 @@
+//! The ring-slot view of `seqlock`: the sequences on a number line (published, being written,
+//! future) with each reader's position, the ring's slots with their stamps (odd = being written),
+//! the writer's pointer, and one lane per reader with its registers. A torn read shows as a red
+//! result; a lapped reader's jump as an arrow along the sequence line.
+
+use super::super::draw::{axis, badge_row, lane, message_arrow, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Shape};
+use crate::models::seqlock::{ReaderPc, Seqlock, State, WriterPc};
+
+const WIDTH: f64 = 780.0;
+const LEFT: f64 = 110.0;
+
+fn slot_class(stamp: i32) -> &'static str {
+    if stamp == 0 {
+        "empty"
+    } else if stamp % 2 == 1 {
+        "odd"
+    } else {
+        "done"
+    }
+}
+
+/// What the last step did, in words.
+fn caption(m: &Seqlock, prev: Option<&State>, s: &State) -> Vec<String> {
+    let Some(p) = prev else {
+        return vec![format!(
+            "Initial state: {} empty slots, nothing published; the writer will publish sequences 0..{}.",
+            m.ring_size, m.max_seq
+        )];
+    };
+    let mut out = Vec::new();
+    if p.writer_pc != s.writer_pc || p.writer_seq != s.writer_seq {
+        let seq = p.writer_seq;
+        let slot = m.slot_of(seq);
+        out.push(match (p.writer_pc, s.writer_pc) {
+            (WriterPc::Idle, WriterPc::Stamped) => format!("Writer stored the odd stamp {} in slot {slot}: sequence {seq} is being written.", 2 * seq + 1),
+            (WriterPc::Stamped, WriterPc::Written) => format!("Writer stored value {seq} in slot {slot}; the stamp is still odd."),
+            _ => format!("Writer stored the even stamp {} in slot {slot} and published sequence {seq}.", 2 * seq + 2),
+        });
+    }
+    for (r, (a, b)) in p.readers.iter().zip(s.readers.iter()).enumerate() {
+        let name = format!("Reader {}", r + 1);
+        if a == b {
+            continue;
+        }
+        let slot = m.slot_of(a.cursor);
+        out.push(match (a.pc, b.pc) {
+            (ReaderPc::Idle, ReaderPc::Stamp1) => format!("{name} loaded stamp {} from slot {slot}, looking for sequence {} (stamp {}).", b.stamp1, a.cursor, 2 * a.cursor + 2),
+            (ReaderPc::Stamp1, ReaderPc::Reading) => format!("{name} loaded value {} from slot {slot}.", b.value),
+            (ReaderPc::Stamp1, ReaderPc::Idle) if a.stamp1 % 2 == 1 => format!("{name} saw an odd stamp (a write in progress) and will retry."),
+            (ReaderPc::Stamp1, ReaderPc::Idle) if b.cursor > a.cursor => {
+                format!("{name} found a newer sequence in slot {slot}: it was lapped and jumps from sequence {} to {}.", a.cursor, b.cursor)
+            }
+            (ReaderPc::Stamp1, ReaderPc::Idle) => format!("{name}: sequence {} is not published yet.", a.cursor),
+            (ReaderPc::Reading, ReaderPc::Idle) if b.cursor == a.cursor + 1 && b.result != a.cursor => format!(
+                "{name} committed {} while reading sequence {}: a torn read (second stamp {} vs first {}).",
+                b.result, a.cursor, b.stamp2, b.stamp1
+            ),
+            (ReaderPc::Reading, ReaderPc::Idle) if b.cursor == a.cursor + 1 => {
+                format!("{name} re-read the stamp ({}), found it unchanged and committed {}.", b.stamp2, b.result)
+            }
+            (ReaderPc::Reading, ReaderPc::Idle) => {
+                format!("{name} re-read the stamp ({} ≠ {}): the slot was overwritten, the value is discarded.", b.stamp2, b.stamp1)
+            }
+            _ => format!("{name} moved."),
+        });
+    }
+    if out.is_empty() {
+        out.push("Nothing changed.".into());
+    }
+    out
+}
+
+pub fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
+    let mut shapes = Vec::new();
+    let readers = s.readers.len();
+
+    // The sequence line: what is published, what is being written, where each reader is.
+    let axis_y = 40.0;
+    let (ax, at) = axis("sequences", LEFT, axis_y, WIDTH - LEFT - 40.0, 0, m.max_seq as i64 + 1, "sequence");
+    shapes.push(ax);
+    for seq in 0..=m.max_seq {
+        let class = if seq <= s.cursor {
+            "seq published"
+        } else if seq == s.writer_seq && s.writer_pc != WriterPc::Idle {
+            "seq writing"
+        } else {
+            "seq future"
+        };
+        shapes.push(
+            Shape::Circle { cx: at(seq as f64), cy: axis_y, r: 6.0, class: class.into() }
+                .with_id(format!("seq-{seq}"))
+                .with_title(format!("sequence {seq}: {}", class.trim_start_matches("seq "))),
+        );
+    }
+    shapes.push(Shape::text(
+        LEFT,
+        axis_y - 16.0,
+        if s.cursor < 0 { "published cursor: none yet".to_string() } else { format!("published cursor: {}", s.cursor) },
+        "note",
+        Anchor::Start,
+    ));
+    for (r, rd) in s.readers.iter().enumerate() {
+        let x = at(rd.cursor as f64);
+        let y = axis_y + 26.0 + r as f64 * 14.0;
+        shapes.push(Shape::text(x, y, format!("R{}", r + 1), &format!("reader-mark r{}", r + 1), Anchor::Middle).with_id(format!("reader-mark-{}", r + 1)));
+        if let Some(p) = prev {
+            let before = p.readers[r].cursor;
+            if rd.cursor > before + 1 || (rd.cursor > before && p.readers[r].pc == ReaderPc::Stamp1) {
+                shapes.push(message_arrow(&format!("lag-jump-{}", r + 1), (at(before as f64), y - 4.0), (x, y - 4.0), -14.0, "lag jump", "lag"));
+            }
+        }
+    }
+
+    // The ring.
+    let ring_y = 110.0 + readers as f64 * 14.0;
+    let cell_w = ((WIDTH - LEFT - 40.0) / m.ring_size as f64).min(150.0);
+    let cell_h = 64.0;
+    let cells: Vec<Cell> = s
+        .ring
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| {
+            let body = format!("stamp {}", slot.stamp);
+            let state = match slot_class(slot.stamp) {
+                "empty" => "empty".to_string(),
+                "odd" => format!("writing seq {}", (slot.stamp - 1) / 2),
+                _ => format!("holds seq {}", slot.stamp / 2 - 1),
+            };
+            Cell {
+                id: format!("slot-{i}"),
+                head: format!("slot {i} · {state}"),
+                body,
+                foot: format!("value {}", slot.value),
+                class: slot_class(slot.stamp).into(),
+                tooltip: Some(format!("slot {i}: stamp {} ({}), value {}", slot.stamp, if slot.stamp % 2 == 1 { "odd: being written" } else { "even" }, slot.value)),
+            }
+        })
+        .collect();
+    shapes.push(Shape::text(LEFT - 10.0, ring_y + cell_h / 2.0 + 4.0, "ring", "axis-title", Anchor::End));
+    shapes.push(slot_strip(LEFT, ring_y, cell_w, cell_h, &cells));
+    let slot_x = |slot: usize| LEFT + (slot as f64 + 0.5) * cell_w;
+    if s.writer_seq <= m.max_seq || s.writer_pc != WriterPc::Idle {
+        let label = format!("writer · seq {} · {}", s.writer_seq, s.writer_pc.name());
+        shapes.push(pointer("writer", slot_x(m.slot_of(s.writer_seq)), ring_y - 2.0, Direction::Down, &label, "writer"));
+    } else {
+        shapes.push(Shape::text(LEFT, ring_y - 12.0, "writer done: every sequence published", "note", Anchor::Start).with_id("writer"));
+    }
+
+    // One lane per reader.
+    let lane_y0 = ring_y + cell_h + 34.0;
+    let lane_h = 34.0;
+    for (r, rd) in s.readers.iter().enumerate() {
+        let y = lane_y0 + r as f64 * (lane_h + 8.0);
+        let torn = rd.result >= rd.cursor;
+        let mut items = vec![
+            (format!("r{}-phase", r + 1), rd.pc.name().to_string(), format!("phase {}", rd.pc.name())),
+            (format!("r{}-seq", r + 1), format!("reads seq {}", rd.cursor), "plain".into()),
+            (format!("r{}-stamp1", r + 1), format!("stamp1 {}", rd.stamp1), if rd.stamp1 % 2 == 1 { "odd".into() } else { "plain".into() }),
+            (format!("r{}-value", r + 1), format!("value {}", rd.value), "plain".into()),
+            (format!("r{}-stamp2", r + 1), format!("stamp2 {}", rd.stamp2), if rd.stamp2 != rd.stamp1 && rd.pc == ReaderPc::Idle && rd.stamp2 != 0 { "mismatch".into() } else { "plain".into() }),
+        ];
+        let result = if rd.result < 0 { "result —".to_string() } else { format!("result {}", rd.result) };
+        items.push((format!("r{}-result", r + 1), if torn { format!("{result} · TORN") } else { result }, if torn { "bad".into() } else { "good".into() }));
+        let (badges, _) = badge_row(LEFT, y + lane_h / 2.0, 6.0, &items);
+        shapes.push(lane(&format!("reader-{}", r + 1), 10.0, y, WIDTH - 20.0, lane_h, &format!("reader {}", r + 1), if torn { "torn" } else { "" }, badges));
+        // The reader's pointer under the slot it reads.
+        let px = slot_x(m.slot_of(rd.cursor)) + (r as f64 - (readers as f64 - 1.0) / 2.0) * 22.0;
+        shapes.push(pointer(&format!("reader-ptr-{}", r + 1), px, ring_y + cell_h + 2.0, Direction::Up, &format!("R{}", r + 1), &format!("reader r{}", r + 1)));
+    }
+    let height = lane_y0 + readers as f64 * (lane_h + 8.0) + 6.0;
+    Drawing { width: WIDTH, height, shapes, caption: caption(m, prev, s) }
+}
