@@ -13,3 +13,5 @@ pub mod explorer;
 pub mod models;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tlc;
+#[cfg(feature = "web")]
+pub mod ui;

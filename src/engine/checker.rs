@@ -102,7 +102,7 @@ pub enum Outcome<M: Model> {
 }
 
 /// Figures of a run, complete or in progress.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Progress {
     pub distinct: u64,
     pub generated: u64,
@@ -125,7 +125,7 @@ impl Progress {
 }
 
 /// Memory used by the search, for benchmarks and the collision estimate.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Footprint {
     /// Bytes held per distinct state by the visited set (fingerprint, parent, action, table slot).
     pub bytes_per_state: f64,

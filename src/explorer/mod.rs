@@ -109,6 +109,52 @@ pub struct TimelineEntry {
     pub bad: bool,
 }
 
+/// One row of the state inspector: a variable or a part of one, indented by depth.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeRow {
+    pub depth: usize,
+    /// The path the step diff uses (`ring[0].stamp`).
+    pub path: String,
+    pub key: String,
+    /// The value as TLC prints it (containers: abbreviated when long).
+    pub text: String,
+    pub leaf: bool,
+    /// The last step changed exactly this.
+    pub changed: bool,
+    /// The last step changed something inside this.
+    pub inner_change: bool,
+}
+
+fn tree_rows(depth: usize, path: &str, key: &str, value: &Value, changed: &[String], out: &mut Vec<TreeRow>) {
+    let text = value.to_string();
+    let leaf = value.is_leaf();
+    let shown = if leaf || text.chars().count() <= 56 {
+        text
+    } else {
+        let n = value.children().len();
+        match value {
+            Value::Tuple(_) => format!("<< {n} items >>"),
+            Value::Record(_) => format!("[ {n} fields ]"),
+            Value::Func(_) => format!("( {n} entries )"),
+            _ => format!("{{ {n} elements }}"),
+        }
+    };
+    let is_changed = changed.iter().any(|c| c == path);
+    let inner = !is_changed && changed.iter().any(|c| c.len() > path.len() && c.starts_with(path) && matches!(c.as_bytes()[path.len()], b'.' | b'['));
+    out.push(TreeRow { depth, path: path.to_string(), key: key.to_string(), text: shown, leaf, changed: is_changed, inner_change: inner });
+    if leaf {
+        return;
+    }
+    for (k, child) in value.children() {
+        let child_path = match value {
+            Value::Record(_) => format!("{path}.{k}"),
+            Value::Set(_) => format!("{path}{k}"),
+            _ => format!("{path}[{k}]"),
+        };
+        tree_rows(depth + 1, &child_path, &k, child, changed, out);
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 struct StepVerdict {
     invariants: Vec<bool>,
@@ -507,6 +553,16 @@ impl Explorer {
     /// The state at the cursor, one TLA+ value per variable.
     pub fn state_vars(&self) -> Vec<(&'static str, Value)> {
         self.model.variables().iter().copied().zip(self.model.to_tla(self.session.state())).collect()
+    }
+
+    /// The state at the cursor as rows of a tree, with what the last step changed marked.
+    pub fn state_tree(&self) -> Vec<TreeRow> {
+        let changed = self.changed();
+        let mut rows = Vec::new();
+        for (name, value) in self.state_vars() {
+            tree_rows(0, name, name, &value, &changed, &mut rows);
+        }
+        rows
     }
 
     /// The paths (`ring[0].stamp`) the last step changed.

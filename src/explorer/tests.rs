@@ -243,3 +243,19 @@ fn changed_fields_and_state_tree() {
     assert_eq!(vars[0].0, "consumer");
     assert_eq!(vars.len(), 10);
 }
+
+#[test]
+fn the_inspector_tree_marks_what_changed() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    x.take("WriterBegin").unwrap();
+    let rows = x.state_tree();
+    let find = |p: &str| rows.iter().find(|r| r.path == p).unwrap_or_else(|| panic!("no row {p}"));
+    assert!(find("ring[0].stamp").changed);
+    assert_eq!(find("ring[0].stamp").text, "1");
+    assert!(find("ring").inner_change && find("ring[0]").inner_change);
+    assert!(!find("ring[1].stamp").changed && !find("ring[1]").inner_change);
+    assert!(find("writerPC").changed);
+    assert!(!find("cursor").changed && !find("cursor").inner_change);
+    assert_eq!(find("ring[0].value").depth, 2);
+    assert_eq!(find("readerPC[2]").text, "\"idle\"");
+}

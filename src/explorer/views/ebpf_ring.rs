@@ -5,8 +5,8 @@
 use super::super::draw::{axis, badge, badge_row, lane, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Shape};
 use crate::models::ebpf_ring::{EbpfRing, RecordState, State};
 
-const WIDTH: f64 = 780.0;
-const LEFT: f64 = 110.0;
+const WIDTH: f64 = 680.0;
+const LEFT: f64 = 92.0;
 
 fn state_class(s: RecordState) -> &'static str {
     match s {
@@ -75,20 +75,24 @@ pub fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
 
     // Offsets never wrap in this model: show them on a line.
     let axis_y = 58.0;
-    let (ax, at) = axis("offsets", LEFT, axis_y, WIDTH - LEFT - 40.0, 0, m.max_offset as i64, "offset");
+    let (ax, at) = axis("offsets", LEFT, axis_y, WIDTH - LEFT - 30.0, 0, m.max_offset as i64, "offset");
     shapes.push(ax);
+    // Pointers at the same offset share one label ("P=R 3").
     let marks = [("consumer", "C", s.consumer), ("producer", "P", s.producer), ("reserve", "R", s.reserve)];
-    for (i, (id, short, off)) in marks.iter().enumerate() {
-        // Pointers at the same offset are stacked.
-        let same_before = marks[..i].iter().filter(|m| m.2 == *off).count() as f64;
-        shapes.push(pointer(&format!("off-{id}"), at(*off as f64), axis_y - 6.0 - same_before * 14.0, Direction::Down, &format!("{short} {off}"), id));
+    for (i, (id, _, off)) in marks.iter().enumerate() {
+        if marks[..i].iter().any(|m| m.2 == *off) {
+            continue;
+        }
+        let names: Vec<&str> = marks.iter().filter(|m| m.2 == *off).map(|m| m.1).collect();
+        let label = format!("{} {off}", names.join("="));
+        shapes.push(pointer(&format!("off-{id}"), at(*off as f64), axis_y - 6.0, Direction::Down, &label, id));
     }
 
     // The ring: Capacity units; offset o lives in unit o % Capacity.
     let cap = m.capacity as usize;
-    let unit_w = ((WIDTH - LEFT - 40.0) / cap as f64).min(120.0);
+    let unit_w = ((WIDTH - LEFT - 20.0) / cap as f64).min(150.0);
     let ring_y = 112.0;
-    let unit_h = 60.0;
+    let unit_h = 70.0;
     let mut owner: Vec<Option<(usize, RecordState, i32)>> = vec![None; cap];
     let mut offset = s.consumer;
     for (k, r) in s.records.iter().enumerate() {
@@ -160,7 +164,7 @@ pub fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
     let mut children = vec![Shape::Circle { cx: LEFT + 8.0, cy: async_y + 17.0, r: 8.0, class: format!("lamp {lamp}") }.with_id("async-lamp")];
     let (badges, _) = badge_row(LEFT + 24.0, async_y + 17.0, 6.0, &items);
     children.extend(badges);
-    shapes.push(lane("async-lane", 10.0, async_y, WIDTH - 20.0, 34.0, "async query", "", children));
+    shapes.push(lane("async-lane", 10.0, async_y, WIDTH - 20.0, 34.0, "async", "", children));
 
     let live = format!("live {} of {} units · {} record(s)", s.live_size, m.capacity, s.records.len());
     shapes.push(Shape::text(WIDTH - 20.0, ring_y - 10.0, live, "note", Anchor::End));

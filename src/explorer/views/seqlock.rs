@@ -6,8 +6,8 @@
 use super::super::draw::{axis, badge_row, lane, message_arrow, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Shape};
 use crate::models::seqlock::{ReaderPc, Seqlock, State, WriterPc};
 
-const WIDTH: f64 = 780.0;
-const LEFT: f64 = 110.0;
+const WIDTH: f64 = 680.0;
+const LEFT: f64 = 92.0;
 
 fn slot_class(stamp: i32) -> &'static str {
     if stamp == 0 {
@@ -76,7 +76,7 @@ pub fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
 
     // The sequence line: what is published, what is being written, where each reader is.
     let axis_y = 40.0;
-    let (ax, at) = axis("sequences", LEFT, axis_y, WIDTH - LEFT - 40.0, 0, m.max_seq as i64 + 1, "sequence");
+    let (ax, at) = axis("sequences", LEFT, axis_y, WIDTH - LEFT - 30.0, 0, m.max_seq as i64 + 1, "sequence");
     shapes.push(ax);
     for seq in 0..=m.max_seq {
         let class = if seq <= s.cursor {
@@ -101,7 +101,7 @@ pub fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
     ));
     for (r, rd) in s.readers.iter().enumerate() {
         let x = at(rd.cursor as f64);
-        let y = axis_y + 26.0 + r as f64 * 14.0;
+        let y = axis_y + 34.0 + r as f64 * 13.0;
         shapes.push(Shape::text(x, y, format!("R{}", r + 1), &format!("reader-mark r{}", r + 1), Anchor::Middle).with_id(format!("reader-mark-{}", r + 1)));
         if let Some(p) = prev {
             let before = p.readers[r].cursor;
@@ -112,9 +112,9 @@ pub fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
     }
 
     // The ring.
-    let ring_y = 110.0 + readers as f64 * 14.0;
-    let cell_w = ((WIDTH - LEFT - 40.0) / m.ring_size as f64).min(150.0);
-    let cell_h = 64.0;
+    let ring_y = 116.0 + readers as f64 * 13.0;
+    let cell_w = ((WIDTH - LEFT - 20.0) / m.ring_size as f64).min(220.0);
+    let cell_h = 72.0;
     let cells: Vec<Cell> = s
         .ring
         .iter()

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every test: native unit, property and CLI tests; the TLC
+# conformance run for every twin in tla/; the release build of the site (served under a sub-path);
+# end-to-end tests in headless Chromium against that build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+export PATH="$PWD/web/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+started=$(date +%s)
+
+step "Native tests: engine, models, explorer, CLI, properties"
+cargo test --release --locked
+
+step "TLC conformance: every cfg in tla/, with and without symmetry"
+cargo build --release --locked --bin pex
+./target/release/pex conform
+
+step "Release build of the site, with a public URL other than /"
+rm -rf dist
+trunk build --release --locked --public-url /protocol-explorer/
+
+step "End-to-end tests in headless Chromium"
+(cd web && PEX_DIST="$PWD/../dist" PEX_PUBLIC_URL=/protocol-explorer/ PEX_BIN="$PWD/../target/release/pex" npm run --silent e2e)
+
+step "All tests passed in $(( $(date +%s) - started ))s"

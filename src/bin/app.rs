@@ -1,0 +1,5 @@
+//! The web app's entry point.
+
+fn main() {
+    pex::ui::start();
+}

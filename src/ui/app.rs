@@ -1,0 +1,904 @@
+//! The app: renders an [`Explorer`] and turns clicks, keys, timers and worker messages into its
+//! commands. All decisions about traces, links and verdicts live in the explorer; this file only
+//! wires the page to it.
+
+use super::worker::{CheckDone, CheckEnd, CheckRequest, CheckWorker, FromWorker, ToWorker};
+use super::{chart, dom, svg};
+use crate::catalogue;
+use crate::engine::Progress;
+use crate::explorer::{views, Explorer, NoticeKind};
+use gloo::events::EventListener;
+use gloo::timers::callback::Interval;
+use gloo_worker::{Spawnable, WorkerBridge};
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use yew::prelude::*;
+
+/// Random-play speeds, in steps per second; 0 is "as fast as the page allows".
+const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 500, 1000, 0];
+/// Random play stops at this many steps, to bound memory.
+const MAX_TRACE: usize = 200_000;
+/// Timeline chips drawn around the cursor; the slider reaches the rest.
+const TIMELINE_WINDOW: usize = 120;
+
+pub enum Msg {
+    SelectModel(String),
+    SelectConfig(String),
+    EditConst(String, String),
+    Take(String),
+    Back,
+    Forward,
+    GoTo(usize),
+    RandomStep,
+    UndoFork,
+    Reset,
+    RestorePrevious,
+    SeedInput(String),
+    ToggleStopAtViolation,
+    TogglePlay,
+    SetSpeed(usize),
+    PlayTick,
+    DismissNotice(usize),
+    DismissComparison,
+    CheckSymmetry(bool),
+    CheckDeadlock(bool),
+    CheckMaxStates(String),
+    CheckMaxSeconds(String),
+    StartCheck,
+    CancelCheck,
+    Worker(FromWorker),
+    LoadCounterexample,
+    Key(KeyboardEvent),
+    HashChanged,
+    ToggleTheme,
+    Export,
+    ImportText(String),
+    ImportFailed(String),
+    CopyLink,
+}
+
+enum CheckStatus {
+    Idle,
+    Running { request: CheckRequest, progress: Progress },
+    Done { request: CheckRequest, done: CheckDone },
+    Failed(String),
+}
+
+struct CheckForm {
+    symmetry: bool,
+    deadlock: bool,
+    max_states: String,
+    max_seconds: String,
+    error: Option<String>,
+}
+
+pub struct App {
+    x: Explorer,
+    seed_text: String,
+    seed_error: Option<String>,
+    playing: bool,
+    speed: usize,
+    play_timer: Option<Interval>,
+    check: CheckStatus,
+    form: CheckForm,
+    worker: Option<WorkerBridge<CheckWorker>>,
+    dark: bool,
+    last_hash: String,
+    canvas: NodeRef,
+    import_input: NodeRef,
+    _listeners: Vec<EventListener>,
+}
+
+impl App {
+    fn stop_play(&mut self) {
+        self.playing = false;
+        self.play_timer = None;
+    }
+
+    fn start_play(&mut self, ctx: &Context<Self>) {
+        let speed = SPEEDS[self.speed];
+        let ms = if speed == 0 || speed > 20 { 50 } else { 1000 / speed };
+        let link = ctx.link().clone();
+        self.play_timer = Some(Interval::new(ms, move || link.send_message(Msg::PlayTick)));
+        self.playing = true;
+    }
+
+    /// One tick of random play: one step, or as many as the speed asks for.
+    fn play_tick(&mut self) {
+        let speed = SPEEDS[self.speed];
+        let budget_ms = 25.0;
+        let started = dom::now();
+        let steps = if speed == 0 { usize::MAX } else if speed > 20 { (speed / 20) as usize } else { 1 };
+        for _ in 0..steps {
+            if self.x.session().len() >= MAX_TRACE {
+                self.stop_play();
+                self.x.notify_info(format!("Random play stopped at {MAX_TRACE} steps."));
+                return;
+            }
+            // Play continues from the end of the trace.
+            let last = self.x.session().len() - 1;
+            if self.x.session().cursor() != last {
+                self.x.go_to(last);
+            }
+            match self.x.random_step() {
+                None => {
+                    self.stop_play();
+                    let why = if self.x.session().outside_constraint() {
+                        "this state is outside the model's state constraint"
+                    } else {
+                        "no action is enabled (a deadlock)"
+                    };
+                    self.x.notify_info(format!("Random play stopped: {why}."));
+                    return;
+                }
+                Some((_, Some(broken))) if self.x.stop_at_violation => {
+                    self.stop_play();
+                    let at = self.x.session().cursor();
+                    self.x.notify_info(format!("Random play stopped at step {at}: {broken} fails."));
+                    return;
+                }
+                Some(_) => {}
+            }
+            if speed == 0 && dom::now() - started > budget_ms {
+                break;
+            }
+        }
+    }
+
+    fn cancel_check(&mut self) {
+        if let CheckStatus::Running { .. } = self.check {
+            if let Some(w) = &self.worker {
+                w.send(ToWorker::Cancel);
+            }
+        }
+    }
+
+    fn sync_hash(&mut self) {
+        if self.playing {
+            return;
+        }
+        let hash = self.x.link().encode();
+        if hash != self.last_hash {
+            dom::replace_hash(&hash);
+            self.last_hash = hash;
+        }
+    }
+
+    fn request(&self) -> Result<CheckRequest, String> {
+        let parse_opt_u64 = |t: &str, what: &str| -> Result<Option<u64>, String> {
+            let t = t.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            match t.parse::<u64>() {
+                Ok(n) if n > 0 => Ok(Some(n)),
+                _ => Err(format!("{what} must be a whole number above 0 (or empty for no bound), not '{t}'")),
+            }
+        };
+        let max_states = parse_opt_u64(&self.form.max_states, "Max states")?;
+        let max_seconds = match self.form.max_seconds.trim() {
+            "" => None,
+            t => match t.parse::<f64>() {
+                Ok(s) if s.is_finite() && s > 0.0 => Some(s),
+                _ => return Err(format!("Max seconds must be a number above 0 (or empty for no bound), not '{t}'")),
+            },
+        };
+        let m = self.x.model();
+        Ok(CheckRequest {
+            model: m.info().name.to_string(),
+            config: m.config().name.to_string(),
+            constants: m.constants().to_pairs(),
+            symmetry: self.form.symmetry,
+            deadlock: self.form.deadlock,
+            max_states,
+            max_seconds,
+        })
+    }
+
+    fn load_counterexample(&mut self) {
+        let CheckStatus::Done { request, done } = &self.check else { return };
+        let CheckEnd::Violation { init, labels, name, .. } = &done.end else { return };
+        let m = self.x.model();
+        if request.model != m.info().name || request.config != m.config().name || request.constants != m.constants().to_pairs() {
+            self.x.notify_error("That counterexample belongs to other settings than the ones shown; run the check again.");
+            return;
+        }
+        let (init, labels, name) = (*init, labels.clone(), name.clone());
+        let at = labels.len();
+        if let Err(e) = self.x.load_trace(init, &labels, at, &format!("Shortest counterexample to {name}")) {
+            self.x.notify_error(e);
+        }
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let hash = dom::hash();
+        let x = if hash.trim_start_matches('#').is_empty() { Explorer::new() } else { Explorer::from_link(&hash) };
+        let dark = dom::initial_dark();
+        dom::set_theme(dark);
+        let link = ctx.link().clone();
+        let keys = EventListener::new(&dom::document(), "keydown", move |e| {
+            let e: KeyboardEvent = wasm_bindgen::JsCast::unchecked_into(e.clone());
+            if !dom::typing_in_field(&e) && !e.ctrl_key() && !e.meta_key() && !e.alt_key() {
+                link.send_message(Msg::Key(e));
+            }
+        });
+        let link = ctx.link().clone();
+        let hashes = EventListener::new(&dom::window(), "hashchange", move |_| link.send_message(Msg::HashChanged));
+        App {
+            seed_text: x.seed().to_string(),
+            x,
+            seed_error: None,
+            playing: false,
+            speed: 3,
+            play_timer: None,
+            check: CheckStatus::Idle,
+            form: CheckForm { symmetry: true, deadlock: false, max_states: String::new(), max_seconds: String::new(), error: None },
+            worker: None,
+            dark,
+            last_hash: String::new(),
+            canvas: NodeRef::default(),
+            import_input: NodeRef::default(),
+            _listeners: vec![keys, hashes],
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::SelectModel(name) => {
+                self.stop_play();
+                self.cancel_check();
+                self.check = CheckStatus::Idle;
+                if let Err(e) = self.x.select_model(&name) {
+                    self.x.notify_error(e);
+                }
+            }
+            Msg::SelectConfig(name) => {
+                self.stop_play();
+                self.cancel_check();
+                self.check = CheckStatus::Idle;
+                if let Err(e) = self.x.select_config(&name) {
+                    self.x.notify_error(e);
+                }
+            }
+            Msg::EditConst(name, text) => {
+                let before = self.x.model().constants().clone();
+                self.x.edit_constant(&name, &text);
+                if &before != self.x.model().constants() {
+                    self.stop_play();
+                    self.cancel_check();
+                    self.check = CheckStatus::Idle;
+                }
+            }
+            Msg::Take(label) => {
+                if let Err(e) = self.x.take(&label) {
+                    self.x.notify_error(e);
+                }
+            }
+            Msg::Back => {
+                self.stop_play();
+                self.x.back();
+            }
+            Msg::Forward => {
+                self.x.forward();
+            }
+            Msg::GoTo(i) => {
+                self.stop_play();
+                self.x.go_to(i);
+            }
+            Msg::RandomStep => {
+                if self.x.random_step().is_none() {
+                    self.x.notify_info("No action is enabled here.");
+                }
+            }
+            Msg::UndoFork => {
+                self.x.undo_fork();
+            }
+            Msg::Reset => {
+                self.stop_play();
+                self.x.reset();
+            }
+            Msg::RestorePrevious => {
+                self.stop_play();
+                self.x.restore_previous();
+            }
+            Msg::SeedInput(text) => {
+                self.seed_text = text.clone();
+                self.seed_error = self.x.set_seed(&text).err();
+            }
+            Msg::ToggleStopAtViolation => self.x.stop_at_violation = !self.x.stop_at_violation,
+            Msg::TogglePlay => {
+                if self.playing {
+                    self.stop_play();
+                } else {
+                    self.start_play(ctx);
+                }
+            }
+            Msg::SetSpeed(i) => {
+                self.speed = i.min(SPEEDS.len() - 1);
+                if self.playing {
+                    self.start_play(ctx);
+                }
+            }
+            Msg::PlayTick => {
+                if self.playing {
+                    self.play_tick();
+                }
+            }
+            Msg::DismissNotice(i) => self.x.dismiss_notice(i),
+            Msg::DismissComparison => self.x.dismiss_comparison(),
+            Msg::CheckSymmetry(on) => self.form.symmetry = on,
+            Msg::CheckDeadlock(on) => self.form.deadlock = on,
+            Msg::CheckMaxStates(t) => {
+                self.form.max_states = t;
+                self.form.error = self.request().err();
+            }
+            Msg::CheckMaxSeconds(t) => {
+                self.form.max_seconds = t;
+                self.form.error = self.request().err();
+            }
+            Msg::StartCheck => match self.request() {
+                Err(e) => self.form.error = Some(e),
+                Ok(request) => {
+                    self.form.error = None;
+                    if self.worker.is_none() {
+                        let link = ctx.link().clone();
+                        let bridge = CheckWorker::spawner()
+                            .callback(move |m| link.send_message(Msg::Worker(m)))
+                            .with_loader(true)
+                            .as_module(false)
+                            .spawn(&dom::asset_url("worker_loader.js"));
+                        self.worker = Some(bridge);
+                    }
+                    self.worker.as_ref().unwrap().send(ToWorker::Start(request.clone()));
+                    self.check = CheckStatus::Running { request, progress: Progress::default() };
+                }
+            },
+            Msg::CancelCheck => self.cancel_check(),
+            Msg::Worker(m) => match m {
+                FromWorker::Progress(p) => {
+                    if let CheckStatus::Running { progress, .. } = &mut self.check {
+                        *progress = p;
+                    }
+                }
+                FromWorker::Done(done) => {
+                    let request = match std::mem::replace(&mut self.check, CheckStatus::Idle) {
+                        CheckStatus::Running { request, .. } => request,
+                        other => {
+                            self.check = other;
+                            return true;
+                        }
+                    };
+                    let violation = matches!(done.end, CheckEnd::Violation { .. });
+                    self.check = CheckStatus::Done { request, done };
+                    if violation {
+                        self.stop_play();
+                        self.load_counterexample();
+                    }
+                }
+                FromWorker::Failed(e) => self.check = CheckStatus::Failed(e),
+            },
+            Msg::LoadCounterexample => self.load_counterexample(),
+            Msg::Key(e) => {
+                let handled = match e.key().as_str() {
+                    "r" | "R" | "n" => {
+                        ctx.link().send_message(Msg::RandomStep);
+                        true
+                    }
+                    "ArrowLeft" | "h" => {
+                        ctx.link().send_message(Msg::Back);
+                        true
+                    }
+                    "ArrowRight" | "l" => {
+                        ctx.link().send_message(Msg::Forward);
+                        true
+                    }
+                    " " | "p" => {
+                        ctx.link().send_message(Msg::TogglePlay);
+                        true
+                    }
+                    "Home" => {
+                        ctx.link().send_message(Msg::GoTo(0));
+                        true
+                    }
+                    "End" => {
+                        ctx.link().send_message(Msg::GoTo(usize::MAX));
+                        true
+                    }
+                    "u" => {
+                        ctx.link().send_message(Msg::UndoFork);
+                        true
+                    }
+                    _ => false,
+                };
+                if handled {
+                    e.prevent_default();
+                }
+                return false;
+            }
+            Msg::HashChanged => {
+                let hash = dom::hash();
+                let h = hash.trim_start_matches('#');
+                if h != self.last_hash && !h.is_empty() {
+                    self.stop_play();
+                    self.cancel_check();
+                    self.check = CheckStatus::Idle;
+                    self.x = Explorer::from_link(h);
+                    self.seed_text = self.x.seed().to_string();
+                    self.last_hash = h.to_string();
+                }
+            }
+            Msg::ToggleTheme => {
+                self.dark = !self.dark;
+                dom::set_theme(self.dark);
+                dom::store_theme(self.dark);
+            }
+            Msg::Export => {
+                let name = format!("{}-{}-trace.json", self.x.model().info().name, self.x.model().config().name);
+                if let Err(e) = dom::download(&name, &self.x.export_trace()) {
+                    self.x.notify_error(format!("Could not export the trace: {e}"));
+                }
+                return false;
+            }
+            Msg::ImportText(text) => {
+                self.stop_play();
+                match self.x.import_trace(&text) {
+                    Ok(()) => self.seed_text = self.x.seed().to_string(),
+                    Err(e) => self.x.notify_error(format!("Could not import: {e}")),
+                }
+            }
+            Msg::ImportFailed(e) => self.x.notify_error(format!("Could not read the file: {e}")),
+            Msg::CopyLink => {
+                self.sync_hash();
+                dom::copy_to_clipboard(&dom::href());
+                self.x.notify_info("Link copied: it reopens this trace at this step.");
+            }
+        }
+        true
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        self.sync_hash();
+        let levels = match &self.check {
+            CheckStatus::Running { progress, .. } => Some(&progress.levels),
+            CheckStatus::Done { done, .. } => Some(&done.progress.levels),
+            _ => None,
+        };
+        if let (Some(levels), Some(canvas)) = (levels, self.canvas.cast::<HtmlCanvasElement>()) {
+            if let Err(e) = chart::draw_levels(&canvas, levels, self.dark) {
+                gloo::console::warn!(format!("chart: {e}"));
+            }
+        }
+        dom::scroll_current_step_into_view();
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        html! {
+            <div class="app">
+                { self.header(ctx) }
+                { self.notices(ctx) }
+                <main class="layout">
+                    <aside class="col-left">
+                        { self.play_panel(ctx) }
+                        { self.actions_panel(ctx) }
+                        { self.constants_panel(ctx) }
+                    </aside>
+                    <section class="col-center">
+                        { self.view_panel() }
+                        { self.timeline_panel(ctx) }
+                        { self.inspector_panel() }
+                    </section>
+                    <aside class="col-right">
+                        { self.invariants_panel(ctx) }
+                        { self.check_panel(ctx) }
+                    </aside>
+                </main>
+                <footer class="footer">
+                    <span>{ "Keys: " }<kbd>{"r"}</kbd>{" random step · "}<kbd>{"←"}</kbd><kbd>{"→"}</kbd>{" back / forward · "}<kbd>{"space"}</kbd>{" play / pause · "}<kbd>{"u"}</kbd>{" undo fork · "}<kbd>{"Home"}</kbd><kbd>{"End"}</kbd></span>
+                    <span>{ format!("{} — source: {}", self.x.model().info().title, self.x.model().info().source) }</span>
+                </footer>
+            </div>
+        }
+    }
+}
+
+// ---- Panels ----
+
+impl App {
+    fn header(&self, ctx: &Context<Self>) -> Html {
+        let m = self.x.model();
+        let info = m.info();
+        let infos = catalogue::infos();
+        let on_model = ctx.link().callback(|e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            Msg::SelectModel(s.value())
+        });
+        let config = m.config();
+        html! {
+            <header class="header">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true">{"⟳"}</span>
+                    <span class="title">{"Protocol Explorer"}</span>
+                </div>
+                <label class="model-picker">
+                    <span class="label">{"Model"}</span>
+                    <select data-testid="model-picker" onchange={on_model} aria-label="Model">
+                        { for infos.iter().map(|i| html! {
+                            <option value={i.name} selected={i.name == info.name}>{ format!("{} — {}", i.name, i.title) }</option>
+                        }) }
+                    </select>
+                    <span class="story" data-testid="model-story">{ info.story }</span>
+                </label>
+                <div class="config-switch" role="group" aria-label="Configuration">
+                    <div class="segments">
+                        { for info.configs.iter().map(|c| {
+                            let name = c.name.to_string();
+                            let active = c.name == config.name;
+                            let class = classes!("segment", active.then_some("active"), c.expect.map(|_| "gap"));
+                            html! {
+                                <button class={class} data-testid={format!("config-{}", c.name)} title={c.summary}
+                                        onclick={ctx.link().callback(move |_| Msg::SelectConfig(name.clone()))}>
+                                    { c.name }
+                                </button>
+                            }
+                        }) }
+                    </div>
+                    <div class="config-summary" data-testid="config-summary">
+                        { config.summary }
+                        if let Some(e) = config.expect {
+                            <span class="expect">{ format!(" Expected to break: {e}.") }</span>
+                        }
+                    </div>
+                </div>
+                <div class="header-tools">
+                    <button class="ghost" data-testid="copy-link" onclick={ctx.link().callback(|_| Msg::CopyLink)} title="Copy a link to this exact step">{"Copy link"}</button>
+                    <button class="ghost" data-testid="theme" onclick={ctx.link().callback(|_| Msg::ToggleTheme)} title="Light or dark theme">
+                        { if self.dark { "☀ Light" } else { "☾ Dark" } }
+                    </button>
+                </div>
+            </header>
+        }
+    }
+
+    fn notices(&self, ctx: &Context<Self>) -> Html {
+        let notices = self.x.notices();
+        let comparison = self.x.comparison();
+        html! {
+            <div class="notices">
+                { for notices.iter().enumerate().map(|(i, n)| {
+                    let kind = match n.kind { NoticeKind::Info => "info", NoticeKind::Warning => "warning", NoticeKind::Error => "error" };
+                    html! {
+                        <div class={classes!("notice", kind)} data-testid={format!("notice-{kind}")} role={if kind == "error" { "alert" } else { "status" }}>
+                            <span>{ n.text.clone() }</span>
+                            <button class="close" aria-label="Dismiss" onclick={ctx.link().callback(move |_| Msg::DismissNotice(i))}>{"×"}</button>
+                        </div>
+                    }
+                }) }
+                if let Some(c) = comparison {
+                    <div class="notice compare" data-testid="comparison">
+                        <span><strong>{ format!("{} → {}: ", c.from, c.to) }</strong>{ c.summary() }</span>
+                        if let Some((step, _)) = &c.divergence.verdicts_differ {
+                            <button class="link" onclick={ctx.link().callback({ let s = *step; move |_| Msg::GoTo(s) })}>{ format!("go to step {step}") }</button>
+                        }
+                        <button class="close" aria-label="Dismiss" onclick={ctx.link().callback(|_| Msg::DismissComparison)}>{"×"}</button>
+                    </div>
+                }
+            </div>
+        }
+    }
+
+    fn play_panel(&self, ctx: &Context<Self>) -> Html {
+        let speed = SPEEDS[self.speed];
+        let speed_label = if speed == 0 { "max".to_string() } else { format!("{speed}/s") };
+        html! {
+            <div class="card play">
+                <h2>{"Random play"}</h2>
+                <div class="row">
+                    <button class="primary" data-testid="play" onclick={ctx.link().callback(|_| Msg::TogglePlay)}>
+                        { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    </button>
+                    <button data-testid="random-step" onclick={ctx.link().callback(|_| Msg::RandomStep)} title="One random step (r)">{"Random step"}</button>
+                </div>
+                <label class="field">
+                    <span>{"Seed"}</span>
+                    <input data-testid="seed" type="text" inputmode="numeric" value={self.seed_text.clone()}
+                           class={classes!(self.seed_error.is_some().then_some("invalid"))}
+                           oninput={ctx.link().callback(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::SeedInput(i.value()) })} />
+                </label>
+                if let Some(e) = &self.seed_error { <div class="field-error" data-testid="seed-error">{ e.clone() }</div> }
+                <label class="field">
+                    <span>{ format!("Speed {speed_label}") }</span>
+                    <input data-testid="speed" type="range" min="0" max={(SPEEDS.len() - 1).to_string()} value={self.speed.to_string()}
+                           oninput={ctx.link().callback(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::SetSpeed(i.value().parse().unwrap_or(3)) })} />
+                </label>
+                <label class="checkbox">
+                    <input type="checkbox" data-testid="stop-at-violation" checked={self.x.stop_at_violation}
+                           onchange={ctx.link().callback(|_| Msg::ToggleStopAtViolation)} />
+                    {" Stop at the first violation"}
+                </label>
+            </div>
+        }
+    }
+
+    fn actions_panel(&self, ctx: &Context<Self>) -> Html {
+        let (choices, disabled) = self.x.actions();
+        let outside = self.x.session().outside_constraint();
+        html! {
+            <div class="card actions">
+                <h2>{"Enabled actions"}<span class="count">{ choices.len() }</span></h2>
+                if outside {
+                    <p class="muted">{"This state is outside the model's state constraint: the checker does not explore beyond it, and neither does stepping."}</p>
+                } else if choices.is_empty() {
+                    <p class="muted">{"No action is enabled: a deadlock (the checker reports it only when asked)."}</p>
+                }
+                <ul class="action-list" data-testid="actions">
+                    { for choices.iter().map(|c| {
+                        let label = c.label.clone();
+                        html! {
+                            <li><button class="action" data-action={c.label.clone()} onclick={ctx.link().callback(move |_| Msg::Take(label.clone()))}>{ c.label.clone() }</button></li>
+                        }
+                    }) }
+                    { for disabled.iter().map(|f| html! {
+                        <li><button class="action disabled" disabled=true title="not enabled in this state">{ *f }</button></li>
+                    }) }
+                </ul>
+            </div>
+        }
+    }
+
+    fn constants_panel(&self, ctx: &Context<Self>) -> Html {
+        html! {
+            <div class="card constants">
+                <h2>{"Constants"}</h2>
+                { for self.x.fields().iter().map(|f| {
+                    let name = f.spec.name.to_string();
+                    html! {
+                        <label class="field">
+                            <span title={f.spec.doc}>{ f.spec.name }</span>
+                            <input type="text" data-testid={format!("const-{}", f.spec.name)} value={f.text.clone()}
+                                   class={classes!(f.error.is_some().then_some("invalid"))} title={f.spec.doc}
+                                   oninput={ctx.link().callback(move |e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::EditConst(name.clone(), i.value()) })} />
+                            if let Some(e) = &f.error { <span class="field-error" data-testid={format!("const-error-{}", f.spec.name)}>{ e.clone() }</span> }
+                        </label>
+                    }
+                }) }
+            </div>
+        }
+    }
+
+    fn view_panel(&self) -> Html {
+        let name = self.x.model().info().name;
+        let drawing = self.x.drawing();
+        html! {
+            <div class="card view" data-testid="view">
+                <h2>{ views::view_name(name) }<span class="muted">{ format!(" · step {}", self.x.session().cursor()) }</span></h2>
+                if let Some(d) = drawing {
+                    { svg::render(&d) }
+                    <ul class="caption" data-testid="caption">
+                        { for d.caption.iter().map(|c| html! { <li>{ c.clone() }</li> }) }
+                    </ul>
+                } else {
+                    <p class="muted">{"This model has no picture yet; the inspector below shows its state."}</p>
+                }
+            </div>
+        }
+    }
+
+    fn timeline_panel(&self, ctx: &Context<Self>) -> Html {
+        let s = self.x.session();
+        let n = s.len();
+        let cursor = s.cursor();
+        let start = cursor.saturating_sub(TIMELINE_WINDOW / 2).min(n.saturating_sub(TIMELINE_WINDOW));
+        let entries = self.x.timeline(start..start + TIMELINE_WINDOW);
+        let first_bad = self.x.first_violation();
+        let divergence = self.x.comparison().and_then(|c| c.divergence.verdicts_differ.as_ref().map(|d| d.0));
+        html! {
+            <div class="card timeline">
+                <h2>
+                    {"Timeline"}
+                    <span class="muted" data-testid="step-counter">{ format!(" step {cursor} of {}", n - 1) }</span>
+                </h2>
+                <div class="row timeline-tools">
+                    <button data-testid="back" onclick={ctx.link().callback(|_| Msg::Back)} disabled={cursor == 0} title="Back (←)">{"◀ Back"}</button>
+                    <button data-testid="forward" onclick={ctx.link().callback(|_| Msg::Forward)} disabled={cursor + 1 >= n} title="Forward (→)">{"Forward ▶"}</button>
+                    <button data-testid="undo-fork" onclick={ctx.link().callback(|_| Msg::UndoFork)} disabled={!s.can_undo_fork()} title="Bring back the future the last fork dropped (u)">{"Undo fork"}</button>
+                    <button data-testid="restore" onclick={ctx.link().callback(|_| Msg::RestorePrevious)} disabled={!self.x.can_restore_previous()} title="Bring back the trace that was replaced">{"Restore previous"}</button>
+                    <button data-testid="reset" onclick={ctx.link().callback(|_| Msg::Reset)} title="Start over from the initial state">{"Reset"}</button>
+                    <button data-testid="export" onclick={ctx.link().callback(|_| Msg::Export)} title="Download the trace (JSON; pex replay reads it)">{"Export"}</button>
+                    <label class="button" title="Open a trace file">
+                        {"Import"}
+                        <input type="file" accept=".json,application/json" data-testid="import" ref={self.import_input.clone()} hidden=true
+                               onchange={{
+                                   let link = ctx.link().clone();
+                                   Callback::from(move |e: Event| {
+                                       let input: HtmlInputElement = e.target_unchecked_into();
+                                       if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                           let link = link.clone();
+                                           let reader = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |r| match r {
+                                               Ok(text) => link.send_message(Msg::ImportText(text)),
+                                               Err(e) => link.send_message(Msg::ImportFailed(e.to_string())),
+                                           });
+                                           // Dropping the reader would abort the read; it is freed by the browser once done.
+                                           std::mem::forget(reader);
+                                       }
+                                       input.set_value("");
+                                   })
+                               }} />
+                    </label>
+                </div>
+                if n > TIMELINE_WINDOW {
+                    <input class="scrub" type="range" min="0" max={(n - 1).to_string()} value={cursor.to_string()} data-testid="scrub"
+                           oninput={ctx.link().callback(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::GoTo(i.value().parse().unwrap_or(0)) })} />
+                }
+                <ol class="steps" data-testid="timeline" start={start.to_string()}>
+                    { for entries.iter().map(|e| {
+                        let i = e.index;
+                        let class = classes!(
+                            "step",
+                            (i == cursor).then_some("current"),
+                            e.bad.then_some("bad"),
+                            (first_bad.as_ref().map(|f| f.0) == Some(i)).then_some("first-bad"),
+                            (divergence == Some(i)).then_some("diverge"),
+                            (i > cursor).then_some("future"),
+                        );
+                        html! {
+                            <li class={class} data-step={i.to_string()}>
+                                <button onclick={ctx.link().callback(move |_| Msg::GoTo(i))} title={e.label.clone()}>
+                                    <span class="idx">{ i }</span>{ e.label.clone() }
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            </div>
+        }
+    }
+
+    fn inspector_panel(&self) -> Html {
+        let rows = self.x.state_tree();
+        html! {
+            <div class="card inspector">
+                <h2>{"State"}<span class="muted">{" · changed by the last step in colour"}</span></h2>
+                <div class="tree" data-testid="inspector">
+                    { for rows.iter().map(|r| {
+                        let class = classes!("tree-row", r.changed.then_some("changed"), r.inner_change.then_some("inner-change"), r.leaf.then_some("leaf"));
+                        html! {
+                            <div class={class} data-path={r.path.clone()} style={format!("padding-left: {}rem", 0.4 + r.depth as f64 * 1.1)}>
+                                <span class="key">{ r.key.clone() }</span>
+                                <span class="eq">{" = "}</span>
+                                <span class="val">{ r.text.clone() }</span>
+                            </div>
+                        }
+                    }) }
+                </div>
+            </div>
+        }
+    }
+
+    fn invariants_panel(&self, ctx: &Context<Self>) -> Html {
+        let rows = self.x.property_rows();
+        html! {
+            <div class="card invariants">
+                <h2>{"Invariants"}</h2>
+                <ul class="props" data-testid="invariants">
+                    { for rows.iter().map(|r| {
+                        let state = match r.holds_now { Some(true) => "ok", Some(false) => "bad", None => "na" };
+                        html! {
+                            <li class={classes!("prop", state)} data-prop={r.name.clone()}>
+                                <span class="lamp" aria-hidden="true"></span>
+                                <span class="name">{ r.name.clone() }</span>
+                                if r.action { <span class="tag">{"step"}</span> }
+                                if let Some(step) = r.first_broken {
+                                    <button class="link first-broken" onclick={ctx.link().callback(move |_| Msg::GoTo(step))} title="Jump to the step where it first fails">
+                                        { format!("broke at step {step}") }
+                                    </button>
+                                }
+                            </li>
+                        }
+                    }) }
+                </ul>
+                if let Some(e) = self.x.model().config().expect {
+                    <p class="muted small">{ format!("This configuration is expected to break {e}.") }</p>
+                }
+            </div>
+        }
+    }
+
+    fn check_panel(&self, ctx: &Context<Self>) -> Html {
+        let running = matches!(self.check, CheckStatus::Running { .. });
+        let sym = !self.x.model().symmetric_sets().is_empty();
+        let figures = |p: &Progress| {
+            html! {
+                <dl class="figures" data-testid="check-figures">
+                    <dt>{"distinct"}</dt><dd data-testid="check-distinct">{ p.distinct }</dd>
+                    <dt>{"generated"}</dt><dd>{ p.generated }</dd>
+                    <dt>{"depth"}</dt><dd data-testid="check-depth">{ p.depth }</dd>
+                    <dt>{"queue"}</dt><dd>{ p.queue }</dd>
+                    <dt>{"time"}</dt><dd>{ format!("{:.2} s", p.seconds) }</dd>
+                    <dt>{"states/s"}</dt><dd>{ format!("{:.0}", p.states_per_second()) }</dd>
+                </dl>
+            }
+        };
+        let body = match &self.check {
+            CheckStatus::Idle => html! { <p class="muted">{"Explore every reachable state breadth-first, off the page's thread. A violation loads its shortest counterexample into the timeline."}</p> },
+            CheckStatus::Failed(e) => html! { <div class="notice error">{ format!("The check could not run: {e}") }</div> },
+            CheckStatus::Running { progress, .. } => {
+                let frac = if progress.distinct + progress.queue > 0 { progress.distinct as f64 / (progress.distinct + progress.queue) as f64 } else { 0.0 };
+                html! {
+                    <>
+                        <div class="progress" data-testid="check-progress" title="share of found states already expanded">
+                            <div class="bar" style={format!("width: {:.1}%", frac * 100.0)}></div>
+                        </div>
+                        { figures(progress) }
+                    </>
+                }
+            }
+            CheckStatus::Done { done, request } => {
+                let verdict = match &done.end {
+                    CheckEnd::Ok => html! { <div class="verdict ok" data-testid="check-result">{"No error: every reachable state satisfies every invariant."}</div> },
+                    CheckEnd::Violation { kind, name, labels, .. } => html! {
+                        <div class="verdict bad" data-testid="check-result">
+                            { format!("{} {name} is violated; shortest counterexample: {} states.", if kind == "deadlock" { "Deadlock:" } else if kind == "action-property" { "Action property" } else { "Invariant" }, labels.len() + 1) }
+                            <button class="link" onclick={ctx.link().callback(|_| Msg::LoadCounterexample)}>{"load it again"}</button>
+                        </div>
+                    },
+                    CheckEnd::Incomplete { reason } => html! { <div class="verdict warn" data-testid="check-result">{ format!("Stopped early ({reason}): the figures cover the states explored so far.") }</div> },
+                };
+                html! {
+                    <>
+                        { verdict }
+                        { figures(&done.progress) }
+                        <p class="muted small">
+                            { format!("{}/{} · {:.1} bytes per stored state · collision chance {:.1e}{}", request.model, request.config, done.footprint.bytes_per_state, done.footprint.collision_probability,
+                                      if done.symmetry { " · counts are classes under symmetry" } else { "" }) }
+                        </p>
+                    </>
+                }
+            }
+        };
+        let show_chart = !matches!(self.check, CheckStatus::Idle | CheckStatus::Failed(_));
+        html! {
+            <div class="card check">
+                <h2>{"Exhaustive check"}</h2>
+                <div class="row">
+                    if running {
+                        <button class="danger" data-testid="check-cancel" onclick={ctx.link().callback(|_| Msg::CancelCheck)}>{"Cancel"}</button>
+                        <span class="spinner" aria-label="running"></span>
+                    } else {
+                        <button class="primary" data-testid="check-run" onclick={ctx.link().callback(|_| Msg::StartCheck)}>{"Run check"}</button>
+                    }
+                </div>
+                <div class="check-options">
+                    <label class="field small">
+                        <span>{"Max states"}</span>
+                        <input type="text" inputmode="numeric" placeholder="no bound" data-testid="check-max-states" value={self.form.max_states.clone()} disabled={running}
+                               oninput={ctx.link().callback(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::CheckMaxStates(i.value()) })} />
+                    </label>
+                    <label class="field small">
+                        <span>{"Max seconds"}</span>
+                        <input type="text" inputmode="decimal" placeholder="no bound" data-testid="check-max-seconds" value={self.form.max_seconds.clone()} disabled={running}
+                               oninput={ctx.link().callback(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::CheckMaxSeconds(i.value()) })} />
+                    </label>
+                    <label class="checkbox" title={if sym { "Reduce by the model's symmetric sets" } else { "This model declares no symmetric set" }}>
+                        <input type="checkbox" checked={self.form.symmetry && sym} disabled={running || !sym}
+                               onchange={ctx.link().callback({ let on = self.form.symmetry; move |_| Msg::CheckSymmetry(!on) })} />
+                        {" Symmetry"}
+                    </label>
+                    <label class="checkbox">
+                        <input type="checkbox" checked={self.form.deadlock} disabled={running}
+                               onchange={ctx.link().callback({ let on = self.form.deadlock; move |_| Msg::CheckDeadlock(!on) })} />
+                        {" Report deadlocks"}
+                    </label>
+                </div>
+                if let Some(e) = &self.form.error { <div class="field-error" data-testid="check-error">{ e.clone() }</div> }
+                { body }
+                if show_chart {
+                    <canvas class="chart" data-testid="check-chart" ref={self.canvas.clone()} width="400" height="200"></canvas>
+                }
+            </div>
+        }
+    }
+}

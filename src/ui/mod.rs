@@ -1,0 +1,144 @@
+//! The web app (feature `web`): a yew layer over [`crate::explorer`], a web worker for checks, a
+//! plotters chart, and the glue to the page (URL, theme, downloads, the panic banner).
+
+pub mod app;
+pub mod chart;
+pub mod svg;
+pub mod worker;
+
+/// Starts the app: a panic hook that shows a banner (not just a console line), then the root
+/// component.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        dom::show_fatal(&format!("The app hit an internal error and stopped: {info}. Reload the page; your link still holds the trace."));
+    }));
+    dom::watch_uncaught_errors();
+    // Mount into #app, beside (not over) the fatal-error banner.
+    match dom::document().get_element_by_id("app") {
+        Some(root) => {
+            yew::Renderer::<app::App>::with_root(root).render();
+        }
+        None => dom::show_fatal("The page has no #app element to mount into."),
+    }
+}
+
+/// Small helpers over the browser's APIs.
+pub mod dom {
+    use gloo::events::EventListener;
+    use wasm_bindgen::{JsCast, JsValue};
+    use web_sys::{Document, KeyboardEvent, Window};
+
+    pub fn window() -> Window {
+        web_sys::window().expect("a window")
+    }
+
+    pub fn document() -> Document {
+        window().document().expect("a document")
+    }
+
+    /// Milliseconds from the page's performance clock.
+    pub fn now() -> f64 {
+        window().performance().map(|p| p.now()).unwrap_or(0.0)
+    }
+
+    pub fn hash() -> String {
+        window().location().hash().unwrap_or_default()
+    }
+
+    pub fn href() -> String {
+        window().location().href().unwrap_or_default()
+    }
+
+    /// Replaces the URL's fragment without adding a history entry.
+    pub fn replace_hash(hash: &str) {
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{hash}")));
+        }
+    }
+
+    /// An asset's URL under the site's public URL (the `<base>` trunk writes), so the app works
+    /// when served under a sub-path.
+    pub fn asset_url(name: &str) -> String {
+        let base = document().base_uri().ok().flatten().unwrap_or_else(href);
+        web_sys::Url::new_with_base(name, &base).map(|u| u.href()).unwrap_or_else(|_| name.to_string())
+    }
+
+    /// Keys typed into a field are the field's, not shortcuts; a space on a focused button
+    /// presses the button.
+    pub fn typing_in_field(e: &KeyboardEvent) -> bool {
+        let tag = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name()).unwrap_or_default();
+        matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA") || (tag == "BUTTON" && (e.key() == " " || e.key() == "Enter"))
+    }
+
+    const THEME_KEY: &str = "pex-theme";
+
+    pub fn initial_dark() -> bool {
+        if let Some(stored) = window().local_storage().ok().flatten().and_then(|s| s.get_item(THEME_KEY).ok().flatten()) {
+            return stored == "dark";
+        }
+        window().match_media("(prefers-color-scheme: dark)").ok().flatten().map(|m| m.matches()).unwrap_or(false)
+    }
+
+    pub fn set_theme(dark: bool) {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
+        }
+    }
+
+    pub fn store_theme(dark: bool) {
+        if let Some(s) = window().local_storage().ok().flatten() {
+            let _ = s.set_item(THEME_KEY, if dark { "dark" } else { "light" });
+        }
+    }
+
+    /// Offers `text` as a file download.
+    pub fn download(name: &str, text: &str) -> Result<(), String> {
+        let parts = js_sys::Array::of1(&JsValue::from_str(text));
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type("application/json");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|e| format!("{e:?}"))?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+        let a: web_sys::HtmlAnchorElement = document().create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+        let _ = web_sys::Url::revoke_object_url(&url);
+        Ok(())
+    }
+
+    pub fn copy_to_clipboard(text: &str) {
+        let clipboard = window().navigator().clipboard();
+        let _ = clipboard.write_text(text);
+    }
+
+    /// Keeps the current timeline step visible by scrolling the timeline (never the page).
+    pub fn scroll_current_step_into_view() {
+        let Ok(Some(el)) = document().query_selector(".steps .current") else { return };
+        let Some(list) = el.parent_element() else { return };
+        let item: &web_sys::HtmlElement = el.unchecked_ref();
+        let (left, width) = (list.scroll_left(), list.client_width());
+        let (x, w) = (item.offset_left(), item.offset_width());
+        if x < left || x + w > left + width {
+            list.set_scroll_left((x - width / 2).max(0));
+        }
+    }
+
+    /// Shows the fatal-error banner (used by the panic hook, when yew may be gone).
+    pub fn show_fatal(text: &str) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        if let Some(el) = doc.get_element_by_id("fatal") {
+            el.set_text_content(Some(text));
+            let _ = el.remove_attribute("hidden");
+        }
+    }
+
+    /// Uncaught script errors (a worker that fails to load, say) also go to the banner.
+    pub fn watch_uncaught_errors() {
+        EventListener::new(&window(), "error", |e| {
+            let msg = js_sys::Reflect::get(e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()).unwrap_or_else(|| "unknown error".into());
+            show_fatal(&format!("An error occurred: {msg}"));
+        })
+        .forget();
+    }
+}

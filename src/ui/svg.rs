@@ -1,0 +1,39 @@
+//! A [`Drawing`] as SVG.
+
+use crate::explorer::draw::{Drawing, Shape};
+use yew::prelude::*;
+
+fn shape(s: &Shape) -> Html {
+    match s {
+        Shape::Rect { x, y, w, h, rx, class } => html! { <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx={rx.to_string()} class={class.clone()} /> },
+        Shape::Circle { cx, cy, r, class } => html! { <circle cx={cx.to_string()} cy={cy.to_string()} r={r.to_string()} class={class.clone()} /> },
+        Shape::Line { x1, y1, x2, y2, class, arrow } => html! {
+            <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} class={class.clone()}
+                  marker-end={arrow.then_some("url(#arrow)")} />
+        },
+        Shape::Path { d, class, arrow } => html! { <path d={d.clone()} class={class.clone()} marker-end={arrow.then_some("url(#arrow)")} /> },
+        Shape::Text { x, y, text, class, anchor } => html! {
+            <text x={x.to_string()} y={y.to_string()} class={class.clone()} text-anchor={anchor.as_str()}>{ text.clone() }</text>
+        },
+        Shape::Group { id, class, title, children } => html! {
+            <g class={class.clone()} data-id={id.clone()}>
+                if let Some(t) = title { <title>{ t.clone() }</title> }
+                { for children.iter().map(shape) }
+            </g>
+        },
+    }
+}
+
+/// The drawing as an `<svg>` that scales to its container's width.
+pub fn render(d: &Drawing) -> Html {
+    html! {
+        <svg class="view-svg" viewBox={format!("0 0 {} {}", d.width, d.height)} preserveAspectRatio="xMinYMin meet" role="img">
+            <defs>
+                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
+                </marker>
+            </defs>
+            { for d.shapes.iter().map(shape) }
+        </svg>
+    }
+}
