@@ -357,7 +357,7 @@ impl Model for Bits {
         &self.invariants
     }
     fn symmetric_sets(&self) -> Vec<SymmetricSet> {
-        vec![SymmetricSet { name: "A", size: self.a }, SymmetricSet { name: "B", size: self.b }]
+        vec![SymmetricSet::new("A", (0..self.a).map(|i| format!("a{i}")).collect()), SymmetricSet::new("B", (0..self.b).map(|i| format!("b{i}")).collect())]
     }
     fn symmetry_mode(&self) -> SymmetryMode {
         self.mode
@@ -442,4 +442,52 @@ fn unsound_symmetry_still_gives_valid_traces() {
         let (from, (action, to)) = (&w[0].1, &w[1]);
         assert_eq!(model.next_state(from, action.as_ref().unwrap()).as_ref(), Some(to));
     }
+}
+
+#[test]
+fn the_audit_catches_an_unsound_symmetry_and_passes_a_sound_one() {
+    let mut c = Checker::new(Arc::new(bits(3, 2, SymmetryMode::Union)), CheckOptions::default());
+    c.run_to_end();
+    assert_eq!(c.symmetry_problem(), None);
+    let mut m = bits(3, 1, SymmetryMode::Union);
+    m.pinned = true;
+    let mut c = Checker::new(Arc::new(m), CheckOptions::default());
+    c.run_to_end();
+    let problem = c.symmetry_problem().expect("pinning A0 breaks A's symmetry");
+    assert!(problem.contains("does not preserve Init") && problem.contains("A (a0→"), "{problem}");
+    // Without the audit, nothing is said.
+    let mut m = bits(3, 1, SymmetryMode::Union);
+    m.pinned = true;
+    let mut c = Checker::new(Arc::new(m), CheckOptions { audit_symmetry: false, ..CheckOptions::default() });
+    c.run_to_end();
+    assert_eq!(c.symmetry_problem(), None);
+}
+
+#[test]
+fn the_audit_catches_an_action_that_does_not_commute() {
+    // Init is symmetric (all bits clear) but A0 may only turn its bit on once B0's is on: the
+    // actions single out A0.
+    struct Skewed(Bits);
+    impl Model for Skewed {
+        type State = <Bits as Model>::State;
+        type Action = <Bits as Model>::Action;
+        fn init_states(&self) -> Vec<Self::State> { self.0.init_states() }
+        fn actions(&self, s: &Self::State, out: &mut Vec<Self::Action>) { self.0.actions(s, out) }
+        fn next_state(&self, s: &Self::State, a: &Self::Action) -> Option<Self::State> {
+            if *a == (0, 0) && !s.1[0] { return None; }
+            self.0.next_state(s, a)
+        }
+        fn action_name(&self, a: &Self::Action) -> &'static str { self.0.action_name(a) }
+        fn action_label(&self, a: &Self::Action) -> String { self.0.action_label(a) }
+        fn action_names(&self) -> Vec<&'static str> { self.0.action_names() }
+        fn invariants(&self) -> &[Invariant<Self>] { &[] }
+        fn symmetric_sets(&self) -> Vec<SymmetricSet> { self.0.symmetric_sets() }
+        fn permute(&self, s: &Self::State, p: &Permutation) -> Self::State { self.0.permute(s, p) }
+        fn variables(&self) -> &'static [&'static str] { self.0.variables() }
+        fn to_tla(&self, s: &Self::State) -> Vec<Value> { self.0.to_tla(s) }
+    }
+    let mut c = Checker::new(Arc::new(Skewed(bits(2, 1, SymmetryMode::Union))), CheckOptions::default());
+    c.run_to_end();
+    let problem = c.symmetry_problem().expect("A0's guard breaks A's symmetry");
+    assert!(problem.contains("does not commute with Flip(A, 1)") || problem.contains("does not commute with Flip(A, 0)") || problem.contains("number of distinct successors"), "{problem}");
 }

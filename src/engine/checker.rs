@@ -40,11 +40,14 @@ pub struct CheckOptions {
     pub max_states: Option<u64>,
     /// Stop cleanly, with a partial result, after this many seconds.
     pub max_seconds: Option<f64>,
+    /// When reducing by symmetry, also check on every explored state that the symmetry really is
+    /// one (see `engine::audit`). Costs about one more successor computation per permutation.
+    pub audit_symmetry: bool,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { symmetry: true, deadlock: false, max_states: None, max_seconds: None }
+        CheckOptions { symmetry: true, deadlock: false, max_states: None, max_seconds: None, audit_symmetry: true }
     }
 }
 
@@ -153,6 +156,8 @@ pub struct Checker<M: Model> {
     finished_seconds: Option<f64>,
     outcome: Option<Outcome<M>>,
     actions: Vec<M::Action>,
+    /// The first way the declared symmetry failed the audit, if it did.
+    symmetry_problem: Option<String>,
 }
 
 impl<M: Model> Checker<M> {
@@ -174,12 +179,22 @@ impl<M: Model> Checker<M> {
             finished_seconds: None,
             outcome: None,
             actions: Vec::new(),
+            symmetry_problem: None,
         }
     }
 
     /// Whether symmetry reduction is in effect (asked for, and the model declares symmetric sets).
     pub fn uses_symmetry(&self) -> bool {
         self.symmetry.is_some()
+    }
+
+    /// What the symmetry audit found wrong, if anything (only when symmetry is in use and audited).
+    pub fn symmetry_problem(&self) -> Option<&str> {
+        self.symmetry_problem.as_deref()
+    }
+
+    fn auditing(&self) -> bool {
+        self.options.audit_symmetry && self.symmetry.is_some() && self.symmetry_problem.is_none()
     }
 
     pub fn model(&self) -> &Arc<M> {
@@ -314,6 +329,9 @@ impl<M: Model> Checker<M> {
 
     fn start(&mut self) {
         self.started = Some(Instant::now());
+        if self.auditing() {
+            self.symmetry_problem = super::audit::audit_init(self.model.as_ref(), self.symmetry.as_ref().unwrap());
+        }
         let inits = self.model.init_states();
         for (i, state) in inits.into_iter().enumerate() {
             self.generated += 1;
@@ -398,6 +416,9 @@ impl<M: Model> Checker<M> {
     }
 
     fn expand(&mut self, state: &M::State, id: u32, level: u32, actions: &mut Vec<M::Action>) -> Option<Outcome<M>> {
+        if self.auditing() {
+            self.symmetry_problem = super::audit::audit_state(self.model.as_ref(), self.symmetry.as_ref().unwrap(), state, actions);
+        }
         actions.clear();
         self.model.actions(state, actions);
         let mut successors = 0usize;

@@ -68,6 +68,8 @@ pub struct CheckResult {
     pub progress: Progress,
     pub footprint: Footprint,
     pub symmetry: bool,
+    /// The symmetry audit's finding: the declared symmetry is not one (the count may be wrong).
+    pub symmetry_problem: Option<String>,
     pub outcome: DynOutcome,
 }
 
@@ -239,6 +241,7 @@ impl<M: Model> DynChecker for ErasedChecker<M> {
             progress: self.checker.progress(),
             footprint: self.checker.footprint(),
             symmetry: self.checker.uses_symmetry(),
+            symmetry_problem: self.checker.symmetry_problem().map(str::to_string),
             outcome,
         })
     }

@@ -1,6 +1,7 @@
 //! The engine: models, stepping, random walks, the exhaustive checker and traces. No web
 //! dependency; the CLI and the web UI are layers on top.
 
+pub mod audit;
 pub mod checker;
 pub mod constants;
 pub mod erased;

@@ -38,6 +38,19 @@ impl<M: Model> Clone for ActionProperty<M> {
 pub struct SymmetricSet {
     pub name: &'static str,
     pub size: usize,
+    /// The elements' names (`n1`, `n2`, ...), for messages; may be empty.
+    pub elements: Vec<String>,
+}
+
+impl SymmetricSet {
+    pub fn new(name: &'static str, elements: Vec<String>) -> SymmetricSet {
+        SymmetricSet { name, size: elements.len(), elements }
+    }
+
+    /// The name of element `i`.
+    pub fn element(&self, i: usize) -> String {
+        self.elements.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1))
+    }
 }
 
 /// How several symmetric sets combine, as written in the twin's TLA+.

@@ -121,11 +121,11 @@ mod tests {
 
     #[test]
     fn union_and_product_differ() {
-        let sets = vec![SymmetricSet { name: "A", size: 2 }, SymmetricSet { name: "B", size: 2 }];
+        let sets = vec![SymmetricSet { name: "A", size: 2, elements: vec![] }, SymmetricSet { name: "B", size: 2, elements: vec![] }];
         // Union: swap A, swap B. Product: swap A, swap B, swap both.
         assert_eq!(symmetry_permutations(&sets, SymmetryMode::Union).len(), 2);
         assert_eq!(symmetry_permutations(&sets, SymmetryMode::Product).len(), 3);
-        let one = vec![SymmetricSet { name: "A", size: 3 }];
+        let one = vec![SymmetricSet { name: "A", size: 3, elements: vec![] }];
         assert_eq!(symmetry_permutations(&one, SymmetryMode::Union).len(), 5);
         assert_eq!(symmetry_permutations(&one, SymmetryMode::Product).len(), 5);
     }

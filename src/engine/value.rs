@@ -98,13 +98,16 @@ impl Value {
         }
     }
 
-    /// TLC's value order (`compareTo` of tlc2.value.impl.*), used to pick the smallest permutation
-    /// of a state under symmetry: booleans FALSE < TRUE; integers numerically; strings
-    /// lexicographically; model values by creation order; tuples by length, then element by
-    /// element; records by field count, field names, then values; functions by domain size,
-    /// domain, then values; sets by cardinality, then element by element in sorted order.
-    /// Values of different kinds (which TLC refuses to compare) are ordered by kind, so the order is
-    /// total.
+    /// TLC's value order (`compareTo` of tlc2.value.impl.*, read from TLC 2.15's bytecode), used to
+    /// pick the smallest permutation of a state under symmetry: booleans FALSE < TRUE; integers
+    /// numerically; tuples by length, then element by element; sets by cardinality, then element by
+    /// element in sorted order; records by field count, then (field name, value) pair by pair in
+    /// field-name order; functions by domain size, then (key, value) pair by pair in domain order.
+    /// TLC orders strings, model values and field names by when the name was first interned (its
+    /// "token"); here strings and field names compare lexicographically and model values by their
+    /// creation ordinal, which agree with TLC whenever the names first appear in that order (model
+    /// values n1, n2, ... created by the cfg). Values of different kinds (which TLC refuses to
+    /// compare) are ordered by kind, so the order is total.
     pub fn tlc_cmp(&self, other: &Value) -> Ordering {
         use Value::*;
         match (self, other) {
@@ -118,28 +121,19 @@ impl Value {
                 let mut sb: Vec<&(String, Value)> = b.iter().collect();
                 sa.sort_by(|x, y| x.0.cmp(&y.0));
                 sb.sort_by(|x, y| x.0.cmp(&y.0));
-                sa.len()
-                    .cmp(&sb.len())
-                    .then_with(|| sa.iter().map(|x| &x.0).cmp(sb.iter().map(|y| &y.0)))
-                    .then_with(|| {
-                        for (x, y) in sa.iter().zip(sb.iter()) {
-                            let c = x.1.tlc_cmp(&y.1);
-                            if c != Ordering::Equal {
-                                return c;
-                            }
+                sa.len().cmp(&sb.len()).then_with(|| {
+                    for (x, y) in sa.iter().zip(sb.iter()) {
+                        let c = x.0.cmp(&y.0).then_with(|| x.1.tlc_cmp(&y.1));
+                        if c != Ordering::Equal {
+                            return c;
                         }
-                        Ordering::Equal
-                    })
+                    }
+                    Ordering::Equal
+                })
             }
             (Func(a), Func(b)) => a.len().cmp(&b.len()).then_with(|| {
                 for (x, y) in a.iter().zip(b.iter()) {
-                    let c = x.0.tlc_cmp(&y.0);
-                    if c != Ordering::Equal {
-                        return c;
-                    }
-                }
-                for (x, y) in a.iter().zip(b.iter()) {
-                    let c = x.1.tlc_cmp(&y.1);
+                    let c = x.0.tlc_cmp(&y.0).then_with(|| x.1.tlc_cmp(&y.1));
                     if c != Ordering::Equal {
                         return c;
                     }

@@ -35,7 +35,8 @@ pub fn bench_pex(case: &Case, repeat: usize) -> Result<BenchRow, String> {
     let symmetry = case.cfg.symmetry.is_some();
     let mut best: Option<BenchRow> = None;
     for _ in 0..repeat.max(1) {
-        let mut checker = model.checker(CheckOptions { symmetry, ..CheckOptions::default() });
+        // No audit: TLC does not audit either, and the comparison is of the search itself.
+        let mut checker = model.checker(CheckOptions { symmetry, audit_symmetry: false, ..CheckOptions::default() });
         while !checker.run(1 << 16) {}
         let r = checker.result().expect("finished");
         let result = match &r.outcome {

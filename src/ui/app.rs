@@ -850,6 +850,11 @@ impl App {
                 html! {
                     <>
                         { verdict }
+                        if let Some(problem) = &done.symmetry_problem {
+                            <div class="notice warning small" data-testid="symmetry-warning">
+                                { format!("Symmetry warning: {problem}. The distinct count below is of classes under a symmetry that does not hold; check without symmetry for the true count.") }
+                            </div>
+                        }
                         { figures(&done.progress) }
                         <p class="muted small">
                             { format!("{}/{} · {:.1} bytes per stored state · collision chance {:.1e}{}", request.model, request.config, done.footprint.bytes_per_state, done.footprint.collision_probability,

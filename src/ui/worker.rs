@@ -40,6 +40,8 @@ pub struct CheckDone {
     pub progress: Progress,
     pub footprint: Footprint,
     pub symmetry: bool,
+    /// The symmetry audit's finding, shown as a warning beside the count.
+    pub symmetry_problem: Option<String>,
     pub end: CheckEnd,
 }
 
@@ -69,7 +71,7 @@ fn done(checker: &dyn DynChecker) -> CheckDone {
         }
         DynOutcome::Incomplete(reason) => CheckEnd::Incomplete { reason: reason.as_str().to_string() },
     };
-    CheckDone { progress: r.progress, footprint: r.footprint, symmetry: r.symmetry, end }
+    CheckDone { progress: r.progress, footprint: r.footprint, symmetry: r.symmetry, symmetry_problem: r.symmetry_problem, end }
 }
 
 fn schedule(scope: &WorkerScope<CheckWorker>) {
@@ -114,7 +116,7 @@ impl Worker for CheckWorker {
                         return;
                     }
                 };
-                let options = CheckOptions { symmetry: req.symmetry, deadlock: req.deadlock, max_states: req.max_states, max_seconds: req.max_seconds };
+                let options = CheckOptions { symmetry: req.symmetry, deadlock: req.deadlock, max_states: req.max_states, max_seconds: req.max_seconds, audit_symmetry: true };
                 self.run = Some((model.checker(options), id));
                 schedule(scope);
             }

@@ -1,0 +1,64 @@
+// Browser benchmark: step-to-paint time, random-play throughput, the in-browser checker beside the
+// native one, and the gzipped size of the wasm files. Prints figures; asserts nothing.
+//
+//   (cd web && PEX_DIST=../dist PEX_PUBLIC_URL=/protocol-explorer/ node e2e/bench.mjs [model config])
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { start, open, pex, DIST } from './harness.mjs';
+
+const [model = 'seqlock', config = 'safe'] = process.argv.slice(2);
+const env = await start();
+const fmt = (x, d = 1) => x.toFixed(d);
+const median = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
+
+try {
+  // 1. Step to paint: click "Random step", wait for the frame after the next one.
+  let page = await open(env.browser, `${env.base}#v=1&m=seqlock&c=safe&seed=11`);
+  const times = await page.evaluate(async () => {
+    const button = document.querySelector('[data-testid=random-step]');
+    const out = [];
+    for (let i = 0; i < 80; i++) {
+      const t0 = performance.now();
+      button.click();
+      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      out.push(performance.now() - t0);
+    }
+    return out;
+  });
+  console.log(`step to paint (seqlock, 80 random steps): median ${fmt(median(times))} ms, p95 ${fmt(pct(times, 0.95))} ms, max ${fmt(Math.max(...times))} ms`);
+  await page.context().close();
+
+  // 2. Random play at full speed for 3 seconds.
+  page = await open(env.browser, `${env.base}#v=1&m=seqlock&c=safe&seed=3`);
+  await page.locator('[data-testid=speed]').fill('9');
+  await page.click('[data-testid=play]');
+  await page.waitForTimeout(3000);
+  await page.click('[data-testid=play]');
+  const steps = Number((await page.locator('[data-testid=step-counter]').innerText()).match(/of (\d+)/)[1]);
+  console.log(`random play at full speed: ${steps} steps in 3 s = ${fmt(steps / 3, 0)} steps/s (rendering included)`);
+  await page.context().close();
+
+  // 3. The checker in a worker, beside the native one.
+  page = await open(env.browser, `${env.base}#v=1&m=${model}&c=${config}`);
+  const t0 = Date.now();
+  await page.click('[data-testid=check-run]');
+  await page.waitForSelector('[data-testid=check-result]', { timeout: 30 * 60 * 1000 });
+  const wall = (Date.now() - t0) / 1000;
+  const figures = await page.locator('[data-testid=check-figures]').innerText();
+  const distinct = Number(await page.locator('[data-testid=check-distinct]').innerText());
+  const secs = Number(figures.match(/time\s+([\d.]+) s/)[1]);
+  const native = pex('check', model, '--config', config, '--json');
+  console.log(`checker ${model}/${config}: browser (one worker) ${distinct} distinct in ${fmt(secs, 3)} s (${fmt(distinct / secs, 0)} states/s; ${fmt(wall, 2)} s from click to result); native ${native.distinct} in ${fmt(native.seconds, 3)} s (${fmt(native.distinct / native.seconds, 0)} states/s); browser/native time ${fmt(secs / native.seconds, 2)}x`);
+  await page.context().close();
+
+  // 4. Download size.
+  for (const f of readdirSync(DIST).filter(f => f.endsWith('.wasm') || f.endsWith('.js'))) {
+    const bytes = readFileSync(join(DIST, f));
+    console.log(`${f}: ${fmt(statSync(join(DIST, f)).size / 1024)} KiB, gzipped ${fmt(gzipSync(bytes, { level: 9 }).length / 1024)} KiB`);
+  }
+} finally {
+  await env.stop();
+}
