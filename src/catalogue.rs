@@ -29,7 +29,7 @@ fn entry<M: ModelDef>() -> Entry {
 
 /// The models, in the order the catalogue presents them.
 pub fn entries() -> Vec<Entry> {
-    vec![entry::<models::seqlock::Seqlock>(), entry::<models::ebpf_ring::EbpfRing>()]
+    vec![entry::<models::seqlock::Seqlock>(), entry::<models::ebpf_ring::EbpfRing>(), entry::<models::paxos::Paxos>()]
 }
 
 pub fn infos() -> Vec<ModelInfo> {

@@ -444,7 +444,7 @@ fn bench_all(
     tla_dir: &PathBuf,
     json: bool,
 ) -> Result<u8, Fail> {
-    let mut cases = conform::discover(tla_dir, model).map_err(Fail)?;
+    let mut cases = conform::discover_bench(tla_dir, model).map_err(Fail)?;
     if let Some(c) = config {
         cases.retain(|k| k.config == c);
         if cases.is_empty() {

@@ -579,6 +579,12 @@ impl Explorer {
         views::draw(self.model.as_ref(), prev, self.session.state())
     }
 
+    /// The picture of the whole trace (for models that have one), with its title.
+    pub fn trace_drawing(&self) -> Option<(&'static str, draw::Drawing)> {
+        let states: Vec<AnyState> = self.session.trace().steps.iter().map(|s| s.state.clone()).collect();
+        views::draw_trace(self.model.as_ref(), &states, self.session.cursor())
+    }
+
     /// The enabled actions, and the action families with none enabled (shown greyed).
     pub fn actions(&self) -> (Vec<crate::engine::Choice>, Vec<&'static str>) {
         let choices = self.session.choices();

@@ -1,4 +1,5 @@
 //! The protocols, one file each, each reading like its TLA+ twin in `tla/<name>/`.
 
 pub mod ebpf_ring;
+pub mod paxos;
 pub mod seqlock;

@@ -41,9 +41,20 @@ fn config_of(file: &str) -> Option<String> {
     file.strip_prefix("MC_").and_then(|r| r.strip_suffix(".cfg")).map(str::to_string)
 }
 
+/// The config a benchmark cfg is for: `Bench.cfg` is `safe`, `Bench_<gap>.cfg` is `<gap>`. These
+/// carry larger constants for `pex bench` and are not part of the conformance run.
+fn bench_config_of(file: &str) -> Option<String> {
+    if file == "Bench.cfg" {
+        return Some("safe".to_string());
+    }
+    file.strip_prefix("Bench_").and_then(|r| r.strip_suffix(".cfg")).map(str::to_string)
+}
+
 /// Reads one cfg and checks it against the catalogue's description of the model.
 pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, String> {
-    let config_name = config_of(file).ok_or_else(|| format!("{}: not an MC.cfg or MC_<config>.cfg name", dir.join(file).display()))?;
+    let config_name = config_of(file)
+        .or_else(|| bench_config_of(file))
+        .ok_or_else(|| format!("{}: not an MC.cfg, MC_<config>.cfg, Bench.cfg or Bench_<config>.cfg name", dir.join(file).display()))?;
     let cfg_path = dir.join(file);
     let here = cfg_path.display().to_string();
     let config = info
@@ -134,6 +145,21 @@ pub fn discover(tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, S
     if let Some(m) = only_model {
         if cases.is_empty() {
             return Err(format!("no model named '{m}' in the catalogue"));
+        }
+    }
+    Ok(cases)
+}
+
+/// The benchmark cases: each conformance case, replaced by its `Bench[_<config>].cfg` when the
+/// twin has one (larger constants, such as a seed's own).
+pub fn discover_bench(tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, String> {
+    let mut cases = discover(tla_dir, only_model)?;
+    for case in &mut cases {
+        let dir = case.cfg_path.parent().expect("a cfg has a directory").to_path_buf();
+        let file = if case.config == "safe" { "Bench.cfg".to_string() } else { format!("Bench_{}.cfg", case.config) };
+        if dir.join(&file).is_file() {
+            let info = catalogue::infos().into_iter().find(|i| i.name == case.model).expect("discovered from the catalogue");
+            *case = load_case(&info, &dir, &file)?;
         }
     }
     Ok(cases)

@@ -63,9 +63,15 @@ fn number(text: &str) -> Option<u64> {
     text.replace(',', "").parse().ok()
 }
 
-/// Collapses runs of whitespace, so values TLC wraps over several lines compare equal to ours.
+/// Collapses runs of whitespace and drops the spaces TLC's line-wrapping printer puts inside
+/// brackets (`<< <<...>>, ... >>`), so a value TLC wraps over several lines compares equal to ours.
 pub fn normalise(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = collapsed;
+    for (from, to) in [("<< ", "<<"), (" >>", ">>"), ("{ ", "{"), (" }", "}"), ("[ ", "["), (" ]", "]"), ("( ", "("), (" )", ")")] {
+        out = out.replace(from, to);
+    }
+    out
 }
 
 fn parse_state_block(lines: &[&str]) -> BTreeMap<String, String> {
@@ -238,6 +244,12 @@ The depth of the complete state graph search is 3.
         assert_eq!(r.trace[0].vars["ring"], "(0 :> [value |-> -1, stamp |-> 0] @@ 1 :> [value |-> -1, stamp |-> 0])");
         assert_eq!(r.trace[1].vars["x"], "1");
         assert!(r.trace[1].header.starts_with("<Next line 5"));
+    }
+
+    #[test]
+    fn wrapped_values_compare_equal() {
+        let wrapped = "<< <<[prop |-> <<1, 0, 2>>, val |-> v2]>>,\n   <<[prop |-> <<1, 0, 1>>, val |-> v1]>> >>";
+        assert_eq!(normalise(wrapped), "<<<<[prop |-> <<1, 0, 2>>, val |-> v2]>>, <<[prop |-> <<1, 0, 1>>, val |-> v1]>>>>");
     }
 
     #[test]

@@ -683,6 +683,10 @@ impl App {
                 } else {
                     <p class="muted">{"This model has no picture yet; the inspector below shows its state."}</p>
                 }
+                if let Some((title, d)) = self.x.trace_drawing() {
+                    <h3 class="subhead">{ title }</h3>
+                    <div class="trace-drawing" data-testid="trace-view">{ svg::render(&d) }</div>
+                }
             </div>
         }
     }

@@ -2,6 +2,7 @@
 //! [`Drawing`](super::draw::Drawing), built from the shared widgets in [`super::draw`].
 
 pub mod ebpf_ring;
+pub mod paxos;
 pub mod seqlock;
 
 use super::draw::Drawing;
@@ -19,6 +20,21 @@ pub fn draw(model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState) -> 
         type S = models::ebpf_ring::State;
         return Some(ebpf_ring::view(m, prev.map(typed::<S>), typed::<S>(state)));
     }
+    if let Some(m) = any.downcast_ref::<models::paxos::Paxos>() {
+        type S = models::paxos::State;
+        return Some(paxos::view(m, prev.map(typed::<S>), typed::<S>(state)));
+    }
+    None
+}
+
+/// A picture of a whole trace, for models that have one (the ballot timeline of `paxos`), with the
+/// cursor at step `cursor`. A pure function of the trace's states.
+pub fn draw_trace(model: &dyn DynModel, states: &[AnyState], cursor: usize) -> Option<(&'static str, Drawing)> {
+    let any = model.as_any();
+    if let Some(m) = any.downcast_ref::<models::paxos::Paxos>() {
+        let typed_states: Vec<&models::paxos::State> = states.iter().map(typed::<models::paxos::State>).collect();
+        return Some(("Ballot timeline", paxos::timeline(m, &typed_states, cursor)));
+    }
     None
 }
 
@@ -27,6 +43,7 @@ pub fn view_name(model: &str) -> &'static str {
     match model {
         "seqlock" => "Ring slots",
         "ebpf-ring" => "Ring strip",
+        "paxos" => "Ballots",
         _ => "State",
     }
 }
@@ -131,6 +148,64 @@ mod tests {
         assert_eq!(class_of(&d, "unit-1"), "cell-group free");
         assert!(class_of(&d, "async-lamp").contains("completed"));
         assert!(d.find("async-result").unwrap().texts().iter().any(|t| t == "saw consumer 2 · producer 5"));
+    }
+
+    #[test]
+    fn paxos_shows_promises_accepts_and_chosen_columns() {
+        let d = drawing_after("paxos", "safe", &["Promise(1, <<1, 0, 1>>)", "Promise(2, <<1, 0, 1>>)"]);
+        assert!(class_of(&d, "col-0").contains("promised"), "{}", class_of(&d, "col-0"));
+        assert!(class_of(&d, "cell-1-0").contains("promise"));
+        assert!(class_of(&d, "cell-2-0").contains("fresh"));
+        let d = drawing_after(
+            "paxos",
+            "safe",
+            &["Promise(1, <<1, 0, 1>>)", "Promise(2, <<1, 0, 1>>)", "Accept(1, <<1, 0, 1>>, v2)", "Accept(2, <<1, 0, 1>>, v2)", "Learn(1, v2)"],
+        );
+        assert!(class_of(&d, "col-0").contains("chosen"));
+        assert!(d.find("col-0").unwrap().texts().iter().any(|t| t == "chosen v2"));
+        assert!(class_of(&d, "learned-1").contains("good"));
+        assert!(d.caption[0].contains("v2 learned in round 1"));
+    }
+
+    #[test]
+    fn paxos_gap_marks_the_ignored_quorum_overlap() {
+        let steps = [
+            "Promise(1, <<1, 0, 1>>)",
+            "Promise(2, <<1, 0, 1>>)",
+            "Accept(1, <<1, 0, 1>>, v2)",
+            "Accept(2, <<1, 0, 1>>, v2)",
+            "Learn(1, v2)",
+            "Promise(2, <<1, 1, 2>>)",
+            "Promise(3, <<1, 1, 2>>)",
+            "Accept(3, <<1, 1, 2>>, v1)",
+        ];
+        let d = drawing_after("paxos", "ignore-accepted", &steps);
+        assert!(d.find("ignored-2").is_some(), "acceptor 2 (in quorum {{2,3}}, had accepted v2) is marked: {:?}", d.ids());
+        assert!(d.caption.iter().any(|c| c.contains("value rule was ignored") && c.contains("acceptor 2")), "{:?}", d.caption);
+        let mut all = steps.to_vec();
+        all.extend(["Accept(2, <<1, 1, 2>>, v1)", "Learn(1, v1)"]);
+        let d = drawing_after("paxos", "ignore-accepted", &all);
+        assert!(class_of(&d, "learned-1").contains("bad"));
+        assert!(d.caption.iter().any(|c| c.contains("second value")));
+        // On safe, the same acceptance of v1 is not possible; accepting v2 marks nothing.
+        let mut safe = steps[..7].to_vec();
+        safe.push("Accept(3, <<1, 1, 2>>, v2)");
+        let d = drawing_after("paxos", "safe", &safe);
+        assert!(d.ids().iter().all(|i| !i.starts_with("ignored")));
+    }
+
+    #[test]
+    fn paxos_ballot_timeline_marks_each_step() {
+        let m = catalogue::build("paxos", "safe", &[]).unwrap();
+        let labels: Vec<String> = ["Promise(1, <<1, 0, 1>>)", "Promise(2, <<1, 0, 1>>)", "Accept(1, <<1, 0, 1>>, v1)"].iter().map(|s| s.to_string()).collect();
+        let (trace, _) = replay(m.as_ref(), 0, &labels);
+        let states: Vec<_> = trace.steps.iter().map(|s| s.state.clone()).collect();
+        let (title, d) = draw_trace(m.as_ref(), &states, 2).unwrap();
+        assert_eq!(title, "Ballot timeline");
+        let marks = d.shapes.iter().filter(|s| matches!(s.class(), c if c.starts_with("tl-"))).count();
+        assert_eq!(marks, 3);
+        assert!(d.find("ballot-cursor").is_some());
+        assert!(draw_trace(catalogue::build("seqlock", "safe", &[]).unwrap().as_ref(), &states[..0], 0).is_none());
     }
 
     #[test]

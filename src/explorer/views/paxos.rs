@@ -1,0 +1,279 @@
+//! The ballot view of `paxos`: acceptors as rows, proposals as columns in their order, each cell
+//! showing the acceptor's promise and acceptance (with its value) for that proposal; columns a
+//! majority promised or accepted are highlighted, chosen values and learned values shown per round.
+//! When an Accept breaks the value rule (the `ignore-accepted` gap), the acceptors of the quorum
+//! whose accepted value was ignored are marked, and the caption says which.
+//!
+//! [`timeline`] draws the ballot timeline of a whole trace: one row per proposal, one column per
+//! step, a mark for each Promise, Accept and Learn.
+
+use super::super::draw::{badge, badge_row, Anchor, Drawing, Shape};
+use crate::models::paxos::{Paxos, State};
+
+const LEFT: f64 = 96.0;
+const CELL_W: f64 = 84.0;
+const CELL_H: f64 = 46.0;
+const TOP: f64 = 58.0;
+
+/// A proposal column: round index and proposal index within the round.
+fn columns(m: &Paxos) -> Vec<(usize, usize)> {
+    (0..m.n_r()).flat_map(|r| (0..m.per_round()).map(move |k| (r, k))).collect()
+}
+
+fn proposal_text(m: &Paxos, r: usize, k: usize) -> String {
+    let (att, p) = m.proposal(k);
+    format!("<<{}, {}, {}>>", m.rounds[r], att, p)
+}
+
+/// The acceptors (bit mask) of a quorum whose accepted value the acceptance `a` (of value `v` at
+/// proposal `k`, round `r`) ignored: every quorum that promised `k` had an acceptor with another
+/// value at the highest proposal it had accepted.
+fn ignored_overlap(m: &Paxos, prev: &State, r: usize, k: usize, v: usize) -> Option<(u8, usize, usize)> {
+    let want = (k + 1) as u8;
+    let promisers: u8 = (0..m.n_a()).filter(|&a| prev.promised[a][r] == want).fold(0, |acc, a| acc | 1 << a);
+    let mut ignored = None;
+    for &q in m.quorums() {
+        if q & promisers != q {
+            continue;
+        }
+        let best = (0..m.n_a()).filter(|&a| q & (1 << a) != 0).map(|a| prev.accepted[a][r]).max().unwrap_or(0);
+        if best == 0 || m.accepted_value(best) == v {
+            return None; // some quorum allowed v: the rule was respected
+        }
+        let holder = (0..m.n_a()).find(|&a| q & (1 << a) != 0 && prev.accepted[a][r] == best).unwrap();
+        ignored.get_or_insert((q, holder, m.accepted_value(best)));
+    }
+    ignored
+}
+
+fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
+    let Some(p) = prev else {
+        return vec![format!(
+            "Initial state: {} acceptors, {} proposals per round, nothing promised or accepted. Majority quorums: any {} acceptors.",
+            m.n_a(),
+            m.per_round(),
+            m.n_a() / 2 + 1
+        )];
+    };
+    let mut out = Vec::new();
+    for a in 0..m.n_a() {
+        for r in 0..m.n_r() {
+            if s.accepted[a][r] != p.accepted[a][r] {
+                let code = s.accepted[a][r];
+                let k = m.accepted_proposal(code) as usize - 1;
+                let v = m.accepted_value(code);
+                out.push(format!("Acceptor {} accepted {} with {}.", m.acceptors[a], proposal_text(m, r, k), m.values[v]));
+                if let Some((q, holder, other)) = ignored_overlap(m, p, r, k, v) {
+                    let members: Vec<String> = (0..m.n_a()).filter(|&b| q & (1 << b) != 0).map(|b| m.acceptors[b].to_string()).collect();
+                    out.push(format!(
+                        "The value rule was ignored: quorum {{{}}} contains acceptor {}, which had accepted {} at a lower proposal, yet {} was proposed.",
+                        members.join(", "),
+                        m.acceptors[holder],
+                        m.values[other],
+                        m.values[v]
+                    ));
+                }
+            } else if s.promised[a][r] != p.promised[a][r] {
+                let k = s.promised[a][r] as usize - 1;
+                out.push(format!("Acceptor {} promised {}: it will accept nothing below it in round {}.", m.acceptors[a], proposal_text(m, r, k), m.rounds[r]));
+            }
+        }
+    }
+    for r in 0..m.n_r() {
+        let new = s.learned[r] & !p.learned[r];
+        for v in 0..m.n_v() {
+            if new & (1 << v) != 0 {
+                out.push(if s.learned[r].count_ones() > 1 {
+                    format!("{} learned in round {} — a second value: Agreement fails.", m.values[v], m.rounds[r])
+                } else {
+                    format!("{} learned in round {}: a majority accepted it.", m.values[v], m.rounds[r])
+                });
+            }
+        }
+    }
+    for pr in 0..m.n_p() {
+        for r in 0..m.n_r() {
+            if s.attempt[pr][r] != p.attempt[pr][r] {
+                out.push(format!(
+                    "Proposer {} moved to attempt {} in round {} (nothing reads the attempt; the seed keeps it, so the model does).",
+                    m.proposers[pr], m.attempts[s.attempt[pr][r] as usize], m.rounds[r]
+                ));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push("Nothing changed (a promise repeated, or a value learned again).".to_string());
+    }
+    out
+}
+
+pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
+    let cols = columns(m);
+    let width = LEFT + cols.len() as f64 * CELL_W + 20.0;
+    let mut shapes = Vec::new();
+    let majority = m.n_a() / 2 + 1;
+
+    // What changed in this step, to outline it.
+    let mut fresh: Vec<(usize, usize)> = Vec::new(); // (acceptor, column)
+    let mut ignored: Option<(u8, usize)> = None; // quorum mask, round
+    if let Some(p) = prev {
+        for a in 0..m.n_a() {
+            for r in 0..m.n_r() {
+                if s.accepted[a][r] != p.accepted[a][r] || s.promised[a][r] != p.promised[a][r] {
+                    let k = s.promised[a][r] as usize - 1;
+                    fresh.push((a, r * m.per_round() + k));
+                    if s.accepted[a][r] != p.accepted[a][r] {
+                        let code = s.accepted[a][r];
+                        if let Some((q, _, _)) = ignored_overlap(m, p, r, m.accepted_proposal(code) as usize - 1, m.accepted_value(code)) {
+                            ignored = Some((q, r));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Column headers and each column's quorum status.
+    for (c, &(r, k)) in cols.iter().enumerate() {
+        let x = LEFT + c as f64 * CELL_W;
+        let code = (k + 1) as u8;
+        let promised = (0..m.n_a()).filter(|&a| s.promised[a][r] == code).count();
+        let accepted_by_value: Vec<usize> = (0..m.n_v())
+            .map(|v| (0..m.n_a()).filter(|&a| s.accepted[a][r] != 0 && m.accepted_proposal(s.accepted[a][r]) == code && m.accepted_value(s.accepted[a][r]) == v).count())
+            .collect();
+        let chosen = accepted_by_value.iter().position(|&n| n >= majority);
+        let class = if chosen.is_some() {
+            "column chosen"
+        } else if promised >= majority {
+            "column promised"
+        } else {
+            "column"
+        };
+        let mut children = vec![
+            Shape::Rect { x: x + 2.0, y: TOP - 40.0, w: CELL_W - 4.0, h: m.n_a() as f64 * CELL_H + 42.0, rx: 8.0, class: "column-box".into() },
+            Shape::text(x + CELL_W / 2.0, TOP - 24.0, proposal_text(m, r, k), "column-head", Anchor::Middle),
+        ];
+        let status = match chosen {
+            Some(v) => format!("chosen {}", m.values[v]),
+            None if promised >= majority => "quorum promised".to_string(),
+            None => format!("{promised}/{} promised", m.n_a()),
+        };
+        children.push(Shape::text(x + CELL_W / 2.0, TOP - 8.0, status, "column-status", Anchor::Middle));
+        shapes.push(Shape::Group { id: Some(format!("col-{c}")), class: class.into(), title: Some(format!("proposal {} (round, attempt, proposer)", proposal_text(m, r, k))), children });
+    }
+
+    // One row per acceptor.
+    for a in 0..m.n_a() {
+        let y = TOP + a as f64 * CELL_H;
+        shapes.push(Shape::text(LEFT - 12.0, y + CELL_H / 2.0 + 4.0, format!("acceptor {}", m.acceptors[a]), "row-head", Anchor::End));
+        let in_ignored = ignored.map(|(q, _)| q & (1 << a) != 0).unwrap_or(false);
+        for (c, &(r, k)) in cols.iter().enumerate() {
+            let x = LEFT + c as f64 * CELL_W;
+            let code = (k + 1) as u8;
+            let promise = s.promised[a][r];
+            let acc = s.accepted[a][r];
+            let accepted_here = acc != 0 && m.accepted_proposal(acc) == code;
+            let mut lines = Vec::new();
+            let mut class = String::from("ballot");
+            if promise == code {
+                lines.push("promised".to_string());
+                class.push_str(" promise");
+            } else if code < promise {
+                class.push_str(" superseded");
+            }
+            if accepted_here {
+                lines.push(format!("accepted {}", m.values[m.accepted_value(acc)]));
+                class.push_str(&format!(" accept value-{}", m.accepted_value(acc)));
+            }
+            if fresh.contains(&(a, c)) {
+                class.push_str(" fresh");
+            }
+            if in_ignored && accepted_here && ignored.map(|(_, r2)| r2 == r).unwrap_or(false) {
+                class.push_str(" ignored");
+            }
+            let mut children = vec![Shape::Rect { x: x + 6.0, y: y + 4.0, w: CELL_W - 12.0, h: CELL_H - 8.0, rx: 6.0, class: "ballot-box".into() }];
+            for (i, l) in lines.iter().enumerate() {
+                children.push(Shape::text(x + CELL_W / 2.0, y + 20.0 + i as f64 * 14.0, l.clone(), "ballot-text", Anchor::Middle));
+            }
+            shapes.push(Shape::Group { id: Some(format!("cell-{}-{c}", m.acceptors[a])), class, title: None, children });
+        }
+        if in_ignored {
+            shapes.push(Shape::text(LEFT + cols.len() as f64 * CELL_W + 4.0, y + CELL_H / 2.0 + 4.0, "◀ ignored", "ignored-mark", Anchor::Start).with_id(format!("ignored-{}", m.acceptors[a])));
+        }
+    }
+
+    // Learned values per round, and the proposers' attempts.
+    let mut y = TOP + m.n_a() as f64 * CELL_H + 22.0;
+    for r in 0..m.n_r() {
+        let learned: Vec<usize> = (0..m.n_v()).filter(|v| s.learned[r] & (1 << v) != 0).collect();
+        let text = if learned.is_empty() {
+            format!("round {}: nothing learned", m.rounds[r])
+        } else {
+            format!("round {} learned: {}", m.rounds[r], learned.iter().map(|&v| m.values[v].clone()).collect::<Vec<_>>().join(", "))
+        };
+        let class = match learned.len() {
+            0 => "plain",
+            1 => "good",
+            _ => "bad",
+        };
+        let (b, _) = badge(&format!("learned-{}", m.rounds[r]), LEFT, y, &text, class);
+        shapes.push(b);
+        y += 26.0;
+    }
+    let attempts: Vec<(String, String, String)> = (0..m.n_p())
+        .map(|p| {
+            let per_round: Vec<String> = (0..m.n_r()).map(|r| m.attempts[s.attempt[p][r] as usize].to_string()).collect();
+            (format!("attempt-{}", m.proposers[p]), format!("proposer {} attempt {}", m.proposers[p], per_round.join("/")), "plain".to_string())
+        })
+        .collect();
+    let (row, _) = badge_row(LEFT, y, 6.0, &attempts);
+    shapes.extend(row);
+    Drawing { width, height: y + 16.0, shapes, caption: caption(m, prev, s) }
+}
+
+/// The ballot timeline of a trace: for each step, a mark in the row of the proposal its action
+/// concerns (promise ○, accept ■ in the value's colour, learn ★ on the round's chosen row).
+pub fn timeline(m: &Paxos, states: &[&State], cursor: usize) -> Drawing {
+    let cols = columns(m);
+    let steps = states.len().max(1);
+    let left = 96.0;
+    let step_w = (560.0 / steps as f64).clamp(3.0, 22.0);
+    let row_h = 14.0;
+    let width = left + steps as f64 * step_w + 20.0;
+    let mut shapes = Vec::new();
+    for (c, &(r, k)) in cols.iter().enumerate() {
+        let y = 10.0 + c as f64 * row_h;
+        shapes.push(Shape::text(left - 8.0, y + 4.0, proposal_text(m, r, k), "timeline-row", Anchor::End));
+        shapes.push(Shape::Line { x1: left, y1: y, x2: width - 16.0, y2: y, class: "timeline-grid".into(), arrow: false });
+    }
+    let learn_y = 10.0 + cols.len() as f64 * row_h;
+    shapes.push(Shape::text(left - 8.0, learn_y + 4.0, "learned", "timeline-row", Anchor::End));
+    for i in 1..states.len() {
+        let (p, s) = (states[i - 1], states[i]);
+        let x = left + (i as f64 - 0.5) * step_w;
+        for a in 0..m.n_a() {
+            for r in 0..m.n_r() {
+                if s.accepted[a][r] != p.accepted[a][r] {
+                    let code = s.accepted[a][r];
+                    let c = r * m.per_round() + m.accepted_proposal(code) as usize - 1;
+                    let y = 10.0 + c as f64 * row_h;
+                    shapes.push(Shape::Rect { x: x - 4.0, y: y - 4.0, w: 8.0, h: 8.0, rx: 1.0, class: format!("tl-accept value-{}", m.accepted_value(code)) });
+                } else if s.promised[a][r] != p.promised[a][r] {
+                    let c = r * m.per_round() + s.promised[a][r] as usize - 1;
+                    shapes.push(Shape::Circle { cx: x, cy: 10.0 + c as f64 * row_h, r: 3.5, class: "tl-promise".into() });
+                }
+            }
+        }
+        for r in 0..m.n_r() {
+            let new = s.learned[r] & !p.learned[r];
+            for v in 0..m.n_v() {
+                if new & (1 << v) != 0 {
+                    shapes.push(Shape::text(x, learn_y + 5.0, "★", &format!("tl-learn value-{v}"), Anchor::Middle));
+                }
+            }
+        }
+    }
+    let cx = left + (cursor as f64 + 0.5) * step_w - step_w / 2.0;
+    shapes.push(Shape::Line { x1: cx, y1: 2.0, x2: cx, y2: learn_y + 10.0, class: "timeline-cursor".into(), arrow: false }.with_id("ballot-cursor"));
+    Drawing { width, height: learn_y + 16.0, shapes, caption: Vec::new() }
+}

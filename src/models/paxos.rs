@@ -1,0 +1,539 @@
+//! `paxos`: Multi-Paxos with signed proposals (seed 001). Twin: `tla/paxos/Paxos.tla`.
+//!
+//! A proposal is (round, attempt, proposer), ordered lexicographically; NONE is below every
+//! proposal. For each round, an acceptor promises not to accept anything below a proposal, and
+//! accepts a (proposal, value) pair once a majority quorum has promised exactly that proposal and the
+//! value is the one of the highest proposal accepted inside that quorum (any value if none). A value
+//! is learned once a majority has accepted the same (proposal, value).
+//!
+//! Configurations: `safe`; `ignore-accepted` (the proposer may pick any value even when its quorum
+//! has accepted one: a second value gets chosen and Agreement fails).
+//!
+//! The state is a few small fixed arrays of codes (no heap), so that copying, hashing and comparing
+//! it is cheap: this is the model the checker's speed is measured on.
+
+use crate::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+
+/// Bounds on the constants (and the sizes of the state's arrays).
+pub const MAX_ACCEPTORS: usize = 5;
+pub const MAX_ROUNDS: usize = 3;
+pub const MAX_PROPOSERS: usize = 3;
+pub const MAX_ATTEMPTS: usize = 4;
+pub const MAX_VALUES: usize = 3;
+
+/// Codes: a promise is 0 for NONE or 1 + the proposal's index within its round (attempt-major, so
+/// codes order as proposals do); an acceptance is 0 for NONE or 1 + proposal index * values + value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    pub promised: [[u8; MAX_ROUNDS]; MAX_ACCEPTORS],
+    pub accepted: [[u8; MAX_ROUNDS]; MAX_ACCEPTORS],
+    /// Index into Attempts.
+    pub attempt: [[u8; MAX_ROUNDS]; MAX_PROPOSERS],
+    /// Bit set over Values.
+    pub learned: [u8; MAX_ROUNDS],
+}
+
+/// Indices: acceptor, round, proposal within the round, value, proposer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Promise { a: u8, r: u8, k: u8 },
+    Accept { a: u8, r: u8, k: u8, v: u8 },
+    Learn { r: u8, v: u8 },
+    IncrementAttempt { p: u8, r: u8 },
+}
+
+pub struct Paxos {
+    pub acceptors: Vec<i64>,
+    pub proposers: Vec<i64>,
+    pub rounds: Vec<i64>,
+    pub attempts: Vec<i64>,
+    pub values: Vec<String>,
+    /// FALSE in the `ignore-accepted` gap: the value rule is skipped.
+    pub respect_accepted: bool,
+    /// Majority quorums as bit masks over acceptor indices.
+    quorums: Vec<u8>,
+    invariants: Vec<Invariant<Paxos>>,
+}
+
+impl Paxos {
+    pub fn n_a(&self) -> usize {
+        self.acceptors.len()
+    }
+    pub fn n_r(&self) -> usize {
+        self.rounds.len()
+    }
+    pub fn n_p(&self) -> usize {
+        self.proposers.len()
+    }
+    pub fn n_v(&self) -> usize {
+        self.values.len()
+    }
+    /// Proposals per round.
+    pub fn per_round(&self) -> usize {
+        self.attempts.len() * self.proposers.len()
+    }
+
+    /// (attempt, proposer) of proposal `k` of a round.
+    pub fn proposal(&self, k: usize) -> (i64, i64) {
+        (self.attempts[k / self.n_p()], self.proposers[k % self.n_p()])
+    }
+
+    /// The proposal part of an acceptance code, as a promise code (0 for NONE).
+    #[inline]
+    pub fn accepted_proposal(&self, code: u8) -> u8 {
+        if code == 0 {
+            0
+        } else {
+            1 + (code - 1) / self.n_v() as u8
+        }
+    }
+
+    /// The value index of a non-NONE acceptance code.
+    #[inline]
+    pub fn accepted_value(&self, code: u8) -> usize {
+        (code - 1) as usize % self.n_v()
+    }
+
+    #[inline]
+    fn acceptance(&self, k: usize, v: usize) -> u8 {
+        (1 + k * self.n_v() + v) as u8
+    }
+
+    pub fn quorums(&self) -> &[u8] {
+        &self.quorums
+    }
+
+    /// Whether some majority quorum has all promised exactly proposal `k` of round `r` and allows
+    /// value `v`: the highest proposal accepted inside it carries `v`, or none is (the gap skips the
+    /// value rule).
+    fn quorum_allows(&self, s: &State, r: usize, k: usize, v: usize) -> bool {
+        let want = (k + 1) as u8;
+        let mut promised_k = 0u8;
+        for a in 0..self.n_a() {
+            if s.promised[a][r] == want {
+                promised_k |= 1 << a;
+            }
+        }
+        self.quorums.iter().any(|&q| {
+            if q & promised_k != q {
+                return false;
+            }
+            if !self.respect_accepted {
+                return true;
+            }
+            let mut best = 0u8;
+            for a in 0..self.n_a() {
+                if q & (1 << a) != 0 && s.accepted[a][r] > best {
+                    best = s.accepted[a][r];
+                }
+            }
+            // Codes order by proposal first, so the largest code is the highest proposal.
+            best == 0 || self.accepted_value(best) == v
+        })
+    }
+
+    /// Whether some majority has accepted the same (proposal, value) `code` in round `r`.
+    fn chosen(&self, s: &State, r: usize, code: u8) -> bool {
+        let count = (0..self.n_a()).filter(|&a| s.accepted[a][r] == code).count();
+        count * 2 > self.n_a()
+    }
+
+    // ---- Invariants ----
+
+    fn type_ok(&self, s: &State) -> bool {
+        let per_round = self.per_round() as u8;
+        (0..self.n_a()).all(|a| {
+            (0..self.n_r()).all(|r| s.promised[a][r] <= per_round && s.accepted[a][r] as usize <= self.per_round() * self.n_v())
+        }) && (0..self.n_p()).all(|p| (0..self.n_r()).all(|r| (s.attempt[p][r] as usize) < self.attempts.len()))
+            && (0..self.n_r()).all(|r| (s.learned[r] as usize) < (1 << self.n_v()))
+    }
+
+    /// At most one value is learned per round.
+    fn agreement(&self, s: &State) -> bool {
+        (0..self.n_r()).all(|r| s.learned[r].count_ones() <= 1)
+    }
+
+    /// Learned values are values: any value may be proposed in this model, so this is the whole of
+    /// validity here.
+    fn validity(&self, s: &State) -> bool {
+        (0..self.n_r()).all(|r| (s.learned[r] as usize) < (1 << self.n_v()))
+    }
+
+    /// If majorities have accepted (p1, v1) and (p2, v2) with p2 > p1, then v1 = v2.
+    fn consistency(&self, s: &State) -> bool {
+        (0..self.n_r()).all(|r| {
+            let chosen: Vec<u8> = (0..self.n_a()).map(|a| s.accepted[a][r]).filter(|&c| c != 0 && self.chosen(s, r, c)).collect();
+            chosen.iter().all(|&c1| {
+                chosen.iter().all(|&c2| self.accepted_proposal(c2) <= self.accepted_proposal(c1) || self.accepted_value(c1) == self.accepted_value(c2))
+            })
+        })
+    }
+
+    /// An acceptor's promise is never below what it has accepted.
+    fn promise_integrity(&self, s: &State) -> bool {
+        (0..self.n_a()).all(|a| (0..self.n_r()).all(|r| s.promised[a][r] >= self.accepted_proposal(s.accepted[a][r])))
+    }
+
+    // ---- TLA+ values ----
+
+    fn proposal_value(&self, r: usize, code: u8) -> Value {
+        if code == 0 {
+            return Value::Tuple(vec![Value::Int(0), Value::Int(0), Value::Int(0)]);
+        }
+        let (att, p) = self.proposal(code as usize - 1);
+        Value::Tuple(vec![Value::Int(self.rounds[r]), Value::Int(att), Value::Int(p)])
+    }
+
+    fn value_value(&self, v: usize) -> Value {
+        Value::model(v, &self.values[v])
+    }
+}
+
+/// A function on a set of integers: TLC prints it as a tuple when the set is 1..n.
+fn int_fn(keys: &[i64], values: impl Iterator<Item = Value>) -> Value {
+    if keys.iter().enumerate().all(|(i, k)| *k == i as i64 + 1) {
+        Value::Tuple(values.collect())
+    } else {
+        Value::func(keys.iter().map(|k| Value::Int(*k)).zip(values))
+    }
+}
+
+impl Model for Paxos {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        vec![State {
+            promised: [[0; MAX_ROUNDS]; MAX_ACCEPTORS],
+            accepted: [[0; MAX_ROUNDS]; MAX_ACCEPTORS],
+            attempt: [[0; MAX_ROUNDS]; MAX_PROPOSERS],
+            learned: [0; MAX_ROUNDS],
+        }]
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Action>) {
+        let (n_a, n_r, n_v, per_round) = (self.n_a(), self.n_r(), self.n_v(), self.per_round());
+        // \E a \in Acceptors : \E p \in Proposals : Promise(a, p)
+        for a in 0..n_a {
+            for r in 0..n_r {
+                let floor = s.promised[a][r].max(self.accepted_proposal(s.accepted[a][r]));
+                for k in 0..per_round {
+                    if (k + 1) as u8 >= floor {
+                        out.push(Action::Promise { a: a as u8, r: r as u8, k: k as u8 });
+                    }
+                }
+            }
+        }
+        // \E a \in Acceptors : \E p \in Proposals : \E v \in Values : Accept(a, p, v)
+        for a in 0..n_a {
+            for r in 0..n_r {
+                let promise = s.promised[a][r];
+                if promise == 0 || promise < self.accepted_proposal(s.accepted[a][r]) {
+                    continue;
+                }
+                let k = promise as usize - 1;
+                for v in 0..n_v {
+                    // Nobody has accepted this proposal with another value.
+                    let clash = (0..n_a).any(|b| {
+                        let c = s.accepted[b][r];
+                        c != 0 && self.accepted_proposal(c) == promise && self.accepted_value(c) != v
+                    });
+                    if !clash && self.quorum_allows(s, r, k, v) {
+                        out.push(Action::Accept { a: a as u8, r: r as u8, k: k as u8, v: v as u8 });
+                    }
+                }
+            }
+        }
+        // \E r \in Rounds : \E v \in Values : Learn(r, v)
+        for r in 0..n_r {
+            for v in 0..n_v {
+                let learnable = (0..n_a).any(|a| {
+                    let c = s.accepted[a][r];
+                    c != 0 && self.accepted_value(c) == v && self.chosen(s, r, c)
+                });
+                if learnable {
+                    out.push(Action::Learn { r: r as u8, v: v as u8 });
+                }
+            }
+        }
+        // \E p \in Proposers : \E r \in Rounds : IncrementAttempt(p, r)
+        for p in 0..self.n_p() {
+            for r in 0..n_r {
+                if (s.attempt[p][r] as usize) + 1 < self.attempts.len() {
+                    out.push(Action::IncrementAttempt { p: p as u8, r: r as u8 });
+                }
+            }
+        }
+    }
+
+    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
+        let mut t = *s;
+        match *action {
+            Action::Promise { a, r, k } => t.promised[a as usize][r as usize] = k + 1,
+            Action::Accept { a, r, k, v } => {
+                t.accepted[a as usize][r as usize] = self.acceptance(k as usize, v as usize);
+                t.promised[a as usize][r as usize] = k + 1;
+            }
+            Action::Learn { r, v } => t.learned[r as usize] |= 1 << v,
+            Action::IncrementAttempt { p, r } => t.attempt[p as usize][r as usize] += 1,
+        }
+        Some(t)
+    }
+
+    fn action_name(&self, action: &Action) -> &'static str {
+        match action {
+            Action::Promise { .. } => "Promise",
+            Action::Accept { .. } => "Accept",
+            Action::Learn { .. } => "Learn",
+            Action::IncrementAttempt { .. } => "IncrementAttempt",
+        }
+    }
+
+    fn action_label(&self, action: &Action) -> String {
+        let prop = |r: u8, k: u8| {
+            let (att, p) = self.proposal(k as usize);
+            format!("<<{}, {}, {}>>", self.rounds[r as usize], att, p)
+        };
+        match *action {
+            Action::Promise { a, r, k } => format!("Promise({}, {})", self.acceptors[a as usize], prop(r, k)),
+            Action::Accept { a, r, k, v } => format!("Accept({}, {}, {})", self.acceptors[a as usize], prop(r, k), self.values[v as usize]),
+            Action::Learn { r, v } => format!("Learn({}, {})", self.rounds[r as usize], self.values[v as usize]),
+            Action::IncrementAttempt { p, r } => format!("IncrementAttempt({}, {})", self.proposers[p as usize], self.rounds[r as usize]),
+        }
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        vec!["Promise", "Accept", "Learn", "IncrementAttempt"]
+    }
+
+    fn invariants(&self) -> &[Invariant<Self>] {
+        &self.invariants
+    }
+
+    fn variables(&self) -> &'static [&'static str] {
+        &["promised", "accepted", "proposerAttempt", "learned"]
+    }
+
+    fn to_tla(&self, s: &State) -> Vec<Value> {
+        let per_acceptor = |f: &dyn Fn(usize, usize) -> Value| {
+            int_fn(&self.acceptors, (0..self.n_a()).map(|a| int_fn(&self.rounds, (0..self.n_r()).map(|r| f(a, r)))))
+        };
+        let promised = per_acceptor(&|a, r| self.proposal_value(r, s.promised[a][r]));
+        let accepted = per_acceptor(&|a, r| {
+            let code = s.accepted[a][r];
+            let val = if code == 0 { Value::str("none") } else { self.value_value(self.accepted_value(code)) };
+            Value::record([("prop", self.proposal_value(r, self.accepted_proposal(code))), ("val", val)])
+        });
+        let attempts = int_fn(
+            &self.proposers,
+            (0..self.n_p()).map(|p| int_fn(&self.rounds, (0..self.n_r()).map(|r| Value::Int(self.attempts[s.attempt[p][r] as usize])))),
+        );
+        let learned = int_fn(
+            &self.rounds,
+            (0..self.n_r()).map(|r| Value::set((0..self.n_v()).filter(|v| s.learned[r] & (1 << v) != 0).map(|v| self.value_value(v)))),
+        );
+        vec![promised, accepted, attempts, learned]
+    }
+}
+
+impl ModelDef for Paxos {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "paxos",
+            title: "Multi-Paxos with signed proposals",
+            story: "Acceptors promise and accept numbered proposals; a value is chosen once a majority accepts it, and a new proposal must carry forward what its quorum already accepted.",
+            source: "seed 001: Multi-Paxos TLA+ specification (MultiPaxos.tla, Rust acceptor/learner mapping)",
+            tla_module: "Paxos",
+            constants: vec![
+                ConstSpec { name: "Proposers", doc: "Proposer ids.", kind: ConstKind::IntSet { min: 1, max: MAX_PROPOSERS as i64 }, default: "{1, 2}" },
+                ConstSpec { name: "Acceptors", doc: "Acceptor ids.", kind: ConstKind::IntSet { min: 1, max: MAX_ACCEPTORS as i64 }, default: "{1, 2, 3}" },
+                ConstSpec { name: "Rounds", doc: "Rounds (log slots).", kind: ConstKind::IntSet { min: 1, max: MAX_ROUNDS as i64 }, default: "{1}" },
+                ConstSpec {
+                    name: "Attempts",
+                    doc: "Attempt numbers a proposer may use; must include 0.",
+                    kind: ConstKind::IntSet { min: 0, max: MAX_ATTEMPTS as i64 - 1 },
+                    default: "{0, 1, 2}",
+                },
+                ConstSpec {
+                    name: "Values",
+                    doc: "Values that may be proposed.",
+                    kind: ConstKind::ModelValues { prefix: "v", min_len: 1, max_len: MAX_VALUES },
+                    default: "{v1, v2}",
+                },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "Paxos as designed: a proposal carries the value of the highest proposal its quorum already accepted.",
+                    expect: None,
+                    tla_switches: &[("RespectAccepted", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "ignore-accepted",
+                    summary: "The proposer picks any value even when its quorum has accepted one, so a second value gets chosen: Agreement fails.",
+                    expect: Some("Agreement"),
+                    tla_switches: &[("RespectAccepted", "FALSE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        let attempts = constants.int_set("Attempts");
+        if attempts.first() != Some(&0) {
+            return Err("constant Attempts: must include 0 (every proposer starts at attempt 0)".to_string());
+        }
+        let acceptors = constants.int_set("Acceptors");
+        let n = acceptors.len();
+        let quorums = (1u8..(1 << n)).filter(|q| q.count_ones() as usize * 2 > n).collect();
+        Ok(Paxos {
+            acceptors,
+            proposers: constants.int_set("Proposers"),
+            rounds: constants.int_set("Rounds"),
+            attempts,
+            values: constants.names("Values"),
+            respect_accepted: config.name != "ignore-accepted",
+            quorums,
+            invariants: vec![
+                Invariant { name: "TypeOK", holds: Paxos::type_ok },
+                Invariant { name: "Agreement", holds: Paxos::agreement },
+                Invariant { name: "Validity", holds: Paxos::validity },
+                Invariant { name: "Consistency", holds: Paxos::consistency },
+                Invariant { name: "PromiseIntegrity", holds: Paxos::promise_integrity },
+            ],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(config: &str) -> Paxos {
+        let info = Paxos::info();
+        Paxos::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
+    }
+
+    fn enabled(m: &Paxos, s: &State) -> Vec<Action> {
+        let mut v = Vec::new();
+        m.actions(s, &mut v);
+        v
+    }
+
+    fn step(m: &Paxos, s: &State, label: &str) -> State {
+        let a = enabled(m, s).into_iter().find(|a| m.action_label(a) == label).unwrap_or_else(|| {
+            panic!("{label} not enabled; enabled: {:?}", enabled(m, s).iter().map(|a| m.action_label(a)).collect::<Vec<_>>())
+        });
+        m.next_state(s, &a).unwrap()
+    }
+
+    fn labels(m: &Paxos, s: &State) -> Vec<String> {
+        enabled(m, s).iter().map(|a| m.action_label(a)).collect()
+    }
+
+    #[test]
+    fn proposals_order_by_attempt_then_proposer() {
+        let m = model("safe");
+        assert_eq!(m.per_round(), 6);
+        assert_eq!(m.proposal(0), (0, 1));
+        assert_eq!(m.proposal(1), (0, 2));
+        assert_eq!(m.proposal(2), (1, 1));
+        assert_eq!(m.proposal(5), (2, 2));
+        assert_eq!(m.quorums().len(), 4); // {1,2} {1,3} {2,3} {1,2,3}
+    }
+
+    #[test]
+    fn promise_accepts_any_proposal_not_below_the_current_one() {
+        let m = model("safe");
+        let s = step(&m, &m.init_states()[0], "Promise(1, <<1, 1, 2>>)");
+        assert_eq!(s.promised[0][0], 4);
+        let ls = labels(&m, &s);
+        assert!(ls.contains(&"Promise(1, <<1, 1, 2>>)".to_string()), "re-promising the same proposal is a stutter step");
+        assert!(!ls.contains(&"Promise(1, <<1, 1, 1>>)".to_string()), "a lower proposal is refused");
+        assert!(ls.contains(&"Promise(1, <<1, 2, 1>>)".to_string()));
+    }
+
+    #[test]
+    fn accept_needs_a_quorum_that_promised_exactly_the_proposal() {
+        let m = model("safe");
+        let s = step(&m, &m.init_states()[0], "Promise(1, <<1, 0, 1>>)");
+        assert!(!labels(&m, &s).iter().any(|l| l.starts_with("Accept")), "one promise is no quorum");
+        let s = step(&m, &s, "Promise(2, <<1, 0, 1>>)");
+        assert!(labels(&m, &s).contains(&"Accept(1, <<1, 0, 1>>, v1)".to_string()));
+        assert!(labels(&m, &s).contains(&"Accept(2, <<1, 0, 1>>, v2)".to_string()));
+        let s = step(&m, &s, "Accept(1, <<1, 0, 1>>, v2)");
+        assert_eq!(m.accepted_value(s.accepted[0][0]), 1);
+        // Nobody may now accept the same proposal with another value.
+        assert!(!labels(&m, &s).contains(&"Accept(2, <<1, 0, 1>>, v1)".to_string()));
+        let s = step(&m, &s, "Accept(2, <<1, 0, 1>>, v2)");
+        assert!(labels(&m, &s).contains(&"Learn(1, v2)".to_string()));
+        let s = step(&m, &s, "Learn(1, v2)");
+        assert_eq!(s.learned[0], 0b10);
+    }
+
+    /// v2 chosen at <<1,0,1>> by acceptors 1 and 2; then acceptors 2 and 3 promise <<1,1,2>>.
+    fn chosen_then_new_quorum(m: &Paxos) -> State {
+        let mut s = m.init_states()[0];
+        for l in [
+            "Promise(1, <<1, 0, 1>>)",
+            "Promise(2, <<1, 0, 1>>)",
+            "Accept(1, <<1, 0, 1>>, v2)",
+            "Accept(2, <<1, 0, 1>>, v2)",
+            "Learn(1, v2)",
+            "Promise(2, <<1, 1, 2>>)",
+            "Promise(3, <<1, 1, 2>>)",
+        ] {
+            s = step(m, &s, l);
+        }
+        s
+    }
+
+    #[test]
+    fn safe_carries_the_accepted_value_forward() {
+        let m = model("safe");
+        let s = chosen_then_new_quorum(&m);
+        let ls = labels(&m, &s);
+        assert!(ls.contains(&"Accept(3, <<1, 1, 2>>, v2)".to_string()));
+        assert!(!ls.contains(&"Accept(3, <<1, 1, 2>>, v1)".to_string()), "quorum {{2,3}} contains 2 which accepted v2");
+    }
+
+    #[test]
+    fn ignore_accepted_lets_a_second_value_be_chosen() {
+        let m = model("ignore-accepted");
+        let mut s = chosen_then_new_quorum(&m);
+        for l in ["Accept(3, <<1, 1, 2>>, v1)", "Accept(2, <<1, 1, 2>>, v1)", "Learn(1, v1)"] {
+            s = step(&m, &s, l);
+        }
+        assert_eq!(s.learned[0], 0b11);
+        assert!(!m.agreement(&s));
+        assert!(m.promise_integrity(&s) && m.consistency(&s));
+    }
+
+    #[test]
+    fn attempts_rise_until_the_last() {
+        let m = model("safe");
+        let mut s = m.init_states()[0];
+        s = step(&m, &s, "IncrementAttempt(2, 1)");
+        s = step(&m, &s, "IncrementAttempt(2, 1)");
+        assert_eq!(s.attempt[1][0], 2);
+        assert!(!labels(&m, &s).contains(&"IncrementAttempt(2, 1)".to_string()));
+    }
+
+    #[test]
+    fn prints_like_the_twin() {
+        let m = model("safe");
+        let v = m.to_tla(&m.init_states()[0]);
+        assert_eq!(v[0].to_string(), "<<<<<<0, 0, 0>>>>, <<<<0, 0, 0>>>>, <<<<0, 0, 0>>>>>>");
+        assert_eq!(v[1].to_string().matches("[prop |-> <<0, 0, 0>>, val |-> \"none\"]").count(), 3);
+        assert_eq!(v[2].to_string(), "<<<<0>>, <<0>>>>");
+        assert_eq!(v[3].to_string(), "<<{}>>");
+    }
+
+    #[test]
+    fn attempts_must_include_zero() {
+        let info = Paxos::info();
+        let c = Constants::build(&info.constants, &[("Attempts".into(), "{1, 2}".into())]).unwrap();
+        let err = Paxos::build(info.config("safe").unwrap(), &c).err().expect("refused");
+        assert!(err.contains("must include 0"), "{err}");
+    }
+}
