@@ -32,7 +32,7 @@ fn list_names_every_model_and_config() {
         assert!(text.contains(needle), "{needle} missing from pex list");
     }
     let v = json(&pex(&["list", "--json"]));
-    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v.as_array().unwrap().len(), pex::catalogue::infos().len());
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn trace_files_replay_and_bad_ones_are_refused() {
 
 #[test]
 fn bad_input_is_one_line_and_exit_two() {
-    assert_bad_input(&["check", "raft"], "unknown model 'raft'; the models are seqlock, ebpf-ring");
+    assert_bad_input(&["check", "raft"], "unknown model 'raft'; the models are seqlock, ebpf-ring, paxos");
     assert_bad_input(&["check", "seqlock", "--config", "nope"], "model seqlock has no config 'nope'; its configs are safe, no-verify, seed-invariant");
     assert_bad_input(&["check", "seqlock", "--const", "Readers=2"], "constant Readers: unknown; this model's constants are NumReaders, RingSize, MaxSeq");
     assert_bad_input(&["check", "seqlock", "--const", "MaxSeq=99"], "constant MaxSeq: 99 is out of range; allowed 0..10");
