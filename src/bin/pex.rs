@@ -288,6 +288,9 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
             "collision_probability": result.footprint.collision_probability,
             "symmetry_problem": result.symmetry_problem,
         });
+        if !model.symmetric_sets().is_empty() {
+            o["tlc_variable_order"] = serde_json::json!(model.tlc_variable_order());
+        }
         match &result.outcome {
             DynOutcome::Ok => o["result"] = "ok".into(),
             DynOutcome::Violation { kind, name, trace } => {

@@ -45,6 +45,8 @@ pub trait DynModel: Send + Sync {
     fn same_state(&self, a: &AnyState, b: &AnyState) -> bool;
     fn fingerprint(&self, state: &AnyState) -> u64;
     fn symmetric_sets(&self) -> Vec<SymmetricSet>;
+    /// The variables in the order TLC compares them under symmetry (see `Model::tlc_variable_order`).
+    fn tlc_variable_order(&self) -> Vec<&'static str>;
     fn checker(&self, options: CheckOptions) -> Box<dyn DynChecker>;
     /// The typed model, for views that draw it (`as_any().downcast_ref::<Seqlock>()`).
     fn as_any(&self) -> &dyn Any;
@@ -181,6 +183,11 @@ impl<M: ModelDef> DynModel for Erased<M> {
 
     fn symmetric_sets(&self) -> Vec<SymmetricSet> {
         self.model.symmetric_sets()
+    }
+
+    fn tlc_variable_order(&self) -> Vec<&'static str> {
+        let vars = self.model.variables();
+        self.model.tlc_variable_order().into_iter().map(|i| vars[i]).collect()
     }
 
     fn checker(&self, options: CheckOptions) -> Box<dyn DynChecker> {

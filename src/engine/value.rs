@@ -22,6 +22,10 @@ pub enum Value {
     Int(i64),
     /// A string literal, printed with quotes: `"Locked"`.
     Str(String),
+    /// A string literal whose place in TLC's value order is given: TLC orders strings by when they
+    /// were first interned (roughly, first appearance in the spec), not alphabetically. Printed as
+    /// a string; models whose symmetry reduction depends on string order use it.
+    Ranked { rank: u32, text: String },
     /// A model value (an element of a set like `Nodes = {n1, n2}` in a cfg). `ordinal` is its
     /// position of creation, which is how TLC orders model values.
     Model { ordinal: u32, name: String },
@@ -89,7 +93,7 @@ impl Value {
         match self {
             Value::Bool(_) => 0,
             Value::Int(_) => 1,
-            Value::Str(_) => 2,
+            Value::Str(_) | Value::Ranked { .. } => 2,
             Value::Model { .. } => 3,
             Value::Tuple(_) => 4,
             Value::Record(_) => 5,
@@ -114,6 +118,7 @@ impl Value {
             (Bool(a), Bool(b)) => a.cmp(b),
             (Int(a), Int(b)) => a.cmp(b),
             (Str(a), Str(b)) => a.cmp(b),
+            (Ranked { rank: a, .. }, Ranked { rank: b, .. }) => a.cmp(b),
             (Model { ordinal: a, .. }, Model { ordinal: b, .. }) => a.cmp(b),
             (Tuple(a), Tuple(b)) => a.len().cmp(&b.len()).then_with(|| cmp_seq(a, b)),
             (Record(a), Record(b)) => {
@@ -153,7 +158,7 @@ impl Value {
         match self {
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
-            Value::Str(s) => J::String(s.clone()),
+            Value::Str(s) | Value::Ranked { text: s, .. } => J::String(s.clone()),
             Value::Model { name, .. } => J::String(name.clone()),
             Value::Tuple(items) | Value::Set(items) => J::Array(items.iter().map(Value::to_json).collect()),
             Value::Record(fields) => J::Object(fields.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
@@ -162,7 +167,7 @@ impl Value {
                     .iter()
                     .map(|(k, v)| {
                         let key = match k {
-                            Value::Str(s) => s.clone(),
+                            Value::Str(s) | Value::Ranked { text: s, .. } => s.clone(),
                             other => other.to_string(),
                         };
                         (key, v.to_json())
@@ -200,7 +205,7 @@ impl fmt::Display for Value {
             Value::Bool(true) => f.write_str("TRUE"),
             Value::Bool(false) => f.write_str("FALSE"),
             Value::Int(i) => write!(f, "{i}"),
-            Value::Str(s) => write!(f, "\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+            Value::Str(s) | Value::Ranked { text: s, .. } => write!(f, "\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
             Value::Model { name, .. } => f.write_str(name),
             Value::Tuple(items) => {
                 f.write_str("<<")?;

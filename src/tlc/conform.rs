@@ -267,6 +267,12 @@ pub fn compare(tlc: &TlcResult, pex: &PexResult, compare_states: bool) -> Vec<Fi
     if tlc.outcome != TlcOutcome::Ok {
         figures.push(Figure { what: "trace length", tlc: tlc.trace_len().to_string(), pex: pex_trace.len().to_string() });
     }
+    // Under symmetry TLC keeps the permutation that is smallest comparing variables in its own
+    // internal order, which is the order it prints them in; the model must declare the same.
+    if let (Some(order), Some(first)) = (pex.json.get("tlc_variable_order").and_then(|v| v.as_array()), tlc.trace.first()) {
+        let declared: Vec<String> = order.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+        figures.push(Figure { what: "variable order", tlc: first.order.join(", "), pex: declared.join(", ") });
+    }
     if compare_states && tlc.trace_len() == pex_trace.len() {
         // The same states, variable by variable, as TLC prints them.
         'states: for (i, (t, p)) in tlc.trace.iter().zip(pex_trace.iter()).enumerate() {

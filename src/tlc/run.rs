@@ -39,6 +39,9 @@ pub enum TlcOutcome {
 pub struct TlcState {
     pub header: String,
     pub vars: BTreeMap<String, String>,
+    /// The variables in the order TLC printed them: its internal order, the one it compares
+    /// permuted states in under SYMMETRY.
+    pub order: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,8 +77,9 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
-fn parse_state_block(lines: &[&str]) -> BTreeMap<String, String> {
+fn parse_state_block(lines: &[&str]) -> (BTreeMap<String, String>, Vec<String>) {
     let mut vars = BTreeMap::new();
+    let mut order = Vec::new();
     let mut current: Option<(String, String)> = None;
     for line in lines {
         let t = line.trim_start();
@@ -86,6 +90,7 @@ fn parse_state_block(lines: &[&str]) -> BTreeMap<String, String> {
                 if let Some((n, v)) = current.take() {
                     vars.insert(n, normalise(&v));
                 }
+                order.push(name.to_string());
                 current = Some((name.to_string(), value.to_string()));
             }
             None => {
@@ -94,6 +99,7 @@ fn parse_state_block(lines: &[&str]) -> BTreeMap<String, String> {
                     v.push_str(t);
                 } else if let Some((name, value)) = t.split_once(" = ") {
                     // A spec with one variable prints it without "/\".
+                    order.push(name.to_string());
                     current = Some((name.to_string(), value.to_string()));
                 }
             }
@@ -102,7 +108,7 @@ fn parse_state_block(lines: &[&str]) -> BTreeMap<String, String> {
     if let Some((n, v)) = current {
         vars.insert(n, normalise(&v));
     }
-    vars
+    (vars, order)
 }
 
 /// Reads TLC's output. An error TLC reports that is not a property violation (a parse error, a
@@ -130,7 +136,8 @@ pub fn parse_output(output: &str) -> Result<TlcResult, String> {
                     block.push(lines[j]);
                     j += 1;
                 }
-                trace.push(TlcState { header: "<Initial predicate>".into(), vars: parse_state_block(&block) });
+                let (vars, order) = parse_state_block(&block);
+                trace.push(TlcState { header: "<Initial predicate>".into(), vars, order });
                 i = j;
             }
             outcome = Some(TlcOutcome::Invariant { name, initial });
@@ -147,7 +154,8 @@ pub fn parse_output(output: &str) -> Result<TlcResult, String> {
                         block.push(lines[j]);
                         j += 1;
                     }
-                    trace.push(TlcState { header: header.to_string(), vars: parse_state_block(&block) });
+                    let (vars, order) = parse_state_block(&block);
+                    trace.push(TlcState { header: header.to_string(), vars, order });
                     i = j;
                     continue;
                 }
@@ -243,6 +251,7 @@ The depth of the complete state graph search is 3.
         assert_eq!(r.trace_len(), 2);
         assert_eq!(r.trace[0].vars["ring"], "(0 :> [value |-> -1, stamp |-> 0] @@ 1 :> [value |-> -1, stamp |-> 0])");
         assert_eq!(r.trace[1].vars["x"], "1");
+        assert_eq!(r.trace[1].order, vec!["x", "ring"]);
         assert!(r.trace[1].header.starts_with("<Next line 5"));
     }
 
