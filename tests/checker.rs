@@ -491,3 +491,33 @@ fn the_audit_catches_an_action_that_does_not_commute() {
     let problem = c.symmetry_problem().expect("A0's guard breaks A's symmetry");
     assert!(problem.contains("does not commute with Flip(A, 1)") || problem.contains("does not commute with Flip(A, 0)") || problem.contains("number of distinct successors"), "{problem}");
 }
+
+#[test]
+fn the_parallel_search_is_the_sequential_one() {
+    // Every figure, and where a failing search stops, must not depend on the thread count.
+    use pex::catalogue;
+    for (model, config, consts) in [
+        ("seqlock", "safe", vec![("MaxSeq".to_string(), "2".to_string())]),
+        ("seqlock", "no-verify", vec![]),
+        ("seqlock", "seed-invariant", vec![]),
+        ("ebpf-ring", "safe", vec![]),
+        ("ebpf-ring", "publish-before-lock", vec![]),
+        ("paxos", "safe", vec![("Attempts".to_string(), "{0, 1}".to_string())]),
+        ("paxos", "ignore-accepted", vec![("Attempts".to_string(), "{0, 1}".to_string())]),
+    ] {
+        let m = catalogue::build(model, config, &consts).unwrap();
+        let run = |threads: usize| {
+            let mut c = m.checker(CheckOptions { threads, ..CheckOptions::default() });
+            while !c.run(1000) {}
+            let r = c.result().unwrap();
+            let verdict = match r.outcome {
+                pex::engine::DynOutcome::Violation { name, trace, .. } => Some((name, trace.labels())),
+                _ => None,
+            };
+            (r.progress.distinct, r.progress.generated, r.progress.depth, r.progress.levels, r.progress.queue, verdict)
+        };
+        let one = run(1);
+        assert_eq!(run(2), one, "{model}/{config}");
+        assert_eq!(run(3), one, "{model}/{config}");
+    }
+}

@@ -57,6 +57,9 @@ enum Cmd {
         /// Stop (with a partial result, exit 3) after storing this many distinct states.
         #[arg(long)]
         max_states: Option<u64>,
+        /// Threads computing successors (default: every core). Figures are the same for any number.
+        #[arg(long)]
+        threads: Option<usize>,
         /// Stop (with a partial result, exit 3) after this many seconds.
         #[arg(long)]
         max_seconds: Option<f64>,
@@ -117,6 +120,9 @@ enum Cmd {
         /// TLC worker threads.
         #[arg(long, default_value_t = 1)]
         tlc_workers: usize,
+        /// Threads of our checker (default: every core).
+        #[arg(long)]
+        threads: Option<usize>,
         #[arg(long, default_value = "tla")]
         tla_dir: PathBuf,
         #[arg(long)]
@@ -151,15 +157,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::List { json } => list(json),
-        Cmd::Check { model, no_symmetry, no_symmetry_audit, deadlock, max_states, max_seconds, json, tlc_trace, out } => {
-            let options = CheckOptions { symmetry: !no_symmetry, deadlock, max_states, max_seconds, audit_symmetry: !no_symmetry_audit };
+        Cmd::Check { model, no_symmetry, no_symmetry_audit, deadlock, max_states, threads, max_seconds, json, tlc_trace, out } => {
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+            let options = CheckOptions { symmetry: !no_symmetry, deadlock, max_states, max_seconds, audit_symmetry: !no_symmetry_audit, threads };
             check(&model, options, json, tlc_trace, out)
         }
         Cmd::Walk { model, seed, steps, stop_on_violation, json, out } => walk(&model, seed, steps, stop_on_violation, json, out),
         Cmd::Replay { file, json } => replay_file(&file, json),
         Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),
-        Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, tla_dir, json } => {
-            bench_all(model.as_deref(), config.as_deref(), repeat, no_tlc, tlc_workers, &tla_dir, json)
+        Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, threads, tla_dir, json } => {
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+            bench_all(model.as_deref(), config.as_deref(), repeat, no_tlc, tlc_workers, threads, &tla_dir, json)
         }
     };
     match result {
@@ -438,12 +446,14 @@ fn conform_all(model: Option<&str>, tla_dir: &PathBuf) -> Result<u8, Fail> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn bench_all(
     model: Option<&str>,
     config: Option<&str>,
     repeat: usize,
     no_tlc: bool,
     tlc_workers: usize,
+    threads: usize,
     tla_dir: &PathBuf,
     json: bool,
 ) -> Result<u8, Fail> {
@@ -461,7 +471,7 @@ fn bench_all(
     };
     let mut rows = Vec::new();
     for case in &cases {
-        let mut row = bench::bench_pex(case, repeat).map_err(Fail)?;
+        let mut row = bench::bench_pex(case, repeat, threads).map_err(Fail)?;
         if let (Some(j), Some(s)) = (&jar, startup) {
             bench::add_tlc(&mut row, j, case, tlc_workers, s).map_err(Fail)?;
         }
@@ -472,7 +482,7 @@ fn bench_all(
         return Ok(0);
     }
     if let Some(s) = startup {
-        println!("TLC start-up (JVM, parse, a two-state spec): {s:.2}s; TLC runs with -workers {tlc_workers}.");
+        println!("TLC start-up (JVM, parse, a two-state spec): {s:.2}s; TLC runs with -workers {tlc_workers}; pex with {threads} thread(s).");
     }
     println!(
         "{:<34} {:>10} {:>5} {:>10} {:>12} {:>9} {:>10} {:>9} {:>9}",

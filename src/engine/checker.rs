@@ -19,7 +19,6 @@
 //! The search is resumable: [`Checker::run`] does a bounded slice of work and returns, so a web
 //! worker can report progress and take a cancel message between slices.
 
-use super::fingerprint::fingerprint;
 use super::model::Model;
 use super::symmetry::Symmetry;
 use hashbrown::HashTable;
@@ -43,11 +42,14 @@ pub struct CheckOptions {
     /// When reducing by symmetry, also check on every explored state that the symmetry really is
     /// one (see `engine::audit`). Costs about one more successor computation per permutation.
     pub audit_symmetry: bool,
+    /// Threads that compute successors (native only; a web worker has one). The search and every
+    /// figure are the same for any number: successors are merged in queue order on one thread.
+    pub threads: usize,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { symmetry: true, deadlock: false, max_states: None, max_seconds: None, audit_symmetry: true }
+        CheckOptions { symmetry: true, deadlock: false, max_states: None, max_seconds: None, audit_symmetry: true, threads: 1 }
     }
 }
 
@@ -140,12 +142,57 @@ pub struct Footprint {
     pub collision_probability: f64,
 }
 
+/// What became of one successor, decided without touching the visited set (so it can be decided
+/// on any thread).
+enum Kind {
+    /// Back to the state being expanded: stored already, never new, and `[P]_vars` holds.
+    Stutter,
+    /// Outside the state constraint: checked, not kept.
+    Outside,
+    /// Inside the constraint, with the fingerprint of its class.
+    Inside(u64),
+}
+
+struct Successor<M: Model> {
+    /// Position of the action in the expanded state's action list.
+    k: u32,
+    kind: Kind,
+    next: M::State,
+}
+
+/// The fingerprint that identifies `state` (its class under symmetry).
+#[inline]
+fn key_of<M: Model>(model: &M, symmetry: Option<&Symmetry>, state: &M::State) -> u64 {
+    match symmetry.and_then(|sym| sym.representative(model, state)) {
+        Some(rep) => model.fingerprint(&rep),
+        None => model.fingerprint(state),
+    }
+}
+
+/// The successors of `state`, in `Next`'s order, each classified. Pure: safe to run on any thread.
+fn successors_of<M: Model>(model: &M, symmetry: Option<&Symmetry>, state: &M::State, actions: &mut Vec<M::Action>, out: &mut Vec<Successor<M>>) {
+    actions.clear();
+    model.actions(state, actions);
+    for (k, action) in actions.iter().enumerate() {
+        let Some(next) = model.next_state(state, action) else { continue };
+        // A stuttering step needs no lookup: skipping it saves a random memory access.
+        let kind = if next == *state {
+            Kind::Stutter
+        } else if model.within_constraint(&next) {
+            Kind::Inside(key_of(model, symmetry, &next))
+        } else {
+            Kind::Outside
+        };
+        out.push(Successor { k: k as u32, kind, next });
+    }
+}
+
 pub struct Checker<M: Model> {
     model: Arc<M>,
     options: CheckOptions,
     symmetry: Option<Symmetry>,
-    table: HashTable<u32>,
-    fingerprints: Vec<u64>,
+    /// The fingerprints of the stored states (the fingerprint is also the table's hash).
+    table: HashTable<u64>,
     parent: Vec<u32>,
     via: Vec<u32>,
     queue: VecDeque<(M::State, u32, u32)>,
@@ -158,6 +205,8 @@ pub struct Checker<M: Model> {
     actions: Vec<M::Action>,
     /// The first way the declared symmetry failed the audit, if it did.
     symmetry_problem: Option<String>,
+    /// Reused buffer of one state's successors.
+    successors: Vec<Successor<M>>,
 }
 
 impl<M: Model> Checker<M> {
@@ -168,7 +217,6 @@ impl<M: Model> Checker<M> {
             options,
             symmetry,
             table: HashTable::new(),
-            fingerprints: Vec::new(),
             parent: Vec::new(),
             via: Vec::new(),
             queue: VecDeque::new(),
@@ -180,6 +228,7 @@ impl<M: Model> Checker<M> {
             outcome: None,
             actions: Vec::new(),
             symmetry_problem: None,
+            successors: Vec::new(),
         }
     }
 
@@ -235,7 +284,7 @@ impl<M: Model> Checker<M> {
 
     pub fn progress(&self) -> Progress {
         Progress {
-            distinct: self.fingerprints.len() as u64,
+            distinct: self.parent.len() as u64,
             generated: self.generated,
             depth: self.levels.len() as u32,
             queue: self.queue.len() as u64,
@@ -245,13 +294,12 @@ impl<M: Model> Checker<M> {
     }
 
     pub fn footprint(&self) -> Footprint {
-        let distinct = self.fingerprints.len().max(1) as f64;
-        let bytes = self.fingerprints.capacity() * 8
-            + self.parent.capacity() * 4
-            + self.via.capacity() * 4
-            // hashbrown: one u32 slot and one control byte per bucket.
-            + self.table.capacity() * 5;
-        let d = self.fingerprints.len() as f64;
+        let distinct = self.parent.len().max(1) as f64;
+        // hashbrown holds one u64 slot and one control byte per bucket; its capacity is 7/8 of the
+        // buckets.
+        let buckets = (self.table.capacity() * 8).div_ceil(7);
+        let bytes = buckets * 9 + self.parent.capacity() * 4 + self.via.capacity() * 4;
+        let d = self.parent.len() as f64;
         let g = self.generated as f64;
         Footprint {
             bytes_per_state: bytes as f64 / distinct,
@@ -261,30 +309,18 @@ impl<M: Model> Checker<M> {
         }
     }
 
-    /// The fingerprint that identifies `state` (its class under symmetry).
-    fn key(&self, state: &M::State) -> u64 {
-        match &self.symmetry {
-            Some(sym) => match sym.representative(self.model.as_ref(), state) {
-                Some(rep) => fingerprint(&rep),
-                None => fingerprint(state),
-            },
-            None => fingerprint(state),
-        }
-    }
-
     /// Stores a new state; `None` if its fingerprint was already stored.
     fn insert(&mut self, fp: u64, parent: u32, via: u32) -> Option<u32> {
-        let fingerprints = &self.fingerprints;
-        if self.table.find(fp, |&id| fingerprints[id as usize] == fp).is_some() {
-            return None;
+        match self.table.entry(fp, |&stored| stored == fp, |&stored| stored) {
+            hashbrown::hash_table::Entry::Occupied(_) => None,
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(fp);
+                let id = self.parent.len() as u32;
+                self.parent.push(parent);
+                self.via.push(via);
+                Some(id)
+            }
         }
-        let id = self.fingerprints.len() as u32;
-        self.fingerprints.push(fp);
-        self.parent.push(parent);
-        self.via.push(via);
-        let fingerprints = &self.fingerprints;
-        self.table.insert_unique(fp, id, |&i| fingerprints[i as usize]);
-        Some(id)
     }
 
     fn count_level(&mut self, level: u32) {
@@ -346,7 +382,7 @@ impl<M: Model> Checker<M> {
             if !self.model.within_constraint(&state) {
                 continue;
             }
-            let fp = self.key(&state);
+            let fp = key_of(self.model.as_ref(), self.symmetry.as_ref(), &state);
             if let Some(id) = self.insert(fp, NO_PARENT, i as u32) {
                 self.count_level(1);
                 self.queue.push_back((state, id, 1));
@@ -368,6 +404,11 @@ impl<M: Model> Checker<M> {
             if self.check_bounds() {
                 return true;
             }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.options.threads > 1 && !self.auditing() {
+            self.run_parallel(budget, self.options.threads);
+            return self.outcome.is_some();
         }
         let mut actions = std::mem::take(&mut self.actions);
         for n in 0..budget {
@@ -393,6 +434,85 @@ impl<M: Model> Checker<M> {
         self.outcome.is_some()
     }
 
+    /// Expands up to `budget` states, a chunk at a time: `threads` threads compute the chunk's
+    /// successors, then this thread merges them in queue order, exactly as the sequential search
+    /// would (same ids, same figures, same stopping state).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn run_parallel(&mut self, budget: usize, threads: usize) {
+        const CHUNK: usize = 4096;
+        let mut remaining = budget;
+        while remaining > 0 && self.outcome.is_none() {
+            let n = CHUNK.min(remaining).min(self.queue.len());
+            if n == 0 {
+                self.finish(Outcome::Ok);
+                return;
+            }
+            if n < 512 {
+                // Too little work to share: threads would cost more than they save.
+                let mut actions = std::mem::take(&mut self.actions);
+                for _ in 0..n {
+                    let (state, id, level) = self.queue.pop_front().expect("n <= queue length");
+                    if let Some(outcome) = self.expand(&state, id, level, &mut actions) {
+                        self.finish(outcome);
+                        break;
+                    }
+                }
+                self.actions = actions;
+                remaining -= n;
+                continue;
+            }
+            let chunk: Vec<(M::State, u32, u32)> = self.queue.drain(..n).collect();
+            let model = self.model.as_ref();
+            let symmetry = self.symmetry.as_ref();
+            let per_thread = n.div_ceil(threads);
+            let parts: Vec<(Vec<Successor<M>>, Vec<usize>)> = std::thread::scope(|scope| {
+                let workers: Vec<_> = chunk
+                    .chunks(per_thread)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            let (mut actions, mut out, mut ends) = (Vec::new(), Vec::new(), Vec::with_capacity(part.len()));
+                            for (state, _, _) in part {
+                                successors_of(model, symmetry, state, &mut actions, &mut out);
+                                ends.push(out.len());
+                            }
+                            (out, ends)
+                        })
+                    })
+                    .collect();
+                workers.into_iter().map(|w| w.join().expect("a successor worker panicked")).collect()
+            });
+            let mut index = 0;
+            'merge: for (succs, ends) in parts {
+                let mut succs = succs.into_iter();
+                let mut start = 0;
+                for end in ends {
+                    let (state, id, level) = &chunk[index];
+                    let outcome = self.merge(state, *id, *level, &mut succs.by_ref().take(end - start));
+                    index += 1;
+                    if let Some(outcome) = outcome {
+                        // States of the chunk not expanded go back, so "left on queue" stays true.
+                        for entry in chunk[index..].iter().rev() {
+                            self.queue.push_front(entry.clone());
+                        }
+                        self.finish(outcome);
+                        break 'merge;
+                    }
+                    start = end;
+                }
+            }
+            if self.queue.len() > self.peak_queue {
+                self.peak_queue = self.queue.len();
+            }
+            remaining -= n;
+            if self.outcome.is_none() && self.check_bounds() {
+                return;
+            }
+        }
+        if self.outcome.is_none() && self.queue.is_empty() {
+            self.finish(Outcome::Ok);
+        }
+    }
+
     /// Runs to the end (or a bound).
     pub fn run_to_end(&mut self) -> &Outcome<M> {
         while !self.run(1 << 16) {}
@@ -401,7 +521,7 @@ impl<M: Model> Checker<M> {
 
     fn check_bounds(&mut self) -> bool {
         if let Some(max) = self.options.max_states {
-            if self.fingerprints.len() as u64 >= max && !self.queue.is_empty() {
+            if self.parent.len() as u64 >= max && !self.queue.is_empty() {
                 self.finish(Outcome::Incomplete(StopReason::MaxStates));
                 return true;
             }
@@ -415,24 +535,24 @@ impl<M: Model> Checker<M> {
         false
     }
 
-    fn expand(&mut self, state: &M::State, id: u32, level: u32, actions: &mut Vec<M::Action>) -> Option<Outcome<M>> {
-        if self.auditing() {
-            self.symmetry_problem = super::audit::audit_state(self.model.as_ref(), self.symmetry.as_ref().unwrap(), state, actions);
-        }
-        actions.clear();
-        self.model.actions(state, actions);
-        let mut successors = 0usize;
-        for (k, action) in actions.iter().enumerate() {
-            let Some(next) = self.model.next_state(state, action) else { continue };
-            successors += 1;
+    /// Takes the successors of one expanded state, in order, as TLC would: counts them, stores
+    /// the new ones, checks invariants on new states (and on states outside the constraint) and
+    /// action properties on every step. Sequential, whatever computed the successors.
+    fn merge(&mut self, state: &M::State, id: u32, level: u32, successors: &mut dyn Iterator<Item = Successor<M>>) -> Option<Outcome<M>> {
+        let mut count = 0usize;
+        for succ in successors {
+            count += 1;
             self.generated += 1;
+            let Successor { k, kind, next } = succ;
+            if let Kind::Stutter = kind {
+                continue;
+            }
             // Count and store the state before checking it, as TLC does: the figures at a
             // violation include the violating state when it lies inside the constraint.
             let mut is_new = true;
             let mut new_id = None;
-            if self.model.within_constraint(&next) {
-                let fp = self.key(&next);
-                match self.insert(fp, id, k as u32) {
+            if let Kind::Inside(fp) = kind {
+                match self.insert(fp, id, k) {
                     Some(stored) => {
                         self.count_level(level + 1);
                         new_id = Some(stored);
@@ -442,21 +562,17 @@ impl<M: Model> Checker<M> {
             }
             if is_new {
                 if let Some(name) = self.first_failed_invariant(&next) {
-                    let mut trace = self.path_to(id);
-                    trace.push((Some(action.clone()), next));
-                    return Some(Outcome::Violation(Violation { kind: ViolationKind::Invariant, name, trace }));
+                    return Some(self.violation(ViolationKind::Invariant, name, id, state, k, next));
                 }
             }
             if let Some(name) = self.first_failed_property(state, &next) {
-                let mut trace = self.path_to(id);
-                trace.push((Some(action.clone()), next));
-                return Some(Outcome::Violation(Violation { kind: ViolationKind::ActionProperty, name, trace }));
+                return Some(self.violation(ViolationKind::ActionProperty, name, id, state, k, next));
             }
             if let Some(stored) = new_id {
                 self.queue.push_back((next, stored, level + 1));
             }
         }
-        if successors == 0 && self.options.deadlock {
+        if count == 0 && self.options.deadlock {
             return Some(Outcome::Violation(Violation {
                 kind: ViolationKind::Deadlock,
                 name: "Deadlock",
@@ -464,5 +580,25 @@ impl<M: Model> Checker<M> {
             }));
         }
         None
+    }
+
+    fn violation(&self, kind: ViolationKind, name: &'static str, id: u32, state: &M::State, k: u32, next: M::State) -> Outcome<M> {
+        let mut actions = Vec::new();
+        self.model.actions(state, &mut actions);
+        let mut trace = self.path_to(id);
+        trace.push((Some(actions[k as usize].clone()), next));
+        Outcome::Violation(Violation { kind, name, trace })
+    }
+
+    fn expand(&mut self, state: &M::State, id: u32, level: u32, actions: &mut Vec<M::Action>) -> Option<Outcome<M>> {
+        if self.auditing() {
+            self.symmetry_problem = super::audit::audit_state(self.model.as_ref(), self.symmetry.as_ref().unwrap(), state, actions);
+        }
+        let mut succs = std::mem::take(&mut self.successors);
+        succs.clear();
+        successors_of(self.model.as_ref(), self.symmetry.as_ref(), state, actions, &mut succs);
+        let outcome = self.merge(state, id, level, &mut succs.drain(..));
+        self.successors = succs;
+        outcome
     }
 }

@@ -4,7 +4,6 @@
 
 use super::checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, ViolationKind};
 use super::constants::Constants;
-use super::fingerprint::fingerprint;
 use super::model::{ConfigSpec, Model, ModelDef, ModelInfo, SymmetricSet};
 use super::trace::{Trace, TraceStep};
 use super::value::Value;
@@ -178,7 +177,7 @@ impl<M: ModelDef> DynModel for Erased<M> {
     }
 
     fn fingerprint(&self, state: &AnyState) -> u64 {
-        fingerprint(typed::<M::State>(state))
+        self.model.fingerprint(typed::<M::State>(state))
     }
 
     fn symmetric_sets(&self) -> Vec<SymmetricSet> {

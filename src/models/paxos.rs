@@ -23,14 +23,84 @@ pub const MAX_VALUES: usize = 3;
 
 /// Codes: a promise is 0 for NONE or 1 + the proposal's index within its round (attempt-major, so
 /// codes order as proposals do); an acceptance is 0 for NONE or 1 + proposal index * values + value.
+///
+/// The state is those codes packed into 64-bit words, each field in the fewest bits its constants
+/// allow ([`Layout`]); the model reads and writes fields through it (`self.promised(s, a, r)`).
+/// With the seed's constants a whole state is 27 bits of one word: copying, comparing and
+/// fingerprinting it costs next to nothing, and the fingerprint is exact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct State {
-    pub promised: [[u8; MAX_ROUNDS]; MAX_ACCEPTORS],
-    pub accepted: [[u8; MAX_ROUNDS]; MAX_ACCEPTORS],
-    /// Index into Attempts.
-    pub attempt: [[u8; MAX_ROUNDS]; MAX_PROPOSERS],
-    /// Bit set over Values.
-    pub learned: [u8; MAX_ROUNDS],
+    pub words: [u64; 4],
+}
+
+/// Where one field lives in the state's words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Field {
+    word: u8,
+    shift: u8,
+    mask: u64,
+}
+
+/// The place of every field for the model's constants (fixed arrays: no bounds to check beyond
+/// the compile-time ones in the hot path).
+#[derive(Clone, Debug, Default)]
+struct Layout {
+    /// Indexed `acceptor * MAX_ROUNDS + round`.
+    promised: [Field; MAX_ACCEPTORS * MAX_ROUNDS],
+    accepted: [Field; MAX_ACCEPTORS * MAX_ROUNDS],
+    /// Indexed `proposer * MAX_ROUNDS + round`.
+    attempt: [Field; MAX_PROPOSERS * MAX_ROUNDS],
+    /// Indexed by round.
+    learned: [Field; MAX_ROUNDS],
+    /// Words in use.
+    words: usize,
+}
+
+impl Layout {
+    /// Lays the fields out in order, never splitting one across two words.
+    fn new(n_a: usize, n_p: usize, n_r: usize, promise_bits: u32, accept_bits: u32, attempt_bits: u32, learned_bits: u32) -> Result<Layout, String> {
+        let mut layout = Layout::default();
+        let (mut word, mut shift) = (0usize, 0u32);
+        let mut place = |bits: u32| -> Field {
+            if shift + bits > 64 {
+                word += 1;
+                shift = 0;
+            }
+            let f = Field { word: word as u8, shift: shift as u8, mask: if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 } };
+            shift += bits;
+            f
+        };
+        for a in 0..n_a {
+            for r in 0..n_r {
+                layout.promised[a * MAX_ROUNDS + r] = place(promise_bits.max(1));
+                layout.accepted[a * MAX_ROUNDS + r] = place(accept_bits.max(1));
+            }
+        }
+        for p in 0..n_p {
+            for r in 0..n_r {
+                layout.attempt[p * MAX_ROUNDS + r] = place(attempt_bits.max(1));
+            }
+        }
+        for r in 0..n_r {
+            layout.learned[r] = place(learned_bits.max(1));
+        }
+        layout.words = word + 1;
+        if layout.words > 4 {
+            return Err(format!("these constants need {} words of state; at most 4 fit", layout.words));
+        }
+        Ok(layout)
+    }
+}
+
+#[inline(always)]
+fn get(s: &State, f: Field) -> u8 {
+    ((s.words[f.word as usize] >> f.shift) & f.mask) as u8
+}
+
+#[inline(always)]
+fn set(s: &mut State, f: Field, value: u8) {
+    let w = &mut s.words[f.word as usize];
+    *w = (*w & !(f.mask << f.shift)) | ((value as u64) << f.shift);
 }
 
 /// Indices: acceptor, round, proposal within the round, value, proposer.
@@ -52,7 +122,27 @@ pub struct Paxos {
     pub respect_accepted: bool,
     /// Majority quorums as bit masks over acceptor indices.
     quorums: Vec<u8>,
+    layout: Layout,
+    /// Acceptance code → (promise code of its proposal, value index): a table, not a division.
+    decode: [(u8, u8); 64],
     invariants: Vec<Invariant<Paxos>>,
+}
+
+/// What a state says about one round, computed once per state for the enabling conditions.
+struct RoundView {
+    /// Each acceptor's promise and acceptance codes in this round.
+    promised: [u8; MAX_ACCEPTORS],
+    accepted: [u8; MAX_ACCEPTORS],
+    /// For each promise code (proposal), the acceptors (bit mask) that promised exactly it.
+    promisers: [u8; 1 + MAX_ATTEMPTS * MAX_PROPOSERS],
+    /// For each proposal (by promise code), the values (bit mask) accepted at it by anyone.
+    values_at: [u8; 1 + MAX_ATTEMPTS * MAX_PROPOSERS],
+    /// Values a majority has accepted at one same proposal.
+    chosen: u8,
+}
+
+fn bits_for(max_code: usize) -> u32 {
+    usize::BITS - max_code.leading_zeros()
 }
 
 impl Paxos {
@@ -68,6 +158,43 @@ impl Paxos {
     pub fn n_v(&self) -> usize {
         self.values.len()
     }
+    /// Acceptor `a`'s promise code in round `r`.
+    #[inline]
+    pub fn promised(&self, s: &State, a: usize, r: usize) -> u8 {
+        get(s, self.layout.promised[a * MAX_ROUNDS + r])
+    }
+    /// Acceptor `a`'s acceptance code in round `r`.
+    #[inline]
+    pub fn accepted(&self, s: &State, a: usize, r: usize) -> u8 {
+        get(s, self.layout.accepted[a * MAX_ROUNDS + r])
+    }
+    /// Proposer `p`'s attempt index in round `r`.
+    #[inline]
+    pub fn attempt(&self, s: &State, p: usize, r: usize) -> u8 {
+        get(s, self.layout.attempt[p * MAX_ROUNDS + r])
+    }
+    /// The values learned in round `r`, as a bit set.
+    #[inline]
+    pub fn learned(&self, s: &State, r: usize) -> u8 {
+        get(s, self.layout.learned[r])
+    }
+    #[inline]
+    fn set_promised(&self, s: &mut State, a: usize, r: usize, code: u8) {
+        set(s, self.layout.promised[a * MAX_ROUNDS + r], code)
+    }
+    #[inline]
+    fn set_accepted(&self, s: &mut State, a: usize, r: usize, code: u8) {
+        set(s, self.layout.accepted[a * MAX_ROUNDS + r], code)
+    }
+    #[inline]
+    fn set_attempt(&self, s: &mut State, p: usize, r: usize, index: u8) {
+        set(s, self.layout.attempt[p * MAX_ROUNDS + r], index)
+    }
+    #[inline]
+    fn set_learned(&self, s: &mut State, r: usize, bits: u8) {
+        set(s, self.layout.learned[r], bits)
+    }
+
     /// Proposals per round.
     pub fn per_round(&self) -> usize {
         self.attempts.len() * self.proposers.len()
@@ -81,17 +208,13 @@ impl Paxos {
     /// The proposal part of an acceptance code, as a promise code (0 for NONE).
     #[inline]
     pub fn accepted_proposal(&self, code: u8) -> u8 {
-        if code == 0 {
-            0
-        } else {
-            1 + (code - 1) / self.n_v() as u8
-        }
+        self.decode[code as usize].0
     }
 
     /// The value index of a non-NONE acceptance code.
     #[inline]
     pub fn accepted_value(&self, code: u8) -> usize {
-        (code - 1) as usize % self.n_v()
+        self.decode[code as usize].1 as usize
     }
 
     #[inline]
@@ -103,75 +226,103 @@ impl Paxos {
         &self.quorums
     }
 
-    /// Whether some majority quorum has all promised exactly proposal `k` of round `r` and allows
-    /// value `v`: the highest proposal accepted inside it carries `v`, or none is (the gap skips the
-    /// value rule).
-    fn quorum_allows(&self, s: &State, r: usize, k: usize, v: usize) -> bool {
-        let want = (k + 1) as u8;
-        let mut promised_k = 0u8;
-        for a in 0..self.n_a() {
-            if s.promised[a][r] == want {
-                promised_k |= 1 << a;
-            }
+    /// Round `r` of state `s`, decoded and summarised for the enabling conditions.
+    fn round_view(&self, s: &State, r: usize) -> RoundView {
+        const CODES: usize = 1 + MAX_ATTEMPTS * MAX_PROPOSERS;
+        let mut view = RoundView {
+            promised: [0; MAX_ACCEPTORS],
+            accepted: [0; MAX_ACCEPTORS],
+            promisers: [0; CODES],
+            values_at: [0; CODES],
+            chosen: 0,
+        };
+        let n_a = self.n_a();
+        for a in 0..n_a {
+            view.promised[a] = self.promised(s, a, r);
+            view.accepted[a] = self.accepted(s, a, r);
         }
-        self.quorums.iter().any(|&q| {
-            if q & promised_k != q {
-                return false;
-            }
-            if !self.respect_accepted {
-                return true;
-            }
-            let mut best = 0u8;
-            for a in 0..self.n_a() {
-                if q & (1 << a) != 0 && s.accepted[a][r] > best {
-                    best = s.accepted[a][r];
+        for a in 0..n_a {
+            view.promisers[view.promised[a] as usize] |= 1 << a;
+            let c = view.accepted[a];
+            if c != 0 {
+                let (prop, value) = self.decode[c as usize];
+                view.values_at[prop as usize] |= 1 << value;
+                // Chosen: a majority accepted this same code.
+                let same = view.accepted[..n_a].iter().filter(|&&b| b == c).count();
+                if same * 2 > n_a {
+                    view.chosen |= 1 << value;
                 }
             }
-            // Codes order by proposal first, so the largest code is the highest proposal.
-            best == 0 || self.accepted_value(best) == v
-        })
+        }
+        view
     }
 
-    /// Whether some majority has accepted the same (proposal, value) `code` in round `r`.
-    fn chosen(&self, s: &State, r: usize, code: u8) -> bool {
-        let count = (0..self.n_a()).filter(|&a| s.accepted[a][r] == code).count();
-        count * 2 > self.n_a()
+    /// The values (bit mask) some majority quorum allows for proposal `promise`: all of its
+    /// members promised exactly that proposal, and the highest proposal accepted inside it carries
+    /// the value, or none is (the gap skips the value rule).
+    fn allowed_values(&self, promise: u8, view: &RoundView) -> u8 {
+        let all = ((1u16 << self.n_v()) - 1) as u8;
+        let promisers = view.promisers[promise as usize];
+        let mut allowed = 0u8;
+        for &q in &self.quorums {
+            if q & promisers != q {
+                continue;
+            }
+            if !self.respect_accepted {
+                return all;
+            }
+            let mut best = 0u8;
+            let mut members = q;
+            while members != 0 {
+                let a = members.trailing_zeros() as usize;
+                members &= members - 1;
+                best = best.max(view.accepted[a]);
+            }
+            // Codes order by proposal first, so the largest code is the highest proposal.
+            if best == 0 {
+                return all;
+            }
+            allowed |= 1 << self.accepted_value(best);
+        }
+        allowed
     }
 
     // ---- Invariants ----
 
     fn type_ok(&self, s: &State) -> bool {
-        let per_round = self.per_round() as u8;
-        (0..self.n_a()).all(|a| {
-            (0..self.n_r()).all(|r| s.promised[a][r] <= per_round && s.accepted[a][r] as usize <= self.per_round() * self.n_v())
-        }) && (0..self.n_p()).all(|p| (0..self.n_r()).all(|r| (s.attempt[p][r] as usize) < self.attempts.len()))
-            && (0..self.n_r()).all(|r| (s.learned[r] as usize) < (1 << self.n_v()))
+        let (per_round, codes) = (self.per_round() as u8, (self.per_round() * self.n_v()) as u8);
+        (0..self.n_a()).all(|a| (0..self.n_r()).all(|r| self.promised(s, a, r) <= per_round && self.accepted(s, a, r) <= codes)) && (0..self.n_p()).all(|p| (0..self.n_r()).all(|r| (self.attempt(s, p, r) as usize) < self.attempts.len()))
+            && (0..self.n_r()).all(|r| (self.learned(s, r) as usize) < (1 << self.n_v()))
     }
 
     /// At most one value is learned per round.
     fn agreement(&self, s: &State) -> bool {
-        (0..self.n_r()).all(|r| s.learned[r].count_ones() <= 1)
+        (0..self.n_r()).all(|r| self.learned(s, r).count_ones() <= 1)
     }
 
     /// Learned values are values: any value may be proposed in this model, so this is the whole of
     /// validity here.
     fn validity(&self, s: &State) -> bool {
-        (0..self.n_r()).all(|r| (s.learned[r] as usize) < (1 << self.n_v()))
+        (0..self.n_r()).all(|r| (self.learned(s, r) as usize) < (1 << self.n_v()))
     }
 
     /// If majorities have accepted (p1, v1) and (p2, v2) with p2 > p1, then v1 = v2.
     fn consistency(&self, s: &State) -> bool {
         (0..self.n_r()).all(|r| {
-            let chosen: Vec<u8> = (0..self.n_a()).map(|a| s.accepted[a][r]).filter(|&c| c != 0 && self.chosen(s, r, c)).collect();
-            chosen.iter().all(|&c1| {
-                chosen.iter().all(|&c2| self.accepted_proposal(c2) <= self.accepted_proposal(c1) || self.accepted_value(c1) == self.accepted_value(c2))
+            let view = self.round_view(s, r);
+            let codes = &view.accepted[..self.n_a()];
+            let chosen = |c: u8| c != 0 && codes.iter().filter(|&&b| b == c).count() * 2 > codes.len();
+            codes.iter().filter(|&&c| chosen(c)).all(|&c1| {
+                codes.iter().filter(|&&c| chosen(c)).all(|&c2| {
+                    self.accepted_proposal(c2) <= self.accepted_proposal(c1) || self.accepted_value(c1) == self.accepted_value(c2)
+                })
             })
         })
     }
 
     /// An acceptor's promise is never below what it has accepted.
     fn promise_integrity(&self, s: &State) -> bool {
-        (0..self.n_a()).all(|a| (0..self.n_r()).all(|r| s.promised[a][r] >= self.accepted_proposal(s.accepted[a][r])))
+        (0..self.n_a()).all(|a| (0..self.n_r()).all(|r| self.promised(s, a, r) >= self.accepted_proposal(self.accepted(s, a, r))))
     }
 
     // ---- TLA+ values ----
@@ -203,55 +354,49 @@ impl Model for Paxos {
     type Action = Action;
 
     fn init_states(&self) -> Vec<State> {
-        vec![State {
-            promised: [[0; MAX_ROUNDS]; MAX_ACCEPTORS],
-            accepted: [[0; MAX_ROUNDS]; MAX_ACCEPTORS],
-            attempt: [[0; MAX_ROUNDS]; MAX_PROPOSERS],
-            learned: [0; MAX_ROUNDS],
-        }]
+        // Every code starts at 0: NONE, attempt index 0, nothing learned.
+        vec![State { words: [0; 4] }]
     }
 
     fn actions(&self, s: &State, out: &mut Vec<Action>) {
         let (n_a, n_r, n_v, per_round) = (self.n_a(), self.n_r(), self.n_v(), self.per_round());
+        let views: [Option<RoundView>; MAX_ROUNDS] = std::array::from_fn(|r| (r < n_r).then(|| self.round_view(s, r)));
+        let view = |r: usize| views[r].as_ref().expect("a view per round");
         // \E a \in Acceptors : \E p \in Proposals : Promise(a, p)
         for a in 0..n_a {
             for r in 0..n_r {
-                let floor = s.promised[a][r].max(self.accepted_proposal(s.accepted[a][r]));
-                for k in 0..per_round {
-                    if (k + 1) as u8 >= floor {
-                        out.push(Action::Promise { a: a as u8, r: r as u8, k: k as u8 });
-                    }
+                let v = view(r);
+                // p >= the promise and >= the accepted proposal: codes from that floor up.
+                let floor = v.promised[a].max(self.accepted_proposal(v.accepted[a]));
+                for k in (floor.max(1) - 1) as usize..per_round {
+                    out.push(Action::Promise { a: a as u8, r: r as u8, k: k as u8 });
                 }
             }
         }
         // \E a \in Acceptors : \E p \in Proposals : \E v \in Values : Accept(a, p, v)
         for a in 0..n_a {
             for r in 0..n_r {
-                let promise = s.promised[a][r];
-                if promise == 0 || promise < self.accepted_proposal(s.accepted[a][r]) {
+                let rv = view(r);
+                let promise = rv.promised[a];
+                if promise == 0 || promise < self.accepted_proposal(rv.accepted[a]) {
                     continue;
                 }
-                let k = promise as usize - 1;
+                // Nobody has accepted this proposal with another value.
+                let taken = rv.values_at[promise as usize];
+                let allowed = self.allowed_values(promise, rv);
                 for v in 0..n_v {
-                    // Nobody has accepted this proposal with another value.
-                    let clash = (0..n_a).any(|b| {
-                        let c = s.accepted[b][r];
-                        c != 0 && self.accepted_proposal(c) == promise && self.accepted_value(c) != v
-                    });
-                    if !clash && self.quorum_allows(s, r, k, v) {
-                        out.push(Action::Accept { a: a as u8, r: r as u8, k: k as u8, v: v as u8 });
+                    let clash = taken & !(1 << v) != 0;
+                    if !clash && allowed & (1 << v) != 0 {
+                        out.push(Action::Accept { a: a as u8, r: r as u8, k: promise - 1, v: v as u8 });
                     }
                 }
             }
         }
         // \E r \in Rounds : \E v \in Values : Learn(r, v)
         for r in 0..n_r {
+            let chosen = view(r).chosen;
             for v in 0..n_v {
-                let learnable = (0..n_a).any(|a| {
-                    let c = s.accepted[a][r];
-                    c != 0 && self.accepted_value(c) == v && self.chosen(s, r, c)
-                });
-                if learnable {
+                if chosen & (1 << v) != 0 {
                     out.push(Action::Learn { r: r as u8, v: v as u8 });
                 }
             }
@@ -259,7 +404,7 @@ impl Model for Paxos {
         // \E p \in Proposers : \E r \in Rounds : IncrementAttempt(p, r)
         for p in 0..self.n_p() {
             for r in 0..n_r {
-                if (s.attempt[p][r] as usize) + 1 < self.attempts.len() {
+                if (self.attempt(s, p, r) as usize) + 1 < self.attempts.len() {
                     out.push(Action::IncrementAttempt { p: p as u8, r: r as u8 });
                 }
             }
@@ -269,15 +414,25 @@ impl Model for Paxos {
     fn next_state(&self, s: &State, action: &Action) -> Option<State> {
         let mut t = *s;
         match *action {
-            Action::Promise { a, r, k } => t.promised[a as usize][r as usize] = k + 1,
+            Action::Promise { a, r, k } => self.set_promised(&mut t, a as usize, r as usize, k + 1),
             Action::Accept { a, r, k, v } => {
-                t.accepted[a as usize][r as usize] = self.acceptance(k as usize, v as usize);
-                t.promised[a as usize][r as usize] = k + 1;
+                self.set_accepted(&mut t, a as usize, r as usize, self.acceptance(k as usize, v as usize));
+                self.set_promised(&mut t, a as usize, r as usize, k + 1);
             }
-            Action::Learn { r, v } => t.learned[r as usize] |= 1 << v,
-            Action::IncrementAttempt { p, r } => t.attempt[p as usize][r as usize] += 1,
+            Action::Learn { r, v } => self.set_learned(&mut t, r as usize, self.learned(s, r as usize) | 1 << v),
+            Action::IncrementAttempt { p, r } => self.set_attempt(&mut t, p as usize, r as usize, self.attempt(s, p as usize, r as usize) + 1),
         }
         Some(t)
+    }
+
+    /// One word of state (the seed's constants): mixed by a bijection, so exact. More: hashed.
+    #[inline]
+    fn fingerprint(&self, s: &State) -> u64 {
+        if self.layout.words == 1 {
+            crate::engine::fingerprint::mix64(s.words[0])
+        } else {
+            crate::engine::fingerprint::mix_words(&s.words[..self.layout.words])
+        }
     }
 
     fn action_name(&self, action: &Action) -> &'static str {
@@ -318,19 +473,19 @@ impl Model for Paxos {
         let per_acceptor = |f: &dyn Fn(usize, usize) -> Value| {
             int_fn(&self.acceptors, (0..self.n_a()).map(|a| int_fn(&self.rounds, (0..self.n_r()).map(|r| f(a, r)))))
         };
-        let promised = per_acceptor(&|a, r| self.proposal_value(r, s.promised[a][r]));
+        let promised = per_acceptor(&|a, r| self.proposal_value(r, self.promised(s, a, r)));
         let accepted = per_acceptor(&|a, r| {
-            let code = s.accepted[a][r];
+            let code = self.accepted(s, a, r);
             let val = if code == 0 { Value::str("none") } else { self.value_value(self.accepted_value(code)) };
             Value::record([("prop", self.proposal_value(r, self.accepted_proposal(code))), ("val", val)])
         });
         let attempts = int_fn(
             &self.proposers,
-            (0..self.n_p()).map(|p| int_fn(&self.rounds, (0..self.n_r()).map(|r| Value::Int(self.attempts[s.attempt[p][r] as usize])))),
+            (0..self.n_p()).map(|p| int_fn(&self.rounds, (0..self.n_r()).map(|r| Value::Int(self.attempts[self.attempt(s, p, r) as usize])))),
         );
         let learned = int_fn(
             &self.rounds,
-            (0..self.n_r()).map(|r| Value::set((0..self.n_v()).filter(|v| s.learned[r] & (1 << v) != 0).map(|v| self.value_value(v)))),
+            (0..self.n_r()).map(|r| Value::set((0..self.n_v()).filter(|v| self.learned(s, r) & (1 << v) != 0).map(|v| self.value_value(v)))),
         );
         vec![promised, accepted, attempts, learned]
     }
@@ -386,6 +541,13 @@ impl ModelDef for Paxos {
         let acceptors = constants.int_set("Acceptors");
         let n = acceptors.len();
         let quorums = (1u8..(1 << n)).filter(|q| q.count_ones() as usize * 2 > n).collect();
+        let (n_p, n_r, n_v) = (constants.int_set("Proposers").len(), constants.int_set("Rounds").len(), constants.names("Values").len());
+        let per_round = attempts.len() * n_p;
+        let mut decode = [(0u8, 0u8); 64];
+        for (code, entry) in decode.iter_mut().enumerate().skip(1).take(per_round * n_v) {
+            *entry = (1 + ((code - 1) / n_v) as u8, ((code - 1) % n_v) as u8);
+        }
+        let layout = Layout::new(n, n_p, n_r, bits_for(per_round), bits_for(per_round * n_v), bits_for(attempts.len() - 1), n_v as u32)?;
         Ok(Paxos {
             acceptors,
             proposers: constants.int_set("Proposers"),
@@ -394,6 +556,8 @@ impl ModelDef for Paxos {
             values: constants.names("Values"),
             respect_accepted: config.name != "ignore-accepted",
             quorums,
+            layout,
+            decode,
             invariants: vec![
                 Invariant { name: "TypeOK", holds: Paxos::type_ok },
                 Invariant { name: "Agreement", holds: Paxos::agreement },
@@ -446,7 +610,7 @@ mod tests {
     fn promise_accepts_any_proposal_not_below_the_current_one() {
         let m = model("safe");
         let s = step(&m, &m.init_states()[0], "Promise(1, <<1, 1, 2>>)");
-        assert_eq!(s.promised[0][0], 4);
+        assert_eq!(m.promised(&s, 0, 0), 4);
         let ls = labels(&m, &s);
         assert!(ls.contains(&"Promise(1, <<1, 1, 2>>)".to_string()), "re-promising the same proposal is a stutter step");
         assert!(!ls.contains(&"Promise(1, <<1, 1, 1>>)".to_string()), "a lower proposal is refused");
@@ -462,13 +626,13 @@ mod tests {
         assert!(labels(&m, &s).contains(&"Accept(1, <<1, 0, 1>>, v1)".to_string()));
         assert!(labels(&m, &s).contains(&"Accept(2, <<1, 0, 1>>, v2)".to_string()));
         let s = step(&m, &s, "Accept(1, <<1, 0, 1>>, v2)");
-        assert_eq!(m.accepted_value(s.accepted[0][0]), 1);
+        assert_eq!(m.accepted_value(m.accepted(&s, 0, 0)), 1);
         // Nobody may now accept the same proposal with another value.
         assert!(!labels(&m, &s).contains(&"Accept(2, <<1, 0, 1>>, v1)".to_string()));
         let s = step(&m, &s, "Accept(2, <<1, 0, 1>>, v2)");
         assert!(labels(&m, &s).contains(&"Learn(1, v2)".to_string()));
         let s = step(&m, &s, "Learn(1, v2)");
-        assert_eq!(s.learned[0], 0b10);
+        assert_eq!(m.learned(&s, 0), 0b10);
     }
 
     /// v2 chosen at <<1,0,1>> by acceptors 1 and 2; then acceptors 2 and 3 promise <<1,1,2>>.
@@ -504,7 +668,7 @@ mod tests {
         for l in ["Accept(3, <<1, 1, 2>>, v1)", "Accept(2, <<1, 1, 2>>, v1)", "Learn(1, v1)"] {
             s = step(&m, &s, l);
         }
-        assert_eq!(s.learned[0], 0b11);
+        assert_eq!(m.learned(&s, 0), 0b11);
         assert!(!m.agreement(&s));
         assert!(m.promise_integrity(&s) && m.consistency(&s));
     }
@@ -515,7 +679,7 @@ mod tests {
         let mut s = m.init_states()[0];
         s = step(&m, &s, "IncrementAttempt(2, 1)");
         s = step(&m, &s, "IncrementAttempt(2, 1)");
-        assert_eq!(s.attempt[1][0], 2);
+        assert_eq!(m.attempt(&s, 1, 0), 2);
         assert!(!labels(&m, &s).contains(&"IncrementAttempt(2, 1)".to_string()));
     }
 

@@ -10,6 +10,8 @@ use std::path::Path;
 pub struct BenchRow {
     pub case: String,
     pub symmetry: bool,
+    /// Threads of our checker.
+    pub threads: usize,
     pub result: String,
     pub distinct: u64,
     pub generated: u64,
@@ -30,13 +32,13 @@ pub struct BenchRow {
 }
 
 /// Runs our checker on a case `repeat` times (best time kept).
-pub fn bench_pex(case: &Case, repeat: usize) -> Result<BenchRow, String> {
+pub fn bench_pex(case: &Case, repeat: usize, threads: usize) -> Result<BenchRow, String> {
     let model = catalogue::build(&case.model, &case.config, &case.constants).map_err(|e| e.to_string())?;
     let symmetry = case.cfg.symmetry.is_some();
     let mut best: Option<BenchRow> = None;
     for _ in 0..repeat.max(1) {
         // No audit: TLC does not audit either, and the comparison is of the search itself.
-        let mut checker = model.checker(CheckOptions { symmetry, audit_symmetry: false, ..CheckOptions::default() });
+        let mut checker = model.checker(CheckOptions { symmetry, audit_symmetry: false, threads, ..CheckOptions::default() });
         while !checker.run(1 << 16) {}
         let r = checker.result().expect("finished");
         let result = match &r.outcome {
@@ -47,6 +49,7 @@ pub fn bench_pex(case: &Case, repeat: usize) -> Result<BenchRow, String> {
         let row = BenchRow {
             case: case.name(),
             symmetry: r.symmetry,
+            threads,
             result,
             distinct: r.progress.distinct,
             generated: r.progress.generated,

@@ -116,7 +116,7 @@ impl Worker for CheckWorker {
                         return;
                     }
                 };
-                let options = CheckOptions { symmetry: req.symmetry, deadlock: req.deadlock, max_states: req.max_states, max_seconds: req.max_seconds, audit_symmetry: true };
+                let options = CheckOptions { symmetry: req.symmetry, deadlock: req.deadlock, max_states: req.max_states, max_seconds: req.max_seconds, audit_symmetry: true, threads: 1 };
                 self.run = Some((model.checker(options), id));
                 schedule(scope);
             }

@@ -30,17 +30,17 @@ fn proposal_text(m: &Paxos, r: usize, k: usize) -> String {
 /// value at the highest proposal it had accepted.
 fn ignored_overlap(m: &Paxos, prev: &State, r: usize, k: usize, v: usize) -> Option<(u8, usize, usize)> {
     let want = (k + 1) as u8;
-    let promisers: u8 = (0..m.n_a()).filter(|&a| prev.promised[a][r] == want).fold(0, |acc, a| acc | 1 << a);
+    let promisers: u8 = (0..m.n_a()).filter(|&a| m.promised(prev, a, r) == want).fold(0, |acc, a| acc | 1 << a);
     let mut ignored = None;
     for &q in m.quorums() {
         if q & promisers != q {
             continue;
         }
-        let best = (0..m.n_a()).filter(|&a| q & (1 << a) != 0).map(|a| prev.accepted[a][r]).max().unwrap_or(0);
+        let best = (0..m.n_a()).filter(|&a| q & (1 << a) != 0).map(|a| m.accepted(prev, a, r)).max().unwrap_or(0);
         if best == 0 || m.accepted_value(best) == v {
             return None; // some quorum allowed v: the rule was respected
         }
-        let holder = (0..m.n_a()).find(|&a| q & (1 << a) != 0 && prev.accepted[a][r] == best).unwrap();
+        let holder = (0..m.n_a()).find(|&a| q & (1 << a) != 0 && m.accepted(prev, a, r) == best).unwrap();
         ignored.get_or_insert((q, holder, m.accepted_value(best)));
     }
     ignored
@@ -58,8 +58,8 @@ fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
     let mut out = Vec::new();
     for a in 0..m.n_a() {
         for r in 0..m.n_r() {
-            if s.accepted[a][r] != p.accepted[a][r] {
-                let code = s.accepted[a][r];
+            if m.accepted(s, a, r) != m.accepted(p, a, r) {
+                let code = m.accepted(s, a, r);
                 let k = m.accepted_proposal(code) as usize - 1;
                 let v = m.accepted_value(code);
                 out.push(format!("Acceptor {} accepted {} with {}.", m.acceptors[a], proposal_text(m, r, k), m.values[v]));
@@ -73,17 +73,17 @@ fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
                         m.values[v]
                     ));
                 }
-            } else if s.promised[a][r] != p.promised[a][r] {
-                let k = s.promised[a][r] as usize - 1;
+            } else if m.promised(s, a, r) != m.promised(p, a, r) {
+                let k = m.promised(s, a, r) as usize - 1;
                 out.push(format!("Acceptor {} promised {}: it will accept nothing below it in round {}.", m.acceptors[a], proposal_text(m, r, k), m.rounds[r]));
             }
         }
     }
     for r in 0..m.n_r() {
-        let new = s.learned[r] & !p.learned[r];
+        let new = m.learned(s, r) & !m.learned(p, r);
         for v in 0..m.n_v() {
             if new & (1 << v) != 0 {
-                out.push(if s.learned[r].count_ones() > 1 {
+                out.push(if m.learned(s, r).count_ones() > 1 {
                     format!("{} learned in round {} — a second value: Agreement fails.", m.values[v], m.rounds[r])
                 } else {
                     format!("{} learned in round {}: a majority accepted it.", m.values[v], m.rounds[r])
@@ -93,10 +93,10 @@ fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
     }
     for pr in 0..m.n_p() {
         for r in 0..m.n_r() {
-            if s.attempt[pr][r] != p.attempt[pr][r] {
+            if m.attempt(s, pr, r) != m.attempt(p, pr, r) {
                 out.push(format!(
                     "Proposer {} moved to attempt {} in round {} (nothing reads the attempt; the seed keeps it, so the model does).",
-                    m.proposers[pr], m.attempts[s.attempt[pr][r] as usize], m.rounds[r]
+                    m.proposers[pr], m.attempts[m.attempt(s, pr, r) as usize], m.rounds[r]
                 ));
             }
         }
@@ -119,11 +119,11 @@ pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
     if let Some(p) = prev {
         for a in 0..m.n_a() {
             for r in 0..m.n_r() {
-                if s.accepted[a][r] != p.accepted[a][r] || s.promised[a][r] != p.promised[a][r] {
-                    let k = s.promised[a][r] as usize - 1;
+                if m.accepted(s, a, r) != m.accepted(p, a, r) || m.promised(s, a, r) != m.promised(p, a, r) {
+                    let k = m.promised(s, a, r) as usize - 1;
                     fresh.push((a, r * m.per_round() + k));
-                    if s.accepted[a][r] != p.accepted[a][r] {
-                        let code = s.accepted[a][r];
+                    if m.accepted(s, a, r) != m.accepted(p, a, r) {
+                        let code = m.accepted(s, a, r);
                         if let Some((q, _, _)) = ignored_overlap(m, p, r, m.accepted_proposal(code) as usize - 1, m.accepted_value(code)) {
                             ignored = Some((q, r));
                         }
@@ -137,9 +137,9 @@ pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
     for (c, &(r, k)) in cols.iter().enumerate() {
         let x = LEFT + c as f64 * CELL_W;
         let code = (k + 1) as u8;
-        let promised = (0..m.n_a()).filter(|&a| s.promised[a][r] == code).count();
+        let promised = (0..m.n_a()).filter(|&a| m.promised(s, a, r) == code).count();
         let accepted_by_value: Vec<usize> = (0..m.n_v())
-            .map(|v| (0..m.n_a()).filter(|&a| s.accepted[a][r] != 0 && m.accepted_proposal(s.accepted[a][r]) == code && m.accepted_value(s.accepted[a][r]) == v).count())
+            .map(|v| (0..m.n_a()).filter(|&a| m.accepted(s, a, r) != 0 && m.accepted_proposal(m.accepted(s, a, r)) == code && m.accepted_value(m.accepted(s, a, r)) == v).count())
             .collect();
         let chosen = accepted_by_value.iter().position(|&n| n >= majority);
         let class = if chosen.is_some() {
@@ -170,8 +170,8 @@ pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
         for (c, &(r, k)) in cols.iter().enumerate() {
             let x = LEFT + c as f64 * CELL_W;
             let code = (k + 1) as u8;
-            let promise = s.promised[a][r];
-            let acc = s.accepted[a][r];
+            let promise = m.promised(s, a, r);
+            let acc = m.accepted(s, a, r);
             let accepted_here = acc != 0 && m.accepted_proposal(acc) == code;
             let mut lines = Vec::new();
             let mut class = String::from("ballot");
@@ -205,7 +205,7 @@ pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
     // Learned values per round, and the proposers' attempts.
     let mut y = TOP + m.n_a() as f64 * CELL_H + 22.0;
     for r in 0..m.n_r() {
-        let learned: Vec<usize> = (0..m.n_v()).filter(|v| s.learned[r] & (1 << v) != 0).collect();
+        let learned: Vec<usize> = (0..m.n_v()).filter(|v| m.learned(s, r) & (1 << v) != 0).collect();
         let text = if learned.is_empty() {
             format!("round {}: nothing learned", m.rounds[r])
         } else {
@@ -222,7 +222,7 @@ pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
     }
     let attempts: Vec<(String, String, String)> = (0..m.n_p())
         .map(|p| {
-            let per_round: Vec<String> = (0..m.n_r()).map(|r| m.attempts[s.attempt[p][r] as usize].to_string()).collect();
+            let per_round: Vec<String> = (0..m.n_r()).map(|r| m.attempts[m.attempt(s, p, r) as usize].to_string()).collect();
             (format!("attempt-{}", m.proposers[p]), format!("proposer {} attempt {}", m.proposers[p], per_round.join("/")), "plain".to_string())
         })
         .collect();
@@ -253,19 +253,19 @@ pub fn timeline(m: &Paxos, states: &[&State], cursor: usize) -> Drawing {
         let x = left + (i as f64 - 0.5) * step_w;
         for a in 0..m.n_a() {
             for r in 0..m.n_r() {
-                if s.accepted[a][r] != p.accepted[a][r] {
-                    let code = s.accepted[a][r];
+                if m.accepted(s, a, r) != m.accepted(p, a, r) {
+                    let code = m.accepted(s, a, r);
                     let c = r * m.per_round() + m.accepted_proposal(code) as usize - 1;
                     let y = 10.0 + c as f64 * row_h;
                     shapes.push(Shape::Rect { x: x - 4.0, y: y - 4.0, w: 8.0, h: 8.0, rx: 1.0, class: format!("tl-accept value-{}", m.accepted_value(code)) });
-                } else if s.promised[a][r] != p.promised[a][r] {
-                    let c = r * m.per_round() + s.promised[a][r] as usize - 1;
+                } else if m.promised(s, a, r) != m.promised(p, a, r) {
+                    let c = r * m.per_round() + m.promised(s, a, r) as usize - 1;
                     shapes.push(Shape::Circle { cx: x, cy: 10.0 + c as f64 * row_h, r: 3.5, class: "tl-promise".into() });
                 }
             }
         }
         for r in 0..m.n_r() {
-            let new = s.learned[r] & !p.learned[r];
+            let new = m.learned(s, r) & !m.learned(p, r);
             for v in 0..m.n_v() {
                 if new & (1 << v) != 0 {
                     shapes.push(Shape::text(x, learn_y + 5.0, "★", &format!("tl-learn value-{v}"), Anchor::Middle));
