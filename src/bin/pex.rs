@@ -294,6 +294,7 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
             "levels": p.levels,
             "bytes_per_state": result.footprint.bytes_per_state,
             "collision_probability": result.footprint.collision_probability,
+            "peak_memory_bytes": result.footprint.peak_memory_bytes,
             "symmetry_problem": result.symmetry_problem,
         });
         if !model.symmetric_sets().is_empty() {
@@ -339,8 +340,9 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
     }
     println!("{} states generated, {} distinct states found, {} states left on queue.", p.generated, p.distinct, p.queue);
     println!("The depth of the complete state graph search is {}.", p.depth);
+    let memory = result.footprint.peak_memory_bytes.map(|b| format!(", peak memory {:.1} MiB", b as f64 / 1048576.0)).unwrap_or_default();
     println!(
-        "Finished in {:.3}s ({:.0} distinct states/s, {:.1} bytes per stored state; fingerprint collision chance {:.1e}).",
+        "Finished in {:.3}s ({:.0} distinct states/s, {:.1} bytes per stored state{memory}; fingerprint collision chance {:.1e}).",
         p.seconds,
         p.states_per_second(),
         result.footprint.bytes_per_state,
@@ -485,19 +487,20 @@ fn bench_all(
         println!("TLC start-up (JVM, parse, a two-state spec): {s:.2}s; TLC runs with -workers {tlc_workers}; pex with {threads} thread(s).");
     }
     println!(
-        "{:<34} {:>10} {:>5} {:>10} {:>12} {:>9} {:>10} {:>9} {:>9}",
-        "case", "distinct", "depth", "pex s", "states/s", "B/state", "TLC s", "ratio", "ratio-su"
+        "{:<34} {:>10} {:>5} {:>10} {:>12} {:>9} {:>8} {:>10} {:>9} {:>9}",
+        "case", "distinct", "depth", "pex s", "states/s", "B/state", "peak MiB", "TLC s", "ratio", "ratio-su"
     );
     for r in &rows {
         let f = |x: Option<f64>, p: usize| x.map(|v| format!("{v:.p$}")).unwrap_or_else(|| "-".into());
         println!(
-            "{:<34} {:>10} {:>5} {:>10.4} {:>12.0} {:>9.1} {:>10} {:>9} {:>9}",
+            "{:<34} {:>10} {:>5} {:>10.4} {:>12.0} {:>9.1} {:>8} {:>10} {:>9} {:>9}",
             format!("{}{}", r.case, if r.symmetry { " (sym)" } else { "" }),
             r.distinct,
             r.depth,
             r.pex_seconds,
             r.states_per_second,
             r.bytes_per_state,
+            f(r.peak_memory_bytes.map(|b| b as f64 / 1048576.0), 1),
             f(r.tlc_seconds, 2),
             f(r.ratio, 1),
             f(r.ratio_after_startup, 1)
@@ -508,6 +511,6 @@ fn bench_all(
             }
         }
     }
-    println!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up.");
+    println!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up; peak MiB = this process's peak so far.");
     Ok(0)
 }

@@ -140,6 +140,28 @@ pub struct Footprint {
     /// TLC's optimistic estimate of the chance that two distinct states shared a fingerprint:
     /// distinct × (generated − distinct) / 2^64.
     pub collision_probability: f64,
+    /// The process's peak memory so far, where it can be read: the wasm linear memory in a browser
+    /// (it never shrinks), the peak resident set natively on Linux.
+    pub peak_memory_bytes: Option<u64>,
+}
+
+/// The peak memory of this process (or wasm instance), if the platform says.
+pub fn peak_memory_bytes() -> Option<u64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        Some(core::arch::wasm32::memory_size(0) as u64 * 65536)
+    }
+    #[cfg(all(not(target_arch = "wasm32"), target_os = "linux"))]
+    {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024)
+    }
+    #[cfg(all(not(target_arch = "wasm32"), not(target_os = "linux")))]
+    {
+        None
+    }
 }
 
 /// What became of one successor, decided without touching the visited set (so it can be decided
@@ -305,7 +327,8 @@ impl<M: Model> Checker<M> {
             bytes_per_state: bytes as f64 / distinct,
             peak_queue: self.peak_queue as u64,
             peak_queue_bytes: (self.peak_queue * std::mem::size_of::<(M::State, u32, u32)>()) as u64,
-            collision_probability: d * (g - d).max(0.0) / 2f64.powi(64),
+            collision_probability: if self.model.exact_fingerprint() { 0.0 } else { d * (g - d).max(0.0) / 2f64.powi(64) },
+            peak_memory_bytes: peak_memory_bytes(),
         }
     }
 

@@ -153,6 +153,12 @@ pub trait Model: Send + Sync + Sized + 'static {
         super::fingerprint::fingerprint(state)
     }
 
+    /// Whether [`Model::fingerprint`] is injective (the state packed exactly): then no two states
+    /// can share one and the collision chance is zero.
+    fn exact_fingerprint(&self) -> bool {
+        false
+    }
+
     /// The twin's VARIABLES, in declaration order.
     fn variables(&self) -> &'static [&'static str];
 

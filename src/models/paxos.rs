@@ -435,6 +435,10 @@ impl Model for Paxos {
         }
     }
 
+    fn exact_fingerprint(&self) -> bool {
+        self.layout.words == 1
+    }
+
     fn action_name(&self, action: &Action) -> &'static str {
         match action {
             Action::Promise { .. } => "Promise",

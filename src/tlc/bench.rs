@@ -21,6 +21,8 @@ pub struct BenchRow {
     pub states_per_second: f64,
     pub bytes_per_state: f64,
     pub peak_queue_bytes: u64,
+    /// Peak resident memory of this process after the run.
+    pub peak_memory_bytes: Option<u64>,
     pub tlc_workers: Option<usize>,
     pub tlc_distinct: Option<u64>,
     /// Wall time of the java process, JVM start included.
@@ -58,6 +60,7 @@ pub fn bench_pex(case: &Case, repeat: usize, threads: usize) -> Result<BenchRow,
             states_per_second: r.progress.states_per_second(),
             bytes_per_state: r.footprint.bytes_per_state,
             peak_queue_bytes: r.footprint.peak_queue_bytes,
+            peak_memory_bytes: r.footprint.peak_memory_bytes,
             tlc_workers: None,
             tlc_distinct: None,
             tlc_seconds: None,

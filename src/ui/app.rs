@@ -861,7 +861,9 @@ impl App {
                         }
                         { figures(&done.progress) }
                         <p class="muted small">
-                            { format!("{}/{} · {:.1} bytes per stored state · collision chance {:.1e}{}", request.model, request.config, done.footprint.bytes_per_state, done.footprint.collision_probability,
+                            { format!("{}/{} · {:.1} bytes per stored state{} · collision chance {:.1e}{}", request.model, request.config, done.footprint.bytes_per_state,
+                                      done.footprint.peak_memory_bytes.map(|b| format!(" · worker memory {:.0} MiB", b as f64 / 1048576.0)).unwrap_or_default(),
+                                      done.footprint.collision_probability,
                                       if done.symmetry { " · counts are classes under symmetry" } else { "" }) }
                         </p>
                     </>

@@ -10,8 +10,8 @@
 use super::super::draw::{badge, badge_row, Anchor, Drawing, Shape};
 use crate::models::paxos::{Paxos, State};
 
-const LEFT: f64 = 96.0;
-const CELL_W: f64 = 84.0;
+const LEFT: f64 = 84.0;
+const CELL_W: f64 = 96.0;
 const CELL_H: f64 = 46.0;
 const TOP: f64 = 58.0;
 
@@ -109,7 +109,8 @@ fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
 
 pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
     let cols = columns(m);
-    let width = LEFT + cols.len() as f64 * CELL_W + 20.0;
+    // Room on the right for the "◀ ignored" marks.
+    let width = LEFT + cols.len() as f64 * CELL_W + 84.0;
     let mut shapes = Vec::new();
     let majority = m.n_a() / 2 + 1;
 
@@ -165,7 +166,7 @@ pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
     // One row per acceptor.
     for a in 0..m.n_a() {
         let y = TOP + a as f64 * CELL_H;
-        shapes.push(Shape::text(LEFT - 12.0, y + CELL_H / 2.0 + 4.0, format!("acceptor {}", m.acceptors[a]), "row-head", Anchor::End));
+        shapes.push(Shape::text(LEFT - 10.0, y + CELL_H / 2.0 + 4.0, format!("acceptor {}", m.acceptors[a]), "row-head", Anchor::End));
         let in_ignored = ignored.map(|(q, _)| q & (1 << a) != 0).unwrap_or(false);
         for (c, &(r, k)) in cols.iter().enumerate() {
             let x = LEFT + c as f64 * CELL_W;
@@ -182,7 +183,7 @@ pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
                 class.push_str(" superseded");
             }
             if accepted_here {
-                lines.push(format!("accepted {}", m.values[m.accepted_value(acc)]));
+                lines.push(format!("acc. {}", m.values[m.accepted_value(acc)]));
                 class.push_str(&format!(" accept value-{}", m.accepted_value(acc)));
             }
             if fresh.contains(&(a, c)) {
