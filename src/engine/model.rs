@@ -53,18 +53,6 @@ impl SymmetricSet {
     }
 }
 
-/// How several symmetric sets combine, as written in the twin's TLA+.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SymmetryMode {
-    /// `Permutations(A) \cup Permutations(B)`: the permutations TLC tries are those of one set at a
-    /// time. This is what the source specs write; it is not a group, so TLC's count can exceed
-    /// the number of orbits.
-    Union,
-    /// Every combination of a permutation of each set (the product group): the count is exactly
-    /// the number of orbits when the symmetry is sound.
-    Product,
-}
-
 /// A permutation of each symmetric set: `maps[set][old] = new`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Permutation {
@@ -130,13 +118,12 @@ pub trait Model: Send + Sync + Sized + 'static {
         true
     }
 
-    /// The symmetric sets this model declares (none by default).
+    /// The symmetric sets this model declares (none by default). As in TLC, the reduction is by
+    /// the group their permutations generate: TLC closes a SYMMETRY set such as
+    /// `Permutations(A) \cup Permutations(B)` under composition (`MVPerms.permutationSubgroup`),
+    /// so every combination of a permutation of each set is tried.
     fn symmetric_sets(&self) -> Vec<SymmetricSet> {
         Vec::new()
-    }
-
-    fn symmetry_mode(&self) -> SymmetryMode {
-        SymmetryMode::Union
     }
 
     /// The state with every symmetric set's elements renamed by `perm`. Models that declare

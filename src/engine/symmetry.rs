@@ -3,7 +3,7 @@
 //! was generated, not the representative, exactly as in TLC, so even an unsound symmetry gives
 //! TLC's count.
 
-use super::model::{Model, Permutation, SymmetricSet, SymmetryMode};
+use super::model::{Model, Permutation, SymmetricSet};
 use super::value::Value;
 use std::cmp::Ordering;
 
@@ -22,49 +22,30 @@ pub fn permutations_of(n: usize) -> Vec<Vec<u8>> {
     out
 }
 
-/// The non-identity permutations TLC would try for these sets.
-pub fn symmetry_permutations(sets: &[SymmetricSet], mode: SymmetryMode) -> Vec<Permutation> {
+/// The non-identity permutations TLC tries for these sets: the group their permutations
+/// generate, i.e. every combination of one permutation per set. (TLC closes the declared set of
+/// permutations under composition before using it.)
+pub fn symmetry_permutations(sets: &[SymmetricSet]) -> Vec<Permutation> {
     let identity = Permutation::identity(sets);
-    let mut perms: Vec<Permutation> = Vec::new();
-    match mode {
-        SymmetryMode::Union => {
-            for (k, set) in sets.iter().enumerate() {
-                for p in permutations_of(set.size) {
-                    let mut perm = identity.clone();
-                    perm.maps[k] = p;
-                    perms.push(perm);
-                }
+    let mut perms: Vec<Permutation> = vec![identity];
+    for (k, set) in sets.iter().enumerate() {
+        let mut next = Vec::new();
+        for base in &perms {
+            for p in permutations_of(set.size) {
+                let mut perm = base.clone();
+                perm.maps[k] = p;
+                next.push(perm);
             }
         }
-        SymmetryMode::Product => {
-            perms.push(identity.clone());
-            for (k, set) in sets.iter().enumerate() {
-                let mut next = Vec::new();
-                for base in &perms {
-                    for p in permutations_of(set.size) {
-                        let mut perm = base.clone();
-                        perm.maps[k] = p;
-                        next.push(perm);
-                    }
-                }
-                perms = next;
-            }
-        }
+        perms = next;
     }
     perms.retain(|p| !p.is_identity());
-    let mut unique: Vec<Permutation> = Vec::new();
-    for p in perms {
-        if !unique.contains(&p) {
-            unique.push(p);
-        }
-    }
-    unique
+    perms
 }
 
 /// A model's symmetry, ready to canonicalise states.
 pub struct Symmetry {
     pub sets: Vec<SymmetricSet>,
-    pub mode: SymmetryMode,
     pub perms: Vec<Permutation>,
     order: Vec<usize>,
 }
@@ -73,12 +54,11 @@ impl Symmetry {
     /// `None` when the model declares no symmetric set (or only trivial ones).
     pub fn of<M: Model>(model: &M) -> Option<Symmetry> {
         let sets = model.symmetric_sets();
-        let mode = model.symmetry_mode();
-        let perms = symmetry_permutations(&sets, mode);
+        let perms = symmetry_permutations(&sets);
         if perms.is_empty() {
             return None;
         }
-        Some(Symmetry { sets, mode, perms, order: model.tlc_variable_order() })
+        Some(Symmetry { sets, perms, order: model.tlc_variable_order() })
     }
 
     fn compare(&self, a: &[Value], b: &[Value]) -> Ordering {
@@ -120,13 +100,13 @@ mod tests {
     }
 
     #[test]
-    fn union_and_product_differ() {
+    fn the_group_of_several_sets_combines_their_permutations() {
         let sets = vec![SymmetricSet { name: "A", size: 2, elements: vec![] }, SymmetricSet { name: "B", size: 2, elements: vec![] }];
-        // Union: swap A, swap B. Product: swap A, swap B, swap both.
-        assert_eq!(symmetry_permutations(&sets, SymmetryMode::Union).len(), 2);
-        assert_eq!(symmetry_permutations(&sets, SymmetryMode::Product).len(), 3);
+        // swap A, swap B, swap both.
+        assert_eq!(symmetry_permutations(&sets).len(), 3);
         let one = vec![SymmetricSet { name: "A", size: 3, elements: vec![] }];
-        assert_eq!(symmetry_permutations(&one, SymmetryMode::Union).len(), 5);
-        assert_eq!(symmetry_permutations(&one, SymmetryMode::Product).len(), 5);
+        assert_eq!(symmetry_permutations(&one).len(), 5);
+        let single = vec![SymmetricSet { name: "A", size: 1, elements: vec![] }];
+        assert!(symmetry_permutations(&single).is_empty(), "one element: no symmetry to use");
     }
 }

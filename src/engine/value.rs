@@ -91,10 +91,11 @@ impl Value {
 
     fn type_rank(&self) -> u8 {
         match self {
-            Value::Bool(_) => 0,
-            Value::Int(_) => 1,
-            Value::Str(_) | Value::Ranked { .. } => 2,
-            Value::Model { .. } => 3,
+            // TLC: a model value compares below any value of another kind.
+            Value::Model { .. } => 0,
+            Value::Bool(_) => 1,
+            Value::Int(_) => 2,
+            Value::Str(_) | Value::Ranked { .. } => 3,
             Value::Tuple(_) => 4,
             Value::Record(_) => 5,
             Value::Func(_) => 6,
@@ -110,8 +111,8 @@ impl Value {
     /// TLC orders strings, model values and field names by when the name was first interned (its
     /// "token"); here strings and field names compare lexicographically and model values by their
     /// creation ordinal, which agree with TLC whenever the names first appear in that order (model
-    /// values n1, n2, ... created by the cfg). Values of different kinds (which TLC refuses to
-    /// compare) are ordered by kind, so the order is total.
+    /// values n1, n2, ... created by the cfg). A model value is below any value of another kind (as in TLC); other
+    /// kinds (which TLC refuses to compare) are ordered by kind, so the order is total.
     pub fn tlc_cmp(&self, other: &Value) -> Ordering {
         use Value::*;
         match (self, other) {
