@@ -165,7 +165,7 @@ pub fn view(m: &HlcModel, prev: Option<&State>, s: &State) -> Drawing {
     });
     let regress = regressions(s);
 
-    let mut dot_at: Vec<(f64, f64)> = Vec::new();
+    let mut dot_at: Vec<(f64, f64)> = vec![(0.0, 0.0); s.commits().len()];
     for node in 0..n {
         let y0 = LANES_Y + node as f64 * (LANE_H + LANE_GAP);
         let base = y0 + BASE;
@@ -200,33 +200,31 @@ pub fn view(m: &HlcModel, prev: Option<&State>, s: &State) -> Drawing {
                 .with_id(format!("last-{}", m.nodes[node]))
                 .with_title(format!("last HLC {}", hlc_text(s.hlc_last[node]))),
         );
+        // The timestamps this node issued.
+        for (seq, c) in s.commits().iter().enumerate().filter(|(_, c)| c.node as usize == node) {
+            let x = at(c.ts);
+            dot_at[seq] = (x, base);
+            let fresh = prev.is_some_and(|p| p.op_count as usize == seq);
+            let bad = regress.iter().any(|&(_, j)| j == seq);
+            let class = format!("ts-dot {}{}{}", term_class(c.term), if fresh { " fresh" } else { "" }, if bad { " regressed" } else { "" });
+            children.push(
+                Shape::group(
+                    &class,
+                    vec![
+                        Shape::Circle { cx: x, cy: base, r: 6.5, class: "ts-dot-fill".into() },
+                        Shape::text(x, base - 14.0, format!("#{}", seq + 1), "ts-dot-label", Anchor::Middle),
+                    ],
+                )
+                .with_id(format!("ts-{}", seq + 1))
+                .with_title(format!("timestamp #{}: {} issued by {} in term {}", seq + 1, hlc_text(c.ts), m.nodes[node], c.term)),
+            );
+        }
         let class = format!(
             "hlc-lane{}{}",
             if is_leader { " leader" } else { "" },
             if acting == Some(Some(node)) { " acting" } else { "" }
         );
         shapes.push(lane(&format!("lane-{}", m.nodes[node]), LANE_X, y0, WIDTH - 2.0 * LANE_X, LANE_H, &m.nodes[node], &class, children));
-    }
-
-    // The issued timestamps, in their issuer's lane.
-    for (seq, c) in s.commits().iter().enumerate() {
-        let base = LANES_Y + c.node as f64 * (LANE_H + LANE_GAP) + BASE;
-        let x = at(c.ts);
-        dot_at.push((x, base));
-        let fresh = prev.is_some_and(|p| p.op_count as usize == seq);
-        let bad = regress.iter().any(|&(_, j)| j == seq);
-        let class = format!("ts-dot {}{}{}", term_class(c.term), if fresh { " fresh" } else { "" }, if bad { " regressed" } else { "" });
-        shapes.push(
-            Shape::group(
-                &class,
-                vec![
-                    Shape::Circle { cx: x, cy: base, r: 6.5, class: "ts-dot-fill".into() },
-                    Shape::text(x, base - 14.0, format!("#{}", seq + 1), "ts-dot-label", Anchor::Middle),
-                ],
-            )
-            .with_id(format!("ts-{}", seq + 1))
-            .with_title(format!("timestamp #{}: {} issued by {} in term {}", seq + 1, hlc_text(c.ts), m.nodes[c.node as usize], c.term)),
-        );
     }
 
     // A regression goes back: from the earlier term's timestamp to the one not above it.

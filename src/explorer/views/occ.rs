@@ -12,7 +12,7 @@ const KEY_H: f64 = 40.0;
 const TXN_H: f64 = 74.0;
 const GAP: f64 = 8.0;
 const LIFE_X: f64 = 56.0;
-const LIFE_W: f64 = 78.0;
+const LIFE_W: f64 = 86.0;
 
 const LIFECYCLE: [TxnState; 5] = [TxnState::Idle, TxnState::Active, TxnState::Prepared, TxnState::Committed, TxnState::Aborted];
 
@@ -179,9 +179,10 @@ pub fn view(m: &Occ, prev: Option<&State>, s: &State) -> Drawing {
         } else {
             ("commit —".to_string(), "plain")
         };
-        let (b, w) = badge(&format!("start-{name}"), bx, y + 21.0, &start.0, start.1);
+        // The timestamps in a column right of the strip: start above, commit below.
+        let (b, _) = badge(&format!("start-{name}"), bx, y + 21.0, &start.0, start.1);
         children.push(b);
-        let (b, _) = badge(&format!("commit-{name}"), bx + w + 6.0, y + 21.0, &commit.0, commit.1);
+        let (b, _) = badge(&format!("commit-{name}"), bx, y + 56.0, &commit.0, commit.1);
         children.push(b);
         let reads: Vec<String> = (0..m.n_keys()).filter(|&k| x.read_obs[k] != 0).map(|k| format!("{}@{}", m.keys[k], x.read_obs[k])).collect();
         let mut items = vec![(format!("writes-{name}"), format!("writes {}", set_text(m, x.write_set)), "plain".to_string())];
