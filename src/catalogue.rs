@@ -29,7 +29,13 @@ fn entry<M: ModelDef>() -> Entry {
 
 /// The models, in the order the catalogue presents them.
 pub fn entries() -> Vec<Entry> {
-    vec![entry::<models::seqlock::Seqlock>(), entry::<models::ebpf_ring::EbpfRing>(), entry::<models::paxos::Paxos>()]
+    vec![
+        entry::<models::seqlock::Seqlock>(),
+        entry::<models::ebpf_ring::EbpfRing>(),
+        entry::<models::paxos::Paxos>(),
+        entry::<models::hlc::HlcModel>(),
+        entry::<models::occ::Occ>(),
+    ]
 }
 
 pub fn infos() -> Vec<ModelInfo> {

@@ -1,5 +1,7 @@
 //! The protocols, one file each, each reading like its TLA+ twin in `tla/<name>/`.
 
 pub mod ebpf_ring;
+pub mod hlc;
+pub mod occ;
 pub mod paxos;
 pub mod seqlock;

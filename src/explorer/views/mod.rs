@@ -2,6 +2,8 @@
 //! [`Drawing`](super::draw::Drawing), built from the shared widgets in [`super::draw`].
 
 pub mod ebpf_ring;
+pub mod hlc;
+pub mod occ;
 pub mod paxos;
 pub mod seqlock;
 
@@ -24,6 +26,14 @@ pub fn draw(model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState) -> 
         type S = models::paxos::State;
         return Some(paxos::view(m, prev.map(typed::<S>), typed::<S>(state)));
     }
+    if let Some(m) = any.downcast_ref::<models::hlc::HlcModel>() {
+        type S = models::hlc::State;
+        return Some(hlc::view(m, prev.map(typed::<S>), typed::<S>(state)));
+    }
+    if let Some(m) = any.downcast_ref::<models::occ::Occ>() {
+        type S = models::occ::State;
+        return Some(occ::view(m, prev.map(typed::<S>), typed::<S>(state)));
+    }
     None
 }
 
@@ -44,6 +54,8 @@ pub fn view_name(model: &str) -> &'static str {
         "seqlock" => "Ring slots",
         "ebpf-ring" => "Ring strip",
         "paxos" => "Ballots",
+        "hlc" => "Clocks",
+        "occ" => "Keys and transactions",
         _ => "State",
     }
 }

@@ -1,0 +1,730 @@
+//! `occ`: elastickv's Percolator-style optimistic transactions (seed 003). Twin: `tla/occ/OCC.tla`.
+//!
+//! A global counter stands for the HLC. A transaction begins by taking the next timestamp as its
+//! start (and read) timestamp; it reads keys at that snapshot, buffers write intents, prepares by
+//! locking every key it writes at its start timestamp (refused if a key is locked or has a version
+//! newer than the start), and commits by installing one version per written key at its commit
+//! timestamp, releasing its locks. A read is refused while the key holds a lock at or below the
+//! reader's start. Abort releases the locks of an Active or Prepared transaction.
+//!
+//! Configurations: `safe` (the commit timestamp is a fresh `tsCounter + 1`); `gap` (Commit reuses
+//! the current counter, so a transaction can commit at its own start timestamp: OCC1 fails).
+//!
+//! Keys and transactions are symmetric, written in the twin as the seed writes it:
+//! `Permutations(Keys) \cup Permutations(TxnIds)`. That set is not a group, but TLC 2.15 does not
+//! reduce by it as it stands: `MVPerms.permutationSubgroup` closes it under composition, so TLC also
+//! tries "swap the keys and the transactions at once". The model therefore declares
+//! [`SymmetryMode::Product`] (the group generated), with which pex agrees with TLC (150 states for
+//! the safe config; 183 with the one-set-at-a-time `Union` reading, which TLC never uses).
+
+use crate::engine::{
+    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
+    SymmetricSet, SymmetryMode, Value,
+};
+
+/// Bounds on the constants (and the sizes of the state's arrays).
+pub const MAX_KEYS: usize = 3;
+pub const MAX_TXNS: usize = 3;
+
+/// A lock's owner when the key is not locked (`"none"` in the twin).
+pub const NO_OWNER: u8 = u8::MAX;
+
+/// The lifecycle of a transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TxnState {
+    Idle,
+    Active,
+    Prepared,
+    Committed,
+    Aborted,
+}
+
+impl TxnState {
+    pub fn name(self) -> &'static str {
+        match self {
+            TxnState::Idle => "Idle",
+            TxnState::Active => "Active",
+            TxnState::Prepared => "Prepared",
+            TxnState::Committed => "Committed",
+            TxnState::Aborted => "Aborted",
+        }
+    }
+
+    /// The string's place in TLC's value order: TLC orders strings by first appearance in the
+    /// spec, and the twin lists the states first, in this order (`States`).
+    fn tlc_rank(self) -> u32 {
+        self as u32
+    }
+
+    pub fn to_tla(self) -> Value {
+        Value::Ranked { rank: self.tlc_rank(), text: self.name().to_string() }
+    }
+
+    pub fn is_live(self) -> bool {
+        matches!(self, TxnState::Active | TxnState::Prepared)
+    }
+}
+
+/// `"none"` comes after the five state names in the twin.
+const NONE_RANK: u32 = 5;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Txn {
+    pub state: TxnState,
+    /// Start (= read) timestamp; 0 before BeginTxn.
+    pub start: u8,
+    /// Commit timestamp; 0 unless committed.
+    pub commit: u8,
+    /// The keys it intends to write, as a bit set.
+    pub write_set: u8,
+    /// `readObs[t][k]`: the commit timestamp seen on k, 0 = not read (or nothing seen).
+    pub read_obs: [u8; MAX_KEYS],
+}
+
+impl Txn {
+    pub fn writes(&self, k: usize) -> bool {
+        self.write_set & (1 << k) != 0
+    }
+}
+
+/// `lockMap[k]`: `[lockTs, owner]`; NoLock is lock_ts 0 and owner [`NO_OWNER`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Lock {
+    pub lock_ts: u8,
+    pub owner: u8,
+}
+
+pub const NO_LOCK: Lock = Lock { lock_ts: 0, owner: NO_OWNER };
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    pub ts_counter: u8,
+    pub txns: [Txn; MAX_TXNS],
+    pub locks: [Lock; MAX_KEYS],
+    /// `versions[k]` as `version[k][t]`: the commit timestamp of t's version of k, 0 = none (a
+    /// transaction commits once, and never at 0, so this is exactly the set of [commitTs, owner]).
+    pub versions: [[u8; MAX_TXNS]; MAX_KEYS],
+    pub op_count: u8,
+}
+
+impl State {
+    pub fn has_lock(&self, k: usize) -> bool {
+        self.locks[k] != NO_LOCK
+    }
+}
+
+/// Indices: transaction, key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    BeginTxn(u8),
+    ReadKey(u8, u8),
+    WriteIntent(u8, u8),
+    Prepare(u8),
+    Commit(u8),
+    Abort(u8),
+}
+
+pub struct Occ {
+    pub keys: Vec<String>,
+    pub txn_ids: Vec<String>,
+    pub max_ts: u8,
+    pub max_ops: u8,
+    /// `EnableSafety`: a commit takes a fresh timestamp.
+    pub enable_safety: bool,
+    invariants: Vec<Invariant<Occ>>,
+    properties: Vec<ActionProperty<Occ>>,
+}
+
+impl Occ {
+    pub fn n_keys(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn n_txns(&self) -> usize {
+        self.txn_ids.len()
+    }
+
+    /// The commit timestamp of the newest version of k at or below ts; 0 if none.
+    pub fn latest_visible(&self, s: &State, k: usize, ts: u8) -> u8 {
+        s.versions[k][..self.n_txns()].iter().copied().filter(|&c| c != 0 && c <= ts).max().unwrap_or(0)
+    }
+
+    /// `CommitStamp`: a fresh timestamp with safety on; the gap reuses the current counter.
+    pub fn commit_stamp(&self, s: &State) -> u8 {
+        if self.enable_safety {
+            s.ts_counter + 1
+        } else {
+            s.ts_counter
+        }
+    }
+
+    fn begin_enabled(&self, s: &State, t: usize) -> bool {
+        s.txns[t].state == TxnState::Idle && s.ts_counter < self.max_ts
+    }
+
+    fn read_enabled(&self, s: &State, t: usize, k: usize) -> bool {
+        let x = &s.txns[t];
+        x.state == TxnState::Active && x.read_obs[k] == 0 && !(s.has_lock(k) && s.locks[k].lock_ts <= x.start)
+    }
+
+    fn write_enabled(&self, s: &State, t: usize, k: usize) -> bool {
+        let x = &s.txns[t];
+        x.state == TxnState::Active && !x.writes(k) && s.op_count < self.max_ops
+    }
+
+    fn prepare_enabled(&self, s: &State, t: usize) -> bool {
+        let x = &s.txns[t];
+        x.state == TxnState::Active
+            && x.write_set != 0
+            && (0..self.n_keys()).filter(|&k| x.writes(k)).all(|k| !s.has_lock(k) && s.versions[k].iter().all(|&v| v <= x.start))
+    }
+
+    fn commit_enabled(&self, s: &State, t: usize) -> bool {
+        s.txns[t].state == TxnState::Prepared && self.commit_stamp(s) <= self.max_ts
+    }
+
+    fn abort_enabled(&self, s: &State, t: usize) -> bool {
+        s.txns[t].state.is_live()
+    }
+
+    fn release_locks(&self, s: &mut State, t: usize) {
+        for lock in s.locks.iter_mut() {
+            if lock.owner == t as u8 {
+                *lock = NO_LOCK;
+            }
+        }
+    }
+
+    fn committed(&self, s: &State) -> impl Iterator<Item = usize> + '_ {
+        let txns = s.txns;
+        (0..self.n_txns()).filter(move |&t| txns[t].state == TxnState::Committed)
+    }
+
+    // ---- Invariants ----
+
+    fn type_ok(&self, s: &State) -> bool {
+        let ts_ok = |v: u8| v <= self.max_ts;
+        ts_ok(s.ts_counter)
+            && s.txns[..self.n_txns()].iter().all(|x| {
+                ts_ok(x.start) && ts_ok(x.commit) && x.read_obs[..self.n_keys()].iter().all(|&r| ts_ok(r))
+            })
+            && s.locks[..self.n_keys()].iter().all(|l| *l == NO_LOCK || (ts_ok(l.lock_ts) && (l.owner as usize) < self.n_txns()))
+            && s.versions[..self.n_keys()].iter().all(|vs| vs.iter().all(|&v| ts_ok(v)))
+            && s.op_count <= self.max_ops
+    }
+
+    /// A transaction commits strictly above its start.
+    fn occ1_commit_ts_above_start(&self, s: &State) -> bool {
+        self.committed(s).all(|t| s.txns[t].commit > s.txns[t].start)
+    }
+
+    /// Two committed transactions that write a common key commit at different timestamps, and one
+    /// of them committed at or before the other's start.
+    fn occ2_no_write_write_conflict(&self, s: &State) -> bool {
+        self.committed(s).all(|t1| {
+            self.committed(s).all(|t2| {
+                let (a, b) = (&s.txns[t1], &s.txns[t2]);
+                t1 == t2 || a.write_set & b.write_set == 0 || (a.commit != b.commit && (a.commit <= b.start || b.commit <= a.start))
+            })
+        })
+    }
+
+    /// What a live or committed transaction read is still the newest version at its start.
+    fn occ3_read_snapshot_stability(&self, s: &State) -> bool {
+        (0..self.n_txns()).all(|t| {
+            let x = &s.txns[t];
+            !matches!(x.state, TxnState::Active | TxnState::Prepared | TxnState::Committed)
+                || (0..self.n_keys()).all(|k| x.read_obs[k] == 0 || x.read_obs[k] == self.latest_visible(s, k, x.start))
+        })
+    }
+
+    /// Once no transaction is Active or Prepared, no key is locked.
+    fn occ4_no_stranded_lock_at_quiescence(&self, s: &State) -> bool {
+        s.txns[..self.n_txns()].iter().any(|x| x.state.is_live()) || (0..self.n_keys()).all(|k| !s.has_lock(k))
+    }
+
+    /// Every read is at the transaction's start timestamp.
+    fn occ5_start_ts_consistency(&self, s: &State) -> bool {
+        s.txns[..self.n_txns()].iter().all(|x| x.read_obs[..self.n_keys()].iter().all(|&r| r <= x.start))
+    }
+
+    /// A start timestamp never changes once set.
+    fn start_ts_assigned_once(&self, s: &State, t: &State) -> bool {
+        (0..self.n_txns()).all(|i| s.txns[i].start == 0 || t.txns[i].start == s.txns[i].start)
+    }
+
+    /// A commit timestamp never changes once set.
+    fn commit_ts_assigned_once(&self, s: &State, t: &State) -> bool {
+        (0..self.n_txns()).all(|i| s.txns[i].commit == 0 || t.txns[i].commit == s.txns[i].commit)
+    }
+
+    // ---- TLA+ values ----
+
+    pub fn key_value(&self, k: usize) -> Value {
+        Value::model(k, &self.keys[k])
+    }
+
+    pub fn txn_value(&self, t: usize) -> Value {
+        Value::model(self.n_keys() + t, &self.txn_ids[t])
+    }
+
+    fn per_txn(&self, f: impl Fn(usize) -> Value) -> Value {
+        Value::func((0..self.n_txns()).map(|t| (self.txn_value(t), f(t))))
+    }
+
+    fn per_key(&self, f: impl Fn(usize) -> Value) -> Value {
+        Value::func((0..self.n_keys()).map(|k| (self.key_value(k), f(k))))
+    }
+}
+
+impl Model for Occ {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        let idle = Txn { state: TxnState::Idle, start: 0, commit: 0, write_set: 0, read_obs: [0; MAX_KEYS] };
+        vec![State { ts_counter: 0, txns: [idle; MAX_TXNS], locks: [NO_LOCK; MAX_KEYS], versions: [[0; MAX_TXNS]; MAX_KEYS], op_count: 0 }]
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Action>) {
+        let (nt, nk) = (self.n_txns(), self.n_keys());
+        // \E t \in TxnIds : BeginTxn(t)
+        out.extend((0..nt).filter(|&t| self.begin_enabled(s, t)).map(|t| Action::BeginTxn(t as u8)));
+        // \E t \in TxnIds : \E k \in Keys : ReadKey(t, k)
+        for t in 0..nt {
+            out.extend((0..nk).filter(|&k| self.read_enabled(s, t, k)).map(|k| Action::ReadKey(t as u8, k as u8)));
+        }
+        // \E t \in TxnIds : \E k \in Keys : WriteIntent(t, k)
+        for t in 0..nt {
+            out.extend((0..nk).filter(|&k| self.write_enabled(s, t, k)).map(|k| Action::WriteIntent(t as u8, k as u8)));
+        }
+        // \E t \in TxnIds : Prepare(t), then Commit(t), then Abort(t)
+        out.extend((0..nt).filter(|&t| self.prepare_enabled(s, t)).map(|t| Action::Prepare(t as u8)));
+        out.extend((0..nt).filter(|&t| self.commit_enabled(s, t)).map(|t| Action::Commit(t as u8)));
+        out.extend((0..nt).filter(|&t| self.abort_enabled(s, t)).map(|t| Action::Abort(t as u8)));
+    }
+
+    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
+        let mut n = *s;
+        match *action {
+            Action::BeginTxn(t) => {
+                let t = t as usize;
+                if !self.begin_enabled(s, t) {
+                    return None;
+                }
+                n.ts_counter = s.ts_counter + 1;
+                n.txns[t].state = TxnState::Active;
+                n.txns[t].start = s.ts_counter + 1;
+            }
+            Action::ReadKey(t, k) => {
+                let (t, k) = (t as usize, k as usize);
+                if !self.read_enabled(s, t, k) {
+                    return None;
+                }
+                n.txns[t].read_obs[k] = self.latest_visible(s, k, s.txns[t].start);
+            }
+            Action::WriteIntent(t, k) => {
+                let (t, k) = (t as usize, k as usize);
+                if !self.write_enabled(s, t, k) {
+                    return None;
+                }
+                n.txns[t].write_set |= 1 << k;
+                n.op_count = s.op_count + 1;
+            }
+            Action::Prepare(t) => {
+                let t = t as usize;
+                if !self.prepare_enabled(s, t) {
+                    return None;
+                }
+                n.txns[t].state = TxnState::Prepared;
+                for k in (0..self.n_keys()).filter(|&k| s.txns[t].writes(k)) {
+                    n.locks[k] = Lock { lock_ts: s.txns[t].start, owner: t as u8 };
+                }
+            }
+            Action::Commit(t) => {
+                let t = t as usize;
+                if !self.commit_enabled(s, t) {
+                    return None;
+                }
+                let stamp = self.commit_stamp(s);
+                n.ts_counter = stamp;
+                n.txns[t].state = TxnState::Committed;
+                n.txns[t].commit = stamp;
+                for k in (0..self.n_keys()).filter(|&k| s.txns[t].writes(k)) {
+                    n.versions[k][t] = stamp;
+                }
+                self.release_locks(&mut n, t);
+            }
+            Action::Abort(t) => {
+                let t = t as usize;
+                if !self.abort_enabled(s, t) {
+                    return None;
+                }
+                n.txns[t].state = TxnState::Aborted;
+                self.release_locks(&mut n, t);
+            }
+        }
+        Some(n)
+    }
+
+    fn action_name(&self, action: &Action) -> &'static str {
+        match action {
+            Action::BeginTxn(_) => "BeginTxn",
+            Action::ReadKey(..) => "ReadKey",
+            Action::WriteIntent(..) => "WriteIntent",
+            Action::Prepare(_) => "Prepare",
+            Action::Commit(_) => "Commit",
+            Action::Abort(_) => "Abort",
+        }
+    }
+
+    fn action_label(&self, action: &Action) -> String {
+        let name = self.action_name(action);
+        match *action {
+            Action::ReadKey(t, k) | Action::WriteIntent(t, k) => {
+                format!("{name}({}, {})", self.txn_ids[t as usize], self.keys[k as usize])
+            }
+            Action::BeginTxn(t) | Action::Prepare(t) | Action::Commit(t) | Action::Abort(t) => {
+                format!("{name}({})", self.txn_ids[t as usize])
+            }
+        }
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        vec!["BeginTxn", "ReadKey", "WriteIntent", "Prepare", "Commit", "Abort"]
+    }
+
+    fn invariants(&self) -> &[Invariant<Self>] {
+        &self.invariants
+    }
+
+    fn action_properties(&self) -> &[ActionProperty<Self>] {
+        &self.properties
+    }
+
+    fn within_constraint(&self, s: &State) -> bool {
+        s.ts_counter <= self.max_ts && s.op_count <= self.max_ops
+    }
+
+    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
+        vec![SymmetricSet::new("Keys", self.keys.clone()), SymmetricSet::new("TxnIds", self.txn_ids.clone())]
+    }
+
+    /// The group TLC reduces by: it closes `Permutations(Keys) \cup Permutations(TxnIds)` under
+    /// composition (see the module docs).
+    fn symmetry_mode(&self) -> SymmetryMode {
+        SymmetryMode::Product
+    }
+
+    fn permute(&self, s: &State, perm: &Permutation) -> State {
+        let pk = |k: usize| perm.apply(0, k);
+        let pt = |t: usize| perm.apply(1, t);
+        let mut n = *s;
+        for t in 0..self.n_txns() {
+            let x = &s.txns[t];
+            let y = &mut n.txns[pt(t)];
+            *y = *x;
+            y.write_set = 0;
+            for k in 0..self.n_keys() {
+                if x.writes(k) {
+                    y.write_set |= 1 << pk(k);
+                }
+                y.read_obs[pk(k)] = x.read_obs[k];
+            }
+        }
+        for k in 0..self.n_keys() {
+            let lock = s.locks[k];
+            n.locks[pk(k)] = if lock == NO_LOCK { NO_LOCK } else { Lock { lock_ts: lock.lock_ts, owner: pt(lock.owner as usize) as u8 } };
+            for t in 0..self.n_txns() {
+                n.versions[pk(k)][pt(t)] = s.versions[k][t];
+            }
+        }
+        n
+    }
+
+    fn variables(&self) -> &'static [&'static str] {
+        &["tsCounter", "txnState", "startTs", "commitTs", "writeSet", "readObs", "lockMap", "versions", "opCount"]
+    }
+
+    /// TLC 2.15 prints (and compares under SYMMETRY) versions, txnState, opCount, readObs,
+    /// commitTs, writeSet, tsCounter, lockMap, startTs.
+    fn tlc_variable_order(&self) -> Vec<usize> {
+        vec![7, 1, 8, 5, 3, 4, 0, 6, 2]
+    }
+
+    fn to_tla(&self, s: &State) -> Vec<Value> {
+        let lock = |k: usize| {
+            let l = s.locks[k];
+            let owner = if l.owner == NO_OWNER { Value::Ranked { rank: NONE_RANK, text: "none".to_string() } } else { self.txn_value(l.owner as usize) };
+            Value::record([("lockTs", Value::Int(l.lock_ts as i64)), ("owner", owner)])
+        };
+        let versions = |k: usize| {
+            Value::set(
+                (0..self.n_txns())
+                    .filter(|&t| s.versions[k][t] != 0)
+                    .map(|t| Value::record([("commitTs", Value::Int(s.versions[k][t] as i64)), ("owner", self.txn_value(t))])),
+            )
+        };
+        vec![
+            Value::Int(s.ts_counter as i64),
+            self.per_txn(|t| s.txns[t].state.to_tla()),
+            self.per_txn(|t| Value::Int(s.txns[t].start as i64)),
+            self.per_txn(|t| Value::Int(s.txns[t].commit as i64)),
+            self.per_txn(|t| Value::set((0..self.n_keys()).filter(|&k| s.txns[t].writes(k)).map(|k| self.key_value(k)))),
+            self.per_txn(|t| self.per_key(|k| Value::Int(s.txns[t].read_obs[k] as i64))),
+            self.per_key(lock),
+            self.per_key(versions),
+            Value::Int(s.op_count as i64),
+        ]
+    }
+}
+
+impl ModelDef for Occ {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "occ",
+            title: "Percolator-style optimistic transactions",
+            story: "Transactions read at their start timestamp, lock what they write at prepare and install versions at commit; a commit timestamp must be fresh, or a transaction commits at its own start.",
+            source: "seed 003: elastickv TLA+ safety specs (OCC.tla, PR thread quoting TLC's figures)",
+            tla_module: "OCC",
+            constants: vec![
+                ConstSpec {
+                    name: "Keys",
+                    doc: "The keys (symmetric).",
+                    kind: ConstKind::ModelValues { prefix: "k", min_len: 1, max_len: MAX_KEYS },
+                    default: "{k1, k2}",
+                },
+                ConstSpec {
+                    name: "TxnIds",
+                    doc: "The transactions (symmetric).",
+                    kind: ConstKind::ModelValues { prefix: "t", min_len: 1, max_len: MAX_TXNS },
+                    default: "{t1, t2}",
+                },
+                ConstSpec { name: "MaxTs", doc: "Timestamps stay within 0..MaxTs.", kind: ConstKind::Int { min: 1, max: 8 }, default: "6" },
+                ConstSpec { name: "MaxOps", doc: "At most this many write intents in all.", kind: ConstKind::Int { min: 1, max: 5 }, default: "3" },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "A commit takes a fresh timestamp, above every start handed out so far.",
+                    expect: None,
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "gap",
+                    summary: "A commit reuses the current timestamp counter, so a transaction can commit at its own start: OCC1_CommitTsAboveStart fails.",
+                    expect: Some("OCC1_CommitTsAboveStart"),
+                    tla_switches: &[("EnableSafety", "FALSE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        let keys = constants.names("Keys");
+        let txn_ids = constants.names("TxnIds");
+        if let Some(clash) = keys.iter().find(|k| txn_ids.contains(k)) {
+            return Err(format!("constants Keys and TxnIds: '{clash}' is in both; a key and a transaction must have different names"));
+        }
+        Ok(Occ {
+            keys,
+            txn_ids,
+            max_ts: constants.int("MaxTs") as u8,
+            max_ops: constants.int("MaxOps") as u8,
+            enable_safety: config.name == "safe",
+            invariants: vec![
+                Invariant { name: "TypeOK", holds: Occ::type_ok },
+                Invariant { name: "OCC1_CommitTsAboveStart", holds: Occ::occ1_commit_ts_above_start },
+                Invariant { name: "OCC2_NoWriteWriteConflict", holds: Occ::occ2_no_write_write_conflict },
+                Invariant { name: "OCC3_ReadSnapshotStability", holds: Occ::occ3_read_snapshot_stability },
+                Invariant { name: "OCC4_NoStrandedLockAtQuiescence", holds: Occ::occ4_no_stranded_lock_at_quiescence },
+                Invariant { name: "OCC5_StartTsConsistency", holds: Occ::occ5_start_ts_consistency },
+            ],
+            properties: vec![
+                ActionProperty { name: "StartTsAssignedOnce", holds: Occ::start_ts_assigned_once },
+                ActionProperty { name: "CommitTsAssignedOnce", holds: Occ::commit_ts_assigned_once },
+            ],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(config: &str) -> Occ {
+        let info = Occ::info();
+        Occ::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
+    }
+
+    fn labels(m: &Occ, s: &State) -> Vec<String> {
+        let mut v = Vec::new();
+        m.actions(s, &mut v);
+        v.iter().filter(|a| m.next_state(s, a).is_some()).map(|a| m.action_label(a)).collect()
+    }
+
+    fn step(m: &Occ, s: &State, label: &str) -> State {
+        let mut v = Vec::new();
+        m.actions(s, &mut v);
+        let a = v.into_iter().find(|a| m.action_label(a) == label).unwrap_or_else(|| panic!("{label} not enabled; enabled: {:?}", labels(m, s)));
+        m.next_state(s, &a).unwrap()
+    }
+
+    fn run(m: &Occ, s: State, steps: &[&str]) -> State {
+        steps.iter().fold(s, |s, l| step(m, &s, l))
+    }
+
+    fn init(m: &Occ) -> State {
+        m.init_states()[0]
+    }
+
+    #[test]
+    fn begin_takes_the_next_timestamp_once() {
+        let m = model("safe");
+        assert_eq!(labels(&m, &init(&m)), ["BeginTxn(t1)", "BeginTxn(t2)"]);
+        let s = run(&m, init(&m), &["BeginTxn(t2)", "BeginTxn(t1)"]);
+        assert_eq!((s.txns[1].start, s.txns[0].start, s.ts_counter), (1, 2, 2));
+        assert_eq!(s.txns[0].state, TxnState::Active);
+        assert!(!labels(&m, &s).iter().any(|l| l.starts_with("BeginTxn")));
+    }
+
+    #[test]
+    fn write_intent_buffers_each_key_once_within_max_ops() {
+        let m = model("safe");
+        let s = run(&m, init(&m), &["BeginTxn(t1)", "WriteIntent(t1, k2)"]);
+        assert_eq!((s.txns[0].write_set, s.op_count), (0b10, 1));
+        assert!(!labels(&m, &s).contains(&"WriteIntent(t1, k2)".to_string()), "k2 is already in the write set");
+        let s = run(&m, s, &["WriteIntent(t1, k1)", "BeginTxn(t2)", "WriteIntent(t2, k1)"]);
+        assert_eq!(s.op_count, 3);
+        assert!(!labels(&m, &s).iter().any(|l| l.starts_with("WriteIntent")), "MaxOps = 3 reached");
+        assert!(s.locks.iter().all(|l| *l == NO_LOCK), "intents take no lock");
+    }
+
+    #[test]
+    fn prepare_locks_the_write_set_at_the_start_timestamp() {
+        let m = model("safe");
+        let s = run(&m, init(&m), &["BeginTxn(t1)"]);
+        assert!(!labels(&m, &s).contains(&"Prepare(t1)".to_string()), "an empty write set does not prepare");
+        let s = run(&m, s, &["WriteIntent(t1, k1)", "Prepare(t1)"]);
+        assert_eq!(s.txns[0].state, TxnState::Prepared);
+        assert_eq!(s.locks[0], Lock { lock_ts: 1, owner: 0 });
+        assert_eq!(s.locks[1], NO_LOCK);
+        // t2 cannot prepare k1 while t1 holds its lock.
+        let s = run(&m, s, &["BeginTxn(t2)", "WriteIntent(t2, k1)"]);
+        assert!(!labels(&m, &s).contains(&"Prepare(t2)".to_string()));
+    }
+
+    #[test]
+    fn prepare_refuses_a_key_with_a_newer_version() {
+        let m = model("safe");
+        let s = run(&m, init(&m), &["BeginTxn(t1)", "BeginTxn(t2)", "WriteIntent(t2, k1)", "Prepare(t2)", "Commit(t2)", "WriteIntent(t1, k1)"]);
+        assert_eq!(s.versions[0][1], 3, "t2 committed k1 at 3, above t1's start 1");
+        assert!(!labels(&m, &s).contains(&"Prepare(t1)".to_string()));
+    }
+
+    #[test]
+    fn safe_commit_takes_a_fresh_timestamp_and_releases_locks() {
+        let m = model("safe");
+        let s = run(&m, init(&m), &["BeginTxn(t1)", "WriteIntent(t1, k1)", "WriteIntent(t1, k2)", "Prepare(t1)", "Commit(t1)"]);
+        assert_eq!((s.txns[0].state, s.txns[0].commit, s.ts_counter), (TxnState::Committed, 2, 2));
+        assert_eq!(s.versions[0][0], 2);
+        assert_eq!(s.versions[1][0], 2);
+        assert!(s.locks.iter().all(|l| *l == NO_LOCK));
+        assert!(m.occ1_commit_ts_above_start(&s));
+    }
+
+    #[test]
+    fn gap_commit_reuses_the_counter() {
+        let m = model("gap");
+        let s = run(&m, init(&m), &["BeginTxn(t1)", "WriteIntent(t1, k1)", "Prepare(t1)", "Commit(t1)"]);
+        assert_eq!((s.txns[0].commit, s.txns[0].start, s.ts_counter), (1, 1, 1));
+        assert!(!m.occ1_commit_ts_above_start(&s));
+        assert!(m.type_ok(&s) && m.occ3_read_snapshot_stability(&s) && m.occ4_no_stranded_lock_at_quiescence(&s));
+    }
+
+    #[test]
+    fn read_key_sees_the_snapshot_and_waits_on_older_locks() {
+        let m = model("safe");
+        // t1 commits k1 at 3 after t2 began at 2: t2 must not see it.
+        let s = run(&m, init(&m), &["BeginTxn(t1)", "WriteIntent(t1, k1)", "BeginTxn(t2)", "Prepare(t1)"]);
+        assert!(!labels(&m, &s).contains(&"ReadKey(t2, k1)".to_string()), "t1's lock at 1 is at or below t2's start 2");
+        assert!(labels(&m, &s).contains(&"ReadKey(t2, k2)".to_string()));
+        let s = run(&m, s, &["Commit(t1)", "ReadKey(t2, k1)"]);
+        assert_eq!(s.txns[1].read_obs[0], 0, "the version at 3 is above t2's start 2");
+        assert!(labels(&m, &s).contains(&"ReadKey(t2, k1)".to_string()), "having seen nothing, the read may repeat");
+        assert!(m.occ3_read_snapshot_stability(&s) && m.occ5_start_ts_consistency(&s));
+    }
+
+    #[test]
+    fn read_key_records_the_newest_visible_commit() {
+        let m = model("safe");
+        let s = run(&m, init(&m), &["BeginTxn(t1)", "WriteIntent(t1, k2)", "Prepare(t1)", "Commit(t1)", "BeginTxn(t2)", "ReadKey(t2, k2)"]);
+        assert_eq!(s.txns[1].read_obs[1], 2);
+        assert!(!labels(&m, &s).contains(&"ReadKey(t2, k2)".to_string()), "k2 has been read");
+    }
+
+    #[test]
+    fn abort_releases_locks_from_active_or_prepared() {
+        let m = model("safe");
+        let s = run(&m, init(&m), &["BeginTxn(t1)", "WriteIntent(t1, k1)", "Prepare(t1)"]);
+        assert!(labels(&m, &s).contains(&"Abort(t1)".to_string()));
+        let s = step(&m, &s, "Abort(t1)");
+        assert_eq!(s.txns[0].state, TxnState::Aborted);
+        assert!(s.locks.iter().all(|l| *l == NO_LOCK));
+        assert!(!labels(&m, &s).iter().any(|l| l.ends_with("(t1)")), "an aborted transaction does nothing more");
+    }
+
+    #[test]
+    fn invariants_catch_bad_states() {
+        let m = model("safe");
+        let mut s = run(&m, init(&m), &["BeginTxn(t1)", "WriteIntent(t1, k1)", "Prepare(t1)"]);
+        s.txns[0].state = TxnState::Aborted;
+        assert!(!m.occ4_no_stranded_lock_at_quiescence(&s), "a lock left behind by a finished transaction");
+        let mut s = run(&m, init(&m), &["BeginTxn(t1)", "BeginTxn(t2)", "WriteIntent(t1, k1)", "WriteIntent(t2, k1)"]);
+        for t in 0..2 {
+            s.txns[t].state = TxnState::Committed;
+            s.txns[t].commit = 3;
+        }
+        assert!(!m.occ2_no_write_write_conflict(&s));
+        s.txns[0].read_obs[1] = 4;
+        assert!(!m.occ5_start_ts_consistency(&s));
+        let mut later = s;
+        later.txns[0].start = 5;
+        assert!(!m.start_ts_assigned_once(&s, &later));
+        let mut later = s;
+        later.txns[1].commit = 4;
+        assert!(!m.commit_ts_assigned_once(&s, &later));
+        assert!(m.start_ts_assigned_once(&s, &s) && m.commit_ts_assigned_once(&s, &s));
+    }
+
+    #[test]
+    fn permuting_renames_keys_or_transactions() {
+        let m = model("safe");
+        let s = run(&m, init(&m), &["BeginTxn(t1)", "WriteIntent(t1, k1)", "ReadKey(t1, k2)", "Prepare(t1)"]);
+        let keys = Permutation { maps: vec![vec![1, 0], vec![0, 1]] };
+        assert_eq!(m.permute(&s, &keys), run(&m, init(&m), &["BeginTxn(t1)", "WriteIntent(t1, k2)", "ReadKey(t1, k1)", "Prepare(t1)"]));
+        let txns = Permutation { maps: vec![vec![0, 1], vec![1, 0]] };
+        assert_eq!(m.permute(&s, &txns), run(&m, init(&m), &["BeginTxn(t2)", "WriteIntent(t2, k1)", "ReadKey(t2, k2)", "Prepare(t2)"]));
+    }
+
+    #[test]
+    fn prints_like_the_twin() {
+        let m = model("gap");
+        let s = run(&m, init(&m), &["BeginTxn(t1)", "WriteIntent(t1, k1)", "Prepare(t1)"]);
+        let v = m.to_tla(&s);
+        // TLC 2.15's lines for the same state (state 4 of the gap counterexample).
+        assert_eq!(v[1].to_string(), "(t1 :> \"Prepared\" @@ t2 :> \"Idle\")");
+        assert_eq!(v[5].to_string(), "(t1 :> (k1 :> 0 @@ k2 :> 0) @@ t2 :> (k1 :> 0 @@ k2 :> 0))");
+        assert_eq!(v[6].to_string(), "(k1 :> [lockTs |-> 1, owner |-> t1] @@ k2 :> [lockTs |-> 0, owner |-> \"none\"])");
+        let s = step(&m, &s, "Commit(t1)");
+        assert_eq!(m.to_tla(&s)[7].to_string(), "(k1 :> {[commitTs |-> 1, owner |-> t1]} @@ k2 :> {})");
+    }
+
+    #[test]
+    fn keys_and_transactions_need_different_names() {
+        let info = Occ::info();
+        let c = Constants::build(&info.constants, &[("Keys".into(), "{a, t1}".into())]).unwrap();
+        let err = Occ::build(info.config("safe").unwrap(), &c).err().expect("refused");
+        assert!(err.contains("'t1' is in both"), "{err}");
+    }
+}
