@@ -16,7 +16,7 @@
 
 use crate::engine::{
     ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
-    SymmetricSet, SymmetryMode, Value,
+    SymmetricSet, Value,
 };
 
 /// Bounds on the constants (and the sizes of the state's arrays).
@@ -319,10 +319,6 @@ impl Model for HlcModel {
 
     fn symmetric_sets(&self) -> Vec<SymmetricSet> {
         vec![SymmetricSet::new("Nodes", self.nodes.clone())]
-    }
-
-    fn symmetry_mode(&self) -> SymmetryMode {
-        SymmetryMode::Union
     }
 
     fn permute(&self, s: &State, perm: &Permutation) -> State {

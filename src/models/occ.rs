@@ -13,13 +13,12 @@
 //! Keys and transactions are symmetric, written in the twin as the seed writes it:
 //! `Permutations(Keys) \cup Permutations(TxnIds)`. That set is not a group, but TLC 2.15 does not
 //! reduce by it as it stands: `MVPerms.permutationSubgroup` closes it under composition, so TLC also
-//! tries "swap the keys and the transactions at once". The model therefore declares
-//! [`SymmetryMode::Product`] (the group generated), with which pex agrees with TLC (150 states for
-//! the safe config; 183 with the one-set-at-a-time `Union` reading, which TLC never uses).
+//! tries "swap the keys and the transactions at once"; the engine reduces by that same group (150
+//! states for the safe config; 183 with a one-set-at-a-time reading, which TLC never uses).
 
 use crate::engine::{
     ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
-    SymmetricSet, SymmetryMode, Value,
+    SymmetricSet, Value,
 };
 
 /// Bounds on the constants (and the sizes of the state's arrays).
@@ -408,12 +407,6 @@ impl Model for Occ {
 
     fn symmetric_sets(&self) -> Vec<SymmetricSet> {
         vec![SymmetricSet::new("Keys", self.keys.clone()), SymmetricSet::new("TxnIds", self.txn_ids.clone())]
-    }
-
-    /// The group TLC reduces by: it closes `Permutations(Keys) \cup Permutations(TxnIds)` under
-    /// composition (see the module docs).
-    fn symmetry_mode(&self) -> SymmetryMode {
-        SymmetryMode::Product
     }
 
     fn permute(&self, s: &State, perm: &Permutation) -> State {
