@@ -107,3 +107,27 @@ fn gap_walks_find_their_violation() {
         assert_eq!(found.map(|v| v.name), Some(expect.to_string()), "{name}/{config}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every model of the catalogue, at its default constants: safe walks never violate, a walk
+    /// is a function of its seed, enabled actions have distinct labels, and traces replay.
+    #[test]
+    fn every_model_walks_safely_and_replays(index in 0usize..64, seed in any::<u64>()) {
+        let infos = catalogue::infos();
+        let info = &infos[index % infos.len()];
+        let model = catalogue::build(info.name, "safe", &[]).unwrap();
+        let walk = random_walk(model.as_ref(), seed, 200, false);
+        prop_assert!(walk.violation.is_none(), "{} seed {seed}: {:?}", info.name, walk.violation);
+        prop_assert_eq!(random_walk(model.as_ref(), seed, 200, false).trace.labels(), walk.trace.labels());
+        for step in walk.trace.steps.iter().step_by(7) {
+            let choices = model.choices(&step.state);
+            let unique: HashSet<&str> = choices.iter().map(|c| c.label.as_str()).collect();
+            prop_assert_eq!(unique.len(), choices.len(), "{}: two enabled actions share a label", info.name);
+        }
+        let (again, stop) = replay(model.as_ref(), walk.trace.init_index, &walk.trace.labels());
+        prop_assert!(stop.is_none());
+        prop_assert!(model.same_state(&again.steps.last().unwrap().state, &walk.trace.steps.last().unwrap().state));
+    }
+}
