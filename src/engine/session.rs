@@ -15,6 +15,16 @@ pub struct Session {
     cursor: usize,
     /// The steps after the fork point that the last fork dropped, and where the cursor was.
     discarded: Option<(Vec<TraceStep>, usize)>,
+    /// Unique among all sessions, and renewed whenever steps are removed or replaced (a fork, an
+    /// undone fork): while it stays the same, the trace has only grown at its end. Caches of
+    /// per-step facts key on it.
+    revision: u64,
+}
+
+fn fresh_revision() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Why a step could not be taken.
@@ -45,13 +55,13 @@ impl Session {
         let inits = model.init_states();
         let index = init.min(inits.len() - 1);
         let trace = Trace { init_index: index, steps: vec![TraceStep { action: None, state: inits[index].clone() }] };
-        Session { model, trace, cursor: 0, discarded: None }
+        Session { model, trace, cursor: 0, discarded: None, revision: fresh_revision() }
     }
 
     /// A session holding `trace`, with the cursor at `cursor` (clamped to the trace).
     pub fn from_trace(model: Arc<dyn DynModel>, trace: Trace, cursor: usize) -> Session {
         let cursor = cursor.min(trace.steps.len() - 1);
-        Session { model, trace, cursor, discarded: None }
+        Session { model, trace, cursor, discarded: None, revision: fresh_revision() }
     }
 
     /// Rebuilds a session from labels; stops at the first action that is not enabled and says so.
@@ -115,6 +125,7 @@ impl Session {
             }
             let dropped = self.trace.steps.split_off(next_index);
             self.discarded = Some((dropped, self.cursor));
+            self.revision = fresh_revision();
         }
         self.trace.steps.push(TraceStep { action: Some(choice.label), state: choice.next });
         self.cursor = next_index;
@@ -181,12 +192,21 @@ impl Session {
         self.trace.steps.truncate(at + 1);
         self.trace.steps.extend(dropped);
         self.cursor = at;
+        self.revision = fresh_revision();
         true
     }
 
     /// Drops everything after the cursor (no undo).
     pub fn truncate(&mut self) {
-        self.trace.steps.truncate(self.cursor + 1);
+        if self.cursor + 1 < self.trace.steps.len() {
+            self.trace.steps.truncate(self.cursor + 1);
+            self.revision = fresh_revision();
+        }
+    }
+
+    /// See the field: equal revisions mean the trace has only grown at its end.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     pub fn trace_file(&self) -> TraceFile {

@@ -182,9 +182,23 @@ pub struct Explorer {
     notices: Vec<Notice>,
     /// What loading a counterexample or importing a trace replaced.
     previous: Option<(Arc<dyn DynModel>, Session)>,
-    verdicts: RefCell<Vec<Option<(usize, StepVerdict)>>>,
+    /// Per-step facts, valid for the session revision `cached_for` (the trace only grew since).
+    cached_for: std::cell::Cell<u64>,
+    verdicts: RefCell<Vec<Option<StepVerdict>>>,
     /// Position of each step's action among those enabled before it, for links.
-    positions: RefCell<Vec<Option<(usize, usize)>>>,
+    positions: RefCell<Vec<Option<usize>>>,
+    /// The first step where each invariant, then each action property, fails, as far as the trace
+    /// has been scanned: random play only appends, so each render scans just the new steps.
+    scan: RefCell<Scan>,
+}
+
+#[derive(Default)]
+struct Scan {
+    /// Steps scanned.
+    upto: usize,
+    first_broken: Vec<Option<usize>>,
+    /// The first step where anything fails, and what.
+    first_any: Option<(usize, String)>,
 }
 
 fn fields_for(info: &ModelInfo, constants: &Constants) -> Vec<ConstField> {
@@ -222,8 +236,10 @@ impl Explorer {
             carried: None,
             notices: Vec::new(),
             previous: None,
+            cached_for: std::cell::Cell::new(0),
             verdicts: RefCell::new(Vec::new()),
             positions: RefCell::new(Vec::new()),
+            scan: RefCell::new(Scan::default()),
         }
     }
 
@@ -297,7 +313,6 @@ impl Explorer {
         let steps_before = old_trace.len();
         self.session = Session::from_trace(model.clone(), trace, cursor);
         self.model = model;
-        self.verdicts.borrow_mut().clear();
         (divergence, steps_before)
     }
 
@@ -410,7 +425,6 @@ impl Explorer {
     pub fn reset(&mut self) {
         let fresh = Session::at_init(self.model.clone(), self.session.trace().init_index);
         self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, fresh)));
-        self.verdicts.borrow_mut().clear();
     }
 
     /// Replaces the trace with one given by its labels (a counterexample from the checker),
@@ -422,7 +436,6 @@ impl Explorer {
         }
         let session = Session::from_trace(self.model.clone(), trace, cursor);
         self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, session)));
-        self.verdicts.borrow_mut().clear();
         self.comparison = None;
         self.notices.push(Notice::info(format!("{why}: loaded {} step(s). The previous trace can be restored.", labels.len() + 1)));
         Ok(())
@@ -434,7 +447,6 @@ impl Explorer {
         self.fields = fields_for(model.info(), model.constants());
         self.model = model;
         self.session = session;
-        self.verdicts.borrow_mut().clear();
         true
     }
 
@@ -459,25 +471,30 @@ impl Explorer {
         self.model = model;
         self.comparison = None;
         self.carried = None;
-        self.verdicts.borrow_mut().clear();
         self.notices.push(Notice::info(format!("Imported a trace of {} step(s). The previous trace can be restored.", file.actions.len() + 1)));
         Ok(())
     }
 
     // ---- What the panels show ----
 
+    /// Drops per-step facts computed for another trace (one that was cut or replaced since).
+    fn sync_caches(&self) {
+        let revision = self.session.revision();
+        if self.cached_for.get() != revision {
+            self.cached_for.set(revision);
+            self.verdicts.borrow_mut().clear();
+            self.positions.borrow_mut().clear();
+            *self.scan.borrow_mut() = Scan::default();
+        }
+    }
+
     fn verdict(&self, index: usize) -> StepVerdict {
+        self.sync_caches();
+        if let Some(Some(v)) = self.verdicts.borrow().get(index) {
+            return v.clone();
+        }
         let steps = &self.session.trace().steps;
         let state = &steps[index].state;
-        let key = Arc::as_ptr(state) as *const () as usize;
-        {
-            let cache = self.verdicts.borrow();
-            if let Some(Some((k, v))) = cache.get(index) {
-                if *k == key {
-                    return v.clone();
-                }
-            }
-        }
         let invariants = self.model.check_invariants(state);
         let properties = if index > 0 { self.model.check_properties(&steps[index - 1].state, state) } else { Vec::new() };
         let v = StepVerdict { invariants, properties };
@@ -485,7 +502,7 @@ impl Explorer {
         if cache.len() <= index {
             cache.resize(index + 1, None);
         }
-        cache[index] = Some((key, v.clone()));
+        cache[index] = Some(v.clone());
         v
     }
 
@@ -498,43 +515,64 @@ impl Explorer {
         v.properties.iter().position(|ok| !ok).map(|i| self.model.property_names()[i].to_string())
     }
 
+    /// Brings the scan of first failures up to the end of the trace.
+    fn scanned(&self) -> std::cell::Ref<'_, Scan> {
+        self.sync_caches();
+        {
+            let steps = &self.session.trace().steps;
+            let names = self.model.invariant_names().len() + self.model.property_names().len();
+            let mut scan = self.scan.borrow_mut();
+            if scan.first_broken.len() != names {
+                *scan = Scan { first_broken: vec![None; names], ..Scan::default() };
+            }
+            let invariants = self.model.invariant_names().len();
+            for step in scan.upto..steps.len() {
+                let v = self.verdict(step);
+                for (i, ok) in v.invariants.iter().chain(v.properties.iter()).enumerate() {
+                    if !ok && scan.first_broken[i].is_none() {
+                        scan.first_broken[i] = Some(step);
+                    }
+                }
+                if scan.first_any.is_none() {
+                    if let Some(i) = v.invariants.iter().chain(v.properties.iter()).position(|ok| !ok) {
+                        let name = if i < invariants {
+                            self.model.invariant_names()[i]
+                        } else {
+                            self.model.property_names()[i - invariants]
+                        };
+                        scan.first_any = Some((step, name.to_string()));
+                    }
+                }
+            }
+            scan.upto = steps.len();
+        }
+        self.scan.borrow()
+    }
+
     /// Every invariant and action property with its verdict now and the step where it first fails.
     pub fn property_rows(&self) -> Vec<PropertyRow> {
-        let n = self.session.len();
         let now = self.verdict(self.session.cursor());
+        let scan = self.scanned();
         let mut rows: Vec<PropertyRow> = self
             .model
             .invariant_names()
             .iter()
             .enumerate()
-            .map(|(i, name)| PropertyRow { name: name.to_string(), action: false, holds_now: Some(now.invariants[i]), first_broken: None })
+            .map(|(i, name)| PropertyRow { name: name.to_string(), action: false, holds_now: Some(now.invariants[i]), first_broken: scan.first_broken[i] })
             .collect();
+        let invariants = rows.len();
         rows.extend(self.model.property_names().iter().enumerate().map(|(i, name)| PropertyRow {
             name: name.to_string(),
             action: true,
             holds_now: now.properties.get(i).copied(),
-            first_broken: None,
+            first_broken: scan.first_broken[invariants + i],
         }));
-        let invariants = self.model.invariant_names().len();
-        for step in 0..n {
-            let v = self.verdict(step);
-            for (i, ok) in v.invariants.iter().enumerate() {
-                if !ok && rows[i].first_broken.is_none() {
-                    rows[i].first_broken = Some(step);
-                }
-            }
-            for (i, ok) in v.properties.iter().enumerate() {
-                if !ok && rows[invariants + i].first_broken.is_none() {
-                    rows[invariants + i].first_broken = Some(step);
-                }
-            }
-        }
         rows
     }
 
     /// The first step where anything fails, and what.
     pub fn first_violation(&self) -> Option<(usize, String)> {
-        (0..self.session.len()).find_map(|i| self.broken_at(i).map(|name| (i, name)))
+        self.scanned().first_any.clone()
     }
 
     /// Timeline entries for steps `range` (clamped to the trace).
@@ -605,19 +643,19 @@ impl Explorer {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let trace = self.session.trace();
+        self.sync_caches();
         let mut choices = Vec::new();
         let mut cache = self.positions.borrow_mut();
         if cache.len() < trace.len() {
             cache.resize(trace.len(), None);
         }
         for (i, w) in trace.steps.windows(2).enumerate() {
-            let key = Arc::as_ptr(&w[1].state) as *const () as usize;
             let position = match cache[i + 1] {
-                Some((k, p)) if k == key => p,
-                _ => {
+                Some(p) => p,
+                None => {
                     let label = w[1].action.as_deref().unwrap_or_default();
                     let p = self.model.choices(&w[0].state).iter().position(|c| c.label == label).unwrap_or(0);
-                    cache[i + 1] = Some((key, p));
+                    cache[i + 1] = Some(p);
                     p
                 }
             };

@@ -259,3 +259,27 @@ fn the_inspector_tree_marks_what_changed() {
     assert_eq!(find("ring[0].value").depth, 2);
     assert_eq!(find("readerPC[2]").text, "\"idle\"");
 }
+
+#[test]
+fn verdicts_follow_a_fork_that_replaces_the_last_step() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    x.select_config("no-verify").unwrap();
+    take_all(&mut x, &TORN);
+    assert_eq!(x.first_violation(), Some((11, "NoTornRead".to_string())));
+    // Replace step 11 by another action: same length, other state.
+    x.go_to(10);
+    x.take("ReaderLoadStamp1(2)").unwrap();
+    assert_eq!(x.session().len(), 12);
+    assert_eq!(x.first_violation(), None);
+    assert!(x.property_rows().iter().all(|r| r.first_broken.is_none()));
+    assert!(!x.timeline(0..12)[11].bad);
+    // And back.
+    x.undo_fork();
+    assert_eq!(x.first_violation(), Some((11, "NoTornRead".to_string())));
+    // Appending keeps what was scanned and adds the new steps.
+    x.go_to(11);
+    for _ in 0..5 {
+        x.random_step();
+    }
+    assert_eq!(x.first_violation(), Some((11, "NoTornRead".to_string())));
+}
