@@ -29,7 +29,14 @@ fn entry<M: ModelDef>() -> Entry {
 
 /// The models, in the order the catalogue presents them.
 pub fn entries() -> Vec<Entry> {
-    vec![entry::<models::seqlock::Seqlock>(), entry::<models::ebpf_ring::EbpfRing>(), entry::<models::paxos::Paxos>()]
+    vec![
+        entry::<models::seqlock::Seqlock>(),
+        entry::<models::ebpf_ring::EbpfRing>(),
+        entry::<models::paxos::Paxos>(),
+        entry::<models::mvcc::Mvcc>(),
+        entry::<models::routes::Routes>(),
+        entry::<models::composed::Composed>(),
+    ]
 }
 
 pub fn infos() -> Vec<ModelInfo> {

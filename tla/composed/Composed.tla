@@ -155,7 +155,9 @@ StateConstraint ==
     /\ tsCounter <= MaxTs
     /\ opCount <= MaxOps
 
-\* The seed's symmetry.  Not sound for Groups: InitGroup pins one group.
+\* The seed's symmetry.  TLC closes a SYMMETRY set under composition, so it
+\* reduces by the product of the per-set permutation groups.
+\* Not sound for Groups: InitGroup pins one group.
 Symmetry == Permutations(Keys) \cup Permutations(Groups) \cup Permutations(TxnIds)
 
 -----------------------------------------------------------------------------

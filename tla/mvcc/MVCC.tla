@@ -103,7 +103,8 @@ StateConstraint ==
     /\ minRetained <= MaxTs
     /\ opCount <= MaxOps
 
-\* The seed's symmetry: a union of per-set permutation groups (not a group).
+\* The seed's symmetry.  TLC closes a SYMMETRY set under composition, so it
+\* reduces by the product of the per-set permutation groups.
 Symmetry == Permutations(Keys) \cup Permutations(Vals)
 
 -----------------------------------------------------------------------------
