@@ -299,7 +299,7 @@ pub struct Mark {
 }
 
 /// A horizontal gauge over `min..=max` at (x, y), `w` wide and `h` tall: a track, a bar filled from
-/// `min` to `value`, and labelled marks (ticks across the gauge). The group carries `class` (its
+/// `min` to `value` ending in a knob, and labelled marks (ticks across the gauge). The group carries `class` (its
 /// state, for colours). Returns the shape and a function from value to x.
 #[allow(clippy::too_many_arguments)]
 pub fn gauge(id: &str, x: f64, y: f64, w: f64, h: f64, min: i64, max: i64, value: i64, class: &str, marks: &[Mark]) -> (Shape, impl Fn(f64) -> f64) {
@@ -308,6 +308,8 @@ pub fn gauge(id: &str, x: f64, y: f64, w: f64, h: f64, min: i64, max: i64, value
     let mut children = vec![
         Shape::Rect { x, y, w, h, rx: h / 2.0, class: "gauge-track".into() },
         Shape::Rect { x, y, w: (scale(value as f64) - x).max(0.0), h, rx: h / 2.0, class: "gauge-fill".into() },
+        // A knob at the value, so that a gauge at its minimum still shows where it stands.
+        Shape::Circle { cx: scale(value as f64), cy: y + h / 2.0, r: h / 2.0 + 2.0, class: "gauge-knob".into() },
     ];
     for m in marks {
         let mx = scale(m.value as f64);

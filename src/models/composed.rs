@@ -393,7 +393,7 @@ impl ModelDef for Composed {
     fn info() -> ModelInfo {
         ModelInfo {
             name: "composed",
-            title: "elastickv transactions across a changing route catalog",
+            title: "elastickv transactions over moving routes",
             story: "Transactions pin the route catalog version they begin at; a commit must go to the group that owned every written key at that version, even after the catalog has moved a key.",
             source: "seed 003: elastickv TLA+ safety specs, M5 Composed.tla (PR #865)",
             tla_module: "Composed",

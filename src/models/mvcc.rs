@@ -266,7 +266,7 @@ impl ModelDef for Mvcc {
     fn info() -> ModelInfo {
         ModelInfo {
             name: "mvcc",
-            title: "elastickv MVCC version chains with compaction",
+            title: "elastickv MVCC chains and compaction",
             story: "Writes add versions to per-key chains at fresh timestamps; compaction prunes old versions, and must keep the newest one below its watermark or a later read finds nothing.",
             source: "seed 003: elastickv TLA+ safety specs, M3 MVCC.tla (PR #861)",
             tla_module: "MVCC",

@@ -209,7 +209,7 @@ impl ModelDef for Routes {
     fn info() -> ModelInfo {
         ModelInfo {
             name: "routes",
-            title: "elastickv route catalog and watcher fan-out",
+            title: "elastickv route catalog and watchers",
             story: "A route catalog's version rises with each split; every node's watcher installs some catalog version, and must never go back to one older than it already had.",
             source: "seed 003: elastickv TLA+ safety specs, M4 Routes.tla (PR #862)",
             tla_module: "Routes",

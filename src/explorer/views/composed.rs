@@ -201,7 +201,7 @@ pub fn view(m: &Composed, prev: Option<&State>, s: &State) -> Drawing {
             };
             let lines = [
                 format!("{} · {}", m.txn_ids[t], txn.state.name()),
-                format!("start ts {} · v{}", txn.start_ts, txn.observed),
+                format!("start ts {} · pinned v{}", txn.start_ts, txn.observed),
                 keys_text(m, txn),
                 status,
             ];
@@ -223,6 +223,7 @@ pub fn view(m: &Composed, prev: Option<&State>, s: &State) -> Drawing {
 
     // Transactions that have not begun.
     let idle_y = TOP + rows as f64 * ROW_H + 14.0;
+    let mut height = TOP + rows as f64 * ROW_H + 4.0;
     let idle: Vec<(String, String, String)> = (0..m.n_txns())
         .filter(|&t| s.txns[t].state == TxnState::Idle)
         .map(|t| (format!("txn-{}", m.txn_ids[t]), format!("{} idle", m.txn_ids[t]), "plain idle".to_string()))
@@ -232,6 +233,7 @@ pub fn view(m: &Composed, prev: Option<&State>, s: &State) -> Drawing {
         shapes.push(b);
         let (row, _) = badge_row(LEFT + 40.0, idle_y, 6.0, &idle);
         shapes.extend(row);
+        height = idle_y + 16.0;
     }
-    Drawing { width, height: idle_y + 16.0, shapes, caption: caption(m, prev, s) }
+    Drawing { width, height, shapes, caption: caption(m, prev, s) }
 }

@@ -262,7 +262,7 @@ mod tests {
         assert_eq!(class_of(&d, "ver-k1-1"), "version lost pruned-now");
         assert!(class_of(&d, "key-k1").contains("lost"));
         assert!(class_of(&d, "read-k1").contains("bad"));
-        assert!(d.find("read-k1").unwrap().texts().iter().any(|t| t == "read @2 sees nothing, ghost v1@1"));
+        assert!(d.find("read-k1").unwrap().texts().iter().any(|t| t == "read @2: nothing · ghost v1@1"));
         assert!(d.caption.iter().any(|c| c.contains("k1 lost v1@1") && c.contains("MVCC-4 fails")), "{:?}", d.caption);
     }
 

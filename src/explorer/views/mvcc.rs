@@ -4,7 +4,7 @@
 //! still needs (the gap) is drawn red as lost, and the key's read badge says what that read finds
 //! against what the ghost shows.
 
-use super::super::draw::{axis, badge, badge_row, lane, Anchor, Drawing, Shape};
+use super::super::draw::{axis, badge, badge_row, lane, text_width, Anchor, Drawing, Shape};
 use crate::models::mvcc::{latest_before, Mvcc, State, Version};
 
 const WIDTH: f64 = 700.0;
@@ -36,7 +36,7 @@ fn read_text(m: &Mvcc, s: &State, k: usize) -> (String, &'static str) {
         (format!("read @{ts} sees {seen}"), if s.min_retained > 0 { "good" } else { "plain" })
     } else {
         let ghost = latest_before(&s.original[k], ts).map(|w| version_text(m, w)).unwrap_or_else(|| "nothing".into());
-        (format!("read @{ts} sees {seen}, ghost {ghost}"), "bad")
+        (format!("read @{ts}: {seen} · ghost {ghost}"), "bad")
     }
 }
 
@@ -67,10 +67,11 @@ fn caption(m: &Mvcc, prev: Option<&State>, s: &State) -> Vec<String> {
             if let Some(kb) = &kept_below {
                 out.push(format!("{} keeps {kb}, the newest below {}, for reads from the watermark on.", m.keys[k], s.min_retained));
             }
-            if !pruned.is_empty() {
+            let lost = m.lost_reads(s, k);
+            if !pruned.is_empty() && lost.is_empty() {
                 out.push(format!("{} pruned {}.", m.keys[k], pruned.join(", ")));
             }
-            if let Some(&ts) = m.lost_reads(s, k).first() {
+            if let Some(&ts) = lost.first() {
                 let ghost = latest_before(&s.original[k], ts).map(|w| version_text(m, w)).unwrap_or_default();
                 out.push(format!(
                     "{} lost {ghost}: a read at {ts} now finds nothing where the ghost shows {ghost} — MVCC-4 fails.",
@@ -139,8 +140,10 @@ pub fn view(m: &Mvcc, prev: Option<&State>, s: &State) -> Drawing {
                 ],
             });
         }
+        // The read badge, right-aligned in the lane (bold text runs wider than text_width says).
         let (text, class) = read_text(m, s, k);
-        let (b, _) = badge(&format!("read-{}", m.keys[k]), LEFT + axis_w + 24.0, y + LANE_H / 2.0, &text, class);
+        let bw = text_width(&text) * if class == "bad" { 1.1 } else { 1.0 };
+        let (b, _) = badge(&format!("read-{}", m.keys[k]), WIDTH - 24.0 - bw, y + LANE_H / 2.0, &text, class);
         children.push(b);
         let lost = !m.lost_reads(s, k).is_empty();
         shapes.push(lane(&format!("key-{}", m.keys[k]), 10.0, y, WIDTH - 20.0, LANE_H, &m.keys[k], if lost { "lost" } else { "" }, children));
@@ -173,8 +176,8 @@ pub fn view(m: &Mvcc, prev: Option<&State>, s: &State) -> Drawing {
     let legend_y = bottom + 40.0;
     let legend = vec![
         ("legend-live".to_string(), "in the chain".to_string(), "legend live".to_string()),
-        ("legend-ghost".to_string(), "pruned (ghost)".to_string(), "legend ghost".to_string()),
-        ("legend-lost".to_string(), "pruned but needed: lost".to_string(), "legend lost".to_string()),
+        ("legend-ghost".to_string(), "ghost: pruned".to_string(), "legend ghost".to_string()),
+        ("legend-lost".to_string(), "lost: pruned, needed".to_string(), "legend lost".to_string()),
     ];
     let (row, _) = badge_row(LEFT, legend_y, 8.0, &legend);
     shapes.extend(row);
