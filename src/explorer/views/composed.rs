@@ -146,7 +146,7 @@ pub fn view(m: &Composed, prev: Option<&State>, s: &State) -> Drawing {
     }
 
     // The history: one row per version.
-    for v in 0..rows {
+    for (v, cards) in per_row.iter().enumerate() {
         let y = TOP + v as f64 * ROW_H;
         let written = v <= s.catalog_version as usize;
         let current = v == s.catalog_version as usize;
@@ -187,7 +187,7 @@ pub fn view(m: &Composed, prev: Option<&State>, s: &State) -> Drawing {
         shapes.push(Shape::Group { id: Some(format!("version-{v}")), class: row_class, title: None, children });
 
         // The transactions pinned to this version.
-        for (i, &t) in per_row[v].iter().enumerate() {
+        for (i, &t) in cards.iter().enumerate() {
             let txn = &s.txns[t];
             let x = cards_x + i as f64 * (CARD_W + CARD_GAP);
             let cy = y + (ROW_H - CARD_H) / 2.0;
