@@ -35,6 +35,9 @@ pub fn entries() -> Vec<Entry> {
         entry::<models::paxos::Paxos>(),
         entry::<models::hlc::HlcModel>(),
         entry::<models::occ::Occ>(),
+        entry::<models::mvcc::Mvcc>(),
+        entry::<models::routes::Routes>(),
+        entry::<models::composed::Composed>(),
     ]
 }
 

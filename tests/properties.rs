@@ -25,6 +25,26 @@ fn small_constants() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
                 ]
             )
         ),
+        (1..=3i64, 1..=2i64, 1..=5i64, 0..=4i64).prop_map(|(k, v, ts, ops)| (
+            "mvcc".to_string(),
+            vec![("Keys".into(), k.to_string()), ("Vals".into(), v.to_string()), ("MaxTs".into(), ts.to_string()), ("MaxOps".into(), ops.to_string())]
+        )),
+        (1..=3i64, 0..=4i64, 0..=6i64).prop_map(|(n, v, ops)| (
+            "routes".to_string(),
+            vec![("Nodes".into(), n.to_string()), ("MaxVersions".into(), v.to_string()), ("MaxOps".into(), ops.to_string())]
+        )),
+        (1..=3i64, 1..=3i64, 1..=3i64, 0..=3i64, 0..=5i64, 0..=5i64).prop_map(|(k, g, t, v, ts, ops)| (
+            "composed".to_string(),
+            vec![
+                ("Keys".into(), k.to_string()),
+                ("Groups".into(), g.to_string()),
+                ("TxnIds".into(), t.to_string()),
+                ("MaxVersions".into(), v.to_string()),
+                ("MaxTs".into(), ts.to_string()),
+                ("MaxOps".into(), ops.to_string()),
+                ("InitGroup".into(), format!("g{g}")),
+            ]
+        )),
     ]
 }
 
@@ -100,7 +120,14 @@ fn a_walk_is_pinned_by_its_seed() {
 fn gap_walks_find_their_violation() {
     // A long enough random walk of a gap config eventually breaks the expected invariant.
     for (name, config, expect) in
-        [("seqlock", "no-verify", "NoTornRead"), ("ebpf-ring", "publish-before-lock", "Safety"), ("seqlock", "seed-invariant", "SeedNoTornRead")]
+        [
+            ("seqlock", "no-verify", "NoTornRead"),
+            ("ebpf-ring", "publish-before-lock", "Safety"),
+            ("seqlock", "seed-invariant", "SeedNoTornRead"),
+            ("mvcc", "gap", "MVCC4_NoLostCommitOnSnapshotInstall"),
+            ("routes", "gap", "Routes4_NoEngineRegression"),
+            ("composed", "gap", "Composed1_CommitToOwningGroup"),
+        ]
     {
         let model = catalogue::build(name, config, &[]).unwrap();
         let found = (0..200u64).find_map(|seed| random_walk(model.as_ref(), seed, 400, true).violation);

@@ -4,7 +4,7 @@
 //! SVG; tests read it directly.
 //!
 //! The widgets below are shared by every view: a strip of slots, a ring of slots, a pointer, a
-//! badge, a lane, a message arrow and an axis.
+//! badge, a lane, a message arrow, an axis and a gauge.
 
 /// Where a text is anchored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -290,6 +290,42 @@ pub fn axis(id: &str, x: f64, y: f64, w: f64, min: i64, max: i64, label: &str) -
     (Shape::Group { id: Some(id.to_string()), class: "axis".into(), title: None, children }, scale)
 }
 
+/// A mark on a [`gauge`]: a tick across it at `value`, labelled below.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub value: i64,
+    pub label: String,
+    pub class: String,
+}
+
+/// A horizontal gauge over `min..=max` at (x, y), `w` wide and `h` tall: a track, a bar filled from
+/// `min` to `value` ending in a knob, and labelled marks (ticks across the gauge). The group carries `class` (its
+/// state, for colours). Returns the shape and a function from value to x.
+#[allow(clippy::too_many_arguments)]
+pub fn gauge(id: &str, x: f64, y: f64, w: f64, h: f64, min: i64, max: i64, value: i64, class: &str, marks: &[Mark]) -> (Shape, impl Fn(f64) -> f64) {
+    let span = (max - min).max(1) as f64;
+    let scale = move |v: f64| x + (v - min as f64) / span * w;
+    let mut children = vec![
+        Shape::Rect { x, y, w, h, rx: h / 2.0, class: "gauge-track".into() },
+        Shape::Rect { x, y, w: (scale(value as f64) - x).max(0.0), h, rx: h / 2.0, class: "gauge-fill".into() },
+        // A knob at the value, so that a gauge at its minimum still shows where it stands.
+        Shape::Circle { cx: scale(value as f64), cy: y + h / 2.0, r: h / 2.0 + 2.0, class: "gauge-knob".into() },
+    ];
+    for m in marks {
+        let mx = scale(m.value as f64);
+        children.push(Shape::Group {
+            id: None,
+            class: format!("gauge-mark {}", m.class),
+            title: None,
+            children: vec![
+                Shape::Line { x1: mx, y1: y - 4.0, x2: mx, y2: y + h + 4.0, class: "gauge-mark-line".into(), arrow: false },
+                Shape::text(mx, y + h + 15.0, m.label.clone(), "gauge-mark-label", Anchor::Middle),
+            ],
+        });
+    }
+    (Shape::Group { id: Some(id.to_string()), class: format!("gauge {class}"), title: None, children }, scale)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +355,16 @@ mod tests {
         let (ax, scale) = axis("ax", 0.0, 10.0, 100.0, 0, 4, "seq");
         assert_eq!(scale(2.0), 50.0);
         assert_eq!(ax.texts().len(), 6);
+    }
+
+    #[test]
+    fn gauges_fill_to_their_value_and_carry_marks() {
+        let marks = [Mark { value: 3, label: "max".into(), class: "ghost".into() }];
+        let (g, scale) = gauge("g", 10.0, 0.0, 100.0, 10.0, 0, 4, 2, "regressed", &marks);
+        assert_eq!(scale(4.0), 110.0);
+        assert_eq!(g.class(), "gauge regressed");
+        let Shape::Group { children, .. } = &g else { panic!() };
+        assert!(matches!(children[1], Shape::Rect { w, .. } if w == 50.0), "filled to 2 of 4");
+        assert_eq!(g.texts(), vec!["max"]);
     }
 }

@@ -1,7 +1,10 @@
 //! The protocols, one file each, each reading like its TLA+ twin in `tla/<name>/`.
 
+pub mod composed;
 pub mod ebpf_ring;
 pub mod hlc;
 pub mod occ;
+pub mod mvcc;
 pub mod paxos;
+pub mod routes;
 pub mod seqlock;

@@ -1,10 +1,13 @@
 //! Domain views: one per model, each a pure function of (previous state, state) to a
 //! [`Drawing`](super::draw::Drawing), built from the shared widgets in [`super::draw`].
 
+pub mod composed;
 pub mod ebpf_ring;
 pub mod hlc;
 pub mod occ;
+pub mod mvcc;
 pub mod paxos;
+pub mod routes;
 pub mod seqlock;
 
 use super::draw::Drawing;
@@ -34,6 +37,18 @@ pub fn draw(model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState) -> 
         type S = models::occ::State;
         return Some(occ::view(m, prev.map(typed::<S>), typed::<S>(state)));
     }
+    if let Some(m) = any.downcast_ref::<models::mvcc::Mvcc>() {
+        type S = models::mvcc::State;
+        return Some(mvcc::view(m, prev.map(typed::<S>), typed::<S>(state)));
+    }
+    if let Some(m) = any.downcast_ref::<models::routes::Routes>() {
+        type S = models::routes::State;
+        return Some(routes::view(m, prev.map(typed::<S>), typed::<S>(state)));
+    }
+    if let Some(m) = any.downcast_ref::<models::composed::Composed>() {
+        type S = models::composed::State;
+        return Some(composed::view(m, prev.map(typed::<S>), typed::<S>(state)));
+    }
     None
 }
 
@@ -56,6 +71,9 @@ pub fn view_name(model: &str) -> &'static str {
         "paxos" => "Ballots",
         "hlc" => "Clocks",
         "occ" => "Keys and transactions",
+        "mvcc" => "Version chains",
+        "routes" => "Route engines",
+        "composed" => "Catalog history",
         _ => "State",
     }
 }
@@ -218,6 +236,102 @@ mod tests {
         assert_eq!(marks, 3);
         assert!(d.find("ballot-cursor").is_some());
         assert!(draw_trace(catalogue::build("seqlock", "safe", &[]).unwrap().as_ref(), &states[..0], 0).is_none());
+    }
+
+    /// The shortest counterexample of a gap config, and the drawing of its last step.
+    fn counterexample(model: &str) -> (Drawing, usize) {
+        let m = catalogue::build(model, "gap", &[]).unwrap();
+        let mut c = m.checker(Default::default());
+        while !c.run(10_000) {}
+        let DynOutcome::Violation { trace, .. } = c.result().unwrap().outcome else { panic!("{model}/gap holds") };
+        let n = trace.len();
+        (draw(m.as_ref(), Some(&trace.steps[n - 2].state), &trace.steps[n - 1].state).unwrap(), n)
+    }
+
+    #[test]
+    fn mvcc_draws_versions_on_the_ts_axis_and_the_watermark() {
+        let d = drawing_after("mvcc", "safe", &[]);
+        assert!(d.caption[0].starts_with("Initial state"));
+        assert!(d.find("watermark").is_none(), "no compaction yet");
+        let d = drawing_after("mvcc", "safe", &["Write(k1, v1)", "Write(k1, v2)"]);
+        assert_eq!(class_of(&d, "ver-k1-1"), "version live val-0");
+        assert_eq!(class_of(&d, "ver-k1-2"), "version live val-1 fresh");
+        assert!(d.caption[0].contains("v2 stored at the fresh ts 2 in k1's chain"), "{:?}", d.caption);
+        // Safe compaction to 3: k1's ts 1 becomes a ghost; ts 2, the newest below 3, stays.
+        let d = drawing_after("mvcc", "safe", &["Write(k1, v1)", "Write(k1, v2)", "Write(k2, v1)", "Compact(3)"]);
+        assert_eq!(class_of(&d, "ver-k1-1"), "version ghost pruned-now");
+        assert_eq!(class_of(&d, "ver-k1-2"), "version live val-1");
+        assert!(d.find("watermark").unwrap().texts().iter().any(|t| t == "watermark 3"));
+        assert!(class_of(&d, "read-k1").contains("good"));
+        assert!(d.caption.iter().any(|c| c.contains("k1 keeps v2@2, the newest below 3")), "{:?}", d.caption);
+    }
+
+    #[test]
+    fn mvcc_gap_shows_the_lost_version() {
+        let (d, n) = counterexample("mvcc");
+        assert_eq!(n, 4);
+        // The version a read at the watermark needs is drawn as lost, not as a harmless ghost.
+        assert_eq!(class_of(&d, "ver-k1-1"), "version lost pruned-now");
+        assert!(class_of(&d, "key-k1").contains("lost"));
+        assert!(class_of(&d, "read-k1").contains("bad"));
+        assert!(d.find("read-k1").unwrap().texts().iter().any(|t| t == "read @2: nothing · ghost v1@1"));
+        assert!(d.caption.iter().any(|c| c.contains("k1 lost v1@1") && c.contains("MVCC-4 fails")), "{:?}", d.caption);
+    }
+
+    #[test]
+    fn routes_draws_a_gauge_per_node_against_the_catalog() {
+        let d = drawing_after("routes", "safe", &["ProposeRouteChange", "ProposeRouteChange"]);
+        assert!(d.find("catalog-version").unwrap().texts().contains(&"catalog v2".to_string()));
+        assert_eq!(class_of(&d, "gauge-n1"), "gauge behind");
+        let d = drawing_after("routes", "safe", &["ProposeRouteChange", "ProposeRouteChange", "CatalogWatcherSync(n2, 2)"]);
+        assert_eq!(class_of(&d, "gauge-n2"), "gauge current fresh");
+        assert!(class_of(&d, "engine-n2").contains("good"));
+        assert!(d.caption[0].contains("n2's watcher installed catalog version 2"), "{:?}", d.caption);
+    }
+
+    #[test]
+    fn routes_gap_flashes_the_regressed_node() {
+        let (d, n) = counterexample("routes");
+        assert_eq!(n, 4);
+        assert_eq!(class_of(&d, "gauge-n1"), "gauge regressed fresh flash");
+        assert!(class_of(&d, "node-n1").contains("regressed"));
+        assert!(d.find("engine-n1").unwrap().texts().iter().any(|t| t == "engine v0 < seen v1: REGRESSED"));
+        assert!(class_of(&d, "gauge-n2").ends_with("behind"));
+        assert!(d.caption.iter().any(|c| c.contains("older than version 1") && c.contains("Routes-4 fails")), "{:?}", d.caption);
+        // One step later the regression no longer flashes, but it is still red.
+        let d = drawing_after("routes", "gap", &["ProposeRouteChange", "CatalogWatcherSync(n1, 1)", "CatalogWatcherSync(n1, 0)", "ProposeRouteChange"]);
+        assert_eq!(class_of(&d, "gauge-n1"), "gauge regressed");
+    }
+
+    #[test]
+    fn composed_draws_the_catalog_history_and_pins_transactions() {
+        let d = drawing_after("composed", "safe", &[]);
+        assert_eq!(class_of(&d, "route-0-k1"), "route group-0");
+        assert!(class_of(&d, "version-0").contains("current"));
+        assert!(class_of(&d, "version-1").contains("unwritten"));
+        assert!(d.find("txn-t1").unwrap().texts().contains(&"t1 idle".to_string()));
+        let d = drawing_after("composed", "safe", &["BeginTxn(t1)", "ProposeRouteChange(k1, g2)"]);
+        assert_eq!(class_of(&d, "route-1-k1"), "route group-1 fresh");
+        assert!(class_of(&d, "version-1").contains("current"));
+        assert!(d.caption[0].contains("k1 moves from g1 to g2"), "{:?}", d.caption);
+        // t1 observed version 0: its card sits on row 0, pinned there although the catalog moved.
+        let Some(crate::explorer::draw::Shape::Group { children, .. }) = d.find("txn-t1") else { panic!() };
+        let crate::explorer::draw::Shape::Rect { y, .. } = children[1] else { panic!() };
+        assert!(y < 66.0 + 66.0, "card on row 0, at y {y}");
+        assert!(class_of(&d, "txn-t1").contains("active"));
+        let d = drawing_after("composed", "safe", &["BeginTxn(t1)", "WriteIntent(t1, k1)", "ProposeRouteChange(k1, g2)", "Commit(t1, g1)"]);
+        assert_eq!(class_of(&d, "txn-t1"), "txn-card committed fresh");
+        assert!(d.caption[0].contains("through g1, which owned every key it wrote at version 0"), "{:?}", d.caption);
+    }
+
+    #[test]
+    fn composed_gap_marks_the_commit_to_a_non_owner() {
+        let (d, n) = counterexample("composed");
+        assert_eq!(n, 4);
+        assert_eq!(class_of(&d, "txn-t1"), "txn-card committed bad fresh");
+        assert!(class_of(&d, "route-0-k1").contains("misrouted"));
+        assert!(d.find("txn-t1").unwrap().texts().iter().any(|t| t == "via g2 @ ts 2 ✗"));
+        assert!(d.caption.iter().any(|c| c.contains("k1 belongs to g1") && c.contains("Composed-1 fails")), "{:?}", d.caption);
     }
 
     #[test]

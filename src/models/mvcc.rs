@@ -1,0 +1,406 @@
+//! `mvcc`: elastickv's MVCC layer, per-key version chains with compaction (seed 003, M3).
+//! Twin: `tla/mvcc/MVCC.tla`.
+//!
+//! `Write(k, v)` takes a fresh timestamp from one monotonic counter and adds the version
+//! `[commitTs, value]` to the key's chain and to a ghost copy that compaction never touches.
+//! `Compact(newMin)` raises the retention watermark `minRetained` and prunes every version below
+//! it, keeping (safe) the newest version below `newMin`: a read at `newMin` or later still needs it.
+//!
+//! MVCC-1: a key never holds two versions at one timestamp. MVCC-4: for every key and every read
+//! timestamp from the watermark to `MaxTs`, the visible version (the newest at or below the read
+//! timestamp) is the one the ghost shows.
+//!
+//! Configurations: `safe`; `gap` (Compact drops the newest version below the watermark too, so a
+//! read at the watermark finds nothing where the ghost still has the write).
+
+use crate::engine::{
+    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
+    Value,
+};
+
+/// One version of a key: `[commitTs |-> ts, value |-> v]`; `val` indexes Vals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Version {
+    pub ts: u8,
+    pub val: u8,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    /// `versions[k]`: the key's chain, sorted by timestamp.
+    pub versions: Vec<Vec<Version>>,
+    /// `originalVersions[k]`: the ghost, every version ever written, sorted.
+    pub original: Vec<Vec<Version>>,
+    /// The last timestamp handed out (0 before the first write).
+    pub ts_counter: u8,
+    /// The compaction watermark.
+    pub min_retained: u8,
+    /// Writes so far.
+    pub op_count: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Key index, value index.
+    Write { k: u8, v: u8 },
+    Compact { new_min: u8 },
+}
+
+pub struct Mvcc {
+    pub keys: Vec<String>,
+    pub vals: Vec<String>,
+    pub max_ts: u8,
+    pub max_ops: u8,
+    /// `EnableSafety`: Compact keeps the newest version below the watermark.
+    pub safety: bool,
+    invariants: Vec<Invariant<Mvcc>>,
+    properties: Vec<ActionProperty<Mvcc>>,
+}
+
+/// What a read at `ts` sees in `chain`: the version with the largest timestamp at or below `ts`
+/// (`LatestBefore` in the twin; `None` is its NotFound).
+pub fn latest_before(chain: &[Version], ts: u8) -> Option<Version> {
+    chain.iter().filter(|w| w.ts <= ts).max_by_key(|w| w.ts).copied()
+}
+
+impl Mvcc {
+    pub fn n_keys(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The chain of key `k` after compacting to `new_min` (`Retained` in the twin).
+    pub fn retained(&self, s: &State, k: usize, new_min: u8) -> Vec<Version> {
+        let chain = &s.versions[k];
+        let mut kept: Vec<Version> = chain.iter().filter(|w| w.ts >= new_min).copied().collect();
+        if self.safety {
+            if let Some(w) = latest_before(chain, new_min - 1) {
+                kept.push(w);
+                kept.sort();
+            }
+        }
+        kept
+    }
+
+    /// The versions the gap lost: in the ghost, visible to some read from the watermark on, yet
+    /// gone from the chain (what MVCC-4 catches), per key.
+    pub fn lost_reads(&self, s: &State, k: usize) -> Vec<u8> {
+        (s.min_retained..=self.max_ts).filter(|&ts| latest_before(&s.versions[k], ts) != latest_before(&s.original[k], ts)).collect()
+    }
+
+    // ---- Invariants ----
+
+    fn type_ok(&self, s: &State) -> bool {
+        let chain_ok = |c: &Vec<Version>| c.iter().all(|w| w.ts >= 1 && w.ts <= self.max_ts && (w.val as usize) < self.vals.len());
+        s.versions.iter().all(chain_ok)
+            && s.original.iter().all(chain_ok)
+            && s.ts_counter <= self.max_ts
+            && s.min_retained <= self.max_ts
+            && s.op_count <= self.max_ops
+    }
+
+    /// MVCC-1: no two versions of a key share a commit timestamp.
+    fn unique(&self, s: &State) -> bool {
+        s.versions.iter().all(|c| c.windows(2).all(|p| p[0].ts != p[1].ts))
+    }
+
+    /// MVCC-4: a read at any timestamp from the watermark on sees what the ghost shows.
+    fn no_lost_commit(&self, s: &State) -> bool {
+        (0..self.n_keys()).all(|k| self.lost_reads(s, k).is_empty())
+    }
+
+    // ---- Action properties ----
+
+    fn ts_monotonic(&self, s: &State, t: &State) -> bool {
+        t.ts_counter >= s.ts_counter
+    }
+
+    fn ghost_monotonic(&self, s: &State, t: &State) -> bool {
+        s.original.iter().zip(&t.original).all(|(a, b)| a.iter().all(|w| b.contains(w)))
+    }
+
+    fn key_value(&self, k: usize) -> Value {
+        Value::model(k, &self.keys[k])
+    }
+
+    fn val_value(&self, v: usize) -> Value {
+        Value::model(self.keys.len() + v, &self.vals[v])
+    }
+
+    fn chains_value(&self, chains: &[Vec<Version>]) -> Value {
+        Value::func(chains.iter().enumerate().map(|(k, c)| {
+            (
+                self.key_value(k),
+                Value::set(c.iter().map(|w| Value::record([("commitTs", Value::Int(w.ts as i64)), ("value", self.val_value(w.val as usize))]))),
+            )
+        }))
+    }
+}
+
+impl Model for Mvcc {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        let empty = vec![Vec::new(); self.n_keys()];
+        vec![State { versions: empty.clone(), original: empty, ts_counter: 0, min_retained: 0, op_count: 0 }]
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Action>) {
+        // \E k \in Keys : \E v \in Vals : Write(k, v)
+        if s.op_count < self.max_ops && s.ts_counter < self.max_ts {
+            for k in 0..self.n_keys() {
+                for v in 0..self.vals.len() {
+                    out.push(Action::Write { k: k as u8, v: v as u8 });
+                }
+            }
+        }
+        // \E newMin \in 1..MaxTs : Compact(newMin)
+        for new_min in 1..=self.max_ts {
+            if new_min > s.min_retained && new_min <= s.ts_counter {
+                out.push(Action::Compact { new_min });
+            }
+        }
+    }
+
+    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
+        let mut t = s.clone();
+        match *action {
+            Action::Write { k, v } => {
+                let ver = Version { ts: s.ts_counter + 1, val: v };
+                for chains in [&mut t.versions, &mut t.original] {
+                    let chain = &mut chains[k as usize];
+                    if !chain.contains(&ver) {
+                        chain.push(ver);
+                        chain.sort();
+                    }
+                }
+                t.ts_counter = s.ts_counter + 1;
+                t.op_count = s.op_count + 1;
+            }
+            Action::Compact { new_min } => {
+                t.min_retained = new_min;
+                t.versions = (0..self.n_keys()).map(|k| self.retained(s, k, new_min)).collect();
+            }
+        }
+        Some(t)
+    }
+
+    fn action_name(&self, action: &Action) -> &'static str {
+        match action {
+            Action::Write { .. } => "Write",
+            Action::Compact { .. } => "Compact",
+        }
+    }
+
+    fn action_label(&self, action: &Action) -> String {
+        match *action {
+            Action::Write { k, v } => format!("Write({}, {})", self.keys[k as usize], self.vals[v as usize]),
+            Action::Compact { new_min } => format!("Compact({new_min})"),
+        }
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        vec!["Write", "Compact"]
+    }
+
+    fn invariants(&self) -> &[Invariant<Self>] {
+        &self.invariants
+    }
+
+    fn action_properties(&self) -> &[ActionProperty<Self>] {
+        &self.properties
+    }
+
+    /// The seed's StateConstraint (the guards already keep every state inside it).
+    fn within_constraint(&self, s: &State) -> bool {
+        s.ts_counter <= self.max_ts && s.min_retained <= self.max_ts && s.op_count <= self.max_ops
+    }
+
+    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
+        vec![SymmetricSet::new("Keys", self.keys.clone()), SymmetricSet::new("Vals", self.vals.clone())]
+    }
+
+
+    fn permute(&self, s: &State, p: &Permutation) -> State {
+        let permute_chains = |chains: &Vec<Vec<Version>>| {
+            let mut out = vec![Vec::new(); chains.len()];
+            for (k, c) in chains.iter().enumerate() {
+                let mut moved: Vec<Version> = c.iter().map(|w| Version { ts: w.ts, val: p.apply(1, w.val as usize) as u8 }).collect();
+                moved.sort();
+                out[p.apply(0, k)] = moved;
+            }
+            out
+        };
+        State { versions: permute_chains(&s.versions), original: permute_chains(&s.original), ..s.clone() }
+    }
+
+    fn variables(&self) -> &'static [&'static str] {
+        &["versions", "originalVersions", "tsCounter", "minRetained", "opCount"]
+    }
+
+    fn to_tla(&self, s: &State) -> Vec<Value> {
+        vec![
+            self.chains_value(&s.versions),
+            self.chains_value(&s.original),
+            Value::Int(s.ts_counter as i64),
+            Value::Int(s.min_retained as i64),
+            Value::Int(s.op_count as i64),
+        ]
+    }
+
+    /// As TLC printed the twin's variables: versions, opCount, tsCounter, minRetained,
+    /// originalVersions.
+    fn tlc_variable_order(&self) -> Vec<usize> {
+        vec![0, 4, 2, 3, 1]
+    }
+}
+
+impl ModelDef for Mvcc {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "mvcc",
+            title: "elastickv MVCC chains and compaction",
+            story: "Writes add versions to per-key chains at fresh timestamps; compaction prunes old versions, and must keep the newest one below its watermark or a later read finds nothing.",
+            source: "seed 003: elastickv TLA+ safety specs, M3 MVCC.tla (PR #861)",
+            tla_module: "MVCC",
+            constants: vec![
+                ConstSpec { name: "Keys", doc: "Keys (symmetric).", kind: ConstKind::ModelValues { prefix: "k", min_len: 1, max_len: 3 }, default: "{k1, k2}" },
+                ConstSpec { name: "Vals", doc: "Values a write may store (symmetric).", kind: ConstKind::ModelValues { prefix: "v", min_len: 1, max_len: 3 }, default: "{v1, v2}" },
+                ConstSpec { name: "MaxTs", doc: "Bound on the timestamp counter.", kind: ConstKind::Int { min: 1, max: 6 }, default: "4" },
+                ConstSpec { name: "MaxOps", doc: "Bound on the number of writes.", kind: ConstKind::Int { min: 0, max: 5 }, default: "3" },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "Compaction keeps, per key, the newest version below the new watermark, so every read from the watermark on still sees what was written.",
+                    expect: None,
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "gap",
+                    summary: "Compaction drops the newest version below the watermark too, so a read at the watermark finds nothing where a write is still visible in the ghost: MVCC4_NoLostCommitOnSnapshotInstall fails.",
+                    expect: Some("MVCC4_NoLostCommitOnSnapshotInstall"),
+                    tla_switches: &[("EnableSafety", "FALSE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        Ok(Mvcc {
+            keys: constants.names("Keys"),
+            vals: constants.names("Vals"),
+            max_ts: constants.int("MaxTs") as u8,
+            max_ops: constants.int("MaxOps") as u8,
+            safety: config.name == "safe",
+            invariants: vec![
+                Invariant { name: "TypeOK", holds: Mvcc::type_ok },
+                Invariant { name: "MVCC1_VisibleVersionUnique", holds: Mvcc::unique },
+                Invariant { name: "MVCC4_NoLostCommitOnSnapshotInstall", holds: Mvcc::no_lost_commit },
+            ],
+            properties: vec![
+                ActionProperty { name: "MVCC_TsMonotonic", holds: Mvcc::ts_monotonic },
+                ActionProperty { name: "MVCC_GhostMonotonic", holds: Mvcc::ghost_monotonic },
+            ],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(config: &str) -> Mvcc {
+        let info = Mvcc::info();
+        Mvcc::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
+    }
+
+    fn labels(m: &Mvcc, s: &State) -> Vec<String> {
+        let mut v = Vec::new();
+        m.actions(s, &mut v);
+        v.iter().filter(|a| m.next_state(s, a).is_some()).map(|a| m.action_label(a)).collect()
+    }
+
+    fn step(m: &Mvcc, s: &State, label: &str) -> State {
+        let mut v = Vec::new();
+        m.actions(s, &mut v);
+        let a = v.into_iter().find(|a| m.action_label(a) == label).unwrap_or_else(|| panic!("{label} not enabled; enabled: {:?}", labels(m, s)));
+        m.next_state(s, &a).unwrap()
+    }
+
+    fn run(m: &Mvcc, steps: &[&str]) -> State {
+        steps.iter().fold(m.init_states().remove(0), |s, l| step(m, &s, l))
+    }
+
+    #[test]
+    fn write_adds_a_version_at_a_fresh_timestamp_to_chain_and_ghost() {
+        let m = model("safe");
+        let s0 = m.init_states().remove(0);
+        assert_eq!(labels(&m, &s0), ["Write(k1, v1)", "Write(k1, v2)", "Write(k2, v1)", "Write(k2, v2)"], "nothing to compact yet");
+        let s = run(&m, &["Write(k2, v1)", "Write(k2, v2)"]);
+        assert_eq!(s.versions[1], vec![Version { ts: 1, val: 0 }, Version { ts: 2, val: 1 }]);
+        assert_eq!(s.original, s.versions);
+        assert_eq!((s.ts_counter, s.op_count, s.min_retained), (2, 2, 0));
+        assert!(m.ts_monotonic(&s0, &s) && m.ghost_monotonic(&s0, &s));
+        assert!(m.unique(&s) && m.no_lost_commit(&s) && m.type_ok(&s));
+    }
+
+    #[test]
+    fn writes_stop_at_max_ops_and_compact_needs_a_higher_watermark_within_the_counter() {
+        let m = model("safe");
+        let s = run(&m, &["Write(k1, v1)", "Write(k1, v1)", "Write(k1, v1)"]);
+        assert_eq!(labels(&m, &s), ["Compact(1)", "Compact(2)", "Compact(3)"], "MaxOps = 3 writes");
+        let s = step(&m, &s, "Compact(2)");
+        assert_eq!(labels(&m, &s), ["Compact(3)"]);
+    }
+
+    #[test]
+    fn safe_compaction_keeps_the_newest_version_below_the_watermark() {
+        let m = model("safe");
+        let s = run(&m, &["Write(k1, v1)", "Write(k1, v2)", "Write(k2, v1)", "Compact(3)"]);
+        // k1 had ts 1 and 2, both below 3: only ts 2 (the newest) stays. k2 keeps ts 3.
+        assert_eq!(s.versions[0], vec![Version { ts: 2, val: 1 }]);
+        assert_eq!(s.versions[1], vec![Version { ts: 3, val: 0 }]);
+        assert_eq!(s.original[0].len(), 2, "the ghost is untouched");
+        assert_eq!(s.min_retained, 3);
+        assert!(m.no_lost_commit(&s));
+    }
+
+    #[test]
+    fn gap_compaction_loses_the_version_a_read_at_the_watermark_needs() {
+        let m = model("gap");
+        let s = run(&m, &["Write(k1, v1)", "Write(k2, v1)", "Compact(2)"]);
+        assert!(s.versions[0].is_empty(), "k1's only version (ts 1) was pruned");
+        assert_eq!(m.lost_reads(&s, 0), vec![2, 3, 4]);
+        assert!(!m.no_lost_commit(&s));
+        assert!(m.unique(&s) && m.type_ok(&s));
+        // The same steps on safe keep it.
+        let safe = model("safe");
+        let s = run(&safe, &["Write(k1, v1)", "Write(k2, v1)", "Compact(2)"]);
+        assert_eq!(s.versions[0], vec![Version { ts: 1, val: 0 }]);
+        assert!(safe.no_lost_commit(&s));
+    }
+
+    #[test]
+    fn permuting_keys_and_values_renames_them() {
+        let m = model("safe");
+        let s = run(&m, &["Write(k1, v1)", "Write(k2, v2)"]);
+        let swap_keys = Permutation { maps: vec![vec![1, 0], vec![0, 1]] };
+        let p = m.permute(&s, &swap_keys);
+        assert_eq!(p.versions[1], vec![Version { ts: 1, val: 0 }]);
+        let swap_vals = Permutation { maps: vec![vec![0, 1], vec![1, 0]] };
+        let p = m.permute(&s, &swap_vals);
+        assert_eq!(p.versions[0], vec![Version { ts: 1, val: 1 }]);
+        assert_eq!(p.original, p.versions);
+    }
+
+    #[test]
+    fn prints_like_the_twin() {
+        let m = model("safe");
+        let s = run(&m, &["Write(k1, v1)", "Write(k2, v1)"]);
+        let v = m.to_tla(&s);
+        assert_eq!(v[0].to_string(), "(k1 :> {[commitTs |-> 1, value |-> v1]} @@ k2 :> {[commitTs |-> 2, value |-> v1]})");
+        assert_eq!(v[2].to_string(), "2");
+        assert_eq!(m.to_tla(&m.init_states()[0])[1].to_string(), "(k1 :> {} @@ k2 :> {})");
+    }
+}

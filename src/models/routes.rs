@@ -1,0 +1,329 @@
+//! `routes`: elastickv's route catalog and watcher fan-out (seed 003, M4).
+//! Twin: `tla/routes/Routes.tla`.
+//!
+//! The durable route catalog is a version counter that a control-plane `ProposeRouteChange` bumps
+//! by one. Each node's CatalogWatcher fetches some catalog version `v` no newer than the catalog and
+//! installs it in the node's route engine; the ghost `engineMaxObserved` remembers the highest
+//! version the node ever installed. Every action counts one operation.
+//!
+//! Routes-4: a node's engine never goes back below a version it already had. Routes-2 (coverage and
+//! disjointness of key ranges) and Routes-3 (a split's catalog update is atomic) are trivially true
+//! here, as in the seed: ranges are not modelled, and a route change is a single step.
+//!
+//! Configurations: `safe`; `gap` (the watcher may install any version up to the catalog's,
+//! including one older than it already has).
+
+use crate::engine::{
+    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
+    Value,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    pub catalog_version: u8,
+    /// `engineVersion[n]`: the version n's route engine holds.
+    pub engine_version: Vec<u8>,
+    /// `engineMaxObserved[n]`: the ghost, the highest version n ever installed.
+    pub engine_max_observed: Vec<u8>,
+    pub op_count: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    ProposeRouteChange,
+    /// Node index, the catalog version the watcher fetches.
+    CatalogWatcherSync { n: u8, v: u8 },
+}
+
+pub struct Routes {
+    pub nodes: Vec<String>,
+    pub max_versions: u8,
+    pub max_ops: u8,
+    /// `EnableSafety`: the watcher refuses a version older than it has seen.
+    pub safety: bool,
+    invariants: Vec<Invariant<Routes>>,
+    properties: Vec<ActionProperty<Routes>>,
+}
+
+impl Routes {
+    pub fn n_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    // ---- Invariants ----
+
+    fn type_ok(&self, s: &State) -> bool {
+        s.catalog_version <= self.max_versions
+            && s.engine_version.iter().all(|&v| v <= self.max_versions)
+            && s.engine_max_observed.iter().all(|&v| v <= self.max_versions)
+            && s.op_count <= self.max_ops
+    }
+
+    /// Routes-1: the catalog version stays in range (Routes1_Action: it never goes down).
+    fn version_in_range(&self, s: &State) -> bool {
+        s.catalog_version <= self.max_versions
+    }
+
+    /// Routes-2, coverage and disjointness of the key ranges: trivially true, as in the seed
+    /// (ranges are not modelled here; see `composed`).
+    fn coverage_disjoint(&self, _: &State) -> bool {
+        true
+    }
+
+    /// Routes-3, a split's catalog update is atomic: trivially true, as in the seed
+    /// (ProposeRouteChange is a single step).
+    fn split_atomicity(&self, _: &State) -> bool {
+        true
+    }
+
+    /// Routes-4: no node's engine is below a version it already installed.
+    fn no_engine_regression(&self, s: &State) -> bool {
+        s.engine_version.iter().zip(&s.engine_max_observed).all(|(v, m)| v >= m)
+    }
+
+    // ---- Action properties ----
+
+    fn catalog_monotonic(&self, s: &State, t: &State) -> bool {
+        t.catalog_version >= s.catalog_version
+    }
+
+    fn ghost_monotonic(&self, s: &State, t: &State) -> bool {
+        s.engine_max_observed.iter().zip(&t.engine_max_observed).all(|(a, b)| b >= a)
+    }
+
+    fn per_node(&self, xs: &[u8]) -> Value {
+        Value::func(xs.iter().enumerate().map(|(n, &x)| (Value::model(n, &self.nodes[n]), Value::Int(x as i64))))
+    }
+}
+
+impl Model for Routes {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        let zeros = vec![0; self.n_nodes()];
+        vec![State { catalog_version: 0, engine_version: zeros.clone(), engine_max_observed: zeros, op_count: 0 }]
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Action>) {
+        if s.op_count >= self.max_ops {
+            return;
+        }
+        if s.catalog_version < self.max_versions {
+            out.push(Action::ProposeRouteChange);
+        }
+        // \E n \in Nodes : \E v \in 0..MaxVersions : CatalogWatcherSync(n, v)
+        for n in 0..self.n_nodes() {
+            for v in 0..=s.catalog_version {
+                if !self.safety || v >= s.engine_max_observed[n] {
+                    out.push(Action::CatalogWatcherSync { n: n as u8, v });
+                }
+            }
+        }
+    }
+
+    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
+        let mut t = s.clone();
+        match *action {
+            Action::ProposeRouteChange => t.catalog_version += 1,
+            Action::CatalogWatcherSync { n, v } => {
+                let n = n as usize;
+                t.engine_version[n] = v;
+                t.engine_max_observed[n] = s.engine_max_observed[n].max(v);
+            }
+        }
+        t.op_count += 1;
+        Some(t)
+    }
+
+    fn action_name(&self, action: &Action) -> &'static str {
+        match action {
+            Action::ProposeRouteChange => "ProposeRouteChange",
+            Action::CatalogWatcherSync { .. } => "CatalogWatcherSync",
+        }
+    }
+
+    fn action_label(&self, action: &Action) -> String {
+        match *action {
+            Action::ProposeRouteChange => "ProposeRouteChange".to_string(),
+            Action::CatalogWatcherSync { n, v } => format!("CatalogWatcherSync({}, {v})", self.nodes[n as usize]),
+        }
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        vec!["ProposeRouteChange", "CatalogWatcherSync"]
+    }
+
+    fn invariants(&self) -> &[Invariant<Self>] {
+        &self.invariants
+    }
+
+    fn action_properties(&self) -> &[ActionProperty<Self>] {
+        &self.properties
+    }
+
+    /// The seed's StateConstraint (the guards already keep every state inside it).
+    fn within_constraint(&self, s: &State) -> bool {
+        s.catalog_version <= self.max_versions && s.op_count <= self.max_ops
+    }
+
+    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
+        vec![SymmetricSet::new("Nodes", self.nodes.clone())]
+    }
+
+
+    fn permute(&self, s: &State, p: &Permutation) -> State {
+        let mut t = s.clone();
+        for n in 0..self.n_nodes() {
+            t.engine_version[p.apply(0, n)] = s.engine_version[n];
+            t.engine_max_observed[p.apply(0, n)] = s.engine_max_observed[n];
+        }
+        t
+    }
+
+    fn variables(&self) -> &'static [&'static str] {
+        &["catalogVersion", "engineVersion", "engineMaxObserved", "opCount"]
+    }
+
+    fn to_tla(&self, s: &State) -> Vec<Value> {
+        vec![
+            Value::Int(s.catalog_version as i64),
+            self.per_node(&s.engine_version),
+            self.per_node(&s.engine_max_observed),
+            Value::Int(s.op_count as i64),
+        ]
+    }
+
+    /// As TLC printed the twin's variables: engineVersion, catalogVersion, opCount,
+    /// engineMaxObserved.
+    fn tlc_variable_order(&self) -> Vec<usize> {
+        vec![1, 0, 3, 2]
+    }
+}
+
+impl ModelDef for Routes {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "routes",
+            title: "elastickv route catalog and watchers",
+            story: "A route catalog's version rises with each split; every node's watcher installs some catalog version, and must never go back to one older than it already had.",
+            source: "seed 003: elastickv TLA+ safety specs, M4 Routes.tla (PR #862)",
+            tla_module: "Routes",
+            constants: vec![
+                ConstSpec { name: "Nodes", doc: "Nodes, each with a route engine (symmetric).", kind: ConstKind::ModelValues { prefix: "n", min_len: 1, max_len: 4 }, default: "{n1, n2}" },
+                ConstSpec { name: "MaxVersions", doc: "Bound on the catalog version.", kind: ConstKind::Int { min: 0, max: 5 }, default: "3" },
+                ConstSpec { name: "MaxOps", doc: "Bound on the number of actions.", kind: ConstKind::Int { min: 0, max: 8 }, default: "4" },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "A watcher installs only versions at least as new as the newest it has seen (skipping versions is fine).",
+                    expect: None,
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "gap",
+                    summary: "A watcher may install any version up to the catalog's, so a node's engine can go back to an older catalog: Routes4_NoEngineRegression fails.",
+                    expect: Some("Routes4_NoEngineRegression"),
+                    tla_switches: &[("EnableSafety", "FALSE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        Ok(Routes {
+            nodes: constants.names("Nodes"),
+            max_versions: constants.int("MaxVersions") as u8,
+            max_ops: constants.int("MaxOps") as u8,
+            safety: config.name == "safe",
+            invariants: vec![
+                Invariant { name: "TypeOK", holds: Routes::type_ok },
+                Invariant { name: "Routes1_VersionInRange", holds: Routes::version_in_range },
+                Invariant { name: "Routes2_CoverageDisjoint", holds: Routes::coverage_disjoint },
+                Invariant { name: "Routes3_SplitAtomicity", holds: Routes::split_atomicity },
+                Invariant { name: "Routes4_NoEngineRegression", holds: Routes::no_engine_regression },
+            ],
+            properties: vec![
+                ActionProperty { name: "Routes1_Action", holds: Routes::catalog_monotonic },
+                ActionProperty { name: "Routes4_GhostMonotonic", holds: Routes::ghost_monotonic },
+            ],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(config: &str) -> Routes {
+        let info = Routes::info();
+        Routes::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
+    }
+
+    fn labels(m: &Routes, s: &State) -> Vec<String> {
+        let mut v = Vec::new();
+        m.actions(s, &mut v);
+        v.iter().map(|a| m.action_label(a)).collect()
+    }
+
+    fn step(m: &Routes, s: &State, label: &str) -> State {
+        let mut v = Vec::new();
+        m.actions(s, &mut v);
+        let a = v.into_iter().find(|a| m.action_label(a) == label).unwrap_or_else(|| panic!("{label} not enabled; enabled: {:?}", labels(m, s)));
+        m.next_state(s, &a).unwrap()
+    }
+
+    fn run(m: &Routes, steps: &[&str]) -> State {
+        steps.iter().fold(m.init_states().remove(0), |s, l| step(m, &s, l))
+    }
+
+    #[test]
+    fn propose_bumps_the_catalog_and_counts_an_op() {
+        let m = model("safe");
+        let s0 = m.init_states().remove(0);
+        assert_eq!(labels(&m, &s0), ["ProposeRouteChange", "CatalogWatcherSync(n1, 0)", "CatalogWatcherSync(n2, 0)"]);
+        let s = step(&m, &s0, "ProposeRouteChange");
+        assert_eq!((s.catalog_version, s.op_count), (1, 1));
+        assert!(m.catalog_monotonic(&s0, &s));
+        let s = run(&m, &["ProposeRouteChange", "ProposeRouteChange", "ProposeRouteChange"]);
+        assert!(!labels(&m, &s).contains(&"ProposeRouteChange".to_string()), "MaxVersions = 3");
+    }
+
+    #[test]
+    fn safe_watcher_installs_any_version_from_its_newest_up() {
+        let m = model("safe");
+        let s = run(&m, &["ProposeRouteChange", "ProposeRouteChange"]);
+        assert_eq!(
+            labels(&m, &s),
+            ["ProposeRouteChange", "CatalogWatcherSync(n1, 0)", "CatalogWatcherSync(n1, 1)", "CatalogWatcherSync(n1, 2)", "CatalogWatcherSync(n2, 0)", "CatalogWatcherSync(n2, 1)", "CatalogWatcherSync(n2, 2)"]
+        );
+        let s = step(&m, &s, "CatalogWatcherSync(n1, 2)");
+        assert_eq!((s.engine_version[0], s.engine_max_observed[0], s.op_count), (2, 2, 3));
+        let ls = labels(&m, &s);
+        assert!(!ls.contains(&"CatalogWatcherSync(n1, 1)".to_string()), "no going back on safe");
+        assert!(ls.contains(&"CatalogWatcherSync(n1, 2)".to_string()), "re-installing the same version is allowed");
+        let s = step(&m, &s, "CatalogWatcherSync(n1, 2)");
+        assert!(labels(&m, &s).is_empty(), "MaxOps = 4");
+    }
+
+    #[test]
+    fn gap_watcher_regresses_and_the_ghost_remembers() {
+        let m = model("gap");
+        let s = run(&m, &["ProposeRouteChange", "CatalogWatcherSync(n1, 1)"]);
+        assert!(labels(&m, &s).contains(&"CatalogWatcherSync(n1, 0)".to_string()));
+        let t = step(&m, &s, "CatalogWatcherSync(n1, 0)");
+        assert_eq!((t.engine_version[0], t.engine_max_observed[0]), (0, 1));
+        assert!(!m.no_engine_regression(&t));
+        assert!(m.ghost_monotonic(&s, &t) && m.version_in_range(&t) && m.type_ok(&t));
+    }
+
+    #[test]
+    fn permuting_nodes_swaps_their_engines() {
+        let m = model("safe");
+        let s = run(&m, &["ProposeRouteChange", "CatalogWatcherSync(n2, 1)"]);
+        let p = m.permute(&s, &Permutation { maps: vec![vec![1, 0]] });
+        assert_eq!((p.engine_version.clone(), p.engine_max_observed.clone()), (vec![1, 0], vec![1, 0]));
+        assert_eq!(m.to_tla(&s)[1].to_string(), "(n1 :> 0 @@ n2 :> 1)");
+    }
+}
