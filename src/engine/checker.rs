@@ -457,80 +457,151 @@ impl<M: Model> Checker<M> {
         self.outcome.is_some()
     }
 
-    /// Expands up to `budget` states, a chunk at a time: `threads` threads compute the chunk's
-    /// successors, then this thread merges them in queue order, exactly as the sequential search
-    /// would (same ids, same figures, same stopping state).
+    /// Expands up to `budget` states as a pipeline: chunks from the front of the queue become jobs;
+    /// `threads - 1` workers compute their successors, and this thread merges the results in
+    /// queue order, exactly as the sequential search would (same ids, same figures, same stopping
+    /// state). When the result it needs next is not ready, this thread computes a pending job
+    /// itself rather than wait. Chunks are only ever taken from the front of the queue and merging
+    /// only appends at its back, so the order of expansion is the sequential one.
     #[cfg(not(target_arch = "wasm32"))]
     fn run_parallel(&mut self, budget: usize, threads: usize) {
-        const CHUNK: usize = 4096;
-        let mut remaining = budget;
-        while remaining > 0 && self.outcome.is_none() {
-            let n = CHUNK.min(remaining).min(self.queue.len());
-            if n == 0 {
-                self.finish(Outcome::Ok);
-                return;
+        use std::collections::BTreeMap;
+        use std::sync::{mpsc, Condvar, Mutex};
+        const CHUNK: usize = 2048;
+        type Entry<M> = (<M as Model>::State, u32, u32);
+        type Done<M> = (Vec<Entry<M>>, Vec<Successor<M>>, Vec<usize>);
+        struct Jobs<M: Model> {
+            pending: VecDeque<(u64, Vec<Entry<M>>)>,
+            closed: bool,
+        }
+        fn compute<M: Model>(model: &M, symmetry: Option<&Symmetry>, chunk: Vec<Entry<M>>, actions: &mut Vec<M::Action>) -> Done<M> {
+            let (mut out, mut ends) = (Vec::with_capacity(chunk.len() * 8), Vec::with_capacity(chunk.len()));
+            for (state, _, _) in &chunk {
+                successors_of(model, symmetry, state, actions, &mut out);
+                ends.push(out.len());
             }
-            if n < 512 {
-                // Too little work to share: threads would cost more than they save.
-                let mut actions = std::mem::take(&mut self.actions);
-                for _ in 0..n {
-                    let (state, id, level) = self.queue.pop_front().expect("n <= queue length");
-                    if let Some(outcome) = self.expand(&state, id, level, &mut actions) {
-                        self.finish(outcome);
-                        break;
+            (chunk, out, ends)
+        }
+        let workers = threads - 1;
+        let model = self.model.clone();
+        let symmetry = self.symmetry.clone();
+        let jobs = (Mutex::new(Jobs::<M> { pending: VecDeque::new(), closed: false }), Condvar::new());
+        std::thread::scope(|scope| {
+            let (results_tx, results_rx) = mpsc::channel::<(u64, Done<M>)>();
+            for _ in 0..workers {
+                let results_tx = results_tx.clone();
+                let (model, symmetry, jobs) = (model.clone(), symmetry.clone(), &jobs);
+                scope.spawn(move || {
+                    let mut actions = Vec::new();
+                    loop {
+                        let (seq, chunk) = {
+                            let mut j = jobs.0.lock().expect("job queue");
+                            loop {
+                                if let Some(job) = j.pending.pop_front() {
+                                    break job;
+                                }
+                                if j.closed {
+                                    return;
+                                }
+                                j = jobs.1.wait(j).expect("job queue");
+                            }
+                        };
+                        let done = compute(model.as_ref(), symmetry.as_ref(), chunk, &mut actions);
+                        if results_tx.send((seq, done)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(results_tx);
+            let mut actions = std::mem::take(&mut self.actions);
+            let (mut sent, mut next, mut taken) = (0u64, 0u64, 0usize);
+            let mut waiting: BTreeMap<u64, Done<M>> = BTreeMap::new();
+            // Result `next`: from the finished ones, or compute a pending job here, or wait.
+            let take_next = |next: u64, waiting: &mut BTreeMap<u64, Done<M>>, actions: &mut Vec<M::Action>| -> Done<M> {
+                loop {
+                    if let Some(done) = waiting.remove(&next) {
+                        return done;
+                    }
+                    while let Ok((seq, done)) = results_rx.try_recv() {
+                        waiting.insert(seq, done);
+                    }
+                    if let Some(done) = waiting.remove(&next) {
+                        return done;
+                    }
+                    let job = jobs.0.lock().expect("job queue").pending.pop_front();
+                    match job {
+                        Some((seq, chunk)) => {
+                            let done = compute(model.as_ref(), symmetry.as_ref(), chunk, actions);
+                            waiting.insert(seq, done);
+                        }
+                        None => {
+                            let (seq, done) = results_rx.recv().expect("a successor worker stopped");
+                            waiting.insert(seq, done);
+                        }
                     }
                 }
-                self.actions = actions;
-                remaining -= n;
-                continue;
-            }
-            let chunk: Vec<(M::State, u32, u32)> = self.queue.drain(..n).collect();
-            let model = self.model.as_ref();
-            let symmetry = self.symmetry.as_ref();
-            let per_thread = n.div_ceil(threads);
-            let parts: Vec<(Vec<Successor<M>>, Vec<usize>)> = std::thread::scope(|scope| {
-                let workers: Vec<_> = chunk
-                    .chunks(per_thread)
-                    .map(|part| {
-                        scope.spawn(move || {
-                            let (mut actions, mut out, mut ends) = (Vec::new(), Vec::new(), Vec::with_capacity(part.len()));
-                            for (state, _, _) in part {
-                                successors_of(model, symmetry, state, &mut actions, &mut out);
-                                ends.push(out.len());
-                            }
-                            (out, ends)
-                        })
-                    })
-                    .collect();
-                workers.into_iter().map(|w| w.join().expect("a successor worker panicked")).collect()
-            });
-            let mut index = 0;
-            'merge: for (succs, ends) in parts {
+            };
+            loop {
+                // Keep jobs ahead of the merge.
+                while (sent - next) < 2 * threads as u64 && taken < budget && !self.queue.is_empty() {
+                    let n = CHUNK.min(budget - taken).min(self.queue.len());
+                    let chunk: Vec<Entry<M>> = self.queue.drain(..n).collect();
+                    taken += n;
+                    jobs.0.lock().expect("job queue").pending.push_back((sent, chunk));
+                    jobs.1.notify_one();
+                    sent += 1;
+                }
+                if next == sent {
+                    break; // nothing in flight: the budget is spent or the queue is empty
+                }
+                let (chunk, succs, ends) = take_next(next, &mut waiting, &mut actions);
+                next += 1;
                 let mut succs = succs.into_iter();
                 let mut start = 0;
-                for end in ends {
+                let mut stop = false;
+                for (index, end) in ends.into_iter().enumerate() {
                     let (state, id, level) = &chunk[index];
-                    let outcome = self.merge(state, *id, *level, &mut succs.by_ref().take(end - start));
-                    index += 1;
-                    if let Some(outcome) = outcome {
-                        // States of the chunk not expanded go back, so "left on queue" stays true.
-                        for entry in chunk[index..].iter().rev() {
-                            self.queue.push_front(entry.clone());
+                    if let Some(outcome) = self.merge(state, *id, *level, succs.by_ref().take(end - start)) {
+                        // Everything taken but not merged goes back to the front of the queue, in
+                        // order, so "left on queue" stays true.
+                        let mut back: Vec<Entry<M>> = chunk[index + 1..].to_vec();
+                        while next < sent {
+                            back.extend(take_next(next, &mut waiting, &mut actions).0);
+                            next += 1;
+                        }
+                        for entry in back.into_iter().rev() {
+                            self.queue.push_front(entry);
                         }
                         self.finish(outcome);
-                        break 'merge;
+                        stop = true;
+                        break;
                     }
                     start = end;
                 }
+                if self.queue.len() > self.peak_queue {
+                    self.peak_queue = self.queue.len();
+                }
+                if stop {
+                    break;
+                }
+                if self.check_bounds() {
+                    // Return what is in flight to the front of the queue, in order.
+                    let mut back: Vec<Entry<M>> = Vec::new();
+                    while next < sent {
+                        back.extend(take_next(next, &mut waiting, &mut actions).0);
+                        next += 1;
+                    }
+                    for entry in back.into_iter().rev() {
+                        self.queue.push_front(entry);
+                    }
+                    break;
+                }
             }
-            if self.queue.len() > self.peak_queue {
-                self.peak_queue = self.queue.len();
-            }
-            remaining -= n;
-            if self.outcome.is_none() && self.check_bounds() {
-                return;
-            }
-        }
+            self.actions = actions;
+            jobs.0.lock().expect("job queue").closed = true;
+            jobs.1.notify_all();
+        });
         if self.outcome.is_none() && self.queue.is_empty() {
             self.finish(Outcome::Ok);
         }
@@ -561,7 +632,8 @@ impl<M: Model> Checker<M> {
     /// Takes the successors of one expanded state, in order, as TLC would: counts them, stores
     /// the new ones, checks invariants on new states (and on states outside the constraint) and
     /// action properties on every step. Sequential, whatever computed the successors.
-    fn merge(&mut self, state: &M::State, id: u32, level: u32, successors: &mut dyn Iterator<Item = Successor<M>>) -> Option<Outcome<M>> {
+    #[inline]
+    fn merge(&mut self, state: &M::State, id: u32, level: u32, successors: impl Iterator<Item = Successor<M>>) -> Option<Outcome<M>> {
         let mut count = 0usize;
         for succ in successors {
             count += 1;
@@ -620,7 +692,7 @@ impl<M: Model> Checker<M> {
         let mut succs = std::mem::take(&mut self.successors);
         succs.clear();
         successors_of(self.model.as_ref(), self.symmetry.as_ref(), state, actions, &mut succs);
-        let outcome = self.merge(state, id, level, &mut succs.drain(..));
+        let outcome = self.merge(state, id, level, succs.drain(..));
         self.successors = succs;
         outcome
     }

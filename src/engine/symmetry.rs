@@ -44,6 +44,7 @@ pub fn symmetry_permutations(sets: &[SymmetricSet]) -> Vec<Permutation> {
 }
 
 /// A model's symmetry, ready to canonicalise states.
+#[derive(Clone)]
 pub struct Symmetry {
     pub sets: Vec<SymmetricSet>,
     pub perms: Vec<Permutation>,
