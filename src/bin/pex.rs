@@ -507,7 +507,11 @@ fn bench_all(
         );
         if let Some(td) = r.tlc_distinct {
             if td != r.distinct {
-                println!("    note: TLC found {td} distinct states");
+                if r.result.starts_with("violation") && tlc_workers > 1 {
+                    println!("    (TLC with {tlc_workers} workers is not strictly breadth-first: it stopped at this violation after {td} distinct states)");
+                } else {
+                    println!("    note: TLC found {td} distinct states");
+                }
             }
         }
     }
