@@ -446,28 +446,19 @@ impl ModelDef for Composed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::testing::{self, labels, step};
 
     fn model(config: &str) -> Composed {
-        let info = Composed::info();
-        Composed::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
-    }
-
-    fn labels(m: &Composed, s: &State) -> Vec<String> {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        v.iter().map(|a| m.action_label(a)).collect()
-    }
-
-    fn step(m: &Composed, s: &State, label: &str) -> State {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        let a = v.into_iter().find(|a| m.action_label(a) == label).unwrap_or_else(|| panic!("{label} not enabled; enabled: {:?}", labels(m, s)));
-        m.next_state(s, &a).unwrap()
+        testing::model(config)
     }
 
     fn run(m: &Composed, steps: &[&str]) -> State {
-        steps.iter().fold(m.init_states().remove(0), |s, l| step(m, &s, l))
+        testing::run(m, m.init_states().remove(0), steps)
     }
+
+
+
+
 
     #[test]
     fn route_change_writes_the_next_version_from_the_current_map() {

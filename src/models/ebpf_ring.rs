@@ -375,22 +375,14 @@ impl ModelDef for EbpfRing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::testing::{self, enabled, take as step};
 
     fn model(config: &str) -> EbpfRing {
-        let info = EbpfRing::info();
-        EbpfRing::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
+        testing::model(config)
     }
 
-    fn enabled(m: &EbpfRing, s: &State) -> Vec<Action> {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        v
-    }
 
-    fn step(m: &EbpfRing, s: &State, a: Action) -> State {
-        assert!(enabled(m, s).contains(&a), "{a:?} should be enabled in {s:?}");
-        m.next_state(s, &a).unwrap()
-    }
+
 
     #[test]
     fn reserve_appends_a_locked_record_and_publishes() {

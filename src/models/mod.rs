@@ -8,3 +8,5 @@ pub mod mvcc;
 pub mod paxos;
 pub mod routes;
 pub mod seqlock;
+#[cfg(test)]
+mod testing;

@@ -309,28 +309,19 @@ impl ModelDef for Mvcc {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::testing::{self, labels, step};
 
     fn model(config: &str) -> Mvcc {
-        let info = Mvcc::info();
-        Mvcc::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
-    }
-
-    fn labels(m: &Mvcc, s: &State) -> Vec<String> {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        v.iter().filter(|a| m.next_state(s, a).is_some()).map(|a| m.action_label(a)).collect()
-    }
-
-    fn step(m: &Mvcc, s: &State, label: &str) -> State {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        let a = v.into_iter().find(|a| m.action_label(a) == label).unwrap_or_else(|| panic!("{label} not enabled; enabled: {:?}", labels(m, s)));
-        m.next_state(s, &a).unwrap()
+        testing::model(config)
     }
 
     fn run(m: &Mvcc, steps: &[&str]) -> State {
-        steps.iter().fold(m.init_states().remove(0), |s, l| step(m, &s, l))
+        testing::run(m, m.init_states().remove(0), steps)
     }
+
+
+
+
 
     #[test]
     fn write_adds_a_version_at_a_fresh_timestamp_to_chain_and_ghost() {

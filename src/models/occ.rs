@@ -544,28 +544,15 @@ impl ModelDef for Occ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::testing::{self, labels, run, step};
 
     fn model(config: &str) -> Occ {
-        let info = Occ::info();
-        Occ::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
+        testing::model(config)
     }
 
-    fn labels(m: &Occ, s: &State) -> Vec<String> {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        v.iter().filter(|a| m.next_state(s, a).is_some()).map(|a| m.action_label(a)).collect()
-    }
 
-    fn step(m: &Occ, s: &State, label: &str) -> State {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        let a = v.into_iter().find(|a| m.action_label(a) == label).unwrap_or_else(|| panic!("{label} not enabled; enabled: {:?}", labels(m, s)));
-        m.next_state(s, &a).unwrap()
-    }
 
-    fn run(m: &Occ, s: State, steps: &[&str]) -> State {
-        steps.iter().fold(s, |s, l| step(m, &s, l))
-    }
+
 
     fn init(m: &Occ) -> State {
         m.init_states()[0]

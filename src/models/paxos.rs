@@ -573,31 +573,31 @@ impl ModelDef for Paxos {
     }
 }
 
+/// A scenario the model's and the view's tests share: v2 is chosen at <<1, 0, 1>> by acceptors 1
+/// and 2, then acceptors 2 and 3 promise <<1, 1, 2>>, a quorum that overlaps the one that chose v2.
+#[cfg(test)]
+pub(crate) const CHOSEN_THEN_NEW_QUORUM: &[&str] = &[
+    "Promise(1, <<1, 0, 1>>)",
+    "Promise(2, <<1, 0, 1>>)",
+    "Accept(1, <<1, 0, 1>>, v2)",
+    "Accept(2, <<1, 0, 1>>, v2)",
+    "Learn(1, v2)",
+    "Promise(2, <<1, 1, 2>>)",
+    "Promise(3, <<1, 1, 2>>)",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::testing::{self, labels, step};
 
     fn model(config: &str) -> Paxos {
-        let info = Paxos::info();
-        Paxos::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
+        testing::model(config)
     }
 
-    fn enabled(m: &Paxos, s: &State) -> Vec<Action> {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        v
-    }
 
-    fn step(m: &Paxos, s: &State, label: &str) -> State {
-        let a = enabled(m, s).into_iter().find(|a| m.action_label(a) == label).unwrap_or_else(|| {
-            panic!("{label} not enabled; enabled: {:?}", enabled(m, s).iter().map(|a| m.action_label(a)).collect::<Vec<_>>())
-        });
-        m.next_state(s, &a).unwrap()
-    }
 
-    fn labels(m: &Paxos, s: &State) -> Vec<String> {
-        enabled(m, s).iter().map(|a| m.action_label(a)).collect()
-    }
+
 
     #[test]
     fn proposals_order_by_attempt_then_proposer() {
@@ -641,19 +641,7 @@ mod tests {
 
     /// v2 chosen at <<1,0,1>> by acceptors 1 and 2; then acceptors 2 and 3 promise <<1,1,2>>.
     fn chosen_then_new_quorum(m: &Paxos) -> State {
-        let mut s = m.init_states()[0];
-        for l in [
-            "Promise(1, <<1, 0, 1>>)",
-            "Promise(2, <<1, 0, 1>>)",
-            "Accept(1, <<1, 0, 1>>, v2)",
-            "Accept(2, <<1, 0, 1>>, v2)",
-            "Learn(1, v2)",
-            "Promise(2, <<1, 1, 2>>)",
-            "Promise(3, <<1, 1, 2>>)",
-        ] {
-            s = step(m, &s, l);
-        }
-        s
+        testing::run(m, m.init_states()[0], CHOSEN_THEN_NEW_QUORUM)
     }
 
     #[test]

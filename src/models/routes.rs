@@ -255,28 +255,19 @@ impl ModelDef for Routes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::testing::{self, labels, step};
 
     fn model(config: &str) -> Routes {
-        let info = Routes::info();
-        Routes::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
-    }
-
-    fn labels(m: &Routes, s: &State) -> Vec<String> {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        v.iter().map(|a| m.action_label(a)).collect()
-    }
-
-    fn step(m: &Routes, s: &State, label: &str) -> State {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        let a = v.into_iter().find(|a| m.action_label(a) == label).unwrap_or_else(|| panic!("{label} not enabled; enabled: {:?}", labels(m, s)));
-        m.next_state(s, &a).unwrap()
+        testing::model(config)
     }
 
     fn run(m: &Routes, steps: &[&str]) -> State {
-        steps.iter().fold(m.init_states().remove(0), |s, l| step(m, &s, l))
+        testing::run(m, m.init_states().remove(0), steps)
     }
+
+
+
+
 
     #[test]
     fn propose_bumps_the_catalog_and_counts_an_op() {

@@ -396,24 +396,14 @@ impl ModelDef for Seqlock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::testing::{self, enabled, take as step};
 
     fn model(config: &str) -> Seqlock {
-        let info = Seqlock::info();
-        Seqlock::build(info.config(config).unwrap(), &Constants::defaults(&info.constants)).unwrap()
+        testing::model(config)
     }
 
-    fn step(m: &Seqlock, s: &State, a: Action) -> State {
-        let mut enabled = Vec::new();
-        m.actions(s, &mut enabled);
-        assert!(enabled.contains(&a), "{a:?} should be enabled in {s:?}");
-        m.next_state(s, &a).unwrap()
-    }
 
-    fn enabled(m: &Seqlock, s: &State) -> Vec<Action> {
-        let mut v = Vec::new();
-        m.actions(s, &mut v);
-        v
-    }
+
 
     fn publish(m: &Seqlock, s: &State) -> State {
         let s = step(m, s, Action::WriterBegin);

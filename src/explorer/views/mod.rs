@@ -9,6 +9,8 @@ pub mod mvcc;
 pub mod paxos;
 pub mod routes;
 pub mod seqlock;
+#[cfg(test)]
+mod testing;
 
 use super::draw::Drawing;
 use crate::engine::{typed, AnyState, DynModel};
@@ -80,24 +82,13 @@ pub fn view_name(model: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use super::testing::{class_of, drawing_after};
     use super::*;
     use crate::catalogue;
     use crate::engine::{replay, DynOutcome, Session};
     use std::sync::Arc;
 
-    fn drawing_after(model: &str, config: &str, labels: &[&str]) -> Drawing {
-        let m = catalogue::build(model, config, &[]).unwrap();
-        let labels: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
-        let (trace, stop) = replay(m.as_ref(), 0, &labels);
-        assert!(stop.is_none(), "{stop:?}");
-        let n = trace.len();
-        let prev = if n > 1 { Some(&trace.steps[n - 2].state) } else { None };
-        draw(m.as_ref(), prev, &trace.steps[n - 1].state).unwrap()
-    }
 
-    fn class_of(d: &Drawing, id: &str) -> String {
-        d.find(id).unwrap_or_else(|| panic!("no {id} in {:?}", d.ids())).class().to_string()
-    }
 
     #[test]
     fn seqlock_shows_stamp_parity_and_the_writer() {
@@ -199,16 +190,8 @@ mod tests {
 
     #[test]
     fn paxos_gap_marks_the_ignored_quorum_overlap() {
-        let steps = [
-            "Promise(1, <<1, 0, 1>>)",
-            "Promise(2, <<1, 0, 1>>)",
-            "Accept(1, <<1, 0, 1>>, v2)",
-            "Accept(2, <<1, 0, 1>>, v2)",
-            "Learn(1, v2)",
-            "Promise(2, <<1, 1, 2>>)",
-            "Promise(3, <<1, 1, 2>>)",
-            "Accept(3, <<1, 1, 2>>, v1)",
-        ];
+        let mut steps = models::paxos::CHOSEN_THEN_NEW_QUORUM.to_vec();
+        steps.push("Accept(3, <<1, 1, 2>>, v1)");
         let d = drawing_after("paxos", "ignore-accepted", &steps);
         assert!(d.find("ignored-2").is_some(), "acceptor 2 (in quorum {{2,3}}, had accepted v2) is marked: {:?}", d.ids());
         assert!(d.caption.iter().any(|c| c.contains("value rule was ignored") && c.contains("acceptor 2")), "{:?}", d.caption);

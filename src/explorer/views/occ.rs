@@ -200,28 +200,15 @@ pub fn view(m: &Occ, prev: Option<&State>, s: &State) -> Drawing {
 
 #[cfg(test)]
 mod tests {
-    use super::super::draw;
-    use crate::catalogue;
-    use crate::engine::replay;
+    use super::super::testing::{self, class_of, texts_of};
     use crate::explorer::draw::Drawing;
 
     fn drawing_after(config: &str, labels: &[&str]) -> Drawing {
-        let m = catalogue::build("occ", config, &[]).unwrap();
-        let labels: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
-        let (trace, stop) = replay(m.as_ref(), 0, &labels);
-        assert!(stop.is_none(), "{stop:?}");
-        let n = trace.len();
-        let prev = if n > 1 { Some(&trace.steps[n - 2].state) } else { None };
-        draw(m.as_ref(), prev, &trace.steps[n - 1].state).unwrap()
+        testing::drawing_after("occ", config, labels)
     }
 
-    fn class_of(d: &Drawing, id: &str) -> String {
-        d.find(id).unwrap_or_else(|| panic!("no {id} in {:?}", d.ids())).class().to_string()
-    }
 
-    fn texts_of(d: &Drawing, id: &str) -> Vec<String> {
-        d.find(id).unwrap_or_else(|| panic!("no {id} in {:?}", d.ids())).texts()
-    }
+
 
     #[test]
     fn initial_state_shows_idle_transactions_and_free_keys() {
