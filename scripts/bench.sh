@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Benchmarks (figures, not assertions): the checker beside TLC on every twin (TLC with two workers,
-# as many as this machine has cores), then the browser: step-to-paint, random-play throughput, the
+# Benchmarks (figures, not assertions): the checker beside TLC on every twin (both with as many
+# threads as the machine has cores), then the browser: step-to-paint, random-play throughput, the
 # in-worker check of paxos at the seed's constants, and the gzipped size of the wasm files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 export PATH="$PWD/web/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo build --release --locked --bin pex
-./target/release/pex bench --tlc-workers 2 "$@"
+./target/release/pex bench "$@"
 rm -rf dist
 trunk build --release --locked --public-url /protocol-explorer/
 (cd web && PEX_DIST="$PWD/../dist" PEX_PUBLIC_URL=/protocol-explorer/ PEX_BIN="$PWD/../target/release/pex" node e2e/bench.mjs paxos safe)

@@ -117,9 +117,9 @@ enum Cmd {
         /// Skip TLC.
         #[arg(long)]
         no_tlc: bool,
-        /// TLC worker threads.
-        #[arg(long, default_value_t = 1)]
-        tlc_workers: usize,
+        /// TLC worker threads (default: every core, as our checker uses).
+        #[arg(long)]
+        tlc_workers: Option<usize>,
         /// Threads of our checker (default: every core).
         #[arg(long)]
         threads: Option<usize>,
@@ -166,8 +166,9 @@ fn main() -> ExitCode {
         Cmd::Replay { file, json } => replay_file(&file, json),
         Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),
         Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, threads, tla_dir, json } => {
-            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
-            bench_all(model.as_deref(), config.as_deref(), repeat, no_tlc, tlc_workers, threads, &tla_dir, json)
+            let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+            let threads = threads.unwrap_or(cores).max(1);
+            bench_all(model.as_deref(), config.as_deref(), repeat, no_tlc, tlc_workers.unwrap_or(cores).max(1), threads, &tla_dir, json)
         }
     };
     match result {

@@ -63,8 +63,9 @@ try {
   const figures = await page.locator('[data-testid=check-figures]').innerText();
   const distinct = Number(await page.locator('[data-testid=check-distinct]').innerText());
   const secs = Number(figures.match(/time\s+([\d.]+) s/)[1]);
+  const memory = (await page.locator('[data-testid=check-figures] ~ p').innerText()).match(/worker memory (\d+) MiB/);
   const native = pex('check', model, '--config', config, '--json');
-  console.log(`checker ${model}/${config}: browser (one worker) ${distinct} distinct in ${fmt(secs, 3)} s (${fmt(distinct / secs, 0)} states/s; ${fmt(wall, 2)} s from click to result); native ${native.distinct} in ${fmt(native.seconds, 3)} s (${fmt(native.distinct / native.seconds, 0)} states/s); browser/native time ${fmt(secs / native.seconds, 2)}x`);
+  console.log(`checker ${model}/${config}: browser (one worker) ${distinct} distinct in ${fmt(secs, 3)} s (${fmt(distinct / secs, 0)} states/s; ${fmt(wall, 2)} s from click to result); native ${native.distinct} in ${fmt(native.seconds, 3)} s (${fmt(native.distinct / native.seconds, 0)} states/s); browser/native time ${fmt(secs / native.seconds, 2)}x; worker wasm memory ${memory ? memory[1] : '?'} MiB, native peak ${fmt(native.peak_memory_bytes / 1048576, 1)} MiB`);
   await page.context().close();
 
   // 4. Download size.
