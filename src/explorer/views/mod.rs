@@ -13,45 +13,32 @@ pub mod seqlock;
 mod testing;
 
 use super::draw::Drawing;
-use crate::engine::{typed, AnyState, DynModel};
+use crate::engine::{typed, AnyState, DynModel, Model};
+use std::any::Any;
 use crate::models;
+
+/// The view `view` of `state`, if `model` is an `M`.
+fn view_of<M: Model>(
+    model: &dyn Any,
+    prev: Option<&AnyState>,
+    state: &AnyState,
+    view: fn(&M, Option<&M::State>, &M::State) -> Drawing,
+) -> Option<Drawing> {
+    let m = model.downcast_ref::<M>()?;
+    Some(view(m, prev.map(typed::<M::State>), typed::<M::State>(state)))
+}
 
 /// The picture of `state` (reached from `prev`, if given) for models that have a view.
 pub fn draw(model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState) -> Option<Drawing> {
     let any = model.as_any();
-    if let Some(m) = any.downcast_ref::<models::seqlock::Seqlock>() {
-        type S = models::seqlock::State;
-        return Some(seqlock::view(m, prev.map(typed::<S>), typed::<S>(state)));
-    }
-    if let Some(m) = any.downcast_ref::<models::ebpf_ring::EbpfRing>() {
-        type S = models::ebpf_ring::State;
-        return Some(ebpf_ring::view(m, prev.map(typed::<S>), typed::<S>(state)));
-    }
-    if let Some(m) = any.downcast_ref::<models::paxos::Paxos>() {
-        type S = models::paxos::State;
-        return Some(paxos::view(m, prev.map(typed::<S>), typed::<S>(state)));
-    }
-    if let Some(m) = any.downcast_ref::<models::hlc::HlcModel>() {
-        type S = models::hlc::State;
-        return Some(hlc::view(m, prev.map(typed::<S>), typed::<S>(state)));
-    }
-    if let Some(m) = any.downcast_ref::<models::occ::Occ>() {
-        type S = models::occ::State;
-        return Some(occ::view(m, prev.map(typed::<S>), typed::<S>(state)));
-    }
-    if let Some(m) = any.downcast_ref::<models::mvcc::Mvcc>() {
-        type S = models::mvcc::State;
-        return Some(mvcc::view(m, prev.map(typed::<S>), typed::<S>(state)));
-    }
-    if let Some(m) = any.downcast_ref::<models::routes::Routes>() {
-        type S = models::routes::State;
-        return Some(routes::view(m, prev.map(typed::<S>), typed::<S>(state)));
-    }
-    if let Some(m) = any.downcast_ref::<models::composed::Composed>() {
-        type S = models::composed::State;
-        return Some(composed::view(m, prev.map(typed::<S>), typed::<S>(state)));
-    }
-    None
+    None.or_else(|| view_of(any, prev, state, seqlock::view))
+        .or_else(|| view_of(any, prev, state, ebpf_ring::view))
+        .or_else(|| view_of(any, prev, state, paxos::view))
+        .or_else(|| view_of(any, prev, state, hlc::view))
+        .or_else(|| view_of(any, prev, state, occ::view))
+        .or_else(|| view_of(any, prev, state, mvcc::view))
+        .or_else(|| view_of(any, prev, state, routes::view))
+        .or_else(|| view_of(any, prev, state, composed::view))
 }
 
 /// A picture of a whole trace, for models that have one (the ballot timeline of `paxos`), with the
