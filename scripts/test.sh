@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
-export PATH="$PWD/web/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/web/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 started=$(date +%s)
 
