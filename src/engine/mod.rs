@@ -7,8 +7,10 @@ pub mod constants;
 pub mod erased;
 pub mod fingerprint;
 pub mod model;
+pub mod replayer;
 pub mod session;
 pub mod symmetry;
+pub mod text;
 pub mod trace;
 pub mod value;
 pub mod walk;
@@ -20,6 +22,8 @@ pub use model::{
     ActionProperty, ConfigSpec, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
 };
 pub use session::{Session, StepError};
-pub use trace::{compare_configs, replay, Divergence, ReplayStop, Trace, TraceFile, TraceStep};
+pub use text::{noun, plural};
+pub use replayer::{compare_configs, replay, Comparer, Divergence, Replayer, Steps};
+pub use trace::{ReplayStop, Trace, TraceFile, TraceStep};
 pub use value::Value;
 pub use walk::{random_walk, Walk, WalkEnd, WalkViolation};

@@ -5,7 +5,8 @@
 //! dropped, as in RaftScope. Taking the action the trace already had next simply moves forward.
 
 use super::erased::{AnyState, Choice, DynModel};
-use super::trace::{replay, ReplayStop, Trace, TraceFile, TraceStep};
+use super::replayer::replay;
+use super::trace::{ReplayStop, Trace, TraceFile, TraceStep};
 use super::walk::pick;
 use std::sync::Arc;
 

@@ -13,7 +13,7 @@ pub mod views;
 
 use crate::catalogue::{self, BuildError};
 use crate::engine::{
-    compare_configs, replay, AnyState, ConstSpec, Constants, Divergence, DynModel, ModelInfo, Session, TraceFile, Value,
+    plural, replay, AnyState, Comparer, ConstSpec, Constants, Divergence, DynModel, ModelInfo, Replayer, Session, Steps, TraceFile, Value,
 };
 use link::{labels_checksum, Link};
 use std::cell::RefCell;
@@ -26,22 +26,60 @@ pub enum NoticeKind {
     Error,
 }
 
-/// A message for the user, shown until dismissed.
+/// A message for the user. Errors and warnings stay until dismissed; the page lets an info
+/// notice fade after a few seconds ([`INFO_NOTICE_MS`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub kind: NoticeKind,
     pub text: String,
+    /// Unique among the notices this explorer has shown (dismissal is by id, so a notice that
+    /// fades cannot take another with it).
+    pub id: u64,
 }
 
 impl Notice {
     fn info(text: impl Into<String>) -> Notice {
-        Notice { kind: NoticeKind::Info, text: text.into() }
+        Notice { kind: NoticeKind::Info, text: text.into(), id: 0 }
     }
     fn warning(text: impl Into<String>) -> Notice {
-        Notice { kind: NoticeKind::Warning, text: text.into() }
+        Notice { kind: NoticeKind::Warning, text: text.into(), id: 0 }
     }
     fn error(text: impl Into<String>) -> Notice {
-        Notice { kind: NoticeKind::Error, text: text.into() }
+        Notice { kind: NoticeKind::Error, text: text.into(), id: 0 }
+    }
+}
+
+/// How long the page shows an info notice.
+pub const INFO_NOTICE_MS: u32 = 8_000;
+
+/// The notices on screen: the newest [`Notices::MAX`], without repeats.
+#[derive(Clone, Debug, Default)]
+pub struct Notices {
+    items: Vec<Notice>,
+    next_id: u64,
+}
+
+impl Notices {
+    /// At most this many notices show at once; a new one pushes out the oldest.
+    pub const MAX: usize = 3;
+
+    /// Shows `notice`, newest last; the same text shown again replaces its older copy.
+    pub fn push(&mut self, mut notice: Notice) {
+        self.items.retain(|n| n.text != notice.text);
+        self.next_id += 1;
+        notice.id = self.next_id;
+        self.items.push(notice);
+        if self.items.len() > Self::MAX {
+            self.items.remove(0);
+        }
+    }
+
+    pub fn dismiss(&mut self, id: u64) {
+        self.items.retain(|n| n.id != id);
+    }
+
+    pub fn as_slice(&self) -> &[Notice] {
+        &self.items
     }
 }
 
@@ -70,12 +108,13 @@ impl Comparison {
         let mut parts = Vec::new();
         match &d.blocked {
             Some((pos, label)) => parts.push(format!(
-                "Replayed under {}: the first {} action(s) carry over; step {pos}, {label}, is not enabled under {} (the trace stops there).",
+                "Replayed under {}: the first {} carry over; step {pos}, {label}, is not enabled under {} (the trace stops there).",
                 self.to,
-                pos - 1,
+                plural(pos - 1, "step", "steps"),
                 self.to
             )),
-            None => parts.push(format!("All {} step(s) replay under {}.", self.steps_before, self.to)),
+            None if self.steps_before == 1 => parts.push(format!("The initial state is the same under {}.", self.to)),
+            None => parts.push(format!("All {} replay under {}.", plural(self.steps_before - 1, "step", "steps"), self.to)),
         }
         match &d.verdicts_differ {
             Some((step, inv)) => parts.push(format!(
@@ -161,6 +200,23 @@ struct StepVerdict {
     properties: Vec<bool>,
 }
 
+/// Traces up to this many states are replayed at once; longer ones as a [`Job`] in slices.
+pub const SYNC_REPLAY_STEPS: usize = 5_000;
+
+/// A replay of the trace under a new model, advanced a slice at a time.
+struct Job {
+    model: Arc<dyn DynModel>,
+    comparer: Comparer,
+    kind: JobKind,
+    /// After the comparison, when switching back: the longer trace being restored.
+    restoring: Option<(Carried, Replayer)>,
+}
+
+enum JobKind {
+    Config { from: String, to: String, carried: Carried, restore: Option<Carried> },
+    Constants,
+}
+
 /// A trace kept aside so that a config switch that drops steps can be reversed.
 #[derive(Clone)]
 struct Carried {
@@ -179,7 +235,9 @@ pub struct Explorer {
     fields: Vec<ConstField>,
     comparison: Option<Comparison>,
     carried: Option<Carried>,
-    notices: Vec<Notice>,
+    notices: Notices,
+    /// A long replay under way (see [`Explorer::work`]).
+    job: Option<Job>,
     /// What loading a counterexample or importing a trace replaced.
     previous: Option<(Arc<dyn DynModel>, Session)>,
     /// Per-step facts, valid for the session revision `cached_for` (the trace only grew since).
@@ -234,7 +292,8 @@ impl Explorer {
             fields,
             comparison: None,
             carried: None,
-            notices: Vec::new(),
+            notices: Notices::default(),
+            job: None,
             previous: None,
             cached_for: std::cell::Cell::new(0),
             verdicts: RefCell::new(Vec::new()),
@@ -264,13 +323,11 @@ impl Explorer {
     }
 
     pub fn notices(&self) -> &[Notice] {
-        &self.notices
+        self.notices.as_slice()
     }
 
-    pub fn dismiss_notice(&mut self, index: usize) {
-        if index < self.notices.len() {
-            self.notices.remove(index);
-        }
+    pub fn dismiss_notice(&mut self, id: u64) {
+        self.notices.dismiss(id);
     }
 
     pub fn dismiss_comparison(&mut self) {
@@ -305,44 +362,140 @@ impl Explorer {
         Ok(())
     }
 
-    fn rebuild(&mut self, model: Arc<dyn DynModel>) -> (Divergence, usize) {
-        let old_model = self.model.clone();
-        let old_trace = self.session.trace().clone();
+    /// Starts replaying the trace under `model` (a config switch or new constants): at once for a
+    /// short trace, otherwise as a [`Job`] the page advances between frames ([`Explorer::work`]).
+    fn start_job(&mut self, model: Arc<dyn DynModel>, kind: JobKind) {
+        let comparer = Comparer::new(self.session.trace(), model.as_ref());
+        self.job = Some(Job { model, comparer, kind, restoring: None });
+        if self.session.len() <= SYNC_REPLAY_STEPS {
+            self.finish_work();
+        }
+    }
+
+    /// The replay in progress, if any: what it is for and (steps done, steps in all).
+    pub fn work_in_progress(&self) -> Option<(String, usize, usize)> {
+        let job = self.job.as_ref()?;
+        let what = match &job.kind {
+            JobKind::Config { to, .. } => format!("Replaying the trace under {to}"),
+            JobKind::Constants => "Replaying the trace with the new constants".to_string(),
+        };
+        let (done, all) = match &job.restoring {
+            Some((_, r)) => {
+                let (d, a) = r.progress();
+                (2 * self.session.len() + d, 2 * self.session.len() + a)
+            }
+            None => job.comparer.progress(self.session.trace()),
+        };
+        Some((what, done, all))
+    }
+
+    /// Advances the replay in progress for about `budget`; true when nothing is left to do.
+    pub fn work(&mut self, budget: web_time::Duration) -> bool {
+        let started = web_time::Instant::now();
+        while self.job.is_some() {
+            if started.elapsed() >= budget {
+                return false;
+            }
+            self.work_slice(256);
+        }
+        true
+    }
+
+    fn finish_work(&mut self) {
+        while self.job.is_some() {
+            self.work_slice(usize::MAX);
+        }
+    }
+
+    /// Drops the replay in progress: the explorer stays as it was before it started.
+    pub fn cancel_work(&mut self) -> bool {
+        let Some(job) = self.job.take() else { return false };
+        if let JobKind::Config { from, to, .. } = &job.kind {
+            self.notices.push(Notice::info(format!("Switching to {to} was cancelled; still showing {from}.")));
+        }
+        true
+    }
+
+    fn work_slice(&mut self, budget: usize) {
+        let Some(mut job) = self.job.take() else { return };
+        if let Some((_, replayer)) = &mut job.restoring {
+            if replayer.advance(job.model.as_ref(), budget) {
+                self.apply_job(job);
+            } else {
+                self.job = Some(job);
+            }
+            return;
+        }
+        if !job.comparer.advance(self.model.as_ref(), self.session.trace(), job.model.as_ref(), budget) {
+            self.job = Some(job);
+            return;
+        }
+        // Switching back to the config a longer trace came from: replay that trace too.
+        if let JobKind::Config { restore: Some(c), .. } = &mut job.kind {
+            let c = c.clone();
+            let replayer = Replayer::new(job.model.as_ref(), c.init, Steps::Labels(c.labels.clone()));
+            job.restoring = Some((c, replayer));
+            self.job = Some(job);
+            return;
+        }
+        self.apply_job(job);
+    }
+
+    /// Puts a finished replay in place of the session.
+    fn apply_job(&mut self, job: Job) {
+        let Job { model, comparer, kind, restoring } = job;
+        let (trace, divergence) = comparer.finish();
+        let steps_before = self.session.len();
         let cursor = self.session.cursor();
-        let (trace, divergence) = compare_configs(old_model.as_ref(), &old_trace, model.as_ref());
-        let steps_before = old_trace.len();
         self.session = Session::from_trace(model.clone(), trace, cursor);
         self.model = model;
-        (divergence, steps_before)
+        match kind {
+            JobKind::Config { from, to, carried, .. } => {
+                if let Some((c, replayer)) = restoring {
+                    let (trace, stop) = replayer.finish();
+                    if stop.is_none() {
+                        let dropped = c.labels.len() + 1 - self.session.len();
+                        self.session = Session::from_trace(self.model.clone(), trace, c.cursor);
+                        self.notices.push(Notice::info(format!("Back under {to}: {} the switch had dropped {}.", plural(dropped, "step", "steps"), if dropped == 1 { "is restored" } else { "are restored" })));
+                    }
+                }
+                if self.session.len() < steps_before {
+                    self.carried = Some(carried);
+                }
+                self.comparison = Some(Comparison { from, to, steps_before, divergence });
+            }
+            JobKind::Constants => {
+                self.comparison = None;
+                self.carried = None;
+                if let Some((pos, label)) = divergence.blocked {
+                    self.notices.push(Notice::warning(format!(
+                        "With the new constants the trace replays up to step {}: {label} is no longer enabled at step {pos} (it had {}).",
+                        pos - 1,
+                        plural(steps_before - 1, "step", "steps")
+                    )));
+                }
+            }
+        }
     }
 
     /// Switches configuration, replaying the trace under the new one as far as its actions stay
     /// enabled, and records where the two diverge. Switching back to the configuration the trace
-    /// came from restores any steps the switch dropped.
+    /// came from restores any steps the switch dropped. A long trace is replayed as a job (see
+    /// [`Explorer::work`]).
     pub fn select_config(&mut self, config: &str) -> Result<(), String> {
+        self.job = None;
         let from = self.model.config().name.to_string();
         if config == from {
             return Ok(());
         }
         let model = catalogue::build_with(self.model.info().name, config, self.model.constants()).map_err(|e| e.to_string())?;
         let labels = self.session.trace().labels();
-        let carried = Carried { config: from.clone(), init: self.session.trace().init_index, labels: labels.clone(), cursor: self.session.cursor() };
         let restore = self
             .carried
             .take()
             .filter(|c| c.config == config && c.labels.len() > labels.len() && c.labels.starts_with(&labels));
-        let (divergence, steps_before) = self.rebuild(model);
-        if let Some(c) = restore {
-            let (trace, stop) = replay(self.model.as_ref(), c.init, &c.labels);
-            if stop.is_none() {
-                self.session = Session::from_trace(self.model.clone(), trace, c.cursor);
-                self.notices.push(Notice::info(format!("Back under {config}: the {} step(s) the switch had dropped are restored.", c.labels.len() - labels.len())));
-            }
-        }
-        if self.session.len() < steps_before {
-            self.carried = Some(carried);
-        }
-        self.comparison = Some(Comparison { from, to: config.to_string(), steps_before, divergence });
+        let carried = Carried { config: from.clone(), init: self.session.trace().init_index, labels, cursor: self.session.cursor() };
+        self.start_job(model, JobKind::Config { from, to: config.to_string(), carried, restore });
         Ok(())
     }
 
@@ -370,15 +523,8 @@ impl Explorer {
         }
         match catalogue::build_with(self.model.info().name, self.model.config().name, &constants) {
             Ok(model) => {
-                let (divergence, before) = self.rebuild(model);
-                self.comparison = None;
-                self.carried = None;
-                if let Some((pos, label)) = divergence.blocked {
-                    self.notices.push(Notice::warning(format!(
-                        "With the new constants the trace replays up to step {}: {label} is no longer enabled at step {pos} (it had {before} steps).",
-                        pos - 1
-                    )));
-                }
+                self.job = None;
+                self.start_job(model, JobKind::Constants);
             }
             Err(e) => self.fields[i].error = Some(e.to_string()),
         }
@@ -437,7 +583,7 @@ impl Explorer {
         let session = Session::from_trace(self.model.clone(), trace, cursor);
         self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, session)));
         self.comparison = None;
-        self.notices.push(Notice::info(format!("{why}: loaded {} step(s). The previous trace can be restored.", labels.len() + 1)));
+        self.notices.push(Notice::info(format!("{why}: {} loaded. The previous trace can be restored.", plural(labels.len(), "step", "steps"))));
         Ok(())
     }
 
@@ -617,10 +763,15 @@ impl Explorer {
         views::draw(self.model.as_ref(), prev, self.session.state())
     }
 
-    /// The picture of the whole trace (for models that have one), with its title.
-    pub fn trace_drawing(&self) -> Option<(&'static str, draw::Drawing)> {
-        let states: Vec<AnyState> = self.session.trace().steps.iter().map(|s| s.state.clone()).collect();
-        views::draw_trace(self.model.as_ref(), &states, self.session.cursor())
+    /// The picture of the trace around the cursor (for models that have one), with its title and
+    /// the range of steps it covers: at most [`TRACE_VIEW_WINDOW`] steps, so that its cost does not
+    /// grow with the trace.
+    pub fn trace_drawing(&self) -> Option<(&'static str, draw::Drawing, std::ops::Range<usize>)> {
+        let steps = &self.session.trace().steps;
+        let window = trace_window(steps.len(), self.session.cursor(), TRACE_VIEW_WINDOW);
+        let states: Vec<&AnyState> = steps[window.clone()].iter().map(|s| &s.state).collect();
+        let (title, drawing) = views::draw_trace(self.model.as_ref(), &states, self.session.cursor() - window.start)?;
+        Some((title, drawing, window))
     }
 
     /// The enabled actions, and the action families with none enabled (shown greyed).
@@ -737,6 +888,16 @@ impl Default for Explorer {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Steps the trace view draws at most.
+pub const TRACE_VIEW_WINDOW: usize = 80;
+
+/// The `size` steps of a `len`-step trace shown around `cursor`: centred on it where the trace
+/// allows, never past either end.
+pub fn trace_window(len: usize, cursor: usize, size: usize) -> std::ops::Range<usize> {
+    let start = cursor.saturating_sub(size / 2).min(len.saturating_sub(size));
+    start..(start + size).min(len)
 }
 
 /// Replays a trace given as positions among the enabled actions.

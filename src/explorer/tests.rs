@@ -283,3 +283,90 @@ fn verdicts_follow_a_fork_that_replaces_the_last_step() {
     }
     assert_eq!(x.first_violation(), Some((11, "NoTornRead".to_string())));
 }
+
+#[test]
+fn trace_window_stays_inside_the_trace_and_centres_the_cursor() {
+    use super::trace_window;
+    assert_eq!(trace_window(10, 3, 80), 0..10);
+    assert_eq!(trace_window(1000, 500, 80), 460..540);
+    assert_eq!(trace_window(1000, 5, 80), 0..80);
+    assert_eq!(trace_window(1000, 999, 80), 920..1000);
+    assert_eq!(trace_window(1, 0, 80), 0..1);
+}
+
+#[test]
+fn the_trace_view_draws_a_window_of_a_long_trace() {
+    let mut x = Explorer::for_model("paxos").unwrap();
+    for _ in 0..400 {
+        if x.random_step().is_none() {
+            break;
+        }
+    }
+    let n = x.session().len();
+    assert!(n > super::TRACE_VIEW_WINDOW, "a long enough walk ({n} states)");
+    x.go_to(n / 2);
+    let (_, drawing, window) = x.trace_drawing().expect("paxos has a trace view");
+    assert_eq!(window.len(), super::TRACE_VIEW_WINDOW);
+    assert!(window.contains(&(n / 2)));
+    assert!(drawing.width < 1200.0, "width {} does not grow with the trace", drawing.width);
+}
+
+#[test]
+fn a_config_switch_on_a_long_trace_runs_in_slices_and_ends_as_a_switch_at_once_would() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    x.stop_at_violation = false;
+    while x.session().len() <= SYNC_REPLAY_STEPS + 500 {
+        x.random_step().expect("seqlock's walk goes on");
+    }
+    let before = labels(&x);
+    let mut at_once = Explorer::for_model("seqlock").unwrap();
+    at_once.load_trace(0, &before, before.len(), "test").unwrap();
+    at_once.job = None;
+    // The reference: the same switch with every slice run at once.
+    at_once.select_config("seed-invariant").unwrap();
+    at_once.finish_work();
+
+    x.select_config("seed-invariant").unwrap();
+    let (what, done, all) = x.work_in_progress().expect("a long trace is replayed in slices");
+    assert!(what.contains("seed-invariant"), "{what}");
+    assert!(done < all);
+    assert_eq!(x.model().config().name, "safe", "nothing changes until the replay is done");
+    assert_eq!(labels(&x), before);
+    let mut slices = 0;
+    while x.work_in_progress().is_some() {
+        x.work_slice(100);
+        slices += 1;
+    }
+    assert!(slices > 10, "{slices} slices");
+    assert!(x.work(web_time::Duration::from_millis(1)), "nothing left to do");
+    assert!(x.work_in_progress().is_none());
+    assert_eq!(x.model().config().name, "seed-invariant");
+    assert_eq!(labels(&x), labels(&at_once));
+    assert_eq!(labels(&x), before, "every step replays under seed-invariant");
+    assert_eq!(x.comparison(), at_once.comparison());
+
+    // Cancelling a switch leaves the explorer as it was.
+    x.select_config("safe").unwrap();
+    assert!(x.work_in_progress().is_some());
+    assert!(x.cancel_work());
+    assert_eq!(x.model().config().name, "seed-invariant");
+    assert_eq!(labels(&x), before);
+    assert!(x.notices().iter().any(|n| n.text.contains("cancelled")));
+}
+
+#[test]
+fn notices_keep_the_newest_few_without_repeats() {
+    let mut x = Explorer::new();
+    for i in 0..7 {
+        x.notify_info(format!("notice {i}"));
+    }
+    x.notify_info("notice 5");
+    let texts: Vec<&str> = x.notices().iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(texts, ["notice 4", "notice 6", "notice 5"]);
+    let id = x.notices()[1].id;
+    x.dismiss_notice(id);
+    let texts: Vec<&str> = x.notices().iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(texts, ["notice 4", "notice 5"]);
+    x.dismiss_notice(id);
+    assert_eq!(x.notices().len(), 2, "dismissing twice removes nothing else");
+}

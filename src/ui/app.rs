@@ -6,9 +6,9 @@ use super::worker::{CheckDone, CheckEnd, CheckRequest, CheckWorker, FromWorker, 
 use super::{chart, dom, svg};
 use crate::catalogue;
 use crate::engine::Progress;
-use crate::explorer::{views, Explorer, NoticeKind};
-use gloo::events::EventListener;
-use gloo::timers::callback::Interval;
+use crate::explorer::{trace_window, views, Explorer, NoticeKind, INFO_NOTICE_MS};
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::{Interval, Timeout};
 use gloo_worker::{Spawnable, WorkerBridge};
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
@@ -17,6 +17,8 @@ use yew::prelude::*;
 const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 500, 1000, 0];
 /// Random play stops at this many steps, to bound memory.
 const MAX_TRACE: usize = 200_000;
+/// The address bar is updated this long after the last render (see `App::hash_timer`).
+const HASH_DELAY_MS: u32 = 150;
 /// Timeline chips drawn around the cursor; the slider reaches the rest.
 const TIMELINE_WINDOW: usize = 120;
 
@@ -37,7 +39,7 @@ pub enum Msg {
     TogglePlay,
     SetSpeed(usize),
     PlayTick,
-    DismissNotice(usize),
+    DismissNotice(u64),
     DismissComparison,
     CheckSymmetry(bool),
     CheckDeadlock(bool),
@@ -47,13 +49,18 @@ pub enum Msg {
     CancelCheck,
     Worker(FromWorker),
     LoadCounterexample,
-    Key(KeyboardEvent),
     HashChanged,
     ToggleTheme,
     Export,
     ImportText(String),
     ImportFailed(String),
     CopyLink,
+    Copied(Result<(), String>),
+    /// Advance a long replay (a config switch or constant edit on a long trace) by one slice.
+    Work,
+    CancelWork,
+    /// Write the current link into the address bar.
+    SyncHash,
 }
 
 enum CheckStatus {
@@ -83,6 +90,13 @@ pub struct App {
     worker: Option<WorkerBridge<CheckWorker>>,
     dark: bool,
     last_hash: String,
+    /// The pending update of the address bar (written once the page is idle, not on every render:
+    /// a long trace's link is long).
+    hash_timer: Option<Timeout>,
+    /// The next slice of a long replay, when one is under way.
+    work_timer: Option<Timeout>,
+    /// Info notices whose fade is scheduled, by id.
+    fading: Vec<(u64, Timeout)>,
     canvas: NodeRef,
     import_input: NodeRef,
     _listeners: Vec<EventListener>,
@@ -140,6 +154,18 @@ impl App {
             }
             if speed == 0 && dom::now() - started > budget_ms {
                 break;
+            }
+        }
+    }
+
+    /// Info notices fade after [`INFO_NOTICE_MS`]; errors and warnings stay until dismissed.
+    fn schedule_fades(&mut self, ctx: &Context<Self>) {
+        let shown: Vec<u64> = self.x.notices().iter().filter(|n| n.kind == NoticeKind::Info).map(|n| n.id).collect();
+        self.fading.retain(|(id, _)| shown.contains(id));
+        for id in shown {
+            if !self.fading.iter().any(|(f, _)| *f == id) {
+                let link = ctx.link().clone();
+                self.fading.push((id, Timeout::new(INFO_NOTICE_MS, move || link.send_message(Msg::DismissNotice(id)))));
             }
         }
     }
@@ -210,6 +236,20 @@ impl App {
     }
 }
 
+/// The command a shortcut key stands for (the footer lists them).
+fn key_command(key: &str) -> Option<Msg> {
+    Some(match key {
+        "r" | "R" | "n" => Msg::RandomStep,
+        "ArrowLeft" | "h" => Msg::Back,
+        "ArrowRight" | "l" => Msg::Forward,
+        " " | "p" => Msg::TogglePlay,
+        "Home" => Msg::GoTo(0),
+        "End" => Msg::GoTo(usize::MAX),
+        "u" => Msg::UndoFork,
+        _ => return None,
+    })
+}
+
 impl Component for App {
     type Message = Msg;
     type Properties = ();
@@ -220,10 +260,16 @@ impl Component for App {
         let dark = dom::initial_dark();
         dom::set_theme(dark);
         let link = ctx.link().clone();
-        let keys = EventListener::new(&dom::document(), "keydown", move |e| {
-            let e: KeyboardEvent = wasm_bindgen::JsCast::unchecked_into(e.clone());
-            if !dom::typing_in_field(&e) && !e.ctrl_key() && !e.meta_key() && !e.alt_key() {
-                link.send_message(Msg::Key(e));
+        // Not passive: a key the app handles must not also scroll the page (Space, Home, End,
+        // arrows), and only the listener itself can prevent that, synchronously.
+        let keys = EventListener::new_with_options(&dom::document(), "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
+            let e: &KeyboardEvent = wasm_bindgen::JsCast::unchecked_ref(e);
+            if dom::typing_in_field(e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            if let Some(msg) = key_command(&e.key()) {
+                e.prevent_default();
+                link.send_message(msg);
             }
         });
         let link = ctx.link().clone();
@@ -240,6 +286,9 @@ impl Component for App {
             worker: None,
             dark,
             last_hash: String::new(),
+            fading: Vec::new(),
+            work_timer: None,
+            hash_timer: None,
             canvas: NodeRef::default(),
             import_input: NodeRef::default(),
             _listeners: vec![keys, hashes],
@@ -247,6 +296,15 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        // A command that changes what is explored ends a long replay still under way (the
+        // explorer stays as it was before that replay began).
+        let leaves_work_alone = matches!(
+            msg,
+            Msg::Work | Msg::CancelWork | Msg::SyncHash | Msg::DismissNotice(_) | Msg::DismissComparison | Msg::Worker(_) | Msg::Copied(_) | Msg::ToggleTheme | Msg::HashChanged
+        );
+        if !leaves_work_alone && self.x.work_in_progress().is_some() {
+            self.x.cancel_work();
+        }
         match msg {
             Msg::SelectModel(name) => {
                 self.stop_play();
@@ -382,43 +440,6 @@ impl Component for App {
                 FromWorker::Failed(e) => self.check = CheckStatus::Failed(e),
             },
             Msg::LoadCounterexample => self.load_counterexample(),
-            Msg::Key(e) => {
-                let handled = match e.key().as_str() {
-                    "r" | "R" | "n" => {
-                        ctx.link().send_message(Msg::RandomStep);
-                        true
-                    }
-                    "ArrowLeft" | "h" => {
-                        ctx.link().send_message(Msg::Back);
-                        true
-                    }
-                    "ArrowRight" | "l" => {
-                        ctx.link().send_message(Msg::Forward);
-                        true
-                    }
-                    " " | "p" => {
-                        ctx.link().send_message(Msg::TogglePlay);
-                        true
-                    }
-                    "Home" => {
-                        ctx.link().send_message(Msg::GoTo(0));
-                        true
-                    }
-                    "End" => {
-                        ctx.link().send_message(Msg::GoTo(usize::MAX));
-                        true
-                    }
-                    "u" => {
-                        ctx.link().send_message(Msg::UndoFork);
-                        true
-                    }
-                    _ => false,
-                };
-                if handled {
-                    e.prevent_default();
-                }
-                return false;
-            }
             Msg::HashChanged => {
                 let hash = dom::hash();
                 let h = hash.trim_start_matches('#');
@@ -451,17 +472,43 @@ impl Component for App {
                 }
             }
             Msg::ImportFailed(e) => self.x.notify_error(format!("Could not read the file: {e}")),
+            Msg::Work => {
+                self.work_timer = None;
+                self.x.work(web_time::Duration::from_millis(12));
+            }
+            Msg::CancelWork => {
+                self.x.cancel_work();
+            }
+            Msg::SyncHash => {
+                self.hash_timer = None;
+                self.sync_hash();
+                return false;
+            }
             Msg::CopyLink => {
                 self.sync_hash();
-                dom::copy_to_clipboard(&dom::href());
-                self.x.notify_info("Link copied: it reopens this trace at this step.");
+                let link = ctx.link().clone();
+                dom::copy_to_clipboard(&dom::href(), move |r| link.send_message(Msg::Copied(r)));
+                return false;
             }
+            Msg::Copied(Ok(())) => self.x.notify_info("Link copied: it reopens this trace at this step."),
+            Msg::Copied(Err(why)) => self.x.notify_error(format!("The link was not copied: {why}. Copy it by hand: {}", dom::href())),
         }
         true
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
-        self.sync_hash();
+    fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
+        if first {
+            self.sync_hash();
+        } else if !self.playing {
+            let link = ctx.link().clone();
+            self.hash_timer = Some(Timeout::new(HASH_DELAY_MS, move || link.send_message(Msg::SyncHash)));
+        }
+        self.schedule_fades(ctx);
+        // A long replay goes on a slice per frame, leaving the page to paint and take clicks.
+        if self.x.work_in_progress().is_some() && self.work_timer.is_none() {
+            let link = ctx.link().clone();
+            self.work_timer = Some(Timeout::new(0, move || link.send_message(Msg::Work)));
+        }
         let levels = match &self.check {
             CheckStatus::Running { progress, .. } => Some(&progress.levels),
             CheckStatus::Done { done, .. } => Some(&done.progress.levels),
@@ -568,12 +615,20 @@ impl App {
         let comparison = self.x.comparison();
         html! {
             <div class="notices">
-                { for notices.iter().enumerate().map(|(i, n)| {
+                if let Some((what, done, all)) = self.x.work_in_progress() {
+                    <div class="notice info work" data-testid="work-progress" role="status">
+                        <span>{ format!("{what}… {}%", if all == 0 { 100 } else { done * 100 / all }) }</span>
+                        <div class="progress small"><div class="bar" style={format!("width: {:.1}%", if all == 0 { 100.0 } else { done as f64 * 100.0 / all as f64 })}></div></div>
+                        <button class="link" data-testid="work-cancel" onclick={ctx.link().callback(|_| Msg::CancelWork)}>{"Cancel"}</button>
+                    </div>
+                }
+                { for notices.iter().map(|n| {
                     let kind = match n.kind { NoticeKind::Info => "info", NoticeKind::Warning => "warning", NoticeKind::Error => "error" };
+                    let id = n.id;
                     html! {
                         <div class={classes!("notice", kind)} data-testid={format!("notice-{kind}")} role={if kind == "error" { "alert" } else { "status" }}>
                             <span>{ n.text.clone() }</span>
-                            <button class="close" aria-label="Dismiss" onclick={ctx.link().callback(move |_| Msg::DismissNotice(i))}>{"×"}</button>
+                            <button class="close" aria-label="Dismiss" onclick={ctx.link().callback(move |_| Msg::DismissNotice(id))}>{"×"}</button>
                         </div>
                     }
                 }) }
@@ -683,8 +738,13 @@ impl App {
                 } else {
                     <p class="muted">{"This model has no picture yet; the inspector below shows its state."}</p>
                 }
-                if let Some((title, d)) = self.x.trace_drawing() {
-                    <h3 class="subhead">{ title }</h3>
+                if let Some((title, d, window)) = self.x.trace_drawing() {
+                    <h3 class="subhead">
+                        { title }
+                        if window.len() < self.x.session().len() {
+                            <span class="muted small" data-testid="trace-view-window">{ format!(" · steps {}–{} of {}", window.start, window.end - 1, self.x.session().len() - 1) }</span>
+                        }
+                    </h3>
                     <div class="trace-drawing" data-testid="trace-view">{ svg::render(&d) }</div>
                 }
             </div>
@@ -695,8 +755,9 @@ impl App {
         let s = self.x.session();
         let n = s.len();
         let cursor = s.cursor();
-        let start = cursor.saturating_sub(TIMELINE_WINDOW / 2).min(n.saturating_sub(TIMELINE_WINDOW));
-        let entries = self.x.timeline(start..start + TIMELINE_WINDOW);
+        let window = trace_window(n, cursor, TIMELINE_WINDOW);
+        let start = window.start;
+        let entries = self.x.timeline(window);
         let first_bad = self.x.first_violation();
         let divergence = self.x.comparison().and_then(|c| c.divergence.verdicts_differ.as_ref().map(|d| d.0));
         html! {

@@ -107,9 +107,26 @@ pub mod dom {
         Ok(())
     }
 
-    pub fn copy_to_clipboard(text: &str) {
-        let clipboard = window().navigator().clipboard();
-        let _ = clipboard.write_text(text);
+    /// Copies `text` to the clipboard and calls `done` with the outcome: the browser may have no
+    /// clipboard here (an insecure origin) or refuse the write (a cross-origin frame without the
+    /// permission), and the user must be told which.
+    pub fn copy_to_clipboard(text: &str, done: impl FnOnce(Result<(), String>) + 'static) {
+        let navigator = window().navigator();
+        let has_clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).map(|c| !c.is_undefined() && !c.is_null()).unwrap_or(false);
+        if !has_clipboard {
+            done(Err("this page has no clipboard access (it needs https or localhost)".to_string()));
+            return;
+        }
+        let promise = navigator.clipboard().write_text(text);
+        wasm_bindgen_futures::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(_) => done(Ok(())),
+                Err(e) => {
+                    let why = js_sys::Reflect::get(&e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{e:?}"));
+                    done(Err(format!("the browser refused the clipboard write ({why})")))
+                }
+            }
+        });
     }
 
     /// Keeps the current timeline step visible by scrolling the timeline (never the page).

@@ -41,12 +41,13 @@ pub fn draw(model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState) -> 
         .or_else(|| view_of(any, prev, state, composed::view))
 }
 
-/// A picture of a whole trace, for models that have one (the ballot timeline of `paxos`), with the
-/// cursor at step `cursor`. A pure function of the trace's states.
-pub fn draw_trace(model: &dyn DynModel, states: &[AnyState], cursor: usize) -> Option<(&'static str, Drawing)> {
+/// A picture of a stretch of a trace, for models that have one (the ballot timeline of `paxos`),
+/// with the cursor at position `cursor` of `states`. A pure function of those states; the caller
+/// passes a window around the cursor, so the cost does not grow with the trace.
+pub fn draw_trace(model: &dyn DynModel, states: &[&AnyState], cursor: usize) -> Option<(&'static str, Drawing)> {
     let any = model.as_any();
     if let Some(m) = any.downcast_ref::<models::paxos::Paxos>() {
-        let typed_states: Vec<&models::paxos::State> = states.iter().map(typed::<models::paxos::State>).collect();
+        let typed_states: Vec<&models::paxos::State> = states.iter().map(|s| typed::<models::paxos::State>(s)).collect();
         return Some(("Ballot timeline", paxos::timeline(m, &typed_states, cursor)));
     }
     None
@@ -199,7 +200,7 @@ mod tests {
         let m = catalogue::build("paxos", "safe", &[]).unwrap();
         let labels: Vec<String> = ["Promise(1, <<1, 0, 1>>)", "Promise(2, <<1, 0, 1>>)", "Accept(1, <<1, 0, 1>>, v1)"].iter().map(|s| s.to_string()).collect();
         let (trace, _) = replay(m.as_ref(), 0, &labels);
-        let states: Vec<_> = trace.steps.iter().map(|s| s.state.clone()).collect();
+        let states: Vec<_> = trace.steps.iter().map(|s| &s.state).collect();
         let (title, d) = draw_trace(m.as_ref(), &states, 2).unwrap();
         assert_eq!(title, "Ballot timeline");
         let marks = d.shapes.iter().filter(|s| matches!(s.class(), c if c.starts_with("tl-"))).count();
