@@ -731,7 +731,7 @@ impl App {
             <div class="card view" data-testid="view">
                 <h2>{ views::view_name(name) }<span class="muted">{ format!(" · step {}", self.x.session().cursor()) }</span></h2>
                 if let Some(d) = drawing {
-                    { svg::render(&d) }
+                    <div class="view-scroll">{ svg::render(&d) }</div>
                     <ul class="caption" data-testid="caption">
                         { for d.caption.iter().map(|c| html! { <li>{ c.clone() }</li> }) }
                     </ul>

@@ -24,10 +24,15 @@ fn shape(s: &Shape) -> Html {
     }
 }
 
-/// The drawing as an `<svg>` that scales to its container's width.
+/// The smallest scale a drawing is shown at: its smallest text (11 px) stays readable (≥ 8.8 px)
+/// on a phone, where the drawing scrolls sideways instead of shrinking further.
+const MIN_SCALE: f64 = 0.8;
+
+/// The drawing as an `<svg>` that scales to its container's width, down to [`MIN_SCALE`].
 pub fn render(d: &Drawing) -> Html {
     html! {
-        <svg class="view-svg" viewBox={format!("0 0 {} {}", d.width, d.height)} preserveAspectRatio="xMinYMin meet" role="img">
+        <svg class="view-svg" viewBox={format!("0 0 {} {}", d.width, d.height)} preserveAspectRatio="xMinYMin meet" role="img"
+             style={format!("min-width: {:.0}px", d.width * MIN_SCALE)}>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />

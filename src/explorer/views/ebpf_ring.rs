@@ -3,6 +3,7 @@
 //! record occupying each; the record the consumer holds; and the async query's lamp.
 
 use super::super::draw::{axis, badge, badge_row, lane, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Shape};
+use crate::engine::plural;
 use crate::models::ebpf_ring::{EbpfRing, RecordState, State};
 
 const WIDTH: f64 = 680.0;
@@ -25,8 +26,8 @@ fn caption(prev: Option<&State>, s: &State) -> Vec<String> {
     if s.records.len() > p.records.len() {
         let r = s.records.last().unwrap();
         out.push(format!(
-            "Producer reserved {} unit(s) at offset {}: the record is {} and the producer offset is published as {}.",
-            r.size,
+            "Producer reserved {} at offset {}: the record is {} and the producer offset is published as {}.",
+            plural(r.size, "unit", "units"),
             p.reserve,
             r.state.name(),
             s.producer
@@ -42,14 +43,14 @@ fn caption(prev: Option<&State>, s: &State) -> Vec<String> {
     if s.held.active && !p.held.active {
         let ok = s.held.state == RecordState::Submitted;
         out.push(format!(
-            "Consumer took the head record ({} unit(s), {}){}",
-            s.held.size,
+            "Consumer took the head record ({}, {}){}",
+            plural(s.held.size, "unit", "units"),
             s.held.state.name(),
             if ok { "." } else { ": it is not Submitted — the consumer reads data the producer has not written." }
         ));
     }
     if !s.held.active && p.held.active {
-        out.push(format!("Consumer returned {} unit(s); the consumer offset is now {}.", p.held.size, s.consumer));
+        out.push(format!("Consumer returned {}; the consumer offset is now {}.", plural(p.held.size, "unit", "units"), s.consumer));
     }
     if s.records.len() < p.records.len() && !p.held.active {
         out.push(format!("Consumer skipped a Discarded record; the consumer offset is now {}.", s.consumer));
@@ -134,7 +135,7 @@ pub fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
     // The consumer's hand and the async query.
     let lane_y = ring_y + unit_h + 40.0;
     let held_text = if s.held.active {
-        format!("holds {} unit(s), {}", s.held.size, s.held.state.name())
+        format!("holds {}, {}", plural(s.held.size, "unit", "units"), s.held.state.name())
     } else {
         "holds nothing".to_string()
     };
@@ -166,7 +167,7 @@ pub fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
     children.extend(badges);
     shapes.push(lane("async-lane", 10.0, async_y, WIDTH - 20.0, 34.0, "async", "", children));
 
-    let live = format!("live {} of {} units · {} record(s)", s.live_size, m.capacity, s.records.len());
+    let live = format!("live {} of {} units · {}", s.live_size, m.capacity, plural(s.records.len(), "record", "records"));
     shapes.push(Shape::text(WIDTH - 20.0, ring_y - 10.0, live, "note", Anchor::End));
     Drawing { width: WIDTH, height: async_y + 42.0, shapes, caption: caption(prev, s) }
 }

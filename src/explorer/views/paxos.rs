@@ -8,6 +8,7 @@
 //! step, a mark for each Promise, Accept and Learn.
 
 use super::super::draw::{badge, badge_row, Anchor, Drawing, Shape};
+use crate::engine::plural;
 use crate::models::paxos::{Paxos, State};
 
 const LEFT: f64 = 84.0;
@@ -49,10 +50,10 @@ fn ignored_overlap(m: &Paxos, prev: &State, r: usize, k: usize, v: usize) -> Opt
 fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
     let Some(p) = prev else {
         return vec![format!(
-            "Initial state: {} acceptors, {} proposals per round, nothing promised or accepted. Majority quorums: any {} acceptors.",
-            m.n_a(),
-            m.per_round(),
-            m.n_a() / 2 + 1
+            "Initial state: {}, {} per round, nothing promised or accepted. Majority quorums: any {}.",
+            plural(m.n_a(), "acceptor", "acceptors"),
+            plural(m.per_round(), "proposal", "proposals"),
+            plural(m.n_a() / 2 + 1, "acceptor", "acceptors")
         )];
     };
     let mut out = Vec::new();
