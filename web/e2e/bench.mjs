@@ -42,6 +42,47 @@ try {
     await page.context().close();
   }
 
+  // 1b. Long sessions: play each model at full speed for PEX_PLAY_SECONDS (60 by default), pause,
+  //     then time clicks (back, forward, a timeline step) from the click to the DOM update.
+  const playSeconds = Number(process.env.PEX_PLAY_SECONDS || 60);
+  const models = pex('list', '--json').map(m => m.name);
+  for (const model of models) {
+    const page = await open(env.browser, `${env.base}#v=1&m=${model}&c=safe&seed=7`);
+    await page.locator('[data-testid=stop-at-violation]').uncheck();
+    await page.locator('[data-testid=speed]').fill('9');
+    await page.click('[data-testid=play]');
+    await page.waitForTimeout(playSeconds * 1000);
+    if (/Pause/.test(await page.locator('[data-testid=play]').innerText())) await page.click('[data-testid=play]');
+    await page.waitForTimeout(500);
+    const times = await page.evaluate(async () => {
+      const counter = document.querySelector('[data-testid=step-counter]');
+      const click = async (selector) => {
+        const before = counter.textContent;
+        const t0 = performance.now();
+        const updated = new Promise(r => {
+          const o = new MutationObserver(() => { if (counter.textContent !== before) { o.disconnect(); r(performance.now()); } });
+          o.observe(document.body, { subtree: true, childList: true, characterData: true });
+          setTimeout(() => { o.disconnect(); r(NaN); }, 5000);
+        });
+        document.querySelector(selector).click();
+        const t = (await updated) - t0;
+        await new Promise(r => setTimeout(r, 200));
+        return t;
+      };
+      const out = [];
+      for (let i = 0; i < 20; i++) {
+        out.push(await click('[data-testid=back]'));
+        out.push(await click('[data-testid=forward]'));
+        out.push(await click('[data-testid=timeline] li.step:first-child button'));
+        out.push(await click('[data-testid=forward]'));
+      }
+      return out.filter(t => !Number.isNaN(t));
+    });
+    const steps = Number((await page.locator('[data-testid=step-counter]').innerText()).match(/of (\d+)/)[1]);
+    console.log(`click after ${playSeconds} s of play (${model}, ${steps} steps): median ${fmt(median(times))} ms, p95 ${fmt(pct(times, 0.95))} ms over ${times.length} clicks (target p95 <= 50 ms)`);
+    await page.context().close();
+  }
+
   // 2. Random play at full speed for 1.5 seconds (the trace is capped at 200,000 steps).
   let page = await open(env.browser, `${env.base}#v=1&m=seqlock&c=safe&seed=3`);
   await page.locator('[data-testid=speed]').fill('9');
