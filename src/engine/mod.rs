@@ -9,6 +9,7 @@ pub mod fingerprint;
 pub mod model;
 pub mod session;
 pub mod symmetry;
+pub mod text;
 pub mod trace;
 pub mod value;
 pub mod walk;
@@ -20,6 +21,7 @@ pub use model::{
     ActionProperty, ConfigSpec, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
 };
 pub use session::{Session, StepError};
+pub use text::{noun, plural};
 pub use trace::{compare_configs, replay, Divergence, ReplayStop, Trace, TraceFile, TraceStep};
 pub use value::Value;
 pub use walk::{random_walk, Walk, WalkEnd, WalkViolation};
