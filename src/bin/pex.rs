@@ -566,7 +566,7 @@ fn bench_all(
             r.pex_seconds,
             r.states_per_second,
             r.bytes_per_state,
-            f(r.peak_memory_bytes.map(|b| b as f64 / 1048576.0), 1),
+            r.peak_memory_bytes.map(|b| format!("{:.1}", b as f64 / 1048576.0)).unwrap_or_else(|| "n/a".into()),
             f(r.tlc_seconds, 2),
             f(r.ratio, 1),
             f(r.ratio_after_startup, 1)
@@ -581,6 +581,6 @@ fn bench_all(
             }
         }
     }
-    println!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up; peak MiB = this process's peak so far.");
+    println!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up; peak MiB = peak resident memory of the case alone (a fresh pex check process running the same search; n/a where it cannot be read).");
     Ok(0)
 }
