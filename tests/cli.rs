@@ -265,6 +265,9 @@ fn counts_agree_with_their_nouns() {
     let one = dir.join("one.json");
     std::fs::write(&one, r#"{"model":"seqlock","config":"safe","constants":[],"actions":["Nope"]}"#).unwrap();
     assert_bad_input(&["replay", one.to_str().unwrap()], "(replayed 0 of 1 action)");
+    let init = dir.join("init.json");
+    std::fs::write(&init, r#"{"model":"seqlock","config":"safe","constants":[],"init":4,"actions":[]}"#).unwrap();
+    assert_bad_input(&["replay", init.to_str().unwrap()], "initial state #4 does not exist (the model has 1 initial state, numbered from 0)");
     // A deadlock is reached, not "violated".
     let out = pex(&["check", "occ", "--deadlock"]);
     assert_eq!(out.status.code(), Some(1));
