@@ -175,3 +175,103 @@ fn bad_input_is_one_line_and_exit_two() {
     assert_bad_input(&["walk", "seqlock", "--seed=-1"], "invalid value");
     assert_bad_input(&["frobnicate"], "unrecognized subcommand");
 }
+
+#[test]
+fn an_ok_under_an_unsound_symmetry_is_not_a_plain_ok() {
+    // composed declares Groups symmetric, but permuting the groups does not preserve Init.
+    let out = pex(&["check", "composed"]);
+    assert_eq!(out.status.code(), Some(4));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("No error has been found"), "{text}");
+    assert!(
+        text.contains("Model checking completed under the symmetry reduction by Keys, Groups, TxnIds, which the audit found unsound (see the warning): no error was found in the reduced state space, but that does not show that every reachable state satisfies every property."),
+        "{text}"
+    );
+    assert!(text.contains("For a verdict on every reachable state, run: pex check composed --no-symmetry\n"), "{text}");
+    let out = pex(&["check", "composed", "--json"]);
+    assert_eq!(out.status.code(), Some(4));
+    let v = json(&out);
+    assert_eq!((v["result"].as_str(), v["symmetry"].as_bool(), v["reduction_sound"].as_bool()), (Some("ok-under-unsound-symmetry"), Some(true), Some(false)));
+    assert!(v["symmetry_problem"].as_str().unwrap().contains("does not preserve Init"));
+    // The suggested run gives a verdict on every reachable state.
+    let out = pex(&["check", "composed", "--no-symmetry"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Model checking completed. No error has been found."));
+    let out = pex(&["check", "composed", "--no-symmetry", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!((v["result"].as_str(), v["symmetry"].as_bool(), v["reduction_sound"].as_bool()), (Some("ok"), Some(false), Some(true)));
+    // Constants and the config are carried into the suggested command.
+    let text = String::from_utf8_lossy(&pex(&["check", "composed", "--const", "InitGroup=g2"]).stdout).to_string();
+    assert!(text.contains("run: pex check composed --const InitGroup=g2 --no-symmetry\n"), "{text}");
+    // A sound symmetry (audited) gives a plain ok.
+    let out = pex(&["check", "mvcc", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!((v["result"].as_str(), v["symmetry"].as_bool(), v["reduction_sound"].as_bool()), (Some("ok"), Some(true), Some(true)));
+    // Without the audit nobody knows: exit 0, but the text and JSON say it was not audited.
+    let out = pex(&["check", "composed", "--no-symmetry-audit"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No error has been found under the symmetry reduction by Keys, Groups, TxnIds, which was not audited (--no-symmetry-audit)."));
+    let v = json(&pex(&["check", "composed", "--no-symmetry-audit", "--json"]));
+    assert_eq!((v["result"].as_str(), v["reduction_sound"].is_null()), (Some("ok"), true));
+}
+
+#[test]
+fn a_violation_under_an_unsound_symmetry_is_real_but_maybe_not_shortest() {
+    let out = pex(&["check", "composed", "--config", "gap"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Error: Invariant Composed1_CommitToOwningGroup is violated."), "{text}");
+    assert!(text.contains("Note: this behavior is real (replayed from an initial state), but the search reduced by a symmetry the audit found unsound, so it may not be a shortest one"), "{text}");
+    assert!(text.contains("(pex check composed --config gap --no-symmetry gives both without it)"), "{text}");
+    let v = json(&pex(&["check", "composed", "--config", "gap", "--json"]));
+    assert_eq!((v["result"].as_str(), v["reduction_sound"].as_bool()), (Some("violation"), Some(false)));
+}
+
+#[test]
+fn a_run_stopped_by_a_bound_says_so_and_claims_no_verdict() {
+    let v = json(&pex(&["check", "seqlock", "--max-states", "500", "--json"]));
+    let (distinct, queue, depth) = (v["distinct"].as_u64().unwrap(), v["queue"].as_u64().unwrap(), v["depth"].as_u64().unwrap());
+    assert!(queue > 1);
+    let out = pex(&["check", "seqlock", "--max-states", "500"]);
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("Stopped by the bound --max-states 500 before exploring every reachable state: no property failed on the {distinct} distinct states found, but {queue} states left on the queue were never expanded, so the states beyond them were not checked. This is not a verdict on the model.")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("The depth reached before the run stopped is {depth}.")), "{text}");
+    for claim in ["No error has been found", "complete state graph search", "Finished in"] {
+        assert!(!text.contains(claim), "'{claim}' in: {text}");
+    }
+    let out = pex(&["check", "seqlock", "--max-seconds", "0.000001"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Stopped by the bound --max-seconds 0.000001 before exploring every reachable state"));
+}
+
+#[test]
+fn counts_agree_with_their_nouns() {
+    let out = pex(&["walk", "seqlock", "--seed", "3", "--steps", "1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Walk with seed 3: 1 step (all it was asked for)."), "{text}");
+    let text = String::from_utf8_lossy(&pex(&["walk", "seqlock", "--seed", "3", "--steps", "2"]).stdout).to_string();
+    assert!(text.contains("Walk with seed 3: 2 steps (all it was asked for)."), "{text}");
+    // A complete run leaves no state on the queue; "0 states", not "0 state".
+    let text = String::from_utf8_lossy(&pex(&["check", "ebpf-ring"]).stdout).to_string();
+    assert!(text.contains(" distinct states found, 0 states left on queue."), "{text}");
+    let dir = std::env::temp_dir().join(format!("pex-cli-plural-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let one = dir.join("one.json");
+    std::fs::write(&one, r#"{"model":"seqlock","config":"safe","constants":[],"actions":["Nope"]}"#).unwrap();
+    assert_bad_input(&["replay", one.to_str().unwrap()], "(replayed 0 of 1 action)");
+    let init = dir.join("init.json");
+    std::fs::write(&init, r#"{"model":"seqlock","config":"safe","constants":[],"init":4,"actions":[]}"#).unwrap();
+    assert_bad_input(&["replay", init.to_str().unwrap()], "initial state #4 does not exist (the model has 1 initial state, numbered from 0)");
+    // A deadlock is reached, not "violated".
+    let out = pex(&["check", "occ", "--deadlock"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Error: Deadlock reached.") && !text.contains("is violated"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

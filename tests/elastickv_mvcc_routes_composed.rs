@@ -136,7 +136,7 @@ fn pex(args: &[&str]) -> std::process::Output {
 #[test]
 fn pex_check_warns_about_the_unsound_group_symmetry() {
     let out = pex(&["check", "composed"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(4));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Warning: the declared symmetry is not sound here: permuting Groups (g1→g2, g2→g1) does not preserve Init"), "{text}");
     assert!(text.contains("1684 distinct states found"), "{text}");

@@ -1,12 +1,14 @@
 //! `pex`: the Protocol Explorer engine on the command line.
 //!
 //! Exit codes: 0 success (a check found nothing), 1 a property failed, 2 bad input, 3 a check
-//! ended at a bound before exploring everything.
+//! ended at a bound before exploring everything, 4 a check found nothing but only under a symmetry
+//! reduction the audit found unsound (not a verdict on every reachable state; rerun with
+//! `--no-symmetry`).
 
 use clap::{Parser, Subcommand};
 use pex::catalogue::{self, BuildError};
 use pex::engine::trace::{state_to_json, state_to_tlc_text};
-use pex::engine::{random_walk, replay, CheckOptions, DynModel, DynOutcome, Trace, TraceFile};
+use pex::engine::{noun, plural, random_walk, replay, CheckOptions, DynModel, DynOutcome, StopReason, Trace, TraceFile, WalkEnd};
 use pex::tlc::{bench, conform, find_jar};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -254,17 +256,17 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
         }
     }
     let model = build(args)?;
-    let mut checker = model.checker(options);
+    let mut checker = model.checker(options.clone());
     let started = Instant::now();
     let mut last_report = Instant::now();
     while !checker.run(1 << 14) {
         if started.elapsed() > Duration::from_secs(5) && last_report.elapsed() > Duration::from_secs(5) {
             let p = checker.progress();
             eprintln!(
-                "Progress: {} states generated, {} distinct states found, {} states left on queue, depth {} ({:.0} states/s)",
-                p.generated,
-                p.distinct,
-                p.queue,
+                "Progress: {} generated, {} found, {} left on queue, depth {} ({:.0} states/s)",
+                plural(p.generated, "state", "states"),
+                plural(p.distinct, "distinct state", "distinct states"),
+                plural(p.queue, "state", "states"),
                 p.depth,
                 p.states_per_second()
             );
@@ -273,7 +275,20 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
     }
     let result = checker.result().expect("finished");
     let p = &result.progress;
+    // Whether the reduction the search used is one: trivially with no reduction, false when the
+    // audit found the declared symmetry unsound, unknown when it was not audited.
+    let reduction_sound = if !result.symmetry {
+        Some(true)
+    } else if result.symmetry_problem.is_some() {
+        Some(false)
+    } else if options.audit_symmetry {
+        Some(true)
+    } else {
+        None
+    };
+    let unsound = reduction_sound == Some(false);
     let code = match &result.outcome {
+        DynOutcome::Ok if unsound => 4,
         DynOutcome::Ok => 0,
         DynOutcome::Violation { .. } => 1,
         DynOutcome::Incomplete(_) => 3,
@@ -297,11 +312,13 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
             "collision_probability": result.footprint.collision_probability,
             "peak_memory_bytes": result.footprint.peak_memory_bytes,
             "symmetry_problem": result.symmetry_problem,
+            "reduction_sound": reduction_sound,
         });
         if !model.symmetric_sets().is_empty() {
             o["tlc_variable_order"] = serde_json::json!(model.tlc_variable_order());
         }
         match &result.outcome {
+            DynOutcome::Ok if unsound => o["result"] = "ok-under-unsound-symmetry".into(),
             DynOutcome::Ok => o["result"] = "ok".into(),
             DynOutcome::Violation { kind, name, trace } => {
                 o["result"] = "violation".into();
@@ -319,14 +336,30 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
     }
     println!("Model {} ({}), config {}: {}", model.info().name, model.info().title, model.config().name, model.config().summary);
     println!("Constants: {}", model.constants());
+    let sets = model.symmetric_sets().iter().map(|s| s.name).collect::<Vec<&str>>().join(", ");
     if result.symmetry {
-        let sets: Vec<&str> = model.symmetric_sets().iter().map(|s| s.name).collect();
-        println!("Symmetry: {} (distinct counts classes of states)", sets.join(", "));
+        println!("Symmetry: {sets} (distinct counts classes of states)");
     }
     if let Some(problem) = &result.symmetry_problem {
         println!("Warning: the declared symmetry is not sound here: {problem}. Counts under it may differ from the counts without it (run with --no-symmetry).");
     }
+    // The same check without the reduction, for verdicts that only hold under it.
+    let rerun = {
+        let mut words = vec!["pex check".to_string(), model.info().name.to_string()];
+        if model.config().name != "safe" {
+            words.push(format!("--config {}", model.config().name));
+        }
+        words.extend(args.constants.iter().map(|c| format!("--const {c}")));
+        words.push("--no-symmetry".into());
+        words.join(" ")
+    };
     match &result.outcome {
+        DynOutcome::Ok if unsound => println!(
+            "Model checking completed under the symmetry reduction by {sets}, which the audit found unsound (see the warning): no error was found in the reduced state space, but that does not show that every reachable state satisfies every property. For a verdict on every reachable state, run: {rerun}"
+        ),
+        DynOutcome::Ok if result.symmetry && reduction_sound.is_none() => {
+            println!("Model checking completed. No error has been found under the symmetry reduction by {sets}, which was not audited (--no-symmetry-audit).")
+        }
         DynOutcome::Ok => println!("Model checking completed. No error has been found."),
         DynOutcome::Violation { kind, name, trace } => {
             match kind {
@@ -336,14 +369,40 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
             }
             println!("Error: The behavior up to this point is:");
             print!("{}", trace.to_tlc_text(model.as_ref()));
+            if unsound {
+                println!("Note: this behavior is real (replayed from an initial state), but the search reduced by a symmetry the audit found unsound, so it may not be a shortest one and the figures below count the reduced state space ({rerun} gives both without it).");
+            }
         }
-        DynOutcome::Incomplete(reason) => println!("Stopped early ({}): the figures cover the states explored so far.", reason.as_str()),
+        DynOutcome::Incomplete(reason) => {
+            let bound = match reason {
+                StopReason::MaxStates => format!("the bound --max-states {}", options.max_states.unwrap_or(0)),
+                StopReason::MaxSeconds => format!("the bound --max-seconds {}", options.max_seconds.unwrap_or(0.0)),
+                StopReason::Cancelled => "cancellation".to_string(),
+            };
+            println!(
+                "Stopped by {bound} before exploring every reachable state: no property failed on the {} found, but {} left on the queue {} never expanded, so the states beyond {} were not checked. This is not a verdict on the model.",
+                plural(p.distinct, "distinct state", "distinct states"),
+                plural(p.queue, "state", "states"),
+                noun(p.queue, "was", "were"),
+                noun(p.queue, "it", "them"),
+            );
+        }
     }
-    println!("{} states generated, {} distinct states found, {} states left on queue.", p.generated, p.distinct, p.queue);
-    println!("The depth of the complete state graph search is {}.", p.depth);
+    println!(
+        "{} generated, {} found, {} left on queue.",
+        plural(p.generated, "state", "states"),
+        plural(p.distinct, "distinct state", "distinct states"),
+        plural(p.queue, "state", "states")
+    );
+    if matches!(result.outcome, DynOutcome::Incomplete(_)) {
+        println!("The depth reached before the run stopped is {}.", p.depth);
+    } else {
+        println!("The depth of the complete state graph search is {}.", p.depth);
+    }
     let memory = result.footprint.peak_memory_bytes.map(|b| format!(", peak memory {:.1} MiB", b as f64 / 1048576.0)).unwrap_or_default();
     println!(
-        "Finished in {:.3}s ({:.0} distinct states/s, {:.1} bytes per stored state{memory}; fingerprint collision chance {:.1e}).",
+        "{} {:.3}s ({:.0} distinct states/s, {:.1} bytes per stored state{memory}; fingerprint collision chance {:.1e}).",
+        if matches!(result.outcome, DynOutcome::Incomplete(_)) { "Stopped after" } else { "Finished in" },
         p.seconds,
         p.states_per_second(),
         result.footprint.bytes_per_state,
@@ -372,7 +431,13 @@ fn walk(args: &ModelArgs, seed: u64, steps: usize, stop: bool, json: bool, out: 
         println!("{}", serde_json::to_string_pretty(&o).unwrap());
     } else {
         print!("{}", w.trace.to_tlc_text(model.as_ref()));
-        println!("Walk with seed {seed}: {} steps, ended by {}.", w.trace.len() - 1, w.end.as_str());
+        let end = match w.end {
+            WalkEnd::Steps => "all it was asked for",
+            WalkEnd::Deadlock => "then a deadlock: no action is enabled",
+            WalkEnd::OutsideConstraint => "then a state outside the state constraint, where the checker stops too",
+            WalkEnd::Violation => "stopped at the first violation",
+        };
+        println!("Walk with seed {seed}: {} ({end}).", plural(w.trace.len() - 1, "step", "steps"));
         match &w.violation {
             Some(v) => println!("First violation: {} {} at state {}.", v.kind.as_str(), v.name, v.position + 1),
             None => println!("No property failed along the walk."),
@@ -388,7 +453,7 @@ fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
     let model = catalogue::build(&file.model, &file.config, &file.constants)?;
     let (trace, stop) = replay(model.as_ref(), file.init, &file.actions);
     if let Some(stop) = &stop {
-        return Err(Fail(format!("{}: {stop} (replayed {} of {} actions)", path.display(), trace.len() - 1, file.actions.len())));
+        return Err(Fail(format!("{}: {stop} (replayed {} of {})", path.display(), trace.len() - 1, plural(file.actions.len(), "action", "actions"))));
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&trace_json(model.as_ref(), &trace, false)).unwrap());
@@ -405,7 +470,7 @@ fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
 fn conform_all(model: Option<&str>, tla_dir: &PathBuf) -> Result<u8, Fail> {
     let jar = find_jar().map_err(Fail)?;
     let cases = conform::discover(tla_dir, model).map_err(Fail)?;
-    println!("Conformance: {} cfgs under {}, TLC {} with -workers 1", cases.len(), tla_dir.display(), jar.display());
+    println!("Conformance: {} under {}, TLC {} with -workers 1", plural(cases.len(), "cfg", "cfgs"), tla_dir.display(), jar.display());
     let mut failures = 0;
     let mut runs = 0;
     for case in &cases {
@@ -441,10 +506,10 @@ fn conform_all(model: Option<&str>, tla_dir: &PathBuf) -> Result<u8, Fail> {
         }
     }
     if failures > 0 {
-        println!("Conformance FAILED: {failures} of {runs} runs differ from TLC.");
+        println!("Conformance FAILED: {failures} of {} {} from TLC.", plural(runs, "run", "runs"), noun(failures, "differs", "differ"));
         Ok(1)
     } else {
-        println!("Conformance passed: all {runs} runs agree with TLC.");
+        println!("Conformance passed: {} with TLC.", if runs == 1 { "the one run agrees".to_string() } else { format!("all {runs} runs agree") });
         Ok(0)
     }
 }
@@ -485,7 +550,7 @@ fn bench_all(
         return Ok(0);
     }
     if let Some(s) = startup {
-        println!("TLC start-up (JVM, parse, a two-state spec): {s:.2}s; TLC runs with -workers {tlc_workers}; pex with {threads} thread(s).");
+        println!("TLC start-up (JVM, parse, a two-state spec): {s:.2}s; TLC runs with -workers {tlc_workers}; pex with {}.", plural(threads, "thread", "threads"));
     }
     println!(
         "{:<34} {:>10} {:>5} {:>10} {:>12} {:>9} {:>8} {:>10} {:>9} {:>9}",
@@ -501,7 +566,7 @@ fn bench_all(
             r.pex_seconds,
             r.states_per_second,
             r.bytes_per_state,
-            f(r.peak_memory_bytes.map(|b| b as f64 / 1048576.0), 1),
+            r.peak_memory_bytes.map(|b| format!("{:.1}", b as f64 / 1048576.0)).unwrap_or_else(|| "n/a".into()),
             f(r.tlc_seconds, 2),
             f(r.ratio, 1),
             f(r.ratio_after_startup, 1)
@@ -509,13 +574,13 @@ fn bench_all(
         if let Some(td) = r.tlc_distinct {
             if td != r.distinct {
                 if r.result.starts_with("violation") && tlc_workers > 1 {
-                    println!("    (TLC with {tlc_workers} workers is not strictly breadth-first: it stopped at this violation after {td} distinct states)");
+                    println!("    (TLC with {tlc_workers} workers is not strictly breadth-first: it stopped at this violation after {})", plural(td, "distinct state", "distinct states"));
                 } else {
-                    println!("    note: TLC found {td} distinct states");
+                    println!("    note: TLC found {}", plural(td, "distinct state", "distinct states"));
                 }
             }
         }
     }
-    println!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up; peak MiB = this process's peak so far.");
+    println!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up; peak MiB = peak resident memory of the case alone (a fresh pex check process running the same search; n/a where it cannot be read).");
     Ok(0)
 }

@@ -234,7 +234,7 @@ fn parse_value(spec: &ConstSpec, text: &str, parsed: &[(&str, Value)], ordinal: 
                 set_items(t)?.into_iter().map(str::to_string).collect()
             };
             if names.len() < *min_len || names.len() > *max_len {
-                return Err(format!("{} elements; allowed {min_len}..{max_len}", names.len()));
+                return Err(format!("{}; allowed {min_len}..{max_len}", super::text::plural(names.len(), "element", "elements")));
             }
             for (i, n) in names.iter().enumerate() {
                 if !is_identifier(n) {

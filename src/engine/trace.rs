@@ -138,7 +138,7 @@ impl std::fmt::Display for ReplayStop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReplayStop::NoSuchInit { index, count } => {
-                write!(f, "initial state #{index} does not exist (the model has {count})")
+                write!(f, "initial state #{index} does not exist (the model has {}, numbered from 0)", super::text::plural(*count, "initial state", "initial states"))
             }
             ReplayStop::NotEnabled { position, label } => {
                 write!(f, "step {position}: action {label} is not enabled there")

@@ -11,7 +11,7 @@
 use super::cfg::TlcCfg;
 use super::run::{normalise, run_tlc, TlcOutcome, TlcResult};
 use crate::catalogue;
-use crate::engine::ModelInfo;
+use crate::engine::{plural, ModelInfo};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -213,7 +213,8 @@ pub fn run_pex(case: &Case, symmetry: bool) -> Result<PexResult, String> {
         cmd.arg("--no-symmetry");
     }
     let out = cmd.output().map_err(|e| format!("cannot run pex: {e}"))?;
-    if !matches!(out.status.code(), Some(0) | Some(1)) {
+    // 0 ok, 1 a violation, 4 ok only under a symmetry the audit found unsound (TLC reduces by it too).
+    if !matches!(out.status.code(), Some(0) | Some(1) | Some(4)) {
         return Err(format!("pex check failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr)));
     }
     let json = serde_json::from_slice(&out.stdout).map_err(|e| format!("pex check --json printed no JSON: {e}"))?;
@@ -234,8 +235,14 @@ impl Figure {
     }
 }
 
-fn opt(n: Option<u64>) -> String {
-    n.map(|n| n.to_string()).unwrap_or_else(|| "-".to_string())
+/// A figure as one side reported it. A side that reported none never agrees with the other, even
+/// if that one reported none too: missing data fails the comparison rather than passing it.
+fn figure(what: &'static str, tlc: Option<u64>, pex: Option<u64>) -> Figure {
+    Figure {
+        what,
+        tlc: tlc.map(|n| n.to_string()).unwrap_or_else(|| "(TLC printed none)".to_string()),
+        pex: pex.map(|n| n.to_string()).unwrap_or_else(|| "(missing from pex check --json)".to_string()),
+    }
 }
 
 /// TLC's verdict in pex's words: ("ok" | "violation", kind, property).
@@ -251,7 +258,12 @@ fn tlc_verdict(r: &TlcResult) -> (String, String, String) {
 /// The figures both sides report, side by side. When TLC stops at an initial state it prints no
 /// counts, and those figures are not compared.
 pub fn compare(tlc: &TlcResult, pex: &PexResult, compare_states: bool) -> Vec<Figure> {
-    let (result, kind, name) = tlc_verdict(tlc);
+    let (mut result, kind, name) = tlc_verdict(tlc);
+    // TLC reduced by the same SYMMETRY and says nothing about it; when pex's audit found it
+    // unsound, TLC's "no error" is, in pex's words, an ok under that unsound symmetry.
+    if result == "ok" && pex.json.get("symmetry") == Some(&true.into()) && pex.json.get("reduction_sound") == Some(&false.into()) {
+        result = "ok-under-unsound-symmetry".into();
+    }
     let mut figures = vec![
         Figure { what: "result", tlc: result, pex: pex.result().to_string() },
         Figure { what: "kind", tlc: kind, pex: pex.kind().to_string() },
@@ -259,9 +271,9 @@ pub fn compare(tlc: &TlcResult, pex: &PexResult, compare_states: bool) -> Vec<Fi
     ];
     let initial = matches!(tlc.outcome, TlcOutcome::Invariant { initial: true, .. });
     if !initial {
-        figures.push(Figure { what: "distinct", tlc: opt(tlc.distinct), pex: opt(pex.distinct()) });
-        figures.push(Figure { what: "generated", tlc: opt(tlc.generated), pex: opt(pex.generated()) });
-        figures.push(Figure { what: "depth", tlc: opt(tlc.depth), pex: opt(pex.depth()) });
+        figures.push(figure("distinct", tlc.distinct, pex.distinct()));
+        figures.push(figure("generated", tlc.generated, pex.generated()));
+        figures.push(figure("depth", tlc.depth, pex.depth()));
     }
     let pex_trace = pex.trace();
     if tlc.outcome != TlcOutcome::Ok {
@@ -273,29 +285,56 @@ pub fn compare(tlc: &TlcResult, pex: &PexResult, compare_states: bool) -> Vec<Fi
         let declared: Vec<String> = order.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
         figures.push(Figure { what: "variable order", tlc: first.order.join(", "), pex: declared.join(", ") });
     }
-    if compare_states && tlc.trace_len() == pex_trace.len() {
-        // The same states, variable by variable, as TLC prints them.
-        'states: for (i, (t, p)) in tlc.trace.iter().zip(pex_trace.iter()).enumerate() {
-            let Some(vars) = p.get("tlc").and_then(|v| v.as_object()) else { break };
-            for (var, text) in vars {
-                let mine = normalise(text.as_str().unwrap_or(""));
-                let theirs = t.vars.get(var).cloned().unwrap_or_else(|| "(missing)".to_string());
-                if mine != theirs {
-                    figures.push(Figure { what: "trace state", tlc: format!("state {}: {var} = {theirs}", i + 1), pex: format!("state {}: {var} = {mine}", i + 1) });
-                    break 'states;
-                }
-            }
-            if t.vars.len() != vars.len() {
-                figures.push(Figure {
-                    what: "trace variables",
-                    tlc: format!("{:?}", t.vars.keys().collect::<Vec<_>>()),
-                    pex: format!("{:?}", vars.keys().collect::<Vec<_>>()),
-                });
-                break;
-            }
-        }
+    if compare_states && tlc.outcome != TlcOutcome::Ok && tlc.trace_len() == pex_trace.len() {
+        figures.extend(compare_trace_states(tlc, &pex_trace));
     }
     figures
+}
+
+/// The counterexamples, state by state and variable by variable, as TLC prints them: the first
+/// difference, or the first place where either side has nothing to compare (a failure, never a
+/// silent end of the comparison).
+fn compare_trace_states(tlc: &TlcResult, pex_trace: &[serde_json::Value]) -> Option<Figure> {
+    let what = "trace state";
+    if tlc.trace.is_empty() {
+        return Some(Figure { what, tlc: "no error trace in TLC's output".into(), pex: plural(pex_trace.len(), "state", "states") });
+    }
+    for (i, (t, p)) in tlc.trace.iter().zip(pex_trace).enumerate() {
+        let n = i + 1;
+        let vars = p.get("tlc").and_then(|v| v.as_object()).filter(|v| !v.is_empty());
+        let Some(vars) = vars else {
+            return Some(Figure {
+                what,
+                tlc: format!("state {n}: {}", plural(t.vars.len(), "variable", "variables")),
+                pex: format!("state {n}: no TLC text to compare (pex check --json --tlc-trace gave none)"),
+            });
+        };
+        if t.vars.is_empty() {
+            return Some(Figure {
+                what,
+                tlc: format!("state {n}: no variables could be read from TLC's output"),
+                pex: format!("state {n}: {}", plural(vars.len(), "variable", "variables")),
+            });
+        }
+        for (var, text) in vars {
+            let Some(text) = text.as_str() else {
+                return Some(Figure { what, tlc: format!("state {n}: {var} present"), pex: format!("state {n}: {var} has no TLC text ({text})") });
+            };
+            let mine = normalise(text);
+            let theirs = t.vars.get(var).cloned().unwrap_or_else(|| "(TLC printed no such variable)".to_string());
+            if mine != theirs {
+                return Some(Figure { what, tlc: format!("state {n}: {var} = {theirs}"), pex: format!("state {n}: {var} = {mine}") });
+            }
+        }
+        if t.vars.len() != vars.len() {
+            return Some(Figure {
+                what: "trace variables",
+                tlc: format!("{:?}", t.vars.keys().collect::<Vec<_>>()),
+                pex: format!("{:?}", vars.keys().collect::<Vec<_>>()),
+            });
+        }
+    }
+    None
 }
 
 /// The outcome of one case in one symmetry mode.
@@ -347,4 +386,100 @@ pub fn run_case(jar: &Path, case: &Case) -> Vec<CaseRun> {
         runs.push(run);
     }
     runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tlc::run::parse_output;
+    use serde_json::json;
+
+    // A counterexample of two states, as TLC 2.15 prints it.
+    const TLC_VIOLATION: &str = "Error: Invariant Inv is violated.\nError: The behavior up to this point is:\nState 1: <Initial predicate>\n/\\ x = 0\n/\\ y = <<1, 2>>\n\nState 2: <Next line 5, col 9 to line 5, col 18 of module T>\n/\\ x = 1\n/\\ y = <<1, 2>>\n\n3 states generated, 2 distinct states found, 0 states left on queue.\nThe depth of the complete state graph search is 2.\n";
+
+    fn pex_result(trace: serde_json::Value) -> PexResult {
+        PexResult {
+            json: json!({"result": "violation", "kind": "invariant", "invariant": "Inv", "distinct": 2, "generated": 3, "depth": 2, "trace": trace}),
+        }
+    }
+
+    fn differing(figures: &[Figure]) -> Vec<&Figure> {
+        figures.iter().filter(|f| !f.agrees()).collect()
+    }
+
+    #[test]
+    fn the_same_counterexample_agrees() {
+        let tlc = parse_output(TLC_VIOLATION).unwrap();
+        let pex = pex_result(json!([
+            {"action": null, "tlc": {"x": "0", "y": "<<1, 2>>"}},
+            {"action": "Next", "tlc": {"x": "1", "y": "<<1, 2>>"}},
+        ]));
+        assert!(differing(&compare(&tlc, &pex, true)).is_empty());
+        // A different value in the second state is found.
+        let other = pex_result(json!([
+            {"action": null, "tlc": {"x": "0", "y": "<<1, 2>>"}},
+            {"action": "Next", "tlc": {"x": "2", "y": "<<1, 2>>"}},
+        ]));
+        let figures = compare(&tlc, &other, true);
+        let bad = differing(&figures);
+        assert_eq!(bad.len(), 1);
+        assert_eq!((bad[0].tlc.as_str(), bad[0].pex.as_str()), ("state 2: x = 1", "state 2: x = 2"));
+    }
+
+    #[test]
+    fn a_state_without_comparison_data_fails() {
+        let tlc = parse_output(TLC_VIOLATION).unwrap();
+        // pex gave TLC text for the first state only: the comparison must not stop there quietly.
+        let pex = pex_result(json!([
+            {"action": null, "tlc": {"x": "0", "y": "<<1, 2>>"}},
+            {"action": "Next", "state": {"x": 1, "y": [1, 2]}},
+        ]));
+        let figures = compare(&tlc, &pex, true);
+        let bad = differing(&figures);
+        assert_eq!(bad.len(), 1, "{figures:?}");
+        assert_eq!(bad[0].what, "trace state");
+        assert_eq!(bad[0].tlc, "state 2: 2 variables");
+        assert!(bad[0].pex.contains("state 2: no TLC text to compare"), "{}", bad[0].pex);
+        // An empty TLC text is no better.
+        let empty = pex_result(json!([{"action": null, "tlc": {}}, {"action": "Next", "tlc": {}}]));
+        assert!(differing(&compare(&tlc, &empty, true)).iter().any(|f| f.pex == "state 1: no TLC text to compare (pex check --json --tlc-trace gave none)"));
+    }
+
+    #[test]
+    fn tlc_output_without_comparison_data_fails() {
+        // TLC's state 2 printed nothing readable.
+        let unreadable = TLC_VIOLATION.replace("/\\ x = 1\n/\\ y = <<1, 2>>\n", "(nothing)\n");
+        let tlc = parse_output(&unreadable).unwrap();
+        let pex = pex_result(json!([
+            {"action": null, "tlc": {"x": "0", "y": "<<1, 2>>"}},
+            {"action": "Next", "tlc": {"x": "1", "y": "<<1, 2>>"}},
+        ]));
+        let bad: Vec<String> = differing(&compare(&tlc, &pex, true)).iter().map(|f| format!("{}: {} | {}", f.what, f.tlc, f.pex)).collect();
+        assert_eq!(bad, vec!["trace state: state 2: no variables could be read from TLC's output | state 2: 2 variables"]);
+        // A violation with no trace on either side: nothing was compared, so it fails.
+        let mut tlc = parse_output(TLC_VIOLATION).unwrap();
+        tlc.trace.clear();
+        let bad: Vec<String> = differing(&compare(&tlc, &pex_result(json!([])), true)).iter().map(|f| format!("{}: {} | {}", f.what, f.tlc, f.pex)).collect();
+        assert_eq!(bad, vec!["trace state: no error trace in TLC's output | 0 states"]);
+        // Counts neither side printed do not agree either.
+        let mut tlc = parse_output(TLC_VIOLATION).unwrap();
+        tlc.depth = None;
+        let mut pex = pex_result(json!([
+            {"action": null, "tlc": {"x": "0", "y": "<<1, 2>>"}},
+            {"action": "Next", "tlc": {"x": "1", "y": "<<1, 2>>"}},
+        ]));
+        pex.json.as_object_mut().unwrap().remove("depth");
+        let bad: Vec<&str> = differing(&compare(&tlc, &pex, true)).iter().map(|f| f.what).collect();
+        assert_eq!(bad, vec!["depth"]);
+    }
+
+    #[test]
+    fn tlc_ok_under_a_symmetry_found_unsound_reads_as_pex_says_it() {
+        let tlc = parse_output("Model checking completed. No error has been found.\n10 states generated, 4 distinct states found, 0 states left on queue.\nThe depth of the complete state graph search is 3.\n").unwrap();
+        let mut pex = PexResult { json: json!({"result": "ok-under-unsound-symmetry", "symmetry": true, "reduction_sound": false, "distinct": 4, "generated": 10, "depth": 3}) };
+        assert!(differing(&compare(&tlc, &pex, false)).is_empty());
+        // A plain "ok" from pex under that symmetry would be a claim TLC's run does not back.
+        pex.json["result"] = "ok".into();
+        assert_eq!(differing(&compare(&tlc, &pex, false)).iter().map(|f| f.what).collect::<Vec<_>>(), vec!["result"]);
+    }
 }
