@@ -172,10 +172,10 @@ fn tree_rows(depth: usize, path: &str, key: &str, value: &Value, changed: &[Stri
     } else {
         let n = value.children().len();
         match value {
-            Value::Tuple(_) => format!("<< {n} items >>"),
-            Value::Record(_) => format!("[ {n} fields ]"),
-            Value::Func(_) => format!("( {n} entries )"),
-            _ => format!("{{ {n} elements }}"),
+            Value::Tuple(_) => format!("<< {} >>", plural(n, "item", "items")),
+            Value::Record(_) => format!("[ {} ]", plural(n, "field", "fields")),
+            Value::Func(_) => format!("( {} )", plural(n, "entry", "entries")),
+            _ => format!("{{ {} }}", plural(n, "element", "elements")),
         }
     };
     let is_changed = changed.iter().any(|c| c == path);

@@ -4,6 +4,7 @@
 //! is not above an earlier term's (an HLC4 regression) is joined to that earlier timestamp by a red
 //! arrow going back. An HLC value `⟨wall, logical⟩` sits at `wall + logical / (LogicalMax + 1)`.
 
+use crate::engine::plural;
 use super::super::draw::{axis, badge_row, lane, Anchor, Drawing, Shape};
 use crate::models::hlc::{Commit, Hlc, HlcModel, State};
 
@@ -45,10 +46,10 @@ fn caption(m: &HlcModel, prev: Option<&State>, s: &State) -> Vec<String> {
     let Some(p) = prev else {
         return vec![
             format!(
-                "Initial state: {} nodes, no leader yet; every wall clock, ceiling and HLC is at 0. Up to {} terms and {} timestamps.",
-                m.n(),
-                m.max_terms,
-                m.max_ops
+                "Initial state: {}, no leader yet; every wall clock, ceiling and HLC is at 0. Up to {} and {}.",
+                plural(m.n(), "node", "nodes"),
+                plural(m.max_terms, "term", "terms"),
+                plural(m.max_ops, "timestamp", "timestamps")
             ),
             if m.enable_safety {
                 "Safety on: a new leader first observes maxAppliedHLC, and a leader issues only while its wall clock is below the ceiling.".to_string()

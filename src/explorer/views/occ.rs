@@ -3,6 +3,7 @@
 //! (Idle → Active → Prepared → Committed or Aborted) with its start and commit timestamps, its
 //! write set and what it read. A commit not above its start (OCC1) shows in red.
 
+use crate::engine::plural;
 use super::super::draw::{badge, badge_row, lane, slot_strip, Anchor, Cell, Drawing, Shape};
 use crate::models::occ::{Occ, State, TxnState, NO_LOCK};
 
@@ -36,10 +37,10 @@ fn caption(m: &Occ, prev: Option<&State>, s: &State) -> Vec<String> {
     let Some(p) = prev else {
         return vec![
             format!(
-                "Initial state: {} transactions, all Idle; {} keys, no locks and no versions; tsCounter 0. At most {} write intents.",
-                m.n_txns(),
-                m.n_keys(),
-                m.max_ops
+                "Initial state: {}, all Idle; {}, no locks and no versions; tsCounter 0. At most {}.",
+                plural(m.n_txns(), "transaction", "transactions"),
+                plural(m.n_keys(), "key", "keys"),
+                plural(m.max_ops, "write intent", "write intents")
             ),
             if m.enable_safety {
                 "Safety on: a commit takes a fresh timestamp, tsCounter + 1.".to_string()

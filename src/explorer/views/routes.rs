@@ -3,6 +3,7 @@
 //! marked on it. A node behind the catalog is merely lagging; a node below a version it already had
 //! has regressed, and its gauge flashes red.
 
+use crate::engine::plural;
 use super::super::draw::{badge, gauge, lane, Drawing, Mark};
 use crate::models::routes::{Routes, State};
 
@@ -16,8 +17,9 @@ const LANE_GAP: f64 = 8.0;
 fn caption(m: &Routes, prev: Option<&State>, s: &State) -> Vec<String> {
     let Some(p) = prev else {
         return vec![format!(
-            "Initial state: catalog version 0, every node's route engine at version 0. The catalog may reach version {}; {} actions in all.",
-            m.max_versions, m.max_ops
+            "Initial state: catalog version 0, every node's route engine at version 0. The catalog may reach version {}; {} in all.",
+            m.max_versions,
+            plural(m.max_ops, "action", "actions")
         )];
     };
     let mut out = Vec::new();
