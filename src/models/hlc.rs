@@ -304,6 +304,10 @@ impl Model for HlcModel {
         &self.invariants
     }
 
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[("HLC2_NonNeg", "Ceilings are unsigned integers here, so none can be negative (the seed lists the invariant, so it is kept).")]
+    }
+
     fn action_properties(&self) -> &[ActionProperty<Self>] {
         &self.properties
     }

@@ -480,6 +480,16 @@ impl Model for Paxos {
         &self.invariants
     }
 
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            (
+                "TypeOK",
+                "Every code is written only from what the actions enumerate in range (a proposal of the round, a value of Values, an attempt index whose next one exists), and a learned set has one bit per value.",
+            ),
+            ("Validity", "A round's learned set is a field of exactly one bit per value of Values, so it holds nothing but values, and any value may be proposed here."),
+        ]
+    }
+
     fn variables(&self) -> &'static [&'static str] {
         &["promised", "accepted", "proposerAttempt", "learned"]
     }
