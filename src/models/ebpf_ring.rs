@@ -112,6 +112,8 @@ impl EbpfRing {
 
     // ---- Invariants ----
 
+    /// Not declared true by construction: returning or skipping a record adds its size to
+    /// `consumer`, which stays within MaxOffset only because OffsetsConsistent holds too.
     fn type_ok(&self, s: &State) -> bool {
         let offset = 0..=self.max_offset;
         let size_ok = |n: i32| self.sizes.contains(&n);
