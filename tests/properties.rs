@@ -158,3 +158,48 @@ proptest! {
         prop_assert!(model.same_state(&again.steps.last().unwrap().state, &walk.trace.steps.last().unwrap().state));
     }
 }
+
+#[test]
+fn invariants_true_by_construction_are_declared_with_a_reason() {
+    // Which invariants hold by construction is a reading of the code (see each model's
+    // `by_construction`); this pins the list and checks what can be checked about it.
+    let want: &[(&str, &[&str])] = &[
+        ("seqlock", &[]),
+        ("ebpf-ring", &[]),
+        ("paxos", &["TypeOK", "Validity"]),
+        ("hlc", &["TypeOK", "HLC2_NonNeg"]),
+        ("occ", &["TypeOK"]),
+        ("mvcc", &["TypeOK"]),
+        ("routes", &["TypeOK", "Routes1_VersionInRange", "Routes2_CoverageDisjoint", "Routes3_SplitAtomicity"]),
+        ("composed", &["TypeOK"]),
+    ];
+    assert_eq!(want.len(), catalogue::infos().len(), "every model of the catalogue is listed here");
+    for info in catalogue::infos() {
+        let (_, expected) = want.iter().find(|(m, _)| *m == info.name).unwrap_or_else(|| panic!("{} is not listed", info.name));
+        for config in &info.configs {
+            let model = catalogue::build(info.name, config.name, &[]).unwrap();
+            let what = format!("{}/{}", info.name, config.name);
+            let declared = model.by_construction();
+            let names: Vec<&str> = declared.iter().map(|(n, _)| *n).collect();
+            assert_eq!(&names, expected, "{what}");
+            let invariants = model.invariant_names();
+            for (name, why) in declared {
+                assert!(invariants.contains(name), "{what}: {name} is declared by construction but is not an invariant of the model");
+                assert!(why.len() > 20 && why.ends_with('.') && !why.contains('\n'), "{what}: {name} needs a one-sentence reason, got {why:?}");
+                assert_ne!(config.expect, Some(*name), "{what}: the gap is expected to break {name}, so it cannot hold by construction");
+            }
+            // They hold on every state of many walks, in every config (including past a gap's
+            // violation of something else).
+            let index: Vec<usize> = names.iter().map(|n| invariants.iter().position(|i| i == n).unwrap()).collect();
+            for seed in 0..40 {
+                let walk = random_walk(model.as_ref(), seed, 200, false);
+                for step in &walk.trace.steps {
+                    let verdicts = model.check_invariants(&step.state);
+                    for &i in &index {
+                        assert!(verdicts[i], "{what}: {} failed on walk {seed}", invariants[i]);
+                    }
+                }
+            }
+        }
+    }
+}

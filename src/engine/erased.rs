@@ -34,6 +34,8 @@ pub trait DynModel: Send + Sync {
     fn action_names(&self) -> Vec<&'static str>;
     fn invariant_names(&self) -> Vec<&'static str>;
     fn property_names(&self) -> Vec<&'static str>;
+    /// The invariants that hold by construction, with why (see `Model::by_construction`).
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)];
     /// Whether each invariant holds in `state`, in [`DynModel::invariant_names`] order.
     fn check_invariants(&self, state: &AnyState) -> Vec<bool>;
     /// Whether each action property holds on the step `from → to`.
@@ -148,6 +150,10 @@ impl<M: ModelDef> DynModel for Erased<M> {
 
     fn property_names(&self) -> Vec<&'static str> {
         self.model.action_properties().iter().map(|p| p.name).collect()
+    }
+
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        self.model.by_construction()
     }
 
     fn check_invariants(&self, state: &AnyState) -> Vec<bool> {

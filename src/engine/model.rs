@@ -112,6 +112,17 @@ pub trait Model: Send + Sync + Sized + 'static {
         &[]
     }
 
+    /// The invariants that hold by construction: (invariant name, one sentence saying why no state
+    /// can break it). Only those the representation or every action's construction makes
+    /// impossible to violate, in every configuration and for all constants: the state cannot hold
+    /// a violation, or the invariant is inductive on its own (every action, by its own guard,
+    /// takes a state satisfying it to one satisfying it, with no other invariant's help). "The
+    /// exhaustive check found nothing" is not a reason. Each name is one of [`Model::invariants`].
+    /// None by default.
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
     /// TLC's CONSTRAINT: a state outside it is checked against the invariants but neither kept
     /// nor expanded.
     fn within_constraint(&self, _state: &Self::State) -> bool {

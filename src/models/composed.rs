@@ -317,6 +317,13 @@ impl Model for Composed {
         &self.invariants
     }
 
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[(
+            "TypeOK",
+            "Each field is written only under its bound or from a field already in range: the catalog and the counter rise only below their maxima, groups and keys come from their sets, and opCount rises only below MaxOps.",
+        )]
+    }
+
     fn action_properties(&self) -> &[ActionProperty<Self>] {
         &self.properties
     }

@@ -3,8 +3,11 @@
 //!
 //! A producer reserves space for a record, which is Locked until it is submitted or discarded; the
 //! reserve publishes the producer offset. The consumer reads records in order: it waits on a Locked
-//! head, skips a Discarded one, and otherwise holds the head until it returns its space. A map
-//! async query completes once there is data (`producer > consumer`).
+//! head, skips a Discarded one, and otherwise holds the head until it returns its space (only while
+//! the head is still the record it holds). A map async query completes once there is data
+//! (`producer > consumer`); `asyncCompleted` is sticky: some async query completed at least once.
+//! These follow the published RingBufferModel.tla (microsoft/ebpf-for-windows, models/ring_buffer/);
+//! the twin's header names the one deliberate deviation (one reserve action with a switch).
 //!
 //! Offsets grow up to `MaxOffset` and never wrap; `liveSize` (reserved, not yet returned) stays
 //! within `Capacity`. The safety claim: the consumer only ever holds a Submitted record.
@@ -61,6 +64,7 @@ pub struct State {
     pub records: Vec<Record>,
     pub held: Held,
     pub async_pending: bool,
+    /// Sticky: an async query completed at least once (only AsyncComplete sets it).
     pub async_completed: bool,
     /// Offsets captured when the async query completed: (consumer, producer).
     pub async_result: (i32, i32),
@@ -108,6 +112,8 @@ impl EbpfRing {
 
     // ---- Invariants ----
 
+    /// Not declared true by construction: returning or skipping a record adds its size to
+    /// `consumer`, which stays within MaxOffset only because OffsetsConsistent holds too.
     fn type_ok(&self, s: &State) -> bool {
         let offset = 0..=self.max_offset;
         let size_ok = |n: i32| self.sizes.contains(&n);
@@ -117,7 +123,7 @@ impl EbpfRing {
             && (0..=self.capacity).contains(&s.live_size)
             && s.records.len() <= self.max_live_records
             && s.records.iter().all(|r| size_ok(r.size))
-            && (s.held.size == 0 || size_ok(s.held.size))
+            && offset.contains(&s.held.size)
             && offset.contains(&s.async_result.0)
             && offset.contains(&s.async_result.1)
     }
@@ -171,7 +177,7 @@ impl Model for EbpfRing {
         if !s.held.active && !s.records.is_empty() {
             out.push(Action::ConsumerNext);
         }
-        if s.held.active {
+        if s.held.active && Self::head(s).is_some_and(|r| r.size == s.held.size && r.state == s.held.state) {
             out.push(Action::ConsumerReturn);
         }
         if !s.async_pending {
@@ -218,8 +224,7 @@ impl Model for EbpfRing {
                 t.held = NOT_HOLDING;
             }
             Action::AsyncQuery => {
-                t.async_pending = true;
-                t.async_completed = false;
+                t.async_pending = true; // asyncCompleted is left as it is: it is sticky
                 t.trip_wire = true;
             }
             Action::AsyncCancel => t.async_pending = false,
@@ -456,6 +461,25 @@ mod tests {
         let done = step(&m, &s, Action::AsyncComplete);
         assert!(!done.async_pending && done.async_completed);
         assert_eq!(done.async_result, (0, 1));
+        // Sticky, as in the published spec: a new query leaves asyncCompleted set.
+        let again = step(&m, &done, Action::AsyncQuery);
+        assert!(again.async_pending && again.async_completed);
+        assert!(step(&m, &again, Action::AsyncCancel).async_completed);
+    }
+
+    #[test]
+    fn return_needs_the_head_to_be_the_held_record() {
+        // In the gap the producer can lock the Uninit head the consumer holds; the held record is
+        // then no longer the head, and the published ConsumerReturn is not enabled.
+        let m = model("publish-before-lock");
+        let s = step(&m, &m.init_states()[0], Action::ProducerReserve(1));
+        let held = step(&m, &s, Action::ConsumerNext);
+        assert!(enabled(&m, &held).contains(&Action::ConsumerReturn));
+        let locked = step(&m, &held, Action::ProducerFinalizeLock);
+        assert!(locked.held.active && locked.records[0].state == RecordState::Locked);
+        assert!(!enabled(&m, &locked).contains(&Action::ConsumerReturn));
+        let submitted = step(&m, &locked, Action::ProducerSubmit);
+        assert!(!enabled(&m, &submitted).contains(&Action::ConsumerReturn), "same size, other state");
     }
 
     #[test]

@@ -304,6 +304,16 @@ impl Model for HlcModel {
         &self.invariants
     }
 
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            (
+                "TypeOK",
+                "Each field is written only under its bound or from a field already in range: terms rise only below MaxTerms, walls only below MaxWallTime, NextHLC keeps the logical part within LogicalMax, and a timestamp is issued only by a leader of a term above 0 while opCount is below MaxOps.",
+            ),
+            ("HLC2_NonNeg", "Ceilings are unsigned integers here, so none can be negative (the seed lists the invariant, so it is kept)."),
+        ]
+    }
+
     fn action_properties(&self) -> &[ActionProperty<Self>] {
         &self.properties
     }

@@ -207,6 +207,13 @@ impl Model for Mvcc {
         &self.invariants
     }
 
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[(
+            "TypeOK",
+            "Write adds a version at the counter plus one only while the counter is below MaxTs (and opCount below MaxOps) with a value of Vals, and Compact keeps a subset of a chain and sets the watermark within 1..MaxTs.",
+        )]
+    }
+
     fn action_properties(&self) -> &[ActionProperty<Self>] {
         &self.properties
     }

@@ -397,6 +397,13 @@ impl Model for Occ {
         &self.invariants
     }
 
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[(
+            "TypeOK",
+            "Every timestamp written is the counter plus one below MaxTs, a commit stamp checked against MaxTs, a start or a version already in range, or 0, and opCount rises only below MaxOps.",
+        )]
+    }
+
     fn action_properties(&self) -> &[ActionProperty<Self>] {
         &self.properties
     }

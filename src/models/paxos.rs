@@ -168,7 +168,9 @@ impl Paxos {
     pub fn accepted(&self, s: &State, a: usize, r: usize) -> u8 {
         get(s, self.layout.accepted[a * MAX_ROUNDS + r])
     }
-    /// Proposer `p`'s attempt index in round `r`.
+    /// Proposer `p`'s attempt in round `r`, as an index into `attempts` (its value is
+    /// `attempts[index]`). The state packs the index, TypeOK bounds it by `attempts.len()`, and
+    /// [`Model::to_tla`] prints the value.
     #[inline]
     pub fn attempt(&self, s: &State, p: usize, r: usize) -> u8 {
         get(s, self.layout.attempt[p * MAX_ROUNDS + r])
@@ -193,6 +195,15 @@ impl Paxos {
     #[inline]
     fn set_learned(&self, s: &mut State, r: usize, bits: u8) {
         set(s, self.layout.learned[r], bits)
+    }
+
+    /// IncrementAttempt's guard, `proposerAttempt[p][r] + 1 \in Attempts`, for the attempt at
+    /// `index`: the attempt rises by one, not to the next element of the set (with Attempts =
+    /// {0, 2} it never rises). Attempts is sorted, so `value + 1` is in it exactly when it is the
+    /// next element, and the new index is `index + 1`.
+    #[inline]
+    pub fn can_increment_attempt(&self, index: usize) -> bool {
+        self.attempts.get(index + 1) == Some(&(self.attempts[index] + 1))
     }
 
     /// Proposals per round.
@@ -404,7 +415,7 @@ impl Model for Paxos {
         // \E p \in Proposers : \E r \in Rounds : IncrementAttempt(p, r)
         for p in 0..self.n_p() {
             for r in 0..n_r {
-                if (self.attempt(s, p, r) as usize) + 1 < self.attempts.len() {
+                if self.can_increment_attempt(self.attempt(s, p, r) as usize) {
                     out.push(Action::IncrementAttempt { p: p as u8, r: r as u8 });
                 }
             }
@@ -467,6 +478,16 @@ impl Model for Paxos {
 
     fn invariants(&self) -> &[Invariant<Self>] {
         &self.invariants
+    }
+
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            (
+                "TypeOK",
+                "Every code is written only from what the actions enumerate in range (a proposal of the round, a value of Values, an attempt index whose next one exists), and a learned set has one bit per value.",
+            ),
+            ("Validity", "A round's learned set is a field of exactly one bit per value of Values, so it holds nothing but values, and any value may be proposed here."),
+        ]
     }
 
     fn variables(&self) -> &'static [&'static str] {
@@ -673,6 +694,27 @@ mod tests {
         s = step(&m, &s, "IncrementAttempt(2, 1)");
         assert_eq!(m.attempt(&s, 1, 0), 2);
         assert!(!labels(&m, &s).contains(&"IncrementAttempt(2, 1)".to_string()));
+    }
+
+    #[test]
+    fn attempts_rise_by_one_not_to_the_next_element() {
+        // The twin (and the seed) require proposerAttempt + 1 \in Attempts.
+        let build = |attempts: &str| {
+            let info = Paxos::info();
+            let c = Constants::build(&info.constants, &[("Attempts".into(), attempts.into())]).unwrap();
+            Paxos::build(info.config("safe").unwrap(), &c).unwrap()
+        };
+        let m = build("{0, 2}");
+        let s = m.init_states()[0];
+        assert!(!labels(&m, &s).iter().any(|l| l.starts_with("IncrementAttempt")), "0 + 1 is not in {{0, 2}}");
+        assert!(labels(&m, &s).contains(&"Promise(1, <<1, 2, 1>>)".to_string()), "attempt 2 is still a proposal");
+        let m = build("{0, 1, 3}");
+        let s = step(&m, &m.init_states()[0], "IncrementAttempt(1, 1)");
+        assert_eq!(m.attempts[m.attempt(&s, 0, 0) as usize], 1);
+        assert_eq!(m.to_tla(&s)[2].to_string(), "<<<<1>>, <<0>>>>");
+        assert!(!labels(&m, &s).contains(&"IncrementAttempt(1, 1)".to_string()), "1 + 1 is not in {{0, 1, 3}}");
+        assert!(labels(&m, &s).contains(&"IncrementAttempt(2, 1)".to_string()));
+        assert!(m.type_ok(&s));
     }
 
     #[test]

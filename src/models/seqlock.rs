@@ -113,6 +113,8 @@ impl Seqlock {
 
     // ---- Invariants ----
 
+    /// Not declared true by construction: WriterData and WriterFinish stay in range only because
+    /// a writer past WriterBegin has `writer_seq <= MaxSeq`, a fact about pc and seq together.
     fn type_ok(&self, s: &State) -> bool {
         let stamps = 0..=2 * self.max_seq + 2;
         let values = -1..=self.max_seq;

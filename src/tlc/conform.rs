@@ -3,6 +3,8 @@
 //!
 //! A case is found, not registered: `tla/<model>/MC.cfg` is the `safe` config of `<model>`,
 //! `tla/<model>/MC_<gap>.cfg` its `<gap>` config, and `<TlaModule>.tla` beside them is the twin.
+//! `MC.<variant>.cfg` and `MC_<gap>.<variant>.cfg` are further cases of the same config with other
+//! constants (say `tla/paxos/MC.attempts-0-2.cfg`); config names hold no dot.
 //! Adding a model to the catalogue and its twin to `tla/` adds it to the run. Before running, the
 //! case is checked for drift: the cfg must set every model constant (those become `--const`
 //! values), set exactly the config's switches, and list exactly the config's invariants and action
@@ -26,19 +28,34 @@ pub struct Case {
     pub cfg: TlcCfg,
     /// The cfg's model constants, as `--const` pairs.
     pub constants: Vec<(String, String)>,
+    /// `<variant>` of `MC.<variant>.cfg` / `MC_<config>.<variant>.cfg`: another cfg of the config.
+    pub variant: Option<String>,
 }
 
 impl Case {
     pub fn name(&self) -> String {
-        format!("{}/{}", self.model, self.config)
+        match &self.variant {
+            Some(v) => format!("{}/{}.{v}", self.model, self.config),
+            None => format!("{}/{}", self.model, self.config),
+        }
     }
 }
 
+/// (config, variant) of a conformance cfg's file name: `MC[.<variant>].cfg` is `safe`,
+/// `MC_<config>[.<variant>].cfg` is `<config>`.
+fn case_of(file: &str) -> Option<(String, Option<String>)> {
+    let stem = file.strip_suffix(".cfg")?;
+    let (base, variant) = match stem.split_once('.') {
+        Some((base, variant)) if !variant.is_empty() => (base, Some(variant.to_string())),
+        Some(_) => return None,
+        None => (stem, None),
+    };
+    let config = if base == "MC" { "safe" } else { base.strip_prefix("MC_").filter(|c| !c.is_empty())? };
+    Some((config.to_string(), variant))
+}
+
 fn config_of(file: &str) -> Option<String> {
-    if file == "MC.cfg" {
-        return Some("safe".to_string());
-    }
-    file.strip_prefix("MC_").and_then(|r| r.strip_suffix(".cfg")).map(str::to_string)
+    case_of(file).map(|(config, _)| config)
 }
 
 /// The config a benchmark cfg is for: `Bench.cfg` is `safe`, `Bench_<gap>.cfg` is `<gap>`. These
@@ -54,7 +71,8 @@ fn bench_config_of(file: &str) -> Option<String> {
 pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, String> {
     let config_name = config_of(file)
         .or_else(|| bench_config_of(file))
-        .ok_or_else(|| format!("{}: not an MC.cfg, MC_<config>.cfg, Bench.cfg or Bench_<config>.cfg name", dir.join(file).display()))?;
+        .ok_or_else(|| format!("{}: not an MC[.<variant>].cfg, MC_<config>[.<variant>].cfg, Bench.cfg or Bench_<config>.cfg name", dir.join(file).display()))?;
+    let variant = case_of(file).and_then(|(_, v)| v);
     let cfg_path = dir.join(file);
     let here = cfg_path.display().to_string();
     let config = info
@@ -111,7 +129,7 @@ pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, Strin
             format!("{here}: the cfg has SYMMETRY but the model declares no symmetric set")
         });
     }
-    Ok(Case { model: info.name.to_string(), config: config_name, spec, cfg_path, cfg_text, cfg, constants })
+    Ok(Case { model: info.name.to_string(), config: config_name, spec, cfg_path, cfg_text, cfg, constants, variant })
 }
 
 /// Every case under `tla_dir`, model by model. Each model of the catalogue must have a twin
@@ -154,6 +172,8 @@ pub fn discover(tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, S
 /// twin has one (larger constants, such as a seed's own).
 pub fn discover_bench(tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, String> {
     let mut cases = discover(tla_dir, only_model)?;
+    // Variants exist to test conformance on other constants; the benchmark keeps one case per config.
+    cases.retain(|c| c.variant.is_none());
     for case in &mut cases {
         let dir = case.cfg_path.parent().expect("a cfg has a directory").to_path_buf();
         let file = if case.config == "safe" { "Bench.cfg".to_string() } else { format!("Bench_{}.cfg", case.config) };
@@ -360,7 +380,7 @@ pub fn run_case(jar: &Path, case: &Case) -> Vec<CaseRun> {
     for &symmetry in modes {
         let mut run = CaseRun { case: case.name(), symmetry, figures: Vec::new(), tlc_seconds: 0.0, pex_seconds: 0.0, error: None };
         let cfg_path = if case.cfg.symmetry.is_some() && !symmetry {
-            let p = std::env::temp_dir().join(format!("pex-nosym-{}-{}-{}.cfg", std::process::id(), case.model, case.config));
+            let p = std::env::temp_dir().join(format!("pex-nosym-{}-{}.cfg", std::process::id(), case.name().replace(['/', '.'], "-")));
             if let Err(e) = std::fs::write(&p, TlcCfg::without_symmetry(&case.cfg_text)) {
                 run.error = Some(format!("cannot write {}: {e}", p.display()));
                 runs.push(run);

@@ -7,7 +7,9 @@
 (* submitted or discarded; the reserve publishes the producer offset.  The *)
 (* consumer reads records in order: it waits while the head is Locked,     *)
 (* skips a Discarded head, and otherwise holds the head until it returns   *)
-(* its space.  A map async query completes once producer > consumer.      *)
+(* its space (only while the head is still the record it holds).  A map    *)
+(* async query completes once producer > consumer; asyncCompleted is       *)
+(* sticky: an async query completed at least once.                         *)
 (*                                                                         *)
 (* Offsets grow up to MaxOffset and never wrap; liveSize (reserved and not *)
 (* yet returned) stays within Capacity.  The consumer must only ever hold  *)
@@ -16,6 +18,18 @@
 (* LockBeforePublish = FALSE is the `publish-before-lock` gap: the reserve *)
 (* publishes the offset while the record is still Uninit, and a separate   *)
 (* ProducerFinalizeLock locks it later.                                    *)
+(*                                                                         *)
+(* This follows the published RingBufferModel.tla (microsoft/ebpf-for-     *)
+(* windows, models/ring_buffer/, PR #4923) action for action, with one     *)
+(* deliberate deviation: the published spec has two reserve actions,       *)
+(* ProducerReserve and ProducerReserveBuggyPublish, guarded by             *)
+(* BuggyPublishBeforeLock; here one ProducerReserve(sz) appends a Locked   *)
+(* or an Uninit record by LockBeforePublish (= ~BuggyPublishBeforeLock).   *)
+(* In any one config exactly one of the two is enabled, so the states,     *)
+(* the counts and the successor order are the same; only the gap's trace   *)
+(* labels read ProducerReserve where the published one reads               *)
+(* ProducerReserveBuggyPublish.  (ConsumerNext's CASE is the published     *)
+(* nested IF; EXCEPT on the head is the published << [..] >> \o Tail.)     *)
 (*                                                                         *)
 (* Twin of src/models/ebpf_ring.rs in Protocol Explorer.                   *)
 (***************************************************************************)
@@ -42,7 +56,7 @@ VARIABLES
     records,         \* live records, oldest first: [size, state]
     held,            \* the record the consumer holds: [active, size, state]
     asyncPending,    \* an async query is waiting
-    asyncCompleted,  \* the last async query completed
+    asyncCompleted,  \* sticky: an async query completed at least once
     asyncResult,     \* offsets captured at completion: [consumer, producer]
     tripWire         \* set by the first async query, never cleared
 
@@ -62,7 +76,7 @@ TypeOK ==
     /\ liveSize \in 0..Capacity
     /\ records \in Seq([size : Sizes, state : RecordStates])
     /\ Len(records) <= MaxLiveRecords
-    /\ held \in [active : BOOLEAN, size : {0} \cup Sizes, state : RecordStates]
+    /\ held \in [active : BOOLEAN, size : 0..MaxOffset, state : RecordStates]
     /\ asyncPending \in BOOLEAN
     /\ asyncCompleted \in BOOLEAN
     /\ asyncResult \in [consumer : Offsets, producer : Offsets]
@@ -131,8 +145,12 @@ ConsumerNext ==
                 /\ held' = [active |-> TRUE, size |-> head.size, state |-> head.state]
                 /\ UNCHANGED << consumer, producer, reserve, liveSize, records >> /\ UNCHANGED AsyncVars
 
+\* The head is still the record held (nothing else may be returned).
 ConsumerReturn ==
     /\ held.active
+    /\ Len(records) > 0
+    /\ Head(records).size = held.size
+    /\ Head(records).state = held.state
     /\ records' = Tail(records)
     /\ liveSize' = liveSize - held.size
     /\ consumer' = consumer + held.size
@@ -145,9 +163,8 @@ ConsumerReturn ==
 AsyncQuery ==
     /\ ~asyncPending
     /\ asyncPending' = TRUE
-    /\ asyncCompleted' = FALSE
     /\ tripWire' = TRUE
-    /\ UNCHANGED << consumer, producer, reserve, liveSize, records, held, asyncResult >>
+    /\ UNCHANGED << consumer, producer, reserve, liveSize, records, held, asyncCompleted, asyncResult >>
 
 AsyncCancel ==
     /\ asyncPending

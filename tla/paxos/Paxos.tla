@@ -99,7 +99,9 @@ Learn(r, v) ==
     /\ learned' = [learned EXCEPT ![r] = @ \cup {v}]
     /\ UNCHANGED << promised, accepted, proposerAttempt >>
 
-\* Kept because the seed has it: nothing reads proposerAttempt.
+\* Kept because the seed has it: nothing reads proposerAttempt.  The attempt
+\* rises by one, as in the seed, not to the next element of Attempts: with
+\* Attempts = {0, 2} it never rises (MC.attempts-0-2.cfg checks this).
 IncrementAttempt(p, r) ==
     /\ proposerAttempt[p][r] + 1 \in Attempts
     /\ proposerAttempt' = [proposerAttempt EXCEPT ![p][r] = @ + 1]
