@@ -312,6 +312,7 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
             "collision_probability": result.footprint.collision_probability,
             "peak_memory_bytes": result.footprint.peak_memory_bytes,
             "symmetry_problem": result.symmetry_problem,
+            "by_construction": model.by_construction().iter().map(|(name, why)| serde_json::json!({ "invariant": name, "why": why })).collect::<Vec<_>>(),
             "reduction_sound": reduction_sound,
         });
         if !model.symmetric_sets().is_empty() {
@@ -336,6 +337,9 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
     }
     println!("Model {} ({}), config {}: {}", model.info().name, model.info().title, model.config().name, model.config().summary);
     println!("Constants: {}", model.constants());
+    for (name, why) in model.by_construction() {
+        println!("Invariant {name} holds by construction: {why}");
+    }
     let sets = model.symmetric_sets().iter().map(|s| s.name).collect::<Vec<&str>>().join(", ");
     if result.symmetry {
         println!("Symmetry: {sets} (distinct counts classes of states)");

@@ -136,6 +136,9 @@ pub struct PropertyRow {
     pub holds_now: Option<bool>,
     /// The first step of the trace where it fails.
     pub first_broken: Option<usize>,
+    /// Why it cannot fail in this model, when it holds by construction (the model's types or
+    /// every action's own guard make a violation unrepresentable): a green lamp that means nothing.
+    pub by_construction: Option<&'static str>,
 }
 
 /// One entry of the timeline.
@@ -704,7 +707,13 @@ impl Explorer {
             .invariant_names()
             .iter()
             .enumerate()
-            .map(|(i, name)| PropertyRow { name: name.to_string(), action: false, holds_now: Some(now.invariants[i]), first_broken: scan.first_broken[i] })
+            .map(|(i, name)| PropertyRow {
+                name: name.to_string(),
+                action: false,
+                holds_now: Some(now.invariants[i]),
+                first_broken: scan.first_broken[i],
+                by_construction: self.model.by_construction().iter().find(|(n, _)| n == name).map(|(_, why)| *why),
+            })
             .collect();
         let invariants = rows.len();
         rows.extend(self.model.property_names().iter().enumerate().map(|(i, name)| PropertyRow {
@@ -712,6 +721,7 @@ impl Explorer {
             action: true,
             holds_now: now.properties.get(i).copied(),
             first_broken: scan.first_broken[invariants + i],
+            by_construction: None,
         }));
         rows
     }

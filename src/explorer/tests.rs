@@ -370,3 +370,13 @@ fn notices_keep_the_newest_few_without_repeats() {
     x.dismiss_notice(id);
     assert_eq!(x.notices().len(), 2, "dismissing twice removes nothing else");
 }
+
+#[test]
+fn invariants_true_by_construction_say_so_and_why() {
+    let x = Explorer::for_model("paxos").unwrap();
+    let rows = x.property_rows();
+    let validity = rows.iter().find(|r| r.name == "Validity").unwrap();
+    assert!(validity.by_construction.is_some_and(|why| why.len() > 20), "{validity:?}");
+    let agreement = rows.iter().find(|r| r.name == "Agreement").unwrap();
+    assert_eq!(agreement.by_construction, None, "Agreement can fail (ignore-accepted)");
+}

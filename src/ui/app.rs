@@ -856,6 +856,10 @@ impl App {
                                 <span class="lamp" aria-hidden="true"></span>
                                 <span class="name">{ r.name.clone() }</span>
                                 if r.action { <span class="tag">{"step"}</span> }
+                                if let Some(why) = r.by_construction {
+                                    <span class="tag by-construction" data-testid="by-construction" title={why}>{"by construction"}</span>
+                                    <span class="why muted small">{ why }</span>
+                                }
                                 if let Some(step) = r.first_broken {
                                     <button class="link first-broken" onclick={ctx.link().callback(move |_| Msg::GoTo(step))} title="Jump to the step where it first fails">
                                         { format!("broke at step {step}") }

@@ -59,8 +59,14 @@ fn caption(prev: Option<&State>, s: &State) -> Vec<String> {
         out.push("An async query was queued; it completes once producer > consumer.".into());
     }
     if !s.async_pending && p.async_pending {
-        out.push(if s.async_completed {
+        // asyncCompleted is sticky ("completed at least once", as in the published spec), so a
+        // completion shows as a first completion or a new result; a completion with the same
+        // offsets as before and a cancel lead to the same state and cannot be told apart.
+        let newly = s.async_completed && (!p.async_completed || s.async_result != p.async_result);
+        out.push(if newly {
             format!("The async query completed with consumer {} and producer {}.", s.async_result.0, s.async_result.1)
+        } else if s.async_completed && s.async_result == (s.consumer, s.producer) {
+            format!("The async query completed again with the same offsets (consumer {}, producer {}), or was cancelled: both steps lead to this same state.", s.async_result.0, s.async_result.1)
         } else {
             "The async query was cancelled.".to_string()
         });
