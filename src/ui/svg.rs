@@ -28,11 +28,15 @@ fn shape(s: &Shape) -> Html {
 /// on a phone, where the drawing scrolls sideways instead of shrinking further.
 const MIN_SCALE: f64 = 0.8;
 
-/// The drawing as an `<svg>` that scales to its container's width, down to [`MIN_SCALE`].
+/// The largest scale: a small drawing (a short trace's timeline) is not blown up to giant text.
+const MAX_SCALE: f64 = 1.3;
+
+/// The drawing as an `<svg>` that scales to its container's width, between [`MIN_SCALE`] and
+/// [`MAX_SCALE`].
 pub fn render(d: &Drawing) -> Html {
     html! {
         <svg class="view-svg" viewBox={format!("0 0 {} {}", d.width, d.height)} preserveAspectRatio="xMinYMin meet" role="img"
-             style={format!("min-width: {:.0}px", d.width * MIN_SCALE)}>
+             style={format!("min-width: {:.0}px; max-width: {:.0}px", d.width * MIN_SCALE, d.width * MAX_SCALE)}>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
