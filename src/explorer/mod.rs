@@ -708,8 +708,9 @@ impl Explorer {
         // link's `Groups`. At most one value per declared constant is ever parsed.
         let mut wanted: Vec<(String, String)> = Vec::new();
         let mut unknown: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (k, v) in link.constants.iter().rev() {
-            if wanted.iter().any(|(w, _)| w == k) || unknown.contains(k) {
+            if !seen.insert(k.as_str()) {
                 continue;
             }
             if specs.iter().any(|s| s.name == k) {
