@@ -312,10 +312,12 @@ struct Args {
     budget: Duration,
     save: Option<PathBuf>,
     only: Option<Entry>,
+    /// `--run ENTRY FILE`: run one input, print the outcome and the time.
+    run: Option<(Entry, PathBuf)>,
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { inputs: 1_000_000, seed: 1, budget: Duration::from_millis(500), save: None, only: None };
+    let mut a = Args { inputs: 1_000_000, seed: 1, budget: Duration::from_millis(500), save: None, only: None, run: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -328,8 +330,13 @@ fn args() -> Result<Args, String> {
                 let v = value()?;
                 a.only = Some(Entry::from_name(&v).ok_or_else(|| format!("--only takes one of link, constant, trace, cfg, tlc-output; got '{v}'"))?);
             }
+            "--run" => {
+                let v = value()?;
+                let entry = Entry::from_name(&v).ok_or_else(|| format!("--run takes an entry (link, constant, trace, cfg, tlc-output) and a file; got '{v}'"))?;
+                a.run = Some((entry, PathBuf::from(value()?)));
+            }
             "-h" | "--help" => {
-                return Err("usage: fuzz [--inputs N] [--seed S] [--budget-ms MS] [--save DIR] [--only link|constant|trace|cfg|tlc-output]".to_string())
+                return Err("usage: fuzz [--inputs N] [--seed S] [--budget-ms MS] [--save DIR] [--only link|constant|trace|cfg|tlc-output] | fuzz --run ENTRY FILE".to_string())
             }
             other => return Err(format!("unknown argument '{other}' (try --help)")),
         }
@@ -345,6 +352,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some((entry, file)) = &args.run {
+        let input = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("cannot read {}: {e}", file.display());
+                return ExitCode::from(2);
+            }
+        };
+        let t0 = Instant::now();
+        let outcome = entries::run(*entry, &input);
+        println!("{outcome:?}\n{:.1} ms", t0.elapsed().as_secs_f64() * 1000.0);
+        return ExitCode::SUCCESS;
+    }
     std::panic::set_hook(Box::new(|info| {
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         let msg = info.payload().downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| info.payload().downcast_ref::<String>().cloned()).unwrap_or_default();
