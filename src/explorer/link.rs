@@ -81,7 +81,7 @@ impl Link {
     /// The work done is linear in the fragment, which is bounded, and a trace over
     /// [`MAX_LINK_STEPS`] steps is refused by counting its separators before it is read.
     pub fn decode(fragment: &str) -> Result<Decoded, String> {
-        let f = fragment.strip_prefix('#').unwrap_or(fragment);
+        let f = fragment.trim_start_matches('#');
         if f.len() > MAX_FRAGMENT {
             return Err(format!("it is {} bytes long; a link is at most {} bytes", f.len(), MAX_FRAGMENT));
         }
