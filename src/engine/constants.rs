@@ -282,12 +282,17 @@ fn parse_value(spec: &ConstSpec, text: &str, parsed: &[(&str, Value)], ordinal: 
             let t = text.trim();
             let names: Vec<String> = if let Ok(n) = t.parse::<i64>() {
                 // A bare count: its bound is checked before a single name is made.
+                let count = format!("a number here is a count of values: {max_len} means {{{prefix}1, ..., {prefix}{max_len}}}");
+                if n < 1 {
+                    return Err(format!("{n} is not a size; allowed {min_len}..{max_len} ({count})"));
+                }
                 if n < *min_len as i64 || n > *max_len as i64 {
-                    return Err(format!("{n} is not an allowed size; a number here is a count of values, allowed {min_len}..{max_len} ({max_len} means {{{prefix}1, ..., {prefix}{max_len}}})"));
+                    return Err(format!("{n} elements; allowed {min_len}..{max_len} ({count})"));
                 }
                 (1..=n).map(|i| format!("{prefix}{i}")).collect()
             } else if is_huge_integer(t) {
-                return Err(format!("{} is not an allowed size; a number here is a count of values, allowed {min_len}..{max_len}", shown(t)));
+                let what = if t.starts_with('-') { "is not a size" } else { "elements" };
+                return Err(format!("{} {what}; allowed {min_len}..{max_len} (a number here is a count of values: {max_len} means {{{prefix}1, ..., {prefix}{max_len}}})", shown(t)));
             } else {
                 set_items(t, *max_len).map_err(|e| format!("{e} (allowed {min_len}..{max_len} values)"))?.into_iter().map(str::to_string).collect()
             };
@@ -383,10 +388,12 @@ mod tests {
         let err = |name: &str, text: &str| Constants::build(&s, &[(name.into(), text.into())]).unwrap_err().message;
         // A bare count is checked before a single name is made (these used to freeze or panic).
         for n in ["100000000", "1000000000", "4294967296", "9223372036854775807", "-1", "0"] {
-            assert!(err("Groups", n).contains("a number here is a count of values, allowed 1..3"), "{n}: {}", err("Groups", n));
+            assert!(err("Groups", n).ends_with("; allowed 1..3 (a number here is a count of values: 3 means {g1, ..., g3})"), "{n}: {}", err("Groups", n));
         }
-        assert!(err("Groups", "99999999999999999999999").contains("not an allowed size"));
-        assert!(err("Groups", "4").contains("4 is not an allowed size"));
+        assert!(err("Groups", "99999999999999999999999").starts_with("99999999999999999999999 elements; allowed 1..3"));
+        assert!(err("Groups", "-99999999999999999999999").starts_with("-99999999999999999999999 is not a size; allowed 1..3"));
+        assert!(err("Groups", "0").starts_with("0 is not a size; allowed 1..3"));
+        assert_eq!(err("Groups", "4"), "4 elements; allowed 1..3 (a number here is a count of values: 3 means {g1, ..., g3})");
         // A set literal is counted by its commas before it is split.
         let many = format!("{{{}}}", vec!["g"; 2000].join(","));
         assert_eq!(err("Groups", &many), "2000 elements; at most 3 are allowed (allowed 1..3 values)");

@@ -180,9 +180,9 @@ fn bad_links_open_the_initial_state_with_a_message() {
         ("m=seqlock&t=zz&h=00000000&at=1", "does not replay"),
         ("m=seqlock&seed=banana", "seed 'banana' is not a whole number"),
         ("m=seqlock&t=0.1&at=2", "its trace has no checksum 'h=' (the link may have been cut short), so its trace is dropped"),
-        ("m=paxos&k.Values=4294967296", "constant Values: 4294967296 is not an allowed size"),
-        ("m=mvcc&k.Keys=1000000000", "constant Keys: 1000000000 is not an allowed size"),
-        ("m=paxos&k.Values=9223372036854775807", "a number here is a count of values, allowed 1..3"),
+        ("m=paxos&k.Values=4294967296", "constant Values: 4294967296 elements; allowed 1..3"),
+        ("m=mvcc&k.Keys=1000000000", "constant Keys: 1000000000 elements; allowed 1..3"),
+        ("m=paxos&k.Values=9223372036854775807", "a number here is a count of values: 3 means {v1, ..., v3}"),
         ("m=paxos&k.Acceptors=5", "write a set, not a number: {5}"),
         ("%%%", "could not be read"),
     ] {
@@ -221,7 +221,7 @@ fn a_link_keeps_every_part_it_can_and_names_the_rest() {
     assert_eq!(x.notices().len(), 1);
     assert_eq!(x.notices()[0].kind, NoticeKind::Error);
     let text = &x.notices()[0].text;
-    assert!(text.starts_with("This link was opened in part: paxos has no constant Nope (its constants are Proposers, Acceptors, Rounds, Attempts, Values), so it is ignored; constant Values: 100000000 is not an allowed size"), "{text}");
+    assert!(text.starts_with("This link was opened in part: paxos has no constant Nope (its constants are Proposers, Acceptors, Rounds, Attempts, Values), so it is ignored; constant Values: 100000000 elements; allowed 1..3"), "{text}");
     assert!(text.contains("so it keeps its default"), "{text}");
     // An unknown config falls back to safe and keeps the constants.
     let x = Explorer::from_link("m=seqlock&c=fast&k.MaxSeq=3");
@@ -299,7 +299,7 @@ fn trace_files_are_bounded_and_never_panic() {
     assert!(y.import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"init":1e309,"actions":[]}"#).unwrap_err().starts_with("not a trace file: "));
     assert!(y.import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"init":-1,"actions":[]}"#).unwrap_err().starts_with("not a trace file: invalid value: integer `-1`"));
     let e = y.import_trace(r#"{"model":"paxos","config":"safe","constants":[["Values","9223372036854775807"]],"actions":[]}"#).unwrap_err();
-    assert!(e.starts_with("trace file: constant Values: 9223372036854775807 is not an allowed size"), "{e}");
+    assert!(e.starts_with("trace file: constant Values: 9223372036854775807 elements; allowed 1..3"), "{e}");
     let e = y.import_trace(r#"{"model":"seqlock","config":"safe","constants":{"MaxSeq":3},"actions":[]}"#).unwrap_err();
     assert!(e.starts_with("not a trace file: invalid type: map, expected a sequence"), "{e}");
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
