@@ -106,3 +106,19 @@ fn inputs_too_large_to_keep_are_refused_by_size() {
     let _ = std::panic::take_hook();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The most work a link can ask for: a trace at the cap whose every step is enabled (Paxos has a
+/// cycle), replayed to its end before its checksum can be compared. It is bounded by the cap, not
+/// by the budget: about 1.6 s natively, nearly all of it formatting the labels of every enabled
+/// action at every step (the model API lists the enabled actions with their labels).
+#[test]
+#[cfg_attr(debug_assertions, ignore = "about 20 s in a debug build; scripts/test.sh runs it in release")]
+fn a_link_at_the_trace_cap_replays_in_bounded_time() {
+    let link = format!("#v=1&m=paxos&c=safe&seed=1&t={}&h=00000000", vec!["0"; 200_000].join("."));
+    let started = Instant::now();
+    let outcome = entries::run(Entry::Link, &link);
+    let took = started.elapsed();
+    let message = outcome.unwrap_err();
+    assert!(message.contains("its trace does not match its settings"), "{message}");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
