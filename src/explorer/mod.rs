@@ -729,11 +729,25 @@ impl Explorer {
             (member, specs.iter().position(|s| s.name == k))
         });
         let mut accepted: Vec<(String, String)> = Vec::new();
-        for pair in wanted {
-            accepted.push(pair);
-            if let Err(e) = Constants::build(&specs, &accepted) {
-                accepted.pop();
-                problems.push(format!("{e}, so it keeps its default"));
+        for pair in &wanted {
+            let mut candidate = accepted.clone();
+            candidate.push(pair.clone());
+            match Constants::build(&specs, &candidate) {
+                Ok(_) => accepted.push(pair.clone()),
+                Err(e) if e.name == pair.0 => problems.push(format!("{e}, so it keeps its default")),
+                Err(e) => {
+                    // Another constant's default refuses it (`Groups` without the default
+                    // `InitGroup`): it applies if the link's own value for that one fits.
+                    let theirs = wanted.iter().find(|(k, _)| *k == e.name).is_some_and(|w| {
+                        candidate.push(w.clone());
+                        Constants::build(&specs, &candidate).is_ok()
+                    });
+                    if theirs {
+                        accepted.push(pair.clone());
+                    } else {
+                        problems.push(format!("constant {} = {} does not fit the others ({e}), so it keeps its default", pair.0, list_some(std::slice::from_ref(&pair.1))));
+                    }
+                }
             }
         }
         let constants = Constants::build(&specs, &accepted).unwrap_or_else(|_| Constants::defaults(&specs));

@@ -231,6 +231,14 @@ fn a_link_keeps_every_part_it_can_and_names_the_rest() {
     let x = Explorer::from_link("m=composed&k.InitGroup=g3&k.Groups=3");
     assert!(x.notices().is_empty(), "{:?}", x.notices());
     assert_eq!(x.model().constants().name("InitGroup"), "g3");
+    let x = Explorer::from_link("m=composed&k.InitGroup=a&k.Groups=%7Ba%2C%20b%7D");
+    assert!(x.notices().is_empty(), "{:?}", x.notices());
+    assert_eq!(x.model().constants().names("Groups"), vec!["a", "b"]);
+    // A set the other constants' defaults refuse names both.
+    let x = Explorer::from_link("m=composed&k.Groups=%7Ba%2C%20b%7D&k.MaxOps=2");
+    assert_eq!(x.model().constants().names("Groups"), vec!["g1", "g2"]);
+    assert_eq!(x.model().constants().int("MaxOps"), 2);
+    assert_eq!(x.notices()[0].text, "This link was opened in part: constant Groups = {a, b} does not fit the others (constant InitGroup: 'g1' is not in Groups = {a, b}), so it keeps its default.");
 }
 
 #[test]
