@@ -125,6 +125,34 @@ pub struct TraceFile {
     pub actions: Vec<String>,
 }
 
+/// The longest trace a file, a link or the app holds (the app's trace cap).
+pub const MAX_TRACE_STEPS: usize = 200_000;
+
+/// The largest trace file read: 200,000 labels of typical length fit several times over.
+pub const MAX_TRACE_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+impl TraceFile {
+    /// Reads a trace file's text, refusing an oversized file before parsing it and an overlong
+    /// trace before anything replays it. Errors start with "not a trace file" or "trace file".
+    pub fn parse(text: &str) -> Result<TraceFile, String> {
+        if text.len() > MAX_TRACE_FILE_BYTES {
+            return Err(format!(
+                "trace file too large: {:.1} MB; a trace file is at most {} MB",
+                text.len() as f64 / 1048576.0,
+                MAX_TRACE_FILE_BYTES / (1024 * 1024)
+            ));
+        }
+        let file: TraceFile = serde_json::from_str(text).map_err(|e| format!("not a trace file: {e}"))?;
+        if file.actions.len() > MAX_TRACE_STEPS {
+            return Err(format!("trace file too long: {} actions; a trace holds at most {MAX_TRACE_STEPS}", file.actions.len()));
+        }
+        if file.constants.len() > 1000 {
+            return Err(format!("trace file has {} constants; no model has more than a handful", file.constants.len()));
+        }
+        Ok(file)
+    }
+}
+
 /// Why a replay stopped before the end of the labels.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReplayStop {

@@ -48,7 +48,7 @@ fn enc(s: &str) -> String {
 }
 
 fn dec(s: &str) -> Result<String, String> {
-    percent_decode_str(s).decode_utf8().map(|c| c.to_string()).map_err(|_| format!("'{s}' is not valid UTF-8 once decoded"))
+    percent_decode_str(s).decode_utf8().map(|c| c.to_string()).map_err(|_| format!("'{}' is not valid UTF-8 once decoded", shown(s)))
 }
 
 impl Link {
@@ -73,57 +73,162 @@ impl Link {
         parts.join("&")
     }
 
-    /// Reads a fragment (with or without `#`). Any part that cannot be read is an error naming it.
-    pub fn decode(fragment: &str) -> Result<Link, String> {
+    /// Reads a fragment (with or without `#`), keeping whatever can be read. A part that cannot be
+    /// read is dropped and named in [`Decoded::problems`]; a parameter this version does not use is
+    /// ignored and named in [`Decoded::ignored`] (except the usual tracking parameters a host or a
+    /// mailer adds, `utm_*`, `fbclid`, `gclid`, ..., which are ignored silently). It fails only when
+    /// nothing usable is left: no model, another link format, or a fragment over [`MAX_FRAGMENT`].
+    /// The work done is linear in the fragment, which is bounded, and a trace over
+    /// [`MAX_LINK_STEPS`] steps is refused by counting its separators before it is read.
+    pub fn decode(fragment: &str) -> Result<Decoded, String> {
         let f = fragment.trim_start_matches('#');
+        if f.len() > MAX_FRAGMENT {
+            return Err(format!("it is {} bytes long; a link is at most {} bytes", f.len(), MAX_FRAGMENT));
+        }
         let mut link = Link::default();
+        let mut problems = Vec::new();
+        let mut ignored: Vec<String> = Vec::new();
         let mut saw_model = false;
-        let mut saw_at = false;
+        let mut at: Option<usize> = None;
+        // Why the trace is dropped, if it is: the positions mean nothing without all of t, h and i.
+        let mut trace_dropped: Option<String> = None;
+        let mut saw_trace = false;
         for part in f.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = part.split_once('=').ok_or_else(|| format!("'{part}' is not key=value"))?;
+            let Some((key, value)) = part.split_once('=') else {
+                if let Some(name) = part.strip_prefix("k.") {
+                    problems.push(format!("constant {} has no value (the link may have been cut short), so it keeps its default", shown(&dec(name).unwrap_or_else(|_| name.to_string()))));
+                } else if matches!(part, "t" | "h" | "i") {
+                    trace_dropped.get_or_insert_with(|| format!("'{part}' has no value (the link may have been cut short)"));
+                } else if !silently_ignored(part) {
+                    ignored.push(shown(part));
+                }
+                continue;
+            };
             match key {
                 "v" => {
                     if value != VERSION {
-                        return Err(format!("link format v={value} is not one this version reads (v={VERSION})"));
+                        return Err(format!("link format v={} is not one this version reads (v={VERSION})", shown(value)));
                     }
                 }
-                "m" => {
-                    link.model = dec(value)?;
-                    saw_model = true;
-                }
-                "c" => link.config = dec(value)?,
-                "seed" => link.seed = value.parse().map_err(|_| format!("seed '{value}' is not a whole number"))?,
-                "i" => link.init = value.parse().map_err(|_| format!("initial state '{value}' is not a whole number"))?,
+                "m" => match dec(value) {
+                    Ok(m) => {
+                        link.model = m;
+                        saw_model = true;
+                    }
+                    Err(e) => problems.push(format!("the model name {e}")),
+                },
+                "c" => match dec(value) {
+                    Ok(c) => link.config = c,
+                    Err(e) => problems.push(format!("the config name {e}, so safe is used")),
+                },
+                "seed" => match value.parse() {
+                    Ok(seed) => link.seed = seed,
+                    Err(_) => problems.push(format!("seed '{}' is not a whole number from 0 to {}, so seed 0 is used", shown(value), u64::MAX)),
+                },
+                "i" => match value.parse() {
+                    Ok(i) => link.init = i,
+                    Err(_) => {
+                        trace_dropped.get_or_insert_with(|| format!("its initial state 'i={}' is not a whole number", shown(value)));
+                    }
+                },
                 "t" => {
-                    link.choices = value
-                        .split('.')
-                        .filter(|s| !s.is_empty())
-                        .map(|s| usize::from_str_radix(s, 36).map_err(|_| format!("trace step '{s}' is not a base-36 number")))
-                        .collect::<Result<_, _>>()?
+                    saw_trace = true;
+                    if value.is_empty() {
+                        trace_dropped.get_or_insert_with(|| "its trace 't=' is empty (the link may have been cut short)".to_string());
+                        continue;
+                    }
+                    let steps = value.bytes().filter(|&b| b == b'.').count() + 1;
+                    if steps > MAX_LINK_STEPS + 1 {
+                        trace_dropped.get_or_insert_with(|| format!("its trace has {steps} steps; a link holds at most {MAX_LINK_STEPS}"));
+                        continue;
+                    }
+                    let mut choices = Vec::new();
+                    for (n, s) in value.split('.').filter(|s| !s.is_empty()).enumerate() {
+                        match usize::from_str_radix(s, 36) {
+                            Ok(c) if s.len() <= 8 => choices.push(c),
+                            _ => {
+                                trace_dropped.get_or_insert_with(|| format!("its trace step {} ('{}') is not a base-36 number", n + 1, shown(s)));
+                                break;
+                            }
+                        }
+                    }
+                    if choices.len() > MAX_LINK_STEPS {
+                        trace_dropped.get_or_insert_with(|| format!("its trace has {} steps; a link holds at most {MAX_LINK_STEPS}", choices.len()));
+                    }
+                    link.choices = choices;
                 }
-                "h" => link.checksum = Some(u32::from_str_radix(value, 16).map_err(|_| format!("checksum '{value}' is not hexadecimal"))?),
-                "at" => {
-                    link.at = value.parse().map_err(|_| format!("step 'at={value}' is not a whole number"))?;
-                    saw_at = true;
+                "h" => match u32::from_str_radix(value, 16) {
+                    Ok(h) if value.len() == 8 => link.checksum = Some(h),
+                    _ => {
+                        trace_dropped.get_or_insert_with(|| format!("its checksum 'h={}' is not an 8-digit hexadecimal number (the link may have been cut short)", shown(value)));
+                    }
+                },
+                "at" => match value.parse() {
+                    Ok(a) => at = Some(a),
+                    Err(_) => problems.push(format!("the step 'at={}' is not a whole number, so the last step is shown", shown(value))),
+                },
+                k if k.starts_with("k.") => match (dec(&k[2..]), dec(value)) {
+                    (Ok(name), Ok(v)) if !name.is_empty() => link.constants.push((name, v)),
+                    (Ok(_), Ok(_)) => problems.push("a constant has no name (k.=...), so it is ignored".to_string()),
+                    (Err(e), _) => problems.push(format!("a constant's name {e}, so it is ignored")),
+                    (Ok(name), Err(e)) => problems.push(format!("constant {}'s value {e}, so it keeps its default", shown(&name))),
+                },
+                other => {
+                    if !silently_ignored(other) {
+                        ignored.push(shown(other));
+                    }
                 }
-                k if k.starts_with("k.") => link.constants.push((dec(&k[2..])?, dec(value)?)),
-                other => return Err(format!("unknown part '{other}'")),
             }
         }
         if !saw_model {
-            return Err("it names no model".to_string());
+            return Err(problems.iter().find(|p| p.starts_with("the model name")).cloned().unwrap_or_else(|| "it names no model".to_string()));
         }
         if link.config.is_empty() {
             link.config = "safe".to_string();
         }
-        if !link.choices.is_empty() && link.checksum.is_none() {
-            return Err("its trace has no checksum".to_string());
+        if saw_trace && trace_dropped.is_none() && !link.choices.is_empty() && link.checksum.is_none() {
+            trace_dropped = Some("its trace has no checksum 'h=' (the link may have been cut short)".to_string());
         }
-        if !saw_at {
-            link.at = link.choices.len();
+        if let Some(why) = trace_dropped {
+            problems.push(format!("{why}, so its trace is dropped and the initial state is shown"));
+            link.choices = Vec::new();
+            link.checksum = None;
+            link.init = 0;
+            at = None;
         }
-        Ok(link)
+        if link.choices.is_empty() {
+            link.checksum = None;
+        }
+        link.at = at.unwrap_or(link.choices.len());
+        ignored.dedup();
+        Ok(Decoded { link, problems, ignored })
     }
+}
+
+/// What [`Link::decode`] could read, and what it could not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    pub link: Link,
+    /// Parts the link holds but that could not be read, each a clause saying what was dropped and
+    /// what is used instead (`seed 'x' is not a whole number from 0 to ..., so seed 0 is used`).
+    pub problems: Vec<String>,
+    /// Parameters this version does not use, which were ignored (a newer link, or a host's).
+    pub ignored: Vec<String>,
+}
+
+/// The longest link read: a link of 200,000 steps takes under 1 MB.
+pub const MAX_FRAGMENT: usize = 2_000_000;
+
+/// The longest trace a link may hold: the app's trace cap.
+pub const MAX_LINK_STEPS: usize = crate::engine::trace::MAX_TRACE_STEPS;
+
+/// Parameters hosts, mailers and analytics add to URLs; a link ignores them without a word.
+fn silently_ignored(key: &str) -> bool {
+    key.starts_with("utm_") || matches!(key, "fbclid" | "gclid" | "dclid" | "msclkid" | "mc_cid" | "mc_eid" | "_ga" | "_gl" | "ref" | "igshid")
+}
+
+fn shown(text: &str) -> String {
+    crate::engine::constants::shown(text)
 }
 
 fn to_base36(mut n: usize) -> String {
@@ -159,22 +264,88 @@ mod tests {
         let text = link.encode();
         assert!(text.contains("t=0.3.14.1"), "{text}");
         assert!(text.contains("k.Sizes=%7B1%2C%202%7D"), "{text}");
-        assert_eq!(Link::decode(&text).unwrap(), link);
-        assert_eq!(Link::decode(&format!("#{text}")).unwrap(), link);
+        assert_eq!(Link::decode(&text).unwrap(), Decoded { link: link.clone(), problems: vec![], ignored: vec![] });
+        assert_eq!(Link::decode(&format!("#{text}")).unwrap().link, link);
+    }
+
+    fn read(fragment: &str) -> (Link, Vec<String>, Vec<String>) {
+        let d = Link::decode(fragment).unwrap();
+        (d.link, d.problems, d.ignored)
     }
 
     #[test]
     fn defaults_and_errors() {
-        let l = Link::decode("m=seqlock").unwrap();
+        let (l, p, i) = read("m=seqlock");
         assert_eq!((l.config.as_str(), l.seed, l.at, l.choices.len()), ("safe", 0, 0, 0));
+        assert!(p.is_empty() && i.is_empty());
+        // Nothing usable at all: an error.
         assert_eq!(Link::decode("c=safe").unwrap_err(), "it names no model");
-        assert!(Link::decode("m=seqlock&seed=x").unwrap_err().contains("seed 'x'"));
-        assert!(Link::decode("m=seqlock&t=0.%21&h=00").unwrap_err().contains("base-36"));
-        assert!(Link::decode("m=seqlock&t=0.1").unwrap_err().contains("checksum"));
-        assert!(Link::decode("m=seqlock&what=1").unwrap_err().contains("unknown part"));
         assert!(Link::decode("m=seqlock&v=9").unwrap_err().contains("v=9"));
-        assert!(Link::decode("m=seqlock&garbage").unwrap_err().contains("key=value"));
         assert!(Link::decode("m=%FF").unwrap_err().contains("UTF-8"));
+        assert!(Link::decode("garbage%%").unwrap_err().contains("names no model"));
+        let huge = format!("m=seqlock&x={}", "a".repeat(MAX_FRAGMENT));
+        assert!(Link::decode(&huge).unwrap_err().contains("a link is at most 2000000 bytes"));
+        // Anything else keeps what could be read and says what was dropped.
+        let (l, p, _) = read("m=seqlock&c=no-verify&seed=x&k.MaxSeq=3");
+        assert_eq!((l.model.as_str(), l.config.as_str(), l.seed), ("seqlock", "no-verify", 0));
+        assert_eq!(l.constants, vec![("MaxSeq".to_string(), "3".to_string())]);
+        assert_eq!(p, vec![format!("seed 'x' is not a whole number from 0 to {}, so seed 0 is used", u64::MAX)]);
+        let (l, p, _) = read("m=seqlock&t=0.%21&h=00&at=2");
+        assert!(l.choices.is_empty() && l.checksum.is_none() && l.at == 0);
+        assert_eq!(p, vec!["its trace step 2 ('%21') is not a base-36 number, so its trace is dropped and the initial state is shown"]);
+        let (l, p, _) = read("m=seqlock&t=0.1");
+        assert!(l.choices.is_empty());
+        assert_eq!(p, vec!["its trace has no checksum 'h=' (the link may have been cut short), so its trace is dropped and the initial state is shown"]);
+        let (_, p, _) = read("m=seqlock&at=x");
+        assert_eq!(p, vec!["the step 'at=x' is not a whole number, so the last step is shown"]);
+    }
+
+    #[test]
+    fn unknown_parameters_are_ignored_and_named() {
+        let (l, p, i) = read("v=1&m=paxos&c=ignore-accepted&utm_source=lms&embed=1&fbclid=abc&what&seed=4");
+        assert_eq!((l.model.as_str(), l.config.as_str(), l.seed), ("paxos", "ignore-accepted", 4));
+        assert!(p.is_empty(), "{p:?}");
+        // Tracking parameters are ignored silently; anything else is named.
+        assert_eq!(i, vec!["embed", "what"]);
+    }
+
+    #[test]
+    fn a_link_cut_short_keeps_its_model_config_and_constants() {
+        let full = "v=1&m=paxos&c=ignore-accepted&k.Acceptors=%7B1%2C%202%7D&k.Values=3&seed=5&t=0.1.2&h=0a0b0c0d&at=3";
+        let (l, p, i) = read(full);
+        assert!(p.is_empty() && i.is_empty());
+        assert_eq!((l.choices.len(), l.at), (3, 3));
+        let (l, p, _) = read("#v=1&m=paxos&c=ignore-accepted&k.Acceptors=%7B1%2C%202%7D&k.Val");
+        assert_eq!((l.model.as_str(), l.config.as_str()), ("paxos", "ignore-accepted"));
+        assert_eq!(l.constants, vec![("Acceptors".to_string(), "{1, 2}".to_string())]);
+        assert_eq!(p, vec!["constant Val has no value (the link may have been cut short), so it keeps its default"]);
+        // Cut inside the trace or before its checksum: the trace goes, the settings stay.
+        let start = full.find("&t=").unwrap() + 1;
+        for cut in ["t=0.1.2&h=0a0b", "t=0.1.2&h=", "t=0.1.2&h", "t=0.1.2&", "t=0.1.", "t=0", "t=", "t"] {
+            let text = &full[..start + cut.len()];
+            let (l, p, _) = read(text);
+            assert_eq!((l.model.as_str(), l.config.as_str(), l.seed, l.constants.len()), ("paxos", "ignore-accepted", 5, 2), "{text}");
+            assert!(l.choices.is_empty() && l.at == 0, "{text}");
+            assert_eq!(p.len(), 1, "{text}: {p:?}");
+            assert!(p[0].contains("cut short") && p[0].ends_with("so its trace is dropped and the initial state is shown"), "{text}: {p:?}");
+        }
+    }
+
+    #[test]
+    fn work_is_bounded_by_the_link_not_by_what_it_asks() {
+        let long = vec!["0"; MAX_LINK_STEPS + 1].join(".");
+        let (l, p, _) = read(&format!("m=seqlock&t={long}&h=00000000"));
+        assert!(l.choices.is_empty());
+        assert_eq!(p, vec![format!("its trace has {} steps; a link holds at most 200000, so its trace is dropped and the initial state is shown", MAX_LINK_STEPS + 1)]);
+        let (l, _, _) = read(&format!("m=seqlock&t={}&h=00000000", vec!["0"; MAX_LINK_STEPS].join(".")));
+        assert_eq!(l.choices.len(), MAX_LINK_STEPS);
+        // Numbers that do not fit are dropped with a message, never wrapped.
+        let (l, p, _) = read("m=seqlock&t=zzzzzzzzzzzzzzzz&h=1&i=99999999999999999999999&seed=18446744073709551616");
+        assert!(l.choices.is_empty() && l.seed == 0 && l.init == 0);
+        assert_eq!(p.len(), 2, "{p:?}");
+        // Messages quote at most a little of what they could not read.
+        let (_, p, i) = read(&format!("m=seqlock&seed={}&{}=1", "9".repeat(100_000), "q".repeat(100_000)));
+        assert!(p[0].len() < 200 && i[0].len() < 80, "{p:?} {i:?}");
     }
 
     #[test]

@@ -607,7 +607,7 @@ impl Explorer {
     /// Opens a trace file: its model, config and constants, and the trace. Bad input changes
     /// nothing and says what is wrong.
     pub fn import_trace(&mut self, text: &str) -> Result<(), String> {
-        let file: TraceFile = serde_json::from_str(text).map_err(|e| format!("not a trace file: {e}"))?;
+        let file = TraceFile::parse(text)?;
         let model = catalogue::build(&file.model, &file.config, &file.constants).map_err(|e| format!("trace file: {e}"))?;
         let (trace, stop) = replay(model.as_ref(), file.init, &file.actions);
         if let Some(stop) = stop {
@@ -835,17 +835,24 @@ impl Explorer {
         }
     }
 
-    /// Opens a link. Whatever cannot be honoured is reported, and the explorer falls back: to the
-    /// first model, to `safe`, to the default constants, or to the initial state. Never fails.
+    /// Opens a link, keeping every part of it that can be honoured. What cannot be is named in one
+    /// notice (an error; a warning when the only thing to say is that unknown parameters were
+    /// ignored), and the explorer falls back for that part alone: an unknown config to `safe`, a bad
+    /// constant to its default, a trace that does not replay or does not match the link's settings
+    /// to the initial state. A link with nothing usable (no model, an unknown model, another
+    /// format) opens the first model at its initial state. Never fails, never panics, and the work
+    /// done is bounded by the link's length (see [`Link::decode`]) and the app's trace cap.
     pub fn from_link(fragment: &str) -> Explorer {
-        let link = match Link::decode(fragment) {
-            Ok(l) => l,
+        let decoded = match Link::decode(fragment) {
+            Ok(d) => d,
             Err(e) => {
                 let mut x = Explorer::new();
                 x.notices.push(Notice::error(format!("This link could not be read ({e}); showing {} at its initial state instead.", x.model.info().name)));
                 return x;
             }
         };
+        let link = decoded.link;
+        let mut problems = decoded.problems;
         let mut x = match Explorer::for_model(&link.model) {
             Ok(x) => x,
             Err(e) => {
@@ -856,42 +863,138 @@ impl Explorer {
         };
         x.seed = link.seed;
         let name = link.model.clone();
-        let model = match catalogue::build(&name, &link.config, &link.constants) {
+        let specs = x.model.info().constants.clone();
+        // Each constant on its own: a bad one keeps its default, the others apply. The last value
+        // given for a name counts; sets before members, so `InitGroup` is checked against the
+        // link's `Groups`. At most one value per declared constant is ever parsed.
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (k, v) in link.constants.iter().rev() {
+            if !seen.insert(k.as_str()) {
+                continue;
+            }
+            if specs.iter().any(|s| s.name == k) {
+                wanted.push((k.clone(), v.clone()));
+            } else {
+                unknown.push(k.clone());
+            }
+        }
+        if !unknown.is_empty() {
+            unknown.reverse();
+            let known: Vec<&str> = specs.iter().map(|s| s.name).collect();
+            problems.push(format!("{} has no constant {} (its constants are {}), so {} ignored", name, list_some(&unknown), known.join(", "), if unknown.len() == 1 { "it is" } else { "they are" }));
+        }
+        wanted.sort_by_key(|(k, _)| {
+            let member = specs.iter().any(|s| s.name == k && matches!(s.kind, crate::engine::ConstKind::MemberOf { .. }));
+            (member, specs.iter().position(|s| s.name == k))
+        });
+        let mut accepted: Vec<(String, String)> = Vec::new();
+        for pair in &wanted {
+            let mut candidate = accepted.clone();
+            candidate.push(pair.clone());
+            match Constants::build(&specs, &candidate) {
+                Ok(_) => accepted.push(pair.clone()),
+                Err(e) if e.name == pair.0 => problems.push(format!("{e}, so it keeps its default")),
+                Err(e) => {
+                    // Another constant's default refuses it (`Groups` without the default
+                    // `InitGroup`): it applies if the link's own value for that one fits.
+                    let theirs = wanted.iter().find(|(k, _)| *k == e.name).is_some_and(|w| {
+                        candidate.push(w.clone());
+                        Constants::build(&specs, &candidate).is_ok()
+                    });
+                    if theirs {
+                        accepted.push(pair.clone());
+                    } else {
+                        problems.push(format!("constant {} = {} does not fit the others ({e}), so it keeps its default", pair.0, list_some(std::slice::from_ref(&pair.1))));
+                    }
+                }
+            }
+        }
+        let constants = Constants::build(&specs, &accepted).unwrap_or_else(|_| Constants::defaults(&specs));
+        let mut config = link.config.clone();
+        let model = match catalogue::build_with(&name, &config, &constants) {
+            Ok(m) => Ok(m),
+            Err(e @ BuildError::UnknownConfig { .. }) => {
+                problems.push(format!("{e}, so safe is used"));
+                config = "safe".to_string();
+                catalogue::build_with(&name, &config, &constants)
+            }
+            Err(e) => Err(e),
+        };
+        let model = match model {
             Ok(m) => m,
             Err(e) => {
-                x.notices.push(Notice::error(format!("This link's settings do not apply ({e}); showing {name} with its defaults at the initial state.")));
-                return x;
+                // The constants are each valid but the model refuses them together.
+                problems.push(format!("{e}, so the default constants are used"));
+                match catalogue::build(&name, &config, &[]) {
+                    Ok(m) => m,
+                    Err(_) => x.model.clone(),
+                }
             }
         };
+        let settings_changed = !problems.is_empty();
         x.fields = fields_for(model.info(), model.constants());
         x.model = model.clone();
         x.session = Session::new(model.clone());
+        let mut at_warning = None;
         if link.choices.is_empty() {
             if link.init != 0 {
                 let inits = model.init_states().len();
                 if link.init < inits {
                     x.session = Session::at_init(model, link.init);
                 } else {
-                    x.notices.push(Notice::error(format!("This link's initial state #{} does not exist; showing the first.", link.init)));
+                    problems.push(format!("its initial state #{} does not exist (the model has {inits}), so the first is shown", link.init));
                 }
             }
-            return x;
+        } else {
+            match replay_choices(model.as_ref(), link.init, &link.choices) {
+                Ok(trace) if Some(labels_checksum(&trace.labels())) == link.checksum => {
+                    let at = link.at.min(trace.len() - 1);
+                    if link.at >= trace.len() {
+                        at_warning = Some(format!("This link points at step {} of a {}-step trace; showing the last step.", link.at, trace.len()));
+                    }
+                    x.session = Session::from_trace(model, trace, at);
+                }
+                Ok(_) => problems.push(if settings_changed {
+                    "its trace does not match the settings that could be applied (see above), so the initial state is shown".to_string()
+                } else {
+                    "its trace does not match its settings (its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state".to_string()
+                }),
+                Err(e) => problems.push(if settings_changed {
+                    format!("its trace does not replay with the settings that could be applied ({e}), so the initial state is shown")
+                } else {
+                    format!("its trace does not replay with its settings ({e}; its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state")
+                }),
+            }
         }
-        match replay_choices(model.as_ref(), link.init, &link.choices) {
-            Ok(trace) if Some(labels_checksum(&trace.labels())) == link.checksum => {
-                let at = link.at.min(trace.len() - 1);
-                if link.at >= trace.len() {
-                    x.notices.push(Notice::warning(format!("This link points at step {} of a {}-step trace; showing the last step.", link.at, trace.len())));
-                }
-                x.session = Session::from_trace(model, trace, at);
+        if !problems.is_empty() {
+            let mut text = format!("This link was opened in part: {}.", problems.iter().take(12).cloned().collect::<Vec<_>>().join("; "));
+            if problems.len() > 12 {
+                text.push_str(&format!(" ({} more problems not listed.)", problems.len() - 12));
             }
-            Ok(_) => x.notices.push(Notice::error(
-                "This link's trace was made with another version of the model (its actions no longer match); showing the initial state instead.".to_string(),
-            )),
-            Err(e) => x.notices.push(Notice::error(format!("This link's trace does not replay ({e}); showing the initial state instead."))),
+            if !decoded.ignored.is_empty() {
+                text.push_str(&format!(" It also has parameters this version does not use, ignored: {}.", list_some(&decoded.ignored)));
+            }
+            x.notices.push(Notice::error(text));
+        } else if !decoded.ignored.is_empty() {
+            x.notices.push(Notice::warning(format!("This link has parameters this version does not use; they are ignored: {}.", list_some(&decoded.ignored))));
+        }
+        if let Some(w) = at_warning {
+            x.notices.push(Notice::warning(w));
         }
         x
     }
+}
+
+/// Names for a message: the first few, then how many more.
+fn list_some(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut out = names.iter().take(SHOWN).map(|n| crate::engine::constants::shown(n)).collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        out.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    out
 }
 
 impl Default for Explorer {
@@ -910,21 +1013,24 @@ pub fn trace_window(len: usize, cursor: usize, size: usize) -> std::ops::Range<u
     start..(start + size).min(len)
 }
 
-/// Replays a trace given as positions among the enabled actions.
+/// Replays a trace given as positions among the enabled actions. The caller bounds the number of
+/// positions (a decoded link holds at most the app's trace cap); each step computes the enabled
+/// actions once and keeps only the one chosen.
 fn replay_choices(model: &dyn DynModel, init: usize, choices: &[usize]) -> Result<crate::engine::Trace, String> {
     let inits = model.init_states();
-    let first = inits.get(init).cloned().ok_or_else(|| format!("initial state #{init} does not exist"))?;
-    let mut trace = crate::engine::Trace { init_index: init, steps: vec![crate::engine::TraceStep { action: None, state: first }] };
+    let first = inits.into_iter().nth(init).ok_or_else(|| format!("initial state #{init} does not exist"))?;
+    let mut steps = Vec::with_capacity(choices.len().min(crate::engine::trace::MAX_TRACE_STEPS) + 1);
+    steps.push(crate::engine::TraceStep { action: None, state: first });
     for (i, &k) in choices.iter().enumerate() {
-        let current = trace.steps.last().unwrap().state.clone();
-        let mut options = if model.within_constraint(&current) { model.choices(&current) } else { Vec::new() };
+        let current = &steps[steps.len() - 1].state;
+        let mut options = if model.within_constraint(current) { model.choices(current) } else { Vec::new() };
         if k >= options.len() {
             return Err(format!("step {} asks for action #{k} of {}", i + 1, options.len()));
         }
         let c = options.swap_remove(k);
-        trace.steps.push(crate::engine::TraceStep { action: Some(c.label), state: c.next });
+        steps.push(crate::engine::TraceStep { action: Some(c.label), state: c.next });
     }
-    Ok(trace)
+    Ok(crate::engine::Trace { init_index: init, steps })
 }
 
 #[cfg(test)]

@@ -178,7 +178,12 @@ fn bad_links_open_the_initial_state_with_a_message() {
         ("m=seqlock&c=fast", "no config 'fast'"),
         ("m=seqlock&k.MaxSeq=77", "out of range"),
         ("m=seqlock&t=zz&h=00000000&at=1", "does not replay"),
-        ("m=seqlock&seed=banana", "could not be read"),
+        ("m=seqlock&seed=banana", "seed 'banana' is not a whole number"),
+        ("m=seqlock&t=0.1&at=2", "its trace has no checksum 'h=' (the link may have been cut short), so its trace is dropped"),
+        ("m=paxos&k.Values=4294967296", "constant Values: 4294967296 elements; allowed 1..3"),
+        ("m=mvcc&k.Keys=1000000000", "constant Keys: 1000000000 elements; allowed 1..3"),
+        ("m=paxos&k.Values=9223372036854775807", "a number here is a count of values: 3 means {v1, ..., v3}"),
+        ("m=paxos&k.Acceptors=5", "write a set, not a number: {5}"),
         ("%%%", "could not be read"),
     ] {
         let x = Explorer::from_link(link);
@@ -195,13 +200,123 @@ fn bad_links_open_the_initial_state_with_a_message() {
     l.checksum = Some(l.checksum.unwrap() ^ 1);
     let y = Explorer::from_link(&l.encode());
     assert_eq!(y.session().len(), 1);
-    assert!(y.notices()[0].text.contains("another version"));
+    assert_eq!(y.notices().len(), 1);
+    assert_eq!(y.notices()[0].text, "This link was opened in part: its trace does not match its settings (its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state.");
     // A step past the end shows the last step and says so.
     let mut l = x.link();
     l.at = 40;
     let y = Explorer::from_link(&l.encode());
     assert_eq!(y.session().cursor(), 1);
     assert_eq!(y.notices()[0].kind, NoticeKind::Warning);
+}
+
+#[test]
+fn a_link_keeps_every_part_it_can_and_names_the_rest() {
+    // A bad constant keeps its default; the config, the other constants and the seed apply.
+    let x = Explorer::from_link("v=1&m=paxos&c=ignore-accepted&k.Values=100000000&k.Acceptors=%7B1%2C%202%7D&k.Nope=1&seed=9");
+    assert_eq!(x.model().config().name, "ignore-accepted");
+    assert_eq!(x.model().constants().int_set("Acceptors"), vec![1, 2]);
+    assert_eq!(x.model().constants().names("Values"), vec!["v1", "v2"]);
+    assert_eq!(x.seed(), 9);
+    assert_eq!(x.notices().len(), 1);
+    assert_eq!(x.notices()[0].kind, NoticeKind::Error);
+    let text = &x.notices()[0].text;
+    assert!(text.starts_with("This link was opened in part: paxos has no constant Nope (its constants are Proposers, Acceptors, Rounds, Attempts, Values), so it is ignored; constant Values: 100000000 elements; allowed 1..3"), "{text}");
+    assert!(text.contains("so it keeps its default"), "{text}");
+    // An unknown config falls back to safe and keeps the constants.
+    let x = Explorer::from_link("m=seqlock&c=fast&k.MaxSeq=3");
+    assert_eq!((x.model().config().name, x.model().constants().int("MaxSeq")), ("safe", 3));
+    assert!(x.notices()[0].text.contains("model seqlock has no config 'fast'; its configs are safe, no-verify, seed-invariant, so safe is used"), "{:?}", x.notices());
+    // Sets before members, whatever the link's order.
+    let x = Explorer::from_link("m=composed&k.InitGroup=g3&k.Groups=3");
+    assert!(x.notices().is_empty(), "{:?}", x.notices());
+    assert_eq!(x.model().constants().name("InitGroup"), "g3");
+    let x = Explorer::from_link("m=composed&k.InitGroup=a&k.Groups=%7Ba%2C%20b%7D");
+    assert!(x.notices().is_empty(), "{:?}", x.notices());
+    assert_eq!(x.model().constants().names("Groups"), vec!["a", "b"]);
+    // A set the other constants' defaults refuse names both.
+    let x = Explorer::from_link("m=composed&k.Groups=%7Ba%2C%20b%7D&k.MaxOps=2");
+    assert_eq!(x.model().constants().names("Groups"), vec!["g1", "g2"]);
+    assert_eq!(x.model().constants().int("MaxOps"), 2);
+    assert_eq!(x.notices()[0].text, "This link was opened in part: constant Groups = {a, b} does not fit the others (constant InitGroup: 'g1' is not in Groups = {a, b}), so it keeps its default.");
+}
+
+#[test]
+fn unknown_link_parameters_are_a_warning_and_change_nothing() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    x.select_config("no-verify").unwrap();
+    take_all(&mut x, &TORN[..3]);
+    let text = x.link().encode();
+    let y = Explorer::from_link(&format!("{text}&utm_source=lms&fbclid=1"));
+    assert!(y.notices().is_empty(), "{:?}", y.notices());
+    assert_eq!(labels(&y), labels(&x));
+    let y = Explorer::from_link(&format!("{text}&embed=1&utm_source=lms"));
+    assert_eq!(labels(&y), labels(&x));
+    assert_eq!(y.model().config().name, "no-verify");
+    let texts: Vec<(&NoticeKind, &str)> = y.notices().iter().map(|n| (&n.kind, n.text.as_str())).collect();
+    assert_eq!(texts, [(&NoticeKind::Warning, "This link has parameters this version does not use; they are ignored: embed.")]);
+}
+
+#[test]
+fn a_link_cut_short_keeps_its_model_and_config() {
+    let mut x = Explorer::for_model("paxos").unwrap();
+    x.select_config("ignore-accepted").unwrap();
+    x.edit_constant("Values", "3");
+    x.random_step();
+    x.random_step();
+    let text = x.link().encode();
+    let cut = &text[..text.find("&h=").unwrap() + 4];
+    let y = Explorer::from_link(cut);
+    assert_eq!((y.model().info().name, y.model().config().name), ("paxos", "ignore-accepted"));
+    assert_eq!(y.model().constants(), x.model().constants());
+    assert_eq!(y.session().len(), 1);
+    assert_eq!(y.notices().len(), 1);
+    assert!(y.notices()[0].text.contains("is not an 8-digit hexadecimal number (the link may have been cut short), so its trace is dropped"), "{:?}", y.notices());
+    let y = Explorer::from_link("#v=1&m=paxos&c=ignore-accepted&k.Val");
+    assert_eq!(y.model().config().name, "ignore-accepted");
+    assert!(y.notices()[0].text.contains("constant Val has no value (the link may have been cut short)"), "{:?}", y.notices());
+}
+
+#[test]
+fn a_link_whose_constants_were_edited_says_so_and_applies_them() {
+    let mut x = Explorer::for_model("paxos").unwrap();
+    for _ in 0..6 {
+        x.random_step();
+    }
+    let text = x.link().encode();
+    // An edit that leaves the trace's actions as they were keeps the trace.
+    let y = Explorer::from_link(&text.replace("c=safe", "c=safe&k.Values=3"));
+    assert!(y.notices().is_empty(), "{:?}", y.notices());
+    assert_eq!((labels(&y), y.model().constants().names("Values").len()), (labels(&x), 3));
+    // One that does not: the link's settings apply, at the initial state, and the notice says why.
+    let y = Explorer::from_link(&text.replace("c=safe", "c=safe&k.Acceptors=%7B1%2C2%7D"));
+    assert_eq!(y.model().constants().int_set("Acceptors"), vec![1, 2]);
+    assert_eq!(y.session().len(), 1);
+    assert_eq!(y.notices().len(), 1);
+    assert_eq!(y.notices()[0].text, "This link was opened in part: its trace does not replay with its settings (step 1 asks for action #17 of 14; its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state.");
+}
+
+#[test]
+fn trace_files_are_bounded_and_never_panic() {
+    let mut y = Explorer::for_model("ebpf-ring").unwrap();
+    let big = format!(r#"{{"model":"seqlock","config":"safe","constants":[],"actions":["{}"]}}"#, "x".repeat(21 * 1024 * 1024));
+    assert_eq!(y.import_trace(&big).unwrap_err(), "trace file too large: 21.0 MB; a trace file is at most 20 MB");
+    let long = format!(r#"{{"model":"seqlock","config":"safe","constants":[],"actions":[{}]}}"#, vec!["\"a\""; 200_001].join(","));
+    assert_eq!(y.import_trace(&long).unwrap_err(), "trace file too long: 200001 actions; a trace holds at most 200000");
+    let e = y.import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"init":18446744073709551615,"actions":[]}"#).unwrap_err();
+    assert_eq!(e, "trace file does not replay: initial state #18446744073709551615 does not exist (the model has 1 initial state, numbered from 0)");
+    assert!(y.import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"init":1e309,"actions":[]}"#).unwrap_err().starts_with("not a trace file: "));
+    assert!(y.import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"init":-1,"actions":[]}"#).unwrap_err().starts_with("not a trace file: invalid value: integer `-1`"));
+    let e = y.import_trace(r#"{"model":"paxos","config":"safe","constants":[["Values","9223372036854775807"]],"actions":[]}"#).unwrap_err();
+    assert!(e.starts_with("trace file: constant Values: 9223372036854775807 elements; allowed 1..3"), "{e}");
+    let e = y.import_trace(r#"{"model":"seqlock","config":"safe","constants":{"MaxSeq":3},"actions":[]}"#).unwrap_err();
+    assert!(e.starts_with("not a trace file: invalid type: map, expected a sequence"), "{e}");
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(y.import_trace(&deep).unwrap_err().starts_with("not a trace file: invalid type: sequence"));
+    let deep = format!(r#"{{"extra":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+    assert!(y.import_trace(&deep).unwrap_err().starts_with("not a trace file: missing field `model`"));
+    assert_eq!(y.model().info().name, "ebpf-ring", "bad files change nothing");
+    assert!(y.notices().is_empty());
 }
 
 #[test]

@@ -139,9 +139,18 @@ fn is_keyword(t: &Tok) -> bool {
     matches!(t, Tok::Word(w) if KEYWORDS.contains(&w.as_str()))
 }
 
+/// How deeply `{...}` / `<<...>>` groups may nest in a constant's value (the twins use 2).
+pub const MAX_NESTING: usize = 32;
+
+/// The largest cfg read (the twins' are under 1 KB).
+pub const MAX_CFG_BYTES: usize = 1024 * 1024;
+
 /// Reads one constant value: a word, or a `{...}` / `<<...>>` group, as text.
-fn read_value(toks: &[(usize, Tok)], i: &mut usize) -> Result<String, CfgError> {
+fn read_value(toks: &[(usize, Tok)], i: &mut usize, depth: usize) -> Result<String, CfgError> {
     let (line, tok) = toks.get(*i).cloned().ok_or_else(|| CfgError("a constant has no value".into()))?;
+    if depth > MAX_NESTING {
+        return Err(CfgError(format!("line {line}: a value nests more than {MAX_NESTING} levels of {{ }} or << >>")));
+    }
     match tok {
         Tok::Word(w) => {
             *i += 1;
@@ -158,7 +167,7 @@ fn read_value(toks: &[(usize, Tok)], i: &mut usize) -> Result<String, CfgError> 
                         break;
                     }
                     Some((_, Tok::Sym(","))) => *i += 1,
-                    Some(_) => parts.push(read_value(toks, i)?),
+                    Some(_) => parts.push(read_value(toks, i, depth + 1)?),
                     None => return Err(CfgError(format!("line {line}: '{open}' is never closed"))),
                 }
             }
@@ -170,6 +179,9 @@ fn read_value(toks: &[(usize, Tok)], i: &mut usize) -> Result<String, CfgError> 
 
 impl TlcCfg {
     pub fn parse(text: &str) -> Result<TlcCfg, CfgError> {
+        if text.len() > MAX_CFG_BYTES {
+            return Err(CfgError(format!("the cfg is {} bytes; a cfg is at most {MAX_CFG_BYTES}", text.len())));
+        }
         let toks = tokenize(text)?;
         let mut cfg = TlcCfg::default();
         let mut i = 0;
@@ -189,12 +201,12 @@ impl TlcCfg {
                         match toks.get(i) {
                             Some((_, Tok::Sym("="))) => {
                                 i += 1;
-                                let v = read_value(&toks, &mut i)?;
+                                let v = read_value(&toks, &mut i, 0)?;
                                 cfg.constants.push((name, v));
                             }
                             Some((_, Tok::Sym("<-"))) => {
                                 i += 1;
-                                let v = read_value(&toks, &mut i)?;
+                                let v = read_value(&toks, &mut i, 0)?;
                                 cfg.substitutions.push((name, v));
                             }
                             _ => return Err(CfgError(format!("line {l}: constant {name} needs '=' or '<-'"))),
@@ -315,5 +327,19 @@ SYMMETRY Symmetry
         assert!(TlcCfg::parse("CONSTANTS X = {1, 2").unwrap_err().0.contains("never closed"));
         assert!(TlcCfg::parse("FOO Bar").unwrap_err().0.contains("unknown keyword"));
         assert!(TlcCfg::parse("CONSTANTS X 1").unwrap_err().0.contains("needs '='"));
+    }
+
+    #[test]
+    fn hostile_cfgs_are_refused_without_a_panic() {
+        let deep = format!("CONSTANTS X = {}1{}", "{".repeat(100_000), "}".repeat(100_000));
+        assert_eq!(TlcCfg::parse(&deep).unwrap_err().0, "line 1: a value nests more than 32 levels of { } or << >>");
+        let ok = format!("CONSTANTS X = {}1{}", "{".repeat(32), "}".repeat(32));
+        assert!(TlcCfg::parse(&ok).is_ok());
+        assert!(TlcCfg::parse(&"INVARIANT A\n".repeat(200_000)).unwrap_err().0.contains("a cfg is at most 1048576"));
+        for text in ["CONSTANTS", "CONSTANTS X =", "CONSTANTS X = \"unterminated", "CONSTANTS = 1", "INIT", "INIT A B", "(* open", "CONSTANTS X = <<1, {2>>}", "SYMMETRY", "\u{feff}INIT Init"] {
+            let _ = TlcCfg::parse(text);
+            let _ = TlcCfg::parse(&TlcCfg::without_symmetry(text));
+        }
+        assert!(TlcCfg::parse("CONSTANTS X =").unwrap_err().0.contains("no value"));
     }
 }
