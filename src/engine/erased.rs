@@ -31,6 +31,9 @@ pub trait DynModel: Send + Sync {
     fn init_states(&self) -> Vec<AnyState>;
     /// The enabled actions of `state` with their successors, in `Next`'s order.
     fn choices(&self, state: &AnyState) -> Vec<Choice>;
+    /// The `k`-th enabled action of `state` (as in [`DynModel::choices`]), labelling only that
+    /// one: replaying a link's positions needs no other label.
+    fn choice_at(&self, state: &AnyState, k: usize) -> Option<Choice>;
     fn action_names(&self) -> Vec<&'static str>;
     fn invariant_names(&self) -> Vec<&'static str>;
     fn property_names(&self) -> Vec<&'static str>;
@@ -138,6 +141,17 @@ impl<M: ModelDef> DynModel for Erased<M> {
                 })
             })
             .collect()
+    }
+
+    fn choice_at(&self, state: &AnyState, k: usize) -> Option<Choice> {
+        let s = typed::<M::State>(state);
+        let mut actions = Vec::new();
+        self.model.actions(s, &mut actions);
+        actions.iter().filter_map(|a| self.model.next_state(s, a).map(|next| (a, next))).nth(k).map(|(a, next)| Choice {
+            label: self.model.action_label(a),
+            family: self.model.action_name(a),
+            next: Arc::new(next) as AnyState,
+        })
     }
 
     fn action_names(&self) -> Vec<&'static str> {

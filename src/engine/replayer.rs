@@ -60,23 +60,24 @@ impl Replayer {
             }
             let i = self.trace.len() - 1;
             let current = &self.trace.steps[i].state;
-            let mut choices = if model.within_constraint(current) { model.choices(current) } else { Vec::new() };
+            let inside = model.within_constraint(current);
             let picked = match &self.steps {
-                Steps::Labels(labels) => choices.iter().position(|c| c.label == labels[i]),
-                Steps::Positions(positions) => (positions[i] < choices.len()).then_some(positions[i]),
+                Steps::Labels(labels) => {
+                    let found = if inside { model.choices(current).into_iter().find(|c| c.label == labels[i]) } else { None };
+                    found.ok_or_else(|| ReplayStop::NotEnabled { position: i + 1, label: labels[i].clone() })
+                }
+                Steps::Positions(positions) => {
+                    let found = if inside { model.choice_at(current, positions[i]) } else { None };
+                    found.ok_or_else(|| ReplayStop::NoSuchPosition {
+                        position: i + 1,
+                        wanted: positions[i],
+                        count: if inside { model.choices(current).len() } else { 0 },
+                    })
+                }
             };
             match picked {
-                Some(k) => {
-                    let c = choices.swap_remove(k);
-                    self.trace.steps.push(TraceStep { action: Some(c.label), state: c.next });
-                }
-                None => {
-                    let label = match &self.steps {
-                        Steps::Labels(labels) => labels[i].clone(),
-                        Steps::Positions(positions) => format!("action #{} of {}", positions[i], choices.len()),
-                    };
-                    self.stop = Some(ReplayStop::NotEnabled { position: i + 1, label });
-                }
+                Ok(c) => self.trace.steps.push(TraceStep { action: Some(c.label), state: c.next }),
+                Err(stop) => self.stop = Some(stop),
             }
         }
         self.finished()
@@ -220,8 +221,32 @@ mod tests {
         assert!(r.advance(m.as_ref(), 10));
         let (trace, stop) = r.finish();
         assert_eq!(trace.len(), 3);
-        assert!(matches!(stop, Some(ReplayStop::NotEnabled { position: 3, .. })), "{stop:?}");
+        assert_eq!(stop, Some(ReplayStop::NoSuchPosition { position: 3, wanted: 99, count: m.choices(&trace.steps[2].state).len() }));
+        let (whole, _) = replay(m.as_ref(), 0, &trace.labels());
+        assert_eq!(whole.labels(), trace.labels(), "positions and labels replay the same steps");
         let r = Replayer::new(m.as_ref(), 7, Steps::Labels(vec![]));
         assert!(matches!(r.finish().1, Some(ReplayStop::NoSuchInit { index: 7, .. })));
+    }
+}
+
+#[cfg(test)]
+mod choice_at_tests {
+    use crate::catalogue;
+
+    #[test]
+    fn the_kth_choice_is_the_kth_of_all_choices_for_every_model() {
+        for info in catalogue::infos() {
+            let m = catalogue::build(info.name, "safe", &[]).unwrap();
+            let walk = crate::engine::random_walk(m.as_ref(), 3, 60, false);
+            for step in &walk.trace.steps {
+                let all = m.choices(&step.state);
+                for (k, c) in all.iter().enumerate() {
+                    let one = m.choice_at(&step.state, k).unwrap();
+                    assert_eq!((one.label.as_str(), one.family), (c.label.as_str(), c.family), "{}", info.name);
+                    assert!(m.same_state(&one.next, &c.next));
+                }
+                assert!(m.choice_at(&step.state, all.len()).is_none());
+            }
+        }
     }
 }

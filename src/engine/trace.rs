@@ -160,6 +160,8 @@ pub enum ReplayStop {
     NoSuchInit { index: usize, count: usize },
     /// The action at this position (counting from 1 for the first action) is not enabled there.
     NotEnabled { position: usize, label: String },
+    /// The step at this position (from 1) asks for the `wanted`-th enabled action of `count`.
+    NoSuchPosition { position: usize, wanted: usize, count: usize },
 }
 
 impl std::fmt::Display for ReplayStop {
@@ -170,6 +172,9 @@ impl std::fmt::Display for ReplayStop {
             }
             ReplayStop::NotEnabled { position, label } => {
                 write!(f, "step {position}: action {label} is not enabled there")
+            }
+            ReplayStop::NoSuchPosition { position, wanted, count } => {
+                write!(f, "step {position} asks for action #{wanted} of {count}")
             }
         }
     }

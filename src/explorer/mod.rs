@@ -206,8 +206,16 @@ struct StepVerdict {
 /// Traces up to this many states are replayed at once; longer ones as a [`Job`] in slices.
 pub const SYNC_REPLAY_STEPS: usize = 5_000;
 
-/// A replay of the trace under a new model, advanced a slice at a time.
-struct Job {
+/// Work that can outlast a frame, advanced a slice at a time ([`Explorer::work`]): nothing the
+/// user sees changes until it ends.
+enum Job {
+    /// The trace replayed under a new model (a config switch or new constants) and compared.
+    Switch(Switch),
+    /// A trace replayed to be opened (a link or an imported file).
+    Open { model: Arc<dyn DynModel>, replayer: Replayer, kind: OpenKind },
+}
+
+struct Switch {
     model: Arc<dyn DynModel>,
     comparer: Comparer,
     kind: JobKind,
@@ -218,6 +226,21 @@ struct Job {
 enum JobKind {
     Config { from: String, to: String, carried: Carried, restore: Option<Carried> },
     Constants,
+}
+
+enum OpenKind {
+    /// What a link still has to say once its trace is replayed.
+    Link(LinkEnd),
+    Import,
+}
+
+/// The end of opening a link: the checks that need its replayed trace, and its notice.
+struct LinkEnd {
+    checksum: Option<u32>,
+    at: usize,
+    problems: Vec<String>,
+    ignored: Vec<String>,
+    settings_changed: bool,
 }
 
 /// A trace kept aside so that a config switch that drops steps can be reversed.
@@ -369,27 +392,44 @@ impl Explorer {
     /// short trace, otherwise as a [`Job`] the page advances between frames ([`Explorer::work`]).
     fn start_job(&mut self, model: Arc<dyn DynModel>, kind: JobKind) {
         let comparer = Comparer::new(self.session.trace(), model.as_ref());
-        self.job = Some(Job { model, comparer, kind, restoring: None });
-        if self.session.len() <= SYNC_REPLAY_STEPS {
+        self.start(Job::Switch(Switch { model, comparer, kind, restoring: None }), self.session.len());
+    }
+
+    /// Runs `job` at once when it covers at most [`SYNC_REPLAY_STEPS`] states, otherwise leaves it
+    /// for the page to advance between frames.
+    fn start(&mut self, job: Job, states: usize) {
+        self.job = Some(job);
+        if states <= SYNC_REPLAY_STEPS {
             self.finish_work();
         }
     }
 
     /// The replay in progress, if any: what it is for and (steps done, steps in all).
     pub fn work_in_progress(&self) -> Option<(String, usize, usize)> {
-        let job = self.job.as_ref()?;
-        let what = match &job.kind {
-            JobKind::Config { to, .. } => format!("Replaying the trace under {to}"),
-            JobKind::Constants => "Replaying the trace with the new constants".to_string(),
-        };
-        let (done, all) = match &job.restoring {
-            Some((_, r)) => {
-                let (d, a) = r.progress();
-                (2 * self.session.len() + d, 2 * self.session.len() + a)
+        match self.job.as_ref()? {
+            Job::Switch(job) => {
+                let what = match &job.kind {
+                    JobKind::Config { to, .. } => format!("Replaying the trace under {to}"),
+                    JobKind::Constants => "Replaying the trace with the new constants".to_string(),
+                };
+                let (done, all) = match &job.restoring {
+                    Some((_, r)) => {
+                        let (d, a) = r.progress();
+                        (2 * self.session.len() + d, 2 * self.session.len() + a)
+                    }
+                    None => job.comparer.progress(self.session.trace()),
+                };
+                Some((what, done, all))
             }
-            None => job.comparer.progress(self.session.trace()),
-        };
-        Some((what, done, all))
+            Job::Open { replayer, kind, .. } => {
+                let what = match kind {
+                    OpenKind::Link(_) => "Opening the link's trace",
+                    OpenKind::Import => "Opening the imported trace",
+                };
+                let (done, all) = replayer.progress();
+                Some((what.to_string(), done, all))
+            }
+        }
     }
 
     /// Advances the replay in progress for about `budget`; true when nothing is left to do.
@@ -410,27 +450,49 @@ impl Explorer {
         }
     }
 
-    /// Drops the replay in progress: the explorer stays as it was before it started.
+    /// Drops the replay in progress: the explorer stays as it was before it started (a link or
+    /// import being opened is not opened).
     pub fn cancel_work(&mut self) -> bool {
         let Some(job) = self.job.take() else { return false };
-        if let JobKind::Config { from, to, .. } = &job.kind {
-            self.notices.push(Notice::info(format!("Switching to {to} was cancelled; still showing {from}.")));
-        }
+        let said = match &job {
+            Job::Switch(Switch { kind: JobKind::Config { from, to, .. }, .. }) => format!("Switching to {to} was cancelled; still showing {from}."),
+            Job::Switch(_) => "The new constants were not applied: their replay was cancelled.".to_string(),
+            Job::Open { kind: OpenKind::Link(_), .. } => "Opening the link's trace was cancelled; showing its settings at the initial state.".to_string(),
+            Job::Open { kind: OpenKind::Import, .. } => "The import was cancelled; nothing changed.".to_string(),
+        };
+        self.notices.push(Notice::info(said));
         true
     }
 
     fn work_slice(&mut self, budget: usize) {
-        let Some(mut job) = self.job.take() else { return };
+        match self.job.take() {
+            None => {}
+            Some(Job::Switch(job)) => self.switch_slice(job, budget),
+            Some(Job::Open { model, mut replayer, kind }) => {
+                if replayer.advance(model.as_ref(), budget) {
+                    let (trace, stop) = replayer.finish();
+                    match kind {
+                        OpenKind::Link(end) => self.end_link(model, trace, stop, end),
+                        OpenKind::Import => self.end_import(model, trace, stop),
+                    }
+                } else {
+                    self.job = Some(Job::Open { model, replayer, kind });
+                }
+            }
+        }
+    }
+
+    fn switch_slice(&mut self, mut job: Switch, budget: usize) {
         if let Some((_, replayer)) = &mut job.restoring {
             if replayer.advance(job.model.as_ref(), budget) {
-                self.apply_job(job);
+                self.apply_switch(job);
             } else {
-                self.job = Some(job);
+                self.job = Some(Job::Switch(job));
             }
             return;
         }
         if !job.comparer.advance(self.model.as_ref(), self.session.trace(), job.model.as_ref(), budget) {
-            self.job = Some(job);
+            self.job = Some(Job::Switch(job));
             return;
         }
         // Switching back to the config a longer trace came from: replay that trace too.
@@ -438,15 +500,15 @@ impl Explorer {
             let c = c.clone();
             let replayer = Replayer::new(job.model.as_ref(), c.init, Steps::Labels(c.labels.clone()));
             job.restoring = Some((c, replayer));
-            self.job = Some(job);
+            self.job = Some(Job::Switch(job));
             return;
         }
-        self.apply_job(job);
+        self.apply_switch(job);
     }
 
-    /// Puts a finished replay in place of the session.
-    fn apply_job(&mut self, job: Job) {
-        let Job { model, comparer, kind, restoring } = job;
+    /// Puts a finished replay under a new model in place of the session.
+    fn apply_switch(&mut self, job: Switch) {
+        let Switch { model, comparer, kind, restoring } = job;
         let (trace, divergence) = comparer.finish();
         let steps_before = self.session.len();
         let cursor = self.session.cursor();
@@ -609,19 +671,41 @@ impl Explorer {
     pub fn import_trace(&mut self, text: &str) -> Result<(), String> {
         let file = TraceFile::parse(text)?;
         let model = catalogue::build(&file.model, &file.config, &file.constants).map_err(|e| format!("trace file: {e}"))?;
-        let (trace, stop) = replay(model.as_ref(), file.init, &file.actions);
-        if let Some(stop) = stop {
-            return Err(format!("trace file does not replay: {stop}"));
+        self.job = None;
+        let states = file.actions.len() + 1;
+        let mut replayer = Replayer::new(model.as_ref(), file.init, Steps::Labels(file.actions));
+        if states > SYNC_REPLAY_STEPS {
+            // A long file is opened in slices; a failure is then told in a notice.
+            self.job = Some(Job::Open { model, replayer, kind: OpenKind::Import });
+            return Ok(());
         }
+        replayer.advance(model.as_ref(), usize::MAX);
+        match replayer.finish() {
+            (_, Some(stop)) => Err(format!("trace file does not replay: {stop}")),
+            (trace, None) => {
+                self.open_imported(model, trace);
+                Ok(())
+            }
+        }
+    }
+
+    fn end_import(&mut self, model: Arc<dyn DynModel>, trace: crate::engine::Trace, stop: Option<crate::engine::ReplayStop>) {
+        match stop {
+            Some(stop) => self.notices.push(Notice::error(format!("Could not import: trace file does not replay: {stop}"))),
+            None => self.open_imported(model, trace),
+        }
+    }
+
+    fn open_imported(&mut self, model: Arc<dyn DynModel>, trace: crate::engine::Trace) {
         let cursor = trace.len() - 1;
+        let steps = trace.len() - 1;
         let session = Session::from_trace(model.clone(), trace, cursor);
         self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, session)));
         self.fields = fields_for(model.info(), model.constants());
         self.model = model;
         self.comparison = None;
         self.carried = None;
-        self.notices.push(Notice::info(format!("Imported a trace of {} step(s). The previous trace can be restored.", file.actions.len() + 1)));
-        Ok(())
+        self.notices.push(Notice::info(format!("Imported a trace of {}. The previous trace can be restored.", plural(steps, "step", "steps"))));
     }
 
     // ---- What the panels show ----
@@ -937,53 +1021,71 @@ impl Explorer {
         x.fields = fields_for(model.info(), model.constants());
         x.model = model.clone();
         x.session = Session::new(model.clone());
-        let mut at_warning = None;
-        if link.choices.is_empty() {
-            if link.init != 0 {
-                let inits = model.init_states().len();
-                if link.init < inits {
-                    x.session = Session::at_init(model, link.init);
-                } else {
-                    problems.push(format!("its initial state #{} does not exist (the model has {inits}), so the first is shown", link.init));
-                }
-            }
-        } else {
-            match replay_choices(model.as_ref(), link.init, &link.choices) {
-                Ok(trace) if Some(labels_checksum(&trace.labels())) == link.checksum => {
-                    let at = link.at.min(trace.len() - 1);
-                    if link.at >= trace.len() {
-                        at_warning = Some(format!("This link points at step {} of a {}-step trace; showing the last step.", link.at, trace.len()));
-                    }
-                    x.session = Session::from_trace(model, trace, at);
-                }
-                Ok(_) => problems.push(if settings_changed {
-                    "its trace does not match the settings that could be applied (see above), so the initial state is shown".to_string()
-                } else {
-                    "its trace does not match its settings (its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state".to_string()
-                }),
-                Err(e) => problems.push(if settings_changed {
-                    format!("its trace does not replay with the settings that could be applied ({e}), so the initial state is shown")
-                } else {
-                    format!("its trace does not replay with its settings ({e}; its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state")
-                }),
+        if link.choices.is_empty() && link.init != 0 {
+            let inits = model.init_states().len();
+            if link.init < inits {
+                x.session = Session::at_init(model.clone(), link.init);
+            } else {
+                problems.push(format!("its initial state #{} does not exist (the model has {inits}), so the first is shown", link.init));
             }
         }
+        let end = LinkEnd { checksum: link.checksum, at: link.at, problems, ignored: decoded.ignored, settings_changed };
+        if link.choices.is_empty() {
+            x.say_link(end);
+        } else {
+            // A long trace is replayed in slices by the page (see `Explorer::work`); the link's
+            // notice comes when it is done.
+            let states = link.choices.len() + 1;
+            let replayer = Replayer::new(model.as_ref(), link.init, Steps::Positions(link.choices));
+            x.start(Job::Open { model, replayer, kind: OpenKind::Link(end) }, states);
+        }
+        x
+    }
+
+    /// Opens a link's replayed trace, if it is the trace the link names, and says what could not
+    /// be honoured.
+    fn end_link(&mut self, model: Arc<dyn DynModel>, trace: crate::engine::Trace, stop: Option<crate::engine::ReplayStop>, mut end: LinkEnd) {
+        let mut at_warning = None;
+        match stop {
+            None if Some(labels_checksum(&trace.labels())) == end.checksum => {
+                let at = end.at.min(trace.len() - 1);
+                if end.at >= trace.len() {
+                    at_warning = Some(format!("This link points at step {} of a {}-step trace; showing the last step.", end.at, trace.len() - 1));
+                }
+                self.session = Session::from_trace(model, trace, at);
+            }
+            None => end.problems.push(if end.settings_changed {
+                "its trace does not match the settings that could be applied (see above), so the initial state is shown".to_string()
+            } else {
+                "its trace does not match its settings (its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state".to_string()
+            }),
+            Some(e) => end.problems.push(if end.settings_changed {
+                format!("its trace does not replay with the settings that could be applied ({e}), so the initial state is shown")
+            } else {
+                format!("its trace does not replay with its settings ({e}; its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state")
+            }),
+        }
+        self.say_link(end);
+        if let Some(w) = at_warning {
+            self.notices.push(Notice::warning(w));
+        }
+    }
+
+    /// The one notice that says what part of a link could not be honoured.
+    fn say_link(&mut self, end: LinkEnd) {
+        let LinkEnd { problems, ignored, .. } = end;
         if !problems.is_empty() {
             let mut text = format!("This link was opened in part: {}.", problems.iter().take(12).cloned().collect::<Vec<_>>().join("; "));
             if problems.len() > 12 {
                 text.push_str(&format!(" ({} more problems not listed.)", problems.len() - 12));
             }
-            if !decoded.ignored.is_empty() {
-                text.push_str(&format!(" It also has parameters this version does not use, ignored: {}.", list_some(&decoded.ignored)));
+            if !ignored.is_empty() {
+                text.push_str(&format!(" It also has parameters this version does not use, ignored: {}.", list_some(&ignored)));
             }
-            x.notices.push(Notice::error(text));
-        } else if !decoded.ignored.is_empty() {
-            x.notices.push(Notice::warning(format!("This link has parameters this version does not use; they are ignored: {}.", list_some(&decoded.ignored))));
+            self.notices.push(Notice::error(text));
+        } else if !ignored.is_empty() {
+            self.notices.push(Notice::warning(format!("This link has parameters this version does not use; they are ignored: {}.", list_some(&ignored))));
         }
-        if let Some(w) = at_warning {
-            x.notices.push(Notice::warning(w));
-        }
-        x
     }
 }
 
@@ -1013,25 +1115,6 @@ pub fn trace_window(len: usize, cursor: usize, size: usize) -> std::ops::Range<u
     start..(start + size).min(len)
 }
 
-/// Replays a trace given as positions among the enabled actions. The caller bounds the number of
-/// positions (a decoded link holds at most the app's trace cap); each step computes the enabled
-/// actions once and keeps only the one chosen.
-fn replay_choices(model: &dyn DynModel, init: usize, choices: &[usize]) -> Result<crate::engine::Trace, String> {
-    let inits = model.init_states();
-    let first = inits.into_iter().nth(init).ok_or_else(|| format!("initial state #{init} does not exist"))?;
-    let mut steps = Vec::with_capacity(choices.len().min(crate::engine::trace::MAX_TRACE_STEPS) + 1);
-    steps.push(crate::engine::TraceStep { action: None, state: first });
-    for (i, &k) in choices.iter().enumerate() {
-        let current = &steps[steps.len() - 1].state;
-        let mut options = if model.within_constraint(current) { model.choices(current) } else { Vec::new() };
-        if k >= options.len() {
-            return Err(format!("step {} asks for action #{k} of {}", i + 1, options.len()));
-        }
-        let c = options.swap_remove(k);
-        steps.push(crate::engine::TraceStep { action: Some(c.label), state: c.next });
-    }
-    Ok(crate::engine::Trace { init_index: init, steps })
-}
 
 #[cfg(test)]
 mod tests;

@@ -495,3 +495,39 @@ fn invariants_true_by_construction_say_so_and_why() {
     let agreement = rows.iter().find(|r| r.name == "Agreement").unwrap();
     assert_eq!(agreement.by_construction, None, "Agreement can fail (ignore-accepted)");
 }
+
+#[test]
+fn a_long_link_and_a_long_import_open_in_slices() {
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    x.stop_at_violation = false;
+    while x.session().len() <= SYNC_REPLAY_STEPS + 300 {
+        x.random_step().expect("seqlock's walk goes on");
+    }
+    x.go_to(1234);
+    let fragment = x.link().encode();
+    let mut y = Explorer::from_link(&fragment);
+    let (what, done, all) = y.work_in_progress().expect("a long link is replayed in slices");
+    assert!(what.contains("link"), "{what}");
+    assert_eq!((done, all), (0, x.session().len() - 1));
+    assert_eq!(y.session().len(), 1, "the initial state shows meanwhile");
+    while !y.work(web_time::Duration::from_millis(5)) {}
+    assert_eq!(labels(&y), labels(&x));
+    assert_eq!(y.session().cursor(), 1234);
+    assert!(y.notices().is_empty(), "{:?}", y.notices());
+
+    // A long trace file: the same, and its failure comes as a notice.
+    let exported = x.export_trace();
+    let mut z = Explorer::for_model("paxos").unwrap();
+    z.import_trace(&exported).unwrap();
+    assert!(z.work_in_progress().is_some());
+    assert_eq!(z.model().info().name, "paxos", "nothing changes until the replay ends");
+    z.finish_work();
+    assert_eq!(z.model().info().name, "seqlock");
+    assert_eq!(labels(&z), labels(&x));
+    let broken = exported.replacen("\"WriterBegin\"", "\"WriterNope\"", 1);
+    let mut w = Explorer::for_model("paxos").unwrap();
+    w.import_trace(&broken).unwrap();
+    w.finish_work();
+    assert_eq!(w.model().info().name, "paxos");
+    assert!(w.notices().iter().any(|n| n.kind == NoticeKind::Error && n.text.contains("does not replay")), "{:?}", w.notices());
+}

@@ -179,7 +179,8 @@ impl App {
     }
 
     fn sync_hash(&mut self) {
-        if self.playing {
+        // While a link or file is still being opened, the address bar keeps what the user gave.
+        if self.playing || self.x.work_in_progress().is_some() {
             return;
         }
         let hash = self.x.link().encode();
