@@ -147,7 +147,7 @@ fn trace_files_replay_and_bad_ones_are_refused() {
 
     let broken = dir.join("broken.json");
     std::fs::write(&broken, "{ not json").unwrap();
-    assert_bad_input(&["replay", broken.to_str().unwrap()], "is not a trace file");
+    assert_bad_input(&["replay", broken.to_str().unwrap()], ": not a trace file");
     let stale = dir.join("stale.json");
     std::fs::write(&stale, r#"{"model":"seqlock","config":"safe","constants":[],"actions":["WriterBegin","WriterBegin"]}"#).unwrap();
     assert_bad_input(&["replay", stale.to_str().unwrap()], "step 2: action WriterBegin is not enabled");
@@ -274,4 +274,22 @@ fn counts_agree_with_their_nouns() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Error: Deadlock reached.") && !text.contains("is violated"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn replay_refuses_an_oversized_file_before_reading_it_and_walk_caps_its_steps() {
+    let dir = std::env::temp_dir().join(format!("pex-cli-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.json");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(21 * 1024 * 1024).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pex")).args(["replay", path.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("trace file too large: 21.0 MB"), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pex")).args(["walk", "seqlock", "--steps", "1000000000"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than a trace holds"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pex")).args(["list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("allowed: a non-empty set of integers"));
 }

@@ -191,7 +191,7 @@ fn list(json: bool) -> Result<u8, Fail> {
                 serde_json::json!({
                     "name": i.name, "title": i.title, "story": i.story, "source": i.source,
                     "configs": i.configs.iter().map(|c| serde_json::json!({"name": c.name, "summary": c.summary, "expect": c.expect})).collect::<Vec<_>>(),
-                    "constants": i.constants.iter().map(|c| serde_json::json!({"name": c.name, "default": c.default, "doc": c.doc, "kind": format!("{:?}", c.kind)})).collect::<Vec<_>>(),
+                    "constants": i.constants.iter().map(|c| serde_json::json!({"name": c.name, "default": c.default, "doc": c.doc, "allowed": c.allowed()})).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -209,6 +209,7 @@ fn list(json: bool) -> Result<u8, Fail> {
         println!("  constants:");
         for c in &i.constants {
             println!("    {:<16} = {:<12} {}", c.name, c.default, c.doc);
+            println!("    {:<16}   allowed: {}", "", c.allowed());
         }
         println!();
     }
@@ -416,6 +417,10 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
 }
 
 fn walk(args: &ModelArgs, seed: u64, steps: usize, stop: bool, json: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
+    let cap = pex::engine::trace::MAX_TRACE_STEPS;
+    if steps > cap {
+        return Err(Fail(format!("--steps {steps} is more than a trace holds ({cap}): the walk keeps every state")));
+    }
     let model = build(args)?;
     let w = random_walk(model.as_ref(), seed, steps, stop);
     if let Some(path) = &out {
@@ -451,9 +456,13 @@ fn walk(args: &ModelArgs, seed: u64, steps: usize, stop: bool, json: bool, out: 
 }
 
 fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
+    // The size first: a trace file is bounded before anything reads it whole.
+    let size = std::fs::metadata(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?.len();
+    if size > pex::engine::trace::MAX_TRACE_FILE_BYTES as u64 {
+        return Err(Fail(format!("{}: trace file too large: {:.1} MB; a trace file is at most {} MB", path.display(), size as f64 / 1048576.0, pex::engine::trace::MAX_TRACE_FILE_BYTES / (1024 * 1024))));
+    }
     let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?;
-    let file: TraceFile =
-        serde_json::from_str(&text).map_err(|e| Fail(format!("{} is not a trace file: {e}", path.display())))?;
+    let file = TraceFile::parse(&text).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     let model = catalogue::build(&file.model, &file.config, &file.constants)?;
     let (trace, stop) = replay(model.as_ref(), file.init, &file.actions);
     if let Some(stop) = &stop {
