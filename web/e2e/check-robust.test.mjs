@@ -177,6 +177,24 @@ test('cancel ends the check within about a second even when the worker does not 
   await page.context().close();
 });
 
+test('a worker that stops answering while it runs is taken for dead after 30 s and replaced', async () => {
+  const page = await open(env.browser, env.base + BIG_PAXOS);
+  await page.fill('[data-testid=check-max-states]', '');
+  await page.click('[data-testid=check-run]');
+  await running(page);
+  await page.evaluate(() => window.__pexHangWorker(120000));
+  await page.waitForSelector('[data-testid=check-died]', { timeout: 45000 });
+  assert.match(await text(page, '[data-testid=check-died]'), /The check's worker stopped answering at [\d,]+ states, depth \d+ and was stopped: set a bound or smaller constants/);
+  await idle(page);
+  await fatalHidden(page);
+  await page.selectOption('[data-testid=model-picker]', 'ebpf-ring');
+  await page.click('[data-testid=check-run]');
+  await page.waitForSelector('[data-testid=check-result]', { timeout: 60000 });
+  assert.match(await text(page, '[data-testid=check-result]'), /No error/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('composed: under the unsound Groups symmetry the verdict says so, and reruns without it', async () => {
   for (const width of [1280, 390]) {
     const page = await open(env.browser, `${env.base}#v=1&m=composed&c=safe`, { width });
