@@ -161,7 +161,7 @@ fn main() -> ExitCode {
         Cmd::List { json } => list(json),
         Cmd::Check { model, no_symmetry, no_symmetry_audit, deadlock, max_states, threads, max_seconds, json, tlc_trace, out } => {
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
-            let options = CheckOptions { symmetry: !no_symmetry, deadlock, max_states, max_seconds, audit_symmetry: !no_symmetry_audit, threads };
+            let options = CheckOptions { symmetry: !no_symmetry, deadlock, max_states, max_seconds, audit_symmetry: !no_symmetry_audit, threads, max_memory: None };
             check(&model, options, json, tlc_trace, out)
         }
         Cmd::Walk { model, seed, steps, stop_on_violation, json, out } => walk(&model, seed, steps, stop_on_violation, json, out),

@@ -28,6 +28,29 @@ use web_time::Instant;
 
 const NO_PARENT: u32 = u32::MAX;
 
+/// Expansions between two checks of the bounds, at most (the sequential search checks every 256,
+/// the parallel one after each chunk of 2048): the memory ceiling looks this far ahead.
+const MEMORY_LOOKAHEAD: u64 = 2048;
+
+/// The buckets hashbrown uses for `capacity` entries (7/8 of the buckets, a power of two).
+fn buckets_for(capacity: usize) -> u64 {
+    if capacity < 8 {
+        if capacity < 4 {
+            4
+        } else {
+            8
+        }
+    } else {
+        ((capacity as u64).saturating_mul(8) / 7).next_power_of_two()
+    }
+}
+
+/// The bytes of a hashbrown table of `u64` with this many buckets: one slot and one control byte
+/// per bucket, plus a group of trailing control bytes.
+fn table_bytes(buckets: u64) -> u64 {
+    buckets.saturating_mul(9).saturating_add(16)
+}
+
 /// What a check may do.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckOptions {
@@ -45,11 +68,17 @@ pub struct CheckOptions {
     /// Threads that compute successors (native only; a web worker has one). The search and every
     /// figure are the same for any number: successors are merged in queue order on one thread.
     pub threads: usize,
+    /// Stop cleanly, with a partial result, before the search's memory would pass this many bytes:
+    /// checked with the bounds, it stops when the next growth of the visited set, the parent and
+    /// action arrays or the queue (each doubles when full) could pass the ceiling before the next
+    /// check. Memory is the wasm linear memory in a browser (what a worker runs out of), and the
+    /// search's own structures natively. `None` (the default) changes nothing.
+    pub max_memory: Option<u64>,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { symmetry: true, deadlock: false, max_states: None, max_seconds: None, audit_symmetry: true, threads: 1 }
+        CheckOptions { symmetry: true, deadlock: false, max_states: None, max_seconds: None, audit_symmetry: true, threads: 1, max_memory: None }
     }
 }
 
@@ -76,6 +105,8 @@ pub enum StopReason {
     MaxStates,
     MaxSeconds,
     Cancelled,
+    /// The next growth of the search's tables could pass [`CheckOptions::max_memory`].
+    Memory,
 }
 
 impl StopReason {
@@ -84,6 +115,7 @@ impl StopReason {
             StopReason::MaxStates => "max-states",
             StopReason::MaxSeconds => "max-seconds",
             StopReason::Cancelled => "cancelled",
+            StopReason::Memory => "memory",
         }
     }
 }
@@ -229,6 +261,9 @@ pub struct Checker<M: Model> {
     symmetry_problem: Option<String>,
     /// Reused buffer of one state's successors.
     successors: Vec<Successor<M>>,
+    /// The most successors one state has had so far (bounds the growth between two checks of
+    /// the memory ceiling).
+    max_fanout: usize,
 }
 
 impl<M: Model> Checker<M> {
@@ -251,6 +286,7 @@ impl<M: Model> Checker<M> {
             actions: Vec::new(),
             symmetry_problem: None,
             successors: Vec::new(),
+            max_fanout: 0,
         }
     }
 
@@ -626,7 +662,65 @@ impl<M: Model> Checker<M> {
                 return true;
             }
         }
+        if let Some(max) = self.options.max_memory {
+            if !self.queue.is_empty() && self.memory_after_growth(MEMORY_LOOKAHEAD) > max {
+                self.finish(Outcome::Incomplete(StopReason::Memory));
+                return true;
+            }
+        }
         false
+    }
+
+    /// Bytes held by the search's growing structures: the visited set, the parent and action
+    /// arrays, the queue.
+    pub fn search_bytes(&self) -> u64 {
+        let table = if self.table.capacity() == 0 { 0 } else { table_bytes(buckets_for(self.table.capacity())) };
+        table + (self.parent.capacity() as u64 + self.via.capacity() as u64) * 4 + self.queue.capacity() as u64 * Self::entry_bytes()
+    }
+
+    fn entry_bytes() -> u64 {
+        std::mem::size_of::<(M::State, u32, u32)>() as u64
+    }
+
+    /// The memory in use now: the wasm linear memory in a browser (it holds everything, free
+    /// blocks included), the search's structures natively.
+    fn memory_in_use(&self) -> u64 {
+        #[cfg(target_arch = "wasm32")]
+        {
+            (core::arch::wasm32::memory_size(0) as u64 * 65536).max(self.search_bytes())
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.search_bytes()
+        }
+    }
+
+    /// The memory in use after `expansions` more expansions, at worst: every structure that
+    /// could fill up by then allocates its doubled block while the old one is still held.
+    /// `u64::MAX` if one such block could not be allocated at all (over `isize::MAX` bytes: 2 GiB
+    /// on wasm32).
+    pub fn memory_after_growth(&self, expansions: u64) -> u64 {
+        let incoming = expansions.saturating_mul(self.max_fanout.max(1) as u64);
+        let grow = |len: usize, capacity: usize| -> Option<u64> {
+            let need = len as u64 + incoming;
+            (need > capacity as u64).then(|| need.max(capacity as u64 * 2))
+        };
+        let mut blocks = Vec::with_capacity(4);
+        if let Some(n) = grow(self.table.len(), self.table.capacity()) {
+            blocks.push(table_bytes(buckets_for(n.min(usize::MAX as u64) as usize)));
+        }
+        for len_cap in [(self.parent.len(), self.parent.capacity()), (self.via.len(), self.via.capacity())] {
+            if let Some(n) = grow(len_cap.0, len_cap.1) {
+                blocks.push(n.saturating_mul(4));
+            }
+        }
+        if let Some(n) = grow(self.queue.len(), self.queue.capacity()) {
+            blocks.push(n.saturating_mul(Self::entry_bytes()));
+        }
+        if blocks.iter().any(|&b| b > isize::MAX as u64) {
+            return u64::MAX;
+        }
+        blocks.into_iter().fold(self.memory_in_use(), u64::saturating_add)
     }
 
     /// Takes the successors of one expanded state, in order, as TLC would: counts them, stores
@@ -667,6 +761,9 @@ impl<M: Model> Checker<M> {
                 self.queue.push_back((next, stored, level + 1));
             }
         }
+        if count > self.max_fanout {
+            self.max_fanout = count;
+        }
         if count == 0 && self.options.deadlock {
             return Some(Outcome::Violation(Violation {
                 kind: ViolationKind::Deadlock,
@@ -695,5 +792,93 @@ impl<M: Model> Checker<M> {
         let outcome = self.merge(state, id, level, succs.drain(..));
         self.successors = succs;
         outcome
+    }
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+    use crate::engine::model::{ActionProperty, Invariant};
+    use crate::engine::value::Value;
+
+    /// A grid walk: (x, y) in 0..n × 0..n, one step right or up: n² states, two successors each.
+    struct Grid(u32);
+
+    impl Model for Grid {
+        type State = (u32, u32);
+        type Action = bool;
+        fn init_states(&self) -> Vec<(u32, u32)> {
+            vec![(0, 0)]
+        }
+        fn actions(&self, _: &(u32, u32), out: &mut Vec<bool>) {
+            out.extend([false, true]);
+        }
+        fn next_state(&self, &(x, y): &(u32, u32), &up: &bool) -> Option<(u32, u32)> {
+            match up {
+                false if x + 1 < self.0 => Some((x + 1, y)),
+                true if y + 1 < self.0 => Some((x, y + 1)),
+                _ => None,
+            }
+        }
+        fn action_name(&self, up: &bool) -> &'static str {
+            if *up {
+                "Up"
+            } else {
+                "Right"
+            }
+        }
+        fn action_label(&self, up: &bool) -> String {
+            self.action_name(up).to_string()
+        }
+        fn action_names(&self) -> Vec<&'static str> {
+            vec!["Right", "Up"]
+        }
+        fn invariants(&self) -> &[Invariant<Self>] {
+            &[]
+        }
+        fn action_properties(&self) -> &[ActionProperty<Self>] {
+            &[]
+        }
+        fn variables(&self) -> &'static [&'static str] {
+            &["x", "y"]
+        }
+        fn to_tla(&self, &(x, y): &(u32, u32)) -> Vec<Value> {
+            vec![Value::Int(x as i64), Value::Int(y as i64)]
+        }
+    }
+
+    fn run(max_memory: Option<u64>, threads: usize) -> Checker<Grid> {
+        let mut c = Checker::new(Arc::new(Grid(300)), CheckOptions { max_memory, threads, ..CheckOptions::default() });
+        c.run_to_end();
+        c
+    }
+
+    #[test]
+    fn the_memory_ceiling_stops_before_a_growth_would_pass_it() {
+        let whole = run(None, 1);
+        assert!(matches!(whole.outcome(), Some(Outcome::Ok)));
+        assert_eq!(whole.progress().distinct, 300 * 300);
+        let needed = whole.search_bytes();
+        for threads in [1, 3] {
+            // A ceiling far above what the search needs changes nothing.
+            let roomy = run(Some(needed * 4), threads);
+            assert!(matches!(roomy.outcome(), Some(Outcome::Ok)));
+            assert_eq!((roomy.progress().distinct, roomy.progress().generated), (whole.progress().distinct, whole.progress().generated));
+            // A ceiling below it stops the run, as Incomplete(Memory), with the structures under it.
+            let ceiling = needed / 3;
+            let tight = run(Some(ceiling), threads);
+            assert!(matches!(tight.outcome(), Some(Outcome::Incomplete(StopReason::Memory))), "threads {threads}");
+            let p = tight.progress();
+            assert!(p.distinct > 1000 && p.distinct < 300 * 300, "{p:?}");
+            assert!(tight.search_bytes() <= ceiling, "{} > {ceiling}", tight.search_bytes());
+            assert_eq!(StopReason::Memory.as_str(), "memory");
+        }
+    }
+
+    #[test]
+    fn a_doubling_the_platform_cannot_allocate_counts_as_over_any_ceiling() {
+        let c = run(Some(u64::MAX), 1);
+        assert!(matches!(c.outcome(), Some(Outcome::Ok)));
+        assert!(c.memory_after_growth(u64::MAX / 4) == u64::MAX);
     }
 }

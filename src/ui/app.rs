@@ -2,14 +2,13 @@
 //! commands. All decisions about traces, links and verdicts live in the explorer; this file only
 //! wires the page to it.
 
-use super::worker::{CheckDone, CheckEnd, CheckRequest, CheckWorker, FromWorker, ToWorker};
+use super::worker::{CheckDone, CheckEnd, CheckRequest, FromWorker, ToWorker, WorkerHandle};
 use super::{chart, dom, svg};
 use crate::catalogue;
-use crate::engine::Progress;
+use crate::engine::{Footprint, Progress};
 use crate::explorer::{trace_window, views, Explorer, NoticeKind, INFO_NOTICE_MS};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
-use gloo_worker::{Spawnable, WorkerBridge};
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
@@ -45,9 +44,15 @@ pub enum Msg {
     CheckDeadlock(bool),
     CheckMaxStates(String),
     CheckMaxSeconds(String),
+    CheckMaxMemory(String),
     StartCheck,
     CancelCheck,
+    RerunWithoutSymmetry,
     Worker(FromWorker),
+    /// The worker of this generation fired its `error` event (a trap: out of memory, a panic).
+    WorkerDied(u32, String),
+    /// Watches a running check: cancel grace period, heartbeat.
+    CheckTick,
     LoadCounterexample,
     HashChanged,
     ToggleTheme,
@@ -63,11 +68,48 @@ pub enum Msg {
     SyncHash,
 }
 
+/// Bounds a check starts with; a person can clear or raise them. Measured in headless Chromium
+/// (Debian 12, 23 GB RAM): a worker's wasm memory grows to the full 4 GiB there; Paxos with five
+/// acceptors and three values died without a ceiling at 58,714,599 states (211 s), when the
+/// visited set doubled to 2^27 buckets; with the ceiling at 4096 MiB it stopped cleanly just
+/// before, at 3520 MiB. The default ceiling leaves half of that for machines that refuse earlier,
+/// and 20 million states stay under it with every model.
+const DEFAULT_MAX_STATES: &str = "20000000";
+const DEFAULT_MAX_SECONDS: &str = "300";
+const DEFAULT_MAX_MEMORY_MIB: &str = "2048";
+/// wasm32's linear memory cannot pass 4 GiB.
+const MAX_MEMORY_MIB: u64 = 4096;
+/// A cancel not answered within this long ends with the worker terminated.
+const CANCEL_GRACE_MS: f64 = 1000.0;
+/// A running worker that has said nothing for this long is taken for dead (it reports every 50 ms).
+const HEARTBEAT_MS: f64 = 30_000.0;
+const CHECK_TICK_MS: u32 = 250;
+/// A worker whose memory grew past this is terminated after its check (see `worker_message`).
+const RECYCLE_WORKER_BYTES: u64 = 128 << 20;
+
 enum CheckStatus {
     Idle,
-    Running { request: CheckRequest, progress: Progress },
+    Running {
+        /// The id the worker's messages for this run carry; others are ignored.
+        id: u64,
+        request: CheckRequest,
+        progress: Progress,
+        /// `dom::now()` of the last message from the worker about this run (or of the start).
+        last_heard: f64,
+        /// When Cancel was sent, if it was.
+        cancel_at: Option<f64>,
+    },
     Done { request: CheckRequest, done: CheckDone },
     Failed(String),
+    /// The worker trapped or stopped answering; the figures are the last it reported.
+    Died { request: CheckRequest, progress: Progress, cause: Death },
+}
+
+enum Death {
+    /// Its `error` event or its panic message.
+    Error(String),
+    /// No message for [`HEARTBEAT_MS`].
+    Silent,
 }
 
 struct CheckForm {
@@ -75,7 +117,35 @@ struct CheckForm {
     deadlock: bool,
     max_states: String,
     max_seconds: String,
+    /// MiB of the worker's memory.
+    max_memory: String,
     error: Option<String>,
+}
+
+impl CheckForm {
+    fn new() -> Self {
+        CheckForm {
+            symmetry: true,
+            deadlock: false,
+            max_states: DEFAULT_MAX_STATES.to_string(),
+            max_seconds: DEFAULT_MAX_SECONDS.to_string(),
+            max_memory: DEFAULT_MAX_MEMORY_MIB.to_string(),
+            error: None,
+        }
+    }
+}
+
+/// The check worker as the page holds it: spawned on the first check, dropped (terminated) when
+/// it dies or stops answering, spawned afresh for the next check.
+#[derive(Default)]
+struct CheckRunner {
+    handle: Option<WorkerHandle>,
+    /// Counts spawned workers; events of a replaced worker are ignored.
+    generation: u32,
+    /// The last check id handed out (ids are unique across workers).
+    last_id: u64,
+    /// Ticks while a check runs.
+    timer: Option<Interval>,
 }
 
 pub struct App {
@@ -87,7 +157,7 @@ pub struct App {
     play_timer: Option<Interval>,
     check: CheckStatus,
     form: CheckForm,
-    worker: Option<WorkerBridge<CheckWorker>>,
+    worker: CheckRunner,
     dark: bool,
     last_hash: String,
     /// The pending update of the address bar (written once the page is idle, not on every render:
@@ -170,11 +240,143 @@ impl App {
         }
     }
 
+    /// Asks the worker to stop the running check (its answer is ignored if the caller moves on).
     fn cancel_check(&mut self) {
-        if let CheckStatus::Running { .. } = self.check {
-            if let Some(w) = &self.worker {
-                w.send(ToWorker::Cancel);
+        if let CheckStatus::Running { id, cancel_at, .. } = &mut self.check {
+            if let Some(w) = &self.worker.handle {
+                w.send(&ToWorker::Cancel { id: *id });
             }
+            cancel_at.get_or_insert_with(dom::now);
+        }
+    }
+
+    fn start_check(&mut self, ctx: &Context<Self>) {
+        if matches!(self.check, CheckStatus::Running { .. }) {
+            return;
+        }
+        let request = match self.request() {
+            Err(e) => {
+                self.form.error = Some(e);
+                return;
+            }
+            Ok(r) => r,
+        };
+        self.form.error = None;
+        if self.worker.handle.is_none() {
+            self.worker.generation += 1;
+            let generation = self.worker.generation;
+            let (on_message, on_error) = (ctx.link().clone(), ctx.link().clone());
+            match WorkerHandle::spawn(
+                &dom::asset_url("worker_loader.js"),
+                move |m| on_message.send_message(Msg::Worker(m)),
+                move |e| on_error.send_message(Msg::WorkerDied(generation, e)),
+            ) {
+                Ok(handle) => self.worker.handle = Some(handle),
+                Err(e) => {
+                    self.check = CheckStatus::Failed(e);
+                    return;
+                }
+            }
+        }
+        self.worker.last_id += 1;
+        let id = self.worker.last_id;
+        if let Some(w) = &self.worker.handle {
+            w.send(&ToWorker::Start { id, request: request.clone() });
+        }
+        self.check = CheckStatus::Running { id, request, progress: Progress::default(), last_heard: dom::now(), cancel_at: None };
+        if self.worker.timer.is_none() {
+            let link = ctx.link().clone();
+            self.worker.timer = Some(Interval::new(CHECK_TICK_MS, move || link.send_message(Msg::CheckTick)));
+        }
+    }
+
+    /// The worker is gone: terminate it (a fresh one serves the next check) and, if a check was
+    /// running, report the death with the last figures.
+    fn worker_died(&mut self, cause: Death) {
+        let loaded = self.worker.handle.take().is_some_and(|h| h.is_ready());
+        if let CheckStatus::Running { request, progress, .. } = std::mem::replace(&mut self.check, CheckStatus::Idle) {
+            self.check = match cause {
+                Death::Error(e) if !loaded => CheckStatus::Failed(format!("its worker did not start ({e})")),
+                cause => CheckStatus::Died { request, progress, cause },
+            };
+        }
+    }
+
+    /// A cancel the worker did not answer in time: terminate it; the last figures stand.
+    fn force_cancel(&mut self) {
+        self.worker.handle = None;
+        if let CheckStatus::Running { request, progress, .. } = std::mem::replace(&mut self.check, CheckStatus::Idle) {
+            let symmetry = request.symmetry && !self.x.model().symmetric_sets().is_empty();
+            let done = CheckDone { progress, footprint: Footprint::default(), symmetry, symmetry_problem: None, end: CheckEnd::Incomplete { reason: "cancelled".into() } };
+            self.check = CheckStatus::Done { request, done };
+        }
+    }
+
+    fn check_tick(&mut self) -> bool {
+        let now = dom::now();
+        let CheckStatus::Running { last_heard, cancel_at, .. } = &self.check else {
+            self.worker.timer = None;
+            return false;
+        };
+        if cancel_at.is_some_and(|at| now - at > CANCEL_GRACE_MS) {
+            self.force_cancel();
+            return true;
+        }
+        if now - last_heard > HEARTBEAT_MS {
+            self.worker_died(Death::Silent);
+            return true;
+        }
+        false
+    }
+
+    fn worker_message(&mut self, msg: FromWorker) {
+        let running = match &self.check {
+            CheckStatus::Running { id, .. } => Some(*id),
+            _ => None,
+        };
+        let (id, ok) = match &msg {
+            FromWorker::Ready => return,
+            FromWorker::Progress { id, .. } | FromWorker::Done { id, .. } | FromWorker::Failed { id, .. } => (Some(*id), true),
+            FromWorker::Panicked { id, .. } => (*id, false),
+        };
+        if !ok {
+            // A worker that panicked is unusable, running or not.
+            let FromWorker::Panicked { message, .. } = msg else { return };
+            if running.is_some() && (id.is_none() || id == running) {
+                self.worker_died(Death::Error(message));
+            } else {
+                self.worker.handle = None;
+            }
+            return;
+        }
+        if id != running {
+            return; // about a check the page no longer waits for
+        }
+        if let CheckStatus::Running { last_heard, .. } = &mut self.check {
+            *last_heard = dom::now();
+        }
+        match msg {
+            FromWorker::Progress { progress: p, .. } => {
+                if let CheckStatus::Running { progress, .. } = &mut self.check {
+                    *progress = p;
+                }
+            }
+            FromWorker::Done { done, .. } => {
+                let CheckStatus::Running { request, .. } = std::mem::replace(&mut self.check, CheckStatus::Idle) else { return };
+                // A wasm memory never shrinks: a worker that grew large is let go, which gives its
+                // memory back and starts the next check's ceiling from a fresh worker.
+                if done.footprint.peak_memory_bytes.is_some_and(|b| b > RECYCLE_WORKER_BYTES) {
+                    self.worker.handle = None;
+                }
+                let violation = matches!(done.end, CheckEnd::Violation { .. });
+                self.check = CheckStatus::Done { request, done };
+                if violation {
+                    self.stop_play();
+                    self.load_counterexample();
+                }
+            }
+            FromWorker::Failed { message, .. } => self.check = CheckStatus::Failed(message),
+            FromWorker::Ready | FromWorker::Panicked { .. } => {}
         }
     }
 
@@ -196,7 +398,7 @@ impl App {
             if t.is_empty() {
                 return Ok(None);
             }
-            match t.parse::<u64>() {
+            match t.replace([',', '_', ' '], "").parse::<u64>() {
                 Ok(n) if n > 0 => Ok(Some(n)),
                 _ => Err(format!("{what} must be a whole number above 0 (or empty for no bound), not '{t}'")),
             }
@@ -209,6 +411,10 @@ impl App {
                 _ => return Err(format!("Max seconds must be a number above 0 (or empty for no bound), not '{t}'")),
             },
         };
+        let max_memory = match parse_opt_u64(&self.form.max_memory, "Max memory (MiB)")? {
+            Some(mib) if mib > MAX_MEMORY_MIB => return Err(format!("Max memory (MiB) can be at most {MAX_MEMORY_MIB}: a wasm worker's memory cannot pass 4 GiB")),
+            mib => mib.map(|m| m * 1024 * 1024),
+        };
         let m = self.x.model();
         Ok(CheckRequest {
             model: m.info().name.to_string(),
@@ -218,6 +424,7 @@ impl App {
             deadlock: self.form.deadlock,
             max_states,
             max_seconds,
+            max_memory,
         })
     }
 
@@ -283,8 +490,8 @@ impl Component for App {
             speed: 3,
             play_timer: None,
             check: CheckStatus::Idle,
-            form: CheckForm { symmetry: true, deadlock: false, max_states: String::new(), max_seconds: String::new(), error: None },
-            worker: None,
+            form: CheckForm::new(),
+            worker: CheckRunner::default(),
             dark,
             last_hash: String::new(),
             fading: Vec::new(),
@@ -399,47 +606,24 @@ impl Component for App {
                 self.form.max_seconds = t;
                 self.form.error = self.request().err();
             }
-            Msg::StartCheck => match self.request() {
-                Err(e) => self.form.error = Some(e),
-                Ok(request) => {
-                    self.form.error = None;
-                    if self.worker.is_none() {
-                        let link = ctx.link().clone();
-                        let bridge = CheckWorker::spawner()
-                            .callback(move |m| link.send_message(Msg::Worker(m)))
-                            .with_loader(true)
-                            .as_module(false)
-                            .spawn(&dom::asset_url("worker_loader.js"));
-                        self.worker = Some(bridge);
-                    }
-                    self.worker.as_ref().unwrap().send(ToWorker::Start(request.clone()));
-                    self.check = CheckStatus::Running { request, progress: Progress::default() };
-                }
-            },
+            Msg::CheckMaxMemory(t) => {
+                self.form.max_memory = t;
+                self.form.error = self.request().err();
+            }
+            Msg::StartCheck => self.start_check(ctx),
             Msg::CancelCheck => self.cancel_check(),
-            Msg::Worker(m) => match m {
-                FromWorker::Progress(p) => {
-                    if let CheckStatus::Running { progress, .. } = &mut self.check {
-                        *progress = p;
-                    }
+            Msg::RerunWithoutSymmetry => {
+                self.form.symmetry = false;
+                self.start_check(ctx);
+            }
+            Msg::Worker(m) => self.worker_message(m),
+            Msg::WorkerDied(generation, message) => {
+                if generation != self.worker.generation || self.worker.handle.is_none() {
+                    return false;
                 }
-                FromWorker::Done(done) => {
-                    let request = match std::mem::replace(&mut self.check, CheckStatus::Idle) {
-                        CheckStatus::Running { request, .. } => request,
-                        other => {
-                            self.check = other;
-                            return true;
-                        }
-                    };
-                    let violation = matches!(done.end, CheckEnd::Violation { .. });
-                    self.check = CheckStatus::Done { request, done };
-                    if violation {
-                        self.stop_play();
-                        self.load_counterexample();
-                    }
-                }
-                FromWorker::Failed(e) => self.check = CheckStatus::Failed(e),
-            },
+                self.worker_died(Death::Error(message));
+            }
+            Msg::CheckTick => return self.check_tick(),
             Msg::LoadCounterexample => self.load_counterexample(),
             Msg::HashChanged => {
                 let hash = dom::hash();
@@ -513,6 +697,7 @@ impl Component for App {
         let levels = match &self.check {
             CheckStatus::Running { progress, .. } => Some(&progress.levels),
             CheckStatus::Done { done, .. } => Some(&done.progress.levels),
+            CheckStatus::Died { progress, .. } => Some(&progress.levels),
             _ => None,
         };
         if let (Some(levels), Some(canvas)) = (levels, self.canvas.cast::<HtmlCanvasElement>()) {
@@ -879,6 +1064,7 @@ impl App {
 
     fn check_panel(&self, ctx: &Context<Self>) -> Html {
         let running = matches!(self.check, CheckStatus::Running { .. });
+        let cancelling = matches!(self.check, CheckStatus::Running { cancel_at: Some(_), .. });
         let sym = !self.x.model().symmetric_sets().is_empty();
         let figures = |p: &Progress| {
             html! {
@@ -892,9 +1078,10 @@ impl App {
                 </dl>
             }
         };
+        let mib = |b: u64| format!("{:.0} MiB", b as f64 / 1048576.0);
         let body = match &self.check {
             CheckStatus::Idle => html! { <p class="muted">{"Explore every reachable state breadth-first, off the page's thread. A violation loads its shortest counterexample into the timeline."}</p> },
-            CheckStatus::Failed(e) => html! { <div class="notice error">{ format!("The check could not run: {e}") }</div> },
+            CheckStatus::Failed(e) => html! { <div class="notice error" data-testid="check-failed">{ format!("The check could not run: {e}") }</div> },
             CheckStatus::Running { progress, .. } => {
                 let frac = if progress.distinct + progress.queue > 0 { progress.distinct as f64 / (progress.distinct + progress.queue) as f64 } else { 0.0 };
                 html! {
@@ -906,13 +1093,47 @@ impl App {
                     </>
                 }
             }
+            CheckStatus::Died { request, progress, cause } => {
+                let at = format!("at {}, depth {}", count(progress.distinct, "state"), progress.depth);
+                let (what, detail) = match cause {
+                    Death::Error(e) => (format!("The check's worker died (out of memory?) {at}: set a bound or smaller constants."), format!(" · worker error: {e}")),
+                    Death::Silent => (format!("The check's worker stopped answering {at} and was stopped: set a bound or smaller constants."), String::new()),
+                };
+                html! {
+                    <>
+                        <div class="verdict bad" data-testid="check-died" role="alert">{ what }</div>
+                        { figures(progress) }
+                        <p class="muted small verdict-detail">{ format!("{}/{}{detail} · a fresh worker runs the next check", request.model, request.config) }</p>
+                    </>
+                }
+            }
             CheckStatus::Done { done, request } => {
+                let unsound = done.symmetry && done.symmetry_problem.is_some();
                 let verdict = match &done.end {
+                    CheckEnd::Ok if unsound => html! {
+                        <div class="verdict warn" data-testid="check-result">
+                            { format!("No violation found under the {} symmetry reduction, which the audit found unsound.", unsound_sets(done.symmetry_problem.as_deref().unwrap_or_default())) }
+                            <button class="link" data-testid="check-rerun-no-symmetry" disabled={running} onclick={ctx.link().callback(|_| Msg::RerunWithoutSymmetry)}>{"Run without symmetry"}</button>
+                        </div>
+                    },
                     CheckEnd::Ok => html! { <div class="verdict ok" data-testid="check-result">{"No error: every reachable state satisfies every invariant."}</div> },
-                    CheckEnd::Violation { kind, name, labels, .. } => html! {
-                        <div class="verdict bad" data-testid="check-result">
-                            { format!("{} {name} is violated; shortest counterexample: {} states.", if kind == "deadlock" { "Deadlock:" } else if kind == "action-property" { "Action property" } else { "Invariant" }, labels.len() + 1) }
-                            <button class="link" onclick={ctx.link().callback(|_| Msg::LoadCounterexample)}>{"load it again"}</button>
+                    CheckEnd::Violation { kind, name, labels, .. } => {
+                        let what = match kind.as_str() {
+                            "deadlock" => html! { {"Deadlock reached: no action is enabled"} },
+                            "action-property" => html! { <>{"Action property "}{ breakable(name) }{" is violated"}</> },
+                            _ => html! { <>{"Invariant "}{ breakable(name) }{" is violated"}</> },
+                        };
+                        html! {
+                            <div class="verdict bad" data-testid="check-result">
+                                { what }{ format!("; shortest counterexample: {}.", count(labels.len() as u64 + 1, "state")) }
+                                <button class="link" onclick={ctx.link().callback(|_| Msg::LoadCounterexample)}>{"load it again"}</button>
+                            </div>
+                        }
+                    }
+                    CheckEnd::Incomplete { reason } if reason == "memory" => html! {
+                        <div class="verdict warn" data-testid="check-result">
+                            { format!("Stopped at the memory ceiling at {} ({}): set a bound or smaller constants.", count(done.progress.distinct, "state"),
+                                      done.footprint.peak_memory_bytes.or(request.max_memory).map(mib).unwrap_or_default()) }
                         </div>
                     },
                     CheckEnd::Incomplete { reason } => html! { <div class="verdict warn" data-testid="check-result">{ format!("Stopped early ({reason}): the figures cover the states explored so far.") }</div> },
@@ -926,12 +1147,14 @@ impl App {
                             </div>
                         }
                         { figures(&done.progress) }
-                        <p class="muted small">
-                            { format!("{}/{} · {:.1} bytes per stored state{} · collision chance {:.1e}{}", request.model, request.config, done.footprint.bytes_per_state,
-                                      done.footprint.peak_memory_bytes.map(|b| format!(" · worker memory {:.0} MiB", b as f64 / 1048576.0)).unwrap_or_default(),
-                                      done.footprint.collision_probability,
-                                      if done.symmetry { " · counts are classes under symmetry" } else { "" }) }
-                        </p>
+                        if done.footprint.bytes_per_state > 0.0 {
+                            <p class="muted small">
+                                { format!("{}/{} · {:.1} bytes per stored state{} · collision chance {:.1e}{}", request.model, request.config, done.footprint.bytes_per_state,
+                                          done.footprint.peak_memory_bytes.map(|b| format!(" · worker memory {}", mib(b))).unwrap_or_default(),
+                                          done.footprint.collision_probability,
+                                          if done.symmetry { " · counts are classes under symmetry" } else { "" }) }
+                            </p>
+                        }
                     </>
                 }
             }
@@ -942,7 +1165,7 @@ impl App {
                 <h2>{"Exhaustive check"}</h2>
                 <div class="row">
                     if running {
-                        <button class="danger" data-testid="check-cancel" onclick={ctx.link().callback(|_| Msg::CancelCheck)}>{"Cancel"}</button>
+                        <button class="danger" data-testid="check-cancel" disabled={cancelling} onclick={ctx.link().callback(|_| Msg::CancelCheck)}>{ if cancelling { "Cancelling…" } else { "Cancel" } }</button>
                         <span class="spinner" aria-label="running"></span>
                     } else {
                         <button class="primary" data-testid="check-run" onclick={ctx.link().callback(|_| Msg::StartCheck)}>{"Run check"}</button>
@@ -958,6 +1181,11 @@ impl App {
                         <span>{"Max seconds"}</span>
                         <input type="text" inputmode="decimal" placeholder="no bound" data-testid="check-max-seconds" value={self.form.max_seconds.clone()} disabled={running}
                                oninput={ctx.link().callback(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::CheckMaxSeconds(i.value()) })} />
+                    </label>
+                    <label class="field small" title="Memory ceiling: the check stops before the worker's memory would pass this many MiB (a worker that runs out of memory dies)">
+                        <span>{"Memory (MiB)"}</span>
+                        <input type="text" inputmode="numeric" placeholder="no ceiling" data-testid="check-max-memory" value={self.form.max_memory.clone()} disabled={running}
+                               oninput={ctx.link().callback(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::CheckMaxMemory(i.value()) })} />
                     </label>
                     <label class="checkbox" title={if sym { "Reduce by the model's symmetric sets" } else { "This model declares no symmetric set" }}>
                         <input type="checkbox" checked={self.form.symmetry && sym} disabled={running || !sym}
@@ -978,4 +1206,43 @@ impl App {
             </div>
         }
     }
+}
+
+/// "1 state", "2,000,000 states".
+fn count(n: u64, noun: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A long identifier that may wrap at its words: after `_` and between a lower-case letter or digit
+/// and a capital (`MVCC4_NoLostCommit…`).
+fn breakable(name: &str) -> Html {
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut prev: Option<char> = None;
+    for c in name.chars() {
+        if prev.is_some_and(|p| p == '_' || ((p.is_lowercase() || p.is_ascii_digit()) && c.is_uppercase())) {
+            parts.push(String::new());
+        }
+        parts.last_mut().expect("a part").push(c);
+        prev = Some(c);
+    }
+    html! { <>{ for parts.into_iter().enumerate().map(|(i, p)| html! { <>if i > 0 { <wbr/> }{ p }</> }) }</> }
+}
+
+/// The symmetric sets an audit finding names ("permuting Groups (g1→g2, g2→g1) does not …" →
+/// "Groups"), or "declared" when it names none.
+fn unsound_sets(problem: &str) -> String {
+    problem
+        .strip_prefix("permuting ")
+        .and_then(|rest| rest.split_once(" ("))
+        .map(|(sets, _)| sets.to_string())
+        .filter(|sets| !sets.is_empty() && sets.len() < 60)
+        .unwrap_or_else(|| "declared".to_string())
 }

@@ -1,11 +1,25 @@
 //! The check worker: runs an exhaustive check in a web worker, in slices of about 50 ms, posting
 //! progress after each slice. Between slices it returns to the worker's event loop (through a
 //! zero-delay timer, not a microtask), which is what lets a Cancel message get in.
+//!
+//! Page and worker talk through a plain `web_sys::Worker` (no gloo-worker bridge): messages are
+//! serde_json strings, every check carries the id the page gave it, and the page holds the
+//! `Worker` object itself, so it can see the worker's `error` event (a wasm trap such as running
+//! out of memory) and `terminate()` a worker that died or stopped answering ([`WorkerHandle`]).
+//! A worker that traps is never reused: the page spawns a fresh one for the next check.
+//!
+//! Test hooks (debug aids, harmless in production): while a worker exists, the page defines
+//! `window.__pexCrashWorker(panic)`, which makes the worker trap as an out-of-memory abort does
+//! (or panic, when `panic` is true), and `window.__pexHangWorker(ms)`, which keeps the worker busy
+//! for `ms` milliseconds without answering.
 
 use crate::catalogue;
 use crate::engine::{CheckOptions, DynChecker, DynOutcome, Footprint, Progress};
-use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use web_time::{Duration, Instant};
 
 /// What to check.
@@ -18,12 +32,18 @@ pub struct CheckRequest {
     pub deadlock: bool,
     pub max_states: Option<u64>,
     pub max_seconds: Option<f64>,
+    /// The memory ceiling, in bytes of the worker's wasm memory.
+    pub max_memory: Option<u64>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ToWorker {
-    Start(CheckRequest),
-    Cancel,
+    Start { id: u64, request: CheckRequest },
+    Cancel { id: u64 },
+    /// Test hook: trap as an out-of-memory abort does (`panic: false`), or panic.
+    Crash { panic: bool },
+    /// Test hook: stay busy this long without answering.
+    Hang { ms: u32 },
 }
 
 /// How a check ended.
@@ -47,20 +67,43 @@ pub struct CheckDone {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum FromWorker {
-    Progress(Progress),
-    Done(CheckDone),
-    Failed(String),
+    /// The worker's wasm is loaded and it listens (messages sent before are queued by the page).
+    Ready,
+    Progress { id: u64, progress: Progress },
+    Done { id: u64, done: CheckDone },
+    Failed { id: u64, message: String },
+    /// The worker panicked while running check `id` (if any); it is unusable from here on.
+    Panicked { id: Option<u64>, message: String },
 }
 
-pub enum Tick {
-    Slice,
-}
-
-pub struct CheckWorker {
-    run: Option<(Box<dyn DynChecker>, HandlerId)>,
-}
+// ---------------------------------------------------------------------------------------------
+// The worker's side.
 
 const SLICE: Duration = Duration::from_millis(50);
+
+struct Run {
+    id: u64,
+    checker: Box<dyn DynChecker>,
+}
+
+thread_local! {
+    static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
+    /// The id of the check running now, readable from the panic hook (which must not borrow RUN).
+    static CURRENT: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+fn scope() -> web_sys::DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(msg: &FromWorker) {
+    match serde_json::to_string(msg) {
+        Ok(text) => {
+            let _ = scope().post_message(&JsValue::from_str(&text));
+        }
+        Err(e) => gloo::console::error!(format!("worker: cannot encode a message: {e}")),
+    }
+}
 
 fn done(checker: &dyn DynChecker) -> CheckDone {
     let r = checker.result().expect("finished");
@@ -74,58 +117,221 @@ fn done(checker: &dyn DynChecker) -> CheckDone {
     CheckDone { progress: r.progress, footprint: r.footprint, symmetry: r.symmetry, symmetry_problem: r.symmetry_problem, end }
 }
 
-fn schedule(scope: &WorkerScope<CheckWorker>) {
-    let scope = scope.clone();
-    gloo::timers::callback::Timeout::new(0, move || scope.send_message(Tick::Slice)).forget();
+fn schedule(id: u64) {
+    gloo::timers::callback::Timeout::new(0, move || slice(id)).forget();
 }
 
-impl Worker for CheckWorker {
-    type Message = Tick;
-    type Input = ToWorker;
-    type Output = FromWorker;
-
-    fn create(_scope: &WorkerScope<Self>) -> Self {
-        CheckWorker { run: None }
-    }
-
-    fn update(&mut self, scope: &WorkerScope<Self>, Tick::Slice: Tick) {
-        let Some((checker, id)) = self.run.as_mut() else { return };
-        let id = *id;
+/// One slice of check `id` (a slice scheduled for a check since cancelled or replaced does
+/// nothing).
+fn slice(id: u64) {
+    let reply = RUN.with(|run| {
+        let mut run = run.borrow_mut();
+        let current = run.as_mut().filter(|r| r.id == id)?;
         let started = Instant::now();
         let mut finished = false;
         while !finished && started.elapsed() < SLICE {
-            finished = checker.run(1024);
+            finished = current.checker.run(1024);
         }
         if finished {
-            let result = done(checker.as_ref());
-            self.run = None;
-            scope.respond(id, FromWorker::Done(result));
+            let result = done(current.checker.as_ref());
+            *run = None;
+            CURRENT.with(|c| c.set(None));
+            Some(FromWorker::Done { id, done: result })
         } else {
-            scope.respond(id, FromWorker::Progress(checker.progress()));
-            schedule(scope);
+            Some(FromWorker::Progress { id, progress: current.checker.progress() })
         }
+    });
+    if let Some(reply) = reply {
+        let again = matches!(reply, FromWorker::Progress { .. });
+        post(&reply);
+        if again {
+            schedule(id);
+        }
+    }
+}
+
+fn received(msg: ToWorker) {
+    match msg {
+        ToWorker::Start { id, request } => {
+            let model = match catalogue::build(&request.model, &request.config, &request.constants) {
+                Ok(m) => m,
+                Err(e) => {
+                    post(&FromWorker::Failed { id, message: e.to_string() });
+                    return;
+                }
+            };
+            let options = CheckOptions {
+                symmetry: request.symmetry,
+                deadlock: request.deadlock,
+                max_states: request.max_states,
+                max_seconds: request.max_seconds,
+                audit_symmetry: true,
+                threads: 1,
+                max_memory: request.max_memory,
+            };
+            let checker = model.checker(options);
+            RUN.with(|run| *run.borrow_mut() = Some(Run { id, checker }));
+            CURRENT.with(|c| c.set(Some(id)));
+            schedule(id);
+        }
+        ToWorker::Cancel { id } => {
+            let cancelled = RUN.with(|run| {
+                let mut run = run.borrow_mut();
+                if run.as_ref().is_some_and(|r| r.id == id) {
+                    let mut r = run.take().expect("a run");
+                    r.checker.cancel();
+                    Some(done(r.checker.as_ref()))
+                } else {
+                    None
+                }
+            });
+            if let Some(result) = cancelled {
+                CURRENT.with(|c| c.set(None));
+                post(&FromWorker::Done { id, done: result });
+            }
+        }
+        ToWorker::Crash { panic } => {
+            if panic {
+                panic!("the page asked this worker to crash (test hook)");
+            }
+            // What an allocation failure does: abort, without a panic message.
+            #[cfg(target_arch = "wasm32")]
+            core::arch::wasm32::unreachable();
+            #[cfg(not(target_arch = "wasm32"))]
+            std::process::abort();
+        }
+        ToWorker::Hang { ms } => {
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_millis(ms as u64) {}
+        }
+    }
+}
+
+/// The worker's entry point: listen to the page, then say so.
+pub fn run_worker() {
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
+        let Some(text) = e.data().as_string() else { return };
+        match serde_json::from_str::<ToWorker>(&text) {
+            Ok(msg) => received(msg),
+            Err(err) => gloo::console::error!(format!("worker: unreadable message: {err}")),
+        }
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&FromWorker::Ready);
+}
+
+/// For the worker's panic hook: tell the page before the wasm instance traps.
+pub fn report_panic(message: &str) {
+    let id = CURRENT.with(|c| c.get());
+    post(&FromWorker::Panicked { id, message: message.to_string() });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page's side.
+
+/// A check worker seen from the page. Dropping it terminates the worker.
+pub struct WorkerHandle {
+    worker: web_sys::Worker,
+    ready: Rc<Cell<bool>>,
+    /// Messages sent before the worker said Ready.
+    pending: Rc<RefCell<Vec<String>>>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    _hooks: Vec<(&'static str, JsValue)>,
+    _hook_closures: (Closure<dyn Fn(JsValue)>, Closure<dyn Fn(JsValue)>),
+}
+
+impl WorkerHandle {
+    /// Starts the worker from trunk's loader shim at `url`. `on_message` gets every message but
+    /// Ready; `on_error` gets the worker's `error` event (a trap, a failed load) as text.
+    pub fn spawn(url: &str, on_message: impl Fn(FromWorker) + 'static, on_error: impl Fn(String) + 'static) -> Result<WorkerHandle, String> {
+        let worker = web_sys::Worker::new(url).map_err(|e| format!("cannot start the check worker: {}", js_text(&e)))?;
+        let ready = Rc::new(Cell::new(false));
+        let pending: Rc<RefCell<Vec<String>>> = Rc::new(RefCell::new(Vec::new()));
+        let on_message = {
+            let (worker, ready, pending) = (worker.clone(), ready.clone(), pending.clone());
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                let Some(text) = e.data().as_string() else { return };
+                match serde_json::from_str::<FromWorker>(&text) {
+                    Ok(FromWorker::Ready) => {
+                        ready.set(true);
+                        for text in pending.borrow_mut().drain(..) {
+                            let _ = worker.post_message(&JsValue::from_str(&text));
+                        }
+                    }
+                    Ok(msg) => on_message(msg),
+                    Err(err) => gloo::console::error!(format!("unreadable message from the check worker: {err}")),
+                }
+            })
+        };
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            // Handled here: not reported again as an error of the page (and its fatal banner).
+            e.prevent_default();
+            let message = js_sys::Reflect::get(&e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()).filter(|m| !m.is_empty());
+            on_error(message.unwrap_or_else(|| "the worker failed to load or stopped".to_string()));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // The test hooks post straight to this worker.
+        let crash = {
+            let worker = worker.clone();
+            Closure::<dyn Fn(JsValue)>::new(move |panic: JsValue| {
+                let msg = ToWorker::Crash { panic: panic.is_truthy() };
+                let _ = worker.post_message(&JsValue::from_str(&serde_json::to_string(&msg).unwrap_or_default()));
+            })
+        };
+        let hang = {
+            let worker = worker.clone();
+            Closure::<dyn Fn(JsValue)>::new(move |ms: JsValue| {
+                let msg = ToWorker::Hang { ms: ms.as_f64().unwrap_or(5000.0).clamp(0.0, 600_000.0) as u32 };
+                let _ = worker.post_message(&JsValue::from_str(&serde_json::to_string(&msg).unwrap_or_default()));
+            })
+        };
+        let hooks: Vec<(&'static str, JsValue)> = vec![("__pexCrashWorker", crash.as_ref().clone()), ("__pexHangWorker", hang.as_ref().clone())];
+        let window = super::dom::window();
+        for (name, f) in &hooks {
+            let _ = js_sys::Reflect::set(&window, &JsValue::from_str(name), f);
+        }
+        Ok(WorkerHandle { worker, ready, pending, _on_message: on_message, _on_error: on_error, _hooks: hooks, _hook_closures: (crash, hang) })
     }
 
-    fn received(&mut self, scope: &WorkerScope<Self>, msg: ToWorker, id: HandlerId) {
-        match msg {
-            ToWorker::Start(req) => {
-                let model = match catalogue::build(&req.model, &req.config, &req.constants) {
-                    Ok(m) => m,
-                    Err(e) => {
-                        scope.respond(id, FromWorker::Failed(e.to_string()));
-                        return;
-                    }
-                };
-                let options = CheckOptions { symmetry: req.symmetry, deadlock: req.deadlock, max_states: req.max_states, max_seconds: req.max_seconds, audit_symmetry: true, threads: 1 };
-                self.run = Some((model.checker(options), id));
-                schedule(scope);
-            }
-            ToWorker::Cancel => {
-                if let Some((mut checker, id)) = self.run.take() {
-                    checker.cancel();
-                    scope.respond(id, FromWorker::Done(done(checker.as_ref())));
-                }
+    /// Whether the worker has loaded and said so.
+    pub fn is_ready(&self) -> bool {
+        self.ready.get()
+    }
+
+    /// Sends a message now, or once the worker is ready.
+    pub fn send(&self, msg: &ToWorker) {
+        let Ok(text) = serde_json::to_string(msg) else { return };
+        if self.ready.get() {
+            let _ = self.worker.post_message(&JsValue::from_str(&text));
+        } else {
+            self.pending.borrow_mut().push(text);
+        }
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        // An error event already on its way (the trap that follows a reported panic) must not reach
+        // the page's own error handler and its fatal banner.
+        let swallow = js_sys::Function::new_with_args("e", "e.preventDefault()");
+        self.worker.set_onerror(Some(&swallow));
+        self.worker.terminate();
+        let window = super::dom::window();
+        for (name, f) in &self._hooks {
+            // Only remove the hooks if a newer worker has not replaced them.
+            if js_sys::Reflect::get(&window, &JsValue::from_str(name)).ok().as_ref() == Some(f) {
+                let _ = js_sys::Reflect::delete_property(&window, &JsValue::from_str(name));
             }
         }
     }
+}
+
+fn js_text(v: &JsValue) -> String {
+    v.as_string()
+        .or_else(|| js_sys::Reflect::get(v, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| format!("{v:?}"))
 }
