@@ -293,3 +293,11 @@ fn replay_refuses_an_oversized_file_before_reading_it_and_walk_caps_its_steps() 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pex")).args(["list"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("allowed: a non-empty set of integers"));
 }
+
+#[test]
+fn check_stops_at_a_memory_ceiling_with_exit_3_and_says_so() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pex")).args(["check", "seqlock", "--max-memory", "1", "--threads", "1"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("Stopped by the memory ceiling --max-memory 1 MiB"), "{text}");
+}

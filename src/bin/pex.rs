@@ -65,6 +65,10 @@ enum Cmd {
         /// Stop (with a partial result, exit 3) after this many seconds.
         #[arg(long)]
         max_seconds: Option<f64>,
+        /// Stop (with a partial result, exit 3) before the search's tables would grow past this
+        /// many MiB.
+        #[arg(long, value_name = "MIB")]
+        max_memory: Option<u64>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -159,9 +163,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::List { json } => list(json),
-        Cmd::Check { model, no_symmetry, no_symmetry_audit, deadlock, max_states, threads, max_seconds, json, tlc_trace, out } => {
+        Cmd::Check { model, no_symmetry, no_symmetry_audit, deadlock, max_states, threads, max_seconds, max_memory, json, tlc_trace, out } => {
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
-            let options = CheckOptions { symmetry: !no_symmetry, deadlock, max_states, max_seconds, audit_symmetry: !no_symmetry_audit, threads, max_memory: None };
+            let options = CheckOptions { symmetry: !no_symmetry, deadlock, max_states, max_seconds, audit_symmetry: !no_symmetry_audit, threads, max_memory: max_memory.map(|m| m.saturating_mul(1024 * 1024)) };
             check(&model, options, json, tlc_trace, out)
         }
         Cmd::Walk { model, seed, steps, stop_on_violation, json, out } => walk(&model, seed, steps, stop_on_violation, json, out),
@@ -383,6 +387,7 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
                 StopReason::MaxStates => format!("the bound --max-states {}", options.max_states.unwrap_or(0)),
                 StopReason::MaxSeconds => format!("the bound --max-seconds {}", options.max_seconds.unwrap_or(0.0)),
                 StopReason::Cancelled => "cancellation".to_string(),
+                StopReason::Memory => format!("the memory ceiling --max-memory {} MiB", options.max_memory.unwrap_or(0) / (1024 * 1024)),
             };
             println!(
                 "Stopped by {bound} before exploring every reachable state: no property failed on the {} found, but {} left on the queue {} never expanded, so the states beyond {} were not checked. This is not a verdict on the model.",
