@@ -295,26 +295,13 @@ mod tests {
     }
 
     #[test]
-    fn every_view_has_its_title_and_only_paxos_a_trace_view() {
-        // The panels' titles, per model; every model of the catalogue is listed here.
-        let want = [
-            ("seqlock", "Ring slots"),
-            ("ebpf-ring", "Ring strip"),
-            ("paxos", "Ballots"),
-            ("hlc", "Clocks"),
-            ("occ", "Keys and transactions"),
-            ("mvcc", "Version chains"),
-            ("routes", "Route engines"),
-            ("composed", "Catalog history"),
-        ];
-        assert_eq!(want.len(), catalogue::infos().len(), "every model of the catalogue is listed here");
-        for info in catalogue::infos() {
-            let (_, title) = want.iter().find(|(m, _)| *m == info.name).unwrap_or_else(|| panic!("{} is not listed", info.name));
-            assert_eq!(view_name(info.name), *title);
-            let m = catalogue::build(info.name, "safe", &[]).unwrap();
-            let s = Session::new(Arc::clone(&m));
-            assert_eq!(draw_trace(m.as_ref(), &[s.state()], 0).is_some(), info.name == "paxos", "{}", info.name);
+    fn every_view_names_its_panel() {
+        let titles: Vec<&str> = catalogue::infos().iter().map(|i| view_name(i.name)).collect();
+        for (info, title) in catalogue::infos().iter().zip(&titles) {
+            assert!(!title.is_empty() && *title != "State", "{}: {title:?}", info.name);
+            assert_eq!(titles.iter().filter(|t| *t == title).count(), 1, "two views are titled {title}");
         }
+        assert_eq!(view_name("seqlock"), "Ring slots");
         assert_eq!(view_name("no-such-model"), "State");
     }
 
