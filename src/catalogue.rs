@@ -1,6 +1,10 @@
-//! Every model, by name: list them, read their constants and configs, build any of them.
+//! Every model, by name: list them, read their constants and configs, build any of them, draw
+//! any of them. A model's one registration is its line in [`entries`]: its `ModelDef` and `View`
+//! carry everything else.
 
-use crate::engine::{ConstError, Constants, DynModel, Erased, ModelDef, ModelInfo};
+use crate::engine::{typed, AnyState, ConstError, Constants, DynModel, Erased, ModelDef, ModelInfo};
+use crate::explorer::draw::Drawing;
+use crate::explorer::views::View;
 use crate::models;
 use std::fmt;
 use std::sync::Arc;
@@ -9,9 +13,15 @@ use std::sync::Arc;
 pub struct Entry {
     pub info: fn() -> ModelInfo,
     build: fn(&str, &Constants) -> Result<Arc<dyn DynModel>, BuildError>,
+    /// The title of the model's view ([`View::TITLE`]).
+    pub view_title: &'static str,
+    /// [`View::view`] of a model this entry built (`None` for another model's).
+    pub view: fn(&dyn DynModel, Option<&AnyState>, &AnyState) -> Option<Drawing>,
+    /// [`View::trace_view`] of a model this entry built.
+    pub trace_view: fn(&dyn DynModel, &[&AnyState], usize) -> Option<(&'static str, Drawing)>,
 }
 
-fn entry<M: ModelDef>() -> Entry {
+fn entry<M: ModelDef + View>() -> Entry {
     Entry {
         info: M::info,
         build: |config, constants| {
@@ -23,6 +33,16 @@ fn entry<M: ModelDef>() -> Entry {
             })?;
             let model = M::build(&spec, constants).map_err(BuildError::Invalid)?;
             Ok(Arc::new(Erased::new(model, info, spec, constants.clone())) as Arc<dyn DynModel>)
+        },
+        view_title: M::TITLE,
+        view: |model, prev, state| {
+            let m = model.as_any().downcast_ref::<M>()?;
+            Some(m.view(prev.map(typed::<M::State>), typed::<M::State>(state)))
+        },
+        trace_view: |model, states, cursor| {
+            let m = model.as_any().downcast_ref::<M>()?;
+            let states: Vec<&M::State> = states.iter().map(|s| typed::<M::State>(s)).collect();
+            m.trace_view(&states, cursor)
         },
     }
 }
@@ -74,8 +94,10 @@ impl std::error::Error for BuildError {}
 /// The catalogue entry named `name`.
 pub fn find(name: &str) -> Result<Entry, BuildError> {
     let all = entries();
-    let known: Vec<String> = all.iter().map(|e| (e.info)().name.to_string()).collect();
-    all.into_iter().find(|e| (e.info)().name == name).ok_or(BuildError::UnknownModel { model: name.to_string(), known })
+    match all.iter().position(|e| (e.info)().name == name) {
+        Some(i) => Ok(all.into_iter().nth(i).expect("found")),
+        None => Err(BuildError::UnknownModel { model: name.to_string(), known: all.iter().map(|e| (e.info)().name.to_string()).collect() }),
+    }
 }
 
 /// Builds `model` for `config` with the defaults overridden by `(name, value)` pairs.

@@ -5,6 +5,7 @@
 //! cell red.
 
 use super::super::draw::{badge, badge_row, Anchor, Drawing, Shape};
+use super::View;
 use crate::models::composed::{Composed, State, Txn, TxnState};
 
 const LEFT: f64 = 64.0;
@@ -103,7 +104,15 @@ fn caption(m: &Composed, prev: Option<&State>, s: &State) -> Vec<String> {
     out
 }
 
-pub fn view(m: &Composed, prev: Option<&State>, s: &State) -> Drawing {
+impl View for Composed {
+    const TITLE: &'static str = "Catalog history";
+
+    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+        view(self, prev, s)
+    }
+}
+
+fn view(m: &Composed, prev: Option<&State>, s: &State) -> Drawing {
     let mut shapes = Vec::new();
     let rows = m.max_versions as usize + 1;
     let table_right = LEFT + m.n_keys() as f64 * CELL_W;

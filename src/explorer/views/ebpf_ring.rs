@@ -3,6 +3,7 @@
 //! record occupying each; the record the consumer holds; and the async query's lamp.
 
 use super::super::draw::{axis, badge, badge_row, lane, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Shape};
+use super::View;
 use crate::engine::plural;
 use crate::models::ebpf_ring::{EbpfRing, RecordState, State};
 
@@ -77,7 +78,15 @@ fn caption(prev: Option<&State>, s: &State) -> Vec<String> {
     out
 }
 
-pub fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
+impl View for EbpfRing {
+    const TITLE: &'static str = "Ring strip";
+
+    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+        view(self, prev, s)
+    }
+}
+
+fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
     let mut shapes = Vec::new();
 
     // Offsets never wrap in this model: show them on a line.

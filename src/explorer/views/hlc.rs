@@ -6,6 +6,7 @@
 
 use crate::engine::plural;
 use super::super::draw::{axis, badge_row, lane, Anchor, Drawing, Shape};
+use super::View;
 use crate::models::hlc::{Commit, Hlc, HlcModel, State};
 
 const WIDTH: f64 = 680.0;
@@ -120,7 +121,15 @@ fn caption(m: &HlcModel, prev: Option<&State>, s: &State) -> Vec<String> {
     out
 }
 
-pub fn view(m: &HlcModel, prev: Option<&State>, s: &State) -> Drawing {
+impl View for HlcModel {
+    const TITLE: &'static str = "Clocks";
+
+    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+        view(self, prev, s)
+    }
+}
+
+fn view(m: &HlcModel, prev: Option<&State>, s: &State) -> Drawing {
     let mut shapes = Vec::new();
     let n = m.n();
 

@@ -13,59 +13,40 @@ pub mod seqlock;
 mod testing;
 
 use super::draw::Drawing;
-use crate::engine::{typed, AnyState, DynModel, Model};
-use std::any::Any;
-use crate::models;
+use crate::catalogue;
+use crate::engine::{AnyState, DynModel, Model};
 
-/// The view `view` of `state`, if `model` is an `M`.
-fn view_of<M: Model>(
-    model: &dyn Any,
-    prev: Option<&AnyState>,
-    state: &AnyState,
-    view: fn(&M, Option<&M::State>, &M::State) -> Drawing,
-) -> Option<Drawing> {
-    let m = model.downcast_ref::<M>()?;
-    Some(view(m, prev.map(typed::<M::State>), typed::<M::State>(state)))
+/// A model's view: what the catalogue needs to draw it. Every model of the catalogue has one
+/// (`catalogue::entry` requires it), implemented in `views/<model>.rs`.
+pub trait View: Model {
+    /// The view's name, shown as the panel's title.
+    const TITLE: &'static str;
+
+    /// The picture of `state`, reached from `prev` if given.
+    fn view(&self, prev: Option<&Self::State>, state: &Self::State) -> Drawing;
+
+    /// A picture of a stretch of a trace, with its title, for models that have one (the ballot
+    /// timeline of `paxos`): the cursor is at position `cursor` of `states`. None by default.
+    fn trace_view(&self, _states: &[&Self::State], _cursor: usize) -> Option<(&'static str, Drawing)> {
+        None
+    }
 }
 
-/// The picture of `state` (reached from `prev`, if given) for models that have a view.
+/// The picture of `state` (reached from `prev`, if given), drawn by the model's view.
 pub fn draw(model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState) -> Option<Drawing> {
-    let any = model.as_any();
-    None.or_else(|| view_of(any, prev, state, seqlock::view))
-        .or_else(|| view_of(any, prev, state, ebpf_ring::view))
-        .or_else(|| view_of(any, prev, state, paxos::view))
-        .or_else(|| view_of(any, prev, state, hlc::view))
-        .or_else(|| view_of(any, prev, state, occ::view))
-        .or_else(|| view_of(any, prev, state, mvcc::view))
-        .or_else(|| view_of(any, prev, state, routes::view))
-        .or_else(|| view_of(any, prev, state, composed::view))
+    (catalogue::find(model.info().name).ok()?.view)(model, prev, state)
 }
 
 /// A picture of a stretch of a trace, for models that have one (the ballot timeline of `paxos`),
 /// with the cursor at position `cursor` of `states`. A pure function of those states; the caller
 /// passes a window around the cursor, so the cost does not grow with the trace.
 pub fn draw_trace(model: &dyn DynModel, states: &[&AnyState], cursor: usize) -> Option<(&'static str, Drawing)> {
-    let any = model.as_any();
-    if let Some(m) = any.downcast_ref::<models::paxos::Paxos>() {
-        let typed_states: Vec<&models::paxos::State> = states.iter().map(|s| typed::<models::paxos::State>(s)).collect();
-        return Some(("Ballot timeline", paxos::timeline(m, &typed_states, cursor)));
-    }
-    None
+    (catalogue::find(model.info().name).ok()?.trace_view)(model, states, cursor)
 }
 
 /// The name of a model's view, shown as the panel's title.
 pub fn view_name(model: &str) -> &'static str {
-    match model {
-        "seqlock" => "Ring slots",
-        "ebpf-ring" => "Ring strip",
-        "paxos" => "Ballots",
-        "hlc" => "Clocks",
-        "occ" => "Keys and transactions",
-        "mvcc" => "Version chains",
-        "routes" => "Route engines",
-        "composed" => "Catalog history",
-        _ => "State",
-    }
+    catalogue::find(model).map_or("State", |e| e.view_title)
 }
 
 #[cfg(test)]
@@ -74,9 +55,8 @@ mod tests {
     use super::*;
     use crate::catalogue;
     use crate::engine::{replay, DynOutcome, Session};
+    use crate::models;
     use std::sync::Arc;
-
-
 
     #[test]
     fn seqlock_shows_stamp_parity_and_the_writer() {
@@ -312,5 +292,25 @@ mod tests {
             let s = Session::new(Arc::clone(&m));
             assert!(draw(m.as_ref(), None, s.state()).is_some(), "{} has no view", info.name);
         }
+    }
+
+    #[test]
+    fn every_view_names_its_panel() {
+        let titles: Vec<&str> = catalogue::infos().iter().map(|i| view_name(i.name)).collect();
+        for (info, title) in catalogue::infos().iter().zip(&titles) {
+            assert!(!title.is_empty() && *title != "State", "{}: {title:?}", info.name);
+            assert_eq!(titles.iter().filter(|t| *t == title).count(), 1, "two views are titled {title}");
+        }
+        assert_eq!(view_name("seqlock"), "Ring slots");
+        assert_eq!(view_name("no-such-model"), "State");
+    }
+
+    #[test]
+    fn a_view_draws_only_the_model_its_entry_built() {
+        let seqlock = catalogue::find("seqlock").unwrap();
+        let paxos = catalogue::build("paxos", "safe", &[]).unwrap();
+        let s = Session::new(Arc::clone(&paxos));
+        assert!((seqlock.view)(paxos.as_ref(), None, s.state()).is_none());
+        assert!((seqlock.trace_view)(paxos.as_ref(), &[s.state()], 0).is_none());
     }
 }

@@ -5,6 +5,7 @@
 //! against what the ghost shows.
 
 use super::super::draw::{axis, badge, badge_row, lane, text_width, Anchor, Drawing, Shape};
+use super::View;
 use crate::models::mvcc::{latest_before, Mvcc, State, Version};
 
 const WIDTH: f64 = 700.0;
@@ -86,7 +87,15 @@ fn caption(m: &Mvcc, prev: Option<&State>, s: &State) -> Vec<String> {
     out
 }
 
-pub fn view(m: &Mvcc, prev: Option<&State>, s: &State) -> Drawing {
+impl View for Mvcc {
+    const TITLE: &'static str = "Version chains";
+
+    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+        view(self, prev, s)
+    }
+}
+
+fn view(m: &Mvcc, prev: Option<&State>, s: &State) -> Drawing {
     let mut shapes = Vec::new();
     let axis_w = WIDTH - LEFT - READ_W - 20.0;
     let n = m.n_keys();

@@ -5,6 +5,7 @@
 
 use crate::engine::plural;
 use super::super::draw::{badge, badge_row, lane, slot_strip, Anchor, Cell, Drawing, Shape};
+use super::View;
 use crate::models::occ::{Occ, State, TxnState, NO_LOCK};
 
 const WIDTH: f64 = 680.0;
@@ -94,7 +95,15 @@ fn caption(m: &Occ, prev: Option<&State>, s: &State) -> Vec<String> {
     out
 }
 
-pub fn view(m: &Occ, prev: Option<&State>, s: &State) -> Drawing {
+impl View for Occ {
+    const TITLE: &'static str = "Keys and transactions";
+
+    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+        view(self, prev, s)
+    }
+}
+
+fn view(m: &Occ, prev: Option<&State>, s: &State) -> Drawing {
     let mut shapes = Vec::new();
     let mode = if m.enable_safety { ("safe: commit ts = tsCounter + 1", "good") } else { ("gap: commit ts = tsCounter", "warn") };
     let (row, _) = badge_row(

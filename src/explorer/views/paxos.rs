@@ -8,6 +8,7 @@
 //! step, a mark for each Promise, Accept and Learn.
 
 use super::super::draw::{badge, badge_row, Anchor, Drawing, Shape};
+use super::View;
 use crate::engine::plural;
 use crate::models::paxos::{Paxos, State};
 
@@ -108,7 +109,19 @@ fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
     out
 }
 
-pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
+impl View for Paxos {
+    const TITLE: &'static str = "Ballots";
+
+    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+        view(self, prev, s)
+    }
+
+    fn trace_view(&self, states: &[&State], cursor: usize) -> Option<(&'static str, Drawing)> {
+        Some(("Ballot timeline", timeline(self, states, cursor)))
+    }
+}
+
+fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
     let cols = columns(m);
     // Room on the right for the "◀ ignored" marks.
     let width = LEFT + cols.len() as f64 * CELL_W + 84.0;
@@ -235,7 +248,7 @@ pub fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
 
 /// The ballot timeline of a trace: for each step, a mark in the row of the proposal its action
 /// concerns (promise ○, accept ■ in the value's colour, learn ★ on the round's chosen row).
-pub fn timeline(m: &Paxos, states: &[&State], cursor: usize) -> Drawing {
+fn timeline(m: &Paxos, states: &[&State], cursor: usize) -> Drawing {
     let cols = columns(m);
     let steps = states.len().max(1);
     let left = 96.0;

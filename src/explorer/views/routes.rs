@@ -5,6 +5,7 @@
 
 use crate::engine::plural;
 use super::super::draw::{badge, gauge, lane, Drawing, Mark};
+use super::View;
 use crate::models::routes::{Routes, State};
 
 const WIDTH: f64 = 680.0;
@@ -56,7 +57,15 @@ fn changed_node(p: &State, s: &State) -> Option<usize> {
     (0..s.engine_version.len()).find(|&n| p.engine_version[n] != s.engine_version[n] || p.engine_max_observed[n] != s.engine_max_observed[n])
 }
 
-pub fn view(m: &Routes, prev: Option<&State>, s: &State) -> Drawing {
+impl View for Routes {
+    const TITLE: &'static str = "Route engines";
+
+    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+        view(self, prev, s)
+    }
+}
+
+fn view(m: &Routes, prev: Option<&State>, s: &State) -> Drawing {
     let mut shapes = Vec::new();
     let max = m.max_versions as i64;
     let label_x = GAUGE_X + GAUGE_W + 24.0;

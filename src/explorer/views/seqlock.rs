@@ -4,6 +4,7 @@
 //! result; a lapped reader's jump as an arrow along the sequence line.
 
 use super::super::draw::{axis, badge_row, lane, message_arrow, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Shape};
+use super::View;
 use crate::models::seqlock::{ReaderPc, Seqlock, State, WriterPc};
 
 const WIDTH: f64 = 680.0;
@@ -70,7 +71,15 @@ fn caption(m: &Seqlock, prev: Option<&State>, s: &State) -> Vec<String> {
     out
 }
 
-pub fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
+impl View for Seqlock {
+    const TITLE: &'static str = "Ring slots";
+
+    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+        view(self, prev, s)
+    }
+}
+
+fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
     let mut shapes = Vec::new();
     let readers = s.readers.len();
 
