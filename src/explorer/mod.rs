@@ -444,7 +444,9 @@ impl Explorer {
         true
     }
 
-    fn finish_work(&mut self) {
+    /// Runs the replay in progress to its end at once (the CLI, the fuzzer and tests; the page
+    /// uses [`Explorer::work`]).
+    pub fn finish_work(&mut self) {
         while self.job.is_some() {
             self.work_slice(usize::MAX);
         }

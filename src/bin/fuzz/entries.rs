@@ -59,7 +59,9 @@ pub fn run(entry: Entry, input: &str) -> Result<String, String> {
 
 fn link(fragment: &str) -> Result<String, String> {
     let decoded = Link::decode(fragment);
-    let x = Explorer::from_link(fragment);
+    let mut x = Explorer::from_link(fragment);
+    // A long trace opens as a job in slices; the same work, all at once here.
+    x.finish_work();
     if let Ok(d) = &decoded {
         if x.model().info().name != d.link.model && x.notices().iter().all(|n| n.kind != NoticeKind::Error) {
             return Err(format!("BUG: the link names {} but {} opened without an error", d.link.model, x.model().info().name));
@@ -99,7 +101,18 @@ fn trace(text: &str) -> Result<String, String> {
     let parsed = TraceFile::parse(text);
     let mut x = Explorer::new();
     let before = x.model().info().name;
-    let imported = x.import_trace(text);
+    let mut imported = x.import_trace(text);
+    // A long file opens as a job; a replay that fails then is told in an error notice.
+    x.finish_work();
+    if imported.is_ok() {
+        if let Some(n) = x.notices().iter().find(|n| n.kind == NoticeKind::Error) {
+            imported = Err(n.text.trim_start_matches("Could not import: ").to_string());
+            if x.model().info().name != before || x.session().len() != 1 {
+                return Err("BUG: a trace file that did not replay changed the explorer".to_string());
+            }
+            return imported.map(|()| String::new());
+        }
+    }
     match (&parsed, &imported) {
         (Err(e), Err(f)) if e != f => return Err(format!("BUG: TraceFile::parse says {e} but import says {f}")),
         (Err(_), Ok(())) => return Err("BUG: import accepted a file TraceFile::parse refuses".to_string()),
