@@ -1,14 +1,15 @@
-//! The app: the root component holds the [`Explorer`], the check worker and the timers, and turns
-//! clicks, keys, timers and worker messages into the explorer's commands. All decisions about
+//! The app: the root component holds the [`Explorer`] and the page's timers, and turns clicks,
+//! keys, timers and a check's counterexample into the explorer's commands. All decisions about
 //! traces, links and verdicts live in the explorer; this file only wires the page to it. What a
 //! person sees is drawn by the panels (`super::panels`), small function components each given
 //! only what it shows: the root's render computes those props, and a panel whose props did not
-//! change is not rendered again (a check's progress renders the check panel alone).
+//! change is not rendered again. The check worker is the check panel's own (`super::check`), so
+//! its progress renders that panel alone, not this root.
 
-use super::worker::{CheckDone, CheckEnd, CheckRequest, FromWorker, ToWorker, WorkerHandle};
+use super::check::CheckSettings;
 use super::dom;
 use super::panels::{count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, TimelinePanel, ViewPanel};
-use crate::engine::{Footprint, Progress};
+use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use crate::explorer::{trace_window, Explorer, NoticeKind, INFO_NOTICE_MS};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
@@ -43,20 +44,13 @@ pub enum Msg {
     PlayTick,
     DismissNotice(u64),
     DismissComparison,
-    CheckSymmetry(bool),
-    CheckDeadlock(bool),
-    CheckMaxStates(String),
-    CheckMaxSeconds(String),
-    CheckMaxMemory(String),
-    StartCheck,
-    CancelCheck,
-    RerunWithoutSymmetry,
-    Worker(FromWorker),
-    /// The worker of this generation fired its `error` event (a trap: out of memory, a panic).
-    WorkerDied(u32, String),
-    /// Watches a running check: cancel grace period, heartbeat.
-    CheckTick,
-    LoadCounterexample,
+    /// A check found a violation: stop play and load its counterexample.
+    CheckViolation(Box<(CheckRequest, CheckDone)>),
+    /// A command in the check panel (run, cancel, a bound): the panel carries it out; here it
+    /// only ends a long replay under way, as other commands do.
+    CheckCommand,
+    /// "load it again": the counterexample of a finished check.
+    LoadCounterexample(Box<(CheckRequest, CheckDone)>),
     HashChanged,
     ToggleTheme,
     Export,
@@ -71,88 +65,6 @@ pub enum Msg {
     SyncHash,
 }
 
-/// Bounds a check starts with; a person can clear or raise them. Measured in headless Chromium
-/// (Debian 12, 23 GB RAM): a worker's wasm memory grows to the full 4 GiB there; Paxos with five
-/// acceptors and three values died without a ceiling at 58,714,599 states (211 s), when the
-/// visited set doubled to 2^27 buckets; with the ceiling at 4096 MiB it stopped cleanly just
-/// before, at 3520 MiB. The default ceiling leaves half of that for machines that refuse earlier,
-/// and 20 million states stay under it with every model.
-const DEFAULT_MAX_STATES: &str = "20000000";
-const DEFAULT_MAX_SECONDS: &str = "300";
-const DEFAULT_MAX_MEMORY_MIB: &str = "2048";
-/// wasm32's linear memory cannot pass 4 GiB.
-const MAX_MEMORY_MIB: u64 = 4096;
-/// A cancel not answered within this long ends with the worker terminated.
-const CANCEL_GRACE_MS: f64 = 1000.0;
-/// A running worker that has said nothing for this long is taken for dead (it reports every 50 ms).
-const HEARTBEAT_MS: f64 = 30_000.0;
-const CHECK_TICK_MS: u32 = 250;
-/// A worker whose memory grew past this is terminated after its check (see `worker_message`).
-const RECYCLE_WORKER_BYTES: u64 = 128 << 20;
-
-#[derive(Clone, PartialEq)]
-pub enum CheckStatus {
-    Idle,
-    Running {
-        /// The id the worker's messages for this run carry; others are ignored.
-        id: u64,
-        request: CheckRequest,
-        progress: Progress,
-        /// `dom::now()` of the last message from the worker about this run (or of the start).
-        last_heard: f64,
-        /// When Cancel was sent, if it was.
-        cancel_at: Option<f64>,
-    },
-    Done { request: CheckRequest, done: CheckDone },
-    Failed(String),
-    /// The worker trapped or stopped answering; the figures are the last it reported.
-    Died { request: CheckRequest, progress: Progress, cause: Death },
-}
-
-#[derive(Clone, PartialEq)]
-pub enum Death {
-    /// Its `error` event or its panic message.
-    Error(String),
-    /// No message for [`HEARTBEAT_MS`].
-    Silent,
-}
-
-#[derive(Clone, PartialEq)]
-pub struct CheckForm {
-    pub symmetry: bool,
-    pub deadlock: bool,
-    pub max_states: String,
-    pub max_seconds: String,
-    /// MiB of the worker's memory.
-    pub max_memory: String,
-    pub error: Option<String>,
-}
-
-impl CheckForm {
-    fn new() -> Self {
-        CheckForm {
-            symmetry: true,
-            deadlock: false,
-            max_states: DEFAULT_MAX_STATES.to_string(),
-            max_seconds: DEFAULT_MAX_SECONDS.to_string(),
-            max_memory: DEFAULT_MAX_MEMORY_MIB.to_string(),
-            error: None,
-        }
-    }
-}
-
-/// The check worker as the page holds it: spawned on the first check, dropped (terminated) when
-/// it dies or stops answering, spawned afresh for the next check.
-#[derive(Default)]
-struct CheckRunner {
-    handle: Option<WorkerHandle>,
-    /// Counts spawned workers; events of a replaced worker are ignored.
-    generation: u32,
-    /// The last check id handed out (ids are unique across workers).
-    last_id: u64,
-    /// Ticks while a check runs.
-    timer: Option<Interval>,
-}
 
 pub struct App {
     x: Explorer,
@@ -161,9 +73,11 @@ pub struct App {
     playing: bool,
     speed: usize,
     play_timer: Option<Interval>,
-    check: CheckStatus,
-    form: CheckForm,
-    worker: CheckRunner,
+    /// Bumped when the model, configuration or constants change or a link is opened: the check
+    /// panel then ends its check and clears its result.
+    check_reset: u64,
+    /// Made once, like `dispatch`.
+    on_violation: Callback<(CheckRequest, CheckDone)>,
     dark: bool,
     last_hash: String,
     /// The pending update of the address bar (written once the page is idle, not on every render:
@@ -247,146 +161,6 @@ impl App {
         }
     }
 
-    /// Asks the worker to stop the running check (its answer is ignored if the caller moves on).
-    fn cancel_check(&mut self) {
-        if let CheckStatus::Running { id, cancel_at, .. } = &mut self.check {
-            if let Some(w) = &self.worker.handle {
-                w.send(&ToWorker::Cancel { id: *id });
-            }
-            cancel_at.get_or_insert_with(dom::now);
-        }
-    }
-
-    fn start_check(&mut self, ctx: &Context<Self>) {
-        if matches!(self.check, CheckStatus::Running { .. }) {
-            return;
-        }
-        let request = match self.request() {
-            Err(e) => {
-                self.form.error = Some(e);
-                return;
-            }
-            Ok(r) => r,
-        };
-        self.form.error = None;
-        if self.worker.handle.is_none() {
-            self.worker.generation += 1;
-            let generation = self.worker.generation;
-            let (on_message, on_error) = (ctx.link().clone(), ctx.link().clone());
-            match WorkerHandle::spawn(
-                &dom::asset_url("worker_loader.js"),
-                move |m| on_message.send_message(Msg::Worker(m)),
-                move |e| on_error.send_message(Msg::WorkerDied(generation, e)),
-            ) {
-                Ok(handle) => self.worker.handle = Some(handle),
-                Err(e) => {
-                    self.check = CheckStatus::Failed(e);
-                    return;
-                }
-            }
-        }
-        self.worker.last_id += 1;
-        let id = self.worker.last_id;
-        if let Some(w) = &self.worker.handle {
-            w.send(&ToWorker::Start { id, request: request.clone() });
-        }
-        self.check = CheckStatus::Running { id, request, progress: Progress::default(), last_heard: dom::now(), cancel_at: None };
-        if self.worker.timer.is_none() {
-            let link = ctx.link().clone();
-            self.worker.timer = Some(Interval::new(CHECK_TICK_MS, move || link.send_message(Msg::CheckTick)));
-        }
-    }
-
-    /// The worker is gone: terminate it (a fresh one serves the next check) and, if a check was
-    /// running, report the death with the last figures.
-    fn worker_died(&mut self, cause: Death) {
-        let loaded = self.worker.handle.take().is_some_and(|h| h.is_ready());
-        if let CheckStatus::Running { request, progress, .. } = std::mem::replace(&mut self.check, CheckStatus::Idle) {
-            self.check = match cause {
-                Death::Error(e) if !loaded => CheckStatus::Failed(format!("its worker did not start ({e})")),
-                cause => CheckStatus::Died { request, progress, cause },
-            };
-        }
-    }
-
-    /// A cancel the worker did not answer in time: terminate it; the last figures stand.
-    fn force_cancel(&mut self) {
-        self.worker.handle = None;
-        if let CheckStatus::Running { request, progress, .. } = std::mem::replace(&mut self.check, CheckStatus::Idle) {
-            let symmetry = request.symmetry && !self.x.model().symmetric_sets().is_empty();
-            let done = CheckDone { progress, footprint: Footprint::default(), symmetry, symmetry_problem: None, end: CheckEnd::Incomplete { reason: "cancelled".into() } };
-            self.check = CheckStatus::Done { request, done };
-        }
-    }
-
-    fn check_tick(&mut self) -> bool {
-        let now = dom::now();
-        let CheckStatus::Running { last_heard, cancel_at, .. } = &self.check else {
-            self.worker.timer = None;
-            return false;
-        };
-        if cancel_at.is_some_and(|at| now - at > CANCEL_GRACE_MS) {
-            self.force_cancel();
-            return true;
-        }
-        if now - last_heard > HEARTBEAT_MS {
-            self.worker_died(Death::Silent);
-            return true;
-        }
-        false
-    }
-
-    fn worker_message(&mut self, msg: FromWorker) {
-        let running = match &self.check {
-            CheckStatus::Running { id, .. } => Some(*id),
-            _ => None,
-        };
-        let (id, ok) = match &msg {
-            FromWorker::Ready => return,
-            FromWorker::Progress { id, .. } | FromWorker::Done { id, .. } | FromWorker::Failed { id, .. } => (Some(*id), true),
-            FromWorker::Panicked { id, .. } => (*id, false),
-        };
-        if !ok {
-            // A worker that panicked is unusable, running or not.
-            let FromWorker::Panicked { message, .. } = msg else { return };
-            if running.is_some() && (id.is_none() || id == running) {
-                self.worker_died(Death::Error(message));
-            } else {
-                self.worker.handle = None;
-            }
-            return;
-        }
-        if id != running {
-            return; // about a check the page no longer waits for
-        }
-        if let CheckStatus::Running { last_heard, .. } = &mut self.check {
-            *last_heard = dom::now();
-        }
-        match msg {
-            FromWorker::Progress { progress: p, .. } => {
-                if let CheckStatus::Running { progress, .. } = &mut self.check {
-                    *progress = p;
-                }
-            }
-            FromWorker::Done { done, .. } => {
-                let CheckStatus::Running { request, .. } = std::mem::replace(&mut self.check, CheckStatus::Idle) else { return };
-                // A wasm memory never shrinks: a worker that grew large is let go, which gives its
-                // memory back and starts the next check's ceiling from a fresh worker.
-                if done.footprint.peak_memory_bytes.is_some_and(|b| b > RECYCLE_WORKER_BYTES) {
-                    self.worker.handle = None;
-                }
-                let violation = matches!(done.end, CheckEnd::Violation { .. });
-                self.check = CheckStatus::Done { request, done };
-                if violation {
-                    self.stop_play();
-                    self.load_counterexample();
-                }
-            }
-            FromWorker::Failed { message, .. } => self.check = CheckStatus::Failed(message),
-            FromWorker::Ready | FromWorker::Panicked { .. } => {}
-        }
-    }
-
     fn sync_hash(&mut self) {
         // While a link or file is still being opened, the address bar keeps what the user gave.
         if self.playing || self.x.work_in_progress().is_some() {
@@ -399,44 +173,7 @@ impl App {
         }
     }
 
-    fn request(&self) -> Result<CheckRequest, String> {
-        let parse_opt_u64 = |t: &str, what: &str| -> Result<Option<u64>, String> {
-            let t = t.trim();
-            if t.is_empty() {
-                return Ok(None);
-            }
-            match t.replace([',', '_', ' '], "").parse::<u64>() {
-                Ok(n) if n > 0 => Ok(Some(n)),
-                _ => Err(format!("{what} must be a whole number above 0 (or empty for no bound), not '{t}'")),
-            }
-        };
-        let max_states = parse_opt_u64(&self.form.max_states, "Max states")?;
-        let max_seconds = match self.form.max_seconds.trim() {
-            "" => None,
-            t => match t.parse::<f64>() {
-                Ok(s) if s.is_finite() && s > 0.0 => Some(s),
-                _ => return Err(format!("Max seconds must be a number above 0 (or empty for no bound), not '{t}'")),
-            },
-        };
-        let max_memory = match parse_opt_u64(&self.form.max_memory, "Max memory (MiB)")? {
-            Some(mib) if mib > MAX_MEMORY_MIB => return Err(format!("Max memory (MiB) can be at most {MAX_MEMORY_MIB}: a wasm worker's memory cannot pass 4 GiB")),
-            mib => mib.map(|m| m * 1024 * 1024),
-        };
-        let m = self.x.model();
-        Ok(CheckRequest {
-            model: m.info().name.to_string(),
-            config: m.config().name.to_string(),
-            constants: m.constants().to_pairs(),
-            symmetry: self.form.symmetry,
-            deadlock: self.form.deadlock,
-            max_states,
-            max_seconds,
-            max_memory,
-        })
-    }
-
-    fn load_counterexample(&mut self) {
-        let CheckStatus::Done { request, done } = &self.check else { return };
+    fn load_counterexample(&mut self, request: &CheckRequest, done: &CheckDone) {
         let CheckEnd::Violation { init, labels, name, .. } = &done.end else { return };
         let m = self.x.model();
         if request.model != m.info().name || request.config != m.config().name || request.constants != m.constants().to_pairs() {
@@ -496,9 +233,8 @@ impl Component for App {
             playing: false,
             speed: 3,
             play_timer: None,
-            check: CheckStatus::Idle,
-            form: CheckForm::new(),
-            worker: CheckRunner::default(),
+            check_reset: 0,
+            on_violation: ctx.link().callback(|v| Msg::CheckViolation(Box::new(v))),
             dark,
             last_hash: String::new(),
             fading: Vec::new(),
@@ -514,24 +250,23 @@ impl Component for App {
         // explorer stays as it was before that replay began).
         let leaves_work_alone = matches!(
             msg,
-            Msg::Work | Msg::CancelWork | Msg::SyncHash | Msg::DismissNotice(_) | Msg::DismissComparison | Msg::Worker(_) | Msg::Copied(_) | Msg::ToggleTheme | Msg::HashChanged
+            Msg::Work | Msg::CancelWork | Msg::SyncHash | Msg::DismissNotice(_) | Msg::DismissComparison | Msg::CheckViolation(_) | Msg::Copied(_) | Msg::ToggleTheme | Msg::HashChanged
         );
-        if !leaves_work_alone && self.x.work_in_progress().is_some() {
+        let ends_work = !leaves_work_alone && self.x.work_in_progress().is_some();
+        if ends_work {
             self.x.cancel_work();
         }
         match msg {
             Msg::SelectModel(name) => {
                 self.stop_play();
-                self.cancel_check();
-                self.check = CheckStatus::Idle;
+                self.check_reset += 1;
                 if let Err(e) = self.x.select_model(&name) {
                     self.x.notify_error(e);
                 }
             }
             Msg::SelectConfig(name) => {
                 self.stop_play();
-                self.cancel_check();
-                self.check = CheckStatus::Idle;
+                self.check_reset += 1;
                 if let Err(e) = self.x.select_config(&name) {
                     self.x.notify_error(e);
                 }
@@ -541,8 +276,7 @@ impl Component for App {
                 self.x.edit_constant(&name, &text);
                 if &before != self.x.model().constants() {
                     self.stop_play();
-                    self.cancel_check();
-                    self.check = CheckStatus::Idle;
+                    self.check_reset += 1;
                 }
             }
             Msg::Take(label) => {
@@ -602,42 +336,18 @@ impl Component for App {
             }
             Msg::DismissNotice(i) => self.x.dismiss_notice(i),
             Msg::DismissComparison => self.x.dismiss_comparison(),
-            Msg::CheckSymmetry(on) => self.form.symmetry = on,
-            Msg::CheckDeadlock(on) => self.form.deadlock = on,
-            Msg::CheckMaxStates(t) => {
-                self.form.max_states = t;
-                self.form.error = self.request().err();
+            Msg::CheckViolation(v) => {
+                self.stop_play();
+                self.load_counterexample(&v.0, &v.1);
             }
-            Msg::CheckMaxSeconds(t) => {
-                self.form.max_seconds = t;
-                self.form.error = self.request().err();
-            }
-            Msg::CheckMaxMemory(t) => {
-                self.form.max_memory = t;
-                self.form.error = self.request().err();
-            }
-            Msg::StartCheck => self.start_check(ctx),
-            Msg::CancelCheck => self.cancel_check(),
-            Msg::RerunWithoutSymmetry => {
-                self.form.symmetry = false;
-                self.start_check(ctx);
-            }
-            Msg::Worker(m) => self.worker_message(m),
-            Msg::WorkerDied(generation, message) => {
-                if generation != self.worker.generation || self.worker.handle.is_none() {
-                    return false;
-                }
-                self.worker_died(Death::Error(message));
-            }
-            Msg::CheckTick => return self.check_tick(),
-            Msg::LoadCounterexample => self.load_counterexample(),
+            Msg::CheckCommand => return ends_work,
+            Msg::LoadCounterexample(v) => self.load_counterexample(&v.0, &v.1),
             Msg::HashChanged => {
                 let hash = dom::hash();
                 let h = hash.trim_start_matches('#');
                 if h != self.last_hash && !h.is_empty() {
                     self.stop_play();
-                    self.cancel_check();
-                    self.check = CheckStatus::Idle;
+                    self.check_reset += 1;
                     self.x = Explorer::from_link(h);
                     self.seed_text = self.x.seed().to_string();
                     self.last_hash = h.to_string();
@@ -732,7 +442,8 @@ impl Component for App {
                     </section>
                     <aside class="col-right">
                         <PropertiesPanel rows={x.property_rows()} expect={m.config().expect} on={on.clone()} />
-                        <CheckPanel status={self.check.clone()} form={self.form.clone()} sym={!m.symmetric_sets().is_empty()} dark={self.dark} on={on.clone()} />
+                        <CheckPanel settings={CheckSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), sym: !m.symmetric_sets().is_empty() }}
+                                    reset={self.check_reset} on_violation={self.on_violation.clone()} dark={self.dark} on={on.clone()} />
                     </aside>
                 </main>
                 <footer class="footer">

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod chart;
+pub mod check;
 pub mod panels;
 pub mod svg;
 pub mod worker;

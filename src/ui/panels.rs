@@ -8,8 +8,9 @@
 //! play: n, actions: n, constants: n, view: n, timeline: n, inspector: n, properties: n, check: n }`):
 //! cheap, always on, read by `web/e2e/renders.test.mjs` and `web/e2e/bench.mjs`.
 
-use super::app::{CheckForm, CheckStatus, Death, Msg, SPEEDS, TIMELINE_WINDOW};
-use super::worker::CheckEnd;
+use super::app::{Msg, SPEEDS, TIMELINE_WINDOW};
+use super::check::{use_check, CheckForm, CheckSettings, CheckStatus, Death, UseCheck};
+use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use super::{chart, dom, svg};
 use crate::catalogue;
 use crate::engine::Progress;
@@ -469,22 +470,54 @@ pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct CheckProps {
-    pub status: CheckStatus,
-    pub form: CheckForm,
-    /// Whether the model declares symmetric sets.
-    pub sym: bool,
+    /// What a check runs on.
+    pub settings: CheckSettings,
+    /// A new value ends the check and clears its result (see [`use_check`]).
+    pub reset: u64,
+    /// Told of a check that found a violation.
+    pub on_violation: Callback<(CheckRequest, CheckDone)>,
     /// The theme, for the chart's colours.
     pub dark: bool,
     pub on: Callback<Msg>,
 }
 
+/// The exhaustive check: its form, its run in the worker (the [`use_check`] hook), its figures,
+/// verdict and chart.
 #[function_component]
 pub fn CheckPanel(p: &CheckProps) -> Html {
     count_render("check");
+    let check = use_check(p.settings.clone(), p.reset, p.on_violation.clone());
+    let state = check.state();
+    let (status, form) = (&state.status, &state.form);
+    // Each command is also told to the page, which ends a long replay under way (as any command
+    // but a few does).
+    let act = |f: fn(&UseCheck)| {
+        let (c, on) = (check.clone(), p.on.clone());
+        Callback::from(move |_: MouseEvent| {
+            on.emit(Msg::CheckCommand);
+            f(&c)
+        })
+    };
+    let bound = |f: fn(&mut CheckForm, String)| {
+        let (c, on) = (check.clone(), p.on.clone());
+        Callback::from(move |e: InputEvent| {
+            on.emit(Msg::CheckCommand);
+            let i: HtmlInputElement = e.target_unchecked_into();
+            let v = i.value();
+            c.edit_bound(|form| f(form, v))
+        })
+    };
+    let toggle = |f: fn(&UseCheck, bool), now: bool| {
+        let (c, on) = (check.clone(), p.on.clone());
+        Callback::from(move |_: Event| {
+            on.emit(Msg::CheckCommand);
+            f(&c, !now)
+        })
+    };
     let canvas = use_node_ref();
     {
         // The chart of new states per depth, drawn once the canvas is in the page.
-        let levels = match &p.status {
+        let levels = match status {
             CheckStatus::Running { progress, .. } => Some(progress.levels.clone()),
             CheckStatus::Done { done, .. } => Some(done.progress.levels.clone()),
             CheckStatus::Died { progress, .. } => Some(progress.levels.clone()),
@@ -499,15 +532,15 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
             }
         });
     }
-    let running = matches!(p.status, CheckStatus::Running { .. });
+    let running = matches!(status, CheckStatus::Running { .. });
     let cancelling = matches!(
-        p.status,
+        status,
         CheckStatus::Running {
             cancel_at: Some(_),
             ..
         }
     );
-    let sym = p.sym;
+    let sym = p.settings.sym;
     let figures = |p: &Progress| {
         html! {
             <dl class="figures" data-testid="check-figures">
@@ -521,7 +554,7 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
         }
     };
     let mib = |b: u64| format!("{:.0} MiB", b as f64 / 1048576.0);
-    let body = match &p.status {
+    let body = match status {
         CheckStatus::Idle => {
             html! { <p class="muted">{"Explore every reachable state breadth-first, off the page's thread. A violation loads its shortest counterexample into the timeline."}</p> }
         }
@@ -571,7 +604,7 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                 CheckEnd::Ok if unsound => html! {
                     <div class="verdict warn" data-testid="check-result">
                         { format!("No violation found under the {} symmetry reduction, which the audit found unsound.", unsound_sets(done.symmetry_problem.as_deref().unwrap_or_default())) }
-                        <button class="link" data-testid="check-rerun-no-symmetry" disabled={running} onclick={p.on.reform(|_| Msg::RerunWithoutSymmetry)}>{"Run without symmetry"}</button>
+                        <button class="link" data-testid="check-rerun-no-symmetry" disabled={running} onclick={act(UseCheck::rerun_without_symmetry)}>{"Run without symmetry"}</button>
                     </div>
                 },
                 CheckEnd::Ok => {
@@ -590,7 +623,7 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                     html! {
                         <div class="verdict bad" data-testid="check-result">
                             { what }{ format!("; shortest counterexample: {}.", count(labels.len() as u64 + 1, "state")) }
-                            <button class="link" onclick={p.on.reform(|_| Msg::LoadCounterexample)}>{"load it again"}</button>
+                            <button class="link" onclick={{ let (on, v) = (p.on.clone(), state.violation()); Callback::from(move |_: MouseEvent| if let Some(v) = v.clone() { on.emit(Msg::LoadCounterexample(Box::new(v))) }) }}>{"load it again"}</button>
                         </div>
                     }
                 }
@@ -625,46 +658,46 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
             }
         }
     };
-    let show_chart = !matches!(p.status, CheckStatus::Idle | CheckStatus::Failed(_));
+    let show_chart = !matches!(status, CheckStatus::Idle | CheckStatus::Failed(_));
     html! {
         <div class="card check">
             <h2>{"Exhaustive check"}</h2>
             <div class="row">
                 if running {
-                    <button class="danger" data-testid="check-cancel" disabled={cancelling} onclick={p.on.reform(|_| Msg::CancelCheck)}>{ if cancelling { "Cancelling…" } else { "Cancel" } }</button>
+                    <button class="danger" data-testid="check-cancel" disabled={cancelling} onclick={act(UseCheck::cancel)}>{ if cancelling { "Cancelling…" } else { "Cancel" } }</button>
                     <span class="spinner" aria-label="running"></span>
                 } else {
-                    <button class="primary" data-testid="check-run" onclick={p.on.reform(|_| Msg::StartCheck)}>{"Run check"}</button>
+                    <button class="primary" data-testid="check-run" onclick={act(UseCheck::start)}>{"Run check"}</button>
                 }
             </div>
             <div class="check-options">
                 <label class="field small">
                     <span>{"Max states"}</span>
-                    <input type="text" inputmode="numeric" placeholder="no bound" data-testid="check-max-states" value={p.form.max_states.clone()} disabled={running}
-                           oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::CheckMaxStates(i.value()) })} />
+                    <input type="text" inputmode="numeric" placeholder="no bound" data-testid="check-max-states" value={form.max_states.clone()} disabled={running}
+                           oninput={bound(|f, v| f.max_states = v)} />
                 </label>
                 <label class="field small">
                     <span>{"Max seconds"}</span>
-                    <input type="text" inputmode="decimal" placeholder="no bound" data-testid="check-max-seconds" value={p.form.max_seconds.clone()} disabled={running}
-                           oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::CheckMaxSeconds(i.value()) })} />
+                    <input type="text" inputmode="decimal" placeholder="no bound" data-testid="check-max-seconds" value={form.max_seconds.clone()} disabled={running}
+                           oninput={bound(|f, v| f.max_seconds = v)} />
                 </label>
                 <label class="field small" title="Memory ceiling: the check stops before the worker's memory would pass this many MiB (a worker that runs out of memory dies)">
                     <span>{"Memory (MiB)"}</span>
-                    <input type="text" inputmode="numeric" placeholder="no ceiling" data-testid="check-max-memory" value={p.form.max_memory.clone()} disabled={running}
-                           oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::CheckMaxMemory(i.value()) })} />
+                    <input type="text" inputmode="numeric" placeholder="no ceiling" data-testid="check-max-memory" value={form.max_memory.clone()} disabled={running}
+                           oninput={bound(|f, v| f.max_memory = v)} />
                 </label>
                 <label class="checkbox" title={if sym { "Reduce by the model's symmetric sets" } else { "This model declares no symmetric set" }}>
-                    <input type="checkbox" checked={p.form.symmetry && sym} disabled={running || !sym}
-                           onchange={p.on.reform({ let on = p.form.symmetry; move |_| Msg::CheckSymmetry(!on) })} />
+                    <input type="checkbox" checked={form.symmetry && sym} disabled={running || !sym}
+                           onchange={toggle(UseCheck::set_symmetry, form.symmetry)} />
                     {" Symmetry"}
                 </label>
                 <label class="checkbox">
-                    <input type="checkbox" checked={p.form.deadlock} disabled={running}
-                           onchange={p.on.reform({ let on = p.form.deadlock; move |_| Msg::CheckDeadlock(!on) })} />
+                    <input type="checkbox" checked={form.deadlock} disabled={running}
+                           onchange={toggle(UseCheck::set_deadlock, form.deadlock)} />
                     {" Report deadlocks"}
                 </label>
             </div>
-            if let Some(e) = &p.form.error { <div class="field-error" data-testid="check-error">{ e.clone() }</div> }
+            if let Some(e) = &form.error { <div class="field-error" data-testid="check-error">{ e.clone() }</div> }
             { body }
             if show_chart {
                 <canvas class="chart" data-testid="check-chart" ref={canvas.clone()} width="400" height="200"></canvas>
