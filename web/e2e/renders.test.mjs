@@ -1,6 +1,6 @@
 // Each panel is a function component that renders only when what it shows changes: during a
-// running check, the worker's progress messages render the check panel and not the timeline or
-// the view; a step renders the view and the timeline. Read from window.__pexRenders, the render
+// running check, the worker's progress messages render the check panel and not the root, the
+// timeline or the view; a step renders the view and the timeline. Read from window.__pexRenders, the render
 // counts every panel keeps (see src/ui/panels.rs).
 
 import { test, before, after } from 'node:test';
@@ -30,6 +30,9 @@ test('a running check renders the check panel alone; a step renders the view and
   assert.equal(during.timeline, before.timeline, 'the timeline did not render during the check');
   assert.equal(during.view, before.view, 'the view did not render during the check');
   assert.equal(during.inspector, before.inspector, 'the inspector did not render during the check');
+  // The worker is the check panel's own (src/ui/check.rs): its messages do not reach the root.
+  assert.equal(await page.locator('.notices .notice').count(), 0, 'no notice that could fade meanwhile');
+  assert.equal(during.app, before.app, 'the root did not render during the check');
 
   const [c0] = await stepCounter(page);
   await page.click('[data-testid=random-step]');
