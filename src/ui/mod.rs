@@ -3,6 +3,8 @@
 
 pub mod app;
 pub mod chart;
+pub mod check;
+pub mod panels;
 pub mod svg;
 pub mod worker;
 

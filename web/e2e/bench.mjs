@@ -1,7 +1,10 @@
-// Browser benchmark: step-to-paint time, random-play throughput, the in-browser checker beside the
-// native one, and the gzipped size of the wasm files. Prints figures; asserts nothing.
+// Browser benchmark: which panels render during a check, step-to-paint time, random-play
+// throughput, the in-browser checker beside the native one, and the gzipped size of the wasm files.
+// Prints figures; asserts nothing.
 //
 //   (cd web && PEX_DIST=../dist PEX_PUBLIC_URL=/protocol-explorer/ node e2e/bench.mjs [model config])
+//
+// PEX_BENCH_ONLY=renders runs the first section alone.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +18,28 @@ const median = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 
 try {
+  // 0. Renders during a check: start a long check (Paxos, five acceptors, three values), let its
+  //    progress messages arrive for 2 s and count the renders of each panel meanwhile
+  //    (window.__pexRenders, kept by src/ui/panels.rs). Only the check panel should render.
+  {
+    const big = '#v=1&m=paxos&c=safe&k.Acceptors=%7B1%2C%202%2C%203%2C%204%2C%205%7D&k.Values=%7Bv1%2C%20v2%2C%20v3%7D';
+    const page = await open(env.browser, `${env.base}${big}`);
+    await page.click('[data-testid=check-run]');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=check-distinct]')?.innerText || 0) > 0, null, { timeout: 60000 });
+    const counts = () => page.evaluate(() => ({ ...(window.__pexRenders || {}) }));
+    const before = await counts();
+    await page.waitForTimeout(2000);
+    const after = await counts();
+    await page.click('[data-testid=check-cancel]');
+    const delta = Object.keys(after).sort().map(k => `${k} ${after[k] - (before[k] || 0)}`).join(', ');
+    console.log(`renders during 2 s of a running check (paxos safe, 5 acceptors, 3 values): ${delta}`);
+    await page.context().close();
+    if (process.env.PEX_BENCH_ONLY === 'renders') {
+      await env.stop();
+      process.exit(0);
+    }
+  }
+
   // 1. Step to paint: click "Random step"; time until the DOM shows the new step (our work: the
   //    step, the view, the panels) and until the next animation frame (when it gets painted).
   for (const model of ['seqlock', 'paxos']) {

@@ -1,0 +1,748 @@
+//! The page's panels: small function components, each given only what it shows (`PartialEq`
+//! props, compared before rendering) and one dispatcher callback, `on`, that the root
+//! [`App`](super::app::App) creates once, so it never defeats the comparison. A message that
+//! changes what one panel shows (a check's progress, say) renders that panel alone; the rest
+//! compare equal and are skipped.
+//!
+//! Every component counts its renders in `window.__pexRenders` (`{ app: n, header: n, notices: n,
+//! play: n, actions: n, constants: n, view: n, timeline: n, inspector: n, properties: n, check: n }`):
+//! cheap, always on, read by `web/e2e/renders.test.mjs` and `web/e2e/bench.mjs`.
+
+use super::app::{Msg, SPEEDS, TIMELINE_WINDOW};
+use super::check::{use_check, CheckForm, CheckSettings, CheckStatus, Death, UseCheck};
+use super::worker::{CheckDone, CheckEnd, CheckRequest};
+use super::{chart, dom, svg};
+use crate::catalogue;
+use crate::engine::Progress;
+use crate::explorer::draw::Drawing;
+use crate::explorer::{
+    views, Comparison, ConstField, Notice, NoticeKind, PropertyRow, TimelineEntry, TreeRow,
+};
+use wasm_bindgen::JsValue;
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Adds one to `window.__pexRenders[name]`.
+pub fn count_render(name: &str) {
+    let window = dom::window();
+    let key = JsValue::from_str("__pexRenders");
+    let counts = match js_sys::Reflect::get(&window, &key) {
+        Ok(v) if v.is_object() => v,
+        _ => {
+            let o: JsValue = js_sys::Object::new().into();
+            let _ = js_sys::Reflect::set(&window, &key, &o);
+            o
+        }
+    };
+    let name = JsValue::from_str(name);
+    let n = js_sys::Reflect::get(&counts, &name)
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    let _ = js_sys::Reflect::set(&counts, &name, &JsValue::from_f64(n + 1.0));
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    pub model: &'static str,
+    pub config: &'static str,
+    pub dark: bool,
+    pub on: Callback<Msg>,
+}
+
+#[function_component]
+pub fn Header(p: &HeaderProps) -> Html {
+    count_render("header");
+    let infos = catalogue::infos();
+    let Some(info) = infos.iter().find(|i| i.name == p.model) else {
+        return html! {};
+    };
+    let Some(config) = info.config(p.config) else {
+        return html! {};
+    };
+    let on_model = p.on.reform(|e: Event| {
+        let s: HtmlSelectElement = e.target_unchecked_into();
+        Msg::SelectModel(s.value())
+    });
+    html! {
+        <header class="header">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">{"⟳"}</span>
+                <span class="title">{"Protocol Explorer"}</span>
+            </div>
+            <label class="model-picker">
+                <span class="label">{"Model"}</span>
+                <select data-testid="model-picker" onchange={on_model} aria-label="Model">
+                    { for infos.iter().map(|i| html! {
+                        <option value={i.name} selected={i.name == info.name}>{ format!("{} — {}", i.name, i.title) }</option>
+                    }) }
+                </select>
+                <span class="story" data-testid="model-story">{ info.story }</span>
+            </label>
+            <div class="config-switch" role="group" aria-label="Configuration">
+                <div class="segments">
+                    { for info.configs.iter().map(|c| {
+                        let name = c.name.to_string();
+                        let active = c.name == config.name;
+                        let class = classes!("segment", active.then_some("active"), c.expect.map(|_| "gap"));
+                        html! {
+                            <button class={class} data-testid={format!("config-{}", c.name)} title={c.summary}
+                                    onclick={p.on.reform(move |_| Msg::SelectConfig(name.clone()))}>
+                                { c.name }
+                            </button>
+                        }
+                    }) }
+                </div>
+                <div class="config-summary" data-testid="config-summary">
+                    { config.summary }
+                    if let Some(e) = config.expect {
+                        <span class="expect">{ format!(" Expected to break: {e}.") }</span>
+                    }
+                </div>
+            </div>
+            <div class="header-tools">
+                <button class="ghost" data-testid="copy-link" onclick={p.on.reform(|_| Msg::CopyLink)} title="Copy a link to this exact step">{"Copy link"}</button>
+                <button class="ghost" data-testid="theme" onclick={p.on.reform(|_| Msg::ToggleTheme)} title="Light or dark theme">
+                    { if p.dark { "☀ Light" } else { "☾ Dark" } }
+                </button>
+            </div>
+        </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NoticesProps {
+    /// A long replay under way: what, how far, of how much.
+    pub work: Option<(String, usize, usize)>,
+    pub notices: Vec<Notice>,
+    pub comparison: Option<Comparison>,
+    pub on: Callback<Msg>,
+}
+
+#[function_component]
+pub fn Notices(p: &NoticesProps) -> Html {
+    count_render("notices");
+    let notices = &p.notices;
+    let comparison = p.comparison.as_ref();
+    html! {
+        <div class="notices">
+            if let Some((what, done, all)) = p.work.clone() {
+                <div class="notice info work" data-testid="work-progress" role="status">
+                    <span>{ format!("{what}… {}%", if all == 0 { 100 } else { done * 100 / all }) }</span>
+                    <div class="progress small"><div class="bar" style={format!("width: {:.1}%", if all == 0 { 100.0 } else { done as f64 * 100.0 / all as f64 })}></div></div>
+                    <button class="link" data-testid="work-cancel" onclick={p.on.reform(|_| Msg::CancelWork)}>{"Cancel"}</button>
+                </div>
+            }
+            { for notices.iter().map(|n| {
+                let kind = match n.kind { NoticeKind::Info => "info", NoticeKind::Warning => "warning", NoticeKind::Error => "error" };
+                let id = n.id;
+                html! {
+                    <div class={classes!("notice", kind)} data-testid={format!("notice-{kind}")} role={if kind == "error" { "alert" } else { "status" }}>
+                        <span>{ n.text.clone() }</span>
+                        <button class="close" aria-label="Dismiss" onclick={p.on.reform(move |_| Msg::DismissNotice(id))}>{"×"}</button>
+                    </div>
+                }
+            }) }
+            if let Some(c) = comparison {
+                <div class="notice compare" data-testid="comparison">
+                    <span><strong>{ format!("{} → {}: ", c.from, c.to) }</strong>{ c.summary() }</span>
+                    if let Some((step, _)) = &c.divergence.verdicts_differ {
+                        <button class="link" onclick={p.on.reform({ let s = *step; move |_| Msg::GoTo(s) })}>{ format!("go to step {step}") }</button>
+                    }
+                    <button class="close" aria-label="Dismiss" onclick={p.on.reform(|_| Msg::DismissComparison)}>{"×"}</button>
+                </div>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PlayProps {
+    pub playing: bool,
+    /// An index into [`SPEEDS`].
+    pub speed: usize,
+    pub seed_text: String,
+    pub seed_error: Option<String>,
+    pub stop_at_violation: bool,
+    pub on: Callback<Msg>,
+}
+
+#[function_component]
+pub fn PlayPanel(p: &PlayProps) -> Html {
+    count_render("play");
+    let speed = SPEEDS[p.speed];
+    let speed_label = if speed == 0 {
+        "max".to_string()
+    } else {
+        format!("{speed}/s")
+    };
+    html! {
+        <div class="card play">
+            <h2>{"Random play"}</h2>
+            <div class="row">
+                <button class="primary" data-testid="play" onclick={p.on.reform(|_| Msg::TogglePlay)}>
+                    { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button data-testid="random-step" onclick={p.on.reform(|_| Msg::RandomStep)} title="One random step (r)">{"Random step"}</button>
+            </div>
+            <label class="field">
+                <span>{"Seed"}</span>
+                <input data-testid="seed" type="text" inputmode="numeric" value={p.seed_text.clone()}
+                       class={classes!(p.seed_error.is_some().then_some("invalid"))}
+                       oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::SeedInput(i.value()) })} />
+            </label>
+            if let Some(e) = &p.seed_error { <div class="field-error" data-testid="seed-error">{ e.clone() }</div> }
+            <label class="field">
+                <span>{ format!("Speed {speed_label}") }</span>
+                <input data-testid="speed" type="range" min="0" max={(SPEEDS.len() - 1).to_string()} value={p.speed.to_string()}
+                       oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::SetSpeed(i.value().parse().unwrap_or(3)) })} />
+            </label>
+            <label class="checkbox">
+                <input type="checkbox" data-testid="stop-at-violation" checked={p.stop_at_violation}
+                       onchange={p.on.reform(|_| Msg::ToggleStopAtViolation)} />
+                {" Stop at the first violation"}
+            </label>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ActionsProps {
+    /// The labels of the enabled actions, in the model's order.
+    pub enabled: Vec<String>,
+    /// The action families not enabled here.
+    pub disabled: Vec<&'static str>,
+    pub outside: bool,
+    pub on: Callback<Msg>,
+}
+
+#[function_component]
+pub fn ActionsPanel(p: &ActionsProps) -> Html {
+    count_render("actions");
+    let (choices, disabled, outside) = (&p.enabled, &p.disabled, p.outside);
+    html! {
+        <div class="card actions">
+            <h2>{"Enabled actions"}<span class="count">{ choices.len() }</span></h2>
+            if outside {
+                <p class="muted">{"This state is outside the model's state constraint: the checker does not explore beyond it, and neither does stepping."}</p>
+            } else if choices.is_empty() {
+                <p class="muted">{"No action is enabled: a deadlock (the checker reports it only when asked)."}</p>
+            }
+            <ul class="action-list" data-testid="actions">
+                { for choices.iter().map(|c| {
+                    let label = c.clone();
+                    html! {
+                        <li><button class="action" data-action={c.clone()} onclick={p.on.reform(move |_| Msg::Take(label.clone()))}>{ c.clone() }</button></li>
+                    }
+                }) }
+                { for disabled.iter().map(|f| html! {
+                    <li><button class="action disabled" disabled=true title="not enabled in this state">{ *f }</button></li>
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ConstantsProps {
+    pub fields: Vec<ConstField>,
+    pub on: Callback<Msg>,
+}
+
+#[function_component]
+pub fn ConstantsPanel(p: &ConstantsProps) -> Html {
+    count_render("constants");
+    html! {
+        <div class="card constants">
+            <h2>{"Constants"}</h2>
+            { for p.fields.iter().map(|f| {
+                let name = f.spec.name.to_string();
+                html! {
+                    <label class="field">
+                        <span title={f.spec.doc}>{ f.spec.name }</span>
+                        <input type="text" data-testid={format!("const-{}", f.spec.name)} value={f.text.clone()}
+                               class={classes!(f.error.is_some().then_some("invalid"))} title={f.spec.doc}
+                               oninput={p.on.reform(move |e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::EditConst(name.clone(), i.value()) })} />
+                        if let Some(e) = &f.error { <span class="field-error" data-testid={format!("const-error-{}", f.spec.name)}>{ e.clone() }</span> }
+                    </label>
+                }
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ViewProps {
+    pub model: &'static str,
+    pub cursor: usize,
+    /// Steps in the trace, the initial state included.
+    pub len: usize,
+    pub drawing: Option<Drawing>,
+    /// The trace view: its title, drawing and the steps it covers.
+    pub trace: Option<(&'static str, Drawing, std::ops::Range<usize>)>,
+}
+
+#[function_component]
+pub fn ViewPanel(p: &ViewProps) -> Html {
+    count_render("view");
+    let name = p.model;
+    let drawing = p.drawing.as_ref();
+    html! {
+        <div class="card view" data-testid="view">
+            <h2>{ views::view_name(name) }<span class="muted">{ format!(" · step {}", p.cursor) }</span></h2>
+            if let Some(d) = drawing {
+                <div class="view-scroll">{ svg::render(d) }</div>
+                <ul class="caption" data-testid="caption">
+                    { for d.caption.iter().map(|c| html! { <li>{ c.clone() }</li> }) }
+                </ul>
+            } else {
+                <p class="muted">{"This model has no picture yet; the inspector below shows its state."}</p>
+            }
+            if let Some((title, d, window)) = p.trace.as_ref() {
+                <h3 class="subhead">
+                    { title }
+                    if window.len() < p.len {
+                        <span class="muted small" data-testid="trace-view-window">{ format!(" · steps {}–{} of {}", window.start, window.end - 1, p.len - 1) }</span>
+                    }
+                </h3>
+                <div class="trace-drawing" data-testid="trace-view">{ svg::render(d) }</div>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    /// Steps in the trace, the initial state included.
+    pub len: usize,
+    pub cursor: usize,
+    /// The chips drawn: a window around the cursor (see [`TIMELINE_WINDOW`]).
+    pub entries: Vec<TimelineEntry>,
+    /// The index of the first chip.
+    pub start: usize,
+    pub first_bad: Option<usize>,
+    pub divergence: Option<usize>,
+    pub can_undo_fork: bool,
+    pub can_restore: bool,
+    pub on: Callback<Msg>,
+}
+
+#[function_component]
+pub fn TimelinePanel(p: &TimelineProps) -> Html {
+    count_render("timeline");
+    // Keeps the current step visible (scrolling the timeline, never the page).
+    use_effect(dom::scroll_current_step_into_view);
+    let (n, cursor, start) = (p.len, p.cursor, p.start);
+    let (entries, first_bad, divergence) = (&p.entries, p.first_bad, p.divergence);
+    html! {
+        <div class="card timeline">
+            <h2>
+                {"Timeline"}
+                <span class="muted" data-testid="step-counter">{ format!(" step {cursor} of {}", n - 1) }</span>
+            </h2>
+            <div class="row timeline-tools">
+                <button data-testid="back" onclick={p.on.reform(|_| Msg::Back)} disabled={cursor == 0} title="Back (←)">{"◀ Back"}</button>
+                <button data-testid="forward" onclick={p.on.reform(|_| Msg::Forward)} disabled={cursor + 1 >= n} title="Forward (→)">{"Forward ▶"}</button>
+                <button data-testid="undo-fork" onclick={p.on.reform(|_| Msg::UndoFork)} disabled={!p.can_undo_fork} title="Bring back the future the last fork dropped (u)">{"Undo fork"}</button>
+                <button data-testid="restore" onclick={p.on.reform(|_| Msg::RestorePrevious)} disabled={!p.can_restore} title="Bring back the trace that was replaced">{"Restore previous"}</button>
+                <button data-testid="reset" onclick={p.on.reform(|_| Msg::Reset)} title="Start over from the initial state">{"Reset"}</button>
+                <button data-testid="export" onclick={p.on.reform(|_| Msg::Export)} title="Download the trace (JSON; pex replay reads it)">{"Export"}</button>
+                <label class="button" title="Open a trace file">
+                    {"Import"}
+                    <input type="file" accept=".json,application/json" data-testid="import" hidden=true
+                           onchange={{
+                               let link = p.on.clone();
+                               Callback::from(move |e: Event| {
+                                   let input: HtmlInputElement = e.target_unchecked_into();
+                                   if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                       let link = link.clone();
+                                       let reader = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |r| match r {
+                                           Ok(text) => link.emit(Msg::ImportText(text)),
+                                           Err(e) => link.emit(Msg::ImportFailed(e.to_string())),
+                                       });
+                                       // Dropping the reader would abort the read; it is freed by the browser once done.
+                                       std::mem::forget(reader);
+                                   }
+                                   input.set_value("");
+                               })
+                           }} />
+                </label>
+            </div>
+            if n > TIMELINE_WINDOW {
+                <input class="scrub" type="range" min="0" max={(n - 1).to_string()} value={cursor.to_string()} data-testid="scrub"
+                       oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::GoTo(i.value().parse().unwrap_or(0)) })} />
+            }
+            <ol class="steps" data-testid="timeline" start={start.to_string()}>
+                { for entries.iter().map(|e| {
+                    let i = e.index;
+                    let class = classes!(
+                        "step",
+                        (i == cursor).then_some("current"),
+                        e.bad.then_some("bad"),
+                        (first_bad == Some(i)).then_some("first-bad"),
+                        (divergence == Some(i)).then_some("diverge"),
+                        (i > cursor).then_some("future"),
+                    );
+                    html! {
+                        <li class={class} data-step={i.to_string()}>
+                            <button onclick={p.on.reform(move |_| Msg::GoTo(i))} title={e.label.clone()}>
+                                <span class="idx">{ i }</span>{ e.label.clone() }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub rows: Vec<TreeRow>,
+}
+
+#[function_component]
+pub fn InspectorPanel(p: &InspectorProps) -> Html {
+    count_render("inspector");
+    let rows = &p.rows;
+    html! {
+        <div class="card inspector">
+            <h2>{"State"}<span class="muted">{" · changed by the last step in colour"}</span></h2>
+            <div class="tree" data-testid="inspector">
+                { for rows.iter().map(|r| {
+                    let class = classes!("tree-row", r.changed.then_some("changed"), r.inner_change.then_some("inner-change"), r.leaf.then_some("leaf"));
+                    html! {
+                        <div class={class} data-path={r.path.clone()} style={format!("padding-left: {}rem", 0.4 + r.depth as f64 * 1.1)}>
+                            <span class="key">{ r.key.clone() }</span>
+                            <span class="eq">{" = "}</span>
+                            <span class="val">{ r.text.clone() }</span>
+                        </div>
+                    }
+                }) }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PropertiesProps {
+    pub rows: Vec<PropertyRow>,
+    /// The property this configuration is expected to break.
+    pub expect: Option<&'static str>,
+    pub on: Callback<Msg>,
+}
+
+/// The invariants and action properties, green or red at the current step.
+#[function_component]
+pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
+    count_render("properties");
+    let rows = &p.rows;
+    html! {
+        <div class="card invariants">
+            <h2>{"Invariants"}</h2>
+            <ul class="props" data-testid="invariants">
+                { for rows.iter().map(|r| {
+                    let state = match r.holds_now { Some(true) => "ok", Some(false) => "bad", None => "na" };
+                    html! {
+                        <li class={classes!("prop", state)} data-prop={r.name.clone()}>
+                            <span class="lamp" aria-hidden="true"></span>
+                            <span class="name">{ r.name.clone() }</span>
+                            if r.action { <span class="tag">{"step"}</span> }
+                            if let Some(why) = r.by_construction {
+                                <span class="tag by-construction" data-testid="by-construction" title={why}>{"by construction"}</span>
+                                <span class="why muted small">{ why }</span>
+                            }
+                            if let Some(step) = r.first_broken {
+                                <button class="link first-broken" onclick={p.on.reform(move |_| Msg::GoTo(step))} title="Jump to the step where it first fails">
+                                    { format!("broke at step {step}") }
+                                </button>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+            if let Some(e) = p.expect {
+                <p class="muted small">{ format!("This configuration is expected to break {e}.") }</p>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CheckProps {
+    /// What a check runs on.
+    pub settings: CheckSettings,
+    /// A new value ends the check and clears its result (see [`use_check`]).
+    pub reset: u64,
+    /// Told of a check that found a violation.
+    pub on_violation: Callback<(CheckRequest, CheckDone)>,
+    /// The theme, for the chart's colours.
+    pub dark: bool,
+    pub on: Callback<Msg>,
+}
+
+/// The exhaustive check: its form, its run in the worker (the [`use_check`] hook), its figures,
+/// verdict and chart.
+#[function_component]
+pub fn CheckPanel(p: &CheckProps) -> Html {
+    count_render("check");
+    let check = use_check(p.settings.clone(), p.reset, p.on_violation.clone());
+    let state = check.state();
+    let (status, form) = (&state.status, &state.form);
+    // Each command is also told to the page, which ends a long replay under way (as any command
+    // but a few does).
+    let act = |f: fn(&UseCheck)| {
+        let (c, on) = (check.clone(), p.on.clone());
+        Callback::from(move |_: MouseEvent| {
+            on.emit(Msg::CheckCommand);
+            f(&c)
+        })
+    };
+    let bound = |f: fn(&mut CheckForm, String)| {
+        let (c, on) = (check.clone(), p.on.clone());
+        Callback::from(move |e: InputEvent| {
+            on.emit(Msg::CheckCommand);
+            let i: HtmlInputElement = e.target_unchecked_into();
+            let v = i.value();
+            c.edit_bound(|form| f(form, v))
+        })
+    };
+    let toggle = |f: fn(&UseCheck, bool), now: bool| {
+        let (c, on) = (check.clone(), p.on.clone());
+        Callback::from(move |_: Event| {
+            on.emit(Msg::CheckCommand);
+            f(&c, !now)
+        })
+    };
+    let canvas = use_node_ref();
+    {
+        // The chart of new states per depth, drawn once the canvas is in the page.
+        let levels = match status {
+            CheckStatus::Running { progress, .. } => Some(progress.levels.clone()),
+            CheckStatus::Done { done, .. } => Some(done.progress.levels.clone()),
+            CheckStatus::Died { progress, .. } => Some(progress.levels.clone()),
+            _ => None,
+        };
+        let (canvas, dark) = (canvas.clone(), p.dark);
+        use_effect(move || {
+            if let (Some(levels), Some(canvas)) = (levels, canvas.cast::<HtmlCanvasElement>()) {
+                if let Err(e) = chart::draw_levels(&canvas, &levels, dark) {
+                    gloo::console::warn!(format!("chart: {e}"));
+                }
+            }
+        });
+    }
+    let running = matches!(status, CheckStatus::Running { .. });
+    let cancelling = matches!(
+        status,
+        CheckStatus::Running {
+            cancel_at: Some(_),
+            ..
+        }
+    );
+    let sym = p.settings.sym;
+    let figures = |p: &Progress| {
+        html! {
+            <dl class="figures" data-testid="check-figures">
+                <dt>{"distinct"}</dt><dd data-testid="check-distinct">{ p.distinct }</dd>
+                <dt>{"generated"}</dt><dd>{ p.generated }</dd>
+                <dt>{"depth"}</dt><dd data-testid="check-depth">{ p.depth }</dd>
+                <dt>{"queue"}</dt><dd>{ p.queue }</dd>
+                <dt>{"time"}</dt><dd>{ format!("{:.2} s", p.seconds) }</dd>
+                <dt>{"states/s"}</dt><dd>{ format!("{:.0}", p.states_per_second()) }</dd>
+            </dl>
+        }
+    };
+    let mib = |b: u64| format!("{:.0} MiB", b as f64 / 1048576.0);
+    let body = match status {
+        CheckStatus::Idle => {
+            html! { <p class="muted">{"Explore every reachable state breadth-first, off the page's thread. A violation loads its shortest counterexample into the timeline."}</p> }
+        }
+        CheckStatus::Failed(e) => {
+            html! { <div class="notice error" data-testid="check-failed">{ format!("The check could not run: {e}") }</div> }
+        }
+        CheckStatus::Running { progress, .. } => {
+            let frac = if progress.distinct + progress.queue > 0 {
+                progress.distinct as f64 / (progress.distinct + progress.queue) as f64
+            } else {
+                0.0
+            };
+            html! {
+                <>
+                    <div class="progress" data-testid="check-progress" title="share of found states already expanded">
+                        <div class="bar" style={format!("width: {:.1}%", frac * 100.0)}></div>
+                    </div>
+                    { figures(progress) }
+                </>
+            }
+        }
+        CheckStatus::Died {
+            request,
+            progress,
+            cause,
+        } => {
+            let at = format!(
+                "at {}, depth {}",
+                count(progress.distinct, "state"),
+                progress.depth
+            );
+            let (what, detail) = match cause {
+                    Death::Error(e) => (format!("The check's worker died (out of memory?) {at}: set a bound or smaller constants."), format!(" · worker error: {e}")),
+                    Death::Silent => (format!("The check's worker stopped answering {at} and was stopped: set a bound or smaller constants."), String::new()),
+                };
+            html! {
+                <>
+                    <div class="verdict bad" data-testid="check-died" role="alert">{ what }</div>
+                    { figures(progress) }
+                    <p class="muted small verdict-detail">{ format!("{}/{}{detail} · a fresh worker runs the next check", request.model, request.config) }</p>
+                </>
+            }
+        }
+        CheckStatus::Done { done, request } => {
+            let unsound = done.symmetry && done.symmetry_problem.is_some();
+            let verdict = match &done.end {
+                CheckEnd::Ok if unsound => html! {
+                    <div class="verdict warn" data-testid="check-result">
+                        { format!("No violation found under the {} symmetry reduction, which the audit found unsound.", unsound_sets(done.symmetry_problem.as_deref().unwrap_or_default())) }
+                        <button class="link" data-testid="check-rerun-no-symmetry" disabled={running} onclick={act(UseCheck::rerun_without_symmetry)}>{"Run without symmetry"}</button>
+                    </div>
+                },
+                CheckEnd::Ok => {
+                    html! { <div class="verdict ok" data-testid="check-result">{"No error: every reachable state satisfies every invariant."}</div> }
+                }
+                CheckEnd::Violation {
+                    kind, name, labels, ..
+                } => {
+                    let what = match kind.as_str() {
+                        "deadlock" => html! { {"Deadlock reached: no action is enabled"} },
+                        "action-property" => {
+                            html! { <>{"Action property "}{ breakable(name) }{" is violated"}</> }
+                        }
+                        _ => html! { <>{"Invariant "}{ breakable(name) }{" is violated"}</> },
+                    };
+                    html! {
+                        <div class="verdict bad" data-testid="check-result">
+                            { what }{ format!("; shortest counterexample: {}.", count(labels.len() as u64 + 1, "state")) }
+                            <button class="link" onclick={{ let (on, v) = (p.on.clone(), state.violation()); Callback::from(move |_: MouseEvent| if let Some(v) = v.clone() { on.emit(Msg::LoadCounterexample(Box::new(v))) }) }}>{"load it again"}</button>
+                        </div>
+                    }
+                }
+                CheckEnd::Incomplete { reason } if reason == "memory" => html! {
+                    <div class="verdict warn" data-testid="check-result">
+                        { format!("Stopped at the memory ceiling at {} ({}): set a bound or smaller constants.", count(done.progress.distinct, "state"),
+                                  done.footprint.peak_memory_bytes.or(request.max_memory).map(mib).unwrap_or_default()) }
+                    </div>
+                },
+                CheckEnd::Incomplete { reason } => {
+                    html! { <div class="verdict warn" data-testid="check-result">{ format!("Stopped early ({reason}): the figures cover the states explored so far.") }</div> }
+                }
+            };
+            html! {
+                <>
+                    { verdict }
+                    if let Some(problem) = &done.symmetry_problem {
+                        <div class="notice warning small" data-testid="symmetry-warning">
+                            { format!("Symmetry warning: {problem}. The distinct count below is of classes under a symmetry that does not hold; check without symmetry for the true count.") }
+                        </div>
+                    }
+                    { figures(&done.progress) }
+                    if done.footprint.bytes_per_state > 0.0 {
+                        <p class="muted small">
+                            { format!("{}/{} · {:.1} bytes per stored state{} · collision chance {:.1e}{}", request.model, request.config, done.footprint.bytes_per_state,
+                                      done.footprint.peak_memory_bytes.map(|b| format!(" · worker memory {}", mib(b))).unwrap_or_default(),
+                                      done.footprint.collision_probability,
+                                      if done.symmetry { " · counts are classes under symmetry" } else { "" }) }
+                        </p>
+                    }
+                </>
+            }
+        }
+    };
+    let show_chart = !matches!(status, CheckStatus::Idle | CheckStatus::Failed(_));
+    html! {
+        <div class="card check">
+            <h2>{"Exhaustive check"}</h2>
+            <div class="row">
+                if running {
+                    <button class="danger" data-testid="check-cancel" disabled={cancelling} onclick={act(UseCheck::cancel)}>{ if cancelling { "Cancelling…" } else { "Cancel" } }</button>
+                    <span class="spinner" aria-label="running"></span>
+                } else {
+                    <button class="primary" data-testid="check-run" onclick={act(UseCheck::start)}>{"Run check"}</button>
+                }
+            </div>
+            <div class="check-options">
+                <label class="field small">
+                    <span>{"Max states"}</span>
+                    <input type="text" inputmode="numeric" placeholder="no bound" data-testid="check-max-states" value={form.max_states.clone()} disabled={running}
+                           oninput={bound(|f, v| f.max_states = v)} />
+                </label>
+                <label class="field small">
+                    <span>{"Max seconds"}</span>
+                    <input type="text" inputmode="decimal" placeholder="no bound" data-testid="check-max-seconds" value={form.max_seconds.clone()} disabled={running}
+                           oninput={bound(|f, v| f.max_seconds = v)} />
+                </label>
+                <label class="field small" title="Memory ceiling: the check stops before the worker's memory would pass this many MiB (a worker that runs out of memory dies)">
+                    <span>{"Memory (MiB)"}</span>
+                    <input type="text" inputmode="numeric" placeholder="no ceiling" data-testid="check-max-memory" value={form.max_memory.clone()} disabled={running}
+                           oninput={bound(|f, v| f.max_memory = v)} />
+                </label>
+                <label class="checkbox" title={if sym { "Reduce by the model's symmetric sets" } else { "This model declares no symmetric set" }}>
+                    <input type="checkbox" checked={form.symmetry && sym} disabled={running || !sym}
+                           onchange={toggle(UseCheck::set_symmetry, form.symmetry)} />
+                    {" Symmetry"}
+                </label>
+                <label class="checkbox">
+                    <input type="checkbox" checked={form.deadlock} disabled={running}
+                           onchange={toggle(UseCheck::set_deadlock, form.deadlock)} />
+                    {" Report deadlocks"}
+                </label>
+            </div>
+            if let Some(e) = &form.error { <div class="field-error" data-testid="check-error">{ e.clone() }</div> }
+            { body }
+            if show_chart {
+                <canvas class="chart" data-testid="check-chart" ref={canvas.clone()} width="400" height="200"></canvas>
+            }
+        </div>
+    }
+}
+
+/// "1 state", "2,000,000 states".
+fn count(n: u64, noun: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A long identifier that may wrap at its words: after `_` and between a lower-case letter or digit
+/// and a capital (`MVCC4_NoLostCommit…`).
+fn breakable(name: &str) -> Html {
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut prev: Option<char> = None;
+    for c in name.chars() {
+        if prev.is_some_and(|p| {
+            p == '_' || ((p.is_lowercase() || p.is_ascii_digit()) && c.is_uppercase())
+        }) {
+            parts.push(String::new());
+        }
+        parts.last_mut().expect("a part").push(c);
+        prev = Some(c);
+    }
+    html! { <>{ for parts.into_iter().enumerate().map(|(i, p)| html! { <>if i > 0 { <wbr/> }{ p }</> }) }</> }
+}
+
+/// The symmetric sets an audit finding names ("permuting Groups (g1→g2, g2→g1) does not …" →
+/// "Groups"), or "declared" when it names none.
+fn unsound_sets(problem: &str) -> String {
+    problem
+        .strip_prefix("permuting ")
+        .and_then(|rest| rest.split_once(" ("))
+        .map(|(sets, _)| sets.to_string())
+        .filter(|sets| !sets.is_empty() && sets.len() < 60)
+        .unwrap_or_else(|| "declared".to_string())
+}
