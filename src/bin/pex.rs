@@ -383,6 +383,7 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
                 StopReason::MaxStates => format!("the bound --max-states {}", options.max_states.unwrap_or(0)),
                 StopReason::MaxSeconds => format!("the bound --max-seconds {}", options.max_seconds.unwrap_or(0.0)),
                 StopReason::Cancelled => "cancellation".to_string(),
+                StopReason::Memory => "the memory ceiling".to_string(),
             };
             println!(
                 "Stopped by {bound} before exploring every reachable state: no property failed on the {} found, but {} left on the queue {} never expanded, so the states beyond {} were not checked. This is not a verdict on the model.",
