@@ -37,7 +37,6 @@ pub(super) enum OpenKind {
     Import,
 }
 
-
 /// A trace kept aside so that a config switch that drops steps can be reversed.
 #[derive(Clone)]
 pub(super) struct Carried {

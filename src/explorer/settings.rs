@@ -77,7 +77,6 @@ impl Explorer {
         self.comparison = None;
     }
 
-
     /// Opens another model at its initial state (safe, default constants).
     pub fn select_model(&mut self, name: &str) -> Result<(), String> {
         if name == self.model.info().name {

@@ -13,7 +13,6 @@ impl Explorer {
         self.previous.is_some()
     }
 
-
     pub fn take(&mut self, label: &str) -> Result<(), String> {
         self.session.take(label).map_err(|e| e.to_string())
     }
