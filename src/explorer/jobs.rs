@@ -13,7 +13,7 @@ pub const SYNC_REPLAY_STEPS: usize = 5_000;
 /// user sees changes until it ends.
 pub(super) enum Job {
     /// The trace replayed under a new model (a config switch or new constants) and compared.
-    Switch(Switch),
+    Switch(Box<Switch>),
     /// A trace replayed to be opened (a link or an imported file).
     Open { model: Arc<dyn DynModel>, replayer: Replayer, kind: OpenKind },
 }
@@ -51,7 +51,7 @@ impl Explorer {
     /// short trace, otherwise as a [`Job`] the page advances between frames ([`Explorer::work`]).
     pub(super) fn start_job(&mut self, model: Arc<dyn DynModel>, kind: JobKind) {
         let comparer = Comparer::new(self.session.trace(), model.as_ref());
-        self.start(Job::Switch(Switch { model, comparer, kind, restoring: None }), self.session.len());
+        self.start(Job::Switch(Box::new(Switch { model, comparer, kind, restoring: None })), self.session.len());
     }
 
     /// Runs `job` at once when it covers at most [`SYNC_REPLAY_STEPS`] states, otherwise leaves it
@@ -114,8 +114,10 @@ impl Explorer {
     pub fn cancel_work(&mut self) -> bool {
         let Some(job) = self.job.take() else { return false };
         let said = match &job {
-            Job::Switch(Switch { kind: JobKind::Config { from, to, .. }, .. }) => format!("Switching to {to} was cancelled; still showing {from}."),
-            Job::Switch(_) => "The new constants were not applied: their replay was cancelled.".to_string(),
+            Job::Switch(job) => match &job.kind {
+                JobKind::Config { from, to, .. } => format!("Switching to {to} was cancelled; still showing {from}."),
+                JobKind::Constants => "The new constants were not applied: their replay was cancelled.".to_string(),
+            },
             Job::Open { kind: OpenKind::Link(_), .. } => "Opening the link's trace was cancelled; showing its settings at the initial state.".to_string(),
             Job::Open { kind: OpenKind::Import, .. } => "The import was cancelled; nothing changed.".to_string(),
         };
@@ -141,10 +143,10 @@ impl Explorer {
         }
     }
 
-    fn switch_slice(&mut self, mut job: Switch, budget: usize) {
+    fn switch_slice(&mut self, mut job: Box<Switch>, budget: usize) {
         if let Some((_, replayer)) = &mut job.restoring {
             if replayer.advance(job.model.as_ref(), budget) {
-                self.apply_switch(job);
+                self.apply_switch(*job);
             } else {
                 self.job = Some(Job::Switch(job));
             }
@@ -162,7 +164,7 @@ impl Explorer {
             self.job = Some(Job::Switch(job));
             return;
         }
-        self.apply_switch(job);
+        self.apply_switch(*job);
     }
 
     /// Puts a finished replay under a new model in place of the session.
