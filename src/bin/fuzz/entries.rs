@@ -59,7 +59,9 @@ pub fn run(entry: Entry, input: &str) -> Result<String, String> {
 
 fn link(fragment: &str) -> Result<String, String> {
     let decoded = Link::decode(fragment);
-    let x = Explorer::from_link(fragment);
+    let mut x = Explorer::from_link(fragment);
+    // A long trace opens as a job, which the page advances a slice per frame: run it to its end.
+    while !x.work(std::time::Duration::from_secs(1)) {}
     if let Ok(d) = &decoded {
         if x.model().info().name != d.link.model && x.notices().iter().all(|n| n.kind != NoticeKind::Error) {
             return Err(format!("BUG: the link names {} but {} opened without an error", d.link.model, x.model().info().name));
