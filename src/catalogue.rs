@@ -9,16 +9,22 @@ use crate::models;
 use std::fmt;
 use std::sync::Arc;
 
+/// Builds a catalogued model from a config name and constants.
+type BuildFn = fn(&str, &Constants) -> Result<Arc<dyn DynModel>, BuildError>;
+
+/// A model's trace view: its title and the drawing of the given states, the cursor at the index.
+pub type TraceViewFn = fn(&dyn DynModel, &[&AnyState], usize) -> Option<(&'static str, Drawing)>;
+
 /// One model of the catalogue.
 pub struct Entry {
     pub info: fn() -> ModelInfo,
-    build: fn(&str, &Constants) -> Result<Arc<dyn DynModel>, BuildError>,
+    build: BuildFn,
     /// The title of the model's view ([`View::TITLE`]).
     pub view_title: &'static str,
     /// [`View::view`] of a model this entry built (`None` for another model's).
     pub view: fn(&dyn DynModel, Option<&AnyState>, &AnyState) -> Option<Drawing>,
     /// [`View::trace_view`] of a model this entry built.
-    pub trace_view: fn(&dyn DynModel, &[&AnyState], usize) -> Option<(&'static str, Drawing)>,
+    pub trace_view: TraceViewFn,
 }
 
 fn entry<M: ModelDef + View>() -> Entry {

@@ -83,7 +83,9 @@ fn occ_gap_breaks_occ1_in_five_states() {
 /// Other constants, each figure also printed by TLC 2.15 for the twin with that cfg.
 #[test]
 fn other_constants_match_tlc() {
-    let cases: &[(&str, &str, &[(&str, &str)], bool, u64, u64)] = &[
+    /// (model, config, constants, symmetry, distinct states, states generated)
+    type Case = (&'static str, &'static str, &'static [(&'static str, &'static str)], bool, u64, u64);
+    let cases: &[Case] = &[
         ("hlc", "safe", &[("Nodes", "{n1, n2}"), ("LogicalMax", "0"), ("MaxClockSkewMs", "0"), ("HlcPhysicalWindowMs", "1")], true, 28, 55),
         ("hlc", "safe", &[("Nodes", "{n1, n2, n3, n4}"), ("MaxWallTime", "2")], true, 2011, 7757),
         ("hlc", "safe", &[("Nodes", "{n1}"), ("MaxTerms", "3")], false, 1191, 2557),

@@ -40,7 +40,7 @@ fn check(entry: Entry, name: &str, input: &str, expect: Option<&str>) -> Option<
     if text.starts_with("BUG") {
         return Some(format!("{}/{name}: {text}", entry.name()));
     }
-    let Some(expect) = expect else { return None };
+    let expect = expect?;
     let mut lines = expect.lines();
     let want_ok = match lines.next().map(str::trim) {
         Some("ok") => true,

@@ -209,7 +209,7 @@ fn mutate(rng: &mut ChaCha8Rng, text: &str, other: &str) -> String {
                 let end = floor(&s, at + rng.gen_range(0..20));
                 s.replace_range(at..end, "");
             }
-            3 | 4 => s.insert_str(at, *pick(rng, HOSTILE)),
+            3 | 4 => s.insert_str(at, pick::<&str>(rng, HOSTILE)),
             5 => {
                 let cut = floor(other, rng.gen_range(0..=other.len()));
                 s = format!("{}{}", &s[..at], &other[cut..]);

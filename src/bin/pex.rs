@@ -10,7 +10,7 @@ use pex::catalogue::{self, BuildError};
 use pex::engine::trace::{state_to_json, state_to_tlc_text};
 use pex::engine::{noun, plural, random_walk, replay, CheckOptions, DynModel, DynOutcome, StopReason, Trace, TraceFile, WalkEnd};
 use pex::tlc::{bench, conform, find_jar};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -485,7 +485,7 @@ fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
     Ok(0)
 }
 
-fn conform_all(model: Option<&str>, tla_dir: &PathBuf) -> Result<u8, Fail> {
+fn conform_all(model: Option<&str>, tla_dir: &Path) -> Result<u8, Fail> {
     let jar = find_jar().map_err(Fail)?;
     let cases = conform::discover(tla_dir, model).map_err(Fail)?;
     println!("Conformance: {} under {}, TLC {} with -workers 1", plural(cases.len(), "cfg", "cfgs"), tla_dir.display(), jar.display());
@@ -540,7 +540,7 @@ fn bench_all(
     no_tlc: bool,
     tlc_workers: usize,
     threads: usize,
-    tla_dir: &PathBuf,
+    tla_dir: &Path,
     json: bool,
 ) -> Result<u8, Fail> {
     let mut cases = conform::discover_bench(tla_dir, model).map_err(Fail)?;

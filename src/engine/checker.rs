@@ -312,10 +312,6 @@ impl<M: Model> Checker<M> {
         &self.options
     }
 
-    pub fn is_done(&self) -> bool {
-        self.outcome.is_some()
-    }
-
     pub fn outcome(&self) -> Option<&Outcome<M>> {
         self.outcome.as_ref()
     }

@@ -47,7 +47,6 @@ pub trait DynModel: Send + Sync {
     fn variables(&self) -> &'static [&'static str];
     fn to_tla(&self, state: &AnyState) -> Vec<Value>;
     fn same_state(&self, a: &AnyState, b: &AnyState) -> bool;
-    fn fingerprint(&self, state: &AnyState) -> u64;
     fn symmetric_sets(&self) -> Vec<SymmetricSet>;
     /// The variables in the order TLC compares them under symmetry (see `Model::tlc_variable_order`).
     fn tlc_variable_order(&self) -> Vec<&'static str>;
@@ -194,10 +193,6 @@ impl<M: ModelDef> DynModel for Erased<M> {
 
     fn same_state(&self, a: &AnyState, b: &AnyState) -> bool {
         typed::<M::State>(a) == typed::<M::State>(b)
-    }
-
-    fn fingerprint(&self, state: &AnyState) -> u64 {
-        self.model.fingerprint(typed::<M::State>(state))
     }
 
     fn symmetric_sets(&self) -> Vec<SymmetricSet> {

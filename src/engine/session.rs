@@ -197,14 +197,6 @@ impl Session {
         true
     }
 
-    /// Drops everything after the cursor (no undo).
-    pub fn truncate(&mut self) {
-        if self.cursor + 1 < self.trace.steps.len() {
-            self.trace.steps.truncate(self.cursor + 1);
-            self.revision = fresh_revision();
-        }
-    }
-
     /// See the field: equal revisions mean the trace has only grown at its end.
     pub fn revision(&self) -> u64 {
         self.revision

@@ -247,6 +247,8 @@ pub fn badge_row(x: f64, y: f64, gap: f64, items: &[(String, String, String)]) -
 }
 
 /// A horizontal band with its title on the left: one lane per actor.
+// Like every widget it takes its geometry (x, y, w, h) as plain numbers, then id, title, class, contents.
+#[allow(clippy::too_many_arguments)]
 pub fn lane(id: &str, x: f64, y: f64, w: f64, h: f64, title: &str, class: &str, children: Vec<Shape>) -> Shape {
     let mut all = vec![
         Shape::Rect { x, y, w, h, rx: 8.0, class: "lane-box".into() },

@@ -341,7 +341,6 @@ impl Model for Composed {
         ]
     }
 
-
     fn permute(&self, s: &State, p: &Permutation) -> State {
         let mut n = s.clone();
         for (v, map) in s.routes.iter().enumerate() {
@@ -462,10 +461,6 @@ mod tests {
     fn run(m: &Composed, steps: &[&str]) -> State {
         testing::run(m, m.init_states().remove(0), steps)
     }
-
-
-
-
 
     #[test]
     fn route_change_writes_the_next_version_from_the_current_map() {

@@ -386,9 +386,6 @@ mod tests {
         testing::model(config)
     }
 
-
-
-
     #[test]
     fn reserve_appends_a_locked_record_and_publishes() {
         let m = model("safe");

@@ -469,10 +469,6 @@ mod tests {
         testing::run(m, m.init_states().remove(0), steps)
     }
 
-
-
-
-
     #[test]
     fn initially_only_elections_and_ticks() {
         let m = model("safe");

@@ -227,7 +227,6 @@ impl Model for Mvcc {
         vec![SymmetricSet::new("Keys", self.keys.clone()), SymmetricSet::new("Vals", self.vals.clone())]
     }
 
-
     fn permute(&self, s: &State, p: &Permutation) -> State {
         let permute_chains = |chains: &Vec<Vec<Version>>| {
             let mut out = vec![Vec::new(); chains.len()];
@@ -325,10 +324,6 @@ mod tests {
     fn run(m: &Mvcc, steps: &[&str]) -> State {
         testing::run(m, m.init_states().remove(0), steps)
     }
-
-
-
-
 
     #[test]
     fn write_adds_a_version_at_a_fresh_timestamp_to_chain_and_ghost() {

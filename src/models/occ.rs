@@ -557,10 +557,6 @@ mod tests {
         testing::model(config)
     }
 
-
-
-
-
     fn init(m: &Occ) -> State {
         m.init_states()[0]
     }

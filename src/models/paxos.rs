@@ -616,10 +616,6 @@ mod tests {
         testing::model(config)
     }
 
-
-
-
-
     #[test]
     fn proposals_order_by_attempt_then_proposer() {
         let m = model("safe");

@@ -183,7 +183,6 @@ impl Model for Routes {
         vec![SymmetricSet::new("Nodes", self.nodes.clone())]
     }
 
-
     fn permute(&self, s: &State, p: &Permutation) -> State {
         let mut t = s.clone();
         for n in 0..self.n_nodes() {
@@ -276,10 +275,6 @@ mod tests {
     fn run(m: &Routes, steps: &[&str]) -> State {
         testing::run(m, m.init_states().remove(0), steps)
     }
-
-
-
-
 
     #[test]
     fn propose_bumps_the_catalog_and_counts_an_op() {

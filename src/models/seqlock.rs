@@ -404,9 +404,6 @@ mod tests {
         testing::model(config)
     }
 
-
-
-
     fn publish(m: &Seqlock, s: &State) -> State {
         let s = step(m, s, Action::WriterBegin);
         let s = step(m, &s, Action::WriterData);

@@ -1,0 +1,110 @@
+//! The state at the cursor: the inspector's tree (with what the last step changed), the model's
+//! drawing, the trace view around the cursor, and the actions enabled there.
+
+use super::{draw, views, Explorer};
+use crate::engine::{plural, AnyState, Value};
+
+/// One row of the state inspector: a variable or a part of one, indented by depth.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeRow {
+    pub depth: usize,
+    /// The path the step diff uses (`ring[0].stamp`).
+    pub path: String,
+    pub key: String,
+    /// The value as TLC prints it (containers: abbreviated when long).
+    pub text: String,
+    pub leaf: bool,
+    /// The last step changed exactly this.
+    pub changed: bool,
+    /// The last step changed something inside this.
+    pub inner_change: bool,
+}
+
+fn tree_rows(depth: usize, path: &str, key: &str, value: &Value, changed: &[String], out: &mut Vec<TreeRow>) {
+    let text = value.to_string();
+    let leaf = value.is_leaf();
+    let shown = if leaf || text.chars().count() <= 56 {
+        text
+    } else {
+        let n = value.children().len();
+        match value {
+            Value::Tuple(_) => format!("<< {} >>", plural(n, "item", "items")),
+            Value::Record(_) => format!("[ {} ]", plural(n, "field", "fields")),
+            Value::Func(_) => format!("( {} )", plural(n, "entry", "entries")),
+            _ => format!("{{ {} }}", plural(n, "element", "elements")),
+        }
+    };
+    let is_changed = changed.iter().any(|c| c == path);
+    let inner = !is_changed && changed.iter().any(|c| c.len() > path.len() && c.starts_with(path) && matches!(c.as_bytes()[path.len()], b'.' | b'['));
+    out.push(TreeRow { depth, path: path.to_string(), key: key.to_string(), text: shown, leaf, changed: is_changed, inner_change: inner });
+    if leaf {
+        return;
+    }
+    for (k, child) in value.children() {
+        let child_path = match value {
+            Value::Record(_) => format!("{path}.{k}"),
+            Value::Set(_) => format!("{path}{k}"),
+            _ => format!("{path}[{k}]"),
+        };
+        tree_rows(depth + 1, &child_path, &k, child, changed, out);
+    }
+}
+
+impl Explorer {
+    /// The state at the cursor, one TLA+ value per variable.
+    pub fn state_vars(&self) -> Vec<(&'static str, Value)> {
+        self.model.variables().iter().copied().zip(self.model.to_tla(self.session.state())).collect()
+    }
+
+    /// The state at the cursor as rows of a tree, with what the last step changed marked.
+    pub fn state_tree(&self) -> Vec<TreeRow> {
+        let changed = self.changed();
+        let mut rows = Vec::new();
+        for (name, value) in self.state_vars() {
+            tree_rows(0, name, name, &value, &changed, &mut rows);
+        }
+        rows
+    }
+
+    /// The paths (`ring[0].stamp`) the last step changed.
+    pub fn changed(&self) -> Vec<String> {
+        match self.session.previous() {
+            Some(prev) => crate::engine::trace::changed_paths(self.model.as_ref(), &prev.state, self.session.state()),
+            None => Vec::new(),
+        }
+    }
+
+    /// The domain view of the state at the cursor.
+    pub fn drawing(&self) -> Option<draw::Drawing> {
+        let prev: Option<&AnyState> = self.session.previous().map(|s| &s.state);
+        views::draw(self.model.as_ref(), prev, self.session.state())
+    }
+
+    /// The picture of the trace around the cursor (for models that have one), with its title and
+    /// the range of steps it covers: at most [`TRACE_VIEW_WINDOW`] steps, so that its cost does not
+    /// grow with the trace.
+    pub fn trace_drawing(&self) -> Option<(&'static str, draw::Drawing, std::ops::Range<usize>)> {
+        let steps = &self.session.trace().steps;
+        let window = trace_window(steps.len(), self.session.cursor(), TRACE_VIEW_WINDOW);
+        let states: Vec<&AnyState> = steps[window.clone()].iter().map(|s| &s.state).collect();
+        let (title, drawing) = views::draw_trace(self.model.as_ref(), &states, self.session.cursor() - window.start)?;
+        Some((title, drawing, window))
+    }
+
+    /// The enabled actions, and the action families with none enabled (shown greyed).
+    pub fn actions(&self) -> (Vec<crate::engine::Choice>, Vec<&'static str>) {
+        let choices = self.session.choices();
+        let disabled = self.model.action_names().into_iter().filter(|f| !choices.iter().any(|c| c.family == *f)).collect();
+        (choices, disabled)
+    }
+}
+
+/// Steps the trace view draws at most.
+pub const TRACE_VIEW_WINDOW: usize = 80;
+
+/// The `size` steps of a `len`-step trace shown around `cursor`: centred on it where the trace
+/// allows, never past either end.
+pub fn trace_window(len: usize, cursor: usize, size: usize) -> std::ops::Range<usize> {
+    let start = cursor.saturating_sub(size / 2).min(len.saturating_sub(size));
+    start..(start + size).min(len)
+}

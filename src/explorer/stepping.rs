@@ -1,0 +1,120 @@
+//! Moving through the trace: taking actions, random steps, back and forward, undoing a fork,
+//! starting over, and loading, restoring, exporting and importing traces.
+
+use super::jobs::{Job, OpenKind, SYNC_REPLAY_STEPS};
+use super::settings::fields_for;
+use super::{Explorer, Notice};
+use crate::catalogue;
+use crate::engine::{plural, replay, DynModel, Replayer, Session, Steps, TraceFile};
+use std::sync::Arc;
+
+impl Explorer {
+    pub fn can_restore_previous(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    pub fn take(&mut self, label: &str) -> Result<(), String> {
+        self.session.take(label).map_err(|e| e.to_string())
+    }
+
+    /// Takes a random enabled action (drawn from the seed and the step's position). Returns its
+    /// label and the first property that fails on this step, if any.
+    pub fn random_step(&mut self) -> Option<(String, Option<String>)> {
+        let label = self.session.random_step(self.seed)?;
+        let broken = self.broken_at(self.session.cursor());
+        Some((label, broken))
+    }
+
+    pub fn back(&mut self) -> bool {
+        self.session.back()
+    }
+
+    pub fn forward(&mut self) -> bool {
+        self.session.forward()
+    }
+
+    pub fn go_to(&mut self, index: usize) {
+        self.session.go_to(index);
+    }
+
+    pub fn undo_fork(&mut self) -> bool {
+        self.session.undo_fork()
+    }
+
+    /// Starts over from the initial state (the current trace can be brought back with
+    /// [`Explorer::restore_previous`]).
+    pub fn reset(&mut self) {
+        let fresh = Session::at_init(self.model.clone(), self.session.trace().init_index);
+        self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, fresh)));
+    }
+
+    /// Replaces the trace with one given by its labels (a counterexample from the checker),
+    /// keeping the current one so that it can be restored.
+    pub fn load_trace(&mut self, init: usize, labels: &[String], cursor: usize, why: &str) -> Result<(), String> {
+        let (trace, stop) = replay(self.model.as_ref(), init, labels);
+        if let Some(stop) = stop {
+            return Err(format!("{why}: {stop}"));
+        }
+        let session = Session::from_trace(self.model.clone(), trace, cursor);
+        self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, session)));
+        self.comparison = None;
+        self.notices.push(Notice::info(format!("{why}: {} loaded. The previous trace can be restored.", plural(labels.len(), "step", "steps"))));
+        Ok(())
+    }
+
+    /// Brings back the trace a load, import or reset replaced.
+    pub fn restore_previous(&mut self) -> bool {
+        let Some((model, session)) = self.previous.take() else { return false };
+        self.fields = fields_for(model.info(), model.constants());
+        self.model = model;
+        self.session = session;
+        true
+    }
+
+    /// The current trace as a trace file (JSON), as `pex replay` reads it.
+    pub fn export_trace(&self) -> String {
+        serde_json::to_string_pretty(&self.session.trace_file()).expect("serialisable") + "\n"
+    }
+
+    /// Opens a trace file: its model, config and constants, and the trace. Bad input changes
+    /// nothing and says what is wrong.
+    pub fn import_trace(&mut self, text: &str) -> Result<(), String> {
+        let file = TraceFile::parse(text)?;
+        let model = catalogue::build(&file.model, &file.config, &file.constants).map_err(|e| format!("trace file: {e}"))?;
+        self.job = None;
+        let states = file.actions.len() + 1;
+        let mut replayer = Replayer::new(model.as_ref(), file.init, Steps::Labels(file.actions));
+        if states > SYNC_REPLAY_STEPS {
+            // A long file is opened in slices; a failure is then told in a notice.
+            self.job = Some(Job::Open { model, replayer, kind: OpenKind::Import });
+            return Ok(());
+        }
+        replayer.advance(model.as_ref(), usize::MAX);
+        match replayer.finish() {
+            (_, Some(stop)) => Err(format!("trace file does not replay: {stop}")),
+            (trace, None) => {
+                self.open_imported(model, trace);
+                Ok(())
+            }
+        }
+    }
+
+    pub(super) fn end_import(&mut self, model: Arc<dyn DynModel>, trace: crate::engine::Trace, stop: Option<crate::engine::ReplayStop>) {
+        match stop {
+            Some(stop) => self.notices.push(Notice::error(format!("Could not import: trace file does not replay: {stop}"))),
+            None => self.open_imported(model, trace),
+        }
+    }
+
+    fn open_imported(&mut self, model: Arc<dyn DynModel>, trace: crate::engine::Trace) {
+        let cursor = trace.len() - 1;
+        let steps = trace.len() - 1;
+        let session = Session::from_trace(model.clone(), trace, cursor);
+        self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, session)));
+        self.fields = fields_for(model.info(), model.constants());
+        self.model = model;
+        self.comparison = None;
+        self.carried = None;
+        self.notices.push(Notice::info(format!("Imported a trace of {}. The previous trace can be restored.", plural(steps, "step", "steps"))));
+    }
+}
