@@ -55,6 +55,16 @@ if [ "$mode" = serve ]; then
   exit 0
 fi
 
+# rustfmt and clippy (the test command's lint step); rustup's default profile has them.
+for component in rustfmt clippy; do
+  if rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    say "$component: present"
+  else
+    say "$component: adding"
+    rustup component add "$component"
+  fi
+done
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # Chromium, driven by playwright-core (no chromedriver needed).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up what is missing, then runs every test: native unit, property and CLI tests; the TLC
+# Sets up what is missing, then runs every test: rustfmt and clippy; native unit, property and CLI tests; the TLC
 # conformance run for every twin in tla/; the release build of the site (served under a sub-path);
 # end-to-end tests in headless Chromium against that build.
 set -euo pipefail
@@ -8,6 +8,11 @@ scripts/setup.sh test
 export PATH="$PWD/web/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 started=$(date +%s)
+
+step "Lint: rustfmt, and clippy on the native and the wasm build (warnings are errors)"
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features web --bin app --bin worker -- -D warnings
 
 step "Native tests: engine, models, explorer, CLI, properties"
 cargo test --release --locked

@@ -128,7 +128,7 @@ pub fn Notices(p: &NoticesProps) -> Html {
         <div class="notices">
             if let Some((what, done, all)) = p.work.clone() {
                 <div class="notice info work" data-testid="work-progress" role="status">
-                    <span>{ format!("{what}… {}%", if all == 0 { 100 } else { done * 100 / all }) }</span>
+                    <span>{ format!("{what}… {}%", (done * 100).checked_div(all).unwrap_or(100)) }</span>
                     <div class="progress small"><div class="bar" style={format!("width: {:.1}%", if all == 0 { 100.0 } else { done as f64 * 100.0 / all as f64 })}></div></div>
                     <button class="link" data-testid="work-cancel" onclick={p.on.reform(|_| Msg::CancelWork)}>{"Cancel"}</button>
                 </div>

@@ -239,8 +239,11 @@ pub struct WorkerHandle {
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
     _hooks: Vec<(&'static str, JsValue)>,
-    _hook_closures: (Closure<dyn Fn(JsValue)>, Closure<dyn Fn(JsValue)>),
+    _hook_closures: [TestHook; 2],
 }
+
+/// A test hook on `window` (`__pexCrashWorker`, `__pexHangWorker`), kept alive with the worker.
+type TestHook = Closure<dyn Fn(JsValue)>;
 
 impl WorkerHandle {
     /// Starts the worker from trunk's loader shim at `url`. `on_message` gets every message but
@@ -293,7 +296,7 @@ impl WorkerHandle {
         for (name, f) in &hooks {
             let _ = js_sys::Reflect::set(&window, &JsValue::from_str(name), f);
         }
-        Ok(WorkerHandle { worker, ready, pending, _on_message: on_message, _on_error: on_error, _hooks: hooks, _hook_closures: (crash, hang) })
+        Ok(WorkerHandle { worker, ready, pending, _on_message: on_message, _on_error: on_error, _hooks: hooks, _hook_closures: [crash, hang] })
     }
 
     /// Whether the worker has loaded and said so.
