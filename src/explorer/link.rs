@@ -33,12 +33,18 @@ pub struct Link {
 /// FNV-1a over the labels, each followed by a newline. Written out here because it must never
 /// change: old links depend on it, and a crate's hash may change between versions.
 pub fn labels_checksum(labels: &[String]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for l in labels {
-        for b in l.bytes().chain(std::iter::once(b'\n')) {
-            h ^= b as u32;
-            h = h.wrapping_mul(0x0100_0193);
-        }
+    labels.iter().fold(CHECKSUM_START, |h, l| extend_checksum(h, l))
+}
+
+/// The checksum of no labels; [`extend_checksum`] adds one label at a time, so a growing trace's
+/// checksum costs one step per new step.
+pub const CHECKSUM_START: u32 = 0x811c_9dc5;
+
+/// The checksum of the labels so far (`h`) followed by `label`.
+pub fn extend_checksum(mut h: u32, label: &str) -> u32 {
+    for b in label.bytes().chain(std::iter::once(b'\n')) {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
     }
     h
 }
@@ -63,8 +69,16 @@ impl Link {
             parts.push(format!("i={}", self.init));
         }
         if !self.choices.is_empty() {
-            let t: Vec<String> = self.choices.iter().map(|c| to_base36(*c)).collect();
-            parts.push(format!("t={}", t.join(".")));
+            // One buffer for the whole trace: a long trace's link is built once per idle moment.
+            let mut t = String::with_capacity(2 + 2 * self.choices.len());
+            t.push_str("t=");
+            for (i, c) in self.choices.iter().enumerate() {
+                if i > 0 {
+                    t.push('.');
+                }
+                t.push_str(&to_base36(*c));
+            }
+            parts.push(t);
             if let Some(h) = self.checksum {
                 parts.push(format!("h={h:08x}"));
             }

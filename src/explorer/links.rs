@@ -2,12 +2,24 @@
 //! honouring every part of it that can be.
 
 use super::jobs::{Job, OpenKind};
-use super::link::{labels_checksum, Link};
+use super::link::{extend_checksum, labels_checksum, Link, CHECKSUM_START};
 use super::settings::fields_for;
 use super::{Explorer, Notice};
 use crate::catalogue::{self, BuildError};
 use crate::engine::{Constants, DynModel, Replayer, Session, Steps};
 use std::sync::Arc;
+
+/// The positions of a trace's steps and its labels' checksum, as far as they are computed.
+pub(super) struct Positions {
+    choices: Vec<usize>,
+    checksum: u32,
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Positions { choices: Vec::new(), checksum: CHECKSUM_START }
+    }
+}
 
 /// The end of opening a link: the checks that need its replayed trace, and its notice.
 pub(super) struct LinkEnd {
@@ -32,32 +44,23 @@ impl Explorer {
             .collect();
         let trace = self.session.trace();
         self.sync_caches();
-        let mut choices = Vec::new();
         let mut cache = self.positions.borrow_mut();
-        if cache.len() < trace.len() {
-            cache.resize(trace.len(), None);
+        while cache.choices.len() + 1 < trace.len() {
+            let i = cache.choices.len() + 1;
+            let label = trace.steps[i].action.as_deref().unwrap_or_default();
+            let p = self.model.choices(&trace.steps[i - 1].state).iter().position(|c| c.label == label).unwrap_or(0);
+            cache.choices.push(p);
+            cache.checksum = extend_checksum(cache.checksum, label);
         }
-        for (i, w) in trace.steps.windows(2).enumerate() {
-            let position = match cache[i + 1] {
-                Some(p) => p,
-                None => {
-                    let label = w[1].action.as_deref().unwrap_or_default();
-                    let p = self.model.choices(&w[0].state).iter().position(|c| c.label == label).unwrap_or(0);
-                    cache[i + 1] = Some(p);
-                    p
-                }
-            };
-            choices.push(position);
-        }
-        let labels = trace.labels();
+        let steps = trace.len() - 1;
         Link {
             model: self.model.info().name.to_string(),
             config: self.model.config().name.to_string(),
             constants,
             seed: self.seed,
             init: trace.init_index,
-            checksum: if labels.is_empty() { None } else { Some(labels_checksum(&labels)) },
-            choices,
+            checksum: if steps == 0 { None } else { Some(cache.checksum) },
+            choices: cache.choices[..steps].to_vec(),
             at: self.session.cursor(),
         }
     }

@@ -531,3 +531,23 @@ fn a_long_link_and_a_long_import_open_in_slices() {
     assert_eq!(w.model().info().name, "paxos");
     assert!(w.notices().iter().any(|n| n.kind == NoticeKind::Error && n.text.contains("does not replay")), "{:?}", w.notices());
 }
+
+#[test]
+fn the_links_running_checksum_and_positions_equal_a_fresh_computation() {
+    let mut x = Explorer::for_model("paxos").unwrap();
+    x.stop_at_violation = false;
+    for round in 0..3 {
+        for _ in 0..200 {
+            x.random_step();
+        }
+        let link = x.link();
+        assert_eq!(link.checksum, Some(link::labels_checksum(&labels(&x))), "round {round}");
+        assert_eq!(link.choices.len(), x.session().len() - 1);
+        let reopened = Explorer::from_link(&link.encode());
+        assert_eq!(labels(&reopened), labels(&x), "round {round}");
+        // Fork from the past: the trace is cut, and the cache starts over.
+        x.go_to(x.session().len() / 2);
+        let first = x.actions().0[0].label.clone();
+        x.take(&first).unwrap();
+    }
+}

@@ -50,7 +50,7 @@ impl Explorer {
         if self.cached_for.get() != revision {
             self.cached_for.set(revision);
             self.verdicts.borrow_mut().clear();
-            self.positions.borrow_mut().clear();
+            *self.positions.borrow_mut() = super::links::Positions::default();
             *self.scan.borrow_mut() = Scan::default();
         }
     }
