@@ -4,7 +4,7 @@
 //
 //   (cd web && PEX_DIST=../dist PEX_PUBLIC_URL=/protocol-explorer/ node e2e/bench.mjs [model config])
 //
-// PEX_BENCH_ONLY=renders runs the first section alone.
+// PEX_BENCH_ONLY=renders runs the first section alone; PEX_BENCH_ONLY=paint stops after step-to-paint.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,10 +39,12 @@ try {
       process.exit(0);
     }
   }
+  const catalogue = pex('list', '--json').map(m => m.name);
 
   // 1. Step to paint: click "Random step"; time until the DOM shows the new step (our work: the
   //    step, the view, the panels) and until the next animation frame (when it gets painted).
-  for (const model of ['seqlock', 'paxos']) {
+  //    Every model, at 1280 px; PEX_BENCH_ONLY=paint stops after this section.
+  for (const model of catalogue) {
     let page = await open(env.browser, `${env.base}#v=1&m=${model}&c=safe&seed=11`);
     const times = await page.evaluate(async () => {
       const button = document.querySelector('[data-testid=random-step]');
@@ -70,7 +72,11 @@ try {
   // 1b. Long sessions: play each model at full speed for PEX_PLAY_SECONDS (60 by default), pause,
   //     then time clicks (back, forward, a timeline step) from the click to the DOM update.
   const playSeconds = Number(process.env.PEX_PLAY_SECONDS || 60);
-  const models = pex('list', '--json').map(m => m.name);
+  if (process.env.PEX_BENCH_ONLY === 'paint') {
+    await env.stop();
+    process.exit(0);
+  }
+  const models = catalogue;
   for (const model of models) {
     const page = await open(env.browser, `${env.base}#v=1&m=${model}&c=safe&seed=7`);
     await page.locator('[data-testid=stop-at-violation]').uncheck();
