@@ -12,28 +12,17 @@
 //!
 //! Configurations: `safe`; `gap` (the watcher may install any version up to the catalog's,
 //! including one older than it already has).
+//!
+//! The file reads like its twin, in the same order: constants, variables, `TypeOK`, `Init`, one
+//! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
+//! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
-    Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
+    SymmetricSet, Value,
 };
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct State {
-    pub catalog_version: u8,
-    /// `engineVersion[n]`: the version n's route engine holds.
-    pub engine_version: Vec<u8>,
-    /// `engineMaxObserved[n]`: the ghost, the highest version n ever installed.
-    pub engine_max_observed: Vec<u8>,
-    pub op_count: u8,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    ProposeRouteChange,
-    /// Node index, the catalog version the watcher fetches.
-    CatalogWatcherSync { n: u8, v: u8 },
-}
+// ---- CONSTANTS ----
 
 pub struct Routes {
     pub nodes: Vec<String>,
@@ -43,174 +32,6 @@ pub struct Routes {
     pub safety: bool,
     invariants: Vec<Invariant<Routes>>,
     properties: Vec<ActionProperty<Routes>>,
-}
-
-impl Routes {
-    pub fn n_nodes(&self) -> usize {
-        self.nodes.len()
-    }
-
-    // ---- Invariants ----
-
-    fn type_ok(&self, s: &State) -> bool {
-        s.catalog_version <= self.max_versions
-            && s.engine_version.iter().all(|&v| v <= self.max_versions)
-            && s.engine_max_observed.iter().all(|&v| v <= self.max_versions)
-            && s.op_count <= self.max_ops
-    }
-
-    /// Routes-1: the catalog version stays in range (Routes1_Action: it never goes down).
-    fn version_in_range(&self, s: &State) -> bool {
-        s.catalog_version <= self.max_versions
-    }
-
-    /// Routes-2, coverage and disjointness of the key ranges: trivially true, as in the seed
-    /// (ranges are not modelled here; see `composed`).
-    fn coverage_disjoint(&self, _: &State) -> bool {
-        true
-    }
-
-    /// Routes-3, a split's catalog update is atomic: trivially true, as in the seed
-    /// (ProposeRouteChange is a single step).
-    fn split_atomicity(&self, _: &State) -> bool {
-        true
-    }
-
-    /// Routes-4: no node's engine is below a version it already installed.
-    fn no_engine_regression(&self, s: &State) -> bool {
-        s.engine_version.iter().zip(&s.engine_max_observed).all(|(v, m)| v >= m)
-    }
-
-    // ---- Action properties ----
-
-    fn catalog_monotonic(&self, s: &State, t: &State) -> bool {
-        t.catalog_version >= s.catalog_version
-    }
-
-    fn ghost_monotonic(&self, s: &State, t: &State) -> bool {
-        s.engine_max_observed.iter().zip(&t.engine_max_observed).all(|(a, b)| b >= a)
-    }
-
-    fn per_node(&self, xs: &[u8]) -> Value {
-        Value::func(xs.iter().enumerate().map(|(n, &x)| (Value::model(n, &self.nodes[n]), Value::Int(x as i64))))
-    }
-}
-
-impl Model for Routes {
-    type State = State;
-    type Action = Action;
-
-    fn init_states(&self) -> Vec<State> {
-        let zeros = vec![0; self.n_nodes()];
-        vec![State { catalog_version: 0, engine_version: zeros.clone(), engine_max_observed: zeros, op_count: 0 }]
-    }
-
-    fn actions(&self, s: &State, out: &mut Vec<Action>) {
-        if s.op_count >= self.max_ops {
-            return;
-        }
-        if s.catalog_version < self.max_versions {
-            out.push(Action::ProposeRouteChange);
-        }
-        // \E n \in Nodes : \E v \in 0..MaxVersions : CatalogWatcherSync(n, v)
-        for n in 0..self.n_nodes() {
-            for v in 0..=s.catalog_version {
-                if !self.safety || v >= s.engine_max_observed[n] {
-                    out.push(Action::CatalogWatcherSync { n: n as u8, v });
-                }
-            }
-        }
-    }
-
-    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
-        let mut t = s.clone();
-        match *action {
-            Action::ProposeRouteChange => t.catalog_version += 1,
-            Action::CatalogWatcherSync { n, v } => {
-                let n = n as usize;
-                t.engine_version[n] = v;
-                t.engine_max_observed[n] = s.engine_max_observed[n].max(v);
-            }
-        }
-        t.op_count += 1;
-        Some(t)
-    }
-
-    fn action_name(&self, action: &Action) -> &'static str {
-        match action {
-            Action::ProposeRouteChange => "ProposeRouteChange",
-            Action::CatalogWatcherSync { .. } => "CatalogWatcherSync",
-        }
-    }
-
-    fn action_label(&self, action: &Action) -> String {
-        match *action {
-            Action::ProposeRouteChange => "ProposeRouteChange".to_string(),
-            Action::CatalogWatcherSync { n, v } => format!("CatalogWatcherSync({}, {v})", self.nodes[n as usize]),
-        }
-    }
-
-    fn action_names(&self) -> Vec<&'static str> {
-        vec!["ProposeRouteChange", "CatalogWatcherSync"]
-    }
-
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
-    }
-
-    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
-        &[
-            (
-                "TypeOK",
-                "Each field is written only under its bound: the catalog rises only below MaxVersions, an engine installs a version no newer than the catalog, and nothing moves once opCount reaches MaxOps.",
-            ),
-            ("Routes1_VersionInRange", "The catalog version starts at 0 and only ProposeRouteChange raises it, by one and only while it is below MaxVersions."),
-            ("Routes2_CoverageDisjoint", "Key ranges are not modelled here, so the invariant is TRUE, as in the seed."),
-            ("Routes3_SplitAtomicity", "A route change is one step (ProposeRouteChange), so the invariant is TRUE, as in the seed."),
-        ]
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
-    }
-
-    /// The seed's StateConstraint (the guards already keep every state inside it).
-    fn within_constraint(&self, s: &State) -> bool {
-        s.catalog_version <= self.max_versions && s.op_count <= self.max_ops
-    }
-
-    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
-        vec![SymmetricSet::new("Nodes", self.nodes.clone())]
-    }
-
-
-    fn permute(&self, s: &State, p: &Permutation) -> State {
-        let mut t = s.clone();
-        for n in 0..self.n_nodes() {
-            t.engine_version[p.apply(0, n)] = s.engine_version[n];
-            t.engine_max_observed[p.apply(0, n)] = s.engine_max_observed[n];
-        }
-        t
-    }
-
-    fn variables(&self) -> &'static [&'static str] {
-        &["catalogVersion", "engineVersion", "engineMaxObserved", "opCount"]
-    }
-
-    fn to_tla(&self, s: &State) -> Vec<Value> {
-        vec![
-            Value::Int(s.catalog_version as i64),
-            self.per_node(&s.engine_version),
-            self.per_node(&s.engine_max_observed),
-            Value::Int(s.op_count as i64),
-        ]
-    }
-
-    /// As TLC printed the twin's variables: engineVersion, catalogVersion, opCount,
-    /// engineMaxObserved.
-    fn tlc_variable_order(&self) -> Vec<usize> {
-        vec![1, 0, 3, 2]
-    }
 }
 
 impl ModelDef for Routes {
@@ -248,7 +69,7 @@ impl ModelDef for Routes {
             nodes: constants.names("Nodes"),
             max_versions: constants.int("MaxVersions") as u8,
             max_ops: constants.int("MaxOps") as u8,
-            safety: config.name == "safe",
+            safety: config.switch("EnableSafety"),
             invariants: vec![
                 Invariant { name: "TypeOK", holds: Routes::type_ok },
                 Invariant { name: "Routes1_VersionInRange", holds: Routes::version_in_range },
@@ -261,6 +82,236 @@ impl ModelDef for Routes {
                 ActionProperty { name: "Routes4_GhostMonotonic", holds: Routes::ghost_monotonic },
             ],
         })
+    }
+}
+
+// ---- VARIABLES ----
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    pub catalog_version: u8,
+    /// `engineVersion[n]`: the version n's route engine holds.
+    pub engine_version: Vec<u8>,
+    /// `engineMaxObserved[n]`: the ghost, the highest version n ever installed.
+    pub engine_max_observed: Vec<u8>,
+    pub op_count: u8,
+}
+
+impl Routes {
+    pub fn n_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    // ---- TypeOK ----
+
+    fn type_ok(&self, s: &State) -> bool {
+        s.catalog_version <= self.max_versions
+            && s.engine_version.iter().all(|&v| v <= self.max_versions)
+            && s.engine_max_observed.iter().all(|&v| v <= self.max_versions)
+            && s.op_count <= self.max_ops
+    }
+
+    // ---- Init ----
+
+    fn init(&self) -> State {
+        let zeros = vec![0; self.n_nodes()];
+        State { catalog_version: 0, engine_version: zeros.clone(), engine_max_observed: zeros, op_count: 0 }
+    }
+
+    // ---- Actions ----
+
+    /// `ProposeRouteChange`: a split (or move) commits a new catalog version in one atomic step.
+    fn propose_route_change(&self, s: &State) -> Option<State> {
+        if !(s.op_count < self.max_ops && s.catalog_version < self.max_versions) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.catalog_version += 1;
+        t.op_count += 1;
+        Some(t)
+    }
+
+    /// `CatalogWatcherSync(n, v)`: n's watcher fetches catalog version v and installs it.
+    fn catalog_watcher_sync(&self, s: &State, n: usize, v: u8) -> Option<State> {
+        if !(s.op_count < self.max_ops && v <= s.catalog_version && (!self.safety || v >= s.engine_max_observed[n])) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.engine_version[n] = v;
+        t.engine_max_observed[n] = s.engine_max_observed[n].max(v);
+        t.op_count += 1;
+        Some(t)
+    }
+
+    // ---- Next ----
+
+    /// `Next`'s candidates, in its disjunct order: `\E n \in Nodes : \E v \in 0..MaxVersions`,
+    /// n outer, each ascending.
+    fn next(&self, _s: &State, out: &mut Vec<Action>) {
+        out.push(Action::ProposeRouteChange);
+        for n in 0..self.n_nodes() as u8 {
+            out.extend((0..=self.max_versions).map(|v| Action::CatalogWatcherSync { n, v }));
+        }
+    }
+
+    /// The successor by `action`, or `None` if it is not enabled.
+    fn take(&self, s: &State, action: &Action) -> Option<State> {
+        match *action {
+            Action::ProposeRouteChange => self.propose_route_change(s),
+            Action::CatalogWatcherSync { n, v } => self.catalog_watcher_sync(s, n as usize, v),
+        }
+    }
+}
+
+/// An action of `Next`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    ProposeRouteChange,
+    /// Node index, the catalog version the watcher fetches.
+    CatalogWatcherSync { n: u8, v: u8 },
+}
+
+impl Action {
+    /// One action of each of `Next`'s disjuncts, in order.
+    const FAMILIES: [Action; 2] = [Action::ProposeRouteChange, Action::CatalogWatcherSync { n: 0, v: 0 }];
+
+    /// The twin's name of the action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::ProposeRouteChange => "ProposeRouteChange",
+            Action::CatalogWatcherSync { .. } => "CatalogWatcherSync",
+        }
+    }
+}
+
+impl Routes {
+    // ---- Invariants ----
+
+    /// Routes-1: the catalog version stays in range (Routes1_Action: it never goes down).
+    fn version_in_range(&self, s: &State) -> bool {
+        s.catalog_version <= self.max_versions
+    }
+
+    /// Routes-2, coverage and disjointness of the key ranges: trivially true, as in the seed
+    /// (ranges are not modelled here; see `composed`).
+    fn coverage_disjoint(&self, _: &State) -> bool {
+        true
+    }
+
+    /// Routes-3, a split's catalog update is atomic: trivially true, as in the seed
+    /// (ProposeRouteChange is a single step).
+    fn split_atomicity(&self, _: &State) -> bool {
+        true
+    }
+
+    /// Routes-4: no node's engine is below a version it already installed.
+    fn no_engine_regression(&self, s: &State) -> bool {
+        s.engine_version.iter().zip(&s.engine_max_observed).all(|(v, m)| v >= m)
+    }
+
+    // ---- Action properties ----
+
+    fn catalog_monotonic(&self, s: &State, t: &State) -> bool {
+        t.catalog_version >= s.catalog_version
+    }
+
+    fn ghost_monotonic(&self, s: &State, t: &State) -> bool {
+        s.engine_max_observed.iter().zip(&t.engine_max_observed).all(|(a, b)| b >= a)
+    }
+
+    // ---- TLA+ values ----
+
+    fn per_node(&self, xs: &[u8]) -> Value {
+        Value::func(xs.iter().enumerate().map(|(n, &x)| (Value::model(n, &self.nodes[n]), Value::Int(x as i64))))
+    }
+}
+
+impl Model for Routes {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        vec![self.init()]
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Action>) {
+        self.next(s, out)
+    }
+
+    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
+        self.take(s, action)
+    }
+
+    fn action_name(&self, action: &Action) -> &'static str {
+        action.name()
+    }
+
+    fn action_label(&self, action: &Action) -> String {
+        match *action {
+            Action::ProposeRouteChange => action.name().to_string(),
+            Action::CatalogWatcherSync { n, v } => format!("{}({}, {v})", action.name(), self.nodes[n as usize]),
+        }
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        Action::FAMILIES.iter().map(Action::name).collect()
+    }
+
+    fn invariants(&self) -> &[Invariant<Self>] {
+        &self.invariants
+    }
+
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            (
+                "TypeOK",
+                "Each field is written only under its bound: the catalog rises only below MaxVersions, an engine installs a version no newer than the catalog, and nothing moves once opCount reaches MaxOps.",
+            ),
+            ("Routes1_VersionInRange", "The catalog version starts at 0 and only ProposeRouteChange raises it, by one and only while it is below MaxVersions."),
+            ("Routes2_CoverageDisjoint", "Key ranges are not modelled here, so the invariant is TRUE, as in the seed."),
+            ("Routes3_SplitAtomicity", "A route change is one step (ProposeRouteChange), so the invariant is TRUE, as in the seed."),
+        ]
+    }
+
+    fn action_properties(&self) -> &[ActionProperty<Self>] {
+        &self.properties
+    }
+
+    /// The seed's StateConstraint (the guards already keep every state inside it).
+    fn within_constraint(&self, s: &State) -> bool {
+        s.catalog_version <= self.max_versions && s.op_count <= self.max_ops
+    }
+
+    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
+        vec![SymmetricSet::new("Nodes", self.nodes.clone())]
+    }
+
+    fn permute(&self, s: &State, p: &Permutation) -> State {
+        let mut t = s.clone();
+        for n in 0..self.n_nodes() {
+            t.engine_version[p.apply(0, n)] = s.engine_version[n];
+            t.engine_max_observed[p.apply(0, n)] = s.engine_max_observed[n];
+        }
+        t
+    }
+
+    fn variables(&self) -> &'static [&'static str] {
+        &["catalogVersion", "engineVersion", "engineMaxObserved", "opCount"]
+    }
+
+    fn to_tla(&self, s: &State) -> Vec<Value> {
+        vec![
+            Value::Int(s.catalog_version as i64),
+            self.per_node(&s.engine_version),
+            self.per_node(&s.engine_max_observed),
+            Value::Int(s.op_count as i64),
+        ]
+    }
+
+    /// As TLC printed the twin's variables: engineVersion, catalogVersion, opCount,
+    /// engineMaxObserved.
+    fn tlc_variable_order(&self) -> Vec<usize> {
+        variable_order(self.variables(), &["engineVersion", "catalogVersion", "opCount", "engineMaxObserved"])
     }
 }
 
