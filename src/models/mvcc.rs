@@ -12,39 +12,17 @@
 //!
 //! Configurations: `safe`; `gap` (Compact drops the newest version below the watermark too, so a
 //! read at the watermark finds nothing where the ghost still has the write).
+//!
+//! The file reads like its twin, in the same order: constants, variables, `TypeOK`, `Init`, one
+//! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
+//! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
-    Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
+    SymmetricSet, Value,
 };
 
-/// One version of a key: `[commitTs |-> ts, value |-> v]`; `val` indexes Vals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Version {
-    pub ts: u8,
-    pub val: u8,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct State {
-    /// `versions[k]`: the key's chain, sorted by timestamp.
-    pub versions: Vec<Vec<Version>>,
-    /// `originalVersions[k]`: the ghost, every version ever written, sorted.
-    pub original: Vec<Vec<Version>>,
-    /// The last timestamp handed out (0 before the first write).
-    pub ts_counter: u8,
-    /// The compaction watermark.
-    pub min_retained: u8,
-    /// Writes so far.
-    pub op_count: u8,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Key index, value index.
-    Write { k: u8, v: u8 },
-    Compact { new_min: u8 },
-}
+// ---- CONSTANTS ----
 
 pub struct Mvcc {
     pub keys: Vec<String>,
@@ -55,211 +33,6 @@ pub struct Mvcc {
     pub safety: bool,
     invariants: Vec<Invariant<Mvcc>>,
     properties: Vec<ActionProperty<Mvcc>>,
-}
-
-/// What a read at `ts` sees in `chain`: the version with the largest timestamp at or below `ts`
-/// (`LatestBefore` in the twin; `None` is its NotFound).
-pub fn latest_before(chain: &[Version], ts: u8) -> Option<Version> {
-    chain.iter().filter(|w| w.ts <= ts).max_by_key(|w| w.ts).copied()
-}
-
-impl Mvcc {
-    pub fn n_keys(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// The chain of key `k` after compacting to `new_min` (`Retained` in the twin).
-    pub fn retained(&self, s: &State, k: usize, new_min: u8) -> Vec<Version> {
-        let chain = &s.versions[k];
-        let mut kept: Vec<Version> = chain.iter().filter(|w| w.ts >= new_min).copied().collect();
-        if self.safety {
-            if let Some(w) = latest_before(chain, new_min - 1) {
-                kept.push(w);
-                kept.sort();
-            }
-        }
-        kept
-    }
-
-    /// The versions the gap lost: in the ghost, visible to some read from the watermark on, yet
-    /// gone from the chain (what MVCC-4 catches), per key.
-    pub fn lost_reads(&self, s: &State, k: usize) -> Vec<u8> {
-        (s.min_retained..=self.max_ts).filter(|&ts| latest_before(&s.versions[k], ts) != latest_before(&s.original[k], ts)).collect()
-    }
-
-    // ---- Invariants ----
-
-    fn type_ok(&self, s: &State) -> bool {
-        let chain_ok = |c: &Vec<Version>| c.iter().all(|w| w.ts >= 1 && w.ts <= self.max_ts && (w.val as usize) < self.vals.len());
-        s.versions.iter().all(chain_ok)
-            && s.original.iter().all(chain_ok)
-            && s.ts_counter <= self.max_ts
-            && s.min_retained <= self.max_ts
-            && s.op_count <= self.max_ops
-    }
-
-    /// MVCC-1: no two versions of a key share a commit timestamp.
-    fn unique(&self, s: &State) -> bool {
-        s.versions.iter().all(|c| c.windows(2).all(|p| p[0].ts != p[1].ts))
-    }
-
-    /// MVCC-4: a read at any timestamp from the watermark on sees what the ghost shows.
-    fn no_lost_commit(&self, s: &State) -> bool {
-        (0..self.n_keys()).all(|k| self.lost_reads(s, k).is_empty())
-    }
-
-    // ---- Action properties ----
-
-    fn ts_monotonic(&self, s: &State, t: &State) -> bool {
-        t.ts_counter >= s.ts_counter
-    }
-
-    fn ghost_monotonic(&self, s: &State, t: &State) -> bool {
-        s.original.iter().zip(&t.original).all(|(a, b)| a.iter().all(|w| b.contains(w)))
-    }
-
-    fn key_value(&self, k: usize) -> Value {
-        Value::model(k, &self.keys[k])
-    }
-
-    fn val_value(&self, v: usize) -> Value {
-        Value::model(self.keys.len() + v, &self.vals[v])
-    }
-
-    fn chains_value(&self, chains: &[Vec<Version>]) -> Value {
-        Value::func(chains.iter().enumerate().map(|(k, c)| {
-            (
-                self.key_value(k),
-                Value::set(c.iter().map(|w| Value::record([("commitTs", Value::Int(w.ts as i64)), ("value", self.val_value(w.val as usize))]))),
-            )
-        }))
-    }
-}
-
-impl Model for Mvcc {
-    type State = State;
-    type Action = Action;
-
-    fn init_states(&self) -> Vec<State> {
-        let empty = vec![Vec::new(); self.n_keys()];
-        vec![State { versions: empty.clone(), original: empty, ts_counter: 0, min_retained: 0, op_count: 0 }]
-    }
-
-    fn actions(&self, s: &State, out: &mut Vec<Action>) {
-        // \E k \in Keys : \E v \in Vals : Write(k, v)
-        if s.op_count < self.max_ops && s.ts_counter < self.max_ts {
-            for k in 0..self.n_keys() {
-                for v in 0..self.vals.len() {
-                    out.push(Action::Write { k: k as u8, v: v as u8 });
-                }
-            }
-        }
-        // \E newMin \in 1..MaxTs : Compact(newMin)
-        for new_min in 1..=self.max_ts {
-            if new_min > s.min_retained && new_min <= s.ts_counter {
-                out.push(Action::Compact { new_min });
-            }
-        }
-    }
-
-    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
-        let mut t = s.clone();
-        match *action {
-            Action::Write { k, v } => {
-                let ver = Version { ts: s.ts_counter + 1, val: v };
-                for chains in [&mut t.versions, &mut t.original] {
-                    let chain = &mut chains[k as usize];
-                    if !chain.contains(&ver) {
-                        chain.push(ver);
-                        chain.sort();
-                    }
-                }
-                t.ts_counter = s.ts_counter + 1;
-                t.op_count = s.op_count + 1;
-            }
-            Action::Compact { new_min } => {
-                t.min_retained = new_min;
-                t.versions = (0..self.n_keys()).map(|k| self.retained(s, k, new_min)).collect();
-            }
-        }
-        Some(t)
-    }
-
-    fn action_name(&self, action: &Action) -> &'static str {
-        match action {
-            Action::Write { .. } => "Write",
-            Action::Compact { .. } => "Compact",
-        }
-    }
-
-    fn action_label(&self, action: &Action) -> String {
-        match *action {
-            Action::Write { k, v } => format!("Write({}, {})", self.keys[k as usize], self.vals[v as usize]),
-            Action::Compact { new_min } => format!("Compact({new_min})"),
-        }
-    }
-
-    fn action_names(&self) -> Vec<&'static str> {
-        vec!["Write", "Compact"]
-    }
-
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
-    }
-
-    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
-        &[(
-            "TypeOK",
-            "Write adds a version at the counter plus one only while the counter is below MaxTs (and opCount below MaxOps) with a value of Vals, and Compact keeps a subset of a chain and sets the watermark within 1..MaxTs.",
-        )]
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
-    }
-
-    /// The seed's StateConstraint (the guards already keep every state inside it).
-    fn within_constraint(&self, s: &State) -> bool {
-        s.ts_counter <= self.max_ts && s.min_retained <= self.max_ts && s.op_count <= self.max_ops
-    }
-
-    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
-        vec![SymmetricSet::new("Keys", self.keys.clone()), SymmetricSet::new("Vals", self.vals.clone())]
-    }
-
-
-    fn permute(&self, s: &State, p: &Permutation) -> State {
-        let permute_chains = |chains: &Vec<Vec<Version>>| {
-            let mut out = vec![Vec::new(); chains.len()];
-            for (k, c) in chains.iter().enumerate() {
-                let mut moved: Vec<Version> = c.iter().map(|w| Version { ts: w.ts, val: p.apply(1, w.val as usize) as u8 }).collect();
-                moved.sort();
-                out[p.apply(0, k)] = moved;
-            }
-            out
-        };
-        State { versions: permute_chains(&s.versions), original: permute_chains(&s.original), ..s.clone() }
-    }
-
-    fn variables(&self) -> &'static [&'static str] {
-        &["versions", "originalVersions", "tsCounter", "minRetained", "opCount"]
-    }
-
-    fn to_tla(&self, s: &State) -> Vec<Value> {
-        vec![
-            self.chains_value(&s.versions),
-            self.chains_value(&s.original),
-            Value::Int(s.ts_counter as i64),
-            Value::Int(s.min_retained as i64),
-            Value::Int(s.op_count as i64),
-        ]
-    }
-
-    /// As TLC printed the twin's variables: versions, opCount, tsCounter, minRetained,
-    /// originalVersions.
-    fn tlc_variable_order(&self) -> Vec<usize> {
-        vec![0, 4, 2, 3, 1]
-    }
 }
 
 impl ModelDef for Mvcc {
@@ -299,7 +72,7 @@ impl ModelDef for Mvcc {
             vals: constants.names("Vals"),
             max_ts: constants.int("MaxTs") as u8,
             max_ops: constants.int("MaxOps") as u8,
-            safety: config.name == "safe",
+            safety: config.switch("EnableSafety"),
             invariants: vec![
                 Invariant { name: "TypeOK", holds: Mvcc::type_ok },
                 Invariant { name: "MVCC1_VisibleVersionUnique", holds: Mvcc::unique },
@@ -310,6 +83,283 @@ impl ModelDef for Mvcc {
                 ActionProperty { name: "MVCC_GhostMonotonic", holds: Mvcc::ghost_monotonic },
             ],
         })
+    }
+}
+
+// ---- VARIABLES ----
+
+/// What a read at `ts` sees in `chain`: the version with the largest timestamp at or below `ts`
+/// (`LatestBefore` in the twin; `None` is its NotFound).
+pub fn latest_before(chain: &[Version], ts: u8) -> Option<Version> {
+    chain.iter().filter(|w| w.ts <= ts).max_by_key(|w| w.ts).copied()
+}
+
+/// One version of a key: `[commitTs |-> ts, value |-> v]`; `val` indexes Vals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Version {
+    pub ts: u8,
+    pub val: u8,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    /// `versions[k]`: the key's chain, sorted by timestamp.
+    pub versions: Vec<Vec<Version>>,
+    /// `originalVersions[k]`: the ghost, every version ever written, sorted.
+    pub original: Vec<Vec<Version>>,
+    /// The last timestamp handed out (0 before the first write).
+    pub ts_counter: u8,
+    /// The compaction watermark.
+    pub min_retained: u8,
+    /// Writes so far.
+    pub op_count: u8,
+}
+
+impl Mvcc {
+    pub fn n_keys(&self) -> usize {
+        self.keys.len()
+    }
+
+    // ---- TypeOK ----
+
+    fn type_ok(&self, s: &State) -> bool {
+        let chain_ok = |c: &Vec<Version>| c.iter().all(|w| w.ts >= 1 && w.ts <= self.max_ts && (w.val as usize) < self.vals.len());
+        s.versions.iter().all(chain_ok)
+            && s.original.iter().all(chain_ok)
+            && s.ts_counter <= self.max_ts
+            && s.min_retained <= self.max_ts
+            && s.op_count <= self.max_ops
+    }
+
+    // ---- Init ----
+
+    fn init(&self) -> State {
+        let empty = vec![Vec::new(); self.n_keys()];
+        State { versions: empty.clone(), original: empty, ts_counter: 0, min_retained: 0, op_count: 0 }
+    }
+
+    // ---- Actions ----
+
+    /// `Write(k, v)`: a fresh timestamp, the version added to the chain and to the ghost.
+    fn write(&self, s: &State, k: usize, v: u8) -> Option<State> {
+        if !(s.op_count < self.max_ops && s.ts_counter < self.max_ts) {
+            return None;
+        }
+        let mut t = s.clone();
+        let ver = Version { ts: s.ts_counter + 1, val: v };
+        for chains in [&mut t.versions, &mut t.original] {
+            let chain = &mut chains[k];
+            if !chain.contains(&ver) {
+                chain.push(ver);
+                chain.sort();
+            }
+        }
+        t.ts_counter = s.ts_counter + 1;
+        t.op_count = s.op_count + 1;
+        Some(t)
+    }
+
+    /// `Retained(k, newMin)`: the chain of key `k` after compacting to `new_min`: every version at
+    /// or above newMin, plus (EnableSafety) the newest version below it.
+    pub fn retained(&self, s: &State, k: usize, new_min: u8) -> Vec<Version> {
+        let chain = &s.versions[k];
+        let mut kept: Vec<Version> = chain.iter().filter(|w| w.ts >= new_min).copied().collect();
+        if self.safety {
+            if let Some(w) = latest_before(chain, new_min - 1) {
+                kept.push(w);
+                kept.sort();
+            }
+        }
+        kept
+    }
+
+    /// `Compact(newMin)`.
+    fn compact(&self, s: &State, new_min: u8) -> Option<State> {
+        if !(new_min > s.min_retained && new_min <= s.ts_counter) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.min_retained = new_min;
+        t.versions = (0..self.n_keys()).map(|k| self.retained(s, k, new_min)).collect();
+        Some(t)
+    }
+
+    // ---- Next ----
+
+    /// `Next`'s candidates, in its disjunct order: `\E k \in Keys : \E v \in Vals` (k outer), then
+    /// `\E newMin \in 1..MaxTs`, each ascending.
+    fn next(&self, _s: &State, out: &mut Vec<Action>) {
+        for k in 0..self.n_keys() as u8 {
+            out.extend((0..self.vals.len() as u8).map(|v| Action::Write { k, v }));
+        }
+        out.extend((1..=self.max_ts).map(|new_min| Action::Compact { new_min }));
+    }
+
+    /// The successor by `action`, or `None` if it is not enabled.
+    fn take(&self, s: &State, action: &Action) -> Option<State> {
+        match *action {
+            Action::Write { k, v } => self.write(s, k as usize, v),
+            Action::Compact { new_min } => self.compact(s, new_min),
+        }
+    }
+}
+
+/// An action of `Next`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Key index, value index.
+    Write { k: u8, v: u8 },
+    Compact { new_min: u8 },
+}
+
+impl Action {
+    /// One action of each of `Next`'s disjuncts, in order.
+    const FAMILIES: [Action; 2] = [Action::Write { k: 0, v: 0 }, Action::Compact { new_min: 0 }];
+
+    /// The twin's name of the action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Write { .. } => "Write",
+            Action::Compact { .. } => "Compact",
+        }
+    }
+}
+
+impl Mvcc {
+    // ---- Invariants ----
+
+    /// The versions the gap lost: in the ghost, visible to some read from the watermark on, yet
+    /// gone from the chain (what MVCC-4 catches), per key.
+    pub fn lost_reads(&self, s: &State, k: usize) -> Vec<u8> {
+        (s.min_retained..=self.max_ts).filter(|&ts| latest_before(&s.versions[k], ts) != latest_before(&s.original[k], ts)).collect()
+    }
+
+    /// MVCC-1: no two versions of a key share a commit timestamp.
+    fn unique(&self, s: &State) -> bool {
+        s.versions.iter().all(|c| c.windows(2).all(|p| p[0].ts != p[1].ts))
+    }
+
+    /// MVCC-4: a read at any timestamp from the watermark on sees what the ghost shows.
+    fn no_lost_commit(&self, s: &State) -> bool {
+        (0..self.n_keys()).all(|k| self.lost_reads(s, k).is_empty())
+    }
+
+    // ---- Action properties ----
+
+    fn ts_monotonic(&self, s: &State, t: &State) -> bool {
+        t.ts_counter >= s.ts_counter
+    }
+
+    fn ghost_monotonic(&self, s: &State, t: &State) -> bool {
+        s.original.iter().zip(&t.original).all(|(a, b)| a.iter().all(|w| b.contains(w)))
+    }
+
+    // ---- TLA+ values ----
+
+    fn key_value(&self, k: usize) -> Value {
+        Value::model(k, &self.keys[k])
+    }
+
+    fn val_value(&self, v: usize) -> Value {
+        Value::model(self.keys.len() + v, &self.vals[v])
+    }
+
+    fn chains_value(&self, chains: &[Vec<Version>]) -> Value {
+        Value::func(chains.iter().enumerate().map(|(k, c)| {
+            (
+                self.key_value(k),
+                Value::set(c.iter().map(|w| Value::record([("commitTs", Value::Int(w.ts as i64)), ("value", self.val_value(w.val as usize))]))),
+            )
+        }))
+    }
+}
+
+impl Model for Mvcc {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        vec![self.init()]
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Action>) {
+        self.next(s, out)
+    }
+
+    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
+        self.take(s, action)
+    }
+
+    fn action_name(&self, action: &Action) -> &'static str {
+        action.name()
+    }
+
+    fn action_label(&self, action: &Action) -> String {
+        match *action {
+            Action::Write { k, v } => format!("{}({}, {})", action.name(), self.keys[k as usize], self.vals[v as usize]),
+            Action::Compact { new_min } => format!("{}({new_min})", action.name()),
+        }
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        Action::FAMILIES.iter().map(Action::name).collect()
+    }
+
+    fn invariants(&self) -> &[Invariant<Self>] {
+        &self.invariants
+    }
+
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[(
+            "TypeOK",
+            "Write adds a version at the counter plus one only while the counter is below MaxTs (and opCount below MaxOps) with a value of Vals, and Compact keeps a subset of a chain and sets the watermark within 1..MaxTs.",
+        )]
+    }
+
+    fn action_properties(&self) -> &[ActionProperty<Self>] {
+        &self.properties
+    }
+
+    /// The seed's StateConstraint (the guards already keep every state inside it).
+    fn within_constraint(&self, s: &State) -> bool {
+        s.ts_counter <= self.max_ts && s.min_retained <= self.max_ts && s.op_count <= self.max_ops
+    }
+
+    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
+        vec![SymmetricSet::new("Keys", self.keys.clone()), SymmetricSet::new("Vals", self.vals.clone())]
+    }
+
+    fn permute(&self, s: &State, p: &Permutation) -> State {
+        let permute_chains = |chains: &Vec<Vec<Version>>| {
+            let mut out = vec![Vec::new(); chains.len()];
+            for (k, c) in chains.iter().enumerate() {
+                let mut moved: Vec<Version> = c.iter().map(|w| Version { ts: w.ts, val: p.apply(1, w.val as usize) as u8 }).collect();
+                moved.sort();
+                out[p.apply(0, k)] = moved;
+            }
+            out
+        };
+        State { versions: permute_chains(&s.versions), original: permute_chains(&s.original), ..s.clone() }
+    }
+
+    fn variables(&self) -> &'static [&'static str] {
+        &["versions", "originalVersions", "tsCounter", "minRetained", "opCount"]
+    }
+
+    fn to_tla(&self, s: &State) -> Vec<Value> {
+        vec![
+            self.chains_value(&s.versions),
+            self.chains_value(&s.original),
+            Value::Int(s.ts_counter as i64),
+            Value::Int(s.min_retained as i64),
+            Value::Int(s.op_count as i64),
+        ]
+    }
+
+    /// As TLC printed the twin's variables: versions, opCount, tsCounter, minRetained,
+    /// originalVersions.
+    fn tlc_variable_order(&self) -> Vec<usize> {
+        variable_order(self.variables(), &["versions", "opCount", "tsCounter", "minRetained", "originalVersions"])
     }
 }
 
