@@ -19,7 +19,7 @@ pub use checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReaso
 pub use constants::{ConstError, ConstKind, ConstSpec, Constants};
 pub use erased::{typed, AnyState, CheckResult, Choice, DynChecker, DynModel, DynOutcome, Erased};
 pub use model::{
-    ActionProperty, ConfigSpec, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
+    variable_order, ActionProperty, ConfigSpec, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
 };
 pub use session::{Session, StepError};
 pub use text::{noun, plural};

@@ -200,6 +200,24 @@ pub struct ModelInfo {
     pub configs: Vec<ConfigSpec>,
 }
 
+impl ConfigSpec {
+    /// Whether this config sets the boolean TLA+ switch `name` to `TRUE` (its twin's cfg says
+    /// `name = TRUE`); a config that does not set it is a bug in the model's catalogue entry.
+    pub fn switch(&self, name: &str) -> bool {
+        match self.tla_switches.iter().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v == "TRUE",
+            None => panic!("config {} does not set the switch {name}", self.name),
+        }
+    }
+}
+
+/// [`Model::tlc_variable_order`] from variable names: `names` (every variable once, in TLC's order)
+/// as indices into `variables` (the model's [`Model::variables`]).
+pub fn variable_order(variables: &[&str], names: &[&str]) -> Vec<usize> {
+    assert_eq!(variables.len(), names.len(), "the variable order must name every variable once");
+    names.iter().map(|n| variables.iter().position(|v| v == n).unwrap_or_else(|| panic!("no variable {n}"))).collect()
+}
+
 impl ModelInfo {
     pub fn config(&self, name: &str) -> Option<&ConfigSpec> {
         self.configs.iter().find(|c| c.name == name)

@@ -17,11 +17,95 @@
 //! The seed declares Keys, Groups and TxnIds symmetric, but `InitGroup` pins one group, so
 //! permuting Groups maps the initial state to one that is not initial: the group symmetry is not
 //! sound. TLC reduces by it anyway, and so does the checker (which reports it).
+//!
+//! The file reads like its twin, in the same order: constants, variables, `TypeOK`, `Init`, one
+//! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
+//! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
-    Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
+    SymmetricSet, Value,
 };
+
+// ---- CONSTANTS ----
+
+pub struct Composed {
+    pub keys: Vec<String>,
+    pub groups: Vec<String>,
+    pub txn_ids: Vec<String>,
+    pub max_versions: u8,
+    pub max_ts: u8,
+    pub max_ops: u8,
+    /// Index of InitGroup in Groups.
+    pub init_group: u8,
+    /// `EnableSafety`: Commit checks that g owns the written keys at the observed version.
+    pub safety: bool,
+    invariants: Vec<Invariant<Composed>>,
+    properties: Vec<ActionProperty<Composed>>,
+}
+
+impl ModelDef for Composed {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "composed",
+            title: "elastickv transactions over moving routes",
+            story: "Transactions pin the route catalog version they begin at; a commit must go to the group that owned every written key at that version, even after the catalog has moved a key.",
+            source: "seed 003: elastickv TLA+ safety specs, M5 Composed.tla (PR #865)",
+            tla_module: "Composed",
+            constants: vec![
+                ConstSpec { name: "Keys", doc: "Keys (declared symmetric).", kind: ConstKind::ModelValues { prefix: "k", min_len: 1, max_len: 3 }, default: "{k1, k2}" },
+                ConstSpec { name: "Groups", doc: "Raft groups (declared symmetric, though InitGroup pins one).", kind: ConstKind::ModelValues { prefix: "g", min_len: 1, max_len: 3 }, default: "{g1, g2}" },
+                ConstSpec { name: "TxnIds", doc: "Transactions (declared symmetric).", kind: ConstKind::ModelValues { prefix: "t", min_len: 1, max_len: 3 }, default: "{t1, t2}" },
+                ConstSpec { name: "MaxVersions", doc: "Bound on the catalog version.", kind: ConstKind::Int { min: 0, max: 3 }, default: "2" },
+                ConstSpec { name: "MaxTs", doc: "Bound on the timestamp counter.", kind: ConstKind::Int { min: 0, max: 5 }, default: "4" },
+                ConstSpec { name: "MaxOps", doc: "Bound on route changes, begins and write intents.", kind: ConstKind::Int { min: 0, max: 5 }, default: "4" },
+                ConstSpec { name: "InitGroup", doc: "The group owning every key at first.", kind: ConstKind::MemberOf { set: "Groups" }, default: "g1" },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "A commit goes through a group only if it owned every written key at the catalog version the transaction observed.",
+                    expect: None,
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "gap",
+                    summary: "Commit no longer checks ownership, so a transaction can commit a key through a group that did not own it at its catalog version: Composed1_CommitToOwningGroup fails.",
+                    expect: Some("Composed1_CommitToOwningGroup"),
+                    tla_switches: &[("EnableSafety", "FALSE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        let groups = constants.names("Groups");
+        let init = constants.name("InitGroup");
+        let init_group = groups.iter().position(|g| *g == init).ok_or_else(|| format!("constant InitGroup: '{init}' is not in Groups"))? as u8;
+        Ok(Composed {
+            keys: constants.names("Keys"),
+            groups,
+            txn_ids: constants.names("TxnIds"),
+            max_versions: constants.int("MaxVersions") as u8,
+            max_ts: constants.int("MaxTs") as u8,
+            max_ops: constants.int("MaxOps") as u8,
+            init_group,
+            safety: config.switch("EnableSafety"),
+            invariants: vec![
+                Invariant { name: "TypeOK", holds: Composed::type_ok },
+                Invariant { name: "Composed1_CommitToOwningGroup", holds: Composed::commit_to_owning_group },
+                Invariant { name: "Composed3_DistinctCommitTs", holds: Composed::distinct_commit_ts },
+            ],
+            properties: vec![
+                ActionProperty { name: "Composed_CatalogMonotonic", holds: Composed::catalog_monotonic },
+                ActionProperty { name: "Composed_TsMonotonic", holds: Composed::ts_monotonic },
+                ActionProperty { name: "Composed3_TsAction", holds: Composed::commit_raises_ts },
+            ],
+        })
+    }
+}
+
+// ---- VARIABLES ----
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TxnState {
@@ -83,31 +167,6 @@ pub struct State {
     pub op_count: u8,
 }
 
-/// Indices: key, group, transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    ProposeRouteChange { k: u8, g: u8 },
-    BeginTxn { t: u8 },
-    WriteIntent { t: u8, k: u8 },
-    Commit { t: u8, g: u8 },
-    Abort { t: u8 },
-}
-
-pub struct Composed {
-    pub keys: Vec<String>,
-    pub groups: Vec<String>,
-    pub txn_ids: Vec<String>,
-    pub max_versions: u8,
-    pub max_ts: u8,
-    pub max_ops: u8,
-    /// Index of InitGroup in Groups.
-    pub init_group: u8,
-    /// `EnableSafety`: Commit checks that g owns the written keys at the observed version.
-    pub safety: bool,
-    invariants: Vec<Invariant<Composed>>,
-    properties: Vec<ActionProperty<Composed>>,
-}
-
 impl Composed {
     pub fn n_keys(&self) -> usize {
         self.keys.len()
@@ -125,7 +184,7 @@ impl Composed {
         (0..self.n_keys()).filter(|&k| txn.writes_key(k) && s.routes[txn.observed as usize][k] != g).collect()
     }
 
-    // ---- Invariants ----
+    // ---- TypeOK ----
 
     fn type_ok(&self, s: &State) -> bool {
         let ng = self.n_groups() as u8;
@@ -142,6 +201,149 @@ impl Composed {
             })
             && s.op_count <= self.max_ops
     }
+
+    // ---- Init ----
+
+    fn init(&self) -> State {
+        State {
+            catalog_version: 0,
+            routes: vec![vec![self.init_group; self.n_keys()]; self.max_versions as usize + 1],
+            ts_counter: 0,
+            txns: vec![IDLE; self.n_txns()],
+            op_count: 0,
+        }
+    }
+
+    // ---- Actions ----
+
+    /// `ProposeRouteChange(k, g)`: the control plane commits catalog version + 1: the current map
+    /// with k moved to g.
+    fn propose_route_change(&self, s: &State, k: usize, g: u8) -> Option<State> {
+        if !(s.op_count < self.max_ops && s.catalog_version < self.max_versions) {
+            return None;
+        }
+        let mut n = s.clone();
+        let v = s.catalog_version as usize;
+        let mut map = s.routes[v].clone();
+        map[k] = g;
+        n.routes[v + 1] = map;
+        n.catalog_version += 1;
+        n.op_count += 1;
+        Some(n)
+    }
+
+    /// `BeginTxn(t)`: t starts at a fresh timestamp and pins the catalog version it sees.
+    fn begin_txn(&self, s: &State, t: usize) -> Option<State> {
+        if !(s.txns[t].state == TxnState::Idle && s.ts_counter < self.max_ts && s.op_count < self.max_ops) {
+            return None;
+        }
+        let mut n = s.clone();
+        n.ts_counter += 1;
+        n.txns[t] = Txn { state: TxnState::Active, start_ts: s.ts_counter + 1, observed: s.catalog_version, ..s.txns[t] };
+        n.op_count += 1;
+        Some(n)
+    }
+
+    /// `WriteIntent(t, k)`: t buffers a write to k.
+    fn write_intent(&self, s: &State, t: usize, k: u8) -> Option<State> {
+        if !(s.txns[t].state == TxnState::Active && !s.txns[t].writes_key(k as usize) && s.op_count < self.max_ops) {
+            return None;
+        }
+        let mut n = s.clone();
+        n.txns[t].writes |= 1 << k;
+        n.op_count += 1;
+        Some(n)
+    }
+
+    /// `Commit(t, g)`: t commits through group g at a fresh timestamp. With EnableSafety, g must
+    /// own every key t writes at the catalog version t observed.
+    fn commit(&self, s: &State, t: usize, g: u8) -> Option<State> {
+        if !(s.txns[t].state == TxnState::Active && s.ts_counter < self.max_ts && (!self.safety || self.misrouted(s, t, g).is_empty())) {
+            return None;
+        }
+        let mut n = s.clone();
+        n.ts_counter += 1;
+        let txn = &mut n.txns[t];
+        txn.state = TxnState::Committed;
+        txn.commit_ts = s.ts_counter + 1;
+        txn.group = Some(g);
+        Some(n)
+    }
+
+    /// `Abort(t)`.
+    fn abort(&self, s: &State, t: usize) -> Option<State> {
+        if s.txns[t].state != TxnState::Active {
+            return None;
+        }
+        let mut n = s.clone();
+        n.txns[t].state = TxnState::Aborted;
+        Some(n)
+    }
+
+    // ---- Next ----
+
+    /// `Next`'s candidates, in its disjunct order; nested `\E`s outer first, each ascending.
+    fn next(&self, _s: &State, out: &mut Vec<Action>) {
+        let (keys, groups, txns) = (0..self.n_keys() as u8, 0..self.n_groups() as u8, 0..self.n_txns() as u8);
+        for k in keys.clone() {
+            out.extend(groups.clone().map(|g| Action::ProposeRouteChange { k, g }));
+        }
+        out.extend(txns.clone().map(|t| Action::BeginTxn { t }));
+        for t in txns.clone() {
+            out.extend(keys.clone().map(|k| Action::WriteIntent { t, k }));
+        }
+        for t in txns.clone() {
+            out.extend(groups.clone().map(|g| Action::Commit { t, g }));
+        }
+        out.extend(txns.map(|t| Action::Abort { t }));
+    }
+
+    /// The successor by `action`, or `None` if it is not enabled.
+    fn take(&self, s: &State, action: &Action) -> Option<State> {
+        match *action {
+            Action::ProposeRouteChange { k, g } => self.propose_route_change(s, k as usize, g),
+            Action::BeginTxn { t } => self.begin_txn(s, t as usize),
+            Action::WriteIntent { t, k } => self.write_intent(s, t as usize, k),
+            Action::Commit { t, g } => self.commit(s, t as usize, g),
+            Action::Abort { t } => self.abort(s, t as usize),
+        }
+    }
+}
+
+/// An action of `Next`. Indices: key, group, transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    ProposeRouteChange { k: u8, g: u8 },
+    BeginTxn { t: u8 },
+    WriteIntent { t: u8, k: u8 },
+    Commit { t: u8, g: u8 },
+    Abort { t: u8 },
+}
+
+impl Action {
+    /// One action of each of `Next`'s disjuncts, in order.
+    const FAMILIES: [Action; 5] = [
+        Action::ProposeRouteChange { k: 0, g: 0 },
+        Action::BeginTxn { t: 0 },
+        Action::WriteIntent { t: 0, k: 0 },
+        Action::Commit { t: 0, g: 0 },
+        Action::Abort { t: 0 },
+    ];
+
+    /// The twin's name of the action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::ProposeRouteChange { .. } => "ProposeRouteChange",
+            Action::BeginTxn { .. } => "BeginTxn",
+            Action::WriteIntent { .. } => "WriteIntent",
+            Action::Commit { .. } => "Commit",
+            Action::Abort { .. } => "Abort",
+        }
+    }
+}
+
+impl Composed {
+    // ---- Invariants ----
 
     /// Composed-1: a committed transaction's group owned each key it wrote at the catalog version
     /// it observed.
@@ -197,120 +399,35 @@ impl Model for Composed {
     type Action = Action;
 
     fn init_states(&self) -> Vec<State> {
-        vec![State {
-            catalog_version: 0,
-            routes: vec![vec![self.init_group; self.n_keys()]; self.max_versions as usize + 1],
-            ts_counter: 0,
-            txns: vec![IDLE; self.n_txns()],
-            op_count: 0,
-        }]
+        vec![self.init()]
     }
 
     fn actions(&self, s: &State, out: &mut Vec<Action>) {
-        let ops_left = s.op_count < self.max_ops;
-        // \E k \in Keys : \E g \in Groups : ProposeRouteChange(k, g)
-        if ops_left && s.catalog_version < self.max_versions {
-            for k in 0..self.n_keys() {
-                for g in 0..self.n_groups() {
-                    out.push(Action::ProposeRouteChange { k: k as u8, g: g as u8 });
-                }
-            }
-        }
-        // \E t \in TxnIds : BeginTxn(t)
-        if ops_left && s.ts_counter < self.max_ts {
-            for t in 0..self.n_txns() {
-                if s.txns[t].state == TxnState::Idle {
-                    out.push(Action::BeginTxn { t: t as u8 });
-                }
-            }
-        }
-        // \E t \in TxnIds : \E k \in Keys : WriteIntent(t, k)
-        if ops_left {
-            for t in 0..self.n_txns() {
-                if s.txns[t].state == TxnState::Active {
-                    for k in 0..self.n_keys() {
-                        if !s.txns[t].writes_key(k) {
-                            out.push(Action::WriteIntent { t: t as u8, k: k as u8 });
-                        }
-                    }
-                }
-            }
-        }
-        // \E t \in TxnIds : \E g \in Groups : Commit(t, g)
-        if s.ts_counter < self.max_ts {
-            for t in 0..self.n_txns() {
-                if s.txns[t].state == TxnState::Active {
-                    for g in 0..self.n_groups() {
-                        if !self.safety || self.misrouted(s, t, g as u8).is_empty() {
-                            out.push(Action::Commit { t: t as u8, g: g as u8 });
-                        }
-                    }
-                }
-            }
-        }
-        // \E t \in TxnIds : Abort(t)
-        for t in 0..self.n_txns() {
-            if s.txns[t].state == TxnState::Active {
-                out.push(Action::Abort { t: t as u8 });
-            }
-        }
+        self.next(s, out)
     }
 
     fn next_state(&self, s: &State, action: &Action) -> Option<State> {
-        let mut n = s.clone();
-        match *action {
-            Action::ProposeRouteChange { k, g } => {
-                let v = s.catalog_version as usize;
-                let mut map = s.routes[v].clone();
-                map[k as usize] = g;
-                n.routes[v + 1] = map;
-                n.catalog_version += 1;
-                n.op_count += 1;
-            }
-            Action::BeginTxn { t } => {
-                n.ts_counter += 1;
-                n.txns[t as usize] = Txn { state: TxnState::Active, start_ts: s.ts_counter + 1, observed: s.catalog_version, ..s.txns[t as usize] };
-                n.op_count += 1;
-            }
-            Action::WriteIntent { t, k } => {
-                n.txns[t as usize].writes |= 1 << k;
-                n.op_count += 1;
-            }
-            Action::Commit { t, g } => {
-                n.ts_counter += 1;
-                let txn = &mut n.txns[t as usize];
-                txn.state = TxnState::Committed;
-                txn.commit_ts = s.ts_counter + 1;
-                txn.group = Some(g);
-            }
-            Action::Abort { t } => n.txns[t as usize].state = TxnState::Aborted,
-        }
-        Some(n)
+        self.take(s, action)
     }
 
     fn action_name(&self, action: &Action) -> &'static str {
-        match action {
-            Action::ProposeRouteChange { .. } => "ProposeRouteChange",
-            Action::BeginTxn { .. } => "BeginTxn",
-            Action::WriteIntent { .. } => "WriteIntent",
-            Action::Commit { .. } => "Commit",
-            Action::Abort { .. } => "Abort",
-        }
+        action.name()
     }
 
     fn action_label(&self, action: &Action) -> String {
         let (k, g, t) = (|i: u8| &self.keys[i as usize], |i: u8| &self.groups[i as usize], |i: u8| &self.txn_ids[i as usize]);
+        let name = action.name();
         match *action {
-            Action::ProposeRouteChange { k: key, g: grp } => format!("ProposeRouteChange({}, {})", k(key), g(grp)),
-            Action::BeginTxn { t: txn } => format!("BeginTxn({})", t(txn)),
-            Action::WriteIntent { t: txn, k: key } => format!("WriteIntent({}, {})", t(txn), k(key)),
-            Action::Commit { t: txn, g: grp } => format!("Commit({}, {})", t(txn), g(grp)),
-            Action::Abort { t: txn } => format!("Abort({})", t(txn)),
+            Action::ProposeRouteChange { k: key, g: grp } => format!("{name}({}, {})", k(key), g(grp)),
+            Action::BeginTxn { t: txn } => format!("{name}({})", t(txn)),
+            Action::WriteIntent { t: txn, k: key } => format!("{name}({}, {})", t(txn), k(key)),
+            Action::Commit { t: txn, g: grp } => format!("{name}({}, {})", t(txn), g(grp)),
+            Action::Abort { t: txn } => format!("{name}({})", t(txn)),
         }
     }
 
     fn action_names(&self) -> Vec<&'static str> {
-        vec!["ProposeRouteChange", "BeginTxn", "WriteIntent", "Commit", "Abort"]
+        Action::FAMILIES.iter().map(Action::name).collect()
     }
 
     fn invariants(&self) -> &[Invariant<Self>] {
@@ -384,68 +501,10 @@ impl Model for Composed {
     /// As TLC printed the twin's variables: catalogVersion, txnState, opCount, tsCounter,
     /// txnWriteSet, txnCommitTs, txnObservedVer, txnCommitGroup, routes, txnStartTs.
     fn tlc_variable_order(&self) -> Vec<usize> {
-        vec![0, 3, 9, 2, 6, 7, 5, 8, 1, 4]
-    }
-}
-
-impl ModelDef for Composed {
-    fn info() -> ModelInfo {
-        ModelInfo {
-            name: "composed",
-            title: "elastickv transactions over moving routes",
-            story: "Transactions pin the route catalog version they begin at; a commit must go to the group that owned every written key at that version, even after the catalog has moved a key.",
-            source: "seed 003: elastickv TLA+ safety specs, M5 Composed.tla (PR #865)",
-            tla_module: "Composed",
-            constants: vec![
-                ConstSpec { name: "Keys", doc: "Keys (declared symmetric).", kind: ConstKind::ModelValues { prefix: "k", min_len: 1, max_len: 3 }, default: "{k1, k2}" },
-                ConstSpec { name: "Groups", doc: "Raft groups (declared symmetric, though InitGroup pins one).", kind: ConstKind::ModelValues { prefix: "g", min_len: 1, max_len: 3 }, default: "{g1, g2}" },
-                ConstSpec { name: "TxnIds", doc: "Transactions (declared symmetric).", kind: ConstKind::ModelValues { prefix: "t", min_len: 1, max_len: 3 }, default: "{t1, t2}" },
-                ConstSpec { name: "MaxVersions", doc: "Bound on the catalog version.", kind: ConstKind::Int { min: 0, max: 3 }, default: "2" },
-                ConstSpec { name: "MaxTs", doc: "Bound on the timestamp counter.", kind: ConstKind::Int { min: 0, max: 5 }, default: "4" },
-                ConstSpec { name: "MaxOps", doc: "Bound on route changes, begins and write intents.", kind: ConstKind::Int { min: 0, max: 5 }, default: "4" },
-                ConstSpec { name: "InitGroup", doc: "The group owning every key at first.", kind: ConstKind::MemberOf { set: "Groups" }, default: "g1" },
-            ],
-            configs: vec![
-                ConfigSpec {
-                    name: "safe",
-                    summary: "A commit goes through a group only if it owned every written key at the catalog version the transaction observed.",
-                    expect: None,
-                    tla_switches: &[("EnableSafety", "TRUE")],
-                },
-                ConfigSpec {
-                    name: "gap",
-                    summary: "Commit no longer checks ownership, so a transaction can commit a key through a group that did not own it at its catalog version: Composed1_CommitToOwningGroup fails.",
-                    expect: Some("Composed1_CommitToOwningGroup"),
-                    tla_switches: &[("EnableSafety", "FALSE")],
-                },
-            ],
-        }
-    }
-
-    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
-        let groups = constants.names("Groups");
-        let init = constants.name("InitGroup");
-        let init_group = groups.iter().position(|g| *g == init).ok_or_else(|| format!("constant InitGroup: '{init}' is not in Groups"))? as u8;
-        Ok(Composed {
-            keys: constants.names("Keys"),
-            groups,
-            txn_ids: constants.names("TxnIds"),
-            max_versions: constants.int("MaxVersions") as u8,
-            max_ts: constants.int("MaxTs") as u8,
-            max_ops: constants.int("MaxOps") as u8,
-            init_group,
-            safety: config.name == "safe",
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Composed::type_ok },
-                Invariant { name: "Composed1_CommitToOwningGroup", holds: Composed::commit_to_owning_group },
-                Invariant { name: "Composed3_DistinctCommitTs", holds: Composed::distinct_commit_ts },
-            ],
-            properties: vec![
-                ActionProperty { name: "Composed_CatalogMonotonic", holds: Composed::catalog_monotonic },
-                ActionProperty { name: "Composed_TsMonotonic", holds: Composed::ts_monotonic },
-                ActionProperty { name: "Composed3_TsAction", holds: Composed::commit_raises_ts },
-            ],
-        })
+        variable_order(
+            self.variables(),
+            &["catalogVersion", "txnState", "opCount", "tsCounter", "txnWriteSet", "txnCommitTs", "txnObservedVer", "txnCommitGroup", "routes", "txnStartTs"],
+        )
     }
 }
 

@@ -15,8 +15,83 @@
 //! Configurations: `safe`; `publish-before-lock` (the reserve publishes the offset with the record
 //! still Uninit and a separate ProducerFinalizeLock locks it later: the consumer can hold an Uninit
 //! record).
+//!
+//! The file reads like its twin, in the same order: constants, variables, `TypeOK`, `Init`, one
+//! function per action (guard and effect; `None` when not enabled), `Next`, the invariants, then
+//! TLC's plumbing (TLA+ values).
 
 use crate::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+
+// ---- CONSTANTS ----
+
+pub struct EbpfRing {
+    pub capacity: i32,
+    pub sizes: Vec<i32>,
+    pub max_offset: i32,
+    pub max_live_records: usize,
+    /// `LockBeforePublish` in the twin: FALSE in the `publish-before-lock` gap.
+    pub lock_before_publish: bool,
+    invariants: Vec<Invariant<EbpfRing>>,
+}
+
+impl ModelDef for EbpfRing {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "ebpf-ring",
+            title: "eBPF-for-Windows ring buffer",
+            story: "A producer reserves, then submits or discards records; the consumer must only ever see a record once it is submitted.",
+            source: "seed 004: eBPF-for-Windows ring buffer TLA+ model (libs/execution_context/ebpf_maps.c)",
+            tla_module: "EbpfRing",
+            constants: vec![
+                ConstSpec { name: "Capacity", doc: "Ring capacity, in abstract units.", kind: ConstKind::Int { min: 1, max: 8 }, default: "4" },
+                ConstSpec { name: "Sizes", doc: "Record sizes a producer may reserve.", kind: ConstKind::IntSet { min: 1, max: 4 }, default: "{1, 2}" },
+                ConstSpec {
+                    name: "MaxOffset",
+                    doc: "Bound on the offsets (they grow and never wrap in this model).",
+                    kind: ConstKind::Int { min: 1, max: 16 },
+                    default: "8",
+                },
+                ConstSpec {
+                    name: "MaxLiveRecords",
+                    doc: "Bound on records reserved and not yet returned.",
+                    kind: ConstKind::Int { min: 1, max: 5 },
+                    default: "3",
+                },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "The ring as implemented: a reserved record is Locked before the producer offset is published.",
+                    expect: None,
+                    tla_switches: &[("LockBeforePublish", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "publish-before-lock",
+                    summary: "The reserve publishes the offset while the record is still Uninit and locks it in a later step, so the consumer can hold an uninitialised record: Safety fails.",
+                    expect: Some("Safety"),
+                    tla_switches: &[("LockBeforePublish", "FALSE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        Ok(EbpfRing {
+            capacity: constants.int("Capacity") as i32,
+            sizes: constants.int_set("Sizes").into_iter().map(|s| s as i32).collect(),
+            max_offset: constants.int("MaxOffset") as i32,
+            max_live_records: constants.int("MaxLiveRecords") as usize,
+            lock_before_publish: config.switch("LockBeforePublish"),
+            invariants: vec![
+                Invariant { name: "TypeOK", holds: EbpfRing::type_ok },
+                Invariant { name: "OffsetsConsistent", holds: EbpfRing::offsets_consistent },
+                Invariant { name: "Safety", holds: EbpfRing::safety },
+            ],
+        })
+    }
+}
+
+// ---- VARIABLES ----
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RecordState {
@@ -72,45 +147,17 @@ pub struct State {
     pub trip_wire: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    ProducerReserve(i32),
-    ProducerFinalizeLock,
-    ProducerSubmit,
-    ProducerDiscard,
-    ConsumerNext,
-    ConsumerReturn,
-    AsyncQuery,
-    AsyncCancel,
-    AsyncComplete,
-}
-
-pub struct EbpfRing {
-    pub capacity: i32,
-    pub sizes: Vec<i32>,
-    pub max_offset: i32,
-    pub max_live_records: usize,
-    /// `LockBeforePublish` in the twin: FALSE in the `publish-before-lock` gap.
-    pub lock_before_publish: bool,
-    invariants: Vec<Invariant<EbpfRing>>,
-}
-
 impl EbpfRing {
     fn head(s: &State) -> Option<&Record> {
         s.records.first()
     }
 
+    /// `HeadIs(st)`.
     fn head_is(s: &State, state: RecordState) -> bool {
         Self::head(s).map(|r| r.state == state).unwrap_or(false)
     }
 
-    fn can_reserve(&self, s: &State, size: i32) -> bool {
-        s.live_size + size <= self.capacity
-            && s.reserve + size <= self.max_offset
-            && s.records.len() < self.max_live_records
-    }
-
-    // ---- Invariants ----
+    // ---- TypeOK ----
 
     /// Not declared true by construction: returning or skipping a record adds its size to
     /// `consumer`, which stays within MaxOffset only because OffsetsConsistent holds too.
@@ -127,6 +174,211 @@ impl EbpfRing {
             && offset.contains(&s.async_result.0)
             && offset.contains(&s.async_result.1)
     }
+
+    // ---- Init ----
+
+    fn init(&self) -> State {
+        State {
+            consumer: 0,
+            producer: 0,
+            reserve: 0,
+            live_size: 0,
+            records: Vec::new(),
+            held: NOT_HOLDING,
+            async_pending: false,
+            async_completed: false,
+            async_result: (0, 0),
+            trip_wire: false,
+        }
+    }
+
+    // ---- The producer ----
+
+    /// `ProducerReserve(sz)`: the reserve publishes the producer offset; the record is Locked
+    /// first unless `LockBeforePublish` is off.
+    fn producer_reserve(&self, s: &State, size: i32) -> Option<State> {
+        if !(s.live_size + size <= self.capacity && s.reserve + size <= self.max_offset && s.records.len() < self.max_live_records) {
+            return None;
+        }
+        let mut t = s.clone();
+        let state = if self.lock_before_publish { RecordState::Locked } else { RecordState::Uninit };
+        t.records.push(Record { size, state });
+        t.reserve = s.reserve + size;
+        t.producer = s.reserve + size;
+        t.live_size = s.live_size + size;
+        Some(t)
+    }
+
+    /// `ProducerFinalizeLock`: only in the gap, the lock that should have preceded publication.
+    fn producer_finalize_lock(&self, s: &State) -> Option<State> {
+        if !(!self.lock_before_publish && Self::head_is(s, RecordState::Uninit)) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.records[0].state = RecordState::Locked;
+        Some(t)
+    }
+
+    /// `ProducerSubmit`.
+    fn producer_submit(&self, s: &State) -> Option<State> {
+        if !Self::head_is(s, RecordState::Locked) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.records[0].state = RecordState::Submitted;
+        Some(t)
+    }
+
+    /// `ProducerDiscard`.
+    fn producer_discard(&self, s: &State) -> Option<State> {
+        if !Self::head_is(s, RecordState::Locked) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.records[0].state = RecordState::Discarded;
+        Some(t)
+    }
+
+    // ---- The consumer ----
+
+    /// `ConsumerNext`: a Locked head is still being written: the consumer sees nothing (a
+    /// stuttering step). A Discarded head is skipped and its space returned. Anything else is held.
+    fn consumer_next(&self, s: &State) -> Option<State> {
+        if !(!s.held.active && !s.records.is_empty()) {
+            return None;
+        }
+        let mut t = s.clone();
+        let head = s.records[0];
+        match head.state {
+            RecordState::Locked => {}
+            RecordState::Discarded => {
+                t.records.remove(0);
+                t.live_size = s.live_size - head.size;
+                t.consumer = s.consumer + head.size;
+            }
+            _ => t.held = Held { active: true, size: head.size, state: head.state },
+        }
+        Some(t)
+    }
+
+    /// `ConsumerReturn`: only while the head is still the record held.
+    fn consumer_return(&self, s: &State) -> Option<State> {
+        if !(s.held.active && Self::head(s).is_some_and(|r| r.size == s.held.size && r.state == s.held.state)) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.records.remove(0);
+        t.live_size = s.live_size - s.held.size;
+        t.consumer = s.consumer + s.held.size;
+        t.held = NOT_HOLDING;
+        Some(t)
+    }
+
+    // ---- The map's async query ----
+
+    /// `AsyncQuery`: asyncCompleted is left as it is (it is sticky).
+    fn async_query(&self, s: &State) -> Option<State> {
+        if s.async_pending {
+            return None;
+        }
+        let mut t = s.clone();
+        t.async_pending = true;
+        t.trip_wire = true;
+        Some(t)
+    }
+
+    /// `AsyncCancel`.
+    fn async_cancel(&self, s: &State) -> Option<State> {
+        if !s.async_pending {
+            return None;
+        }
+        let mut t = s.clone();
+        t.async_pending = false;
+        Some(t)
+    }
+
+    /// `AsyncComplete`.
+    fn async_complete(&self, s: &State) -> Option<State> {
+        if !(s.async_pending && s.producer > s.consumer) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.async_pending = false;
+        t.async_completed = true;
+        t.async_result = (s.consumer, s.producer);
+        Some(t)
+    }
+
+    // ---- Next ----
+
+    /// `Next`'s candidates, in its disjunct order, the reserve's sizes ascending.
+    fn next(&self, _s: &State, out: &mut Vec<Action>) {
+        out.extend(self.sizes.iter().map(|&size| Action::ProducerReserve(size)));
+        out.extend(Action::FAMILIES[1..].iter().copied());
+    }
+
+    /// The successor by `action`, or `None` if it is not enabled.
+    fn take(&self, s: &State, action: &Action) -> Option<State> {
+        match *action {
+            Action::ProducerReserve(size) => self.producer_reserve(s, size),
+            Action::ProducerFinalizeLock => self.producer_finalize_lock(s),
+            Action::ProducerSubmit => self.producer_submit(s),
+            Action::ProducerDiscard => self.producer_discard(s),
+            Action::ConsumerNext => self.consumer_next(s),
+            Action::ConsumerReturn => self.consumer_return(s),
+            Action::AsyncQuery => self.async_query(s),
+            Action::AsyncCancel => self.async_cancel(s),
+            Action::AsyncComplete => self.async_complete(s),
+        }
+    }
+}
+
+/// An action of `Next`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    ProducerReserve(i32),
+    ProducerFinalizeLock,
+    ProducerSubmit,
+    ProducerDiscard,
+    ConsumerNext,
+    ConsumerReturn,
+    AsyncQuery,
+    AsyncCancel,
+    AsyncComplete,
+}
+
+impl Action {
+    /// One action of each of `Next`'s disjuncts, in order.
+    const FAMILIES: [Action; 9] = [
+        Action::ProducerReserve(0),
+        Action::ProducerFinalizeLock,
+        Action::ProducerSubmit,
+        Action::ProducerDiscard,
+        Action::ConsumerNext,
+        Action::ConsumerReturn,
+        Action::AsyncQuery,
+        Action::AsyncCancel,
+        Action::AsyncComplete,
+    ];
+
+    /// The twin's name of the action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::ProducerReserve(_) => "ProducerReserve",
+            Action::ProducerFinalizeLock => "ProducerFinalizeLock",
+            Action::ProducerSubmit => "ProducerSubmit",
+            Action::ProducerDiscard => "ProducerDiscard",
+            Action::ConsumerNext => "ConsumerNext",
+            Action::ConsumerReturn => "ConsumerReturn",
+            Action::AsyncQuery => "AsyncQuery",
+            Action::AsyncCancel => "AsyncCancel",
+            Action::AsyncComplete => "AsyncComplete",
+        }
+    }
+}
+
+impl EbpfRing {
+    // ---- Invariants ----
 
     /// consumer ≤ producer ≤ reserve = consumer + liveSize, and liveSize ≤ Capacity.
     fn offsets_consistent(&self, s: &State) -> bool {
@@ -147,132 +399,31 @@ impl Model for EbpfRing {
     type Action = Action;
 
     fn init_states(&self) -> Vec<State> {
-        vec![State {
-            consumer: 0,
-            producer: 0,
-            reserve: 0,
-            live_size: 0,
-            records: Vec::new(),
-            held: NOT_HOLDING,
-            async_pending: false,
-            async_completed: false,
-            async_result: (0, 0),
-            trip_wire: false,
-        }]
+        vec![self.init()]
     }
 
     fn actions(&self, s: &State, out: &mut Vec<Action>) {
-        for &size in &self.sizes {
-            if self.can_reserve(s, size) {
-                out.push(Action::ProducerReserve(size));
-            }
-        }
-        if !self.lock_before_publish && Self::head_is(s, RecordState::Uninit) {
-            out.push(Action::ProducerFinalizeLock);
-        }
-        if Self::head_is(s, RecordState::Locked) {
-            out.push(Action::ProducerSubmit);
-            out.push(Action::ProducerDiscard);
-        }
-        if !s.held.active && !s.records.is_empty() {
-            out.push(Action::ConsumerNext);
-        }
-        if s.held.active && Self::head(s).is_some_and(|r| r.size == s.held.size && r.state == s.held.state) {
-            out.push(Action::ConsumerReturn);
-        }
-        if !s.async_pending {
-            out.push(Action::AsyncQuery);
-        }
-        if s.async_pending {
-            out.push(Action::AsyncCancel);
-        }
-        if s.async_pending && s.producer > s.consumer {
-            out.push(Action::AsyncComplete);
-        }
+        self.next(s, out)
     }
 
     fn next_state(&self, s: &State, action: &Action) -> Option<State> {
-        let mut t = s.clone();
-        match *action {
-            Action::ProducerReserve(size) => {
-                let state = if self.lock_before_publish { RecordState::Locked } else { RecordState::Uninit };
-                t.records.push(Record { size, state });
-                t.reserve = s.reserve + size;
-                t.producer = s.reserve + size; // the reserve publishes the producer offset
-                t.live_size = s.live_size + size;
-            }
-            Action::ProducerFinalizeLock => t.records[0].state = RecordState::Locked,
-            Action::ProducerSubmit => t.records[0].state = RecordState::Submitted,
-            Action::ProducerDiscard => t.records[0].state = RecordState::Discarded,
-            Action::ConsumerNext => {
-                let head = s.records[0];
-                match head.state {
-                    // The head is still being written: the consumer sees nothing yet.
-                    RecordState::Locked => {}
-                    RecordState::Discarded => {
-                        t.records.remove(0);
-                        t.live_size = s.live_size - head.size;
-                        t.consumer = s.consumer + head.size;
-                    }
-                    _ => t.held = Held { active: true, size: head.size, state: head.state },
-                }
-            }
-            Action::ConsumerReturn => {
-                t.records.remove(0);
-                t.live_size = s.live_size - s.held.size;
-                t.consumer = s.consumer + s.held.size;
-                t.held = NOT_HOLDING;
-            }
-            Action::AsyncQuery => {
-                t.async_pending = true; // asyncCompleted is left as it is: it is sticky
-                t.trip_wire = true;
-            }
-            Action::AsyncCancel => t.async_pending = false,
-            Action::AsyncComplete => {
-                t.async_pending = false;
-                t.async_completed = true;
-                t.async_result = (s.consumer, s.producer);
-            }
-        }
-        Some(t)
+        self.take(s, action)
     }
 
     fn action_name(&self, action: &Action) -> &'static str {
-        match action {
-            Action::ProducerReserve(_) => "ProducerReserve",
-            Action::ProducerFinalizeLock => "ProducerFinalizeLock",
-            Action::ProducerSubmit => "ProducerSubmit",
-            Action::ProducerDiscard => "ProducerDiscard",
-            Action::ConsumerNext => "ConsumerNext",
-            Action::ConsumerReturn => "ConsumerReturn",
-            Action::AsyncQuery => "AsyncQuery",
-            Action::AsyncCancel => "AsyncCancel",
-            Action::AsyncComplete => "AsyncComplete",
-        }
+        action.name()
     }
 
     fn action_label(&self, action: &Action) -> String {
         match action {
             Action::ProducerReserve(size) => format!("ProducerReserve({size})"),
-            _ => self.action_name(action).to_string(),
+            _ => action.name().to_string(),
         }
     }
 
+    /// ProducerFinalizeLock only where it can be enabled (the gap).
     fn action_names(&self) -> Vec<&'static str> {
-        let mut names = vec!["ProducerReserve"];
-        if !self.lock_before_publish {
-            names.push("ProducerFinalizeLock");
-        }
-        names.extend([
-            "ProducerSubmit",
-            "ProducerDiscard",
-            "ConsumerNext",
-            "ConsumerReturn",
-            "AsyncQuery",
-            "AsyncCancel",
-            "AsyncComplete",
-        ]);
-        names
+        Action::FAMILIES.iter().filter(|a| !self.lock_before_publish || **a != Action::ProducerFinalizeLock).map(Action::name).collect()
     }
 
     fn invariants(&self) -> &[Invariant<Self>] {
@@ -317,63 +468,6 @@ impl Model for EbpfRing {
             Value::record([("consumer", int(s.async_result.0)), ("producer", int(s.async_result.1))]),
             Value::Bool(s.trip_wire),
         ]
-    }
-}
-
-impl ModelDef for EbpfRing {
-    fn info() -> ModelInfo {
-        ModelInfo {
-            name: "ebpf-ring",
-            title: "eBPF-for-Windows ring buffer",
-            story: "A producer reserves, then submits or discards records; the consumer must only ever see a record once it is submitted.",
-            source: "seed 004: eBPF-for-Windows ring buffer TLA+ model (libs/execution_context/ebpf_maps.c)",
-            tla_module: "EbpfRing",
-            constants: vec![
-                ConstSpec { name: "Capacity", doc: "Ring capacity, in abstract units.", kind: ConstKind::Int { min: 1, max: 8 }, default: "4" },
-                ConstSpec { name: "Sizes", doc: "Record sizes a producer may reserve.", kind: ConstKind::IntSet { min: 1, max: 4 }, default: "{1, 2}" },
-                ConstSpec {
-                    name: "MaxOffset",
-                    doc: "Bound on the offsets (they grow and never wrap in this model).",
-                    kind: ConstKind::Int { min: 1, max: 16 },
-                    default: "8",
-                },
-                ConstSpec {
-                    name: "MaxLiveRecords",
-                    doc: "Bound on records reserved and not yet returned.",
-                    kind: ConstKind::Int { min: 1, max: 5 },
-                    default: "3",
-                },
-            ],
-            configs: vec![
-                ConfigSpec {
-                    name: "safe",
-                    summary: "The ring as implemented: a reserved record is Locked before the producer offset is published.",
-                    expect: None,
-                    tla_switches: &[("LockBeforePublish", "TRUE")],
-                },
-                ConfigSpec {
-                    name: "publish-before-lock",
-                    summary: "The reserve publishes the offset while the record is still Uninit and locks it in a later step, so the consumer can hold an uninitialised record: Safety fails.",
-                    expect: Some("Safety"),
-                    tla_switches: &[("LockBeforePublish", "FALSE")],
-                },
-            ],
-        }
-    }
-
-    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
-        Ok(EbpfRing {
-            capacity: constants.int("Capacity") as i32,
-            sizes: constants.int_set("Sizes").into_iter().map(|s| s as i32).collect(),
-            max_offset: constants.int("MaxOffset") as i32,
-            max_live_records: constants.int("MaxLiveRecords") as usize,
-            lock_before_publish: config.name != "publish-before-lock",
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: EbpfRing::type_ok },
-                Invariant { name: "OffsetsConsistent", holds: EbpfRing::offsets_consistent },
-                Invariant { name: "Safety", holds: EbpfRing::safety },
-            ],
-        })
     }
 }
 

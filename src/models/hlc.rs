@@ -13,11 +13,17 @@
 //! term can issue a timestamp that is not above an earlier term's, and HLC4 fails).
 //!
 //! The nodes are symmetric (`SYMMETRY Permutations(Nodes)`).
+//!
+//! The file reads like its twin, in the same order: constants, variables, `TypeOK`, `Init`, one
+//! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
+//! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
-    SymmetricSet, Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo,
+    Permutation, SymmetricSet, Value,
 };
+
+// ---- CONSTANTS ----
 
 /// Bounds on the constants (and the sizes of the state's arrays).
 pub const MAX_NODES: usize = 4;
@@ -26,67 +32,6 @@ pub const MAX_OPS: usize = 4;
 
 /// `leaderOf[t]` of a term nobody leads (`NoLeader` in the twin).
 pub const NO_LEADER: u8 = u8::MAX;
-
-/// An HLC value `<<wall, logical>>`; the derived order is the HLC order (wall, then logical).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Hlc {
-    pub wall: u8,
-    pub logical: u8,
-}
-
-impl Hlc {
-    pub fn new(wall: u8, logical: u8) -> Hlc {
-        Hlc { wall, logical }
-    }
-
-    pub fn to_tla(self) -> Value {
-        Value::Tuple(vec![Value::Int(self.wall as i64), Value::Int(self.logical as i64)])
-    }
-}
-
-/// One record of `committedTS`; its `seq` is its index in [`State::committed`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Commit {
-    pub node: u8,
-    pub term: u8,
-    pub ts: Hlc,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct State {
-    /// The highest term that has a leader (0 before the first election).
-    pub active_term: u8,
-    /// `leaderOf[t]` for t in 0..=MaxTerms: a node index or [`NO_LEADER`].
-    pub leader_of: [u8; MAX_TERMS + 1],
-    /// The term each node last became leader of (0 if never).
-    pub current_term: [u8; MAX_NODES],
-    pub hlc_last: [Hlc; MAX_NODES],
-    pub ceiling: [u8; MAX_NODES],
-    pub wall: [u8; MAX_NODES],
-    pub max_applied: Hlc,
-    /// `committedTS` ordered by `seq`: the first `op_count` entries are the issued timestamps (a
-    /// timestamp's seq is the opCount when it was issued, so these are exactly the records).
-    pub committed: [Commit; MAX_OPS],
-    pub op_count: u8,
-}
-
-impl State {
-    pub fn commits(&self) -> &[Commit] {
-        &self.committed[..self.op_count as usize]
-    }
-
-    pub fn is_leader(&self, n: usize) -> bool {
-        self.active_term > 0 && self.leader_of[self.active_term as usize] == n as u8
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    BecomeLeader(u8),
-    TickWall(u8),
-    ApplyCeiling(u8),
-    IssueTimestamp(u8),
-}
 
 pub struct HlcModel {
     pub nodes: Vec<String>,
@@ -100,288 +45,6 @@ pub struct HlcModel {
     pub enable_safety: bool,
     invariants: Vec<Invariant<HlcModel>>,
     properties: Vec<ActionProperty<HlcModel>>,
-}
-
-impl HlcModel {
-    pub fn n(&self) -> usize {
-        self.nodes.len()
-    }
-
-    /// `NextHLC(last, now)`.
-    pub fn next_hlc(&self, last: Hlc, now: u8) -> Hlc {
-        if now > last.wall {
-            Hlc::new(now, 0)
-        } else if last.logical < self.logical_max {
-            Hlc::new(last.wall, last.logical + 1)
-        } else {
-            Hlc::new(last.wall + 1, 0)
-        }
-    }
-
-    /// The timestamp `IssueTimestamp(n)` would issue.
-    pub fn issued(&self, s: &State, n: usize) -> Hlc {
-        self.next_hlc(s.hlc_last[n], s.wall[n].max(s.ceiling[n]))
-    }
-
-    fn issue_enabled(&self, s: &State, n: usize) -> bool {
-        s.is_leader(n) && s.op_count < self.max_ops && (!self.enable_safety || s.wall[n] < s.ceiling[n])
-    }
-
-    /// After n ticks, every pair of wall clocks is within the skew bound.
-    fn tick_enabled(&self, s: &State, n: usize) -> bool {
-        if s.wall[n] >= self.max_wall_time {
-            return false;
-        }
-        let mut w = s.wall;
-        w[n] += 1;
-        let w = &w[..self.n()];
-        let (lo, hi) = (*w.iter().min().unwrap(), *w.iter().max().unwrap());
-        hi <= lo + self.max_clock_skew
-    }
-
-    // ---- Invariants ----
-
-    fn type_ok(&self, s: &State) -> bool {
-        let n = self.n();
-        s.active_term <= self.max_terms
-            && (0..=self.max_terms as usize).all(|t| s.leader_of[t] == NO_LEADER || (s.leader_of[t] as usize) < n)
-            && s.current_term[..n].iter().all(|&t| t <= self.max_terms)
-            && s.hlc_last[..n].iter().all(|h| h.logical <= self.logical_max)
-            && s.wall[..n].iter().all(|&w| w <= self.max_wall_time)
-            && s.max_applied.logical <= self.logical_max
-            && s.commits().iter().all(|c| (1..=self.max_terms).contains(&c.term) && c.ts.logical <= self.logical_max)
-            && s.op_count <= self.max_ops
-    }
-
-    /// A node's timestamps rise with their issuance order.
-    fn hlc1_per_node_monotonic(&self, s: &State) -> bool {
-        let c = s.commits();
-        (0..c.len()).all(|i| (i + 1..c.len()).all(|j| c[i].node != c[j].node || c[i].ts < c[j].ts))
-    }
-
-    /// Ceilings are natural numbers (always, with unsigned ceilings; kept because the seed has it).
-    fn hlc2_non_neg(&self, _s: &State) -> bool {
-        true
-    }
-
-    /// Every timestamp was issued by the leader of its term.
-    fn hlc3_leader_only(&self, s: &State) -> bool {
-        s.commits().iter().all(|c| c.term > 0 && s.leader_of[c.term as usize] == c.node)
-    }
-
-    /// A later term's timestamps are strictly above an earlier term's.
-    fn hlc4_no_regression_across_terms(&self, s: &State) -> bool {
-        let c = s.commits();
-        c.iter().all(|a| c.iter().all(|b| a.term >= b.term || a.ts < b.ts))
-    }
-
-    /// No node's last HLC goes down.
-    fn hlc1_action(&self, s: &State, t: &State) -> bool {
-        (0..self.n()).all(|n| s.hlc_last[n] <= t.hlc_last[n])
-    }
-
-    /// No ceiling goes down.
-    fn hlc2_action(&self, s: &State, t: &State) -> bool {
-        (0..self.n()).all(|n| s.ceiling[n] <= t.ceiling[n])
-    }
-
-    // ---- TLA+ values ----
-
-    pub fn node_value(&self, n: u8) -> Value {
-        Value::model(n as usize, &self.nodes[n as usize])
-    }
-
-    fn per_node(&self, f: impl Fn(usize) -> Value) -> Value {
-        Value::func((0..self.n()).map(|n| (self.node_value(n as u8), f(n))))
-    }
-
-    /// The `committedTS` record of the timestamp issued `seq`-th.
-    pub fn commit_value(&self, seq: usize, c: &Commit) -> Value {
-        Value::record([
-            ("node", self.node_value(c.node)),
-            ("seq", Value::Int(seq as i64)),
-            ("term", Value::Int(c.term as i64)),
-            ("ts", c.ts.to_tla()),
-        ])
-    }
-}
-
-impl Model for HlcModel {
-    type State = State;
-    type Action = Action;
-
-    fn init_states(&self) -> Vec<State> {
-        vec![State {
-            active_term: 0,
-            leader_of: [NO_LEADER; MAX_TERMS + 1],
-            current_term: [0; MAX_NODES],
-            hlc_last: [Hlc::default(); MAX_NODES],
-            ceiling: [0; MAX_NODES],
-            wall: [0; MAX_NODES],
-            max_applied: Hlc::default(),
-            committed: [Commit::default(); MAX_OPS],
-            op_count: 0,
-        }]
-    }
-
-    fn actions(&self, s: &State, out: &mut Vec<Action>) {
-        let n = self.n();
-        // \E n \in Nodes : BecomeLeader(n)
-        if s.active_term < self.max_terms {
-            out.extend((0..n).map(|i| Action::BecomeLeader(i as u8)));
-        }
-        // \E n \in Nodes : TickWall(n)
-        out.extend((0..n).filter(|&i| self.tick_enabled(s, i)).map(|i| Action::TickWall(i as u8)));
-        // \E n \in Nodes : ApplyCeiling(n)
-        out.extend((0..n).filter(|&i| s.is_leader(i)).map(|i| Action::ApplyCeiling(i as u8)));
-        // \E n \in Nodes : IssueTimestamp(n)
-        out.extend((0..n).filter(|&i| self.issue_enabled(s, i)).map(|i| Action::IssueTimestamp(i as u8)));
-    }
-
-    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
-        let mut t = *s;
-        match *action {
-            Action::BecomeLeader(n) => {
-                if s.active_term >= self.max_terms {
-                    return None;
-                }
-                let term = s.active_term + 1;
-                t.active_term = term;
-                t.leader_of[term as usize] = n;
-                t.current_term[n as usize] = term;
-                if self.enable_safety {
-                    t.hlc_last[n as usize] = s.hlc_last[n as usize].max(s.max_applied);
-                }
-            }
-            Action::TickWall(n) => {
-                if !self.tick_enabled(s, n as usize) {
-                    return None;
-                }
-                t.wall[n as usize] += 1;
-            }
-            Action::ApplyCeiling(n) => {
-                if !s.is_leader(n as usize) {
-                    return None;
-                }
-                let fresh = s.wall[n as usize] + self.window;
-                for m in 0..self.n() {
-                    t.ceiling[m] = s.ceiling[m].max(fresh);
-                }
-            }
-            Action::IssueTimestamp(n) => {
-                if !self.issue_enabled(s, n as usize) {
-                    return None;
-                }
-                let issued = self.issued(s, n as usize);
-                t.hlc_last[n as usize] = issued;
-                t.committed[s.op_count as usize] = Commit { node: n, term: s.active_term, ts: issued };
-                t.max_applied = s.max_applied.max(issued);
-                t.op_count = s.op_count + 1;
-            }
-        }
-        Some(t)
-    }
-
-    fn action_name(&self, action: &Action) -> &'static str {
-        match action {
-            Action::BecomeLeader(_) => "BecomeLeader",
-            Action::TickWall(_) => "TickWall",
-            Action::ApplyCeiling(_) => "ApplyCeiling",
-            Action::IssueTimestamp(_) => "IssueTimestamp",
-        }
-    }
-
-    fn action_label(&self, action: &Action) -> String {
-        let (Action::BecomeLeader(n) | Action::TickWall(n) | Action::ApplyCeiling(n) | Action::IssueTimestamp(n)) = *action;
-        format!("{}({})", self.action_name(action), self.nodes[n as usize])
-    }
-
-    fn action_names(&self) -> Vec<&'static str> {
-        vec!["BecomeLeader", "TickWall", "ApplyCeiling", "IssueTimestamp"]
-    }
-
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
-    }
-
-    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
-        &[
-            (
-                "TypeOK",
-                "Each field is written only under its bound or from a field already in range: terms rise only below MaxTerms, walls only below MaxWallTime, NextHLC keeps the logical part within LogicalMax, and a timestamp is issued only by a leader of a term above 0 while opCount is below MaxOps.",
-            ),
-            ("HLC2_NonNeg", "Ceilings are unsigned integers here, so none can be negative (the seed lists the invariant, so it is kept)."),
-        ]
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
-    }
-
-    fn within_constraint(&self, s: &State) -> bool {
-        let n = self.n();
-        s.op_count <= self.max_ops
-            && s.active_term <= self.max_terms
-            && s.wall[..n].iter().all(|&w| w <= self.max_wall_time)
-            && s.hlc_last[..n].iter().all(|h| h.wall <= self.max_wall_time + 2)
-            && s.ceiling[..n].iter().all(|&c| c <= self.max_wall_time + self.window)
-    }
-
-    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
-        vec![SymmetricSet::new("Nodes", self.nodes.clone())]
-    }
-
-    fn permute(&self, s: &State, perm: &Permutation) -> State {
-        let p = |n: u8| perm.apply(0, n as usize) as u8;
-        let mut t = *s;
-        for term in 0..=self.max_terms as usize {
-            if s.leader_of[term] != NO_LEADER {
-                t.leader_of[term] = p(s.leader_of[term]);
-            }
-        }
-        for n in 0..self.n() {
-            let m = p(n as u8) as usize;
-            t.current_term[m] = s.current_term[n];
-            t.hlc_last[m] = s.hlc_last[n];
-            t.ceiling[m] = s.ceiling[n];
-            t.wall[m] = s.wall[n];
-        }
-        for i in 0..s.op_count as usize {
-            t.committed[i].node = p(s.committed[i].node);
-        }
-        t
-    }
-
-    fn variables(&self) -> &'static [&'static str] {
-        &["activeTerm", "leaderOf", "currentTerm", "hlcLast", "physicalCeiling", "wallNow", "maxAppliedHLC", "committedTS", "opCount"]
-    }
-
-    /// TLC 2.15 prints (and compares under SYMMETRY) committedTS, opCount, activeTerm,
-    /// physicalCeiling, maxAppliedHLC, currentTerm, wallNow, leaderOf, hlcLast.
-    fn tlc_variable_order(&self) -> Vec<usize> {
-        vec![7, 8, 0, 4, 6, 2, 5, 1, 3]
-    }
-
-    fn to_tla(&self, s: &State) -> Vec<Value> {
-        let leader_of = Value::func((0..=self.max_terms as usize).map(|t| {
-            let v = match s.leader_of[t] {
-                NO_LEADER => Value::str("none"),
-                n => self.node_value(n),
-            };
-            (Value::Int(t as i64), v)
-        }));
-        vec![
-            Value::Int(s.active_term as i64),
-            leader_of,
-            self.per_node(|n| Value::Int(s.current_term[n] as i64)),
-            self.per_node(|n| s.hlc_last[n].to_tla()),
-            self.per_node(|n| Value::Int(s.ceiling[n] as i64)),
-            self.per_node(|n| Value::Int(s.wall[n] as i64)),
-            s.max_applied.to_tla(),
-            Value::set(s.commits().iter().enumerate().map(|(i, c)| self.commit_value(i, c))),
-            Value::Int(s.op_count as i64),
-        ]
-    }
 }
 
 impl ModelDef for HlcModel {
@@ -440,7 +103,7 @@ impl ModelDef for HlcModel {
             max_ops: constants.int("MaxOps") as u8,
             max_wall_time: constants.int("MaxWallTime") as u8,
             logical_max: constants.int("LogicalMax") as u8,
-            enable_safety: config.name == "safe",
+            enable_safety: config.switch("EnableSafety"),
             invariants: vec![
                 Invariant { name: "TypeOK", holds: HlcModel::type_ok },
                 Invariant { name: "HLC1_PerNodeMonotonic", holds: HlcModel::hlc1_per_node_monotonic },
@@ -453,6 +116,400 @@ impl ModelDef for HlcModel {
                 ActionProperty { name: "HLC2_Action", holds: HlcModel::hlc2_action },
             ],
         })
+    }
+}
+
+// ---- VARIABLES ----
+
+/// An HLC value `<<wall, logical>>`; the derived order is the HLC order (wall, then logical).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hlc {
+    pub wall: u8,
+    pub logical: u8,
+}
+
+impl Hlc {
+    pub fn new(wall: u8, logical: u8) -> Hlc {
+        Hlc { wall, logical }
+    }
+
+    pub fn to_tla(self) -> Value {
+        Value::Tuple(vec![Value::Int(self.wall as i64), Value::Int(self.logical as i64)])
+    }
+}
+
+/// One record of `committedTS`; its `seq` is its index in [`State::committed`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Commit {
+    pub node: u8,
+    pub term: u8,
+    pub ts: Hlc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    /// The highest term that has a leader (0 before the first election).
+    pub active_term: u8,
+    /// `leaderOf[t]` for t in 0..=MaxTerms: a node index or [`NO_LEADER`].
+    pub leader_of: [u8; MAX_TERMS + 1],
+    /// The term each node last became leader of (0 if never).
+    pub current_term: [u8; MAX_NODES],
+    pub hlc_last: [Hlc; MAX_NODES],
+    pub ceiling: [u8; MAX_NODES],
+    pub wall: [u8; MAX_NODES],
+    pub max_applied: Hlc,
+    /// `committedTS` ordered by `seq`: the first `op_count` entries are the issued timestamps (a
+    /// timestamp's seq is the opCount when it was issued, so these are exactly the records).
+    pub committed: [Commit; MAX_OPS],
+    pub op_count: u8,
+}
+
+impl State {
+    pub fn commits(&self) -> &[Commit] {
+        &self.committed[..self.op_count as usize]
+    }
+
+    /// `IsLeader(n)`.
+    pub fn is_leader(&self, n: usize) -> bool {
+        self.active_term > 0 && self.leader_of[self.active_term as usize] == n as u8
+    }
+}
+
+impl HlcModel {
+    pub fn n(&self) -> usize {
+        self.nodes.len()
+    }
+
+    // ---- TypeOK ----
+
+    fn type_ok(&self, s: &State) -> bool {
+        let n = self.n();
+        s.active_term <= self.max_terms
+            && (0..=self.max_terms as usize).all(|t| s.leader_of[t] == NO_LEADER || (s.leader_of[t] as usize) < n)
+            && s.current_term[..n].iter().all(|&t| t <= self.max_terms)
+            && s.hlc_last[..n].iter().all(|h| h.logical <= self.logical_max)
+            && s.wall[..n].iter().all(|&w| w <= self.max_wall_time)
+            && s.max_applied.logical <= self.logical_max
+            && s.commits().iter().all(|c| (1..=self.max_terms).contains(&c.term) && c.ts.logical <= self.logical_max)
+            && s.op_count <= self.max_ops
+    }
+
+    // ---- Init ----
+
+    fn init(&self) -> State {
+        State {
+            active_term: 0,
+            leader_of: [NO_LEADER; MAX_TERMS + 1],
+            current_term: [0; MAX_NODES],
+            hlc_last: [Hlc::default(); MAX_NODES],
+            ceiling: [0; MAX_NODES],
+            wall: [0; MAX_NODES],
+            max_applied: Hlc::default(),
+            committed: [Commit::default(); MAX_OPS],
+            op_count: 0,
+        }
+    }
+
+    // ---- Actions ----
+
+    /// `BecomeLeader(n)`: n is elected leader of the next term; with safety on, it first observes
+    /// maxAppliedHLC.
+    fn become_leader(&self, s: &State, n: usize) -> Option<State> {
+        if s.active_term >= self.max_terms {
+            return None;
+        }
+        let mut t = *s;
+        let term = s.active_term + 1;
+        t.active_term = term;
+        t.leader_of[term as usize] = n as u8;
+        t.current_term[n] = term;
+        if self.enable_safety {
+            t.hlc_last[n] = s.hlc_last[n].max(s.max_applied);
+        }
+        Some(t)
+    }
+
+    /// `TickWall(n)`: n's wall clock advances by one, keeping every pair of clocks within the skew
+    /// bound.
+    fn tick_wall(&self, s: &State, n: usize) -> Option<State> {
+        if s.wall[n] >= self.max_wall_time {
+            return None;
+        }
+        let mut t = *s;
+        t.wall[n] += 1;
+        let w = &t.wall[..self.n()];
+        let (lo, hi) = (*w.iter().min().unwrap(), *w.iter().max().unwrap());
+        if hi > lo + self.max_clock_skew {
+            return None;
+        }
+        Some(t)
+    }
+
+    /// `ApplyCeiling(n)`: the leader renews the ceiling through Raft: every node's ceiling becomes
+    /// max(ceiling, wallNow[n] + HlcPhysicalWindowMs).
+    fn apply_ceiling(&self, s: &State, n: usize) -> Option<State> {
+        if !s.is_leader(n) {
+            return None;
+        }
+        let mut t = *s;
+        let fresh = s.wall[n] + self.window;
+        for m in 0..self.n() {
+            t.ceiling[m] = s.ceiling[m].max(fresh);
+        }
+        Some(t)
+    }
+
+    /// `NextHLC(last, now)`.
+    pub fn next_hlc(&self, last: Hlc, now: u8) -> Hlc {
+        if now > last.wall {
+            Hlc::new(now, 0)
+        } else if last.logical < self.logical_max {
+            Hlc::new(last.wall, last.logical + 1)
+        } else {
+            Hlc::new(last.wall + 1, 0)
+        }
+    }
+
+    /// The timestamp `IssueTimestamp(n)` would issue (its `issued`).
+    pub fn issued(&self, s: &State, n: usize) -> Hlc {
+        self.next_hlc(s.hlc_last[n], s.wall[n].max(s.ceiling[n]))
+    }
+
+    /// `IssueTimestamp(n)`: the leader issues a timestamp; with safety on, only while its wall is
+    /// below the ceiling.
+    fn issue_timestamp(&self, s: &State, n: usize) -> Option<State> {
+        if !(s.is_leader(n) && s.op_count < self.max_ops && (!self.enable_safety || s.wall[n] < s.ceiling[n])) {
+            return None;
+        }
+        let mut t = *s;
+        let issued = self.issued(s, n);
+        t.hlc_last[n] = issued;
+        t.committed[s.op_count as usize] = Commit { node: n as u8, term: s.active_term, ts: issued };
+        t.max_applied = s.max_applied.max(issued);
+        t.op_count = s.op_count + 1;
+        Some(t)
+    }
+
+    // ---- Next ----
+
+    /// `Next`'s candidates, in its disjunct order, each family's node ascending.
+    fn next(&self, _s: &State, out: &mut Vec<Action>) {
+        for family in Action::FAMILIES {
+            out.extend((0..self.n() as u8).map(family));
+        }
+    }
+
+    /// The successor by `action`, or `None` if it is not enabled.
+    fn take(&self, s: &State, action: &Action) -> Option<State> {
+        match *action {
+            Action::BecomeLeader(n) => self.become_leader(s, n as usize),
+            Action::TickWall(n) => self.tick_wall(s, n as usize),
+            Action::ApplyCeiling(n) => self.apply_ceiling(s, n as usize),
+            Action::IssueTimestamp(n) => self.issue_timestamp(s, n as usize),
+        }
+    }
+}
+
+/// An action of `Next`, with its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    BecomeLeader(u8),
+    TickWall(u8),
+    ApplyCeiling(u8),
+    IssueTimestamp(u8),
+}
+
+impl Action {
+    /// `Next`'s disjuncts, in order.
+    const FAMILIES: [fn(u8) -> Action; 4] = [Action::BecomeLeader, Action::TickWall, Action::ApplyCeiling, Action::IssueTimestamp];
+
+    /// The twin's name of the action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::BecomeLeader(_) => "BecomeLeader",
+            Action::TickWall(_) => "TickWall",
+            Action::ApplyCeiling(_) => "ApplyCeiling",
+            Action::IssueTimestamp(_) => "IssueTimestamp",
+        }
+    }
+
+    pub fn node(&self) -> u8 {
+        let (Action::BecomeLeader(n) | Action::TickWall(n) | Action::ApplyCeiling(n) | Action::IssueTimestamp(n)) = *self;
+        n
+    }
+}
+
+impl HlcModel {
+    // ---- Invariants ----
+
+    /// A node's timestamps rise with their issuance order.
+    fn hlc1_per_node_monotonic(&self, s: &State) -> bool {
+        let c = s.commits();
+        (0..c.len()).all(|i| (i + 1..c.len()).all(|j| c[i].node != c[j].node || c[i].ts < c[j].ts))
+    }
+
+    /// Ceilings are natural numbers (always, with unsigned ceilings; kept because the seed has it).
+    fn hlc2_non_neg(&self, _s: &State) -> bool {
+        true
+    }
+
+    /// Every timestamp was issued by the leader of its term.
+    fn hlc3_leader_only(&self, s: &State) -> bool {
+        s.commits().iter().all(|c| c.term > 0 && s.leader_of[c.term as usize] == c.node)
+    }
+
+    /// A later term's timestamps are strictly above an earlier term's.
+    fn hlc4_no_regression_across_terms(&self, s: &State) -> bool {
+        let c = s.commits();
+        c.iter().all(|a| c.iter().all(|b| a.term >= b.term || a.ts < b.ts))
+    }
+
+    // ---- Action properties ----
+
+    /// No node's last HLC goes down.
+    fn hlc1_action(&self, s: &State, t: &State) -> bool {
+        (0..self.n()).all(|n| s.hlc_last[n] <= t.hlc_last[n])
+    }
+
+    /// No ceiling goes down.
+    fn hlc2_action(&self, s: &State, t: &State) -> bool {
+        (0..self.n()).all(|n| s.ceiling[n] <= t.ceiling[n])
+    }
+
+    // ---- TLA+ values ----
+
+    pub fn node_value(&self, n: u8) -> Value {
+        Value::model(n as usize, &self.nodes[n as usize])
+    }
+
+    fn per_node(&self, f: impl Fn(usize) -> Value) -> Value {
+        Value::func((0..self.n()).map(|n| (self.node_value(n as u8), f(n))))
+    }
+
+    /// The `committedTS` record of the timestamp issued `seq`-th.
+    pub fn commit_value(&self, seq: usize, c: &Commit) -> Value {
+        Value::record([
+            ("node", self.node_value(c.node)),
+            ("seq", Value::Int(seq as i64)),
+            ("term", Value::Int(c.term as i64)),
+            ("ts", c.ts.to_tla()),
+        ])
+    }
+}
+
+impl Model for HlcModel {
+    type State = State;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<State> {
+        vec![self.init()]
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Action>) {
+        self.next(s, out)
+    }
+
+    fn next_state(&self, s: &State, action: &Action) -> Option<State> {
+        self.take(s, action)
+    }
+
+    fn action_name(&self, action: &Action) -> &'static str {
+        action.name()
+    }
+
+    fn action_label(&self, action: &Action) -> String {
+        format!("{}({})", action.name(), self.nodes[action.node() as usize])
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        Action::FAMILIES.iter().map(|f| f(0).name()).collect()
+    }
+
+    fn invariants(&self) -> &[Invariant<Self>] {
+        &self.invariants
+    }
+
+    fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            (
+                "TypeOK",
+                "Each field is written only under its bound or from a field already in range: terms rise only below MaxTerms, walls only below MaxWallTime, NextHLC keeps the logical part within LogicalMax, and a timestamp is issued only by a leader of a term above 0 while opCount is below MaxOps.",
+            ),
+            ("HLC2_NonNeg", "Ceilings are unsigned integers here, so none can be negative (the seed lists the invariant, so it is kept)."),
+        ]
+    }
+
+    fn action_properties(&self) -> &[ActionProperty<Self>] {
+        &self.properties
+    }
+
+    /// `StateConstraint`.
+    fn within_constraint(&self, s: &State) -> bool {
+        let n = self.n();
+        s.op_count <= self.max_ops
+            && s.active_term <= self.max_terms
+            && s.wall[..n].iter().all(|&w| w <= self.max_wall_time)
+            && s.hlc_last[..n].iter().all(|h| h.wall <= self.max_wall_time + 2)
+            && s.ceiling[..n].iter().all(|&c| c <= self.max_wall_time + self.window)
+    }
+
+    /// `NodeSymmetry == Permutations(Nodes)`.
+    fn symmetric_sets(&self) -> Vec<SymmetricSet> {
+        vec![SymmetricSet::new("Nodes", self.nodes.clone())]
+    }
+
+    fn permute(&self, s: &State, perm: &Permutation) -> State {
+        let p = |n: u8| perm.apply(0, n as usize) as u8;
+        let mut t = *s;
+        for term in 0..=self.max_terms as usize {
+            if s.leader_of[term] != NO_LEADER {
+                t.leader_of[term] = p(s.leader_of[term]);
+            }
+        }
+        for n in 0..self.n() {
+            let m = p(n as u8) as usize;
+            t.current_term[m] = s.current_term[n];
+            t.hlc_last[m] = s.hlc_last[n];
+            t.ceiling[m] = s.ceiling[n];
+            t.wall[m] = s.wall[n];
+        }
+        for i in 0..s.op_count as usize {
+            t.committed[i].node = p(s.committed[i].node);
+        }
+        t
+    }
+
+    fn variables(&self) -> &'static [&'static str] {
+        &["activeTerm", "leaderOf", "currentTerm", "hlcLast", "physicalCeiling", "wallNow", "maxAppliedHLC", "committedTS", "opCount"]
+    }
+
+    /// The order TLC 2.15 prints (and compares under SYMMETRY) the variables in.
+    fn tlc_variable_order(&self) -> Vec<usize> {
+        variable_order(
+            self.variables(),
+            &["committedTS", "opCount", "activeTerm", "physicalCeiling", "maxAppliedHLC", "currentTerm", "wallNow", "leaderOf", "hlcLast"],
+        )
+    }
+
+    fn to_tla(&self, s: &State) -> Vec<Value> {
+        let leader_of = Value::func((0..=self.max_terms as usize).map(|t| {
+            let v = match s.leader_of[t] {
+                NO_LEADER => Value::str("none"),
+                n => self.node_value(n),
+            };
+            (Value::Int(t as i64), v)
+        }));
+        vec![
+            Value::Int(s.active_term as i64),
+            leader_of,
+            self.per_node(|n| Value::Int(s.current_term[n] as i64)),
+            self.per_node(|n| s.hlc_last[n].to_tla()),
+            self.per_node(|n| Value::Int(s.ceiling[n] as i64)),
+            self.per_node(|n| Value::Int(s.wall[n] as i64)),
+            s.max_applied.to_tla(),
+            Value::set(s.commits().iter().enumerate().map(|(i, c)| self.commit_value(i, c))),
+            Value::Int(s.op_count as i64),
+        ]
     }
 }
 

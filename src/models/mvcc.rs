@@ -12,11 +12,87 @@
 //!
 //! Configurations: `safe`; `gap` (Compact drops the newest version below the watermark too, so a
 //! read at the watermark finds nothing where the ghost still has the write).
+//!
+//! The file reads like its twin, in the same order: constants, variables, `TypeOK`, `Init`, one
+//! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
+//! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
-    Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
+    SymmetricSet, Value,
 };
+
+// ---- CONSTANTS ----
+
+pub struct Mvcc {
+    pub keys: Vec<String>,
+    pub vals: Vec<String>,
+    pub max_ts: u8,
+    pub max_ops: u8,
+    /// `EnableSafety`: Compact keeps the newest version below the watermark.
+    pub safety: bool,
+    invariants: Vec<Invariant<Mvcc>>,
+    properties: Vec<ActionProperty<Mvcc>>,
+}
+
+impl ModelDef for Mvcc {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "mvcc",
+            title: "elastickv MVCC chains and compaction",
+            story: "Writes add versions to per-key chains at fresh timestamps; compaction prunes old versions, and must keep the newest one below its watermark or a later read finds nothing.",
+            source: "seed 003: elastickv TLA+ safety specs, M3 MVCC.tla (PR #861)",
+            tla_module: "MVCC",
+            constants: vec![
+                ConstSpec { name: "Keys", doc: "Keys (symmetric).", kind: ConstKind::ModelValues { prefix: "k", min_len: 1, max_len: 3 }, default: "{k1, k2}" },
+                ConstSpec { name: "Vals", doc: "Values a write may store (symmetric).", kind: ConstKind::ModelValues { prefix: "v", min_len: 1, max_len: 3 }, default: "{v1, v2}" },
+                ConstSpec { name: "MaxTs", doc: "Bound on the timestamp counter.", kind: ConstKind::Int { min: 1, max: 6 }, default: "4" },
+                ConstSpec { name: "MaxOps", doc: "Bound on the number of writes.", kind: ConstKind::Int { min: 0, max: 5 }, default: "3" },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "Compaction keeps, per key, the newest version below the new watermark, so every read from the watermark on still sees what was written.",
+                    expect: None,
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "gap",
+                    summary: "Compaction drops the newest version below the watermark too, so a read at the watermark finds nothing where a write is still visible in the ghost: MVCC4_NoLostCommitOnSnapshotInstall fails.",
+                    expect: Some("MVCC4_NoLostCommitOnSnapshotInstall"),
+                    tla_switches: &[("EnableSafety", "FALSE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        Ok(Mvcc {
+            keys: constants.names("Keys"),
+            vals: constants.names("Vals"),
+            max_ts: constants.int("MaxTs") as u8,
+            max_ops: constants.int("MaxOps") as u8,
+            safety: config.switch("EnableSafety"),
+            invariants: vec![
+                Invariant { name: "TypeOK", holds: Mvcc::type_ok },
+                Invariant { name: "MVCC1_VisibleVersionUnique", holds: Mvcc::unique },
+                Invariant { name: "MVCC4_NoLostCommitOnSnapshotInstall", holds: Mvcc::no_lost_commit },
+            ],
+            properties: vec![
+                ActionProperty { name: "MVCC_TsMonotonic", holds: Mvcc::ts_monotonic },
+                ActionProperty { name: "MVCC_GhostMonotonic", holds: Mvcc::ghost_monotonic },
+            ],
+        })
+    }
+}
+
+// ---- VARIABLES ----
+
+/// What a read at `ts` sees in `chain`: the version with the largest timestamp at or below `ts`
+/// (`LatestBefore` in the twin; `None` is its NotFound).
+pub fn latest_before(chain: &[Version], ts: u8) -> Option<Version> {
+    chain.iter().filter(|w| w.ts <= ts).max_by_key(|w| w.ts).copied()
+}
 
 /// One version of a key: `[commitTs |-> ts, value |-> v]`; `val` indexes Vals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,36 +115,52 @@ pub struct State {
     pub op_count: u8,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Key index, value index.
-    Write { k: u8, v: u8 },
-    Compact { new_min: u8 },
-}
-
-pub struct Mvcc {
-    pub keys: Vec<String>,
-    pub vals: Vec<String>,
-    pub max_ts: u8,
-    pub max_ops: u8,
-    /// `EnableSafety`: Compact keeps the newest version below the watermark.
-    pub safety: bool,
-    invariants: Vec<Invariant<Mvcc>>,
-    properties: Vec<ActionProperty<Mvcc>>,
-}
-
-/// What a read at `ts` sees in `chain`: the version with the largest timestamp at or below `ts`
-/// (`LatestBefore` in the twin; `None` is its NotFound).
-pub fn latest_before(chain: &[Version], ts: u8) -> Option<Version> {
-    chain.iter().filter(|w| w.ts <= ts).max_by_key(|w| w.ts).copied()
-}
-
 impl Mvcc {
     pub fn n_keys(&self) -> usize {
         self.keys.len()
     }
 
-    /// The chain of key `k` after compacting to `new_min` (`Retained` in the twin).
+    // ---- TypeOK ----
+
+    fn type_ok(&self, s: &State) -> bool {
+        let chain_ok = |c: &Vec<Version>| c.iter().all(|w| w.ts >= 1 && w.ts <= self.max_ts && (w.val as usize) < self.vals.len());
+        s.versions.iter().all(chain_ok)
+            && s.original.iter().all(chain_ok)
+            && s.ts_counter <= self.max_ts
+            && s.min_retained <= self.max_ts
+            && s.op_count <= self.max_ops
+    }
+
+    // ---- Init ----
+
+    fn init(&self) -> State {
+        let empty = vec![Vec::new(); self.n_keys()];
+        State { versions: empty.clone(), original: empty, ts_counter: 0, min_retained: 0, op_count: 0 }
+    }
+
+    // ---- Actions ----
+
+    /// `Write(k, v)`: a fresh timestamp, the version added to the chain and to the ghost.
+    fn write(&self, s: &State, k: usize, v: u8) -> Option<State> {
+        if !(s.op_count < self.max_ops && s.ts_counter < self.max_ts) {
+            return None;
+        }
+        let mut t = s.clone();
+        let ver = Version { ts: s.ts_counter + 1, val: v };
+        for chains in [&mut t.versions, &mut t.original] {
+            let chain = &mut chains[k];
+            if !chain.contains(&ver) {
+                chain.push(ver);
+                chain.sort();
+            }
+        }
+        t.ts_counter = s.ts_counter + 1;
+        t.op_count = s.op_count + 1;
+        Some(t)
+    }
+
+    /// `Retained(k, newMin)`: the chain of key `k` after compacting to `new_min`: every version at
+    /// or above newMin, plus (EnableSafety) the newest version below it.
     pub fn retained(&self, s: &State, k: usize, new_min: u8) -> Vec<Version> {
         let chain = &s.versions[k];
         let mut kept: Vec<Version> = chain.iter().filter(|w| w.ts >= new_min).copied().collect();
@@ -81,21 +173,65 @@ impl Mvcc {
         kept
     }
 
+    /// `Compact(newMin)`.
+    fn compact(&self, s: &State, new_min: u8) -> Option<State> {
+        if !(new_min > s.min_retained && new_min <= s.ts_counter) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.min_retained = new_min;
+        t.versions = (0..self.n_keys()).map(|k| self.retained(s, k, new_min)).collect();
+        Some(t)
+    }
+
+    // ---- Next ----
+
+    /// `Next`'s candidates, in its disjunct order: `\E k \in Keys : \E v \in Vals` (k outer), then
+    /// `\E newMin \in 1..MaxTs`, each ascending.
+    fn next(&self, _s: &State, out: &mut Vec<Action>) {
+        for k in 0..self.n_keys() as u8 {
+            out.extend((0..self.vals.len() as u8).map(|v| Action::Write { k, v }));
+        }
+        out.extend((1..=self.max_ts).map(|new_min| Action::Compact { new_min }));
+    }
+
+    /// The successor by `action`, or `None` if it is not enabled.
+    fn take(&self, s: &State, action: &Action) -> Option<State> {
+        match *action {
+            Action::Write { k, v } => self.write(s, k as usize, v),
+            Action::Compact { new_min } => self.compact(s, new_min),
+        }
+    }
+}
+
+/// An action of `Next`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Key index, value index.
+    Write { k: u8, v: u8 },
+    Compact { new_min: u8 },
+}
+
+impl Action {
+    /// One action of each of `Next`'s disjuncts, in order.
+    const FAMILIES: [Action; 2] = [Action::Write { k: 0, v: 0 }, Action::Compact { new_min: 0 }];
+
+    /// The twin's name of the action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Write { .. } => "Write",
+            Action::Compact { .. } => "Compact",
+        }
+    }
+}
+
+impl Mvcc {
+    // ---- Invariants ----
+
     /// The versions the gap lost: in the ghost, visible to some read from the watermark on, yet
     /// gone from the chain (what MVCC-4 catches), per key.
     pub fn lost_reads(&self, s: &State, k: usize) -> Vec<u8> {
         (s.min_retained..=self.max_ts).filter(|&ts| latest_before(&s.versions[k], ts) != latest_before(&s.original[k], ts)).collect()
-    }
-
-    // ---- Invariants ----
-
-    fn type_ok(&self, s: &State) -> bool {
-        let chain_ok = |c: &Vec<Version>| c.iter().all(|w| w.ts >= 1 && w.ts <= self.max_ts && (w.val as usize) < self.vals.len());
-        s.versions.iter().all(chain_ok)
-            && s.original.iter().all(chain_ok)
-            && s.ts_counter <= self.max_ts
-            && s.min_retained <= self.max_ts
-            && s.op_count <= self.max_ops
     }
 
     /// MVCC-1: no two versions of a key share a commit timestamp.
@@ -117,6 +253,8 @@ impl Mvcc {
     fn ghost_monotonic(&self, s: &State, t: &State) -> bool {
         s.original.iter().zip(&t.original).all(|(a, b)| a.iter().all(|w| b.contains(w)))
     }
+
+    // ---- TLA+ values ----
 
     fn key_value(&self, k: usize) -> Value {
         Value::model(k, &self.keys[k])
@@ -141,66 +279,30 @@ impl Model for Mvcc {
     type Action = Action;
 
     fn init_states(&self) -> Vec<State> {
-        let empty = vec![Vec::new(); self.n_keys()];
-        vec![State { versions: empty.clone(), original: empty, ts_counter: 0, min_retained: 0, op_count: 0 }]
+        vec![self.init()]
     }
 
     fn actions(&self, s: &State, out: &mut Vec<Action>) {
-        // \E k \in Keys : \E v \in Vals : Write(k, v)
-        if s.op_count < self.max_ops && s.ts_counter < self.max_ts {
-            for k in 0..self.n_keys() {
-                for v in 0..self.vals.len() {
-                    out.push(Action::Write { k: k as u8, v: v as u8 });
-                }
-            }
-        }
-        // \E newMin \in 1..MaxTs : Compact(newMin)
-        for new_min in 1..=self.max_ts {
-            if new_min > s.min_retained && new_min <= s.ts_counter {
-                out.push(Action::Compact { new_min });
-            }
-        }
+        self.next(s, out)
     }
 
     fn next_state(&self, s: &State, action: &Action) -> Option<State> {
-        let mut t = s.clone();
-        match *action {
-            Action::Write { k, v } => {
-                let ver = Version { ts: s.ts_counter + 1, val: v };
-                for chains in [&mut t.versions, &mut t.original] {
-                    let chain = &mut chains[k as usize];
-                    if !chain.contains(&ver) {
-                        chain.push(ver);
-                        chain.sort();
-                    }
-                }
-                t.ts_counter = s.ts_counter + 1;
-                t.op_count = s.op_count + 1;
-            }
-            Action::Compact { new_min } => {
-                t.min_retained = new_min;
-                t.versions = (0..self.n_keys()).map(|k| self.retained(s, k, new_min)).collect();
-            }
-        }
-        Some(t)
+        self.take(s, action)
     }
 
     fn action_name(&self, action: &Action) -> &'static str {
-        match action {
-            Action::Write { .. } => "Write",
-            Action::Compact { .. } => "Compact",
-        }
+        action.name()
     }
 
     fn action_label(&self, action: &Action) -> String {
         match *action {
-            Action::Write { k, v } => format!("Write({}, {})", self.keys[k as usize], self.vals[v as usize]),
-            Action::Compact { new_min } => format!("Compact({new_min})"),
+            Action::Write { k, v } => format!("{}({}, {})", action.name(), self.keys[k as usize], self.vals[v as usize]),
+            Action::Compact { new_min } => format!("{}({new_min})", action.name()),
         }
     }
 
     fn action_names(&self) -> Vec<&'static str> {
-        vec!["Write", "Compact"]
+        Action::FAMILIES.iter().map(Action::name).collect()
     }
 
     fn invariants(&self) -> &[Invariant<Self>] {
@@ -257,58 +359,7 @@ impl Model for Mvcc {
     /// As TLC printed the twin's variables: versions, opCount, tsCounter, minRetained,
     /// originalVersions.
     fn tlc_variable_order(&self) -> Vec<usize> {
-        vec![0, 4, 2, 3, 1]
-    }
-}
-
-impl ModelDef for Mvcc {
-    fn info() -> ModelInfo {
-        ModelInfo {
-            name: "mvcc",
-            title: "elastickv MVCC chains and compaction",
-            story: "Writes add versions to per-key chains at fresh timestamps; compaction prunes old versions, and must keep the newest one below its watermark or a later read finds nothing.",
-            source: "seed 003: elastickv TLA+ safety specs, M3 MVCC.tla (PR #861)",
-            tla_module: "MVCC",
-            constants: vec![
-                ConstSpec { name: "Keys", doc: "Keys (symmetric).", kind: ConstKind::ModelValues { prefix: "k", min_len: 1, max_len: 3 }, default: "{k1, k2}" },
-                ConstSpec { name: "Vals", doc: "Values a write may store (symmetric).", kind: ConstKind::ModelValues { prefix: "v", min_len: 1, max_len: 3 }, default: "{v1, v2}" },
-                ConstSpec { name: "MaxTs", doc: "Bound on the timestamp counter.", kind: ConstKind::Int { min: 1, max: 6 }, default: "4" },
-                ConstSpec { name: "MaxOps", doc: "Bound on the number of writes.", kind: ConstKind::Int { min: 0, max: 5 }, default: "3" },
-            ],
-            configs: vec![
-                ConfigSpec {
-                    name: "safe",
-                    summary: "Compaction keeps, per key, the newest version below the new watermark, so every read from the watermark on still sees what was written.",
-                    expect: None,
-                    tla_switches: &[("EnableSafety", "TRUE")],
-                },
-                ConfigSpec {
-                    name: "gap",
-                    summary: "Compaction drops the newest version below the watermark too, so a read at the watermark finds nothing where a write is still visible in the ghost: MVCC4_NoLostCommitOnSnapshotInstall fails.",
-                    expect: Some("MVCC4_NoLostCommitOnSnapshotInstall"),
-                    tla_switches: &[("EnableSafety", "FALSE")],
-                },
-            ],
-        }
-    }
-
-    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
-        Ok(Mvcc {
-            keys: constants.names("Keys"),
-            vals: constants.names("Vals"),
-            max_ts: constants.int("MaxTs") as u8,
-            max_ops: constants.int("MaxOps") as u8,
-            safety: config.name == "safe",
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Mvcc::type_ok },
-                Invariant { name: "MVCC1_VisibleVersionUnique", holds: Mvcc::unique },
-                Invariant { name: "MVCC4_NoLostCommitOnSnapshotInstall", holds: Mvcc::no_lost_commit },
-            ],
-            properties: vec![
-                ActionProperty { name: "MVCC_TsMonotonic", holds: Mvcc::ts_monotonic },
-                ActionProperty { name: "MVCC_GhostMonotonic", holds: Mvcc::ghost_monotonic },
-            ],
-        })
+        variable_order(self.variables(), &["versions", "opCount", "tsCounter", "minRetained", "originalVersions"])
     }
 }
 
@@ -324,6 +375,10 @@ mod tests {
     fn run(m: &Mvcc, steps: &[&str]) -> State {
         testing::run(m, m.init_states().remove(0), steps)
     }
+
+
+
+
 
     #[test]
     fn write_adds_a_version_at_a_fresh_timestamp_to_chain_and_ghost() {

@@ -15,11 +15,17 @@
 //! reduce by it as it stands: `MVPerms.permutationSubgroup` closes it under composition, so TLC also
 //! tries "swap the keys and the transactions at once"; the engine reduces by that same group (150
 //! states for the safe config; 183 with a one-set-at-a-time reading, which TLC never uses).
+//!
+//! The file reads like its twin, in the same order: constants, variables, `TypeOK`, `Init`, one
+//! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
+//! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
     SymmetricSet, Value,
 };
+
+// ---- CONSTANTS ----
 
 /// Bounds on the constants (and the sizes of the state's arrays).
 pub const MAX_KEYS: usize = 3;
@@ -27,6 +33,88 @@ pub const MAX_TXNS: usize = 3;
 
 /// A lock's owner when the key is not locked (`"none"` in the twin).
 pub const NO_OWNER: u8 = u8::MAX;
+
+pub struct Occ {
+    pub keys: Vec<String>,
+    pub txn_ids: Vec<String>,
+    pub max_ts: u8,
+    pub max_ops: u8,
+    /// `EnableSafety`: a commit takes a fresh timestamp.
+    pub enable_safety: bool,
+    invariants: Vec<Invariant<Occ>>,
+    properties: Vec<ActionProperty<Occ>>,
+}
+
+impl ModelDef for Occ {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "occ",
+            title: "Percolator-style optimistic transactions",
+            story: "Transactions read at their start timestamp, lock what they write at prepare and install versions at commit; a commit timestamp must be fresh, or a transaction commits at its own start.",
+            source: "seed 003: elastickv TLA+ safety specs (OCC.tla, PR thread quoting TLC's figures)",
+            tla_module: "OCC",
+            constants: vec![
+                ConstSpec {
+                    name: "Keys",
+                    doc: "The keys (symmetric).",
+                    kind: ConstKind::ModelValues { prefix: "k", min_len: 1, max_len: MAX_KEYS },
+                    default: "{k1, k2}",
+                },
+                ConstSpec {
+                    name: "TxnIds",
+                    doc: "The transactions (symmetric).",
+                    kind: ConstKind::ModelValues { prefix: "t", min_len: 1, max_len: MAX_TXNS },
+                    default: "{t1, t2}",
+                },
+                ConstSpec { name: "MaxTs", doc: "Timestamps stay within 0..MaxTs.", kind: ConstKind::Int { min: 1, max: 8 }, default: "6" },
+                ConstSpec { name: "MaxOps", doc: "At most this many write intents in all.", kind: ConstKind::Int { min: 1, max: 5 }, default: "3" },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "A commit takes a fresh timestamp, above every start handed out so far.",
+                    expect: None,
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "gap",
+                    summary: "A commit reuses the current timestamp counter, so a transaction can commit at its own start: OCC1_CommitTsAboveStart fails.",
+                    expect: Some("OCC1_CommitTsAboveStart"),
+                    tla_switches: &[("EnableSafety", "FALSE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        let keys = constants.names("Keys");
+        let txn_ids = constants.names("TxnIds");
+        if let Some(clash) = keys.iter().find(|k| txn_ids.contains(k)) {
+            return Err(format!("constants Keys and TxnIds: '{clash}' is in both; a key and a transaction must have different names"));
+        }
+        Ok(Occ {
+            keys,
+            txn_ids,
+            max_ts: constants.int("MaxTs") as u8,
+            max_ops: constants.int("MaxOps") as u8,
+            enable_safety: config.switch("EnableSafety"),
+            invariants: vec![
+                Invariant { name: "TypeOK", holds: Occ::type_ok },
+                Invariant { name: "OCC1_CommitTsAboveStart", holds: Occ::occ1_commit_ts_above_start },
+                Invariant { name: "OCC2_NoWriteWriteConflict", holds: Occ::occ2_no_write_write_conflict },
+                Invariant { name: "OCC3_ReadSnapshotStability", holds: Occ::occ3_read_snapshot_stability },
+                Invariant { name: "OCC4_NoStrandedLockAtQuiescence", holds: Occ::occ4_no_stranded_lock_at_quiescence },
+                Invariant { name: "OCC5_StartTsConsistency", holds: Occ::occ5_start_ts_consistency },
+            ],
+            properties: vec![
+                ActionProperty { name: "StartTsAssignedOnce", holds: Occ::start_ts_assigned_once },
+                ActionProperty { name: "CommitTsAssignedOnce", holds: Occ::commit_ts_assigned_once },
+            ],
+        })
+    }
+}
+
+// ---- VARIABLES ----
 
 /// The lifecycle of a transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -112,28 +200,6 @@ impl State {
     }
 }
 
-/// Indices: transaction, key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    BeginTxn(u8),
-    ReadKey(u8, u8),
-    WriteIntent(u8, u8),
-    Prepare(u8),
-    Commit(u8),
-    Abort(u8),
-}
-
-pub struct Occ {
-    pub keys: Vec<String>,
-    pub txn_ids: Vec<String>,
-    pub max_ts: u8,
-    pub max_ops: u8,
-    /// `EnableSafety`: a commit takes a fresh timestamp.
-    pub enable_safety: bool,
-    invariants: Vec<Invariant<Occ>>,
-    properties: Vec<ActionProperty<Occ>>,
-}
-
 impl Occ {
     pub fn n_keys(&self) -> usize {
         self.keys.len()
@@ -157,49 +223,7 @@ impl Occ {
         }
     }
 
-    fn begin_enabled(&self, s: &State, t: usize) -> bool {
-        s.txns[t].state == TxnState::Idle && s.ts_counter < self.max_ts
-    }
-
-    fn read_enabled(&self, s: &State, t: usize, k: usize) -> bool {
-        let x = &s.txns[t];
-        x.state == TxnState::Active && x.read_obs[k] == 0 && !(s.has_lock(k) && s.locks[k].lock_ts <= x.start)
-    }
-
-    fn write_enabled(&self, s: &State, t: usize, k: usize) -> bool {
-        let x = &s.txns[t];
-        x.state == TxnState::Active && !x.writes(k) && s.op_count < self.max_ops
-    }
-
-    fn prepare_enabled(&self, s: &State, t: usize) -> bool {
-        let x = &s.txns[t];
-        x.state == TxnState::Active
-            && x.write_set != 0
-            && (0..self.n_keys()).filter(|&k| x.writes(k)).all(|k| !s.has_lock(k) && s.versions[k].iter().all(|&v| v <= x.start))
-    }
-
-    fn commit_enabled(&self, s: &State, t: usize) -> bool {
-        s.txns[t].state == TxnState::Prepared && self.commit_stamp(s) <= self.max_ts
-    }
-
-    fn abort_enabled(&self, s: &State, t: usize) -> bool {
-        s.txns[t].state.is_live()
-    }
-
-    fn release_locks(&self, s: &mut State, t: usize) {
-        for lock in s.locks.iter_mut() {
-            if lock.owner == t as u8 {
-                *lock = NO_LOCK;
-            }
-        }
-    }
-
-    fn committed(&self, s: &State) -> impl Iterator<Item = usize> + '_ {
-        let txns = s.txns;
-        (0..self.n_txns()).filter(move |&t| txns[t].state == TxnState::Committed)
-    }
-
-    // ---- Invariants ----
+    // ---- TypeOK ----
 
     fn type_ok(&self, s: &State) -> bool {
         let ts_ok = |v: u8| v <= self.max_ts;
@@ -210,6 +234,169 @@ impl Occ {
             && s.locks[..self.n_keys()].iter().all(|l| *l == NO_LOCK || (ts_ok(l.lock_ts) && (l.owner as usize) < self.n_txns()))
             && s.versions[..self.n_keys()].iter().all(|vs| vs.iter().all(|&v| ts_ok(v)))
             && s.op_count <= self.max_ops
+    }
+
+    // ---- Init ----
+
+    fn init(&self) -> State {
+        let idle = Txn { state: TxnState::Idle, start: 0, commit: 0, write_set: 0, read_obs: [0; MAX_KEYS] };
+        State { ts_counter: 0, txns: [idle; MAX_TXNS], locks: [NO_LOCK; MAX_KEYS], versions: [[0; MAX_TXNS]; MAX_KEYS], op_count: 0 }
+    }
+
+    // ---- Actions ----
+
+    fn release_locks(&self, s: &mut State, t: usize) {
+        for lock in s.locks.iter_mut() {
+            if lock.owner == t as u8 {
+                *lock = NO_LOCK;
+            }
+        }
+    }
+
+    /// `BeginTxn(t)`: t takes the next timestamp as its start.
+    fn begin_txn(&self, s: &State, t: usize) -> Option<State> {
+        if !(s.txns[t].state == TxnState::Idle && s.ts_counter < self.max_ts) {
+            return None;
+        }
+        let mut n = *s;
+        n.ts_counter = s.ts_counter + 1;
+        n.txns[t].state = TxnState::Active;
+        n.txns[t].start = s.ts_counter + 1;
+        Some(n)
+    }
+
+    /// `ReadKey(t, k)`: refused while k holds a lock at or below t's start.
+    fn read_key(&self, s: &State, t: usize, k: usize) -> Option<State> {
+        let x = &s.txns[t];
+        if !(x.state == TxnState::Active && x.read_obs[k] == 0 && !(s.has_lock(k) && s.locks[k].lock_ts <= x.start)) {
+            return None;
+        }
+        let mut n = *s;
+        n.txns[t].read_obs[k] = self.latest_visible(s, k, x.start);
+        Some(n)
+    }
+
+    /// `WriteIntent(t, k)`.
+    fn write_intent(&self, s: &State, t: usize, k: usize) -> Option<State> {
+        let x = &s.txns[t];
+        if !(x.state == TxnState::Active && !x.writes(k) && s.op_count < self.max_ops) {
+            return None;
+        }
+        let mut n = *s;
+        n.txns[t].write_set |= 1 << k;
+        n.op_count = s.op_count + 1;
+        Some(n)
+    }
+
+    /// `Prepare(t)`: locks every key t writes at its start timestamp; refused if one is locked or
+    /// has a version newer than the start.
+    fn prepare(&self, s: &State, t: usize) -> Option<State> {
+        let x = &s.txns[t];
+        let written = || (0..self.n_keys()).filter(|&k| x.writes(k));
+        if !(x.state == TxnState::Active && x.write_set != 0 && written().all(|k| !s.has_lock(k) && s.versions[k].iter().all(|&v| v <= x.start))) {
+            return None;
+        }
+        let mut n = *s;
+        n.txns[t].state = TxnState::Prepared;
+        for k in written() {
+            n.locks[k] = Lock { lock_ts: x.start, owner: t as u8 };
+        }
+        Some(n)
+    }
+
+    /// `Commit(t)`: one version per written key at the commit stamp; the locks are released.
+    fn commit(&self, s: &State, t: usize) -> Option<State> {
+        if !(s.txns[t].state == TxnState::Prepared && self.commit_stamp(s) <= self.max_ts) {
+            return None;
+        }
+        let mut n = *s;
+        let stamp = self.commit_stamp(s);
+        n.ts_counter = stamp;
+        n.txns[t].state = TxnState::Committed;
+        n.txns[t].commit = stamp;
+        for k in (0..self.n_keys()).filter(|&k| s.txns[t].writes(k)) {
+            n.versions[k][t] = stamp;
+        }
+        self.release_locks(&mut n, t);
+        Some(n)
+    }
+
+    /// `Abort(t)`: from Active or Prepared; the locks are released.
+    fn abort(&self, s: &State, t: usize) -> Option<State> {
+        if !s.txns[t].state.is_live() {
+            return None;
+        }
+        let mut n = *s;
+        n.txns[t].state = TxnState::Aborted;
+        self.release_locks(&mut n, t);
+        Some(n)
+    }
+
+    // ---- Next ----
+
+    /// `Next`'s candidates, in its disjunct order; nested `\E`s outer first, each ascending.
+    fn next(&self, _s: &State, out: &mut Vec<Action>) {
+        let (txns, keys) = (0..self.n_txns() as u8, 0..self.n_keys() as u8);
+        out.extend(txns.clone().map(Action::BeginTxn));
+        for t in txns.clone() {
+            out.extend(keys.clone().map(|k| Action::ReadKey(t, k)));
+        }
+        for t in txns.clone() {
+            out.extend(keys.clone().map(|k| Action::WriteIntent(t, k)));
+        }
+        out.extend(txns.clone().map(Action::Prepare));
+        out.extend(txns.clone().map(Action::Commit));
+        out.extend(txns.map(Action::Abort));
+    }
+
+    /// The successor by `action`, or `None` if it is not enabled.
+    fn take(&self, s: &State, action: &Action) -> Option<State> {
+        match *action {
+            Action::BeginTxn(t) => self.begin_txn(s, t as usize),
+            Action::ReadKey(t, k) => self.read_key(s, t as usize, k as usize),
+            Action::WriteIntent(t, k) => self.write_intent(s, t as usize, k as usize),
+            Action::Prepare(t) => self.prepare(s, t as usize),
+            Action::Commit(t) => self.commit(s, t as usize),
+            Action::Abort(t) => self.abort(s, t as usize),
+        }
+    }
+}
+
+/// An action of `Next`. Indices: transaction, key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    BeginTxn(u8),
+    ReadKey(u8, u8),
+    WriteIntent(u8, u8),
+    Prepare(u8),
+    Commit(u8),
+    Abort(u8),
+}
+
+impl Action {
+    /// One action of each of `Next`'s disjuncts, in order.
+    const FAMILIES: [Action; 6] =
+        [Action::BeginTxn(0), Action::ReadKey(0, 0), Action::WriteIntent(0, 0), Action::Prepare(0), Action::Commit(0), Action::Abort(0)];
+
+    /// The twin's name of the action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::BeginTxn(_) => "BeginTxn",
+            Action::ReadKey(..) => "ReadKey",
+            Action::WriteIntent(..) => "WriteIntent",
+            Action::Prepare(_) => "Prepare",
+            Action::Commit(_) => "Commit",
+            Action::Abort(_) => "Abort",
+        }
+    }
+}
+
+impl Occ {
+    // ---- Invariants ----
+
+    fn committed(&self, s: &State) -> impl Iterator<Item = usize> + '_ {
+        let txns = s.txns;
+        (0..self.n_txns()).filter(move |&t| txns[t].state == TxnState::Committed)
     }
 
     /// A transaction commits strictly above its start.
@@ -281,104 +468,23 @@ impl Model for Occ {
     type Action = Action;
 
     fn init_states(&self) -> Vec<State> {
-        let idle = Txn { state: TxnState::Idle, start: 0, commit: 0, write_set: 0, read_obs: [0; MAX_KEYS] };
-        vec![State { ts_counter: 0, txns: [idle; MAX_TXNS], locks: [NO_LOCK; MAX_KEYS], versions: [[0; MAX_TXNS]; MAX_KEYS], op_count: 0 }]
+        vec![self.init()]
     }
 
     fn actions(&self, s: &State, out: &mut Vec<Action>) {
-        let (nt, nk) = (self.n_txns(), self.n_keys());
-        // \E t \in TxnIds : BeginTxn(t)
-        out.extend((0..nt).filter(|&t| self.begin_enabled(s, t)).map(|t| Action::BeginTxn(t as u8)));
-        // \E t \in TxnIds : \E k \in Keys : ReadKey(t, k)
-        for t in 0..nt {
-            out.extend((0..nk).filter(|&k| self.read_enabled(s, t, k)).map(|k| Action::ReadKey(t as u8, k as u8)));
-        }
-        // \E t \in TxnIds : \E k \in Keys : WriteIntent(t, k)
-        for t in 0..nt {
-            out.extend((0..nk).filter(|&k| self.write_enabled(s, t, k)).map(|k| Action::WriteIntent(t as u8, k as u8)));
-        }
-        // \E t \in TxnIds : Prepare(t), then Commit(t), then Abort(t)
-        out.extend((0..nt).filter(|&t| self.prepare_enabled(s, t)).map(|t| Action::Prepare(t as u8)));
-        out.extend((0..nt).filter(|&t| self.commit_enabled(s, t)).map(|t| Action::Commit(t as u8)));
-        out.extend((0..nt).filter(|&t| self.abort_enabled(s, t)).map(|t| Action::Abort(t as u8)));
+        self.next(s, out)
     }
 
     fn next_state(&self, s: &State, action: &Action) -> Option<State> {
-        let mut n = *s;
-        match *action {
-            Action::BeginTxn(t) => {
-                let t = t as usize;
-                if !self.begin_enabled(s, t) {
-                    return None;
-                }
-                n.ts_counter = s.ts_counter + 1;
-                n.txns[t].state = TxnState::Active;
-                n.txns[t].start = s.ts_counter + 1;
-            }
-            Action::ReadKey(t, k) => {
-                let (t, k) = (t as usize, k as usize);
-                if !self.read_enabled(s, t, k) {
-                    return None;
-                }
-                n.txns[t].read_obs[k] = self.latest_visible(s, k, s.txns[t].start);
-            }
-            Action::WriteIntent(t, k) => {
-                let (t, k) = (t as usize, k as usize);
-                if !self.write_enabled(s, t, k) {
-                    return None;
-                }
-                n.txns[t].write_set |= 1 << k;
-                n.op_count = s.op_count + 1;
-            }
-            Action::Prepare(t) => {
-                let t = t as usize;
-                if !self.prepare_enabled(s, t) {
-                    return None;
-                }
-                n.txns[t].state = TxnState::Prepared;
-                for k in (0..self.n_keys()).filter(|&k| s.txns[t].writes(k)) {
-                    n.locks[k] = Lock { lock_ts: s.txns[t].start, owner: t as u8 };
-                }
-            }
-            Action::Commit(t) => {
-                let t = t as usize;
-                if !self.commit_enabled(s, t) {
-                    return None;
-                }
-                let stamp = self.commit_stamp(s);
-                n.ts_counter = stamp;
-                n.txns[t].state = TxnState::Committed;
-                n.txns[t].commit = stamp;
-                for k in (0..self.n_keys()).filter(|&k| s.txns[t].writes(k)) {
-                    n.versions[k][t] = stamp;
-                }
-                self.release_locks(&mut n, t);
-            }
-            Action::Abort(t) => {
-                let t = t as usize;
-                if !self.abort_enabled(s, t) {
-                    return None;
-                }
-                n.txns[t].state = TxnState::Aborted;
-                self.release_locks(&mut n, t);
-            }
-        }
-        Some(n)
+        self.take(s, action)
     }
 
     fn action_name(&self, action: &Action) -> &'static str {
-        match action {
-            Action::BeginTxn(_) => "BeginTxn",
-            Action::ReadKey(..) => "ReadKey",
-            Action::WriteIntent(..) => "WriteIntent",
-            Action::Prepare(_) => "Prepare",
-            Action::Commit(_) => "Commit",
-            Action::Abort(_) => "Abort",
-        }
+        action.name()
     }
 
     fn action_label(&self, action: &Action) -> String {
-        let name = self.action_name(action);
+        let name = action.name();
         match *action {
             Action::ReadKey(t, k) | Action::WriteIntent(t, k) => {
                 format!("{name}({}, {})", self.txn_ids[t as usize], self.keys[k as usize])
@@ -390,7 +496,7 @@ impl Model for Occ {
     }
 
     fn action_names(&self) -> Vec<&'static str> {
-        vec!["BeginTxn", "ReadKey", "WriteIntent", "Prepare", "Commit", "Abort"]
+        Action::FAMILIES.iter().map(Action::name).collect()
     }
 
     fn invariants(&self) -> &[Invariant<Self>] {
@@ -449,7 +555,10 @@ impl Model for Occ {
     /// TLC 2.15 prints (and compares under SYMMETRY) versions, txnState, opCount, readObs,
     /// commitTs, writeSet, tsCounter, lockMap, startTs.
     fn tlc_variable_order(&self) -> Vec<usize> {
-        vec![7, 1, 8, 5, 3, 4, 0, 6, 2]
+        variable_order(
+            self.variables(),
+            &["versions", "txnState", "opCount", "readObs", "commitTs", "writeSet", "tsCounter", "lockMap", "startTs"],
+        )
     }
 
     fn to_tla(&self, s: &State) -> Vec<Value> {
@@ -476,75 +585,6 @@ impl Model for Occ {
             self.per_key(versions),
             Value::Int(s.op_count as i64),
         ]
-    }
-}
-
-impl ModelDef for Occ {
-    fn info() -> ModelInfo {
-        ModelInfo {
-            name: "occ",
-            title: "Percolator-style optimistic transactions",
-            story: "Transactions read at their start timestamp, lock what they write at prepare and install versions at commit; a commit timestamp must be fresh, or a transaction commits at its own start.",
-            source: "seed 003: elastickv TLA+ safety specs (OCC.tla, PR thread quoting TLC's figures)",
-            tla_module: "OCC",
-            constants: vec![
-                ConstSpec {
-                    name: "Keys",
-                    doc: "The keys (symmetric).",
-                    kind: ConstKind::ModelValues { prefix: "k", min_len: 1, max_len: MAX_KEYS },
-                    default: "{k1, k2}",
-                },
-                ConstSpec {
-                    name: "TxnIds",
-                    doc: "The transactions (symmetric).",
-                    kind: ConstKind::ModelValues { prefix: "t", min_len: 1, max_len: MAX_TXNS },
-                    default: "{t1, t2}",
-                },
-                ConstSpec { name: "MaxTs", doc: "Timestamps stay within 0..MaxTs.", kind: ConstKind::Int { min: 1, max: 8 }, default: "6" },
-                ConstSpec { name: "MaxOps", doc: "At most this many write intents in all.", kind: ConstKind::Int { min: 1, max: 5 }, default: "3" },
-            ],
-            configs: vec![
-                ConfigSpec {
-                    name: "safe",
-                    summary: "A commit takes a fresh timestamp, above every start handed out so far.",
-                    expect: None,
-                    tla_switches: &[("EnableSafety", "TRUE")],
-                },
-                ConfigSpec {
-                    name: "gap",
-                    summary: "A commit reuses the current timestamp counter, so a transaction can commit at its own start: OCC1_CommitTsAboveStart fails.",
-                    expect: Some("OCC1_CommitTsAboveStart"),
-                    tla_switches: &[("EnableSafety", "FALSE")],
-                },
-            ],
-        }
-    }
-
-    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
-        let keys = constants.names("Keys");
-        let txn_ids = constants.names("TxnIds");
-        if let Some(clash) = keys.iter().find(|k| txn_ids.contains(k)) {
-            return Err(format!("constants Keys and TxnIds: '{clash}' is in both; a key and a transaction must have different names"));
-        }
-        Ok(Occ {
-            keys,
-            txn_ids,
-            max_ts: constants.int("MaxTs") as u8,
-            max_ops: constants.int("MaxOps") as u8,
-            enable_safety: config.name == "safe",
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Occ::type_ok },
-                Invariant { name: "OCC1_CommitTsAboveStart", holds: Occ::occ1_commit_ts_above_start },
-                Invariant { name: "OCC2_NoWriteWriteConflict", holds: Occ::occ2_no_write_write_conflict },
-                Invariant { name: "OCC3_ReadSnapshotStability", holds: Occ::occ3_read_snapshot_stability },
-                Invariant { name: "OCC4_NoStrandedLockAtQuiescence", holds: Occ::occ4_no_stranded_lock_at_quiescence },
-                Invariant { name: "OCC5_StartTsConsistency", holds: Occ::occ5_start_ts_consistency },
-            ],
-            properties: vec![
-                ActionProperty { name: "StartTsAssignedOnce", holds: Occ::start_ts_assigned_once },
-                ActionProperty { name: "CommitTsAssignedOnce", holds: Occ::commit_ts_assigned_once },
-            ],
-        })
     }
 }
 

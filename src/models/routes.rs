@@ -12,28 +12,17 @@
 //!
 //! Configurations: `safe`; `gap` (the watcher may install any version up to the catalog's,
 //! including one older than it already has).
+//!
+//! The file reads like its twin, in the same order: constants, variables, `TypeOK`, `Init`, one
+//! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
+//! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
-    Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
+    SymmetricSet, Value,
 };
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct State {
-    pub catalog_version: u8,
-    /// `engineVersion[n]`: the version n's route engine holds.
-    pub engine_version: Vec<u8>,
-    /// `engineMaxObserved[n]`: the ghost, the highest version n ever installed.
-    pub engine_max_observed: Vec<u8>,
-    pub op_count: u8,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    ProposeRouteChange,
-    /// Node index, the catalog version the watcher fetches.
-    CatalogWatcherSync { n: u8, v: u8 },
-}
+// ---- CONSTANTS ----
 
 pub struct Routes {
     pub nodes: Vec<String>,
@@ -45,12 +34,75 @@ pub struct Routes {
     properties: Vec<ActionProperty<Routes>>,
 }
 
+impl ModelDef for Routes {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "routes",
+            title: "elastickv route catalog and watchers",
+            story: "A route catalog's version rises with each split; every node's watcher installs some catalog version, and must never go back to one older than it already had.",
+            source: "seed 003: elastickv TLA+ safety specs, M4 Routes.tla (PR #862)",
+            tla_module: "Routes",
+            constants: vec![
+                ConstSpec { name: "Nodes", doc: "Nodes, each with a route engine (symmetric).", kind: ConstKind::ModelValues { prefix: "n", min_len: 1, max_len: 4 }, default: "{n1, n2}" },
+                ConstSpec { name: "MaxVersions", doc: "Bound on the catalog version.", kind: ConstKind::Int { min: 0, max: 5 }, default: "3" },
+                ConstSpec { name: "MaxOps", doc: "Bound on the number of actions.", kind: ConstKind::Int { min: 0, max: 8 }, default: "4" },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "A watcher installs only versions at least as new as the newest it has seen (skipping versions is fine).",
+                    expect: None,
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "gap",
+                    summary: "A watcher may install any version up to the catalog's, so a node's engine can go back to an older catalog: Routes4_NoEngineRegression fails.",
+                    expect: Some("Routes4_NoEngineRegression"),
+                    tla_switches: &[("EnableSafety", "FALSE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        Ok(Routes {
+            nodes: constants.names("Nodes"),
+            max_versions: constants.int("MaxVersions") as u8,
+            max_ops: constants.int("MaxOps") as u8,
+            safety: config.switch("EnableSafety"),
+            invariants: vec![
+                Invariant { name: "TypeOK", holds: Routes::type_ok },
+                Invariant { name: "Routes1_VersionInRange", holds: Routes::version_in_range },
+                Invariant { name: "Routes2_CoverageDisjoint", holds: Routes::coverage_disjoint },
+                Invariant { name: "Routes3_SplitAtomicity", holds: Routes::split_atomicity },
+                Invariant { name: "Routes4_NoEngineRegression", holds: Routes::no_engine_regression },
+            ],
+            properties: vec![
+                ActionProperty { name: "Routes1_Action", holds: Routes::catalog_monotonic },
+                ActionProperty { name: "Routes4_GhostMonotonic", holds: Routes::ghost_monotonic },
+            ],
+        })
+    }
+}
+
+// ---- VARIABLES ----
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    pub catalog_version: u8,
+    /// `engineVersion[n]`: the version n's route engine holds.
+    pub engine_version: Vec<u8>,
+    /// `engineMaxObserved[n]`: the ghost, the highest version n ever installed.
+    pub engine_max_observed: Vec<u8>,
+    pub op_count: u8,
+}
+
 impl Routes {
     pub fn n_nodes(&self) -> usize {
         self.nodes.len()
     }
 
-    // ---- Invariants ----
+    // ---- TypeOK ----
 
     fn type_ok(&self, s: &State) -> bool {
         s.catalog_version <= self.max_versions
@@ -58,6 +110,82 @@ impl Routes {
             && s.engine_max_observed.iter().all(|&v| v <= self.max_versions)
             && s.op_count <= self.max_ops
     }
+
+    // ---- Init ----
+
+    fn init(&self) -> State {
+        let zeros = vec![0; self.n_nodes()];
+        State { catalog_version: 0, engine_version: zeros.clone(), engine_max_observed: zeros, op_count: 0 }
+    }
+
+    // ---- Actions ----
+
+    /// `ProposeRouteChange`: a split (or move) commits a new catalog version in one atomic step.
+    fn propose_route_change(&self, s: &State) -> Option<State> {
+        if !(s.op_count < self.max_ops && s.catalog_version < self.max_versions) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.catalog_version += 1;
+        t.op_count += 1;
+        Some(t)
+    }
+
+    /// `CatalogWatcherSync(n, v)`: n's watcher fetches catalog version v and installs it.
+    fn catalog_watcher_sync(&self, s: &State, n: usize, v: u8) -> Option<State> {
+        if !(s.op_count < self.max_ops && v <= s.catalog_version && (!self.safety || v >= s.engine_max_observed[n])) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.engine_version[n] = v;
+        t.engine_max_observed[n] = s.engine_max_observed[n].max(v);
+        t.op_count += 1;
+        Some(t)
+    }
+
+    // ---- Next ----
+
+    /// `Next`'s candidates, in its disjunct order: `\E n \in Nodes : \E v \in 0..MaxVersions`,
+    /// n outer, each ascending.
+    fn next(&self, _s: &State, out: &mut Vec<Action>) {
+        out.push(Action::ProposeRouteChange);
+        for n in 0..self.n_nodes() as u8 {
+            out.extend((0..=self.max_versions).map(|v| Action::CatalogWatcherSync { n, v }));
+        }
+    }
+
+    /// The successor by `action`, or `None` if it is not enabled.
+    fn take(&self, s: &State, action: &Action) -> Option<State> {
+        match *action {
+            Action::ProposeRouteChange => self.propose_route_change(s),
+            Action::CatalogWatcherSync { n, v } => self.catalog_watcher_sync(s, n as usize, v),
+        }
+    }
+}
+
+/// An action of `Next`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    ProposeRouteChange,
+    /// Node index, the catalog version the watcher fetches.
+    CatalogWatcherSync { n: u8, v: u8 },
+}
+
+impl Action {
+    /// One action of each of `Next`'s disjuncts, in order.
+    const FAMILIES: [Action; 2] = [Action::ProposeRouteChange, Action::CatalogWatcherSync { n: 0, v: 0 }];
+
+    /// The twin's name of the action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::ProposeRouteChange => "ProposeRouteChange",
+            Action::CatalogWatcherSync { .. } => "CatalogWatcherSync",
+        }
+    }
+}
+
+impl Routes {
+    // ---- Invariants ----
 
     /// Routes-1: the catalog version stays in range (Routes1_Action: it never goes down).
     fn version_in_range(&self, s: &State) -> bool {
@@ -91,6 +219,8 @@ impl Routes {
         s.engine_max_observed.iter().zip(&t.engine_max_observed).all(|(a, b)| b >= a)
     }
 
+    // ---- TLA+ values ----
+
     fn per_node(&self, xs: &[u8]) -> Value {
         Value::func(xs.iter().enumerate().map(|(n, &x)| (Value::model(n, &self.nodes[n]), Value::Int(x as i64))))
     }
@@ -101,57 +231,30 @@ impl Model for Routes {
     type Action = Action;
 
     fn init_states(&self) -> Vec<State> {
-        let zeros = vec![0; self.n_nodes()];
-        vec![State { catalog_version: 0, engine_version: zeros.clone(), engine_max_observed: zeros, op_count: 0 }]
+        vec![self.init()]
     }
 
     fn actions(&self, s: &State, out: &mut Vec<Action>) {
-        if s.op_count >= self.max_ops {
-            return;
-        }
-        if s.catalog_version < self.max_versions {
-            out.push(Action::ProposeRouteChange);
-        }
-        // \E n \in Nodes : \E v \in 0..MaxVersions : CatalogWatcherSync(n, v)
-        for n in 0..self.n_nodes() {
-            for v in 0..=s.catalog_version {
-                if !self.safety || v >= s.engine_max_observed[n] {
-                    out.push(Action::CatalogWatcherSync { n: n as u8, v });
-                }
-            }
-        }
+        self.next(s, out)
     }
 
     fn next_state(&self, s: &State, action: &Action) -> Option<State> {
-        let mut t = s.clone();
-        match *action {
-            Action::ProposeRouteChange => t.catalog_version += 1,
-            Action::CatalogWatcherSync { n, v } => {
-                let n = n as usize;
-                t.engine_version[n] = v;
-                t.engine_max_observed[n] = s.engine_max_observed[n].max(v);
-            }
-        }
-        t.op_count += 1;
-        Some(t)
+        self.take(s, action)
     }
 
     fn action_name(&self, action: &Action) -> &'static str {
-        match action {
-            Action::ProposeRouteChange => "ProposeRouteChange",
-            Action::CatalogWatcherSync { .. } => "CatalogWatcherSync",
-        }
+        action.name()
     }
 
     fn action_label(&self, action: &Action) -> String {
         match *action {
-            Action::ProposeRouteChange => "ProposeRouteChange".to_string(),
-            Action::CatalogWatcherSync { n, v } => format!("CatalogWatcherSync({}, {v})", self.nodes[n as usize]),
+            Action::ProposeRouteChange => action.name().to_string(),
+            Action::CatalogWatcherSync { n, v } => format!("{}({}, {v})", action.name(), self.nodes[n as usize]),
         }
     }
 
     fn action_names(&self) -> Vec<&'static str> {
-        vec!["ProposeRouteChange", "CatalogWatcherSync"]
+        Action::FAMILIES.iter().map(Action::name).collect()
     }
 
     fn invariants(&self) -> &[Invariant<Self>] {
@@ -208,58 +311,7 @@ impl Model for Routes {
     /// As TLC printed the twin's variables: engineVersion, catalogVersion, opCount,
     /// engineMaxObserved.
     fn tlc_variable_order(&self) -> Vec<usize> {
-        vec![1, 0, 3, 2]
-    }
-}
-
-impl ModelDef for Routes {
-    fn info() -> ModelInfo {
-        ModelInfo {
-            name: "routes",
-            title: "elastickv route catalog and watchers",
-            story: "A route catalog's version rises with each split; every node's watcher installs some catalog version, and must never go back to one older than it already had.",
-            source: "seed 003: elastickv TLA+ safety specs, M4 Routes.tla (PR #862)",
-            tla_module: "Routes",
-            constants: vec![
-                ConstSpec { name: "Nodes", doc: "Nodes, each with a route engine (symmetric).", kind: ConstKind::ModelValues { prefix: "n", min_len: 1, max_len: 4 }, default: "{n1, n2}" },
-                ConstSpec { name: "MaxVersions", doc: "Bound on the catalog version.", kind: ConstKind::Int { min: 0, max: 5 }, default: "3" },
-                ConstSpec { name: "MaxOps", doc: "Bound on the number of actions.", kind: ConstKind::Int { min: 0, max: 8 }, default: "4" },
-            ],
-            configs: vec![
-                ConfigSpec {
-                    name: "safe",
-                    summary: "A watcher installs only versions at least as new as the newest it has seen (skipping versions is fine).",
-                    expect: None,
-                    tla_switches: &[("EnableSafety", "TRUE")],
-                },
-                ConfigSpec {
-                    name: "gap",
-                    summary: "A watcher may install any version up to the catalog's, so a node's engine can go back to an older catalog: Routes4_NoEngineRegression fails.",
-                    expect: Some("Routes4_NoEngineRegression"),
-                    tla_switches: &[("EnableSafety", "FALSE")],
-                },
-            ],
-        }
-    }
-
-    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
-        Ok(Routes {
-            nodes: constants.names("Nodes"),
-            max_versions: constants.int("MaxVersions") as u8,
-            max_ops: constants.int("MaxOps") as u8,
-            safety: config.name == "safe",
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Routes::type_ok },
-                Invariant { name: "Routes1_VersionInRange", holds: Routes::version_in_range },
-                Invariant { name: "Routes2_CoverageDisjoint", holds: Routes::coverage_disjoint },
-                Invariant { name: "Routes3_SplitAtomicity", holds: Routes::split_atomicity },
-                Invariant { name: "Routes4_NoEngineRegression", holds: Routes::no_engine_regression },
-            ],
-            properties: vec![
-                ActionProperty { name: "Routes1_Action", holds: Routes::catalog_monotonic },
-                ActionProperty { name: "Routes4_GhostMonotonic", holds: Routes::ghost_monotonic },
-            ],
-        })
+        variable_order(self.variables(), &["engineVersion", "catalogVersion", "opCount", "engineMaxObserved"])
     }
 }
 
@@ -275,6 +327,10 @@ mod tests {
     fn run(m: &Routes, steps: &[&str]) -> State {
         testing::run(m, m.init_states().remove(0), steps)
     }
+
+
+
+
 
     #[test]
     fn propose_bumps_the_catalog_and_counts_an_op() {

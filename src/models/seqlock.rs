@@ -10,8 +10,86 @@
 //! Configurations: `safe`; `no-verify` (the second stamp is loaded but not compared: a torn value is
 //! returned); `seed-invariant` (the protocol as designed, checked against the seed's own NoTornRead,
 //! "result = cursor − 1", which the lag jump refutes though nothing torn is ever returned).
+//!
+//! The file reads like its twin, in the same order: constants, variables, `TypeOK`, `Init`, one
+//! function per action (guard and effect; `None` when not enabled), `Next`, the invariants, then
+//! TLC's plumbing (TLA+ values).
 
 use crate::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+
+// ---- CONSTANTS ----
+
+pub struct Seqlock {
+    pub num_readers: usize,
+    pub ring_size: usize,
+    pub max_seq: i32,
+    /// `VerifyStamps` in the twin: FALSE in the `no-verify` gap.
+    pub verify_stamps: bool,
+    invariants: Vec<Invariant<Seqlock>>,
+}
+
+impl ModelDef for Seqlock {
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "seqlock",
+            title: "Photon Ring seqlock ring",
+            story: "One writer, many readers, slots guarded by seqlock stamps: a reader trusts a value only if the slot's stamp is the same before and after it reads.",
+            source: "seed 002: Photon Ring SPMC seqlock-stamped ring buffer (TLA+ spec and README)",
+            tla_module: "Seqlock",
+            constants: vec![
+                ConstSpec { name: "NumReaders", doc: "Number of readers.", kind: ConstKind::Int { min: 1, max: 4 }, default: "2" },
+                ConstSpec { name: "RingSize", doc: "Number of slots in the ring.", kind: ConstKind::Int { min: 1, max: 6 }, default: "2" },
+                ConstSpec {
+                    name: "MaxSeq",
+                    doc: "The last sequence the writer publishes (it writes 0..MaxSeq).",
+                    kind: ConstKind::Int { min: 0, max: 10 },
+                    default: "4",
+                },
+            ],
+            configs: vec![
+                ConfigSpec {
+                    name: "safe",
+                    summary: "The protocol as designed: a reader commits a value only if the slot's stamp is unchanged after reading it.",
+                    expect: None,
+                    tla_switches: &[("VerifyStamps", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "no-verify",
+                    summary: "ReaderVerify commits without comparing the two stamps, so a value the writer overwrote mid-read is returned: NoTornRead fails.",
+                    expect: Some("NoTornRead"),
+                    tla_switches: &[("VerifyStamps", "FALSE")],
+                },
+                ConfigSpec {
+                    name: "seed-invariant",
+                    summary: "The safe protocol checked against the seed's own NoTornRead (result = cursor − 1), which a lag jump refutes though no torn value is ever returned.",
+                    expect: Some("SeedNoTornRead"),
+                    tla_switches: &[("VerifyStamps", "TRUE")],
+                },
+            ],
+        }
+    }
+
+    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        let mut invariants = vec![
+            Invariant { name: "TypeOK", holds: Seqlock::type_ok },
+            Invariant { name: "ResultIsValid", holds: Seqlock::result_is_valid },
+            Invariant { name: "NoTornRead", holds: Seqlock::no_torn_read },
+        ];
+        if config.name == "seed-invariant" {
+            invariants.push(Invariant { name: "SeedNoTornRead", holds: Seqlock::seed_no_torn_read });
+        }
+        Ok(Seqlock {
+            num_readers: constants.int("NumReaders") as usize,
+            ring_size: constants.int("RingSize") as usize,
+            max_seq: constants.int("MaxSeq") as i32,
+            verify_stamps: config.switch("VerifyStamps"),
+            invariants,
+        })
+    }
+}
+
+
+// ---- VARIABLES ----
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WriterPc {
@@ -79,39 +157,17 @@ pub struct State {
     pub readers: Vec<Reader>,
 }
 
-/// Readers are numbered from 0 here and from 1 in the twin and in labels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    WriterBegin,
-    WriterData,
-    WriterFinish,
-    ReaderLoadStamp1(usize),
-    ReaderRetryOdd(usize),
-    ReaderStampMismatch(usize),
-    ReaderLoadValue(usize),
-    ReaderVerify(usize),
-}
-
-pub struct Seqlock {
-    pub num_readers: usize,
-    pub ring_size: usize,
-    pub max_seq: i32,
-    /// `VerifyStamps` in the twin: FALSE in the `no-verify` gap.
-    pub verify_stamps: bool,
-    invariants: Vec<Invariant<Seqlock>>,
-}
-
 impl Seqlock {
     pub fn slot_of(&self, seq: i32) -> usize {
         seq.rem_euclid(self.ring_size as i32) as usize
     }
 
-    /// The stamp of a slot holding sequence `seq`, fully written.
+    /// `DoneStamp(seq)`: the stamp of a slot holding sequence `seq`, fully written.
     pub fn done_stamp(seq: i32) -> i32 {
         2 * seq + 2
     }
 
-    // ---- Invariants ----
+    // ---- TypeOK ----
 
     /// Not declared true by construction: WriterData and WriterFinish stay in range only because
     /// a writer past WriterBegin has `writer_seq <= MaxSeq`, a fact about pc and seq together.
@@ -131,6 +187,206 @@ impl Seqlock {
                     && values.contains(&r.result)
             })
     }
+
+    // ---- Init ----
+
+    fn init(&self) -> State {
+        State {
+            ring: vec![Slot { stamp: 0, value: -1 }; self.ring_size],
+            cursor: -1,
+            writer_pc: WriterPc::Idle,
+            writer_seq: 0,
+            readers: vec![
+                Reader { pc: ReaderPc::Idle, cursor: 0, stamp1: 0, value: -1, stamp2: 0, result: -1 };
+                self.num_readers
+            ],
+        }
+    }
+
+    // ---- The writer ----
+
+    /// `WriterBegin`: the odd stamp tells readers the slot is being written.
+    fn writer_begin(&self, s: &State) -> Option<State> {
+        if !(s.writer_pc == WriterPc::Idle && s.writer_seq <= self.max_seq) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.ring[self.slot_of(s.writer_seq)].stamp = 2 * s.writer_seq + 1;
+        t.writer_pc = WriterPc::Stamped;
+        Some(t)
+    }
+
+    /// `WriterData`.
+    fn writer_data(&self, s: &State) -> Option<State> {
+        if s.writer_pc != WriterPc::Stamped {
+            return None;
+        }
+        let mut t = s.clone();
+        t.ring[self.slot_of(s.writer_seq)].value = s.writer_seq;
+        t.writer_pc = WriterPc::Written;
+        Some(t)
+    }
+
+    /// `WriterFinish`.
+    fn writer_finish(&self, s: &State) -> Option<State> {
+        if s.writer_pc != WriterPc::Written {
+            return None;
+        }
+        let mut t = s.clone();
+        t.ring[self.slot_of(s.writer_seq)].stamp = Self::done_stamp(s.writer_seq);
+        t.cursor = s.writer_seq;
+        t.writer_seq = s.writer_seq + 1;
+        t.writer_pc = WriterPc::Idle;
+        Some(t)
+    }
+
+    // ---- A reader ----
+
+    /// `ReaderLoadStamp1(r)`.
+    fn reader_load_stamp1(&self, s: &State, r: usize) -> Option<State> {
+        if s.readers[r].pc != ReaderPc::Idle {
+            return None;
+        }
+        let mut t = s.clone();
+        t.readers[r].stamp1 = s.ring[self.slot_of(s.readers[r].cursor)].stamp;
+        t.readers[r].pc = ReaderPc::Stamp1;
+        Some(t)
+    }
+
+    /// `ReaderRetryOdd(r)`.
+    fn reader_retry_odd(&self, s: &State, r: usize) -> Option<State> {
+        let rd = &s.readers[r];
+        if !(rd.pc == ReaderPc::Stamp1 && rd.stamp1 % 2 == 1) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.readers[r].pc = ReaderPc::Idle;
+        Some(t)
+    }
+
+    /// `ReaderStampMismatch(r)`: an even stamp of another sequence: larger means the reader was
+    /// lapped and jumps to the oldest sequence still in the ring; smaller means its sequence is not
+    /// published yet.
+    fn reader_stamp_mismatch(&self, s: &State, r: usize) -> Option<State> {
+        let rd = s.readers[r];
+        if !(rd.pc == ReaderPc::Stamp1 && rd.stamp1 % 2 == 0 && rd.stamp1 != Self::done_stamp(rd.cursor)) {
+            return None;
+        }
+        let mut t = s.clone();
+        if rd.stamp1 > Self::done_stamp(rd.cursor) {
+            let oldest = s.cursor - self.ring_size as i32 + 1;
+            t.readers[r].cursor = rd.cursor.max(oldest).max(0);
+        }
+        t.readers[r].pc = ReaderPc::Idle;
+        Some(t)
+    }
+
+    /// `ReaderLoadValue(r)`.
+    fn reader_load_value(&self, s: &State, r: usize) -> Option<State> {
+        let rd = &s.readers[r];
+        if !(rd.pc == ReaderPc::Stamp1 && rd.stamp1 == Self::done_stamp(rd.cursor)) {
+            return None;
+        }
+        let mut t = s.clone();
+        t.readers[r].value = s.ring[self.slot_of(rd.cursor)].value;
+        t.readers[r].pc = ReaderPc::Reading;
+        Some(t)
+    }
+
+    /// `ReaderVerify(r)`: commits the value if the second stamp equals the first (or always, when
+    /// `VerifyStamps` is off).
+    fn reader_verify(&self, s: &State, r: usize) -> Option<State> {
+        let rd = s.readers[r];
+        if rd.pc != ReaderPc::Reading {
+            return None;
+        }
+        let mut t = s.clone();
+        let stamp2 = s.ring[self.slot_of(rd.cursor)].stamp;
+        t.readers[r].stamp2 = stamp2;
+        if stamp2 == rd.stamp1 || !self.verify_stamps {
+            t.readers[r].result = rd.value;
+            t.readers[r].cursor = rd.cursor + 1;
+        }
+        t.readers[r].pc = ReaderPc::Idle;
+        Some(t)
+    }
+
+    // ---- Next ----
+
+    /// `Next`'s candidates, in its disjunct order, each reader action over Readers ascending.
+    fn next(&self, _s: &State, out: &mut Vec<Action>) {
+        out.extend([Action::WriterBegin, Action::WriterData, Action::WriterFinish]);
+        for family in [Action::ReaderLoadStamp1, Action::ReaderRetryOdd, Action::ReaderStampMismatch, Action::ReaderLoadValue, Action::ReaderVerify] {
+            out.extend((0..self.num_readers).map(family));
+        }
+    }
+
+    /// The successor by `action`, or `None` if it is not enabled.
+    fn take(&self, s: &State, action: &Action) -> Option<State> {
+        match *action {
+            Action::WriterBegin => self.writer_begin(s),
+            Action::WriterData => self.writer_data(s),
+            Action::WriterFinish => self.writer_finish(s),
+            Action::ReaderLoadStamp1(r) => self.reader_load_stamp1(s, r),
+            Action::ReaderRetryOdd(r) => self.reader_retry_odd(s, r),
+            Action::ReaderStampMismatch(r) => self.reader_stamp_mismatch(s, r),
+            Action::ReaderLoadValue(r) => self.reader_load_value(s, r),
+            Action::ReaderVerify(r) => self.reader_verify(s, r),
+        }
+    }
+}
+
+/// An action of `Next`. Readers are numbered from 0 here and from 1 in the twin and in labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    WriterBegin,
+    WriterData,
+    WriterFinish,
+    ReaderLoadStamp1(usize),
+    ReaderRetryOdd(usize),
+    ReaderStampMismatch(usize),
+    ReaderLoadValue(usize),
+    ReaderVerify(usize),
+}
+
+impl Action {
+    /// One action of each of `Next`'s disjuncts, in order.
+    const FAMILIES: [Action; 8] = [
+        Action::WriterBegin,
+        Action::WriterData,
+        Action::WriterFinish,
+        Action::ReaderLoadStamp1(0),
+        Action::ReaderRetryOdd(0),
+        Action::ReaderStampMismatch(0),
+        Action::ReaderLoadValue(0),
+        Action::ReaderVerify(0),
+    ];
+
+    /// The twin's name of the action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::WriterBegin => "WriterBegin",
+            Action::WriterData => "WriterData",
+            Action::WriterFinish => "WriterFinish",
+            Action::ReaderLoadStamp1(_) => "ReaderLoadStamp1",
+            Action::ReaderRetryOdd(_) => "ReaderRetryOdd",
+            Action::ReaderStampMismatch(_) => "ReaderStampMismatch",
+            Action::ReaderLoadValue(_) => "ReaderLoadValue",
+            Action::ReaderVerify(_) => "ReaderVerify",
+        }
+    }
+
+    /// The reader (from 0) of a reader action.
+    pub fn reader(&self) -> Option<usize> {
+        match *self {
+            Action::WriterBegin | Action::WriterData | Action::WriterFinish => None,
+            Action::ReaderLoadStamp1(r) | Action::ReaderRetryOdd(r) | Action::ReaderStampMismatch(r) | Action::ReaderLoadValue(r) | Action::ReaderVerify(r) => Some(r),
+        }
+    }
+}
+
+impl Seqlock {
+    // ---- Invariants ----
 
     /// Every committed result is a sequence the writer publishes.
     fn result_is_valid(&self, s: &State) -> bool {
@@ -156,145 +412,30 @@ impl Model for Seqlock {
     type Action = Action;
 
     fn init_states(&self) -> Vec<State> {
-        vec![State {
-            ring: vec![Slot { stamp: 0, value: -1 }; self.ring_size],
-            cursor: -1,
-            writer_pc: WriterPc::Idle,
-            writer_seq: 0,
-            readers: vec![
-                Reader { pc: ReaderPc::Idle, cursor: 0, stamp1: 0, value: -1, stamp2: 0, result: -1 };
-                self.num_readers
-            ],
-        }]
+        vec![self.init()]
     }
 
     fn actions(&self, s: &State, out: &mut Vec<Action>) {
-        // Next's disjuncts in order; each reader action over Readers ascending.
-        if s.writer_pc == WriterPc::Idle && s.writer_seq <= self.max_seq {
-            out.push(Action::WriterBegin);
-        }
-        if s.writer_pc == WriterPc::Stamped {
-            out.push(Action::WriterData);
-        }
-        if s.writer_pc == WriterPc::Written {
-            out.push(Action::WriterFinish);
-        }
-        let readers = 0..self.num_readers;
-        out.extend(readers.clone().filter(|&r| s.readers[r].pc == ReaderPc::Idle).map(Action::ReaderLoadStamp1));
-        let at_stamp1 = |r: usize| s.readers[r].pc == ReaderPc::Stamp1;
-        out.extend(
-            readers.clone().filter(|&r| at_stamp1(r) && s.readers[r].stamp1 % 2 == 1).map(Action::ReaderRetryOdd),
-        );
-        out.extend(
-            readers
-                .clone()
-                .filter(|&r| {
-                    let rd = &s.readers[r];
-                    at_stamp1(r) && rd.stamp1 % 2 == 0 && rd.stamp1 != Self::done_stamp(rd.cursor)
-                })
-                .map(Action::ReaderStampMismatch),
-        );
-        out.extend(
-            readers
-                .clone()
-                .filter(|&r| at_stamp1(r) && s.readers[r].stamp1 == Self::done_stamp(s.readers[r].cursor))
-                .map(Action::ReaderLoadValue),
-        );
-        out.extend(readers.filter(|&r| s.readers[r].pc == ReaderPc::Reading).map(Action::ReaderVerify));
+        self.next(s, out)
     }
 
     fn next_state(&self, s: &State, action: &Action) -> Option<State> {
-        let mut t = s.clone();
-        match *action {
-            Action::WriterBegin => {
-                // The odd stamp tells readers the slot is being written.
-                let slot = self.slot_of(s.writer_seq);
-                t.ring[slot].stamp = 2 * s.writer_seq + 1;
-                t.writer_pc = WriterPc::Stamped;
-            }
-            Action::WriterData => {
-                let slot = self.slot_of(s.writer_seq);
-                t.ring[slot].value = s.writer_seq;
-                t.writer_pc = WriterPc::Written;
-            }
-            Action::WriterFinish => {
-                let slot = self.slot_of(s.writer_seq);
-                t.ring[slot].stamp = Self::done_stamp(s.writer_seq);
-                t.cursor = s.writer_seq;
-                t.writer_seq = s.writer_seq + 1;
-                t.writer_pc = WriterPc::Idle;
-            }
-            Action::ReaderLoadStamp1(r) => {
-                let slot = self.slot_of(s.readers[r].cursor);
-                t.readers[r].stamp1 = s.ring[slot].stamp;
-                t.readers[r].pc = ReaderPc::Stamp1;
-            }
-            Action::ReaderRetryOdd(r) => {
-                t.readers[r].pc = ReaderPc::Idle;
-            }
-            Action::ReaderStampMismatch(r) => {
-                let rd = s.readers[r];
-                if rd.stamp1 > Self::done_stamp(rd.cursor) {
-                    // Lapped: skip to the oldest sequence still in the ring.
-                    let oldest = s.cursor - self.ring_size as i32 + 1;
-                    t.readers[r].cursor = rd.cursor.max(oldest).max(0);
-                }
-                t.readers[r].pc = ReaderPc::Idle;
-            }
-            Action::ReaderLoadValue(r) => {
-                let slot = self.slot_of(s.readers[r].cursor);
-                t.readers[r].value = s.ring[slot].value;
-                t.readers[r].pc = ReaderPc::Reading;
-            }
-            Action::ReaderVerify(r) => {
-                let rd = s.readers[r];
-                let stamp2 = s.ring[self.slot_of(rd.cursor)].stamp;
-                t.readers[r].stamp2 = stamp2;
-                if stamp2 == rd.stamp1 || !self.verify_stamps {
-                    t.readers[r].result = rd.value;
-                    t.readers[r].cursor = rd.cursor + 1;
-                }
-                t.readers[r].pc = ReaderPc::Idle;
-            }
-        }
-        Some(t)
+        self.take(s, action)
     }
 
     fn action_name(&self, action: &Action) -> &'static str {
-        match action {
-            Action::WriterBegin => "WriterBegin",
-            Action::WriterData => "WriterData",
-            Action::WriterFinish => "WriterFinish",
-            Action::ReaderLoadStamp1(_) => "ReaderLoadStamp1",
-            Action::ReaderRetryOdd(_) => "ReaderRetryOdd",
-            Action::ReaderStampMismatch(_) => "ReaderStampMismatch",
-            Action::ReaderLoadValue(_) => "ReaderLoadValue",
-            Action::ReaderVerify(_) => "ReaderVerify",
-        }
+        action.name()
     }
 
     fn action_label(&self, action: &Action) -> String {
-        match action {
-            Action::ReaderLoadStamp1(r)
-            | Action::ReaderRetryOdd(r)
-            | Action::ReaderStampMismatch(r)
-            | Action::ReaderLoadValue(r)
-            | Action::ReaderVerify(r) => format!("{}({})", self.action_name(action), r + 1),
-            _ => self.action_name(action).to_string(),
+        match action.reader() {
+            Some(r) => format!("{}({})", action.name(), r + 1),
+            None => action.name().to_string(),
         }
     }
 
     fn action_names(&self) -> Vec<&'static str> {
-        vec![
-            "WriterBegin",
-            "WriterData",
-            "WriterFinish",
-            "ReaderLoadStamp1",
-            "ReaderRetryOdd",
-            "ReaderStampMismatch",
-            "ReaderLoadValue",
-            "ReaderVerify",
-        ]
+        Action::FAMILIES.iter().map(Action::name).collect()
     }
 
     fn invariants(&self) -> &[Invariant<Self>] {
@@ -332,66 +473,6 @@ impl Model for Seqlock {
             per_reader(&|r| Value::Int(r.stamp2 as i64)),
             per_reader(&|r| Value::Int(r.result as i64)),
         ]
-    }
-}
-
-impl ModelDef for Seqlock {
-    fn info() -> ModelInfo {
-        ModelInfo {
-            name: "seqlock",
-            title: "Photon Ring seqlock ring",
-            story: "One writer, many readers, slots guarded by seqlock stamps: a reader trusts a value only if the slot's stamp is the same before and after it reads.",
-            source: "seed 002: Photon Ring SPMC seqlock-stamped ring buffer (TLA+ spec and README)",
-            tla_module: "Seqlock",
-            constants: vec![
-                ConstSpec { name: "NumReaders", doc: "Number of readers.", kind: ConstKind::Int { min: 1, max: 4 }, default: "2" },
-                ConstSpec { name: "RingSize", doc: "Number of slots in the ring.", kind: ConstKind::Int { min: 1, max: 6 }, default: "2" },
-                ConstSpec {
-                    name: "MaxSeq",
-                    doc: "The last sequence the writer publishes (it writes 0..MaxSeq).",
-                    kind: ConstKind::Int { min: 0, max: 10 },
-                    default: "4",
-                },
-            ],
-            configs: vec![
-                ConfigSpec {
-                    name: "safe",
-                    summary: "The protocol as designed: a reader commits a value only if the slot's stamp is unchanged after reading it.",
-                    expect: None,
-                    tla_switches: &[("VerifyStamps", "TRUE")],
-                },
-                ConfigSpec {
-                    name: "no-verify",
-                    summary: "ReaderVerify commits without comparing the two stamps, so a value the writer overwrote mid-read is returned: NoTornRead fails.",
-                    expect: Some("NoTornRead"),
-                    tla_switches: &[("VerifyStamps", "FALSE")],
-                },
-                ConfigSpec {
-                    name: "seed-invariant",
-                    summary: "The safe protocol checked against the seed's own NoTornRead (result = cursor − 1), which a lag jump refutes though no torn value is ever returned.",
-                    expect: Some("SeedNoTornRead"),
-                    tla_switches: &[("VerifyStamps", "TRUE")],
-                },
-            ],
-        }
-    }
-
-    fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
-        let mut invariants = vec![
-            Invariant { name: "TypeOK", holds: Seqlock::type_ok },
-            Invariant { name: "ResultIsValid", holds: Seqlock::result_is_valid },
-            Invariant { name: "NoTornRead", holds: Seqlock::no_torn_read },
-        ];
-        if config.name == "seed-invariant" {
-            invariants.push(Invariant { name: "SeedNoTornRead", holds: Seqlock::seed_no_torn_read });
-        }
-        Ok(Seqlock {
-            num_readers: constants.int("NumReaders") as usize,
-            ring_size: constants.int("RingSize") as usize,
-            max_seq: constants.int("MaxSeq") as i32,
-            verify_stamps: config.name != "no-verify",
-            invariants,
-        })
     }
 }
 
