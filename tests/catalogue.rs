@@ -62,14 +62,18 @@ fn every_model_has_a_twin_with_a_cfg_per_config() {
             }
         }
         // Every cfg in the twin's folder is for one of the model's configs.
-        for file in std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).collect()).unwrap_or_else(|_| Vec::new()) {
+        for file in std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).collect())
+            .unwrap_or_else(|_| Vec::new())
+        {
             if !file.ends_with(".cfg") {
                 continue;
             }
             match config_of(&file) {
                 Some(c) if info.config(&c).is_some() => {}
                 Some(c) => missing.push(format!("{}: {file} is for config '{c}', which the model does not have", info.name)),
-                None => missing.push(format!("{}: {file} is not an MC[.<variant>].cfg, MC_<config>[.<variant>].cfg, Bench.cfg or Bench_<config>.cfg name", info.name)),
+                None => missing
+                    .push(format!("{}: {file} is not an MC[.<variant>].cfg, MC_<config>[.<variant>].cfg, Bench.cfg or Bench_<config>.cfg name", info.name)),
             }
         }
     }

@@ -3,10 +3,7 @@
 //! The `Counter` cases are the specs TLC 2.15 was run on to learn its rules (see the docs of
 //! `engine::checker`); each expected figure is what TLC printed for the same spec.
 
-use pex::engine::{
-    ActionProperty, CheckOptions, Checker, Invariant, Model, Outcome, Permutation, StopReason, SymmetricSet,
-    Value, ViolationKind,
-};
+use pex::engine::{ActionProperty, CheckOptions, Checker, Invariant, Model, Outcome, Permutation, StopReason, SymmetricSet, Value, ViolationKind};
 use std::sync::Arc;
 
 /// `VARIABLE x`, Init: x \in inits; Next: one disjunct per entry of `steps` (x' = x + d), plus an
@@ -77,15 +74,7 @@ impl Model for Counter {
 }
 
 fn counter() -> Counter {
-    Counter {
-        inits: vec![0],
-        steps: vec![1, 2],
-        jump: None,
-        guard_below: None,
-        constraint: Some(3),
-        invariants: vec![],
-        properties: vec![],
-    }
+    Counter { inits: vec![0], steps: vec![1, 2], jump: None, guard_below: None, constraint: Some(3), invariants: vec![], properties: vec![] }
 }
 
 fn inv(name: &'static str, holds: fn(&Counter, &i64) -> bool) -> Invariant<Counter> {
@@ -444,25 +433,52 @@ fn the_audit_catches_an_action_that_does_not_commute() {
     impl Model for Skewed {
         type State = <Bits as Model>::State;
         type Action = <Bits as Model>::Action;
-        fn init_states(&self) -> Vec<Self::State> { self.0.init_states() }
-        fn actions(&self, s: &Self::State, out: &mut Vec<Self::Action>) { self.0.actions(s, out) }
+        fn init_states(&self) -> Vec<Self::State> {
+            self.0.init_states()
+        }
+        fn actions(&self, s: &Self::State, out: &mut Vec<Self::Action>) {
+            self.0.actions(s, out)
+        }
         fn next_state(&self, s: &Self::State, a: &Self::Action) -> Option<Self::State> {
-            if *a == (0, 0) && !s.1[0] { return None; }
+            if *a == (0, 0) && !s.1[0] {
+                return None;
+            }
             self.0.next_state(s, a)
         }
-        fn action_name(&self, a: &Self::Action) -> &'static str { self.0.action_name(a) }
-        fn action_label(&self, a: &Self::Action) -> String { self.0.action_label(a) }
-        fn action_names(&self) -> Vec<&'static str> { self.0.action_names() }
-        fn invariants(&self) -> &[Invariant<Self>] { &[] }
-        fn symmetric_sets(&self) -> Vec<SymmetricSet> { self.0.symmetric_sets() }
-        fn permute(&self, s: &Self::State, p: &Permutation) -> Self::State { self.0.permute(s, p) }
-        fn variables(&self) -> &'static [&'static str] { self.0.variables() }
-        fn to_tla(&self, s: &Self::State) -> Vec<Value> { self.0.to_tla(s) }
+        fn action_name(&self, a: &Self::Action) -> &'static str {
+            self.0.action_name(a)
+        }
+        fn action_label(&self, a: &Self::Action) -> String {
+            self.0.action_label(a)
+        }
+        fn action_names(&self) -> Vec<&'static str> {
+            self.0.action_names()
+        }
+        fn invariants(&self) -> &[Invariant<Self>] {
+            &[]
+        }
+        fn symmetric_sets(&self) -> Vec<SymmetricSet> {
+            self.0.symmetric_sets()
+        }
+        fn permute(&self, s: &Self::State, p: &Permutation) -> Self::State {
+            self.0.permute(s, p)
+        }
+        fn variables(&self) -> &'static [&'static str] {
+            self.0.variables()
+        }
+        fn to_tla(&self, s: &Self::State) -> Vec<Value> {
+            self.0.to_tla(s)
+        }
     }
     let mut c = Checker::new(Arc::new(Skewed(bits(2, 1))), CheckOptions::default());
     c.run_to_end();
     let problem = c.symmetry_problem().expect("A0's guard breaks A's symmetry");
-    assert!(problem.contains("does not commute with Flip(A, 1)") || problem.contains("does not commute with Flip(A, 0)") || problem.contains("number of distinct successors"), "{problem}");
+    assert!(
+        problem.contains("does not commute with Flip(A, 1)")
+            || problem.contains("does not commute with Flip(A, 0)")
+            || problem.contains("number of distinct successors"),
+        "{problem}"
+    );
 }
 
 #[test]

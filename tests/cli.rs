@@ -212,7 +212,8 @@ fn an_ok_under_an_unsound_symmetry_is_not_a_plain_ok() {
     // Without the audit nobody knows: exit 0, but the text and JSON say it was not audited.
     let out = pex(&["check", "composed", "--no-symmetry-audit"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("No error has been found under the symmetry reduction by Keys, Groups, TxnIds, which was not audited (--no-symmetry-audit)."));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("No error has been found under the symmetry reduction by Keys, Groups, TxnIds, which was not audited (--no-symmetry-audit)."));
     let v = json(&pex(&["check", "composed", "--no-symmetry-audit", "--json"]));
     assert_eq!((v["result"].as_str(), v["reduction_sound"].is_null()), (Some("ok"), true));
 }

@@ -43,11 +43,14 @@ fn assert_figures(model: &str, config: &str, symmetry: bool, want: Figures) {
             let failed: Vec<&str> = names.iter().zip(&verdicts).filter(|(_, ok)| !**ok).map(|(n, _)| *n).collect();
             assert_eq!(failed, [invariant], "{what}: only the expected invariant fails at the end");
         }
-        (other, _) => panic!("{what}: unexpected outcome {}", match other {
-            DynOutcome::Ok => "ok".to_string(),
-            DynOutcome::Violation { name, .. } => format!("violation of {name}"),
-            DynOutcome::Incomplete(r) => format!("incomplete ({})", r.as_str()),
-        }),
+        (other, _) => panic!(
+            "{what}: unexpected outcome {}",
+            match other {
+                DynOutcome::Ok => "ok".to_string(),
+                DynOutcome::Violation { name, .. } => format!("violation of {name}"),
+                DynOutcome::Incomplete(r) => format!("incomplete ({})", r.as_str()),
+            }
+        ),
     }
 }
 

@@ -7,8 +7,8 @@
 //! Routes counts steps, not states). Every one of those is reproduced here.
 
 use pex::catalogue;
-use pex::engine::{CheckOptions, Checker, DynOutcome, ModelDef, Outcome, ViolationKind};
 use pex::engine::Constants;
+use pex::engine::{CheckOptions, Checker, DynOutcome, ModelDef, Outcome, ViolationKind};
 use pex::models::{composed::Composed, mvcc::Mvcc, routes::Routes};
 use std::sync::Arc;
 

@@ -64,7 +64,8 @@ fn the_corpus_replays_without_a_panic_and_with_clear_errors() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus");
     let mut failures = Vec::new();
     let mut count = 0;
-    let mut folders: Vec<_> = std::fs::read_dir(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display())).flatten().map(|f| f.file_name().to_string_lossy().to_string()).collect();
+    let mut folders: Vec<_> =
+        std::fs::read_dir(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display())).flatten().map(|f| f.file_name().to_string_lossy().to_string()).collect();
     folders.sort();
     assert_eq!(folders.len(), Entry::ALL.len(), "one folder per entry point: {folders:?}");
     for folder in folders {
@@ -90,16 +91,46 @@ fn inputs_too_large_to_keep_are_refused_by_size() {
     let zeros = |n: usize| vec!["0"; n].join(".");
     let cases: Vec<(Entry, &str, String, &str)> = vec![
         (Entry::Link, "fragment over 2 MB", format!("#m=seqlock&x={}", "a".repeat(2_000_001)), "error\na link is at most 2000000 bytes"),
-        (Entry::Link, "trace over the cap", format!("#m=seqlock&t={}&h=00000000", zeros(200_001)), "error\nits trace has 200001 steps; a link holds at most 200000"),
-        (Entry::Link, "many unknown constants", format!("#m=seqlock&{}", (0..100_000).map(|i| format!("k.X{i}=1")).collect::<Vec<_>>().join("&")), "error\nseqlock has no constant X0, X1, X2, X3, X4, X5, X6, X7 and 99992 more"),
-        (Entry::Link, "many unknown parameters", format!("#m=seqlock&{}", (0..100_000).map(|i| format!("p{i}=1")).collect::<Vec<_>>().join("&")), "ok\nignored: p0, p1"),
-        (Entry::Trace, "file over 20 MB", format!(r#"{{"model":"seqlock","config":"safe","constants":[],"actions":["{}"]}}"#, "x".repeat(21 << 20)), "error\ntrace file too large: 21.0 MB; a trace file is at most 20 MB"),
-        (Entry::Trace, "actions over the cap", format!(r#"{{"model":"seqlock","config":"safe","constants":[],"actions":[{}]}}"#, vec!["\"a\""; 200_001].join(",")), "error\ntrace file too long: 200001 actions; a trace holds at most 200000"),
+        (
+            Entry::Link,
+            "trace over the cap",
+            format!("#m=seqlock&t={}&h=00000000", zeros(200_001)),
+            "error\nits trace has 200001 steps; a link holds at most 200000",
+        ),
+        (
+            Entry::Link,
+            "many unknown constants",
+            format!("#m=seqlock&{}", (0..100_000).map(|i| format!("k.X{i}=1")).collect::<Vec<_>>().join("&")),
+            "error\nseqlock has no constant X0, X1, X2, X3, X4, X5, X6, X7 and 99992 more",
+        ),
+        (
+            Entry::Link,
+            "many unknown parameters",
+            format!("#m=seqlock&{}", (0..100_000).map(|i| format!("p{i}=1")).collect::<Vec<_>>().join("&")),
+            "ok\nignored: p0, p1",
+        ),
+        (
+            Entry::Trace,
+            "file over 20 MB",
+            format!(r#"{{"model":"seqlock","config":"safe","constants":[],"actions":["{}"]}}"#, "x".repeat(21 << 20)),
+            "error\ntrace file too large: 21.0 MB; a trace file is at most 20 MB",
+        ),
+        (
+            Entry::Trace,
+            "actions over the cap",
+            format!(r#"{{"model":"seqlock","config":"safe","constants":[],"actions":[{}]}}"#, vec!["\"a\""; 200_001].join(",")),
+            "error\ntrace file too long: 200001 actions; a trace holds at most 200000",
+        ),
         (Entry::Constant, "text over 4 KiB", format!("paxos Values\n{{{}}}", "v1,".repeat(2000)), "error\ncharacters of text; a constant is at most 4096"),
         (Entry::Constant, "digits over 4 KiB", format!("seqlock MaxSeq\n{}", "9".repeat(5000)), "error\n5000 characters of text"),
         (Entry::Cfg, "nesting 100000 deep", format!("CONSTANTS X = {}1{}", "{".repeat(100_000), "}".repeat(100_000)), "error\nnests more than 32 levels"),
         (Entry::Cfg, "cfg over 1 MB", "INVARIANT Inv\n".repeat(100_000), "error\na cfg is at most 1048576"),
-        (Entry::TlcOutput, "a long trace", format!("Error: Deadlock reached.\n{}", (1..=20_000).map(|i| format!("State {i}: <A>\n/\\ x = {i}\n\n")).collect::<String>()), "ok\nDeadlock, 20000 state(s)"),
+        (
+            Entry::TlcOutput,
+            "a long trace",
+            format!("Error: Deadlock reached.\n{}", (1..=20_000).map(|i| format!("State {i}: <A>\n/\\ x = {i}\n\n")).collect::<String>()),
+            "ok\nDeadlock, 20000 state(s)",
+        ),
     ];
     std::panic::set_hook(Box::new(|_| {}));
     let failures: Vec<String> = cases.iter().filter_map(|(entry, name, input, expect)| check(*entry, name, input, Some(expect))).collect();

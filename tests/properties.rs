@@ -14,17 +14,15 @@ fn small_constants() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
             "seqlock".to_string(),
             vec![("NumReaders".into(), n.to_string()), ("RingSize".into(), r.to_string()), ("MaxSeq".into(), m.to_string())]
         )),
-        (1..=6i64, prop::sample::select(vec!["{1}", "{2}", "{1, 2}", "{1, 3}"]), 2..=10i64, 1..=4i64).prop_map(
-            |(cap, sizes, off, live)| (
-                "ebpf-ring".to_string(),
-                vec![
-                    ("Capacity".into(), cap.to_string()),
-                    ("Sizes".into(), sizes.to_string()),
-                    ("MaxOffset".into(), off.to_string()),
-                    ("MaxLiveRecords".into(), live.to_string()),
-                ]
-            )
-        ),
+        (1..=6i64, prop::sample::select(vec!["{1}", "{2}", "{1, 2}", "{1, 3}"]), 2..=10i64, 1..=4i64).prop_map(|(cap, sizes, off, live)| (
+            "ebpf-ring".to_string(),
+            vec![
+                ("Capacity".into(), cap.to_string()),
+                ("Sizes".into(), sizes.to_string()),
+                ("MaxOffset".into(), off.to_string()),
+                ("MaxLiveRecords".into(), live.to_string()),
+            ]
+        )),
         (1..=3i64, 1..=2i64, 1..=5i64, 0..=4i64).prop_map(|(k, v, ts, ops)| (
             "mvcc".to_string(),
             vec![("Keys".into(), k.to_string()), ("Vals".into(), v.to_string()), ("MaxTs".into(), ts.to_string()), ("MaxOps".into(), ops.to_string())]
@@ -119,16 +117,14 @@ fn a_walk_is_pinned_by_its_seed() {
 #[test]
 fn gap_walks_find_their_violation() {
     // A long enough random walk of a gap config eventually breaks the expected invariant.
-    for (name, config, expect) in
-        [
-            ("seqlock", "no-verify", "NoTornRead"),
-            ("ebpf-ring", "publish-before-lock", "Safety"),
-            ("seqlock", "seed-invariant", "SeedNoTornRead"),
-            ("mvcc", "gap", "MVCC4_NoLostCommitOnSnapshotInstall"),
-            ("routes", "gap", "Routes4_NoEngineRegression"),
-            ("composed", "gap", "Composed1_CommitToOwningGroup"),
-        ]
-    {
+    for (name, config, expect) in [
+        ("seqlock", "no-verify", "NoTornRead"),
+        ("ebpf-ring", "publish-before-lock", "Safety"),
+        ("seqlock", "seed-invariant", "SeedNoTornRead"),
+        ("mvcc", "gap", "MVCC4_NoLostCommitOnSnapshotInstall"),
+        ("routes", "gap", "Routes4_NoEngineRegression"),
+        ("composed", "gap", "Composed1_CommitToOwningGroup"),
+    ] {
         let model = catalogue::build(name, config, &[]).unwrap();
         let found = (0..200u64).find_map(|seed| random_walk(model.as_ref(), seed, 400, true).violation);
         assert_eq!(found.map(|v| v.name), Some(expect.to_string()), "{name}/{config}");

@@ -29,10 +29,66 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 const HOSTILE: &[&str] = &[
-    "4294967296", "9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616", "-1", "-9223372036854775808", "1e309",
-    "100000000", "1000000000", "0", "00000000000000000000001", "NaN", "%FF", "%", "%2", "%00", "&", "=", "==", "..", ".", "{", "}", "<<", ">>", ",", "\"",
-    "\\", "\u{0}", "é", "\u{202e}", "👀", "\r\n", "\n", "k.", "t=", "h=", "at=", "i=", "v=2", "seed=", "null", "[]", "{}", "(*", "*)", "\\*", "State 1: ",
-    "/\\ ", " = ", "Error: ", "zzzzzzzzzzzzz", "1..5", "{1, 2}", "\u{feff}", "utm_source=x", "CONSTANTS", "SYMMETRY", "<-",
+    "4294967296",
+    "9223372036854775807",
+    "9223372036854775808",
+    "18446744073709551615",
+    "18446744073709551616",
+    "-1",
+    "-9223372036854775808",
+    "1e309",
+    "100000000",
+    "1000000000",
+    "0",
+    "00000000000000000000001",
+    "NaN",
+    "%FF",
+    "%",
+    "%2",
+    "%00",
+    "&",
+    "=",
+    "==",
+    "..",
+    ".",
+    "{",
+    "}",
+    "<<",
+    ">>",
+    ",",
+    "\"",
+    "\\",
+    "\u{0}",
+    "é",
+    "\u{202e}",
+    "👀",
+    "\r\n",
+    "\n",
+    "k.",
+    "t=",
+    "h=",
+    "at=",
+    "i=",
+    "v=2",
+    "seed=",
+    "null",
+    "[]",
+    "{}",
+    "(*",
+    "*)",
+    "\\*",
+    "State 1: ",
+    "/\\ ",
+    " = ",
+    "Error: ",
+    "zzzzzzzzzzzzz",
+    "1..5",
+    "{1, 2}",
+    "\u{feff}",
+    "utm_source=x",
+    "CONSTANTS",
+    "SYMMETRY",
+    "<-",
 ];
 
 const TLC_SAMPLES: &[&str] = &[
@@ -55,7 +111,14 @@ struct Seeds {
 }
 
 fn seeds(rng: &mut ChaCha8Rng) -> Seeds {
-    let mut s = Seeds { links: Vec::new(), traces: Vec::new(), cfgs: Vec::new(), outputs: TLC_SAMPLES.iter().map(|t| t.to_string()).collect(), consts: Vec::new(), nasty: Vec::new() };
+    let mut s = Seeds {
+        links: Vec::new(),
+        traces: Vec::new(),
+        cfgs: Vec::new(),
+        outputs: TLC_SAMPLES.iter().map(|t| t.to_string()).collect(),
+        consts: Vec::new(),
+        nasty: Vec::new(),
+    };
     for info in catalogue::infos() {
         for spec in &info.constants {
             s.consts.push((info.name.to_string(), spec.name.to_string(), spec.kind.clone()));
@@ -174,7 +237,8 @@ fn constant_text(rng: &mut ChaCha8Rng, kind: &ConstKind, hostile: bool) -> Strin
             } else {
                 let n = rng.gen_range(0..=max_len + 1);
                 let first = *min_len;
-                let items = (0..n).map(|i| if rng.gen_bool(0.9) { format!("{prefix}{}", i + first) } else { format!("{prefix}{}", rng.gen_range(0..5)) }).collect();
+                let items =
+                    (0..n).map(|i| if rng.gen_bool(0.9) { format!("{prefix}{}", i + first) } else { format!("{prefix}{}", rng.gen_range(0..5)) }).collect();
                 set(rng, items)
             }
         }
@@ -332,11 +396,15 @@ fn args() -> Result<Args, String> {
             }
             "--run" => {
                 let v = value()?;
-                let entry = Entry::from_name(&v).ok_or_else(|| format!("--run takes an entry (link, constant, trace, cfg, tlc-output) and a file; got '{v}'"))?;
+                let entry =
+                    Entry::from_name(&v).ok_or_else(|| format!("--run takes an entry (link, constant, trace, cfg, tlc-output) and a file; got '{v}'"))?;
                 a.run = Some((entry, PathBuf::from(value()?)));
             }
             "-h" | "--help" => {
-                return Err("usage: fuzz [--inputs N] [--seed S] [--budget-ms MS] [--save DIR] [--only link|constant|trace|cfg|tlc-output] | fuzz --run ENTRY FILE".to_string())
+                return Err(
+                    "usage: fuzz [--inputs N] [--seed S] [--budget-ms MS] [--save DIR] [--only link|constant|trace|cfg|tlc-output] | fuzz --run ENTRY FILE"
+                        .to_string(),
+                )
             }
             other => return Err(format!("unknown argument '{other}' (try --help)")),
         }
@@ -395,7 +463,18 @@ fn main() -> ExitCode {
             Some(e) => e,
             None => {
                 let mut r = rng.gen_range(0..100);
-                weights.iter().find(|(_, w)| if r < *w { true } else { r -= w; false }).map(|(e, _)| *e).unwrap_or(Entry::Link)
+                weights
+                    .iter()
+                    .find(|(_, w)| {
+                        if r < *w {
+                            true
+                        } else {
+                            r -= w;
+                            false
+                        }
+                    })
+                    .map(|(e, _)| *e)
+                    .unwrap_or(Entry::Link)
             }
         };
         let input = generate(&mut rng, &seeds, entry);

@@ -165,7 +165,15 @@ fn main() -> ExitCode {
         Cmd::List { json } => list(json),
         Cmd::Check { model, no_symmetry, no_symmetry_audit, deadlock, max_states, threads, max_seconds, max_memory, json, tlc_trace, out } => {
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
-            let options = CheckOptions { symmetry: !no_symmetry, deadlock, max_states, max_seconds, audit_symmetry: !no_symmetry_audit, threads, max_memory: max_memory.map(|m| m.saturating_mul(1024 * 1024)) };
+            let options = CheckOptions {
+                symmetry: !no_symmetry,
+                deadlock,
+                max_states,
+                max_seconds,
+                audit_symmetry: !no_symmetry_audit,
+                threads,
+                max_memory: max_memory.map(|m| m.saturating_mul(1024 * 1024)),
+            };
             check(&model, options, json, tlc_trace, out)
         }
         Cmd::Walk { model, seed, steps, stop_on_violation, json, out } => walk(&model, seed, steps, stop_on_violation, json, out),
@@ -228,12 +236,8 @@ fn trace_json(model: &dyn DynModel, trace: &Trace, tlc_text: bool) -> serde_json
             .map(|s| {
                 let mut o = serde_json::json!({"action": s.action, "state": state_to_json(model, &s.state)});
                 if tlc_text {
-                    let vars: serde_json::Map<String, serde_json::Value> = model
-                        .variables()
-                        .iter()
-                        .zip(model.to_tla(&s.state))
-                        .map(|(n, v)| (n.to_string(), serde_json::Value::String(v.to_string())))
-                        .collect();
+                    let vars: serde_json::Map<String, serde_json::Value> =
+                        model.variables().iter().zip(model.to_tla(&s.state)).map(|(n, v)| (n.to_string(), serde_json::Value::String(v.to_string()))).collect();
                     o["tlc"] = serde_json::Value::Object(vars);
                 }
                 o
@@ -350,7 +354,9 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
         println!("Symmetry: {sets} (distinct counts classes of states)");
     }
     if let Some(problem) = &result.symmetry_problem {
-        println!("Warning: the declared symmetry is not sound here: {problem}. Counts under it may differ from the counts without it (run with --no-symmetry).");
+        println!(
+            "Warning: the declared symmetry is not sound here: {problem}. Counts under it may differ from the counts without it (run with --no-symmetry)."
+        );
     }
     // The same check without the reduction, for verdicts that only hold under it.
     let rerun = {
@@ -464,7 +470,12 @@ fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
     // The size first: a trace file is bounded before anything reads it whole.
     let size = std::fs::metadata(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?.len();
     if size > pex::engine::trace::MAX_TRACE_FILE_BYTES as u64 {
-        return Err(Fail(format!("{}: trace file too large: {:.1} MB; a trace file is at most {} MB", path.display(), size as f64 / 1048576.0, pex::engine::trace::MAX_TRACE_FILE_BYTES / (1024 * 1024))));
+        return Err(Fail(format!(
+            "{}: trace file too large: {:.1} MB; a trace file is at most {} MB",
+            path.display(),
+            size as f64 / 1048576.0,
+            pex::engine::trace::MAX_TRACE_FILE_BYTES / (1024 * 1024)
+        )));
     }
     let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?;
     let file = TraceFile::parse(&text).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
@@ -503,15 +514,7 @@ fn conform_all(model: Option<&str>, tla_dir: &Path) -> Result<u8, Fail> {
                 .filter(|f| !f.pex.is_empty())
                 .map(|f| format!("{} {}", f.what, f.pex))
                 .collect();
-            println!(
-                "  {:<34} {:<12} {:<7} {}   (TLC {:.1}s, pex {:.3}s)",
-                run.case,
-                sym,
-                status,
-                summary.join(", "),
-                run.tlc_seconds,
-                run.pex_seconds
-            );
+            println!("  {:<34} {:<12} {:<7} {}   (TLC {:.1}s, pex {:.3}s)", run.case, sym, status, summary.join(", "), run.tlc_seconds, run.pex_seconds);
             if let Some(e) = &run.error {
                 failures += 1;
                 println!("      {e}");
@@ -568,7 +571,10 @@ fn bench_all(
         return Ok(0);
     }
     if let Some(s) = startup {
-        println!("TLC start-up (JVM, parse, a two-state spec): {s:.2}s; TLC runs with -workers {tlc_workers}; pex with {}.", plural(threads, "thread", "threads"));
+        println!(
+            "TLC start-up (JVM, parse, a two-state spec): {s:.2}s; TLC runs with -workers {tlc_workers}; pex with {}.",
+            plural(threads, "thread", "threads")
+        );
     }
     println!(
         "{:<34} {:>10} {:>5} {:>10} {:>12} {:>9} {:>8} {:>10} {:>9} {:>9}",
@@ -592,7 +598,10 @@ fn bench_all(
         if let Some(td) = r.tlc_distinct {
             if td != r.distinct {
                 if r.result.starts_with("violation") && tlc_workers > 1 {
-                    println!("    (TLC with {tlc_workers} workers is not strictly breadth-first: it stopped at this violation after {})", plural(td, "distinct state", "distinct states"));
+                    println!(
+                        "    (TLC with {tlc_workers} workers is not strictly breadth-first: it stopped at this violation after {})",
+                        plural(td, "distinct state", "distinct states")
+                    );
                 } else {
                     println!("    note: TLC found {}", plural(td, "distinct state", "distinct states"));
                 }

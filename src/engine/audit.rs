@@ -14,10 +14,7 @@ use std::collections::HashSet;
 pub fn describe(sym: &Symmetry, p: &Permutation) -> String {
     let mut parts = Vec::new();
     for (k, set) in sym.sets.iter().enumerate() {
-        let moved: Vec<String> = (0..set.size)
-            .filter(|&i| p.apply(k, i) != i)
-            .map(|i| format!("{}→{}", set.element(i), set.element(p.apply(k, i))))
-            .collect();
+        let moved: Vec<String> = (0..set.size).filter(|&i| p.apply(k, i) != i).map(|i| format!("{}→{}", set.element(i), set.element(p.apply(k, i)))).collect();
         if !moved.is_empty() {
             parts.push(format!("{} ({})", set.name, moved.join(", ")));
         }

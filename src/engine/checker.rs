@@ -427,11 +427,7 @@ impl<M: Model> Checker<M> {
         for (i, state) in inits.into_iter().enumerate() {
             self.generated += 1;
             if let Some(name) = self.first_failed_invariant(&state) {
-                self.finish(Outcome::Violation(Violation {
-                    kind: ViolationKind::Invariant,
-                    name,
-                    trace: vec![(None, state)],
-                }));
+                self.finish(Outcome::Violation(Violation { kind: ViolationKind::Invariant, name, trace: vec![(None, state)] }));
                 return;
             }
             if !self.model.within_constraint(&state) {
@@ -761,11 +757,7 @@ impl<M: Model> Checker<M> {
             self.max_fanout = count;
         }
         if count == 0 && self.options.deadlock {
-            return Some(Outcome::Violation(Violation {
-                kind: ViolationKind::Deadlock,
-                name: "Deadlock",
-                trace: self.path_to(id),
-            }));
+            return Some(Outcome::Violation(Violation { kind: ViolationKind::Deadlock, name: "Deadlock", trace: self.path_to(id) }));
         }
         None
     }

@@ -34,7 +34,9 @@ impl ConstSpec {
     pub fn allowed(&self) -> String {
         match &self.kind {
             ConstKind::Int { min, max } => format!("an integer in {min}..{max}"),
-            ConstKind::IntSet { min, max } => format!("a non-empty set of integers in {min}..{max}, written {{{min}}} or {{{min}, ...}} (a bare number is refused)"),
+            ConstKind::IntSet { min, max } => {
+                format!("a non-empty set of integers in {min}..{max}, written {{{min}}} or {{{min}, ...}} (a bare number is refused)")
+            }
             ConstKind::ModelValues { prefix, min_len, max_len } => {
                 format!("{min_len}..{max_len} model values: a count (2 means {{{prefix}1, {prefix}2}}) or names {{{prefix}1, ...}}")
             }
@@ -92,14 +94,8 @@ impl Constants {
         let mut ordinal = 0u32;
         let mut parsed: Vec<(&str, Value)> = Vec::new();
         for spec in ordered {
-            let text = overrides
-                .iter()
-                .rev()
-                .find(|(n, _)| n == spec.name)
-                .map(|(_, t)| t.as_str())
-                .unwrap_or(spec.default);
-            let value = parse_value(spec, text, &parsed, &mut ordinal)
-                .map_err(|message| ConstError { name: spec.name.to_string(), message })?;
+            let text = overrides.iter().rev().find(|(n, _)| n == spec.name).map(|(_, t)| t.as_str()).unwrap_or(spec.default);
+            let value = parse_value(spec, text, &parsed, &mut ordinal).map_err(|message| ConstError { name: spec.name.to_string(), message })?;
             parsed.push((spec.name, value));
         }
         for spec in specs {
@@ -233,8 +229,7 @@ fn set_items(text: &str, most: usize) -> Result<Vec<&str>, String> {
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn parse_value(spec: &ConstSpec, text: &str, parsed: &[(&str, Value)], ordinal: &mut u32) -> Result<Value, String> {
@@ -255,7 +250,12 @@ fn parse_value(spec: &ConstSpec, text: &str, parsed: &[(&str, Value)], ordinal: 
             // where `3` is a count, `5` meaning `{5}` would surprise.
             if !t.starts_with('{') && !t.contains(',') {
                 if let Some((a, b)) = t.split_once("..") {
-                    return Err(format!("ranges such as '{}' are not accepted; write the set out, e.g. {{{}, ..., {}}} with every element, each in {min}..{max}", shown(t), shown(a.trim()), shown(b.trim())));
+                    return Err(format!(
+                        "ranges such as '{}' are not accepted; write the set out, e.g. {{{}, ..., {}}} with every element, each in {min}..{max}",
+                        shown(t),
+                        shown(a.trim()),
+                        shown(b.trim())
+                    ));
                 }
                 if t.parse::<i64>().is_ok() || is_huge_integer(t) {
                     let t = shown(t);
@@ -292,7 +292,10 @@ fn parse_value(spec: &ConstSpec, text: &str, parsed: &[(&str, Value)], ordinal: 
                 (1..=n).map(|i| format!("{prefix}{i}")).collect()
             } else if is_huge_integer(t) {
                 let what = if t.starts_with('-') { "is not a size" } else { "elements" };
-                return Err(format!("{} {what}; allowed {min_len}..{max_len} (a number here is a count of values: {max_len} means {{{prefix}1, ..., {prefix}{max_len}}})", shown(t)));
+                return Err(format!(
+                    "{} {what}; allowed {min_len}..{max_len} (a number here is a count of values: {max_len} means {{{prefix}1, ..., {prefix}{max_len}}})",
+                    shown(t)
+                ));
             } else {
                 set_items(t, *max_len).map_err(|e| format!("{e} (allowed {min_len}..{max_len} values)"))?.into_iter().map(str::to_string).collect()
             };
@@ -320,14 +323,10 @@ fn parse_value(spec: &ConstSpec, text: &str, parsed: &[(&str, Value)], ordinal: 
                 Some((_, Value::Set(items))) => items,
                 _ => return Err(format!("model bug: {set} is not a set constant")),
             };
-            members
-                .iter()
-                .find(|v| matches!(v, Value::Model { name: n, .. } if n == name))
-                .cloned()
-                .ok_or_else(|| {
-                    let names: Vec<String> = members.iter().map(|v| v.to_string()).collect();
-                    format!("'{}' is not in {set} = {{{}}}", shown(name), names.join(", "))
-                })
+            members.iter().find(|v| matches!(v, Value::Model { name: n, .. } if n == name)).cloned().ok_or_else(|| {
+                let names: Vec<String> = members.iter().map(|v| v.to_string()).collect();
+                format!("'{}' is not in {set} = {{{}}}", shown(name), names.join(", "))
+            })
         }
     }
 }
@@ -340,12 +339,7 @@ mod tests {
         vec![
             ConstSpec { name: "N", doc: "", kind: ConstKind::Int { min: 1, max: 4 }, default: "2" },
             ConstSpec { name: "Sizes", doc: "", kind: ConstKind::IntSet { min: 1, max: 3 }, default: "{1, 2}" },
-            ConstSpec {
-                name: "Groups",
-                doc: "",
-                kind: ConstKind::ModelValues { prefix: "g", min_len: 1, max_len: 3 },
-                default: "{g1, g2}",
-            },
+            ConstSpec { name: "Groups", doc: "", kind: ConstKind::ModelValues { prefix: "g", min_len: 1, max_len: 3 }, default: "{g1, g2}" },
             ConstSpec { name: "InitGroup", doc: "", kind: ConstKind::MemberOf { set: "Groups" }, default: "g1" },
         ]
     }

@@ -250,10 +250,7 @@ impl<M: Model> DynChecker for ErasedChecker<M> {
                 let steps = v
                     .trace
                     .iter()
-                    .map(|(a, s)| TraceStep {
-                        action: a.as_ref().map(|a| model.action_label(a)),
-                        state: Arc::new(s.clone()) as AnyState,
-                    })
+                    .map(|(a, s)| TraceStep { action: a.as_ref().map(|a| model.action_label(a)), state: Arc::new(s.clone()) as AnyState })
                     .collect();
                 DynOutcome::Violation { kind: v.kind, name: v.name.to_string(), trace: Trace { init_index, steps } }
             }

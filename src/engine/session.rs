@@ -137,12 +137,7 @@ impl Session {
         if self.outside_constraint() {
             return Err(StepError::OutsideConstraint);
         }
-        let choice = self
-            .model
-            .choices(self.state())
-            .into_iter()
-            .find(|c| c.label == label)
-            .ok_or_else(|| StepError::NotEnabled(label.to_string()))?;
+        let choice = self.model.choices(self.state()).into_iter().find(|c| c.label == label).ok_or_else(|| StepError::NotEnabled(label.to_string()))?;
         self.push(choice);
         Ok(())
     }

@@ -76,9 +76,7 @@ pub fn state_to_tlc_text(model: &dyn DynModel, state: &AnyState) -> String {
 }
 
 pub fn state_to_json(model: &dyn DynModel, state: &AnyState) -> serde_json::Value {
-    serde_json::Value::Object(
-        model.variables().iter().zip(model.to_tla(state)).map(|(n, v)| (n.to_string(), v.to_json())).collect(),
-    )
+    serde_json::Value::Object(model.variables().iter().zip(model.to_tla(state)).map(|(n, v)| (n.to_string(), v.to_json())).collect())
 }
 
 /// The variables whose value differs between two states, as dotted paths to the innermost change
@@ -96,10 +94,7 @@ fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
         return;
     }
     let (ca, cb) = (a.children(), b.children());
-    let same_shape = !ca.is_empty()
-        && ca.len() == cb.len()
-        && ca.iter().zip(cb.iter()).all(|(x, y)| x.0 == y.0)
-        && !matches!(a, Value::Set(_));
+    let same_shape = !ca.is_empty() && ca.len() == cb.len() && ca.iter().zip(cb.iter()).all(|(x, y)| x.0 == y.0) && !matches!(a, Value::Set(_));
     if same_shape {
         for ((k, x), (_, y)) in ca.iter().zip(cb.iter()) {
             let child = match a {
@@ -168,7 +163,11 @@ impl std::fmt::Display for ReplayStop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReplayStop::NoSuchInit { index, count } => {
-                write!(f, "initial state #{index} does not exist (the model has {}, numbered from 0)", super::text::plural(*count, "initial state", "initial states"))
+                write!(
+                    f,
+                    "initial state #{index} does not exist (the model has {}, numbered from 0)",
+                    super::text::plural(*count, "initial state", "initial states")
+                )
             }
             ReplayStop::NotEnabled { position, label } => {
                 write!(f, "step {position}: action {label} is not enabled there")
@@ -179,4 +178,3 @@ impl std::fmt::Display for ReplayStop {
         }
     }
 }
-

@@ -25,10 +25,16 @@ pub enum Value {
     /// A string literal whose place in TLC's value order is given: TLC orders strings by when they
     /// were first interned (roughly, first appearance in the spec), not alphabetically. Printed as
     /// a string; models whose symmetry reduction depends on string order use it.
-    Ranked { rank: u32, text: String },
+    Ranked {
+        rank: u32,
+        text: String,
+    },
     /// A model value (an element of a set like `Nodes = {n1, n2}` in a cfg). `ordinal` is its
     /// position of creation, which is how TLC orders model values.
-    Model { ordinal: u32, name: String },
+    Model {
+        ordinal: u32,
+        name: String,
+    },
     /// A tuple or sequence, or a function with domain `1..n`: `<<a, b>>`.
     Tuple(Vec<Value>),
     /// A record, fields in the order the spec writes them: `[stamp |-> 0, value |-> -1]`.
@@ -252,9 +258,7 @@ mod tests {
     #[test]
     fn prints_like_tlc() {
         // Each expected string is a line TLC 2.15 printed for the same value.
-        let ring = Value::func((0..2).map(|i| {
-            (Value::Int(i), Value::record([("value", Value::Int(-1)), ("stamp", Value::Int(0))]))
-        }));
+        let ring = Value::func((0..2).map(|i| (Value::Int(i), Value::record([("value", Value::Int(-1)), ("stamp", Value::Int(0))]))));
         assert_eq!(ring.to_string(), "(0 :> [value |-> -1, stamp |-> 0] @@ 1 :> [value |-> -1, stamp |-> 0])");
         assert_eq!(Value::Tuple(vec![Value::str("idle"), Value::str("idle")]).to_string(), "<<\"idle\", \"idle\">>");
         assert_eq!(Value::set([Value::Int(3), Value::Int(1)]).to_string(), "{1, 3}");

@@ -26,14 +26,48 @@ impl Anchor {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shape {
-    Rect { x: f64, y: f64, w: f64, h: f64, rx: f64, class: String },
-    Circle { cx: f64, cy: f64, r: f64, class: String },
-    Line { x1: f64, y1: f64, x2: f64, y2: f64, class: String, arrow: bool },
-    Path { d: String, class: String, arrow: bool },
-    Text { x: f64, y: f64, text: String, class: String, anchor: Anchor },
+    Rect {
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        rx: f64,
+        class: String,
+    },
+    Circle {
+        cx: f64,
+        cy: f64,
+        r: f64,
+        class: String,
+    },
+    Line {
+        x1: f64,
+        y1: f64,
+        x2: f64,
+        y2: f64,
+        class: String,
+        arrow: bool,
+    },
+    Path {
+        d: String,
+        class: String,
+        arrow: bool,
+    },
+    Text {
+        x: f64,
+        y: f64,
+        text: String,
+        class: String,
+        anchor: Anchor,
+    },
     /// A group: its `id` becomes a `data-id` attribute (for tests and styling), its `title` a
     /// tooltip.
-    Group { id: Option<String>, class: String, title: Option<String>, children: Vec<Shape> },
+    Group {
+        id: Option<String>,
+        class: String,
+        title: Option<String>,
+        children: Vec<Shape>,
+    },
 }
 
 impl Shape {
@@ -159,11 +193,7 @@ pub struct Cell {
 
 /// A row of equal cells starting at (x, y). Cell `i`'s centre is `x + (i + 0.5) * w`.
 pub fn slot_strip(x: f64, y: f64, w: f64, h: f64, cells: &[Cell]) -> Shape {
-    let children = cells
-        .iter()
-        .enumerate()
-        .map(|(i, c)| cell_shape(x + i as f64 * w, y, w, h, c))
-        .collect();
+    let children = cells.iter().enumerate().map(|(i, c)| cell_shape(x + i as f64 * w, y, w, h, c)).collect();
     Shape::group("slot-strip", children)
 }
 
@@ -250,10 +280,8 @@ pub fn badge_row(x: f64, y: f64, gap: f64, items: &[(String, String, String)]) -
 // Like every widget it takes its geometry (x, y, w, h) as plain numbers, then id, title, class, contents.
 #[allow(clippy::too_many_arguments)]
 pub fn lane(id: &str, x: f64, y: f64, w: f64, h: f64, title: &str, class: &str, children: Vec<Shape>) -> Shape {
-    let mut all = vec![
-        Shape::Rect { x, y, w, h, rx: 8.0, class: "lane-box".into() },
-        Shape::text(x + 10.0, y + h / 2.0 + 4.0, title, "lane-title", Anchor::Start),
-    ];
+    let mut all =
+        vec![Shape::Rect { x, y, w, h, rx: 8.0, class: "lane-box".into() }, Shape::text(x + 10.0, y + h / 2.0 + 4.0, title, "lane-title", Anchor::Start)];
     all.extend(children);
     Shape::Group { id: Some(id.to_string()), class: format!("lane {class}"), title: None, children: all }
 }

@@ -184,7 +184,11 @@ impl Explorer {
                     if stop.is_none() {
                         let dropped = c.labels.len() + 1 - self.session.len();
                         self.session = Session::from_trace(self.model.clone(), trace, c.cursor);
-                        self.notices.push(Notice::info(format!("Back under {to}: {} the switch had dropped {}.", plural(dropped, "step", "steps"), if dropped == 1 { "is restored" } else { "are restored" })));
+                        self.notices.push(Notice::info(format!(
+                            "Back under {to}: {} the switch had dropped {}.",
+                            plural(dropped, "step", "steps"),
+                            if dropped == 1 { "is restored" } else { "are restored" }
+                        )));
                     }
                 }
                 if self.session.len() < steps_before {

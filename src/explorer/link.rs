@@ -110,7 +110,10 @@ impl Link {
         for part in f.split('&').filter(|p| !p.is_empty()) {
             let Some((key, value)) = part.split_once('=') else {
                 if let Some(name) = part.strip_prefix("k.") {
-                    problems.push(format!("constant {} has no value (the link may have been cut short), so it keeps its default", shown(&dec(name).unwrap_or_else(|_| name.to_string()))));
+                    problems.push(format!(
+                        "constant {} has no value (the link may have been cut short), so it keeps its default",
+                        shown(&dec(name).unwrap_or_else(|_| name.to_string()))
+                    ));
                 } else if matches!(part, "t" | "h" | "i") {
                     trace_dropped.get_or_insert_with(|| format!("'{part}' has no value (the link may have been cut short)"));
                 } else if !silently_ignored(part) {
@@ -174,7 +177,9 @@ impl Link {
                 "h" => match u32::from_str_radix(value, 16) {
                     Ok(h) if value.len() == 8 => link.checksum = Some(h),
                     _ => {
-                        trace_dropped.get_or_insert_with(|| format!("its checksum 'h={}' is not an 8-digit hexadecimal number (the link may have been cut short)", shown(value)));
+                        trace_dropped.get_or_insert_with(|| {
+                            format!("its checksum 'h={}' is not an 8-digit hexadecimal number (the link may have been cut short)", shown(value))
+                        });
                     }
                 },
                 "at" => match value.parse() {
@@ -350,7 +355,10 @@ mod tests {
         let long = vec!["0"; MAX_LINK_STEPS + 1].join(".");
         let (l, p, _) = read(&format!("m=seqlock&t={long}&h=00000000"));
         assert!(l.choices.is_empty());
-        assert_eq!(p, vec![format!("its trace has {} steps; a link holds at most 200000, so its trace is dropped and the initial state is shown", MAX_LINK_STEPS + 1)]);
+        assert_eq!(
+            p,
+            vec![format!("its trace has {} steps; a link holds at most 200000, so its trace is dropped and the initial state is shown", MAX_LINK_STEPS + 1)]
+        );
         let (l, _, _) = read(&format!("m=seqlock&t={}&h=00000000", vec!["0"; MAX_LINK_STEPS].join(".")));
         assert_eq!(l.choices.len(), MAX_LINK_STEPS);
         // Numbers that do not fit are dropped with a message, never wrapped.
@@ -366,7 +374,10 @@ mod tests {
     fn checksum_is_stable() {
         // Pinned: changing the checksum breaks every shared link.
         assert_eq!(labels_checksum(&[]), 0x811c_9dc5);
-        assert_eq!(labels_checksum(&["WriterBegin".to_string(), "WriterData".to_string()]), labels_checksum(&["WriterBegin".to_string(), "WriterData".to_string()]));
+        assert_eq!(
+            labels_checksum(&["WriterBegin".to_string(), "WriterData".to_string()]),
+            labels_checksum(&["WriterBegin".to_string(), "WriterData".to_string()])
+        );
         assert_ne!(labels_checksum(&["a".to_string(), "b".to_string()]), labels_checksum(&["ab".to_string()]));
         assert_eq!(labels_checksum(&["a".to_string()]), 0x2524_c6d2);
     }

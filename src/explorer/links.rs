@@ -31,17 +31,10 @@ pub(super) struct LinkEnd {
 }
 
 impl Explorer {
-
     /// The link that reopens exactly this view.
     pub fn link(&self) -> Link {
         let defaults = Constants::defaults(&self.model.info().constants);
-        let constants = self
-            .model
-            .constants()
-            .iter()
-            .filter(|(k, v)| defaults.get(k) != Some(v))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let constants = self.model.constants().iter().filter(|(k, v)| defaults.get(k) != Some(v)).map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let trace = self.session.trace();
         self.sync_caches();
         let mut cache = self.positions.borrow_mut();
@@ -113,7 +106,13 @@ impl Explorer {
         if !unknown.is_empty() {
             unknown.reverse();
             let known: Vec<&str> = specs.iter().map(|s| s.name).collect();
-            problems.push(format!("{} has no constant {} (its constants are {}), so {} ignored", name, list_some(&unknown), known.join(", "), if unknown.len() == 1 { "it is" } else { "they are" }));
+            problems.push(format!(
+                "{} has no constant {} (its constants are {}), so {} ignored",
+                name,
+                list_some(&unknown),
+                known.join(", "),
+                if unknown.len() == 1 { "it is" } else { "they are" }
+            ));
         }
         wanted.sort_by_key(|(k, _)| {
             let member = specs.iter().any(|s| s.name == k && matches!(s.kind, crate::engine::ConstKind::MemberOf { .. }));
@@ -136,7 +135,11 @@ impl Explorer {
                     if theirs {
                         accepted.push(pair.clone());
                     } else {
-                        problems.push(format!("constant {} = {} does not fit the others ({e}), so it keeps its default", pair.0, list_some(std::slice::from_ref(&pair.1))));
+                        problems.push(format!(
+                            "constant {} = {} does not fit the others ({e}), so it keeps its default",
+                            pair.0,
+                            list_some(std::slice::from_ref(&pair.1))
+                        ));
                     }
                 }
             }

@@ -40,9 +40,7 @@ impl Comparison {
             None => parts.push(format!("All {} replay under {}.", plural(self.steps_before - 1, "step", "steps"), self.to)),
         }
         match &d.verdicts_differ {
-            Some((step, inv)) => parts.push(format!(
-                "From step {step} the verdicts differ: {inv} holds under one configuration and fails under the other."
-            )),
+            Some((step, inv)) => parts.push(format!("From step {step} the verdicts differ: {inv} holds under one configuration and fails under the other.")),
             None => parts.push("Every invariant the two share gives the same verdict at every replayed step.".to_string()),
         }
         parts.join(" ")
@@ -52,11 +50,7 @@ impl Comparison {
 pub(super) fn fields_for(info: &ModelInfo, constants: &Constants) -> Vec<ConstField> {
     info.constants
         .iter()
-        .map(|spec| ConstField {
-            spec: spec.clone(),
-            text: constants.get(spec.name).map(|v| v.to_string()).unwrap_or_default(),
-            error: None,
-        })
+        .map(|spec| ConstField { spec: spec.clone(), text: constants.get(spec.name).map(|v| v.to_string()).unwrap_or_default(), error: None })
         .collect()
 }
 
@@ -103,10 +97,7 @@ impl Explorer {
         }
         let model = catalogue::build_with(self.model.info().name, config, self.model.constants()).map_err(|e| e.to_string())?;
         let labels = self.session.trace().labels();
-        let restore = self
-            .carried
-            .take()
-            .filter(|c| c.config == config && c.labels.len() > labels.len() && c.labels.starts_with(&labels));
+        let restore = self.carried.take().filter(|c| c.config == config && c.labels.len() > labels.len() && c.labels.starts_with(&labels));
         let carried = Carried { config: from.clone(), init: self.session.trace().init_index, labels, cursor: self.session.cursor() };
         self.start_job(model, JobKind::Config { from, to: config.to_string(), carried, restore });
         Ok(())

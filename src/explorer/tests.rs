@@ -226,7 +226,11 @@ fn a_link_keeps_every_part_it_can_and_names_the_rest() {
     // An unknown config falls back to safe and keeps the constants.
     let x = Explorer::from_link("m=seqlock&c=fast&k.MaxSeq=3");
     assert_eq!((x.model().config().name, x.model().constants().int("MaxSeq")), ("safe", 3));
-    assert!(x.notices()[0].text.contains("model seqlock has no config 'fast'; its configs are safe, no-verify, seed-invariant, so safe is used"), "{:?}", x.notices());
+    assert!(
+        x.notices()[0].text.contains("model seqlock has no config 'fast'; its configs are safe, no-verify, seed-invariant, so safe is used"),
+        "{:?}",
+        x.notices()
+    );
     // Sets before members, whatever the link's order.
     let x = Explorer::from_link("m=composed&k.InitGroup=g3&k.Groups=3");
     assert!(x.notices().is_empty(), "{:?}", x.notices());
@@ -271,7 +275,11 @@ fn a_link_cut_short_keeps_its_model_and_config() {
     assert_eq!(y.model().constants(), x.model().constants());
     assert_eq!(y.session().len(), 1);
     assert_eq!(y.notices().len(), 1);
-    assert!(y.notices()[0].text.contains("is not an 8-digit hexadecimal number (the link may have been cut short), so its trace is dropped"), "{:?}", y.notices());
+    assert!(
+        y.notices()[0].text.contains("is not an 8-digit hexadecimal number (the link may have been cut short), so its trace is dropped"),
+        "{:?}",
+        y.notices()
+    );
     let y = Explorer::from_link("#v=1&m=paxos&c=ignore-accepted&k.Val");
     assert_eq!(y.model().config().name, "ignore-accepted");
     assert!(y.notices()[0].text.contains("constant Val has no value (the link may have been cut short)"), "{:?}", y.notices());
@@ -306,7 +314,10 @@ fn trace_files_are_bounded_and_never_panic() {
     let e = y.import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"init":18446744073709551615,"actions":[]}"#).unwrap_err();
     assert_eq!(e, "trace file does not replay: initial state #18446744073709551615 does not exist (the model has 1 initial state, numbered from 0)");
     assert!(y.import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"init":1e309,"actions":[]}"#).unwrap_err().starts_with("not a trace file: "));
-    assert!(y.import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"init":-1,"actions":[]}"#).unwrap_err().starts_with("not a trace file: invalid value: integer `-1`"));
+    assert!(y
+        .import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"init":-1,"actions":[]}"#)
+        .unwrap_err()
+        .starts_with("not a trace file: invalid value: integer `-1`"));
     let e = y.import_trace(r#"{"model":"paxos","config":"safe","constants":[["Values","9223372036854775807"]],"actions":[]}"#).unwrap_err();
     assert!(e.starts_with("trace file: constant Values: 9223372036854775807 elements; allowed 1..3"), "{e}");
     let e = y.import_trace(r#"{"model":"seqlock","config":"safe","constants":{"MaxSeq":3},"actions":[]}"#).unwrap_err();
@@ -331,10 +342,7 @@ fn trace_files_export_and_import() {
     assert!(y.restore_previous());
     assert_eq!(y.model().info().name, "ebpf-ring");
     assert!(y.import_trace("{}").unwrap_err().starts_with("not a trace file"));
-    assert!(y
-        .import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"actions":["WriterData"]}"#)
-        .unwrap_err()
-        .contains("does not replay"));
+    assert!(y.import_trace(r#"{"model":"seqlock","config":"safe","constants":[],"actions":["WriterData"]}"#).unwrap_err().contains("does not replay"));
     assert!(y.import_trace(r#"{"model":"seqlock","config":"x","constants":[],"actions":[]}"#).unwrap_err().contains("no config 'x'"));
     assert_eq!(y.model().info().name, "ebpf-ring", "bad files change nothing");
 }

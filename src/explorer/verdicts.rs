@@ -102,11 +102,7 @@ impl Explorer {
                 }
                 if scan.first_any.is_none() {
                     if let Some(i) = v.invariants.iter().chain(v.properties.iter()).position(|ok| !ok) {
-                        let name = if i < invariants {
-                            self.model.invariant_names()[i]
-                        } else {
-                            self.model.property_names()[i - invariants]
-                        };
+                        let name = if i < invariants { self.model.invariant_names()[i] } else { self.model.property_names()[i - invariants] };
                         scan.first_any = Some((step, name.to_string()));
                     }
                 }
@@ -154,11 +150,7 @@ impl Explorer {
         let n = self.session.len();
         let steps = &self.session.trace().steps;
         (range.start.min(n)..range.end.min(n))
-            .map(|i| TimelineEntry {
-                index: i,
-                label: steps[i].action.clone().unwrap_or_else(|| "Init".to_string()),
-                bad: self.broken_at(i).is_some(),
-            })
+            .map(|i| TimelineEntry { index: i, label: steps[i].action.clone().unwrap_or_else(|| "Init".to_string()), bad: self.broken_at(i).is_some() })
             .collect()
     }
 }

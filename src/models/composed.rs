@@ -23,8 +23,7 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
-    SymmetricSet, Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value,
 };
 
 // ---- CONSTANTS ----
@@ -451,11 +450,7 @@ impl Model for Composed {
     }
 
     fn symmetric_sets(&self) -> Vec<SymmetricSet> {
-        vec![
-            SymmetricSet::new("Keys", self.keys.clone()),
-            SymmetricSet::new("Groups", self.groups.clone()),
-            SymmetricSet::new("TxnIds", self.txn_ids.clone()),
-        ]
+        vec![SymmetricSet::new("Keys", self.keys.clone()), SymmetricSet::new("Groups", self.groups.clone()), SymmetricSet::new("TxnIds", self.txn_ids.clone())]
     }
 
     fn permute(&self, s: &State, p: &Permutation) -> State {
@@ -478,9 +473,12 @@ impl Model for Composed {
 
     fn to_tla(&self, s: &State) -> Vec<Value> {
         let int = |i: u8| Value::Int(i as i64);
-        let routes = Value::func(s.routes.iter().enumerate().map(|(v, map)| {
-            (Value::Int(v as i64), Value::func(map.iter().enumerate().map(|(k, &g)| (self.key_value(k), self.group_value(g as usize)))))
-        }));
+        let routes = Value::func(
+            s.routes
+                .iter()
+                .enumerate()
+                .map(|(v, map)| (Value::Int(v as i64), Value::func(map.iter().enumerate().map(|(k, &g)| (self.key_value(k), self.group_value(g as usize)))))),
+        );
         vec![
             int(s.catalog_version),
             routes,
@@ -527,7 +525,14 @@ mod tests {
         let s0 = m.init_states().remove(0);
         assert_eq!(
             labels(&m, &s0),
-            ["ProposeRouteChange(k1, g1)", "ProposeRouteChange(k1, g2)", "ProposeRouteChange(k2, g1)", "ProposeRouteChange(k2, g2)", "BeginTxn(t1)", "BeginTxn(t2)"]
+            [
+                "ProposeRouteChange(k1, g1)",
+                "ProposeRouteChange(k1, g2)",
+                "ProposeRouteChange(k2, g1)",
+                "ProposeRouteChange(k2, g2)",
+                "BeginTxn(t1)",
+                "BeginTxn(t2)"
+            ]
         );
         let s = run(&m, &["ProposeRouteChange(k1, g2)", "ProposeRouteChange(k2, g2)"]);
         assert_eq!(s.routes, vec![vec![0, 0], vec![1, 0], vec![1, 1]]);

@@ -211,7 +211,7 @@ impl EbpfRing {
 
     /// `ProducerFinalizeLock`: only in the gap, the lock that should have preceded publication.
     fn producer_finalize_lock(&self, s: &State) -> Option<State> {
-        if !(!self.lock_before_publish && Self::head_is(s, RecordState::Uninit)) {
+        if self.lock_before_publish || !Self::head_is(s, RecordState::Uninit) {
             return None;
         }
         let mut t = s.clone();
@@ -382,10 +382,7 @@ impl EbpfRing {
 
     /// consumer ≤ producer ≤ reserve = consumer + liveSize, and liveSize ≤ Capacity.
     fn offsets_consistent(&self, s: &State) -> bool {
-        s.consumer <= s.producer
-            && s.producer <= s.reserve
-            && s.reserve == s.consumer + s.live_size
-            && s.live_size <= self.capacity
+        s.consumer <= s.producer && s.producer <= s.reserve && s.reserve == s.consumer + s.live_size && s.live_size <= self.capacity
     }
 
     /// The consumer holds only Submitted records.
@@ -431,18 +428,7 @@ impl Model for EbpfRing {
     }
 
     fn variables(&self) -> &'static [&'static str] {
-        &[
-            "consumer",
-            "producer",
-            "reserve",
-            "liveSize",
-            "records",
-            "held",
-            "asyncPending",
-            "asyncCompleted",
-            "asyncResult",
-            "tripWire",
-        ]
+        &["consumer", "producer", "reserve", "liveSize", "records", "held", "asyncPending", "asyncCompleted", "asyncResult", "tripWire"]
     }
 
     fn to_tla(&self, s: &State) -> Vec<Value> {
@@ -452,17 +438,8 @@ impl Model for EbpfRing {
             int(s.producer),
             int(s.reserve),
             int(s.live_size),
-            Value::Tuple(
-                s.records
-                    .iter()
-                    .map(|r| Value::record([("size", int(r.size)), ("state", Value::str(r.state.name()))]))
-                    .collect(),
-            ),
-            Value::record([
-                ("active", Value::Bool(s.held.active)),
-                ("size", int(s.held.size)),
-                ("state", Value::str(s.held.state.name())),
-            ]),
+            Value::Tuple(s.records.iter().map(|r| Value::record([("size", int(r.size)), ("state", Value::str(r.state.name()))])).collect()),
+            Value::record([("active", Value::Bool(s.held.active)), ("size", int(s.held.size)), ("state", Value::str(s.held.state.name()))]),
             Value::Bool(s.async_pending),
             Value::Bool(s.async_completed),
             Value::record([("consumer", int(s.async_result.0)), ("producer", int(s.async_result.1))]),

@@ -19,8 +19,7 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo,
-    Permutation, SymmetricSet, Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value,
 };
 
 // ---- CONSTANTS ----
@@ -388,12 +387,7 @@ impl HlcModel {
 
     /// The `committedTS` record of the timestamp issued `seq`-th.
     pub fn commit_value(&self, seq: usize, c: &Commit) -> Value {
-        Value::record([
-            ("node", self.node_value(c.node)),
-            ("seq", Value::Int(seq as i64)),
-            ("term", Value::Int(c.term as i64)),
-            ("ts", c.ts.to_tla()),
-        ])
+        Value::record([("node", self.node_value(c.node)), ("seq", Value::Int(seq as i64)), ("term", Value::Int(c.term as i64)), ("ts", c.ts.to_tla())])
     }
 }
 
@@ -659,10 +653,7 @@ mod tests {
         assert_eq!(v[1].to_string(), "(0 :> \"none\" @@ 1 :> n1 @@ 2 :> n2)");
         assert_eq!(v[3].to_string(), "(n1 :> <<0, 1>> @@ n2 :> <<0, 1>> @@ n3 :> <<0, 0>>)");
         // TLC 2.15's line for the same state (state 5 of the gap counterexample).
-        assert_eq!(
-            v[7].to_string(),
-            "{[node |-> n1, seq |-> 0, term |-> 1, ts |-> <<0, 1>>], [node |-> n2, seq |-> 1, term |-> 2, ts |-> <<0, 1>>]}"
-        );
+        assert_eq!(v[7].to_string(), "{[node |-> n1, seq |-> 0, term |-> 1, ts |-> <<0, 1>>], [node |-> n2, seq |-> 1, term |-> 2, ts |-> <<0, 1>>]}");
     }
 
     #[test]

@@ -3,8 +3,8 @@
 pub mod composed;
 pub mod ebpf_ring;
 pub mod hlc;
-pub mod occ;
 pub mod mvcc;
+pub mod occ;
 pub mod paxos;
 pub mod routes;
 pub mod seqlock;

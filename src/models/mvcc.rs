@@ -18,8 +18,7 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
-    SymmetricSet, Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value,
 };
 
 // ---- CONSTANTS ----
@@ -208,8 +207,13 @@ impl Mvcc {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Key index, value index.
-    Write { k: u8, v: u8 },
-    Compact { new_min: u8 },
+    Write {
+        k: u8,
+        v: u8,
+    },
+    Compact {
+        new_min: u8,
+    },
 }
 
 impl Action {
@@ -266,10 +270,7 @@ impl Mvcc {
 
     fn chains_value(&self, chains: &[Vec<Version>]) -> Value {
         Value::func(chains.iter().enumerate().map(|(k, c)| {
-            (
-                self.key_value(k),
-                Value::set(c.iter().map(|w| Value::record([("commitTs", Value::Int(w.ts as i64)), ("value", self.val_value(w.val as usize))]))),
-            )
+            (self.key_value(k), Value::set(c.iter().map(|w| Value::record([("commitTs", Value::Int(w.ts as i64)), ("value", self.val_value(w.val as usize))]))))
         }))
     }
 }
@@ -375,10 +376,6 @@ mod tests {
     fn run(m: &Mvcc, steps: &[&str]) -> State {
         testing::run(m, m.init_states().remove(0), steps)
     }
-
-
-
-
 
     #[test]
     fn write_adds_a_version_at_a_fresh_timestamp_to_chain_and_ghost() {

@@ -21,8 +21,7 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
-    SymmetricSet, Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value,
 };
 
 // ---- CONSTANTS ----
@@ -228,9 +227,7 @@ impl Occ {
     fn type_ok(&self, s: &State) -> bool {
         let ts_ok = |v: u8| v <= self.max_ts;
         ts_ok(s.ts_counter)
-            && s.txns[..self.n_txns()].iter().all(|x| {
-                ts_ok(x.start) && ts_ok(x.commit) && x.read_obs[..self.n_keys()].iter().all(|&r| ts_ok(r))
-            })
+            && s.txns[..self.n_txns()].iter().all(|x| ts_ok(x.start) && ts_ok(x.commit) && x.read_obs[..self.n_keys()].iter().all(|&r| ts_ok(r)))
             && s.locks[..self.n_keys()].iter().all(|l| *l == NO_LOCK || (ts_ok(l.lock_ts) && (l.owner as usize) < self.n_txns()))
             && s.versions[..self.n_keys()].iter().all(|vs| vs.iter().all(|&v| ts_ok(v)))
             && s.op_count <= self.max_ops
@@ -555,10 +552,7 @@ impl Model for Occ {
     /// TLC 2.15 prints (and compares under SYMMETRY) versions, txnState, opCount, readObs,
     /// commitTs, writeSet, tsCounter, lockMap, startTs.
     fn tlc_variable_order(&self) -> Vec<usize> {
-        variable_order(
-            self.variables(),
-            &["versions", "txnState", "opCount", "readObs", "commitTs", "writeSet", "tsCounter", "lockMap", "startTs"],
-        )
+        variable_order(self.variables(), &["versions", "txnState", "opCount", "readObs", "commitTs", "writeSet", "tsCounter", "lockMap", "startTs"])
     }
 
     fn to_tla(&self, s: &State) -> Vec<Value> {

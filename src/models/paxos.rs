@@ -240,13 +240,7 @@ impl Paxos {
     /// Round `r` of state `s`, decoded and summarised for the enabling conditions.
     fn round_view(&self, s: &State, r: usize) -> RoundView {
         const CODES: usize = 1 + MAX_ATTEMPTS * MAX_PROPOSERS;
-        let mut view = RoundView {
-            promised: [0; MAX_ACCEPTORS],
-            accepted: [0; MAX_ACCEPTORS],
-            promisers: [0; CODES],
-            values_at: [0; CODES],
-            chosen: 0,
-        };
+        let mut view = RoundView { promised: [0; MAX_ACCEPTORS], accepted: [0; MAX_ACCEPTORS], promisers: [0; CODES], values_at: [0; CODES], chosen: 0 };
         let n_a = self.n_a();
         for a in 0..n_a {
             view.promised[a] = self.promised(s, a, r);
@@ -302,7 +296,8 @@ impl Paxos {
 
     fn type_ok(&self, s: &State) -> bool {
         let (per_round, codes) = (self.per_round() as u8, (self.per_round() * self.n_v()) as u8);
-        (0..self.n_a()).all(|a| (0..self.n_r()).all(|r| self.promised(s, a, r) <= per_round && self.accepted(s, a, r) <= codes)) && (0..self.n_p()).all(|p| (0..self.n_r()).all(|r| (self.attempt(s, p, r) as usize) < self.attempts.len()))
+        (0..self.n_a()).all(|a| (0..self.n_r()).all(|r| self.promised(s, a, r) <= per_round && self.accepted(s, a, r) <= codes))
+            && (0..self.n_p()).all(|p| (0..self.n_r()).all(|r| (self.attempt(s, p, r) as usize) < self.attempts.len()))
             && (0..self.n_r()).all(|r| (self.learned(s, r) as usize) < (1 << self.n_v()))
     }
 
@@ -324,9 +319,10 @@ impl Paxos {
             let codes = &view.accepted[..self.n_a()];
             let chosen = |c: u8| c != 0 && codes.iter().filter(|&&b| b == c).count() * 2 > codes.len();
             codes.iter().filter(|&&c| chosen(c)).all(|&c1| {
-                codes.iter().filter(|&&c| chosen(c)).all(|&c2| {
-                    self.accepted_proposal(c2) <= self.accepted_proposal(c1) || self.accepted_value(c1) == self.accepted_value(c2)
-                })
+                codes
+                    .iter()
+                    .filter(|&&c| chosen(c))
+                    .all(|&c2| self.accepted_proposal(c2) <= self.accepted_proposal(c1) || self.accepted_value(c1) == self.accepted_value(c2))
             })
         })
     }
@@ -495,9 +491,8 @@ impl Model for Paxos {
     }
 
     fn to_tla(&self, s: &State) -> Vec<Value> {
-        let per_acceptor = |f: &dyn Fn(usize, usize) -> Value| {
-            int_fn(&self.acceptors, (0..self.n_a()).map(|a| int_fn(&self.rounds, (0..self.n_r()).map(|r| f(a, r)))))
-        };
+        let per_acceptor =
+            |f: &dyn Fn(usize, usize) -> Value| int_fn(&self.acceptors, (0..self.n_a()).map(|a| int_fn(&self.rounds, (0..self.n_r()).map(|r| f(a, r)))));
         let promised = per_acceptor(&|a, r| self.proposal_value(r, self.promised(s, a, r)));
         let accepted = per_acceptor(&|a, r| {
             let code = self.accepted(s, a, r);

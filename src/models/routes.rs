@@ -18,8 +18,7 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation,
-    SymmetricSet, Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value,
 };
 
 // ---- CONSTANTS ----
@@ -168,7 +167,10 @@ impl Routes {
 pub enum Action {
     ProposeRouteChange,
     /// Node index, the catalog version the watcher fetches.
-    CatalogWatcherSync { n: u8, v: u8 },
+    CatalogWatcherSync {
+        n: u8,
+        v: u8,
+    },
 }
 
 impl Action {
@@ -300,12 +302,7 @@ impl Model for Routes {
     }
 
     fn to_tla(&self, s: &State) -> Vec<Value> {
-        vec![
-            Value::Int(s.catalog_version as i64),
-            self.per_node(&s.engine_version),
-            self.per_node(&s.engine_max_observed),
-            Value::Int(s.op_count as i64),
-        ]
+        vec![Value::Int(s.catalog_version as i64), self.per_node(&s.engine_version), self.per_node(&s.engine_max_observed), Value::Int(s.op_count as i64)]
     }
 
     /// As TLC printed the twin's variables: engineVersion, catalogVersion, opCount,
@@ -328,10 +325,6 @@ mod tests {
         testing::run(m, m.init_states().remove(0), steps)
     }
 
-
-
-
-
     #[test]
     fn propose_bumps_the_catalog_and_counts_an_op() {
         let m = model("safe");
@@ -350,7 +343,15 @@ mod tests {
         let s = run(&m, &["ProposeRouteChange", "ProposeRouteChange"]);
         assert_eq!(
             labels(&m, &s),
-            ["ProposeRouteChange", "CatalogWatcherSync(n1, 0)", "CatalogWatcherSync(n1, 1)", "CatalogWatcherSync(n1, 2)", "CatalogWatcherSync(n2, 0)", "CatalogWatcherSync(n2, 1)", "CatalogWatcherSync(n2, 2)"]
+            [
+                "ProposeRouteChange",
+                "CatalogWatcherSync(n1, 0)",
+                "CatalogWatcherSync(n1, 1)",
+                "CatalogWatcherSync(n1, 2)",
+                "CatalogWatcherSync(n2, 0)",
+                "CatalogWatcherSync(n2, 1)",
+                "CatalogWatcherSync(n2, 2)"
+            ]
         );
         let s = step(&m, &s, "CatalogWatcherSync(n1, 2)");
         assert_eq!((s.engine_version[0], s.engine_max_observed[0], s.op_count), (2, 2, 3));

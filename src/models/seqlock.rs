@@ -88,7 +88,6 @@ impl ModelDef for Seqlock {
     }
 }
 
-
 // ---- VARIABLES ----
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -196,10 +195,7 @@ impl Seqlock {
             cursor: -1,
             writer_pc: WriterPc::Idle,
             writer_seq: 0,
-            readers: vec![
-                Reader { pc: ReaderPc::Idle, cursor: 0, stamp1: 0, value: -1, stamp2: 0, result: -1 };
-                self.num_readers
-            ],
+            readers: vec![Reader { pc: ReaderPc::Idle, cursor: 0, stamp1: 0, value: -1, stamp2: 0, result: -1 }; self.num_readers],
         }
     }
 
@@ -380,7 +376,9 @@ impl Action {
     pub fn reader(&self) -> Option<usize> {
         match *self {
             Action::WriterBegin | Action::WriterData | Action::WriterFinish => None,
-            Action::ReaderLoadStamp1(r) | Action::ReaderRetryOdd(r) | Action::ReaderStampMismatch(r) | Action::ReaderLoadValue(r) | Action::ReaderVerify(r) => Some(r),
+            Action::ReaderLoadStamp1(r) | Action::ReaderRetryOdd(r) | Action::ReaderStampMismatch(r) | Action::ReaderLoadValue(r) | Action::ReaderVerify(r) => {
+                Some(r)
+            }
         }
     }
 }
@@ -443,26 +441,17 @@ impl Model for Seqlock {
     }
 
     fn variables(&self) -> &'static [&'static str] {
-        &[
-            "ring",
-            "cursor",
-            "writerPC",
-            "writerSeq",
-            "readerPC",
-            "readerCursor",
-            "readStamp1",
-            "readValue",
-            "readStamp2",
-            "readResult",
-        ]
+        &["ring", "cursor", "writerPC", "writerSeq", "readerPC", "readerCursor", "readStamp1", "readValue", "readStamp2", "readResult"]
     }
 
     fn to_tla(&self, s: &State) -> Vec<Value> {
         let per_reader = |f: &dyn Fn(&Reader) -> Value| Value::Tuple(s.readers.iter().map(f).collect());
         vec![
-            Value::func(s.ring.iter().enumerate().map(|(i, slot)| {
-                (Value::Int(i as i64), Value::record([("stamp", Value::Int(slot.stamp as i64)), ("value", Value::Int(slot.value as i64))]))
-            })),
+            Value::func(
+                s.ring.iter().enumerate().map(|(i, slot)| {
+                    (Value::Int(i as i64), Value::record([("stamp", Value::Int(slot.stamp as i64)), ("value", Value::Int(slot.value as i64))]))
+                }),
+            ),
             Value::Int(s.cursor as i64),
             Value::str(s.writer_pc.name()),
             Value::Int(s.writer_seq as i64),

@@ -103,11 +103,8 @@ pub fn case_peak_memory(case: &Case, symmetry: bool, threads: usize) -> Option<u
 pub fn tlc_startup_seconds(jar: &Path) -> Result<f64, String> {
     let dir = std::env::temp_dir().join(format!("pex-bench-startup-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    std::fs::write(
-        dir.join("Trivial.tla"),
-        "---- MODULE Trivial ----\nEXTENDS Naturals\nVARIABLE x\nInit == x = 0\nNext == x' = 1 - x\n====\n",
-    )
-    .map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("Trivial.tla"), "---- MODULE Trivial ----\nEXTENDS Naturals\nVARIABLE x\nInit == x = 0\nNext == x' = 1 - x\n====\n")
+        .map_err(|e| e.to_string())?;
     std::fs::write(dir.join("Trivial.cfg"), "INIT Init\nNEXT Next\n").map_err(|e| e.to_string())?;
     let r = run_tlc(jar, &dir.join("Trivial.tla"), &dir.join("Trivial.cfg"), 1)?;
     let _ = std::fs::remove_dir_all(&dir);

@@ -336,7 +336,18 @@ SYMMETRY Symmetry
         let ok = format!("CONSTANTS X = {}1{}", "{".repeat(32), "}".repeat(32));
         assert!(TlcCfg::parse(&ok).is_ok());
         assert!(TlcCfg::parse(&"INVARIANT A\n".repeat(200_000)).unwrap_err().0.contains("a cfg is at most 1048576"));
-        for text in ["CONSTANTS", "CONSTANTS X =", "CONSTANTS X = \"unterminated", "CONSTANTS = 1", "INIT", "INIT A B", "(* open", "CONSTANTS X = <<1, {2>>}", "SYMMETRY", "\u{feff}INIT Init"] {
+        for text in [
+            "CONSTANTS",
+            "CONSTANTS X =",
+            "CONSTANTS X = \"unterminated",
+            "CONSTANTS = 1",
+            "INIT",
+            "INIT A B",
+            "(* open",
+            "CONSTANTS X = <<1, {2>>}",
+            "SYMMETRY",
+            "\u{feff}INIT Init",
+        ] {
             let _ = TlcCfg::parse(text);
             let _ = TlcCfg::parse(&TlcCfg::without_symmetry(text));
         }

@@ -75,9 +75,7 @@ pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, Strin
     let variant = case_of(file).and_then(|(_, v)| v);
     let cfg_path = dir.join(file);
     let here = cfg_path.display().to_string();
-    let config = info
-        .config(&config_name)
-        .ok_or_else(|| format!("{here}: model {} has no config '{config_name}'", info.name))?;
+    let config = info.config(&config_name).ok_or_else(|| format!("{here}: model {} has no config '{config_name}'", info.name))?;
     let spec = dir.join(format!("{}.tla", info.tla_module));
     if !spec.is_file() {
         return Err(format!("{here}: the twin {} is missing", spec.display()));
@@ -109,17 +107,11 @@ pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, Strin
     let model = catalogue::build(info.name, &config_name, &constants).map_err(|e| format!("{here}: {e}"))?;
     let invariants: Vec<String> = model.invariant_names().iter().map(|s| s.to_string()).collect();
     if cfg.invariants != invariants {
-        return Err(format!(
-            "{here}: lists invariants {:?}, but config {config_name} of the model checks {:?}",
-            cfg.invariants, invariants
-        ));
+        return Err(format!("{here}: lists invariants {:?}, but config {config_name} of the model checks {:?}", cfg.invariants, invariants));
     }
     let properties: Vec<String> = model.property_names().iter().map(|s| s.to_string()).collect();
     if cfg.properties != properties {
-        return Err(format!(
-            "{here}: lists properties {:?}, but config {config_name} of the model checks action properties {:?}",
-            cfg.properties, properties
-        ));
+        return Err(format!("{here}: lists properties {:?}, but config {config_name} of the model checks action properties {:?}", cfg.properties, properties));
     }
     let declares_symmetry = !model.symmetric_sets().is_empty();
     if declares_symmetry != cfg.symmetry.is_some() {
@@ -418,9 +410,7 @@ mod tests {
     const TLC_VIOLATION: &str = "Error: Invariant Inv is violated.\nError: The behavior up to this point is:\nState 1: <Initial predicate>\n/\\ x = 0\n/\\ y = <<1, 2>>\n\nState 2: <Next line 5, col 9 to line 5, col 18 of module T>\n/\\ x = 1\n/\\ y = <<1, 2>>\n\n3 states generated, 2 distinct states found, 0 states left on queue.\nThe depth of the complete state graph search is 2.\n";
 
     fn pex_result(trace: serde_json::Value) -> PexResult {
-        PexResult {
-            json: json!({"result": "violation", "kind": "invariant", "invariant": "Inv", "distinct": 2, "generated": 3, "depth": 2, "trace": trace}),
-        }
+        PexResult { json: json!({"result": "violation", "kind": "invariant", "invariant": "Inv", "distinct": 2, "generated": 3, "depth": 2, "trace": trace}) }
     }
 
     fn differing(figures: &[Figure]) -> Vec<&Figure> {
@@ -496,7 +486,9 @@ mod tests {
     #[test]
     fn tlc_ok_under_a_symmetry_found_unsound_reads_as_pex_says_it() {
         let tlc = parse_output("Model checking completed. No error has been found.\n10 states generated, 4 distinct states found, 0 states left on queue.\nThe depth of the complete state graph search is 3.\n").unwrap();
-        let mut pex = PexResult { json: json!({"result": "ok-under-unsound-symmetry", "symmetry": true, "reduction_sound": false, "distinct": 4, "generated": 10, "depth": 3}) };
+        let mut pex = PexResult {
+            json: json!({"result": "ok-under-unsound-symmetry", "symmetry": true, "reduction_sound": false, "distinct": 4, "generated": 10, "depth": 3}),
+        };
         assert!(differing(&compare(&tlc, &pex, false)).is_empty());
         // A plain "ok" from pex under that symmetry would be a claim TLC's run does not back.
         pex.json["result"] = "ok".into();

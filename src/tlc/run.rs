@@ -29,8 +29,13 @@ pub fn find_jar() -> Result<PathBuf, String> {
 pub enum TlcOutcome {
     Ok,
     /// An invariant failed (`initial` when the initial state already violates it).
-    Invariant { name: String, initial: bool },
-    ActionProperty { name: String },
+    Invariant {
+        name: String,
+        initial: bool,
+    },
+    ActionProperty {
+        name: String,
+    },
     Deadlock,
 }
 

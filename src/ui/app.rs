@@ -8,7 +8,9 @@
 
 use super::check::CheckSettings;
 use super::dom;
-use super::panels::{count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, TimelinePanel, ViewPanel};
+use super::panels::{
+    count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, TimelinePanel, ViewPanel,
+};
 use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use crate::explorer::{trace_window, Explorer, NoticeKind, INFO_NOTICE_MS};
 use gloo::events::{EventListener, EventListenerOptions};
@@ -65,7 +67,6 @@ pub enum Msg {
     SyncHash,
 }
 
-
 pub struct App {
     x: Explorer,
     seed_text: String,
@@ -112,7 +113,13 @@ impl App {
         let speed = SPEEDS[self.speed];
         let budget_ms = 25.0;
         let started = dom::now();
-        let steps = if speed == 0 { usize::MAX } else if speed > 20 { (speed / 20) as usize } else { 1 };
+        let steps = if speed == 0 {
+            usize::MAX
+        } else if speed > 20 {
+            (speed / 20) as usize
+        } else {
+            1
+        };
         for _ in 0..steps {
             if self.x.session().len() >= MAX_TRACE {
                 self.stop_play();
@@ -250,7 +257,15 @@ impl Component for App {
         // explorer stays as it was before that replay began).
         let leaves_work_alone = matches!(
             msg,
-            Msg::Work | Msg::CancelWork | Msg::SyncHash | Msg::DismissNotice(_) | Msg::DismissComparison | Msg::CheckViolation(_) | Msg::Copied(_) | Msg::ToggleTheme | Msg::HashChanged
+            Msg::Work
+                | Msg::CancelWork
+                | Msg::SyncHash
+                | Msg::DismissNotice(_)
+                | Msg::DismissComparison
+                | Msg::CheckViolation(_)
+                | Msg::Copied(_)
+                | Msg::ToggleTheme
+                | Msg::HashChanged
         );
         let ends_work = !leaves_work_alone && self.x.work_in_progress().is_some();
         if ends_work {
@@ -454,4 +469,3 @@ impl Component for App {
         }
     }
 }
-

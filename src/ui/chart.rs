@@ -38,12 +38,7 @@ pub fn draw_levels(canvas: &HtmlCanvasElement, levels: &[u64], dark: bool) -> Re
         .draw()
         .map_err(|e| e.to_string())?;
     chart
-        .draw_series(
-            Histogram::vertical(&chart)
-                .style(bar.filled())
-                .margin(1)
-                .data(levels.iter().enumerate().map(|(i, v)| (i as u32 + 1, *v))),
-        )
+        .draw_series(Histogram::vertical(&chart).style(bar.filled()).margin(1).data(levels.iter().enumerate().map(|(i, v)| (i as u32 + 1, *v))))
         .map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())?;
     Ok(())

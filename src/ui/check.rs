@@ -44,10 +44,17 @@ pub enum CheckStatus {
         /// When Cancel was sent, if it was.
         cancel_at: Option<f64>,
     },
-    Done { request: CheckRequest, done: CheckDone },
+    Done {
+        request: CheckRequest,
+        done: CheckDone,
+    },
     Failed(String),
     /// The worker trapped or stopped answering; the figures are the last it reported.
-    Died { request: CheckRequest, progress: Progress, cause: Death },
+    Died {
+        request: CheckRequest,
+        progress: Progress,
+        cause: Death,
+    },
 }
 
 #[derive(Clone, PartialEq)]
@@ -185,7 +192,13 @@ impl CheckState {
         self.runner.handle = None;
         if let CheckStatus::Running { request, progress, .. } = std::mem::replace(&mut self.status, CheckStatus::Idle) {
             let symmetry = request.symmetry && self.settings.sym;
-            let done = CheckDone { progress, footprint: Footprint::default(), symmetry, symmetry_problem: None, end: CheckEnd::Incomplete { reason: "cancelled".into() } };
+            let done = CheckDone {
+                progress,
+                footprint: Footprint::default(),
+                symmetry,
+                symmetry_problem: None,
+                end: CheckEnd::Incomplete { reason: "cancelled".into() },
+            };
             self.status = CheckStatus::Done { request, done };
         }
     }
@@ -257,7 +270,6 @@ impl CheckState {
         None
     }
 
-
     fn request(&self) -> Result<CheckRequest, String> {
         let parse_opt_u64 = |t: &str, what: &str| -> Result<Option<u64>, String> {
             let t = t.trim();
@@ -278,7 +290,9 @@ impl CheckState {
             },
         };
         let max_memory = match parse_opt_u64(&self.form.max_memory, "Max memory (MiB)")? {
-            Some(mib) if mib > MAX_MEMORY_MIB => return Err(format!("Max memory (MiB) can be at most {MAX_MEMORY_MIB}: a wasm worker's memory cannot pass 4 GiB")),
+            Some(mib) if mib > MAX_MEMORY_MIB => {
+                return Err(format!("Max memory (MiB) can be at most {MAX_MEMORY_MIB}: a wasm worker's memory cannot pass 4 GiB"))
+            }
             mib => mib.map(|m| m * 1024 * 1024),
         };
         Ok(CheckRequest {
@@ -292,7 +306,6 @@ impl CheckState {
             max_memory,
         })
     }
-
 
     /// The finished check, if it found a violation.
     pub fn violation(&self) -> Option<(CheckRequest, CheckDone)> {

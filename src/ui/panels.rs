@@ -15,9 +15,7 @@ use super::{chart, dom, svg};
 use crate::catalogue;
 use crate::engine::Progress;
 use crate::explorer::draw::Drawing;
-use crate::explorer::{
-    views, Comparison, ConstField, Notice, NoticeKind, PropertyRow, TimelineEntry, TreeRow,
-};
+use crate::explorer::{views, Comparison, ConstField, Notice, NoticeKind, PropertyRow, TimelineEntry, TreeRow};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -35,10 +33,7 @@ pub fn count_render(name: &str) {
         }
     };
     let name = JsValue::from_str(name);
-    let n = js_sys::Reflect::get(&counts, &name)
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0);
+    let n = js_sys::Reflect::get(&counts, &name).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     let _ = js_sys::Reflect::set(&counts, &name, &JsValue::from_f64(n + 1.0));
 }
 
@@ -171,11 +166,7 @@ pub struct PlayProps {
 pub fn PlayPanel(p: &PlayProps) -> Html {
     count_render("play");
     let speed = SPEEDS[p.speed];
-    let speed_label = if speed == 0 {
-        "max".to_string()
-    } else {
-        format!("{speed}/s")
-    };
+    let speed_label = if speed == 0 { "max".to_string() } else { format!("{speed}/s") };
     html! {
         <div class="card play">
             <h2>{"Random play"}</h2>
@@ -533,13 +524,7 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
         });
     }
     let running = matches!(status, CheckStatus::Running { .. });
-    let cancelling = matches!(
-        status,
-        CheckStatus::Running {
-            cancel_at: Some(_),
-            ..
-        }
-    );
+    let cancelling = matches!(status, CheckStatus::Running { cancel_at: Some(_), .. });
     let sym = p.settings.sym;
     let figures = |p: &Progress| {
         html! {
@@ -562,11 +547,7 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
             html! { <div class="notice error" data-testid="check-failed">{ format!("The check could not run: {e}") }</div> }
         }
         CheckStatus::Running { progress, .. } => {
-            let frac = if progress.distinct + progress.queue > 0 {
-                progress.distinct as f64 / (progress.distinct + progress.queue) as f64
-            } else {
-                0.0
-            };
+            let frac = if progress.distinct + progress.queue > 0 { progress.distinct as f64 / (progress.distinct + progress.queue) as f64 } else { 0.0 };
             html! {
                 <>
                     <div class="progress" data-testid="check-progress" title="share of found states already expanded">
@@ -576,20 +557,14 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                 </>
             }
         }
-        CheckStatus::Died {
-            request,
-            progress,
-            cause,
-        } => {
-            let at = format!(
-                "at {}, depth {}",
-                count(progress.distinct, "state"),
-                progress.depth
-            );
+        CheckStatus::Died { request, progress, cause } => {
+            let at = format!("at {}, depth {}", count(progress.distinct, "state"), progress.depth);
             let (what, detail) = match cause {
-                    Death::Error(e) => (format!("The check's worker died (out of memory?) {at}: set a bound or smaller constants."), format!(" · worker error: {e}")),
-                    Death::Silent => (format!("The check's worker stopped answering {at} and was stopped: set a bound or smaller constants."), String::new()),
-                };
+                Death::Error(e) => {
+                    (format!("The check's worker died (out of memory?) {at}: set a bound or smaller constants."), format!(" · worker error: {e}"))
+                }
+                Death::Silent => (format!("The check's worker stopped answering {at} and was stopped: set a bound or smaller constants."), String::new()),
+            };
             html! {
                 <>
                     <div class="verdict bad" data-testid="check-died" role="alert">{ what }</div>
@@ -610,9 +585,7 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                 CheckEnd::Ok => {
                     html! { <div class="verdict ok" data-testid="check-result">{"No error: every reachable state satisfies every invariant."}</div> }
                 }
-                CheckEnd::Violation {
-                    kind, name, labels, ..
-                } => {
+                CheckEnd::Violation { kind, name, labels, .. } => {
                     let what = match kind.as_str() {
                         "deadlock" => html! { {"Deadlock reached: no action is enabled"} },
                         "action-property" => {
@@ -725,9 +698,7 @@ fn breakable(name: &str) -> Html {
     let mut parts: Vec<String> = vec![String::new()];
     let mut prev: Option<char> = None;
     for c in name.chars() {
-        if prev.is_some_and(|p| {
-            p == '_' || ((p.is_lowercase() || p.is_ascii_digit()) && c.is_uppercase())
-        }) {
+        if prev.is_some_and(|p| p == '_' || ((p.is_lowercase() || p.is_ascii_digit()) && c.is_uppercase())) {
             parts.push(String::new());
         }
         parts.last_mut().expect("a part").push(c);

@@ -5,7 +5,9 @@ use yew::prelude::*;
 
 fn shape(s: &Shape) -> Html {
     match s {
-        Shape::Rect { x, y, w, h, rx, class } => html! { <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx={rx.to_string()} class={class.clone()} /> },
+        Shape::Rect { x, y, w, h, rx, class } => {
+            html! { <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx={rx.to_string()} class={class.clone()} /> }
+        }
         Shape::Circle { cx, cy, r, class } => html! { <circle cx={cx.to_string()} cy={cy.to_string()} r={r.to_string()} class={class.clone()} /> },
         Shape::Line { x1, y1, x2, y2, class, arrow } => html! {
             <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} class={class.clone()}

@@ -38,12 +38,21 @@ pub struct CheckRequest {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ToWorker {
-    Start { id: u64, request: CheckRequest },
-    Cancel { id: u64 },
+    Start {
+        id: u64,
+        request: CheckRequest,
+    },
+    Cancel {
+        id: u64,
+    },
     /// Test hook: trap as an out-of-memory abort does (`panic: false`), or panic.
-    Crash { panic: bool },
+    Crash {
+        panic: bool,
+    },
     /// Test hook: stay busy this long without answering.
-    Hang { ms: u32 },
+    Hang {
+        ms: u32,
+    },
 }
 
 /// How a check ended.
@@ -51,8 +60,15 @@ pub enum ToWorker {
 pub enum CheckEnd {
     Ok,
     /// A property failed; the shortest counterexample as an initial state and action labels.
-    Violation { kind: String, name: String, init: usize, labels: Vec<String> },
-    Incomplete { reason: String },
+    Violation {
+        kind: String,
+        name: String,
+        init: usize,
+        labels: Vec<String>,
+    },
+    Incomplete {
+        reason: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,11 +85,23 @@ pub struct CheckDone {
 pub enum FromWorker {
     /// The worker's wasm is loaded and it listens (messages sent before are queued by the page).
     Ready,
-    Progress { id: u64, progress: Progress },
-    Done { id: u64, done: CheckDone },
-    Failed { id: u64, message: String },
+    Progress {
+        id: u64,
+        progress: Progress,
+    },
+    Done {
+        id: u64,
+        done: CheckDone,
+    },
+    Failed {
+        id: u64,
+        message: String,
+    },
     /// The worker panicked while running check `id` (if any); it is unusable from here on.
-    Panicked { id: Option<u64>, message: String },
+    Panicked {
+        id: Option<u64>,
+        message: String,
+    },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +362,5 @@ impl Drop for WorkerHandle {
 }
 
 fn js_text(v: &JsValue) -> String {
-    v.as_string()
-        .or_else(|| js_sys::Reflect::get(v, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()))
-        .unwrap_or_else(|| format!("{v:?}"))
+    v.as_string().or_else(|| js_sys::Reflect::get(v, &JsValue::from_str("message")).ok().and_then(|m| m.as_string())).unwrap_or_else(|| format!("{v:?}"))
 }

@@ -67,9 +67,7 @@ fn caption(m: &Composed, prev: Option<&State>, s: &State) -> Vec<String> {
                 let k = (0..m.n_keys()).find(|&k| b.writes_key(k) && !a.writes_key(k)).unwrap_or(0);
                 format!(
                     "{name} will write {} ({} owns it at version {}, the one {name} observed).",
-                    m.keys[k],
-                    m.groups[s.routes[b.observed as usize][k] as usize],
-                    b.observed
+                    m.keys[k], m.groups[s.routes[b.observed as usize][k] as usize], b.observed
                 )
             }
             (TxnState::Active, TxnState::Committed) => {
@@ -81,10 +79,8 @@ fn caption(m: &Composed, prev: Option<&State>, s: &State) -> Vec<String> {
                         b.commit_ts, m.groups[g as usize], b.observed
                     )
                 } else {
-                    let owners: Vec<String> = bad
-                        .iter()
-                        .map(|&k| format!("{} belongs to {}", m.keys[k], m.groups[s.routes[b.observed as usize][k] as usize]))
-                        .collect();
+                    let owners: Vec<String> =
+                        bad.iter().map(|&k| format!("{} belongs to {}", m.keys[k], m.groups[s.routes[b.observed as usize][k] as usize])).collect();
                     format!(
                         "{name} committed at ts {} through {}, but at version {} (the one {name} observed) {} — Composed-1 fails.",
                         b.commit_ts,
@@ -160,13 +156,8 @@ fn view(m: &Composed, prev: Option<&State>, s: &State) -> Drawing {
         let written = v <= s.catalog_version as usize;
         let current = v == s.catalog_version as usize;
         let row_class = format!("version-row{}{}", if current { " current" } else { "" }, if written { "" } else { " unwritten" });
-        let mut children = vec![Shape::text(
-            LEFT - 10.0,
-            y + ROW_H / 2.0 + 4.0,
-            if current { format!("v{v} ▶") } else { format!("v{v}") },
-            "version-head",
-            Anchor::End,
-        )];
+        let mut children =
+            vec![Shape::text(LEFT - 10.0, y + ROW_H / 2.0 + 4.0, if current { format!("v{v} ▶") } else { format!("v{v}") }, "version-head", Anchor::End)];
         for k in 0..m.n_keys() {
             let g = s.routes[v][k] as usize;
             let x = LEFT + k as f64 * CELL_W;

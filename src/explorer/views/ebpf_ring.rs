@@ -67,7 +67,10 @@ fn caption(prev: Option<&State>, s: &State) -> Vec<String> {
         out.push(if newly {
             format!("The async query completed with consumer {} and producer {}.", s.async_result.0, s.async_result.1)
         } else if s.async_completed && s.async_result == (s.consumer, s.producer) {
-            format!("The async query completed again with the same offsets (consumer {}, producer {}), or was cancelled: both steps lead to this same state.", s.async_result.0, s.async_result.1)
+            format!(
+                "The async query completed again with the same offsets (consumer {}, producer {}), or was cancelled: both steps lead to this same state.",
+                s.async_result.0, s.async_result.1
+            )
         } else {
             "The async query was cancelled.".to_string()
         });
@@ -144,16 +147,20 @@ fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
     let unit_x = |o: i32| LEFT + ((o as usize % cap) as f64 + 0.5) * unit_w;
     shapes.push(pointer("ring-consumer", unit_x(s.consumer), ring_y + unit_h + 2.0, Direction::Up, "consumer", "consumer"));
     if s.reserve - s.consumer < m.capacity || s.records.is_empty() {
-        shapes.push(pointer("ring-reserve", unit_x(s.reserve) + if s.reserve % m.capacity == s.consumer % m.capacity { 30.0 } else { 0.0 }, ring_y + unit_h + 2.0, Direction::Up, "next reserve", "reserve"));
+        shapes.push(pointer(
+            "ring-reserve",
+            unit_x(s.reserve) + if s.reserve % m.capacity == s.consumer % m.capacity { 30.0 } else { 0.0 },
+            ring_y + unit_h + 2.0,
+            Direction::Up,
+            "next reserve",
+            "reserve",
+        ));
     }
 
     // The consumer's hand and the async query.
     let lane_y = ring_y + unit_h + 40.0;
-    let held_text = if s.held.active {
-        format!("holds {}, {}", plural(s.held.size, "unit", "units"), s.held.state.name())
-    } else {
-        "holds nothing".to_string()
-    };
+    let held_text =
+        if s.held.active { format!("holds {}, {}", plural(s.held.size, "unit", "units"), s.held.state.name()) } else { "holds nothing".to_string() };
     let held_class = if !s.held.active {
         "plain"
     } else if s.held.state == RecordState::Submitted {
@@ -176,7 +183,11 @@ fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
     if s.async_completed {
         items.push(("async-result".into(), format!("saw consumer {} · producer {}", s.async_result.0, s.async_result.1), "plain".into()));
     }
-    items.push(("trip-wire".into(), if s.trip_wire { "trip wire set".into() } else { "trip wire clear".into() }, if s.trip_wire { "warn".into() } else { "plain".into() }));
+    items.push((
+        "trip-wire".into(),
+        if s.trip_wire { "trip wire set".into() } else { "trip wire clear".into() },
+        if s.trip_wire { "warn".into() } else { "plain".into() },
+    ));
     let mut children = vec![Shape::Circle { cx: LEFT + 8.0, cy: async_y + 17.0, r: 8.0, class: format!("lamp {lamp}") }.with_id("async-lamp")];
     let (badges, _) = badge_row(LEFT + 24.0, async_y + 17.0, 6.0, &items);
     children.extend(badges);

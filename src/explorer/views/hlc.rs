@@ -4,9 +4,9 @@
 //! is not above an earlier term's (an HLC4 regression) is joined to that earlier timestamp by a red
 //! arrow going back. An HLC value `⟨wall, logical⟩` sits at `wall + logical / (LogicalMax + 1)`.
 
-use crate::engine::plural;
 use super::super::draw::{axis, badge_row, lane, Anchor, Drawing, Shape};
 use super::View;
+use crate::engine::plural;
 use crate::models::hlc::{Commit, Hlc, HlcModel, State};
 
 const WIDTH: f64 = 680.0;
@@ -134,7 +134,11 @@ fn view(m: &HlcModel, prev: Option<&State>, s: &State) -> Drawing {
     let n = m.n();
 
     // Status: who leads, the highest applied timestamp, how many were issued, the configuration.
-    let leader = if s.active_term == 0 { "no leader yet".to_string() } else { format!("term {} · leader {}", s.active_term, m.nodes[s.leader_of[s.active_term as usize] as usize]) };
+    let leader = if s.active_term == 0 {
+        "no leader yet".to_string()
+    } else {
+        format!("term {} · leader {}", s.active_term, m.nodes[s.leader_of[s.active_term as usize] as usize])
+    };
     let mode = if m.enable_safety { ("safe: observe + fence", "good") } else { ("gap: no observe, no fence", "warn") };
     let (row, _) = badge_row(
         LANE_X,
@@ -201,9 +205,13 @@ fn view(m: &HlcModel, prev: Option<&State>, s: &State) -> Drawing {
         );
         let wx = scale(s.wall[node] as f64);
         children.push(
-            Shape::Path { d: format!("M {wx} {} L {} {} L {} {} Z", base + 8.0, wx - 6.0, base + 18.0, wx + 6.0, base + 18.0), class: "wall-mark".into(), arrow: false }
-                .with_id(format!("wall-{}", m.nodes[node]))
-                .with_title(format!("wall clock {}", s.wall[node])),
+            Shape::Path {
+                d: format!("M {wx} {} L {} {} L {} {} Z", base + 8.0, wx - 6.0, base + 18.0, wx + 6.0, base + 18.0),
+                class: "wall-mark".into(),
+                arrow: false,
+            }
+            .with_id(format!("wall-{}", m.nodes[node]))
+            .with_title(format!("wall clock {}", s.wall[node])),
         );
         children.push(
             Shape::Circle { cx: at(s.hlc_last[node]), cy: base, r: 10.5, class: "last-ring".into() }
@@ -229,11 +237,7 @@ fn view(m: &HlcModel, prev: Option<&State>, s: &State) -> Drawing {
                 .with_title(format!("timestamp #{}: {} issued by {} in term {}", seq + 1, hlc_text(c.ts), m.nodes[node], c.term)),
             );
         }
-        let class = format!(
-            "hlc-lane{}{}",
-            if is_leader { " leader" } else { "" },
-            if acting == Some(Some(node)) { " acting" } else { "" }
-        );
+        let class = format!("hlc-lane{}{}", if is_leader { " leader" } else { "" }, if acting == Some(Some(node)) { " acting" } else { "" });
         shapes.push(lane(&format!("lane-{}", m.nodes[node]), LANE_X, y0, WIDTH - 2.0 * LANE_X, LANE_H, &m.nodes[node], &class, children));
     }
 
@@ -298,9 +302,6 @@ mod tests {
         testing::drawing_after("hlc", config, labels)
     }
 
-
-
-
     /// The x of the first circle inside the shape with this id.
     fn circle_x(d: &Drawing, id: &str) -> f64 {
         fn first(s: &Shape) -> Option<f64> {
@@ -345,7 +346,11 @@ mod tests {
     fn safe_handoff_is_told_and_leaves_no_regression() {
         let steps = ["BecomeLeader(n1)", "ApplyCeiling(n1)", "IssueTimestamp(n1)", "BecomeLeader(n2)"];
         let d = drawing_after("safe", &steps);
-        assert!(d.caption[0].contains("n2 became leader of term 2; it observed maxAppliedHLC and raised its last HLC from ⟨0, 0⟩ to ⟨2, 0⟩"), "{:?}", d.caption);
+        assert!(
+            d.caption[0].contains("n2 became leader of term 2; it observed maxAppliedHLC and raised its last HLC from ⟨0, 0⟩ to ⟨2, 0⟩"),
+            "{:?}",
+            d.caption
+        );
         let mut all = steps.to_vec();
         all.push("IssueTimestamp(n2)");
         let d = drawing_after("safe", &all);

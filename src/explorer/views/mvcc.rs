@@ -57,7 +57,10 @@ fn caption(m: &Mvcc, prev: Option<&State>, s: &State) -> Vec<String> {
     let mut out = Vec::new();
     if s.ts_counter != p.ts_counter {
         if let Some((k, w)) = (0..m.n_keys()).find_map(|k| s.original[k].iter().find(|w| !p.original[k].contains(w)).map(|w| (k, *w))) {
-            out.push(format!("Write({}, {}): {} stored at the fresh ts {} in {}'s chain; the ghost keeps a copy.", m.keys[k], m.vals[w.val as usize], m.vals[w.val as usize], w.ts, m.keys[k]));
+            out.push(format!(
+                "Write({}, {}): {} stored at the fresh ts {} in {}'s chain; the ghost keeps a copy.",
+                m.keys[k], m.vals[w.val as usize], m.vals[w.val as usize], w.ts, m.keys[k]
+            ));
         }
     }
     if s.min_retained != p.min_retained {
@@ -74,10 +77,7 @@ fn caption(m: &Mvcc, prev: Option<&State>, s: &State) -> Vec<String> {
             }
             if let Some(&ts) = lost.first() {
                 let ghost = latest_before(&s.original[k], ts).map(|w| version_text(m, w)).unwrap_or_default();
-                out.push(format!(
-                    "{} lost {ghost}: a read at {ts} now finds nothing where the ghost shows {ghost} — MVCC-4 fails.",
-                    m.keys[k]
-                ));
+                out.push(format!("{} lost {ghost}: a read at {ts} now finds nothing where the ghost shows {ghost} — MVCC-4 fails.", m.keys[k]));
             }
         }
     }
@@ -138,7 +138,13 @@ fn view(m: &Mvcc, prev: Option<&State>, s: &State) -> Drawing {
                 class.push_str(" pruned-now");
             }
             let cx = at(w.ts as f64);
-            let state = if live { "in the chain" } else if class.contains("lost") { "pruned, but a read at or after the watermark needs it: lost" } else { "pruned (ghost only)" };
+            let state = if live {
+                "in the chain"
+            } else if class.contains("lost") {
+                "pruned, but a read at or after the watermark needs it: lost"
+            } else {
+                "pruned (ghost only)"
+            };
             children.push(Shape::Group {
                 id: Some(format!("ver-{}-{}", m.keys[k], w.ts)),
                 class,
@@ -161,9 +167,16 @@ fn view(m: &Mvcc, prev: Option<&State>, s: &State) -> Drawing {
     // The watermark, across every lane; what lies left of it is compacted.
     if s.min_retained > 0 {
         shapes.push(
-            Shape::Rect { x: at(0.0), y: LANE_Y - 4.0, w: at(s.min_retained as f64 - 0.5) - at(0.0), h: bottom - LANE_Y + 8.0, rx: 4.0, class: "compacted".into() }
-                .with_id("compacted")
-                .with_title(format!("compacted: reads below ts {} are no longer answerable", s.min_retained)),
+            Shape::Rect {
+                x: at(0.0),
+                y: LANE_Y - 4.0,
+                w: at(s.min_retained as f64 - 0.5) - at(0.0),
+                h: bottom - LANE_Y + 8.0,
+                rx: 4.0,
+                class: "compacted".into(),
+            }
+            .with_id("compacted")
+            .with_title(format!("compacted: reads below ts {} are no longer answerable", s.min_retained)),
         );
         // Between the last pruned timestamp and the watermark.
         let x = at(s.min_retained as f64 - 0.5);

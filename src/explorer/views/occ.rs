@@ -3,9 +3,9 @@
 //! (Idle → Active → Prepared → Committed or Aborted) with its start and commit timestamps, its
 //! write set and what it read. A commit not above its start (OCC1) shows in red.
 
-use crate::engine::plural;
 use super::super::draw::{badge, badge_row, lane, slot_strip, Anchor, Cell, Drawing, Shape};
 use super::View;
+use crate::engine::plural;
 use crate::models::occ::{Occ, State, TxnState, NO_LOCK};
 
 const WIDTH: f64 = 680.0;
@@ -58,7 +58,9 @@ fn caption(m: &Occ, prev: Option<&State>, s: &State) -> Vec<String> {
             continue;
         }
         match (a.state, b.state) {
-            (TxnState::Idle, TxnState::Active) => out.push(format!("{name} began with start timestamp {} (tsCounter {} → {}).", b.start, p.ts_counter, s.ts_counter)),
+            (TxnState::Idle, TxnState::Active) => {
+                out.push(format!("{name} began with start timestamp {} (tsCounter {} → {}).", b.start, p.ts_counter, s.ts_counter))
+            }
             (TxnState::Active, TxnState::Prepared) => out.push(format!(
                 "{name} prepared: it locked {} at its start timestamp {} (no key was locked or had a newer version).",
                 set_text(m, b.write_set),
@@ -70,10 +72,9 @@ fn caption(m: &Occ, prev: Option<&State>, s: &State) -> Vec<String> {
                 b.start,
                 set_text(m, b.write_set)
             )),
-            (TxnState::Prepared, TxnState::Committed) => out.push(format!(
-                "{name} committed at {}, reusing tsCounter: not above its start {}, so OCC1_CommitTsAboveStart fails.",
-                b.commit, b.start
-            )),
+            (TxnState::Prepared, TxnState::Committed) => {
+                out.push(format!("{name} committed at {}, reusing tsCounter: not above its start {}, so OCC1_CommitTsAboveStart fails.", b.commit, b.start))
+            }
             (_, TxnState::Aborted) => out.push(if a.state == TxnState::Prepared {
                 format!("{name} aborted and released its locks on {}.", set_text(m, a.write_set))
             } else {
@@ -216,9 +217,6 @@ mod tests {
     fn drawing_after(config: &str, labels: &[&str]) -> Drawing {
         testing::drawing_after("occ", config, labels)
     }
-
-
-
 
     #[test]
     fn initial_state_shows_idle_transactions_and_free_keys() {

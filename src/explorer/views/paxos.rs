@@ -98,7 +98,9 @@ fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
             if m.attempt(s, pr, r) != m.attempt(p, pr, r) {
                 out.push(format!(
                     "Proposer {} moved to attempt {} in round {} (nothing reads the attempt; the seed keeps it, so the model does).",
-                    m.proposers[pr], m.attempts[m.attempt(s, pr, r) as usize], m.rounds[r]
+                    m.proposers[pr],
+                    m.attempts[m.attempt(s, pr, r) as usize],
+                    m.rounds[r]
                 ));
             }
         }
@@ -154,7 +156,11 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
         let code = (k + 1) as u8;
         let promised = (0..m.n_a()).filter(|&a| m.promised(s, a, r) == code).count();
         let accepted_by_value: Vec<usize> = (0..m.n_v())
-            .map(|v| (0..m.n_a()).filter(|&a| m.accepted(s, a, r) != 0 && m.accepted_proposal(m.accepted(s, a, r)) == code && m.accepted_value(m.accepted(s, a, r)) == v).count())
+            .map(|v| {
+                (0..m.n_a())
+                    .filter(|&a| m.accepted(s, a, r) != 0 && m.accepted_proposal(m.accepted(s, a, r)) == code && m.accepted_value(m.accepted(s, a, r)) == v)
+                    .count()
+            })
             .collect();
         let chosen = accepted_by_value.iter().position(|&n| n >= majority);
         let class = if chosen.is_some() {
@@ -174,7 +180,12 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
             None => format!("{promised}/{} promised", m.n_a()),
         };
         children.push(Shape::text(x + CELL_W / 2.0, TOP - 8.0, status, "column-status", Anchor::Middle));
-        shapes.push(Shape::Group { id: Some(format!("col-{c}")), class: class.into(), title: Some(format!("proposal {} (round, attempt, proposer)", proposal_text(m, r, k))), children });
+        shapes.push(Shape::Group {
+            id: Some(format!("col-{c}")),
+            class: class.into(),
+            title: Some(format!("proposal {} (round, attempt, proposer)", proposal_text(m, r, k))),
+            children,
+        });
     }
 
     // One row per acceptor.
@@ -213,7 +224,10 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
             shapes.push(Shape::Group { id: Some(format!("cell-{}-{c}", m.acceptors[a])), class, title: None, children });
         }
         if in_ignored {
-            shapes.push(Shape::text(LEFT + cols.len() as f64 * CELL_W + 4.0, y + CELL_H / 2.0 + 4.0, "◀ ignored", "ignored-mark", Anchor::Start).with_id(format!("ignored-{}", m.acceptors[a])));
+            shapes.push(
+                Shape::text(LEFT + cols.len() as f64 * CELL_W + 4.0, y + CELL_H / 2.0 + 4.0, "◀ ignored", "ignored-mark", Anchor::Start)
+                    .with_id(format!("ignored-{}", m.acceptors[a])),
+            );
         }
     }
 

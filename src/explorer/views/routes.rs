@@ -3,9 +3,9 @@
 //! marked on it. A node behind the catalog is merely lagging; a node below a version it already had
 //! has regressed, and its gauge flashes red.
 
-use crate::engine::plural;
 use super::super::draw::{badge, gauge, lane, Drawing, Mark};
 use super::View;
+use crate::engine::plural;
 use crate::models::routes::{Routes, State};
 
 const WIDTH: f64 = 680.0;
@@ -98,10 +98,26 @@ fn view(m: &Routes, prev: Option<&State>, s: &State) -> Drawing {
             Mark { value: s.catalog_version as i64, label: format!("catalog {}", s.catalog_version), class: "catalog".into() },
         ];
         // Two marks at one value share one label.
-        let marks = if seen == s.catalog_version { vec![Mark { value: seen as i64, label: format!("seen = catalog {seen}"), class: "ghost catalog".into() }] } else { marks };
+        let marks = if seen == s.catalog_version {
+            vec![Mark { value: seen as i64, label: format!("seen = catalog {seen}"), class: "ghost catalog".into() }]
+        } else {
+            marks
+        };
         let (g, _) = gauge(&format!("gauge-{}", m.nodes[n]), GAUGE_X, y + 14.0, GAUGE_W, GAUGE_H, 0, max, v as i64, &class, &marks);
         let text = if regressed { format!("engine v{v} < seen v{seen}: REGRESSED") } else { format!("engine v{v}") };
-        let (b, _) = badge(&format!("engine-{}", m.nodes[n]), label_x, y + 21.0, &text, if regressed { "bad" } else if state == "current" { "good" } else { "plain" });
+        let (b, _) = badge(
+            &format!("engine-{}", m.nodes[n]),
+            label_x,
+            y + 21.0,
+            &text,
+            if regressed {
+                "bad"
+            } else if state == "current" {
+                "good"
+            } else {
+                "plain"
+            },
+        );
         shapes.push(lane(&format!("node-{}", m.nodes[n]), 10.0, y, WIDTH - 20.0, LANE_H, &m.nodes[n], &class, vec![g, b]));
     }
     let height = 10.0 + (m.n_nodes() + 1) as f64 * (LANE_H + LANE_GAP);

@@ -23,10 +23,7 @@ fn slot_class(stamp: i32) -> &'static str {
 /// What the last step did, in words.
 fn caption(m: &Seqlock, prev: Option<&State>, s: &State) -> Vec<String> {
     let Some(p) = prev else {
-        return vec![format!(
-            "Initial state: {} empty slots, nothing published; the writer will publish sequences 0..{}.",
-            m.ring_size, m.max_seq
-        )];
+        return vec![format!("Initial state: {} empty slots, nothing published; the writer will publish sequences 0..{}.", m.ring_size, m.max_seq)];
     };
     let mut out = Vec::new();
     if p.writer_pc != s.writer_pc || p.writer_seq != s.writer_seq {
@@ -45,17 +42,18 @@ fn caption(m: &Seqlock, prev: Option<&State>, s: &State) -> Vec<String> {
         }
         let slot = m.slot_of(a.cursor);
         out.push(match (a.pc, b.pc) {
-            (ReaderPc::Idle, ReaderPc::Stamp1) => format!("{name} loaded stamp {} from slot {slot}, looking for sequence {} (stamp {}).", b.stamp1, a.cursor, 2 * a.cursor + 2),
+            (ReaderPc::Idle, ReaderPc::Stamp1) => {
+                format!("{name} loaded stamp {} from slot {slot}, looking for sequence {} (stamp {}).", b.stamp1, a.cursor, 2 * a.cursor + 2)
+            }
             (ReaderPc::Stamp1, ReaderPc::Reading) => format!("{name} loaded value {} from slot {slot}.", b.value),
             (ReaderPc::Stamp1, ReaderPc::Idle) if a.stamp1 % 2 == 1 => format!("{name} saw an odd stamp (a write in progress) and will retry."),
             (ReaderPc::Stamp1, ReaderPc::Idle) if b.cursor > a.cursor => {
                 format!("{name} found a newer sequence in slot {slot}: it was lapped and jumps from sequence {} to {}.", a.cursor, b.cursor)
             }
             (ReaderPc::Stamp1, ReaderPc::Idle) => format!("{name}: sequence {} is not published yet.", a.cursor),
-            (ReaderPc::Reading, ReaderPc::Idle) if b.cursor == a.cursor + 1 && b.result != a.cursor => format!(
-                "{name} committed {} while reading sequence {}: a torn read (second stamp {} vs first {}).",
-                b.result, a.cursor, b.stamp2, b.stamp1
-            ),
+            (ReaderPc::Reading, ReaderPc::Idle) if b.cursor == a.cursor + 1 && b.result != a.cursor => {
+                format!("{name} committed {} while reading sequence {}: a torn read (second stamp {} vs first {}).", b.result, a.cursor, b.stamp2, b.stamp1)
+            }
             (ReaderPc::Reading, ReaderPc::Idle) if b.cursor == a.cursor + 1 => {
                 format!("{name} re-read the stamp ({}), found it unchanged and committed {}.", b.stamp2, b.result)
             }
@@ -141,7 +139,12 @@ fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
                 body,
                 foot: format!("value {}", slot.value),
                 class: slot_class(slot.stamp).into(),
-                tooltip: Some(format!("slot {i}: stamp {} ({}), value {}", slot.stamp, if slot.stamp % 2 == 1 { "odd: being written" } else { "even" }, slot.value)),
+                tooltip: Some(format!(
+                    "slot {i}: stamp {} ({}), value {}",
+                    slot.stamp,
+                    if slot.stamp % 2 == 1 { "odd: being written" } else { "even" },
+                    slot.value
+                )),
             }
         })
         .collect();
@@ -166,7 +169,11 @@ fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
             (format!("r{}-seq", r + 1), format!("reads seq {}", rd.cursor), "plain".into()),
             (format!("r{}-stamp1", r + 1), format!("stamp1 {}", rd.stamp1), if rd.stamp1 % 2 == 1 { "odd".into() } else { "plain".into() }),
             (format!("r{}-value", r + 1), format!("value {}", rd.value), "plain".into()),
-            (format!("r{}-stamp2", r + 1), format!("stamp2 {}", rd.stamp2), if rd.stamp2 != rd.stamp1 && rd.pc == ReaderPc::Idle && rd.stamp2 != 0 { "mismatch".into() } else { "plain".into() }),
+            (
+                format!("r{}-stamp2", r + 1),
+                format!("stamp2 {}", rd.stamp2),
+                if rd.stamp2 != rd.stamp1 && rd.pc == ReaderPc::Idle && rd.stamp2 != 0 { "mismatch".into() } else { "plain".into() },
+            ),
         ];
         let result = if rd.result < 0 { "result —".to_string() } else { format!("result {}", rd.result) };
         items.push((format!("r{}-result", r + 1), if torn { format!("{result} · TORN") } else { result }, if torn { "bad".into() } else { "good".into() }));
