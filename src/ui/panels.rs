@@ -375,7 +375,10 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
                         (i > cursor).then_some("future"),
                     );
                     html! {
-                        <li class={class} data-step={i.to_string()}>
+                        // Keyed by step: when the window slides by one, one chip goes and one
+                        // comes, and the others keep their text (re-shaping every chip's text
+                        // was most of a step's layout).
+                        <li key={i} class={class} data-step={i.to_string()}>
                             <button onclick={p.on.reform(move |_| Msg::GoTo(i))} title={e.label.clone()}>
                                 <span class="idx">{ i }</span>{ e.label.clone() }
                             </button>
