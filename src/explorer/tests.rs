@@ -559,3 +559,26 @@ fn the_links_running_checksum_and_positions_equal_a_fresh_computation() {
         x.take(&first).unwrap();
     }
 }
+
+/// The inspector's rows and the timeline's chips are keyed in the page (by path, by step): a
+/// repeated key would make the page reuse the wrong row. Every model, along a seeded walk.
+#[test]
+fn inspector_paths_and_timeline_steps_are_unique_keys() {
+    for info in crate::catalogue::infos() {
+        let mut x = Explorer::for_model(info.name).unwrap();
+        for _ in 0..60 {
+            let rows = x.state_tree();
+            let mut paths: Vec<&str> = rows.iter().map(|r| r.path.as_str()).collect();
+            let n = paths.len();
+            paths.sort_unstable();
+            paths.dedup();
+            assert_eq!(paths.len(), n, "{}: an inspector path repeats", info.name);
+            if x.random_step().is_none() {
+                break;
+            }
+        }
+        let window = trace_window(x.session().len(), x.session().cursor(), 120);
+        let steps: Vec<usize> = x.timeline(window).iter().map(|e| e.index).collect();
+        assert!(steps.windows(2).all(|w| w[0] < w[1]), "{}: timeline steps repeat", info.name);
+    }
+}

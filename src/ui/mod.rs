@@ -131,6 +131,13 @@ pub mod dom {
         });
     }
 
+    /// [`scroll_current_step_into_view`] at the next animation frame: the page is laid out then
+    /// anyway, so reading positions costs no forced layout in the middle of a render.
+    pub fn scroll_current_step_into_view_before_paint() {
+        let closure = wasm_bindgen::closure::Closure::once_into_js(scroll_current_step_into_view);
+        let _ = window().request_animation_frame(closure.unchecked_ref());
+    }
+
     /// Keeps the current timeline step visible by scrolling the timeline (never the page).
     pub fn scroll_current_step_into_view() {
         let Ok(Some(el)) = document().query_selector(".steps .current") else { return };

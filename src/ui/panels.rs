@@ -321,8 +321,10 @@ pub struct TimelineProps {
 #[function_component]
 pub fn TimelinePanel(p: &TimelineProps) -> Html {
     count_render("timeline");
-    // Keeps the current step visible (scrolling the timeline, never the page).
-    use_effect(dom::scroll_current_step_into_view);
+    // Keeps the current step visible (scrolling the timeline, never the page), once the step
+    // has moved: before the next paint, when the browser lays the page out anyway, so reading the
+    // chip's position forces no extra layout.
+    use_effect_with((p.cursor, p.start, p.len), |_| dom::scroll_current_step_into_view_before_paint());
     let (n, cursor, start) = (p.len, p.cursor, p.start);
     let (entries, first_bad, divergence) = (&p.entries, p.first_bad, p.divergence);
     html! {
@@ -366,27 +368,49 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
             <ol class="steps" data-testid="timeline" start={start.to_string()}>
                 { for entries.iter().map(|e| {
                     let i = e.index;
-                    let class = classes!(
-                        "step",
-                        (i == cursor).then_some("current"),
-                        e.bad.then_some("bad"),
-                        (first_bad == Some(i)).then_some("first-bad"),
-                        (divergence == Some(i)).then_some("diverge"),
-                        (i > cursor).then_some("future"),
-                    );
+                    // Keyed by step: when the window slides by one, one chip goes and one comes,
+                    // and the others keep their DOM (re-shaping every chip's text was most of a
+                    // step's layout); a chip whose marks did not change is not rendered again.
                     html! {
-                        // Keyed by step: when the window slides by one, one chip goes and one
-                        // comes, and the others keep their text (re-shaping every chip's text
-                        // was most of a step's layout).
-                        <li key={i} class={class} data-step={i.to_string()}>
-                            <button onclick={p.on.reform(move |_| Msg::GoTo(i))} title={e.label.clone()}>
-                                <span class="idx">{ i }</span>{ e.label.clone() }
-                            </button>
-                        </li>
+                        <TimelineChip key={i} index={i} label={e.label.clone()} current={i == cursor} bad={e.bad}
+                                      first_bad={first_bad == Some(i)} diverge={divergence == Some(i)} future={i > cursor} on={p.on.clone()} />
                     }
                 }) }
             </ol>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChipProps {
+    index: usize,
+    label: String,
+    current: bool,
+    bad: bool,
+    first_bad: bool,
+    diverge: bool,
+    future: bool,
+    on: Callback<Msg>,
+}
+
+/// One step of the timeline.
+#[function_component]
+fn TimelineChip(p: &ChipProps) -> Html {
+    let i = p.index;
+    let class = classes!(
+        "step",
+        p.current.then_some("current"),
+        p.bad.then_some("bad"),
+        p.first_bad.then_some("first-bad"),
+        p.diverge.then_some("diverge"),
+        p.future.then_some("future"),
+    );
+    html! {
+        <li {class} data-step={i.to_string()}>
+            <button onclick={p.on.reform(move |_| Msg::GoTo(i))} title={p.label.clone()}>
+                <span class="idx">{ i }</span>{ p.label.clone() }
+            </button>
+        </li>
     }
 }
 
@@ -403,17 +427,29 @@ pub fn InspectorPanel(p: &InspectorProps) -> Html {
         <div class="card inspector">
             <h2>{"State"}<span class="muted">{" · changed by the last step in colour"}</span></h2>
             <div class="tree" data-testid="inspector">
-                { for rows.iter().map(|r| {
-                    let class = classes!("tree-row", r.changed.then_some("changed"), r.inner_change.then_some("inner-change"), r.leaf.then_some("leaf"));
-                    html! {
-                        <div class={class} data-path={r.path.clone()} style={format!("padding-left: {}rem", 0.4 + r.depth as f64 * 1.1)}>
-                            <span class="key">{ r.key.clone() }</span>
-                            <span class="eq">{" = "}</span>
-                            <span class="val">{ r.text.clone() }</span>
-                        </div>
-                    }
-                }) }
+                // Keyed by path: a step re-renders the rows it changed (and those whose marks it
+                // cleared), not the whole tree.
+                { for rows.iter().map(|r| html! { <TreeRowView key={r.path.clone()} row={r.clone()} /> }) }
             </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TreeRowProps {
+    row: TreeRow,
+}
+
+/// One row of the state inspector.
+#[function_component]
+fn TreeRowView(p: &TreeRowProps) -> Html {
+    let r = &p.row;
+    let class = classes!("tree-row", r.changed.then_some("changed"), r.inner_change.then_some("inner-change"), r.leaf.then_some("leaf"));
+    html! {
+        <div class={class} data-path={r.path.clone()} style={format!("padding-left: {}rem", 0.4 + r.depth as f64 * 1.1)}>
+            <span class="key">{ r.key.clone() }</span>
+            <span class="eq">{" = "}</span>
+            <span class="val">{ r.text.clone() }</span>
         </div>
     }
 }

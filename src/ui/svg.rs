@@ -26,6 +26,18 @@ fn shape(s: &Shape) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct TopShapeProps {
+    shape: Shape,
+}
+
+/// A top-level shape of a drawing (a slot, a lane, a node): a step re-renders only those it
+/// changed; comparing a shape costs far less than rebuilding and diffing its elements.
+#[function_component]
+fn TopShape(p: &TopShapeProps) -> Html {
+    shape(&p.shape)
+}
+
 /// The smallest scale a drawing is shown at: its smallest text (11 px) stays readable (≥ 8.8 px)
 /// on a phone, where the drawing scrolls sideways instead of shrinking further.
 const MIN_SCALE: f64 = 0.8;
@@ -44,7 +56,7 @@ pub fn render(d: &Drawing) -> Html {
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
                 </marker>
             </defs>
-            { for d.shapes.iter().map(shape) }
+            { for d.shapes.iter().map(|s| html! { <TopShape shape={s.clone()} /> }) }
         </svg>
     }
 }

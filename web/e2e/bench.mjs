@@ -42,14 +42,15 @@ try {
   const catalogue = pex('list', '--json').map(m => m.name);
 
   // 1. Step to paint: click "Random step"; time until the DOM shows the new step (our work: the
-  //    step, the view, the panels) and until the next animation frame (when it gets painted).
+  //    step, the view, the panels), and the work before paint: that plus the next frame's
+  //    callbacks and layout (the figure the target "step-to-paint p95 <= 8 ms" is about).
   //    Every model, at 1280 px; PEX_BENCH_ONLY=paint stops after this section.
   for (const model of catalogue) {
     let page = await open(env.browser, `${env.base}#v=1&m=${model}&c=safe&seed=11`);
     const times = await page.evaluate(async () => {
       const button = document.querySelector('[data-testid=random-step]');
       const counter = document.querySelector('[data-testid=step-counter]');
-      const dom = [], frame = [];
+      const dom = [], frame = [], work = [];
       for (let i = 0; i < 80; i++) {
         // A model whose walk ends (no action enabled) starts over from the initial state.
         if (!document.querySelector('[data-testid=actions] button.action:not([disabled])')) {
@@ -67,13 +68,17 @@ try {
         const t = (await updated) - t0;
         if (Number.isNaN(t)) continue;
         dom.push(t);
-        await new Promise(r => requestAnimationFrame(r));
-        frame.push(performance.now() - t0);
+        // The frame: it starts at the callbacks' timestamp; the app's own frame callbacks run
+        // before this one, and forcing layout here finishes what the browser must do before painting. The work
+        // before paint is the DOM update plus that frame work, without the idle wait for vsync.
+        const raf = await new Promise(r => requestAnimationFrame(s => { void document.body.offsetHeight; r([Math.max(s, t0 + t), performance.now()]); }));
+        frame.push(raf[1] - t0);
+        work.push(t + (raf[1] - raf[0]));
         await new Promise(r => setTimeout(r, 20));
       }
-      return { dom, frame };
+      return { dom, frame, work };
     });
-    console.log(`step to paint (${model}, ${times.dom.length} random steps): DOM updated median ${fmt(median(times.dom))} ms (p95 ${fmt(pct(times.dom, 0.95))}), next frame median ${fmt(median(times.frame))} ms (p95 ${fmt(pct(times.frame, 0.95))})`);
+    console.log(`step to paint (${model}, ${times.dom.length} random steps): work before paint median ${fmt(median(times.work))} ms (p95 ${fmt(pct(times.work, 0.95))}); DOM updated median ${fmt(median(times.dom))} ms (p95 ${fmt(pct(times.dom, 0.95))}); laid out in the next frame median ${fmt(median(times.frame))} ms (p95 ${fmt(pct(times.frame, 0.95))}, includes the wait for vsync)`);
     await page.context().close();
   }
 
