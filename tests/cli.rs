@@ -302,3 +302,29 @@ fn check_stops_at_a_memory_ceiling_with_exit_3_and_says_so() {
     assert_eq!(out.status.code(), Some(3), "{text}");
     assert!(text.contains("Stopped by the memory ceiling --max-memory 1 MiB"), "{text}");
 }
+
+/// `pex simulate` finds the paxos gap's violation and names a seed whose `pex walk` (skipping
+/// steps that change nothing) breaks the same property at the same state; a safe config runs every
+/// walk and exits 0.
+#[test]
+fn simulate_finds_the_gap_and_its_seed_replays_it() {
+    let out = pex(&["simulate", "paxos", "-c", "ignore-accepted", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let found = &v["violation"];
+    assert_eq!(found["invariant"], "Agreement");
+    let seed = found["seed"].as_u64().unwrap().to_string();
+    let length = found["length"].as_u64().unwrap();
+    let steps = (length - 1).to_string();
+    let walk = json(&pex(&["walk", "paxos", "-c", "ignore-accepted", "--seed", &seed, "--steps", &steps, "--skip-stutter", "--json"]));
+    assert_eq!(walk["violation"]["invariant"], "Agreement");
+    assert_eq!(walk["violation"]["position"].as_u64(), Some(length));
+    assert_eq!(walk["trace"], found["trace"]);
+
+    let safe = pex(&["simulate", "seqlock", "--walks", "50", "--depth", "100", "--json"]);
+    assert_eq!(safe.status.code(), Some(0));
+    let v = json(&safe);
+    assert_eq!((v["end"].as_str(), v["walks"].as_u64()), (Some("walks"), Some(50)));
+    assert_bad_input(&["simulate", "seqlock", "--max-seconds", "0"], "--max-seconds");
+    assert_bad_input(&["simulate", "seqlock", "--depth", "999999999"], "--depth");
+}

@@ -8,7 +8,10 @@
 use clap::{Parser, Subcommand};
 use pex::catalogue::{self, BuildError};
 use pex::engine::trace::{state_to_json, state_to_tlc_text};
-use pex::engine::{noun, plural, random_walk, replay, CheckOptions, DynModel, DynOutcome, StopReason, Trace, TraceFile, WalkEnd};
+use pex::engine::{
+    noun, plural, random_walk_with, replay, CheckOptions, DynModel, DynOutcome, SimulateEnd, SimulateOptions, Simulator, StopReason, Trace, TraceFile, WalkEnd,
+    WalkOptions,
+};
 use pex::tlc::{bench, conform, find_jar};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -90,9 +93,39 @@ enum Cmd {
         /// Stop at the first violated property.
         #[arg(long)]
         stop_on_violation: bool,
+        /// Draw only among the actions that change the state (as `pex simulate` does).
+        #[arg(long)]
+        skip_stutter: bool,
         #[arg(long)]
         json: bool,
         /// Write the walk as a trace file (JSON).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Look for a violation by many seeded random walks, as TLC's `-simulate` does: walk k has
+    /// seed `--seed` + k; the first walk that breaks a property is printed (and is `pex walk` with
+    /// its seed and `--skip-stutter`).
+    Simulate {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// The seed of the first walk.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Walks at most.
+        #[arg(long, default_value_t = 10_000)]
+        walks: u64,
+        /// Steps per walk at most (TLC's -depth).
+        #[arg(long, default_value_t = 1_000)]
+        depth: usize,
+        #[arg(long)]
+        max_seconds: Option<f64>,
+        /// Also take steps that change nothing (by default a walk draws only among the actions
+        /// that change the state).
+        #[arg(long)]
+        keep_stutter: bool,
+        #[arg(long)]
+        json: bool,
+        /// Write the violating walk as a trace file (JSON).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -176,7 +209,13 @@ fn main() -> ExitCode {
             };
             check(&model, options, json, tlc_trace, out)
         }
-        Cmd::Walk { model, seed, steps, stop_on_violation, json, out } => walk(&model, seed, steps, stop_on_violation, json, out),
+        Cmd::Walk { model, seed, steps, stop_on_violation, skip_stutter, json, out } => {
+            walk(&model, seed, steps, WalkOptions { stop_on_violation, skip_stutter }, json, out)
+        }
+        Cmd::Simulate { model, seed, walks, depth, max_seconds, keep_stutter, json, out } => {
+            let options = SimulateOptions { first_seed: seed, max_walks: Some(walks), depth, max_seconds, skip_stutter: !keep_stutter };
+            simulate(&model, options, json, out)
+        }
         Cmd::Replay { file, json } => replay_file(&file, json),
         Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),
         Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, threads, tla_dir, json } => {
@@ -427,13 +466,13 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
     Ok(code)
 }
 
-fn walk(args: &ModelArgs, seed: u64, steps: usize, stop: bool, json: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
+fn walk(args: &ModelArgs, seed: u64, steps: usize, options: WalkOptions, json: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
     let cap = pex::engine::trace::MAX_TRACE_STEPS;
     if steps > cap {
         return Err(Fail(format!("--steps {steps} is more than a trace holds ({cap}): the walk keeps every state")));
     }
     let model = build(args)?;
-    let w = random_walk(model.as_ref(), seed, steps, stop);
+    let w = random_walk_with(model.as_ref(), seed, steps, options);
     if let Some(path) = &out {
         save_trace(model.as_ref(), &w.trace, path)?;
     }
@@ -456,6 +495,7 @@ fn walk(args: &ModelArgs, seed: u64, steps: usize, stop: bool, json: bool, out: 
             WalkEnd::Deadlock => "then a deadlock: no action is enabled",
             WalkEnd::OutsideConstraint => "then a state outside the state constraint, where the checker stops too",
             WalkEnd::Violation => "stopped at the first violation",
+            WalkEnd::OnlyStutter => "then a state where every enabled action changes nothing, and the walk skips those",
         };
         println!("Walk with seed {seed}: {} ({end}).", plural(w.trace.len() - 1, "step", "steps"));
         match &w.violation {
@@ -464,6 +504,93 @@ fn walk(args: &ModelArgs, seed: u64, steps: usize, stop: bool, json: bool, out: 
         }
     }
     Ok(if w.violation.is_some() { 1 } else { 0 })
+}
+
+fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
+    let cap = pex::engine::trace::MAX_TRACE_STEPS;
+    if options.depth > cap {
+        return Err(Fail(format!("--depth {} is more than a trace holds ({cap})", options.depth)));
+    }
+    if options.max_seconds.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
+        return Err(Fail("--max-seconds must be a number above 0".into()));
+    }
+    let model = build(args)?;
+    let mut sim = Simulator::new(model.clone(), options.clone());
+    let end = sim.run_to_end().clone();
+    let p = sim.progress();
+    // The found walk again, from its seed: the same walk, with its states.
+    let found = match &end {
+        SimulateEnd::Found(f) => {
+            let w = random_walk_with(model.as_ref(), f.seed, options.depth, WalkOptions { stop_on_violation: true, skip_stutter: options.skip_stutter });
+            Some((f, w.trace))
+        }
+        _ => None,
+    };
+    if let (Some((_, trace)), Some(path)) = (&found, &out) {
+        save_trace(model.as_ref(), trace, path)?;
+    }
+    let ended = match &end {
+        SimulateEnd::Found(_) => "violation",
+        SimulateEnd::Walks => "walks",
+        SimulateEnd::Seconds => "max-seconds",
+        SimulateEnd::Cancelled => "cancelled",
+    };
+    if json {
+        let o = serde_json::json!({
+            "model": model.info().name,
+            "config": model.config().name,
+            "constants": model.constants().to_json(),
+            "first_seed": options.first_seed,
+            "depth": options.depth,
+            "skip_stutter": options.skip_stutter,
+            "walks": p.walks,
+            "steps": p.steps,
+            "seconds": p.seconds,
+            "end": ended,
+            "violation": found.as_ref().map(|(f, trace)| serde_json::json!({
+                "seed": f.seed, "walk": f.walk + 1, "kind": f.kind.as_str(), "invariant": f.name,
+                "length": trace.len(), "trace": trace_json(model.as_ref(), trace, false),
+            })),
+        });
+        println!("{}", serde_json::to_string_pretty(&o).unwrap());
+    } else {
+        if let Some((f, trace)) = &found {
+            println!("Error: {} {} is violated.", if f.kind == pex::engine::ViolationKind::Invariant { "Invariant" } else { "Action property" }, f.name);
+            println!("The behavior up to this point is:");
+            print!("{}", trace.to_tlc_text(model.as_ref()));
+        }
+        let rate = if p.seconds > 0.0 { format!(", {:.0} steps/s", p.steps as f64 / p.seconds) } else { String::new() };
+        println!(
+            "Simulation: {} ({} over all, depth at most {}{}) in {:.2} s{rate}.",
+            plural(p.walks as usize, "walk", "walks"),
+            plural(p.steps as usize, "step", "steps"),
+            options.depth,
+            if options.skip_stutter { ", skipping steps that change nothing" } else { "" },
+            p.seconds
+        );
+        match &found {
+            Some((f, trace)) => println!(
+                "Walk {} (seed {}) broke {} at state {}: `pex walk {} -c {} --seed {} --steps {} --skip-stutter` replays it.",
+                f.walk + 1,
+                f.seed,
+                f.name,
+                trace.len(),
+                model.info().name,
+                model.config().name,
+                f.seed,
+                trace.len() - 1
+            ),
+            None => println!(
+                "No walk broke a property ({}).",
+                match end {
+                    SimulateEnd::Walks => "every walk allowed ran",
+                    SimulateEnd::Seconds => "the time bound ended the run",
+                    _ => "the run was cancelled",
+                }
+            ),
+        }
+    }
+    Ok(if found.is_some() { 1 } else { 0 })
 }
 
 fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {

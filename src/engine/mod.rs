@@ -9,6 +9,7 @@ pub mod fingerprint;
 pub mod model;
 pub mod replayer;
 pub mod session;
+pub mod simulate;
 pub mod symmetry;
 pub mod text;
 pub mod trace;
@@ -21,7 +22,8 @@ pub use erased::{typed, AnyState, CheckResult, Choice, DynChecker, DynModel, Dyn
 pub use model::{variable_order, ActionProperty, ConfigSpec, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet};
 pub use replayer::{compare_configs, replay, Comparer, Divergence, Replayer, Steps};
 pub use session::{Session, StepError};
+pub use simulate::{FoundWalk, SimulateEnd, SimulateOptions, SimulateProgress, Simulator};
 pub use text::{noun, plural};
 pub use trace::{ReplayStop, Trace, TraceFile, TraceStep};
 pub use value::Value;
-pub use walk::{random_walk, Walk, WalkEnd, WalkViolation};
+pub use walk::{random_walk, random_walk_with, Walk, WalkEnd, WalkOptions, WalkViolation};

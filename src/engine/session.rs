@@ -7,7 +7,7 @@
 use super::erased::{AnyState, Choice, DynModel};
 use super::replayer::replay;
 use super::trace::{ReplayStop, Trace, TraceFile, TraceStep};
-use super::walk::pick;
+use super::walk::draw;
 use std::sync::Arc;
 
 pub struct Session {
@@ -145,11 +145,13 @@ impl Session {
     /// Takes a random enabled action, drawn as a walk with `seed` would at this position. Returns
     /// its label, or `None` when nothing is enabled.
     pub fn random_step(&mut self, seed: u64) -> Option<String> {
-        let mut choices = self.choices();
-        if choices.is_empty() {
-            return None;
-        }
-        let choice = choices.swap_remove(pick(seed, self.cursor as u64 + 1, choices.len()));
+        self.random_step_with(seed, false)
+    }
+
+    /// [`Session::random_step`], drawing only among the actions that change the state when
+    /// `skip_stutter` is set (as a walk with [`WalkOptions::skip_stutter`](super::walk::WalkOptions::skip_stutter) does).
+    pub fn random_step_with(&mut self, seed: u64, skip_stutter: bool) -> Option<String> {
+        let choice = draw(self.model.as_ref(), self.state(), self.choices(), seed, self.cursor as u64 + 1, skip_stutter)?;
         let label = choice.label.clone();
         self.push(choice);
         Some(label)

@@ -5,7 +5,7 @@
 //! seed 7 that passes through the same step 40.
 
 use super::checker::ViolationKind;
-use super::erased::{AnyState, DynModel};
+use super::erased::{AnyState, Choice, DynModel};
 use super::trace::{Trace, TraceStep};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -30,6 +30,8 @@ pub enum WalkEnd {
     OutsideConstraint,
     /// A property failed and the walk was asked to stop there.
     Violation,
+    /// Every enabled action leaves the state as it is, and the walk skips such steps.
+    OnlyStutter,
 }
 
 impl WalkEnd {
@@ -39,6 +41,7 @@ impl WalkEnd {
             WalkEnd::Deadlock => "deadlock",
             WalkEnd::OutsideConstraint => "outside-constraint",
             WalkEnd::Violation => "violation",
+            WalkEnd::OnlyStutter => "only-stutter",
         }
     }
 }
@@ -76,11 +79,39 @@ pub fn first_violation(model: &dyn DynModel, from: Option<&AnyState>, state: &An
 
 /// A random walk of up to `steps` steps from the initial state chosen by the seed.
 pub fn random_walk(model: &dyn DynModel, seed: u64, steps: usize, stop_on_violation: bool) -> Walk {
+    random_walk_with(model, seed, steps, WalkOptions { stop_on_violation, skip_stutter: false })
+}
+
+/// How a walk chooses and when it stops.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WalkOptions {
+    /// Stop at the first violated property.
+    pub stop_on_violation: bool,
+    /// Draw only among the actions that change the state: a step that leaves it as it was
+    /// (a reader retrying on an odd stamp that has not moved) adds length, never behaviour.
+    pub skip_stutter: bool,
+}
+
+/// The choice a walk with `seed` takes at `position` (the index of the state it leaves, plus one)
+/// among `choices`, the enabled actions of `current` in `Next`'s order; with `skip_stutter`, only
+/// among those that change the state. `None` when there is nothing to draw from.
+pub fn draw(model: &dyn DynModel, current: &AnyState, mut choices: Vec<Choice>, seed: u64, position: u64, skip_stutter: bool) -> Option<Choice> {
+    if skip_stutter {
+        choices.retain(|c| !model.same_state(&c.next, current));
+    }
+    if choices.is_empty() {
+        return None;
+    }
+    Some(choices.swap_remove(pick(seed, position, choices.len())))
+}
+
+/// A random walk of up to `steps` steps, as `options` say.
+pub fn random_walk_with(model: &dyn DynModel, seed: u64, steps: usize, options: WalkOptions) -> Walk {
     let inits = model.init_states();
     let init_index = pick(seed, 0, inits.len());
     let mut trace = Trace { init_index, steps: vec![TraceStep { action: None, state: inits[init_index].clone() }] };
     let mut violation = first_violation(model, None, &trace.steps[0].state).map(|(kind, name)| WalkViolation { position: 0, kind, name });
-    if violation.is_some() && stop_on_violation {
+    if violation.is_some() && options.stop_on_violation {
         return Walk { seed, trace, end: WalkEnd::Violation, violation };
     }
     let mut end = WalkEnd::Steps;
@@ -91,18 +122,21 @@ pub fn random_walk(model: &dyn DynModel, seed: u64, steps: usize, stop_on_violat
             end = WalkEnd::OutsideConstraint;
             break;
         }
-        let mut choices = model.choices(&current);
+        let choices = model.choices(&current);
         if choices.is_empty() {
             end = WalkEnd::Deadlock;
             break;
         }
-        let choice = choices.swap_remove(pick(seed, position as u64 + 1, choices.len()));
+        let Some(choice) = draw(model, &current, choices, seed, position as u64 + 1, options.skip_stutter) else {
+            end = WalkEnd::OnlyStutter;
+            break;
+        };
         let found = first_violation(model, Some(&current), &choice.next);
         trace.steps.push(TraceStep { action: Some(choice.label), state: choice.next });
         if violation.is_none() {
             if let Some((kind, name)) = found {
                 violation = Some(WalkViolation { position: position + 1, kind, name });
-                if stop_on_violation {
+                if options.stop_on_violation {
                     end = WalkEnd::Violation;
                     break;
                 }
