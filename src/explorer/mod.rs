@@ -38,6 +38,8 @@ pub struct Explorer {
     seed: u64,
     /// Random play stops at the first step where a property fails.
     pub stop_at_violation: bool,
+    /// Random steps draw only among the actions that change the state (as simulation does).
+    pub skip_stutter: bool,
     fields: Vec<ConstField>,
     comparison: Option<Comparison>,
     carried: Option<Carried>,
@@ -76,6 +78,7 @@ impl Explorer {
             model,
             seed: 1,
             stop_at_violation: true,
+            skip_stutter: false,
             fields,
             comparison: None,
             carried: None,

@@ -78,10 +78,11 @@ impl Explorer {
         }
         let model = catalogue::build(name, "safe", &[]).map_err(|e| e.to_string())?;
         let seed = self.seed;
-        let stop = self.stop_at_violation;
+        let (stop, skip) = (self.stop_at_violation, self.skip_stutter);
         *self = Self::with_model(model);
         self.seed = seed;
         self.stop_at_violation = stop;
+        self.skip_stutter = skip;
         Ok(())
     }
 

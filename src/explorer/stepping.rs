@@ -20,7 +20,7 @@ impl Explorer {
     /// Takes a random enabled action (drawn from the seed and the step's position). Returns its
     /// label and the first property that fails on this step, if any.
     pub fn random_step(&mut self) -> Option<(String, Option<String>)> {
-        let label = self.session.random_step(self.seed)?;
+        let label = self.session.random_step_with(self.seed, self.skip_stutter)?;
         let broken = self.broken_at(self.session.cursor());
         Some((label, broken))
     }

@@ -11,7 +11,8 @@ use super::dom;
 use super::panels::{
     count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, TimelinePanel, ViewPanel,
 };
-use super::worker::{CheckDone, CheckEnd, CheckRequest};
+use super::simulate::{SimulatePanel, SimulateSettings};
+use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, SimulateRequest};
 use crate::explorer::{trace_window, Explorer, NoticeKind, INFO_NOTICE_MS};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
@@ -41,6 +42,9 @@ pub enum Msg {
     RestorePrevious,
     SeedInput(String),
     ToggleStopAtViolation,
+    ToggleSkipStutter,
+    /// A simulation found a walk that breaks a property: load it.
+    SimulationFound(Box<(SimulateRequest, SimulateOutcome)>),
     TogglePlay,
     SetSpeed(usize),
     PlayTick,
@@ -72,6 +76,8 @@ pub struct App {
     seed_text: String,
     seed_error: Option<String>,
     playing: bool,
+    /// The trace's length when play last started (for the notice when it stops).
+    played_from: usize,
     speed: usize,
     play_timer: Option<Interval>,
     /// Bumped when the model, configuration or constants change or a link is opened: the check
@@ -124,6 +130,7 @@ impl App {
             if self.x.session().len() >= MAX_TRACE {
                 self.stop_play();
                 self.x.notify_info(format!("Random play stopped at {MAX_TRACE} steps."));
+                self.suggest_search();
                 return;
             }
             // Play continues from the end of the trace.
@@ -136,6 +143,8 @@ impl App {
                     self.stop_play();
                     let why = if self.x.session().outside_constraint() {
                         "this state is outside the model's state constraint"
+                    } else if self.x.skip_stutter && !self.x.session().choices().is_empty() {
+                        "every enabled action leaves the state as it is, and such steps are skipped"
                     } else {
                         "no action is enabled (a deadlock)"
                     };
@@ -178,6 +187,39 @@ impl App {
             dom::replace_hash(&hash);
             self.last_hash = hash;
         }
+    }
+
+    /// After random play that broke nothing, on a configuration expected to break something:
+    /// says where a violation is found faster.
+    fn suggest_search(&mut self) {
+        let played = self.x.session().len().saturating_sub(self.played_from);
+        if played < 100 || self.x.first_violation().is_some() {
+            return;
+        }
+        if let Some(expect) = self.x.model().config().expect {
+            self.x.notify_info(format!(
+                "{} of random play broke nothing. To find where {expect} fails: \"Find a violation\" runs many walks that skip steps changing nothing, and the exhaustive check finds the shortest counterexample.",
+                crate::engine::plural(played, "step", "steps")
+            ));
+        }
+    }
+
+    fn load_simulated(&mut self, request: &SimulateRequest, outcome: &SimulateOutcome) {
+        let SimulateOutcome::Found { seed, walk, name, init, labels, .. } = outcome else { return };
+        let m = self.x.model();
+        if request.model != m.info().name || request.config != m.config().name || request.constants != m.constants().to_pairs() {
+            self.x.notify_error("That walk belongs to other settings than the ones shown; run the simulation again.");
+            return;
+        }
+        let title = format!("Walk {} of a simulation (seed {seed}), breaking {name}", walk + 1);
+        if let Err(e) = self.x.load_trace(*init, labels, labels.len(), &title) {
+            self.x.notify_error(e);
+            return;
+        }
+        // The seed field holds the walk's seed: random play from any of its steps continues it.
+        self.seed_text = seed.to_string();
+        self.seed_error = self.x.set_seed(&self.seed_text).err();
+        self.x.skip_stutter = true;
     }
 
     fn load_counterexample(&mut self, request: &CheckRequest, done: &CheckDone) {
@@ -238,6 +280,7 @@ impl Component for App {
             x,
             seed_error: None,
             playing: false,
+            played_from: 0,
             speed: 3,
             play_timer: None,
             check_reset: 0,
@@ -331,10 +374,17 @@ impl Component for App {
                 self.seed_error = self.x.set_seed(&text).err();
             }
             Msg::ToggleStopAtViolation => self.x.stop_at_violation = !self.x.stop_at_violation,
+            Msg::ToggleSkipStutter => self.x.skip_stutter = !self.x.skip_stutter,
+            Msg::SimulationFound(found) => {
+                self.stop_play();
+                self.load_simulated(&found.0, &found.1);
+            }
             Msg::TogglePlay => {
                 if self.playing {
                     self.stop_play();
+                    self.suggest_search();
                 } else {
+                    self.played_from = self.x.session().len();
                     self.start_play(ctx);
                 }
             }
@@ -443,7 +493,7 @@ impl Component for App {
                 <main class="layout">
                     <aside class="col-left">
                         <PlayPanel playing={self.playing} speed={self.speed} seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
-                                   stop_at_violation={x.stop_at_violation} on={on.clone()} />
+                                   stop_at_violation={x.stop_at_violation} skip_stutter={x.skip_stutter} on={on.clone()} />
                         <ActionsPanel enabled={choices.into_iter().map(|c| c.label).collect::<Vec<_>>()} disabled={disabled} outside={s.outside_constraint()} on={on.clone()} />
                         <ConstantsPanel fields={x.fields().to_vec()} on={on.clone()} />
                     </aside>
@@ -459,6 +509,8 @@ impl Component for App {
                         <PropertiesPanel rows={x.property_rows()} expect={m.config().expect} on={on.clone()} />
                         <CheckPanel settings={CheckSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), sym: !m.symmetric_sets().is_empty() }}
                                     reset={self.check_reset} on_violation={self.on_violation.clone()} dark={self.dark} on={on.clone()} />
+                        <SimulatePanel settings={SimulateSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), seed: x.seed() }}
+                                       reset={self.check_reset} on={on.clone()} />
                     </aside>
                 </main>
                 <footer class="footer">

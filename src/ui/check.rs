@@ -230,6 +230,8 @@ impl CheckState {
             FromWorker::Ready => return None,
             FromWorker::Progress { id, .. } | FromWorker::Done { id, .. } | FromWorker::Failed { id, .. } => (Some(*id), true),
             FromWorker::Panicked { id, .. } => (*id, false),
+            // A simulation's messages: it runs in a worker of its own (`super::simulate`).
+            FromWorker::SimulateProgress { .. } | FromWorker::Simulated { .. } => return None,
         };
         if !ok {
             // A worker that panicked is unusable, running or not.
@@ -265,7 +267,7 @@ impl CheckState {
                 return violation;
             }
             FromWorker::Failed { message, .. } => self.status = CheckStatus::Failed(message),
-            FromWorker::Ready | FromWorker::Panicked { .. } => {}
+            FromWorker::Ready | FromWorker::Panicked { .. } | FromWorker::SimulateProgress { .. } | FromWorker::Simulated { .. } => {}
         }
         None
     }

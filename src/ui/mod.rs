@@ -5,6 +5,7 @@ pub mod app;
 pub mod chart;
 pub mod check;
 pub mod panels;
+pub mod simulate;
 pub mod svg;
 pub mod worker;
 

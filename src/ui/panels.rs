@@ -159,6 +159,7 @@ pub struct PlayProps {
     pub seed_text: String,
     pub seed_error: Option<String>,
     pub stop_at_violation: bool,
+    pub skip_stutter: bool,
     pub on: Callback<Msg>,
 }
 
@@ -192,6 +193,11 @@ pub fn PlayPanel(p: &PlayProps) -> Html {
                 <input type="checkbox" data-testid="stop-at-violation" checked={p.stop_at_violation}
                        onchange={p.on.reform(|_| Msg::ToggleStopAtViolation)} />
                 {" Stop at the first violation"}
+            </label>
+            <label class="checkbox" title="Draw only among the actions that change the state: a step that leaves it as it was adds length, never behaviour">
+                <input type="checkbox" data-testid="skip-stutter" checked={p.skip_stutter}
+                       onchange={p.on.reform(|_| Msg::ToggleSkipStutter)} />
+                {" Skip steps that change nothing"}
             </label>
         </div>
     }

@@ -1,4 +1,4 @@
-//! The check worker: runs an exhaustive check in a web worker, in slices of about 50 ms, posting
+//! The check worker: runs an exhaustive check (or a simulation) in a web worker, in slices of about 50 ms, posting
 //! progress after each slice. Between slices it returns to the worker's event loop (through a
 //! zero-delay timer, not a microtask), which is what lets a Cancel message get in.
 //!
@@ -14,7 +14,7 @@
 //! for `ms` milliseconds without answering.
 
 use crate::catalogue;
-use crate::engine::{CheckOptions, DynChecker, DynOutcome, Footprint, Progress};
+use crate::engine::{CheckOptions, DynChecker, DynOutcome, Footprint, Progress, SimulateEnd, SimulateOptions, SimulateProgress, Simulator};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -36,11 +36,34 @@ pub struct CheckRequest {
     pub max_memory: Option<u64>,
 }
 
+/// What to simulate (see `engine::simulate`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimulateRequest {
+    pub model: String,
+    pub config: String,
+    pub constants: Vec<(String, String)>,
+    pub options: SimulateOptions,
+}
+
+/// How a simulation ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SimulateOutcome {
+    /// Walk `walk` (from 0), with seed `seed`, broke `name`: its initial state and actions up to
+    /// the violating state.
+    Found { seed: u64, walk: u64, kind: String, name: String, init: usize, labels: Vec<String> },
+    /// `walks`, `max-seconds` or `cancelled`.
+    NotFound { reason: String },
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ToWorker {
     Start {
         id: u64,
         request: CheckRequest,
+    },
+    Simulate {
+        id: u64,
+        request: SimulateRequest,
     },
     Cancel {
         id: u64,
@@ -93,6 +116,15 @@ pub enum FromWorker {
         id: u64,
         done: CheckDone,
     },
+    SimulateProgress {
+        id: u64,
+        progress: SimulateProgress,
+    },
+    Simulated {
+        id: u64,
+        progress: SimulateProgress,
+        outcome: SimulateOutcome,
+    },
     Failed {
         id: u64,
         message: String,
@@ -111,7 +143,12 @@ const SLICE: Duration = Duration::from_millis(50);
 
 struct Run {
     id: u64,
-    checker: Box<dyn DynChecker>,
+    job: Job,
+}
+
+enum Job {
+    Check(Box<dyn DynChecker>),
+    Simulate(Simulator),
 }
 
 thread_local! {
@@ -149,8 +186,7 @@ fn schedule(id: u64) {
     gloo::timers::callback::Timeout::new(0, move || slice(id)).forget();
 }
 
-/// One slice of check `id` (a slice scheduled for a check since cancelled or replaced does
-/// nothing).
+/// One slice of run `id` (a slice scheduled for a run since cancelled or replaced does nothing).
 fn slice(id: u64) {
     let reply = RUN.with(|run| {
         let mut run = run.borrow_mut();
@@ -158,24 +194,53 @@ fn slice(id: u64) {
         let started = Instant::now();
         let mut finished = false;
         while !finished && started.elapsed() < SLICE {
-            finished = current.checker.run(1024);
+            finished = match &mut current.job {
+                Job::Check(checker) => checker.run(1024),
+                Job::Simulate(sim) => sim.run(4096),
+            };
         }
+        let reply = match (&current.job, finished) {
+            (Job::Check(checker), true) => FromWorker::Done { id, done: done(checker.as_ref()) },
+            (Job::Check(checker), false) => FromWorker::Progress { id, progress: checker.progress() },
+            (Job::Simulate(sim), true) => simulated(id, sim),
+            (Job::Simulate(sim), false) => FromWorker::SimulateProgress { id, progress: sim.progress() },
+        };
         if finished {
-            let result = done(current.checker.as_ref());
             *run = None;
             CURRENT.with(|c| c.set(None));
-            Some(FromWorker::Done { id, done: result })
-        } else {
-            Some(FromWorker::Progress { id, progress: current.checker.progress() })
         }
+        Some(reply)
     });
     if let Some(reply) = reply {
-        let again = matches!(reply, FromWorker::Progress { .. });
+        let again = matches!(reply, FromWorker::Progress { .. } | FromWorker::SimulateProgress { .. });
         post(&reply);
         if again {
             schedule(id);
         }
     }
+}
+
+fn simulated(id: u64, sim: &Simulator) -> FromWorker {
+    let outcome = match sim.end() {
+        Some(SimulateEnd::Found(f)) => SimulateOutcome::Found {
+            seed: f.seed,
+            walk: f.walk,
+            kind: f.kind.as_str().to_string(),
+            name: f.name.clone(),
+            init: f.init_index,
+            labels: f.labels.clone(),
+        },
+        Some(SimulateEnd::Walks) => SimulateOutcome::NotFound { reason: "walks".into() },
+        Some(SimulateEnd::Seconds) => SimulateOutcome::NotFound { reason: "max-seconds".into() },
+        Some(SimulateEnd::Cancelled) | None => SimulateOutcome::NotFound { reason: "cancelled".into() },
+    };
+    FromWorker::Simulated { id, progress: sim.progress(), outcome }
+}
+
+fn start(id: u64, job: Job) {
+    RUN.with(|run| *run.borrow_mut() = Some(Run { id, job }));
+    CURRENT.with(|c| c.set(Some(id)));
+    schedule(id);
 }
 
 fn received(msg: ToWorker) {
@@ -197,25 +262,34 @@ fn received(msg: ToWorker) {
                 threads: 1,
                 max_memory: request.max_memory,
             };
-            let checker = model.checker(options);
-            RUN.with(|run| *run.borrow_mut() = Some(Run { id, checker }));
-            CURRENT.with(|c| c.set(Some(id)));
-            schedule(id);
+            start(id, Job::Check(model.checker(options)));
         }
+        ToWorker::Simulate { id, request } => match catalogue::build(&request.model, &request.config, &request.constants) {
+            Ok(model) => start(id, Job::Simulate(Simulator::new(model, request.options))),
+            Err(e) => post(&FromWorker::Failed { id, message: e.to_string() }),
+        },
         ToWorker::Cancel { id } => {
             let cancelled = RUN.with(|run| {
                 let mut run = run.borrow_mut();
                 if run.as_ref().is_some_and(|r| r.id == id) {
                     let mut r = run.take().expect("a run");
-                    r.checker.cancel();
-                    Some(done(r.checker.as_ref()))
+                    Some(match &mut r.job {
+                        Job::Check(checker) => {
+                            checker.cancel();
+                            FromWorker::Done { id, done: done(checker.as_ref()) }
+                        }
+                        Job::Simulate(sim) => {
+                            sim.cancel();
+                            simulated(id, sim)
+                        }
+                    })
                 } else {
                     None
                 }
             });
-            if let Some(result) = cancelled {
+            if let Some(reply) = cancelled {
                 CURRENT.with(|c| c.set(None));
-                post(&FromWorker::Done { id, done: result });
+                post(&reply);
             }
         }
         ToWorker::Crash { panic } => {
