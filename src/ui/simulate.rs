@@ -279,7 +279,7 @@ pub fn SimulatePanel(p: &SimulateProps) -> Html {
                     };
                     html! {
                         <div class="verdict bad" data-testid="simulate-result">
-                            { format!("Walk {} (seed {seed}) broke {name} at step {}.", walk + 1, labels.len()) }
+                            { format!("Walk {} (seed {seed}) broke {name} at step {}. The run started at seed {}.", walk + 1, labels.len(), request.options.first_seed) }
                             <button class="link" onclick={again}>{"load it again"}</button>
                         </div>
                     }
