@@ -78,7 +78,7 @@ pub fn first_violation(model: &dyn DynModel, from: Option<&AnyState>, state: &An
 pub fn random_walk(model: &dyn DynModel, seed: u64, steps: usize, stop_on_violation: bool) -> Walk {
     let inits = model.init_states();
     let init_index = pick(seed, 0, inits.len());
-    let mut trace = Trace { init_index, steps: vec![TraceStep { action: None, state: inits[init_index].clone() }] };
+    let mut trace = Trace { init_index, steps: vec![TraceStep { action: None, state: inits[init_index].clone() }], lasso: None };
     let mut violation = first_violation(model, None, &trace.steps[0].state).map(|(kind, name)| WalkViolation { position: 0, kind, name });
     if violation.is_some() && stop_on_violation {
         return Walk { seed, trace, end: WalkEnd::Violation, violation };

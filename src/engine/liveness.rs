@@ -1,0 +1,724 @@
+//! Liveness under fairness, checked exhaustively: `<>P`, `[]<>P`, `<>[]P` and `P ~> Q` on the
+//! behaviours that satisfy the model's fairness (weak or strong, per action, per parameter or on
+//! `Next`), with stuttering allowed as in TLA+.
+//!
+//! The search is the ordinary BFS ([`Checker`]), without symmetry, which also records the state
+//! graph compactly ([`Recorder`]): per state its fingerprint, one bit per predicate (P and Q of
+//! each property) and the start of its edges; per edge the successor (a fingerprint during the
+//! search, resolved to a state id afterwards) and a label, an index into the interned sets of
+//! fairness obligations the action belongs to. Steps that leave the state unchanged are not
+//! recorded: under `<<A>>_vars` fairness they neither take nor enable anything.
+//!
+//! After the search each property is reduced to a search for a fair strongly connected component
+//! (or a fair stuttering state) of a subgraph:
+//! - `<>P`: the ¬P states reachable from an initial ¬P state through ¬P states;
+//! - `[]<>P`: all ¬P states;
+//! - `<>[]P`: all states, the component holding a ¬P state;
+//! - `P ~> Q`: the ¬Q states reachable from a P∧¬Q state through ¬Q states.
+//!
+//! A component is fair when every weak obligation is taken inside it or disabled at one of its
+//! states, and every strong obligation is taken inside it or disabled at all of them; a
+//! component failing only strong obligations is refined (its states where such an obligation is
+//! enabled are removed, the rest split into components again). A state may stutter for ever when
+//! no obligation is enabled there. Tarjan's algorithm and every search here are iterative.
+//!
+//! The counterexample is a lasso: a shortest prefix (BFS parents, or a BFS inside the subgraph),
+//! then a cycle built greedily inside the fair component by breadth-first searches to the nearest
+//! state or edge that discharges an outstanding obligation, and back.
+
+use super::checker::{CheckOptions, Checker, Footprint, Outcome, Path, Progress, Violation, ViolationKind};
+use super::model::{FairnessKind, Model, Temporal};
+use super::trace::Lasso;
+use hashbrown::HashTable;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+const NONE: u32 = u32::MAX;
+
+/// The state graph as the search records it.
+#[derive(Default)]
+pub struct Recorder {
+    /// Per state (by id): its fingerprint.
+    fps: Vec<u64>,
+    /// Per state: bit 2j is P of property j, bit 2j+1 its Q.
+    bits: Vec<u64>,
+    /// Per expanded state: where its edges start; one more entry (the total) once complete.
+    offsets: Vec<u64>,
+    /// Per edge: the successor's fingerprint (during the search).
+    edge_fp: Vec<u64>,
+    /// Per edge: its label (an index into `label_obligations`).
+    edge_label: Vec<u32>,
+    labels: HashMap<Vec<u32>, u32>,
+    /// Per label: the fairness obligations the action belongs to.
+    label_obligations: Vec<Vec<u32>>,
+    obligation_ids: HashMap<(u32, u32), u32>,
+    /// Per obligation: (fairness condition index, instance).
+    obligations: Vec<(u32, u32)>,
+    scratch: Vec<u32>,
+}
+
+impl Recorder {
+    pub(crate) fn add_state<M: Model>(&mut self, model: &M, fp: u64, state: &M::State) {
+        let mut bits = 0u64;
+        for (j, prop) in model.liveness().iter().enumerate().take(32) {
+            if (prop.p)(model, state) {
+                bits |= 1 << (2 * j);
+            }
+            if prop.q.is_some_and(|q| q(model, state)) {
+                bits |= 1 << (2 * j + 1);
+            }
+        }
+        self.fps.push(fp);
+        self.bits.push(bits);
+    }
+
+    /// The edges of state `id` follow (states are expanded in id order).
+    pub(crate) fn begin_state(&mut self, id: u32) {
+        debug_assert_eq!(self.offsets.len(), id as usize);
+        self.offsets.push(self.edge_fp.len() as u64);
+    }
+
+    pub(crate) fn add_edge<M: Model>(&mut self, model: &M, fp: u64, action: &M::Action) {
+        self.scratch.clear();
+        for (f, fairness) in model.fairness().iter().enumerate() {
+            if let Some(instance) = (fairness.instance)(model, action) {
+                let next = self.obligations.len() as u32;
+                let id = *self.obligation_ids.entry((f as u32, instance)).or_insert(next);
+                if id == next {
+                    self.obligations.push((f as u32, instance));
+                }
+                self.scratch.push(id);
+            }
+        }
+        let label = match self.labels.get(self.scratch.as_slice()) {
+            Some(&l) => l,
+            None => {
+                let l = self.label_obligations.len() as u32;
+                self.labels.insert(self.scratch.clone(), l);
+                self.label_obligations.push(self.scratch.clone());
+                l
+            }
+        };
+        self.edge_fp.push(fp);
+        self.edge_label.push(label);
+    }
+
+    pub fn edges(&self) -> usize {
+        self.edge_label.len()
+    }
+
+    /// Bytes held per state: fingerprint, predicates, edge offset.
+    pub fn state_bytes(&self) -> usize {
+        self.fps.capacity() * 8 + self.bits.capacity() * 8 + self.offsets.capacity() * 8
+    }
+
+    /// Bytes held by the edges: successor (a fingerprint while searching) and label.
+    pub fn edge_bytes(&self) -> usize {
+        self.edge_fp.capacity() * 8 + self.edge_label.capacity() * 4
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.state_bytes() + self.edge_bytes()
+    }
+
+    /// (length, capacity, bytes per element) of each growing array, for the memory ceiling.
+    pub(crate) fn growing(&self) -> [(usize, usize, u64); 5] {
+        [
+            (self.fps.len(), self.fps.capacity(), 8),
+            (self.bits.len(), self.bits.capacity(), 8),
+            (self.offsets.len(), self.offsets.capacity(), 8),
+            (self.edge_fp.len(), self.edge_fp.capacity(), 8),
+            (self.edge_label.len(), self.edge_label.capacity(), 4),
+        ]
+    }
+}
+
+/// The state graph after the search, edges resolved to state ids (CSR layout).
+pub struct Graph {
+    pub fps: Vec<u64>,
+    pub bits: Vec<u64>,
+    /// `offsets[v]..offsets[v + 1]` are the edges of `v`.
+    pub offsets: Vec<u64>,
+    pub targets: Vec<u32>,
+    pub labels: Vec<u32>,
+    pub label_obligations: Vec<Vec<u32>>,
+    /// Per obligation: strong fairness?
+    pub strong: Vec<bool>,
+}
+
+impl Graph {
+    /// Resolves the recorded successor fingerprints to ids.
+    pub fn from_recorder(mut r: Recorder, strong_conditions: &[bool]) -> Graph {
+        let n = r.fps.len();
+        r.offsets.truncate(n);
+        while r.offsets.len() < n {
+            r.offsets.push(r.edge_fp.len() as u64); // not expanded (cannot happen after a full search)
+        }
+        r.offsets.push(r.edge_fp.len() as u64);
+        let fps = r.fps;
+        let mut index: HashTable<u32> = HashTable::with_capacity(n);
+        for (id, &fp) in fps.iter().enumerate() {
+            index.insert_unique(fp, id as u32, |&i| fps[i as usize]);
+        }
+        let targets: Vec<u32> = r.edge_fp.iter().map(|&fp| index.find(fp, |&i| fps[i as usize] == fp).copied().unwrap_or(NONE)).collect();
+        drop(r.edge_fp);
+        let strong = r.obligations.iter().map(|&(f, _)| strong_conditions.get(f as usize).copied().unwrap_or(false)).collect();
+        Graph { fps, bits: r.bits, offsets: r.offsets, targets, labels: r.edge_label, label_obligations: r.label_obligations, strong }
+    }
+
+    pub fn len(&self) -> usize {
+        self.fps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fps.is_empty()
+    }
+
+    fn edges(&self, v: u32) -> std::ops::Range<usize> {
+        self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize
+    }
+
+    fn obligations(&self) -> usize {
+        self.strong.len()
+    }
+
+    /// Whether obligation `o` is enabled at `v` (some state-changing edge belongs to it).
+    fn enabled_set(&self, v: u32, out: &mut [bool]) {
+        out.iter_mut().for_each(|b| *b = false);
+        for e in self.edges(v) {
+            for &o in &self.label_obligations[self.labels[e] as usize] {
+                out[o as usize] = true;
+            }
+        }
+    }
+
+    fn none_enabled(&self, v: u32) -> bool {
+        self.edges(v).all(|e| self.label_obligations[self.labels[e] as usize].is_empty())
+    }
+}
+
+/// The strongly connected components of the subgraph induced by `vs` with at least two states
+/// (no self-loops are recorded, so a single state never forms a cycle). Iterative Tarjan.
+/// `pos` is scratch of one entry per state of the graph.
+pub fn sccs(g: &Graph, vs: &[u32], pos: &mut [u32], out: &mut Vec<Vec<u32>>) {
+    for (i, &v) in vs.iter().enumerate() {
+        pos[v as usize] = i as u32;
+    }
+    let m = vs.len();
+    let inside = |pos: &[u32], t: u32| -> Option<usize> {
+        if t == NONE {
+            return None;
+        }
+        let p = pos[t as usize] as usize;
+        (p < m && vs[p] == t).then_some(p)
+    };
+    let mut index = vec![NONE; m];
+    let mut low = vec![0u32; m];
+    let mut on = vec![false; m];
+    let mut stack: Vec<u32> = Vec::new();
+    let mut call: Vec<(u32, usize)> = Vec::new();
+    let mut counter = 0u32;
+    for root in 0..m {
+        if index[root] != NONE {
+            continue;
+        }
+        index[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        stack.push(root as u32);
+        on[root] = true;
+        call.push((root as u32, g.offsets[vs[root] as usize] as usize));
+        while let Some(top) = call.last_mut() {
+            let u = top.0 as usize;
+            let end = g.offsets[vs[u] as usize + 1] as usize;
+            if top.1 < end {
+                let t = g.targets[top.1];
+                top.1 += 1;
+                let Some(p) = inside(pos, t) else { continue };
+                if index[p] == NONE {
+                    index[p] = counter;
+                    low[p] = counter;
+                    counter += 1;
+                    stack.push(p as u32);
+                    on[p] = true;
+                    call.push((p as u32, g.offsets[t as usize] as usize));
+                } else if on[p] {
+                    low[u] = low[u].min(index[p]);
+                }
+            } else {
+                call.pop();
+                if let Some(parent) = call.last() {
+                    let pu = parent.0 as usize;
+                    low[pu] = low[pu].min(low[u]);
+                }
+                if low[u] == index[u] {
+                    let mut comp = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on[w as usize] = false;
+                        comp.push(vs[w as usize]);
+                        if w as usize == u {
+                            break;
+                        }
+                    }
+                    if comp.len() >= 2 {
+                        out.push(comp);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What the search for a fair behaviour is after, for one property.
+struct Goal {
+    /// The states the behaviour stays in for ever.
+    allowed: Vec<bool>,
+    /// States of which the cycle must hold one (`<>[]P`: a ¬P state); `None` for any.
+    must: Option<Vec<bool>>,
+    /// The states the subgraph is entered from (`None`: every allowed state, reached by the BFS).
+    seeds: Option<Vec<u32>>,
+}
+
+/// A fair lasso as state ids: `prefix` ends at the cycle's first state; `cycle` (empty for a
+/// stutter) lists the states after it, the last stepping back to the prefix's last state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdLasso {
+    /// States from an initial one; every step a recorded edge, except that when `from_seed` is
+    /// set the prefix starts at a seed whose own BFS path comes first.
+    pub prefix: Vec<u32>,
+    pub cycle: Vec<u32>,
+}
+
+/// A fair component found: its states and obligations discharged.
+struct FairSet {
+    states: Vec<u32>,
+}
+
+/// The fairness test of one set of states (strongly connected): `Ok(())` when fair; `Err(None)`
+/// when a weak obligation (or the `must` condition) fails, so no subset can be fair;
+/// `Err(Some(removed))` with the states to remove when only strong obligations fail.
+fn judge(g: &Graph, set: &[u32], mark: &mut [u32], token: u32, must: Option<&[bool]>) -> Result<(), Option<Vec<u32>>> {
+    if let Some(must) = must {
+        if !set.iter().any(|&v| must[v as usize]) {
+            return Err(None);
+        }
+    }
+    for &v in set {
+        mark[v as usize] = token;
+    }
+    let k = g.obligations();
+    let mut taken = vec![false; k];
+    let mut enabled_count = vec![0usize; k];
+    let mut en = vec![false; k];
+    for &v in set {
+        g.enabled_set(v, &mut en);
+        for (o, &b) in en.iter().enumerate() {
+            if b {
+                enabled_count[o] += 1;
+            }
+        }
+        for e in g.edges(v) {
+            let t = g.targets[e];
+            if t != NONE && mark[t as usize] == token {
+                for &o in &g.label_obligations[g.labels[e] as usize] {
+                    taken[o as usize] = true;
+                }
+            }
+        }
+    }
+    let mut bad_strong = Vec::new();
+    for o in 0..k {
+        if taken[o] {
+            continue;
+        }
+        if g.strong[o] {
+            if enabled_count[o] > 0 {
+                bad_strong.push(o);
+            }
+        } else if enabled_count[o] == set.len() {
+            return Err(None);
+        }
+    }
+    if bad_strong.is_empty() {
+        return Ok(());
+    }
+    let mut removed = Vec::new();
+    for &v in set {
+        g.enabled_set(v, &mut en);
+        if bad_strong.iter().any(|&o| en[o]) {
+            removed.push(v);
+        }
+    }
+    Err(Some(removed))
+}
+
+/// Searches the goal's subgraph for a fair component or a fair stuttering state, and returns the
+/// shortest lasso it finds. `parent` gives the BFS tree of the whole search.
+fn find_lasso(g: &Graph, goal: &Goal, parent: &dyn Fn(u32) -> Option<u32>) -> Option<IdLasso> {
+    let n = g.len();
+    // The subgraph: states reachable from the seeds inside `allowed`, with a BFS parent inside it.
+    let mut sub_parent = vec![NONE; n];
+    let mut in_sub = vec![false; n];
+    let mut order: Vec<u32> = Vec::new();
+    match &goal.seeds {
+        Some(seeds) => {
+            let mut queue = VecDeque::new();
+            for &s in seeds {
+                if goal.allowed[s as usize] && !in_sub[s as usize] {
+                    in_sub[s as usize] = true;
+                    queue.push_back(s);
+                }
+            }
+            while let Some(u) = queue.pop_front() {
+                order.push(u);
+                for e in g.edges(u) {
+                    let t = g.targets[e];
+                    if t != NONE && goal.allowed[t as usize] && !in_sub[t as usize] {
+                        in_sub[t as usize] = true;
+                        sub_parent[t as usize] = u;
+                        queue.push_back(t);
+                    }
+                }
+            }
+        }
+        None => {
+            for v in 0..n as u32 {
+                if goal.allowed[v as usize] {
+                    in_sub[v as usize] = true;
+                    order.push(v);
+                }
+            }
+        }
+    }
+    // The rank of a state: its position in `order` (a BFS order either way).
+    let mut rank = vec![NONE; n];
+    for (i, &v) in order.iter().enumerate() {
+        rank[v as usize] = i as u32;
+    }
+    // The prefix from an initial state to `v`.
+    let prefix_to = |v: u32| -> Vec<u32> {
+        let mut ids = vec![v];
+        let mut cur = v;
+        while sub_parent[cur as usize] != NONE {
+            cur = sub_parent[cur as usize];
+            ids.push(cur);
+        }
+        while let Some(p) = parent(cur) {
+            cur = p;
+            ids.push(cur);
+        }
+        ids.reverse();
+        ids
+    };
+    // The best stuttering state: the first in BFS order.
+    let stutter = order.iter().copied().find(|&v| goal.must.as_ref().is_none_or(|m| m[v as usize]) && g.none_enabled(v));
+    // The fair components.
+    let mut pos = vec![0u32; n];
+    let mut mark = vec![0u32; n];
+    let mut token = 0u32;
+    let mut work = Vec::new();
+    sccs(g, &order, &mut pos, &mut work);
+    let mut best: Option<(u32, FairSet)> = None;
+    while let Some(set) = work.pop() {
+        token += 1;
+        match judge(g, &set, &mut mark, token, goal.must.as_deref()) {
+            Ok(()) => {
+                let entry = set.iter().map(|&v| rank[v as usize]).min().unwrap_or(NONE);
+                if best.as_ref().is_none_or(|(r, _)| entry < *r) {
+                    best = Some((entry, FairSet { states: set }));
+                }
+            }
+            Err(None) => {}
+            Err(Some(removed)) => {
+                token += 1;
+                for &v in &removed {
+                    mark[v as usize] = token;
+                }
+                let rest: Vec<u32> = set.into_iter().filter(|&v| mark[v as usize] != token).collect();
+                sccs(g, &rest, &mut pos, &mut work);
+            }
+        }
+    }
+    let cycle_lasso = best.map(|(_, fair)| {
+        token += 1;
+        let entry = fair.states.iter().copied().min_by_key(|&v| rank[v as usize]).unwrap_or(fair.states[0]);
+        let cycle = build_cycle(g, &fair.states, entry, goal.must.as_deref(), &mut mark, token);
+        IdLasso { prefix: prefix_to(entry), cycle }
+    });
+    let stutter_lasso = stutter.map(|v| IdLasso { prefix: prefix_to(v), cycle: Vec::new() });
+    match (cycle_lasso, stutter_lasso) {
+        (Some(c), Some(s)) => Some(if s.prefix.len() <= c.prefix.len() + c.cycle.len() { s } else { c }),
+        (c, s) => c.or(s),
+    }
+}
+
+/// A requirement the cycle must meet: visit one of some states, or take an edge of some
+/// obligation.
+#[derive(Clone, Copy)]
+enum Need {
+    /// A weak obligation: take it, or visit a state where it is disabled.
+    Weak(u32),
+    /// A strong obligation enabled somewhere in the set: take it.
+    Strong(u32),
+    /// Visit a `must` state.
+    Must,
+}
+
+/// A cycle through `entry` inside `set` (marked with `token`) that meets every requirement:
+/// greedy breadth-first searches to the nearest state or edge discharging one, then back.
+fn build_cycle(g: &Graph, set: &[u32], entry: u32, must: Option<&[bool]>, mark: &mut [u32], token: u32) -> Vec<u32> {
+    for &v in set {
+        mark[v as usize] = token;
+    }
+    let k = g.obligations();
+    let mut en = vec![false; k];
+    let mut enabled_somewhere = vec![false; k];
+    for &v in set {
+        g.enabled_set(v, &mut en);
+        for o in 0..k {
+            enabled_somewhere[o] |= en[o];
+        }
+    }
+    let mut needs: Vec<Need> = Vec::new();
+    for o in 0..k {
+        if !enabled_somewhere[o] {
+            continue; // disabled everywhere in the set: met by any cycle
+        }
+        needs.push(if g.strong[o] { Need::Strong(o as u32) } else { Need::Weak(o as u32) });
+    }
+    if must.is_some() {
+        needs.push(Need::Must);
+    }
+    let state_meets = |need: &Need, v: u32, en: &mut [bool]| -> bool {
+        match *need {
+            Need::Weak(o) => {
+                g.enabled_set(v, en);
+                !en[o as usize]
+            }
+            Need::Strong(_) => false,
+            Need::Must => must.is_some_and(|m| m[v as usize]),
+        }
+    };
+    let edge_meets = |need: &Need, e: usize| -> bool {
+        match *need {
+            Need::Weak(o) | Need::Strong(o) => g.label_obligations[g.labels[e] as usize].contains(&o),
+            Need::Must => false,
+        }
+    };
+    let mut cycle: Vec<u32> = Vec::new();
+    let mut current = entry;
+    needs.retain(|nd| !state_meets(nd, entry, &mut en));
+    let mut seen: HashMap<u32, (u32, usize)> = HashMap::new();
+    loop {
+        let back_home = needs.is_empty();
+        if back_home && current == entry && !cycle.is_empty() {
+            break;
+        }
+        // A BFS inside the set from `current` to the first edge that discharges a need (or,
+        // with none left, leads back to `entry`).
+        seen.clear();
+        seen.insert(current, (NONE, usize::MAX));
+        let mut queue = VecDeque::from([current]);
+        let mut found: Option<(u32, usize, u32)> = None;
+        'bfs: while let Some(u) = queue.pop_front() {
+            for e in g.edges(u) {
+                let t = g.targets[e];
+                if t == NONE || mark[t as usize] != token {
+                    continue;
+                }
+                let hit = if back_home { t == entry } else { needs.iter().any(|nd| edge_meets(nd, e) || state_meets(nd, t, &mut en)) };
+                if hit {
+                    found = Some((u, e, t));
+                    break 'bfs;
+                }
+                if !seen.contains_key(&t) {
+                    seen.insert(t, (u, e));
+                    queue.push_back(t);
+                }
+            }
+        }
+        let Some((u, e, t)) = found else {
+            break; // cannot happen in a strongly connected set
+        };
+        let mut path = vec![(t, e)];
+        let mut cur = u;
+        while cur != current {
+            let (p, pe) = seen[&cur];
+            path.push((cur, pe));
+            cur = p;
+        }
+        path.reverse();
+        for &(v, e) in &path {
+            needs.retain(|nd| !(edge_meets(nd, e) || state_meets(nd, v, &mut en)));
+            cycle.push(v);
+        }
+        current = t;
+    }
+    // The cycle ends at `entry`: drop that last state (it is the prefix's last state).
+    if cycle.last() == Some(&entry) {
+        cycle.pop();
+    }
+    cycle
+}
+
+/// A check of invariants, action properties and liveness properties, resumable like
+/// [`Checker::run`].
+pub struct LivenessChecker<M: Model> {
+    checker: Checker<M>,
+    graph: Option<Graph>,
+    /// The next property to check, once the search is done.
+    next_property: usize,
+    outcome: Option<Outcome<M>>,
+    phase: Option<String>,
+    edges: usize,
+}
+
+impl<M: Model> LivenessChecker<M> {
+    /// A check without symmetry (symmetry and liveness do not mix soundly).
+    pub fn new(model: Arc<M>, mut options: CheckOptions) -> Self {
+        options.symmetry = false;
+        options.threads = 1;
+        let mut checker = Checker::new(model, options);
+        checker.recorder = Some(Recorder::default());
+        LivenessChecker { checker, graph: None, next_property: 0, outcome: None, phase: None, edges: 0 }
+    }
+
+    pub fn model(&self) -> &Arc<M> {
+        self.checker.model()
+    }
+
+    pub fn cancel(&mut self) {
+        if self.outcome.is_none() {
+            self.checker.cancel();
+            if self.checker.outcome().is_none() || self.graph.is_some() {
+                self.outcome = Some(Outcome::Incomplete(super::checker::StopReason::Cancelled));
+            }
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        let mut p = self.checker.progress();
+        p.phase = self.phase.clone();
+        p
+    }
+
+    pub fn footprint(&self) -> Footprint {
+        let mut f = self.checker.footprint();
+        if let Some(g) = &self.graph {
+            let n = g.len().max(1) as f64;
+            let state_bytes = g.fps.capacity() * 8 + g.bits.capacity() * 8 + g.offsets.capacity() * 8;
+            f.bytes_per_state += state_bytes as f64 / n;
+            f.bytes_per_edge = Some((g.targets.capacity() * 4 + g.labels.capacity() * 4) as f64 / g.targets.len().max(1) as f64);
+        } else if f.bytes_per_edge.is_none() {
+            f.bytes_per_edge = Some(if self.edges > 0 { 8.0 } else { 0.0 });
+        }
+        f
+    }
+
+    /// The outcome once the run has ended: the search's own, or the first liveness violation.
+    pub fn outcome(&self) -> Option<&Outcome<M>> {
+        self.outcome.as_ref()
+    }
+
+    /// Does a bounded slice of work (up to `budget` expansions of the search, or one property
+    /// after it); true once the run has ended.
+    pub fn run(&mut self, budget: usize) -> bool {
+        if self.outcome.is_some() {
+            return true;
+        }
+        if self.graph.is_none() {
+            if !self.checker.run(budget) {
+                return false;
+            }
+            match self.checker.outcome() {
+                Some(Outcome::Ok) => {}
+                Some(Outcome::Violation(v)) => {
+                    self.outcome = Some(Outcome::Violation(Violation { kind: v.kind, name: v.name, trace: v.trace.clone(), lasso: None }));
+                    return true;
+                }
+                Some(Outcome::Incomplete(r)) => {
+                    self.outcome = Some(Outcome::Incomplete(*r));
+                    return true;
+                }
+                None => return false,
+            }
+            let recorder = self.checker.recorder.take().unwrap_or_default();
+            self.edges = recorder.edges();
+            let strong: Vec<bool> = self.model().fairness().iter().map(|f| f.kind == FairnessKind::Strong).collect();
+            self.graph = Some(Graph::from_recorder(recorder, &strong));
+            self.phase = Some("liveness: state graph".to_string());
+            return false;
+        }
+        let model = self.checker.model().clone();
+        let props = model.liveness();
+        if self.next_property >= props.len() {
+            self.phase = None;
+            self.outcome = Some(Outcome::Ok);
+            return true;
+        }
+        let j = self.next_property;
+        self.next_property += 1;
+        let prop = &props[j];
+        self.phase = Some(format!("liveness: {}", prop.name));
+        let graph = self.graph.as_ref().expect("built above");
+        let goal = goal_of(graph, prop.kind, j, |v| self.checker.parent_of(v).0.is_none());
+        let lasso = find_lasso(graph, &goal, &|v| self.checker.parent_of(v).0);
+        if let Some(lasso) = lasso {
+            let (trace, kind) = self.replay(&lasso);
+            self.phase = None;
+            self.outcome = Some(Outcome::Violation(Violation { kind: ViolationKind::Liveness, name: prop.name, trace, lasso: Some(kind) }));
+            return true;
+        }
+        if self.next_property >= props.len() {
+            self.phase = None;
+            self.outcome = Some(Outcome::Ok);
+            return true;
+        }
+        false
+    }
+
+    /// The typed states and actions of a lasso, replayed from its initial state.
+    fn replay(&self, lasso: &IdLasso) -> (Path<M>, Lasso) {
+        let model = self.checker.model();
+        let graph = self.graph.as_ref().expect("graph");
+        let first = lasso.prefix[0];
+        let (_, via) = self.checker.parent_of(first);
+        let inits = model.init_states();
+        let mut state = inits[via as usize].clone();
+        let mut path: Path<M> = vec![(None, state.clone())];
+        let mut actions = Vec::new();
+        let ids: Vec<u32> = lasso.prefix[1..].iter().chain(lasso.cycle.iter()).copied().collect();
+        for id in ids {
+            let fp = graph.fps[id as usize];
+            actions.clear();
+            model.actions(&state, &mut actions);
+            let step = actions.iter().find_map(|a| model.next_state(&state, a).filter(|t| *t != state && model.fingerprint(t) == fp).map(|t| (a.clone(), t)));
+            let Some((a, t)) = step else { break };
+            state = t;
+            path.push((Some(a), state.clone()));
+        }
+        let kind = if lasso.cycle.is_empty() { Lasso::Stuttering } else { Lasso::BackTo(lasso.prefix.len() - 1) };
+        (path, kind)
+    }
+
+    pub fn run_to_end(&mut self) -> &Outcome<M> {
+        while !self.run(1 << 16) {}
+        self.outcome.as_ref().expect("finished")
+    }
+}
+
+fn goal_of(g: &Graph, kind: Temporal, j: usize, is_init: impl Fn(u32) -> bool) -> Goal {
+    let p = |v: usize| g.bits[v] & (1 << (2 * j)) != 0;
+    let q = |v: usize| g.bits[v] & (1 << (2 * j + 1)) != 0;
+    let n = g.len();
+    match kind {
+        Temporal::Eventually => {
+            Goal { allowed: (0..n).map(|v| !p(v)).collect(), must: None, seeds: Some((0..n as u32).filter(|&v| is_init(v) && !p(v as usize)).collect()) }
+        }
+        Temporal::AlwaysEventually => Goal { allowed: (0..n).map(|v| !p(v)).collect(), must: None, seeds: None },
+        Temporal::EventuallyAlways => Goal { allowed: vec![true; n], must: Some((0..n).map(|v| !p(v)).collect()), seeds: None },
+        Temporal::LeadsTo => {
+            Goal { allowed: (0..n).map(|v| !q(v)).collect(), must: None, seeds: Some((0..n as u32).filter(|&v| p(v as usize) && !q(v as usize)).collect()) }
+        }
+    }
+}
