@@ -571,6 +571,8 @@ pub struct LivenessChecker<M: Model> {
     outcome: Option<Outcome<M>>,
     phase: Option<String>,
     edges: usize,
+    started: Option<web_time::Instant>,
+    finished_seconds: Option<f64>,
 }
 
 impl<M: Model> LivenessChecker<M> {
@@ -580,7 +582,7 @@ impl<M: Model> LivenessChecker<M> {
         options.threads = 1;
         let mut checker = Checker::new(model, options);
         checker.recorder = Some(Recorder::default());
-        LivenessChecker { checker, graph: None, next_property: 0, outcome: None, phase: None, edges: 0 }
+        LivenessChecker { checker, graph: None, next_property: 0, outcome: None, phase: None, edges: 0, started: None, finished_seconds: None }
     }
 
     pub fn model(&self) -> &Arc<M> {
@@ -589,16 +591,21 @@ impl<M: Model> LivenessChecker<M> {
 
     pub fn cancel(&mut self) {
         if self.outcome.is_none() {
+            self.finished_seconds = self.started.map(|t| t.elapsed().as_secs_f64());
             self.checker.cancel();
-            if self.checker.outcome().is_none() || self.graph.is_some() {
-                self.outcome = Some(Outcome::Incomplete(super::checker::StopReason::Cancelled));
-            }
+            self.outcome = Some(Outcome::Incomplete(super::checker::StopReason::Cancelled));
         }
     }
 
     pub fn progress(&self) -> Progress {
         let mut p = self.checker.progress();
         p.phase = self.phase.clone();
+        // The whole run: the search and the liveness phase.
+        p.seconds = match (self.finished_seconds, self.started) {
+            (Some(s), _) => s,
+            (None, Some(t)) => t.elapsed().as_secs_f64(),
+            (None, None) => 0.0,
+        };
         p
     }
 
@@ -626,6 +633,17 @@ impl<M: Model> LivenessChecker<M> {
         if self.outcome.is_some() {
             return true;
         }
+        if self.started.is_none() {
+            self.started = Some(web_time::Instant::now());
+        }
+        let done = self.step(budget);
+        if done && self.finished_seconds.is_none() {
+            self.finished_seconds = self.started.map(|t| t.elapsed().as_secs_f64());
+        }
+        done
+    }
+
+    fn step(&mut self, budget: usize) -> bool {
         if self.graph.is_none() {
             if !self.checker.run(budget) {
                 return false;
