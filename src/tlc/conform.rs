@@ -2,7 +2,8 @@
 //! without symmetry where the model declares it; the figures must be equal.
 //!
 //! A case is found, not registered: `tla/<model>/MC.cfg` is the `safe` config of `<model>`,
-//! `tla/<model>/MC_<gap>.cfg` its `<gap>` config, and `<TlaModule>.tla` beside them is the twin.
+//! `tla/<model>/MC_<gap>.cfg` its `<gap>` config, and `<TlaModule>.tla` beside them is the twin
+//! (for a config with temporal properties, `<TlaModule>Liveness.tla` when the twin has one).
 //! `MC.<variant>.cfg` and `MC_<gap>.<variant>.cfg` are further cases of the same config with other
 //! constants (say `tla/paxos/MC.attempts-0-2.cfg`); config names hold no dot.
 //! Adding a model to the catalogue and its twin to `tla/` adds it to the run. Before running, the
@@ -128,6 +129,10 @@ pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, Strin
         if cfg.symmetry.is_some() {
             return Err(format!("{here}: checks temporal properties under SYMMETRY, which is unsound for liveness"));
         }
+        // A twin may keep its liveness in `<Module>Liveness.tla` (EXTENDS the twin), so that the
+        // twin's own text, and with it TLC's internal variable order, stays as it was.
+        let live = dir.join(format!("{}Liveness.tla", info.tla_module));
+        let spec = if live.is_file() { live } else { spec };
         return Ok(Case { model: info.name.to_string(), config: config_name, spec, cfg_path, cfg_text, cfg, constants, variant });
     }
     let declares_symmetry = !model.symmetric_sets().is_empty();
