@@ -740,3 +740,216 @@ fn goal_of(g: &Graph, kind: Temporal, j: usize, is_init: impl Fn(u32) -> bool) -
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::{Fairness, Invariant, LivenessProperty};
+    use crate::engine::value::Value;
+
+    /// A hand-made graph: states `0..n`, actions `(family, from, to)`; the properties' P and Q are
+    /// sets of states, fairness by family.
+    struct Tiny {
+        edges: Vec<(&'static str, u8, u8)>,
+        p: Vec<u8>,
+        q: Vec<u8>,
+        liveness: Vec<LivenessProperty<Tiny>>,
+        fairness: Vec<Fairness<Tiny>>,
+        /// Per fairness condition: the families it covers, and whether each family is its own
+        /// instance (`\A`) or all are one.
+        fair_families: Vec<(Vec<&'static str>, bool)>,
+    }
+
+    fn fair_instance(m: &Tiny, f: usize, a: &(&'static str, u8, u8)) -> Option<u32> {
+        let (families, per_family) = &m.fair_families[f];
+        let i = families.iter().position(|x| *x == a.0)?;
+        Some(if *per_family { i as u32 } else { 0 })
+    }
+
+    impl Model for Tiny {
+        type State = u8;
+        type Action = (&'static str, u8, u8);
+        fn init_states(&self) -> Vec<u8> {
+            vec![0]
+        }
+        fn actions(&self, s: &u8, out: &mut Vec<Self::Action>) {
+            out.extend(self.edges.iter().filter(|e| e.1 == *s).copied());
+        }
+        fn next_state(&self, s: &u8, a: &Self::Action) -> Option<u8> {
+            (a.1 == *s).then_some(a.2)
+        }
+        fn action_name(&self, a: &Self::Action) -> &'static str {
+            a.0
+        }
+        fn action_label(&self, a: &Self::Action) -> String {
+            format!("{}({}->{})", a.0, a.1, a.2)
+        }
+        fn action_names(&self) -> Vec<&'static str> {
+            let mut v: Vec<&'static str> = self.edges.iter().map(|e| e.0).collect();
+            v.dedup();
+            v
+        }
+        fn invariants(&self) -> &[Invariant<Self>] {
+            &[]
+        }
+        fn liveness(&self) -> &[LivenessProperty<Self>] {
+            &self.liveness
+        }
+        fn fairness(&self) -> &[Fairness<Self>] {
+            &self.fairness
+        }
+        fn variables(&self) -> &'static [&'static str] {
+            &["x"]
+        }
+        fn to_tla(&self, s: &u8) -> Vec<Value> {
+            vec![Value::Int(*s as i64)]
+        }
+    }
+
+    fn in_p(m: &Tiny, s: &u8) -> bool {
+        m.p.contains(s)
+    }
+    fn in_q(m: &Tiny, s: &u8) -> bool {
+        m.q.contains(s)
+    }
+
+    fn fairness(kinds: &[FairnessKind]) -> Vec<Fairness<Tiny>> {
+        let instance: [fn(&Tiny, &(&'static str, u8, u8)) -> Option<u32>; 2] = [|m, a| fair_instance(m, 0, a), |m, a| fair_instance(m, 1, a)];
+        kinds.iter().enumerate().map(|(i, &kind)| Fairness { kind, name: "F", instance: instance[i] }).collect()
+    }
+
+    fn tiny(edges: &[(&'static str, u8, u8)], kind: Temporal, p: &[u8], q: &[u8], fair: &[(FairnessKind, &[&'static str], bool)]) -> Tiny {
+        Tiny {
+            edges: edges.to_vec(),
+            p: p.to_vec(),
+            q: q.to_vec(),
+            liveness: vec![LivenessProperty { name: "Prop", kind, p: in_p, q: (kind == Temporal::LeadsTo).then_some(in_q as fn(&Tiny, &u8) -> bool) }],
+            fairness: fairness(&fair.iter().map(|f| f.0).collect::<Vec<_>>()),
+            fair_families: fair.iter().map(|f| (f.1.to_vec(), f.2)).collect(),
+        }
+    }
+
+    /// The verdict: `None` when the property holds, else the lasso's states and its end.
+    fn check(m: Tiny) -> Option<(Vec<u8>, Lasso)> {
+        let mut c = LivenessChecker::new(Arc::new(m), CheckOptions::default());
+        match c.run_to_end() {
+            Outcome::Ok => None,
+            Outcome::Violation(v) => {
+                assert_eq!(v.kind, ViolationKind::Liveness);
+                Some((v.trace.iter().map(|(_, s)| *s).collect(), v.lasso.expect("a lasso")))
+            }
+            Outcome::Incomplete(r) => panic!("incomplete: {r:?}"),
+        }
+    }
+
+    const TOGGLE: &[(&str, u8, u8)] = &[("Flip", 0, 1), ("Flip", 1, 0)];
+    const WEAK: FairnessKind = FairnessKind::Weak;
+    const STRONG: FairnessKind = FairnessKind::Strong;
+
+    #[test]
+    fn a_toggle_without_fairness_may_stop_anywhere() {
+        // []<>(x = 0): stuttering in 1 for ever is allowed.
+        assert_eq!(check(tiny(TOGGLE, Temporal::AlwaysEventually, &[0], &[], &[])), Some((vec![0, 1], Lasso::Stuttering)));
+        // <>(x = 1): stuttering in the initial state.
+        assert_eq!(check(tiny(TOGGLE, Temporal::Eventually, &[1], &[], &[])), Some((vec![0], Lasso::Stuttering)));
+    }
+
+    #[test]
+    fn a_toggle_under_weak_fairness() {
+        let wf: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Flip"], false)];
+        assert_eq!(check(tiny(TOGGLE, Temporal::AlwaysEventually, &[0], &[], wf)), None);
+        assert_eq!(check(tiny(TOGGLE, Temporal::Eventually, &[1], &[], wf)), None);
+        assert_eq!(check(tiny(TOGGLE, Temporal::LeadsTo, &[0], &[1], wf)), None);
+        // <>[](x = 0) fails: the fair cycle goes through 1.
+        assert_eq!(check(tiny(TOGGLE, Temporal::EventuallyAlways, &[0], &[], wf)), Some((vec![0, 1], Lasso::BackTo(0))));
+    }
+
+    /// A spinner: Spin moves between 0 and 1; Go (enabled in 0 only) reaches the goal 2, which
+    /// has no successor.
+    const SPINNER: &[(&str, u8, u8)] = &[("Spin", 0, 1), ("Go", 0, 2), ("Spin", 1, 0)];
+
+    #[test]
+    fn a_spinner_needs_strong_fairness() {
+        // Weak fairness on Go alone: Go is disabled in 1, so stopping there is fair.
+        let weak: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Go"], false)];
+        assert_eq!(check(tiny(SPINNER, Temporal::Eventually, &[2], &[], weak)), Some((vec![0, 1], Lasso::Stuttering)));
+        // Weak fairness on Spin and on Go: no state may stutter, but the spin is fair (Go is
+        // disabled in 1, a state of the cycle).
+        let weak_both: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Spin"], false), (WEAK, &["Go"], false)];
+        assert_eq!(check(tiny(SPINNER, Temporal::Eventually, &[2], &[], weak_both)), Some((vec![0, 1], Lasso::BackTo(0))));
+        // Strong fairness on Go (weak on Spin): Go is enabled infinitely often on the spin, so it
+        // must be taken: the property holds.
+        let strong: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Spin"], false), (STRONG, &["Go"], false)];
+        assert_eq!(check(tiny(SPINNER, Temporal::Eventually, &[2], &[], strong)), None);
+        // Strong fairness on Go alone still lets the behaviour stop in 1.
+        assert_eq!(check(tiny(SPINNER, Temporal::Eventually, &[2], &[], &[(STRONG, &["Go"], false)])), Some((vec![0, 1], Lasso::Stuttering)));
+        // Weak fairness on Next as a whole: the spin takes Next, so it is fair.
+        let next: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Spin", "Go"], false)];
+        assert_eq!(check(tiny(SPINNER, Temporal::Eventually, &[2], &[], next)), Some((vec![0, 1], Lasso::BackTo(0))));
+    }
+
+    #[test]
+    fn strong_fairness_refines_a_component() {
+        // 0 <-> 1 <-> 3, Go from 0 to the goal 2. Strong fairness on Go removes 0; the cycle
+        // 1 <-> 3 that remains is fair and misses the goal.
+        let edges: &[(&str, u8, u8)] = &[("Spin", 0, 1), ("Go", 0, 2), ("Spin", 1, 0), ("Spin", 1, 3), ("Spin", 3, 1)];
+        let strong: &[(FairnessKind, &[&str], bool)] = &[(STRONG, &["Go"], false), (WEAK, &["Spin"], false)];
+        assert_eq!(check(tiny(edges, Temporal::Eventually, &[2], &[], strong)), Some((vec![0, 1, 3], Lasso::BackTo(1))));
+    }
+
+    #[test]
+    fn per_instance_weak_fairness_and_leads_to() {
+        // Two processes A and B, each toggling its own bit: states 0 (00), 1 (A set), 2 (B set),
+        // 3 (both). P ~> Q with P = {0}, Q = {3}: "from 00, both bits set eventually".
+        let edges: &[(&str, u8, u8)] = &[("A", 0, 1), ("B", 0, 2), ("A", 1, 0), ("B", 1, 3), ("A", 2, 3), ("B", 2, 0), ("A", 3, 2), ("B", 3, 1)];
+        // Weak fairness on each process separately does not force both bits at once...
+        let each: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["A", "B"], true)];
+        let v = check(tiny(edges, Temporal::LeadsTo, &[0], &[3], each)).expect("fails");
+        assert!(matches!(v.1, Lasso::BackTo(_)) && !v.0.contains(&3), "{v:?}");
+        // ... and its lasso takes both A and B (each instance must be taken or disabled).
+        let m = tiny(edges, Temporal::LeadsTo, &[0], &[3], each);
+        let cycle: Vec<u8> = match v.1 {
+            Lasso::BackTo(i) => v.0[i..].to_vec(),
+            Lasso::Stuttering => unreachable!(),
+        };
+        let mut fams = std::collections::HashSet::new();
+        for (k, s) in cycle.iter().enumerate() {
+            let t = cycle[(k + 1) % cycle.len()];
+            fams.extend(m.edges.iter().filter(|e| e.1 == *s && e.2 == t).map(|e| e.0));
+        }
+        assert_eq!(fams.len(), 2, "{cycle:?}");
+        // Without fairness the lasso stutters in 00 at once.
+        assert_eq!(check(tiny(edges, Temporal::LeadsTo, &[0], &[3], &[])), Some((vec![0], Lasso::Stuttering)));
+    }
+
+    #[test]
+    fn tarjan_finds_components_without_recursion() {
+        // A long chain closed into one cycle, deep enough to overflow a recursive search.
+        let n = 200_000u32;
+        let mut targets = Vec::new();
+        let mut offsets = vec![0u64];
+        for v in 0..n {
+            targets.push((v + 1) % n);
+            offsets.push(targets.len() as u64);
+        }
+        let g = Graph {
+            fps: (0..n as u64).collect(),
+            bits: vec![0; n as usize],
+            offsets,
+            labels: vec![0; targets.len()],
+            targets,
+            label_obligations: vec![Vec::new()],
+            strong: Vec::new(),
+        };
+        let vs: Vec<u32> = (0..n).collect();
+        let mut pos = vec![0; n as usize];
+        let mut out = Vec::new();
+        sccs(&g, &vs, &mut pos, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].len(), n as usize);
+        // Without the closing edge there is no cycle at all.
+        let mut out = Vec::new();
+        sccs(&g, &vs[1..], &mut pos, &mut out);
+        assert!(out.is_empty());
+    }
+}
