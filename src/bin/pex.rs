@@ -292,6 +292,7 @@ fn save_trace(model: &dyn DynModel, trace: &Trace, path: &PathBuf) -> Result<(),
         constants: model.constants().to_pairs(),
         init: trace.init_index,
         actions: trace.labels(),
+        lasso: trace.lasso,
     };
     let text = serde_json::to_string_pretty(&file).expect("serialisable");
     std::fs::write(path, text + "\n").map_err(|e| Fail(format!("cannot write {}: {e}", path.display())))
@@ -362,6 +363,11 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
             "symmetry_problem": result.symmetry_problem,
             "by_construction": model.by_construction().iter().map(|(name, why)| serde_json::json!({ "invariant": name, "why": why })).collect::<Vec<_>>(),
             "reduction_sound": reduction_sound,
+            "liveness": model.liveness_names(),
+            "fairness": model.fairness_names(),
+            "specification": model.specification(),
+            "note": result.note,
+            "bytes_per_edge": result.footprint.bytes_per_edge,
         });
         if !model.symmetric_sets().is_empty() {
             o["tlc_variable_order"] = serde_json::json!(model.tlc_variable_order());
@@ -374,6 +380,7 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
                 o["kind"] = kind.as_str().into();
                 o["invariant"] = name.clone().into();
                 o["trace"] = trace_json(model.as_ref(), trace, tlc_trace);
+                o["lasso"] = trace.lasso_json();
             }
             DynOutcome::Incomplete(reason) => {
                 o["result"] = "incomplete".into();
@@ -391,6 +398,13 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
     let sets = model.symmetric_sets().iter().map(|s| s.name).collect::<Vec<&str>>().join(", ");
     if result.symmetry {
         println!("Symmetry: {sets} (distinct counts classes of states)");
+    }
+    let liveness = model.liveness_names();
+    if !liveness.is_empty() {
+        println!("Liveness: {} under {} ({})", liveness.join(", "), model.specification(), model.fairness_names().join(" /\\ "));
+    }
+    if let Some(note) = &result.note {
+        println!("Note: {note}: symmetry reduction is unsound for temporal properties, so every state was explored.");
     }
     if let Some(problem) = &result.symmetry_problem {
         println!(
@@ -420,8 +434,13 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
                 pex::engine::ViolationKind::Invariant => println!("Error: Invariant {name} is violated."),
                 pex::engine::ViolationKind::ActionProperty => println!("Error: Action property {name} is violated."),
                 pex::engine::ViolationKind::Deadlock => println!("Error: Deadlock reached."),
+                pex::engine::ViolationKind::Liveness => println!("Error: Temporal properties were violated.\nThe property that fails: {name}."),
             }
-            println!("Error: The behavior up to this point is:");
+            if *kind == pex::engine::ViolationKind::Liveness {
+                println!("Error: The following behavior constitutes a counter-example:");
+            } else {
+                println!("Error: The behavior up to this point is:");
+            }
             print!("{}", trace.to_tlc_text(model.as_ref()));
             if unsound {
                 println!("Note: this behavior is real (replayed from an initial state), but the search reduced by a symmetry the audit found unsound, so it may not be a shortest one and the figures below count the reduced state space ({rerun} gives both without it).");

@@ -87,6 +87,8 @@ pub enum ViolationKind {
     Invariant,
     ActionProperty,
     Deadlock,
+    /// A temporal property failed on a fair behaviour (the trace is a lasso).
+    Liveness,
 }
 
 impl ViolationKind {
@@ -95,6 +97,7 @@ impl ViolationKind {
             ViolationKind::Invariant => "invariant",
             ViolationKind::ActionProperty => "action-property",
             ViolationKind::Deadlock => "deadlock",
+            ViolationKind::Liveness => "liveness",
         }
     }
 }
@@ -128,6 +131,8 @@ pub struct Violation<M: Model> {
     /// The invariant or action property that failed ("Deadlock" for a deadlock).
     pub name: &'static str,
     pub trace: Path<M>,
+    /// For a liveness counterexample: how the behaviour goes on after the trace's last state.
+    pub lasso: Option<super::trace::Lasso>,
 }
 
 pub enum Outcome<M: Model> {
@@ -149,6 +154,10 @@ pub struct Progress {
     pub seconds: f64,
     /// New distinct states found at each BFS level (level 1 = the initial states).
     pub levels: Vec<u64>,
+    /// What a check with liveness properties is doing after its search: `None` during the search,
+    /// then e.g. `"liveness: ReaderProgress"`.
+    #[serde(default)]
+    pub phase: Option<String>,
 }
 
 impl Progress {
@@ -175,6 +184,10 @@ pub struct Footprint {
     /// The process's peak memory so far, where it can be read: the wasm linear memory in a browser
     /// (it never shrinks), the peak resident set natively on Linux.
     pub peak_memory_bytes: Option<u64>,
+    /// With liveness properties: bytes held per recorded edge of the state graph (target, action
+    /// label), beside the per-state bytes (which then include fingerprint, predicates, offsets).
+    #[serde(default)]
+    pub bytes_per_edge: Option<f64>,
 }
 
 /// The peak memory of this process (or wasm instance), if the platform says.
@@ -264,6 +277,8 @@ pub struct Checker<M: Model> {
     /// The most successors one state has had so far (bounds the growth between two checks of
     /// the memory ceiling).
     max_fanout: usize,
+    /// The state graph, recorded for a liveness check (see `engine::liveness`).
+    pub(crate) recorder: Option<super::liveness::Recorder>,
 }
 
 impl<M: Model> Checker<M> {
@@ -287,7 +302,15 @@ impl<M: Model> Checker<M> {
             symmetry_problem: None,
             successors: Vec::new(),
             max_fanout: 0,
+            recorder: None,
         }
+    }
+
+    /// The BFS parent of stored state `id` (`None` for an initial state) and the position of the
+    /// action that reached it (or of the initial state in `Init`).
+    pub(crate) fn parent_of(&self, id: u32) -> (Option<u32>, u32) {
+        let p = self.parent[id as usize];
+        ((p != NO_PARENT).then_some(p), self.via[id as usize])
     }
 
     /// Whether symmetry reduction is in effect (asked for, and the model declares symmetric sets).
@@ -344,6 +367,7 @@ impl<M: Model> Checker<M> {
             queue: self.queue.len() as u64,
             seconds: self.seconds(),
             levels: self.levels.clone(),
+            phase: None,
         }
     }
 
@@ -352,7 +376,8 @@ impl<M: Model> Checker<M> {
         // hashbrown holds one u64 slot and one control byte per bucket; its capacity is 7/8 of the
         // buckets.
         let buckets = (self.table.capacity() * 8).div_ceil(7);
-        let bytes = buckets * 9 + self.parent.capacity() * 4 + self.via.capacity() * 4;
+        let recorder = self.recorder.as_ref().map(|r| r.state_bytes()).unwrap_or(0);
+        let bytes = buckets * 9 + self.parent.capacity() * 4 + self.via.capacity() * 4 + recorder;
         let d = self.parent.len() as f64;
         let g = self.generated as f64;
         Footprint {
@@ -361,6 +386,7 @@ impl<M: Model> Checker<M> {
             peak_queue_bytes: (self.peak_queue * std::mem::size_of::<(M::State, u32, u32)>()) as u64,
             collision_probability: if self.model.exact_fingerprint() { 0.0 } else { d * (g - d).max(0.0) / 2f64.powi(64) },
             peak_memory_bytes: peak_memory_bytes(),
+            bytes_per_edge: self.recorder.as_ref().map(|r| r.edge_bytes() as f64 / r.edges().max(1) as f64),
         }
     }
 
@@ -427,7 +453,7 @@ impl<M: Model> Checker<M> {
         for (i, state) in inits.into_iter().enumerate() {
             self.generated += 1;
             if let Some(name) = self.first_failed_invariant(&state) {
-                self.finish(Outcome::Violation(Violation { kind: ViolationKind::Invariant, name, trace: vec![(None, state)] }));
+                self.finish(Outcome::Violation(Violation { kind: ViolationKind::Invariant, name, trace: vec![(None, state)], lasso: None }));
                 return;
             }
             if !self.model.within_constraint(&state) {
@@ -435,6 +461,9 @@ impl<M: Model> Checker<M> {
             }
             let fp = key_of(self.model.as_ref(), self.symmetry.as_ref(), &state);
             if let Some(id) = self.insert(fp, NO_PARENT, i as u32) {
+                if let Some(r) = self.recorder.as_mut() {
+                    r.add_state(self.model.as_ref(), fp, &state);
+                }
                 self.count_level(1);
                 self.queue.push_back((state, id, 1));
             }
@@ -457,7 +486,7 @@ impl<M: Model> Checker<M> {
             }
         }
         #[cfg(not(target_arch = "wasm32"))]
-        if self.options.threads > 1 && !self.auditing() {
+        if self.options.threads > 1 && !self.auditing() && self.recorder.is_none() {
             self.run_parallel(budget, self.options.threads);
             return self.outcome.is_some();
         }
@@ -667,7 +696,8 @@ impl<M: Model> Checker<M> {
     /// arrays, the queue.
     pub fn search_bytes(&self) -> u64 {
         let table = if self.table.capacity() == 0 { 0 } else { table_bytes(buckets_for(self.table.capacity())) };
-        table + (self.parent.capacity() as u64 + self.via.capacity() as u64) * 4 + self.queue.capacity() as u64 * Self::entry_bytes()
+        let recorder = self.recorder.as_ref().map(|r| r.bytes()).unwrap_or(0) as u64;
+        table + (self.parent.capacity() as u64 + self.via.capacity() as u64) * 4 + self.queue.capacity() as u64 * Self::entry_bytes() + recorder
     }
 
     fn entry_bytes() -> u64 {
@@ -709,6 +739,14 @@ impl<M: Model> Checker<M> {
         if let Some(n) = grow(self.queue.len(), self.queue.capacity()) {
             blocks.push(n.saturating_mul(Self::entry_bytes()));
         }
+        if let Some(r) = &self.recorder {
+            // Per state: fingerprint, predicates, edge offset; per edge: fingerprint and label.
+            for (len, cap, size) in r.growing() {
+                if let Some(n) = grow(len, cap) {
+                    blocks.push(n.saturating_mul(size));
+                }
+            }
+        }
         if blocks.iter().any(|&b| b > isize::MAX as u64) {
             return u64::MAX;
         }
@@ -735,6 +773,9 @@ impl<M: Model> Checker<M> {
             if let Kind::Inside(fp) = kind {
                 match self.insert(fp, id, k) {
                     Some(stored) => {
+                        if let Some(r) = self.recorder.as_mut() {
+                            r.add_state(self.model.as_ref(), fp, &next);
+                        }
                         self.count_level(level + 1);
                         new_id = Some(stored);
                     }
@@ -757,7 +798,7 @@ impl<M: Model> Checker<M> {
             self.max_fanout = count;
         }
         if count == 0 && self.options.deadlock {
-            return Some(Outcome::Violation(Violation { kind: ViolationKind::Deadlock, name: "Deadlock", trace: self.path_to(id) }));
+            return Some(Outcome::Violation(Violation { kind: ViolationKind::Deadlock, name: "Deadlock", trace: self.path_to(id), lasso: None }));
         }
         None
     }
@@ -767,7 +808,7 @@ impl<M: Model> Checker<M> {
         self.model.actions(state, &mut actions);
         let mut trace = self.path_to(id);
         trace.push((Some(actions[k as usize].clone()), next));
-        Outcome::Violation(Violation { kind, name, trace })
+        Outcome::Violation(Violation { kind, name, trace, lasso: None })
     }
 
     fn expand(&mut self, state: &M::State, id: u32, level: u32, actions: &mut Vec<M::Action>) -> Option<Outcome<M>> {
@@ -777,6 +818,14 @@ impl<M: Model> Checker<M> {
         let mut succs = std::mem::take(&mut self.successors);
         succs.clear();
         successors_of(self.model.as_ref(), self.symmetry.as_ref(), state, actions, &mut succs);
+        if let Some(r) = self.recorder.as_mut() {
+            r.begin_state(id);
+            for succ in &succs {
+                if let Kind::Inside(fp) = succ.kind {
+                    r.add_edge(self.model.as_ref(), fp, &actions[succ.k as usize]);
+                }
+            }
+        }
         let outcome = self.merge(state, id, level, succs.drain(..));
         self.successors = succs;
         outcome

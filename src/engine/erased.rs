@@ -4,8 +4,9 @@
 
 use super::checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, ViolationKind};
 use super::constants::Constants;
+use super::liveness::LivenessChecker;
 use super::model::{ConfigSpec, Model, ModelDef, ModelInfo, SymmetricSet};
-use super::trace::{Trace, TraceStep};
+use super::trace::{Lasso, Trace, TraceStep};
 use super::value::Value;
 use std::any::Any;
 use std::sync::Arc;
@@ -37,6 +38,12 @@ pub trait DynModel: Send + Sync {
     fn action_names(&self) -> Vec<&'static str>;
     fn invariant_names(&self) -> Vec<&'static str>;
     fn property_names(&self) -> Vec<&'static str>;
+    /// The temporal properties checked on fair behaviours (`ReaderProgress`), in config order.
+    fn liveness_names(&self) -> Vec<&'static str>;
+    /// The fairness conjuncts, as the twin writes them (`WF_vars(Next)`).
+    fn fairness_names(&self) -> Vec<&'static str>;
+    /// The twin's specification this config checks (`Spec`, or a FairSpec with liveness).
+    fn specification(&self) -> &'static str;
     /// The invariants that hold by construction, with why (see `Model::by_construction`).
     fn by_construction(&self) -> &'static [(&'static str, &'static str)];
     /// Whether each invariant holds in `state`, in [`DynModel::invariant_names`] order.
@@ -75,6 +82,8 @@ pub struct CheckResult {
     pub symmetry: bool,
     /// The symmetry audit's finding: the declared symmetry is not one (the count may be wrong).
     pub symmetry_problem: Option<String>,
+    /// Anything else the reader of the result must know, e.g. "symmetry not used: liveness".
+    pub note: Option<String>,
     pub outcome: DynOutcome,
 }
 
@@ -165,6 +174,18 @@ impl<M: ModelDef> DynModel for Erased<M> {
         self.model.action_properties().iter().map(|p| p.name).collect()
     }
 
+    fn liveness_names(&self) -> Vec<&'static str> {
+        self.model.liveness().iter().map(|p| p.name).collect()
+    }
+
+    fn fairness_names(&self) -> Vec<&'static str> {
+        self.model.fairness().iter().map(|f| f.name).collect()
+    }
+
+    fn specification(&self) -> &'static str {
+        self.model.specification()
+    }
+
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
         self.model.by_construction()
     }
@@ -205,7 +226,12 @@ impl<M: ModelDef> DynModel for Erased<M> {
     }
 
     fn checker(&self, options: CheckOptions) -> Box<dyn DynChecker> {
-        Box::new(ErasedChecker { checker: Checker::new(self.model.clone(), options) })
+        if self.model.liveness().is_empty() {
+            Box::new(ErasedChecker { checker: Inner::Safety(Checker::new(self.model.clone(), options)), declared_symmetry: false })
+        } else {
+            let declared_symmetry = options.symmetry && !self.model.symmetric_sets().is_empty();
+            Box::new(ErasedChecker { checker: Inner::Liveness(Box::new(LivenessChecker::new(self.model.clone(), options))), declared_symmetry })
+        }
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -213,34 +239,60 @@ impl<M: ModelDef> DynModel for Erased<M> {
     }
 }
 
+/// The search behind a [`DynChecker`]: plain, or with the state graph for liveness.
+enum Inner<M: Model> {
+    Safety(Checker<M>),
+    Liveness(Box<LivenessChecker<M>>),
+}
+
 struct ErasedChecker<M: Model> {
-    checker: Checker<M>,
+    checker: Inner<M>,
+    /// Symmetry was asked for and declared but not used, because the config checks liveness.
+    declared_symmetry: bool,
 }
 
 impl<M: Model> DynChecker for ErasedChecker<M> {
     fn run(&mut self, budget: usize) -> bool {
-        self.checker.run(budget)
+        match &mut self.checker {
+            Inner::Safety(c) => c.run(budget),
+            Inner::Liveness(c) => c.run(budget),
+        }
     }
 
     fn cancel(&mut self) {
-        self.checker.cancel()
+        match &mut self.checker {
+            Inner::Safety(c) => c.cancel(),
+            Inner::Liveness(c) => c.cancel(),
+        }
     }
 
     fn progress(&self) -> Progress {
-        self.checker.progress()
+        match &self.checker {
+            Inner::Safety(c) => c.progress(),
+            Inner::Liveness(c) => c.progress(),
+        }
     }
 
     fn footprint(&self) -> Footprint {
-        self.checker.footprint()
+        match &self.checker {
+            Inner::Safety(c) => c.footprint(),
+            Inner::Liveness(c) => c.footprint(),
+        }
     }
 
     fn uses_symmetry(&self) -> bool {
-        self.checker.uses_symmetry()
+        match &self.checker {
+            Inner::Safety(c) => c.uses_symmetry(),
+            Inner::Liveness(_) => false,
+        }
     }
 
     fn result(&self) -> Option<CheckResult> {
-        let model = self.checker.model();
-        let outcome = match self.checker.outcome()? {
+        let (model, outcome) = match &self.checker {
+            Inner::Safety(c) => (c.model(), c.outcome()?),
+            Inner::Liveness(c) => (c.model(), c.outcome()?),
+        };
+        let outcome = match outcome {
             Outcome::Ok => DynOutcome::Ok,
             Outcome::Incomplete(r) => DynOutcome::Incomplete(*r),
             Outcome::Violation(v) => {
@@ -252,15 +304,14 @@ impl<M: Model> DynChecker for ErasedChecker<M> {
                     .iter()
                     .map(|(a, s)| TraceStep { action: a.as_ref().map(|a| model.action_label(a)), state: Arc::new(s.clone()) as AnyState })
                     .collect();
-                DynOutcome::Violation { kind: v.kind, name: v.name.to_string(), trace: Trace { init_index, steps } }
+                let lasso: Option<Lasso> = v.lasso;
+                DynOutcome::Violation { kind: v.kind, name: v.name.to_string(), trace: Trace { init_index, steps, lasso } }
             }
         };
-        Some(CheckResult {
-            progress: self.checker.progress(),
-            footprint: self.checker.footprint(),
-            symmetry: self.checker.uses_symmetry(),
-            symmetry_problem: self.checker.symmetry_problem().map(str::to_string),
-            outcome,
-        })
+        let (symmetry, symmetry_problem, note) = match &self.checker {
+            Inner::Safety(c) => (c.uses_symmetry(), c.symmetry_problem().map(str::to_string), None),
+            Inner::Liveness(_) => (false, None, self.declared_symmetry.then(|| "symmetry not used: liveness".to_string())),
+        };
+        Some(CheckResult { progress: self.progress(), footprint: self.footprint(), symmetry, symmetry_problem, note, outcome })
     }
 }

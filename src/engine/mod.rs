@@ -6,6 +6,7 @@ pub mod checker;
 pub mod constants;
 pub mod erased;
 pub mod fingerprint;
+pub mod liveness;
 pub mod model;
 pub mod replayer;
 pub mod session;
@@ -19,11 +20,14 @@ pub mod walk;
 pub use checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, Violation, ViolationKind};
 pub use constants::{ConstError, ConstKind, ConstSpec, Constants};
 pub use erased::{typed, AnyState, CheckResult, Choice, DynChecker, DynModel, DynOutcome, Erased};
-pub use model::{variable_order, ActionProperty, ConfigSpec, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet};
+pub use model::{
+    variable_order, ActionProperty, ConfigSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
+    Temporal,
+};
 pub use replayer::{compare_configs, replay, Comparer, Divergence, Replayer, Steps};
 pub use session::{Session, StepError};
 pub use simulate::{FoundWalk, SimulateEnd, SimulateOptions, SimulateProgress, Simulator};
 pub use text::{noun, plural};
-pub use trace::{ReplayStop, Trace, TraceFile, TraceStep};
+pub use trace::{Lasso, ReplayStop, Trace, TraceFile, TraceStep};
 pub use value::Value;
 pub use walk::{random_walk, random_walk_with, Walk, WalkEnd, WalkOptions, WalkViolation};

@@ -20,6 +20,59 @@ pub struct ActionProperty<M: Model> {
     pub holds: fn(&M, &M::State, &M::State) -> bool,
 }
 
+/// The temporal form of a liveness property.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Temporal {
+    /// `<>P`: some state of every fair behaviour satisfies P.
+    Eventually,
+    /// `[]<>P`: P holds infinitely often.
+    AlwaysEventually,
+    /// `<>[]P`: from some point on, P holds for ever.
+    EventuallyAlways,
+    /// `P ~> Q`: every P state is followed (or is itself) a Q state.
+    LeadsTo,
+}
+
+/// A named temporal property (a TLA+ PROPERTY such as `P ~> Q`), checked on fair behaviours.
+pub struct LivenessProperty<M: Model> {
+    pub name: &'static str,
+    pub kind: Temporal,
+    pub p: fn(&M, &M::State) -> bool,
+    /// Q of `P ~> Q`; `None` for the other forms.
+    pub q: Option<fn(&M, &M::State) -> bool>,
+}
+
+impl<M: Model> Clone for LivenessProperty<M> {
+    fn clone(&self) -> Self {
+        LivenessProperty { name: self.name, kind: self.kind, p: self.p, q: self.q }
+    }
+}
+
+/// Weak (`WF_vars`) or strong (`SF_vars`) fairness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FairnessKind {
+    Weak,
+    Strong,
+}
+
+/// One conjunct of a FairSpec: weak or strong fairness on an action (a family, several, `Next`),
+/// possibly one condition per parameter (`\A r : WF_vars(Reader(r))`). Fairness speaks of
+/// `<<A>>_vars` steps: a step that leaves the state unchanged neither takes nor enables it.
+pub struct Fairness<M: Model> {
+    pub kind: FairnessKind,
+    /// As the twin writes it: `WF_vars(Next)`, `\A r \in Readers : WF_vars(Reader(r))`.
+    pub name: &'static str,
+    /// The condition instance the action belongs to (`Some(r)` for reader r; each distinct value
+    /// is one separate fairness condition), or `None` when the action is outside this fair action.
+    pub instance: fn(&M, &M::Action) -> Option<u32>,
+}
+
+impl<M: Model> Clone for Fairness<M> {
+    fn clone(&self) -> Self {
+        Fairness { kind: self.kind, name: self.name, instance: self.instance }
+    }
+}
+
 impl<M: Model> Clone for Invariant<M> {
     fn clone(&self) -> Self {
         Invariant { name: self.name, holds: self.holds }
@@ -110,6 +163,23 @@ pub trait Model: Send + Sync + Sized + 'static {
     /// The action properties checked, in config order.
     fn action_properties(&self) -> &[ActionProperty<Self>] {
         &[]
+    }
+
+    /// The temporal properties checked on fair behaviours, in config order (none by default).
+    fn liveness(&self) -> &[LivenessProperty<Self>] {
+        &[]
+    }
+
+    /// The fairness the behaviours are held to, the conjuncts of the twin's FairSpec (none by
+    /// default: every behaviour may stop and stutter for ever).
+    fn fairness(&self) -> &[Fairness<Self>] {
+        &[]
+    }
+
+    /// The name of the twin's specification this config checks: `Spec` (or INIT/NEXT) by default,
+    /// a FairSpec when the config checks liveness.
+    fn specification(&self) -> &'static str {
+        "Spec"
     }
 
     /// The invariants that hold by construction: (invariant name, one sentence saying why no state

@@ -40,7 +40,7 @@ impl Replayer {
         let inits = model.init_states();
         let (index, stop) = if init < inits.len() { (init, None) } else { (0, Some(ReplayStop::NoSuchInit { index: init, count: inits.len() })) };
         let first = inits.into_iter().nth(index).expect("every model has an initial state");
-        Replayer { steps, trace: Trace { init_index: index, steps: vec![TraceStep { action: None, state: first }] }, stop }
+        Replayer { steps, trace: Trace { init_index: index, steps: vec![TraceStep { action: None, state: first }], lasso: None }, stop }
     }
 
     /// Steps replayed so far and in all.

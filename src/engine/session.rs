@@ -55,7 +55,7 @@ impl Session {
     pub fn at_init(model: Arc<dyn DynModel>, init: usize) -> Session {
         let inits = model.init_states();
         let index = init.min(inits.len() - 1);
-        let trace = Trace { init_index: index, steps: vec![TraceStep { action: None, state: inits[index].clone() }] };
+        let trace = Trace { init_index: index, steps: vec![TraceStep { action: None, state: inits[index].clone() }], lasso: None };
         Session { model, trace, cursor: 0, discarded: None, revision: fresh_revision() }
     }
 
@@ -129,6 +129,8 @@ impl Session {
             self.revision = fresh_revision();
         }
         self.trace.steps.push(TraceStep { action: Some(choice.label), state: choice.next });
+        // A lasso describes the trace's old end: a step past it makes the trace a plain path.
+        self.trace.lasso = None;
         self.cursor = next_index;
     }
 
@@ -206,6 +208,7 @@ impl Session {
             constants: self.model.constants().to_pairs(),
             init: self.trace.init_index,
             actions: self.trace.labels(),
+            lasso: self.trace.lasso,
         }
     }
 }

@@ -13,12 +13,25 @@ pub struct TraceStep {
     pub state: AnyState,
 }
 
+/// How a liveness counterexample (a lasso) goes on for ever after its last state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lasso {
+    /// The last state steps back to the state at this index of the trace (from 0), and the
+    /// behaviour repeats that cycle for ever (TLC: `Back to state N`, N counted from 1).
+    BackTo(usize),
+    /// The last state repeats for ever (TLC: `Stuttering`).
+    Stuttering,
+}
+
 /// A path from an initial state.
 #[derive(Clone)]
 pub struct Trace {
     /// Which of the model's initial states the path starts from.
     pub init_index: usize,
     pub steps: Vec<TraceStep>,
+    /// For a liveness counterexample, how the behaviour goes on after the last state.
+    pub lasso: Option<Lasso>,
 }
 
 impl Trace {
@@ -47,7 +60,24 @@ impl Trace {
             out.push_str(&state_to_tlc_text(model, &step.state));
             out.push('\n');
         }
+        match self.lasso {
+            Some(Lasso::BackTo(i)) => {
+                let label = self.steps.get(i).and_then(|s| s.action.clone());
+                match label {
+                    Some(label) => out.push_str(&format!("Back to state {}: <{label}>\n", i + 1)),
+                    None => out.push_str(&format!("Back to state {}.\n", i + 1)),
+                }
+            }
+            Some(Lasso::Stuttering) => out.push_str(&format!("State {}: Stuttering\n", self.steps.len() + 1)),
+            None => {}
+        }
         out
+    }
+
+    /// The lasso as JSON: `{"back_to": i}` (an index into the trace, from 0), `"stuttering"`, or
+    /// null for a finite trace.
+    pub fn lasso_json(&self) -> serde_json::Value {
+        serde_json::to_value(self.lasso).unwrap_or(serde_json::Value::Null)
     }
 
     /// `[{action, state}]`, the initial state's action being null.
@@ -118,6 +148,9 @@ pub struct TraceFile {
     #[serde(default)]
     pub init: usize,
     pub actions: Vec<String>,
+    /// A liveness counterexample's loop: absent in finite traces and in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lasso: Option<Lasso>,
 }
 
 /// The longest trace a file, a link or the app holds (the app's trace cap).
@@ -140,6 +173,11 @@ impl TraceFile {
         let file: TraceFile = serde_json::from_str(text).map_err(|e| format!("not a trace file: {e}"))?;
         if file.actions.len() > MAX_TRACE_STEPS {
             return Err(format!("trace file too long: {} actions; a trace holds at most {MAX_TRACE_STEPS}", file.actions.len()));
+        }
+        if let Some(Lasso::BackTo(i)) = file.lasso {
+            if i > file.actions.len() {
+                return Err(format!("trace file's lasso goes back to state {} of a trace of {}", i + 1, file.actions.len() + 1));
+            }
         }
         if file.constants.len() > 1000 {
             return Err(format!("trace file has {} constants; no model has more than a handful", file.constants.len()));

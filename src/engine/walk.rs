@@ -109,7 +109,7 @@ pub fn draw(model: &dyn DynModel, current: &AnyState, mut choices: Vec<Choice>, 
 pub fn random_walk_with(model: &dyn DynModel, seed: u64, steps: usize, options: WalkOptions) -> Walk {
     let inits = model.init_states();
     let init_index = pick(seed, 0, inits.len());
-    let mut trace = Trace { init_index, steps: vec![TraceStep { action: None, state: inits[init_index].clone() }] };
+    let mut trace = Trace { init_index, steps: vec![TraceStep { action: None, state: inits[init_index].clone() }], lasso: None };
     let mut violation = first_violation(model, None, &trace.steps[0].state).map(|(kind, name)| WalkViolation { position: 0, kind, name });
     if violation.is_some() && options.stop_on_violation {
         return Walk { seed, trace, end: WalkEnd::Violation, violation };

@@ -21,7 +21,8 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef,
+    ModelInfo, Permutation, SymmetricSet, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -42,6 +43,10 @@ pub struct Occ {
     pub enable_safety: bool,
     invariants: Vec<Invariant<Occ>>,
     properties: Vec<ActionProperty<Occ>>,
+    /// The liveness configs' temporal properties, fairness and FairSpec (none otherwise).
+    liveness: Vec<LivenessProperty<Occ>>,
+    fairness: Vec<Fairness<Occ>>,
+    specification: &'static str,
 }
 
 impl ModelDef for Occ {
@@ -81,6 +86,18 @@ impl ModelDef for Occ {
                     expect: Some("OCC1_CommitTsAboveStart"),
                     tla_switches: &[("EnableSafety", "FALSE")],
                 },
+                ConfigSpec {
+                    name: "termination",
+                    summary: "The safe protocol with weak fairness on each transaction's Abort: every transaction that begins eventually commits or aborts (Termination holds).",
+                    expect: None,
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "termination-unfair",
+                    summary: "The safe protocol with no fairness at all: a transaction may stay Active for ever while nothing else happens, so Termination fails.",
+                    expect: Some("Termination"),
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
             ],
         }
     }
@@ -91,7 +108,15 @@ impl ModelDef for Occ {
         if let Some(clash) = keys.iter().find(|k| txn_ids.contains(k)) {
             return Err(format!("constants Keys and TxnIds: '{clash}' is in both; a key and a transaction must have different names"));
         }
+        let (liveness, fairness, specification) = match config.name {
+            "termination" => (vec![Occ::TERMINATION], vec![Occ::WF_ABORT], "FairSpec"),
+            "termination-unfair" => (vec![Occ::TERMINATION], Vec::new(), "Spec"),
+            _ => (Vec::new(), Vec::new(), "Spec"),
+        };
         Ok(Occ {
+            liveness,
+            fairness,
+            specification,
             keys,
             txn_ids,
             max_ts: constants.int("MaxTs") as u8,
@@ -441,6 +466,29 @@ impl Occ {
         (0..self.n_txns()).all(|i| s.txns[i].commit == 0 || t.txns[i].commit == s.txns[i].commit)
     }
 
+    // ---- Liveness ----
+
+    /// `Termination == <>[](\A t \in TxnIds : txnState[t] \notin {"Active", "Prepared"})`: every
+    /// transaction that begins eventually commits or aborts (a transaction begins at most once).
+    const TERMINATION: LivenessProperty<Occ> = LivenessProperty { name: "Termination", kind: Temporal::EventuallyAlways, p: Occ::none_live, q: None };
+
+    /// `\A t \in TxnIds : txnState[t] \notin {"Active", "Prepared"}`.
+    fn none_live(&self, s: &State) -> bool {
+        (0..self.n_txns()).all(|t| !s.txns[t].state.is_live())
+    }
+
+    // ---- Fairness ----
+
+    /// `\A t \in TxnIds : WF_vars(Abort(t))`.
+    const WF_ABORT: Fairness<Occ> = Fairness {
+        kind: FairnessKind::Weak,
+        name: "\\A t \\in TxnIds : WF_vars(Abort(t))",
+        instance: |_, a| match a {
+            Action::Abort(t) => Some(*t as u32),
+            _ => None,
+        },
+    };
+
     // ---- TLA+ values ----
 
     pub fn key_value(&self, k: usize) -> Value {
@@ -509,6 +557,18 @@ impl Model for Occ {
 
     fn action_properties(&self) -> &[ActionProperty<Self>] {
         &self.properties
+    }
+
+    fn liveness(&self) -> &[LivenessProperty<Self>] {
+        &self.liveness
+    }
+
+    fn fairness(&self) -> &[Fairness<Self>] {
+        &self.fairness
+    }
+
+    fn specification(&self) -> &'static str {
+        self.specification
     }
 
     fn within_constraint(&self, s: &State) -> bool {

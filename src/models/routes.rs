@@ -18,7 +18,8 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef,
+    ModelInfo, Permutation, SymmetricSet, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -31,6 +32,10 @@ pub struct Routes {
     pub safety: bool,
     invariants: Vec<Invariant<Routes>>,
     properties: Vec<ActionProperty<Routes>>,
+    /// The liveness configs' temporal properties, fairness and FairSpec (none otherwise).
+    liveness: Vec<LivenessProperty<Routes>>,
+    fairness: Vec<Fairness<Routes>>,
+    specification: &'static str,
 }
 
 impl ModelDef for Routes {
@@ -59,12 +64,32 @@ impl ModelDef for Routes {
                     expect: Some("Routes4_NoEngineRegression"),
                     tla_switches: &[("EnableSafety", "FALSE")],
                 },
+                ConfigSpec {
+                    name: "convergence",
+                    summary: "The safe protocol with weak fairness on each node's watcher: every node keeps syncing until the operation budget is spent, so the nodes end at the catalog version or out of budget (Convergence holds).",
+                    expect: None,
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "convergence-unfair",
+                    summary: "The safe protocol with weak fairness on ProposeRouteChange only: proposals stop at MaxVersions and a watcher that never runs leaves its node behind for ever, so Convergence fails.",
+                    expect: Some("Convergence"),
+                    tla_switches: &[("EnableSafety", "TRUE")],
+                },
             ],
         }
     }
 
     fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
+        let (liveness, fairness, specification) = match config.name {
+            "convergence" => (vec![Routes::CONVERGENCE], vec![Routes::WF_SYNC], "FairSpec"),
+            "convergence-unfair" => (vec![Routes::CONVERGENCE], vec![Routes::WF_PROPOSE], "FairSpecProposals"),
+            _ => (Vec::new(), Vec::new(), "Spec"),
+        };
         Ok(Routes {
+            liveness,
+            fairness,
+            specification,
             nodes: constants.names("Nodes"),
             max_versions: constants.int("MaxVersions") as u8,
             max_ops: constants.int("MaxOps") as u8,
@@ -221,6 +246,35 @@ impl Routes {
         s.engine_max_observed.iter().zip(&t.engine_max_observed).all(|(a, b)| b >= a)
     }
 
+    // ---- Liveness ----
+
+    /// `Convergence == <>[](opCount = MaxOps \/ \A n \in Nodes : engineVersion[n] = catalogVersion)`:
+    /// once proposals stop, every node reaches the catalog version, unless the operation budget
+    /// (which every step spends) runs out first.
+    const CONVERGENCE: LivenessProperty<Routes> =
+        LivenessProperty { name: "Convergence", kind: Temporal::EventuallyAlways, p: Routes::converged_or_spent, q: None };
+
+    /// `opCount = MaxOps \/ \A n \in Nodes : engineVersion[n] = catalogVersion`.
+    fn converged_or_spent(&self, s: &State) -> bool {
+        s.op_count == self.max_ops || s.engine_version.iter().all(|&v| v == s.catalog_version)
+    }
+
+    // ---- Fairness ----
+
+    /// `\A n \in Nodes : WF_vars(\E v \in 0..MaxVersions : CatalogWatcherSync(n, v))`.
+    const WF_SYNC: Fairness<Routes> = Fairness {
+        kind: FairnessKind::Weak,
+        name: "\\A n \\in Nodes : WF_vars(\\E v \\in 0..MaxVersions : CatalogWatcherSync(n, v))",
+        instance: |_, a| match a {
+            Action::CatalogWatcherSync { n, .. } => Some(*n as u32),
+            Action::ProposeRouteChange => None,
+        },
+    };
+
+    /// `WF_vars(ProposeRouteChange)`.
+    const WF_PROPOSE: Fairness<Routes> =
+        Fairness { kind: FairnessKind::Weak, name: "WF_vars(ProposeRouteChange)", instance: |_, a| matches!(a, Action::ProposeRouteChange).then_some(0) };
+
     // ---- TLA+ values ----
 
     fn per_node(&self, xs: &[u8]) -> Value {
@@ -277,6 +331,18 @@ impl Model for Routes {
 
     fn action_properties(&self) -> &[ActionProperty<Self>] {
         &self.properties
+    }
+
+    fn liveness(&self) -> &[LivenessProperty<Self>] {
+        &self.liveness
+    }
+
+    fn fairness(&self) -> &[Fairness<Self>] {
+        &self.fairness
+    }
+
+    fn specification(&self) -> &'static str {
+        self.specification
     }
 
     /// The seed's StateConstraint (the guards already keep every state inside it).

@@ -15,7 +15,9 @@
 //! function per action (guard and effect; `None` when not enabled), `Next`, the invariants, then
 //! TLC's plumbing (TLA+ values).
 
-use crate::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+use crate::engine::{
+    ConfigSpec, ConstKind, ConstSpec, Constants, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
+};
 
 // ---- CONSTANTS ----
 
@@ -26,6 +28,10 @@ pub struct Seqlock {
     /// `VerifyStamps` in the twin: FALSE in the `no-verify` gap.
     pub verify_stamps: bool,
     invariants: Vec<Invariant<Seqlock>>,
+    /// The liveness configs' temporal properties, fairness and FairSpec (none otherwise).
+    liveness: Vec<LivenessProperty<Seqlock>>,
+    fairness: Vec<Fairness<Seqlock>>,
+    specification: &'static str,
 }
 
 impl ModelDef for Seqlock {
@@ -65,6 +71,18 @@ impl ModelDef for Seqlock {
                     expect: Some("SeedNoTornRead"),
                     tla_switches: &[("VerifyStamps", "TRUE")],
                 },
+                ConfigSpec {
+                    name: "progress",
+                    summary: "The safe protocol with weak fairness on the writer and on each reader separately: once something is published, every reader eventually commits a value (ReaderProgress holds).",
+                    expect: None,
+                    tla_switches: &[("VerifyStamps", "TRUE")],
+                },
+                ConfigSpec {
+                    name: "progress-next-only",
+                    summary: "The seed's fairness, weak fairness on Next as a whole: one reader may spin for ever while another never moves, so ReaderProgress fails.",
+                    expect: Some("ReaderProgress"),
+                    tla_switches: &[("VerifyStamps", "TRUE")],
+                },
             ],
         }
     }
@@ -78,12 +96,20 @@ impl ModelDef for Seqlock {
         if config.name == "seed-invariant" {
             invariants.push(Invariant { name: "SeedNoTornRead", holds: Seqlock::seed_no_torn_read });
         }
+        let (liveness, fairness, specification) = match config.name {
+            "progress" => (vec![Seqlock::READER_PROGRESS], vec![Seqlock::WF_WRITER, Seqlock::WF_EACH_READER], "FairSpecPerProcess"),
+            "progress-next-only" => (vec![Seqlock::READER_PROGRESS], vec![Seqlock::WF_NEXT], "FairSpec"),
+            _ => (Vec::new(), Vec::new(), "Spec"),
+        };
         Ok(Seqlock {
             num_readers: constants.int("NumReaders") as usize,
             ring_size: constants.int("RingSize") as usize,
             max_seq: constants.int("MaxSeq") as i32,
             verify_stamps: config.switch("VerifyStamps"),
             invariants,
+            liveness,
+            fairness,
+            specification,
         })
     }
 }
@@ -403,6 +429,36 @@ impl Seqlock {
     fn seed_no_torn_read(&self, s: &State) -> bool {
         s.readers.iter().all(|r| r.result == -1 || r.result == r.cursor - 1)
     }
+
+    // ---- Liveness ----
+
+    /// `ReaderProgress == cursor >= 0 ~> \A r \in Readers : readResult[r] # -1`: once something is
+    /// published, every reader eventually commits a value (a result never returns to −1).
+    const READER_PROGRESS: LivenessProperty<Seqlock> =
+        LivenessProperty { name: "ReaderProgress", kind: Temporal::LeadsTo, p: Seqlock::published, q: Some(Seqlock::every_reader_committed) };
+
+    /// `cursor >= 0`.
+    fn published(&self, s: &State) -> bool {
+        s.cursor >= 0
+    }
+
+    /// `\A r \in Readers : readResult[r] # -1`.
+    fn every_reader_committed(&self, s: &State) -> bool {
+        s.readers.iter().all(|r| r.result != -1)
+    }
+
+    // ---- Fairness ----
+
+    /// `WF_vars(Next)`: the seed's FairSpec.
+    const WF_NEXT: Fairness<Seqlock> = Fairness { kind: FairnessKind::Weak, name: "WF_vars(Next)", instance: |_, _| Some(0) };
+
+    /// `WF_vars(Writer)`, `Writer == WriterBegin \/ WriterData \/ WriterFinish`.
+    const WF_WRITER: Fairness<Seqlock> =
+        Fairness { kind: FairnessKind::Weak, name: "WF_vars(Writer)", instance: |_, a| if a.reader().is_none() { Some(0) } else { None } };
+
+    /// `\A r \in Readers : WF_vars(Reader(r))`, `Reader(r)` the disjunction of r's five actions.
+    const WF_EACH_READER: Fairness<Seqlock> =
+        Fairness { kind: FairnessKind::Weak, name: "\\A r \\in Readers : WF_vars(Reader(r))", instance: |_, a| a.reader().map(|r| r as u32) };
 }
 
 impl Model for Seqlock {
@@ -438,6 +494,18 @@ impl Model for Seqlock {
 
     fn invariants(&self) -> &[Invariant<Self>] {
         &self.invariants
+    }
+
+    fn liveness(&self) -> &[LivenessProperty<Self>] {
+        &self.liveness
+    }
+
+    fn fairness(&self) -> &[Fairness<Self>] {
+        &self.fairness
+    }
+
+    fn specification(&self) -> &'static str {
+        self.specification
     }
 
     fn variables(&self) -> &'static [&'static str] {

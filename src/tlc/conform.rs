@@ -2,7 +2,8 @@
 //! without symmetry where the model declares it; the figures must be equal.
 //!
 //! A case is found, not registered: `tla/<model>/MC.cfg` is the `safe` config of `<model>`,
-//! `tla/<model>/MC_<gap>.cfg` its `<gap>` config, and `<TlaModule>.tla` beside them is the twin.
+//! `tla/<model>/MC_<gap>.cfg` its `<gap>` config, and `<TlaModule>.tla` beside them is the twin
+//! (for a config with temporal properties, `<TlaModule>Liveness.tla` when the twin has one).
 //! `MC.<variant>.cfg` and `MC_<gap>.<variant>.cfg` are further cases of the same config with other
 //! constants (say `tla/paxos/MC.attempts-0-2.cfg`); config names hold no dot.
 //! Adding a model to the catalogue and its twin to `tla/` adds it to the run. Before running, the
@@ -109,9 +110,30 @@ pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, Strin
     if cfg.invariants != invariants {
         return Err(format!("{here}: lists invariants {:?}, but config {config_name} of the model checks {:?}", cfg.invariants, invariants));
     }
-    let properties: Vec<String> = model.property_names().iter().map(|s| s.to_string()).collect();
+    let mut properties: Vec<String> = model.property_names().iter().map(|s| s.to_string()).collect();
+    let liveness = model.liveness_names();
+    properties.extend(liveness.iter().map(|s| s.to_string()));
     if cfg.properties != properties {
-        return Err(format!("{here}: lists properties {:?}, but config {config_name} of the model checks action properties {:?}", cfg.properties, properties));
+        return Err(format!(
+            "{here}: lists properties {:?}, but config {config_name} of the model checks action properties and then temporal properties {:?}",
+            cfg.properties, properties
+        ));
+    }
+    // SPECIFICATION names the spec; INIT/NEXT is `Spec`.
+    let spec_name = cfg.specification.clone().unwrap_or_else(|| "Spec".to_string());
+    if spec_name != model.specification() {
+        return Err(format!("{here}: checks the specification {spec_name}, but config {config_name} of the model checks {}", model.specification()));
+    }
+    if !liveness.is_empty() {
+        // Symmetry reduction is unsound for temporal properties: neither side uses it.
+        if cfg.symmetry.is_some() {
+            return Err(format!("{here}: checks temporal properties under SYMMETRY, which is unsound for liveness"));
+        }
+        // A twin may keep its liveness in `<Module>Liveness.tla` (EXTENDS the twin), so that the
+        // twin's own text, and with it TLC's internal variable order, stays as it was.
+        let live = dir.join(format!("{}Liveness.tla", info.tla_module));
+        let spec = if live.is_file() { live } else { spec };
+        return Ok(Case { model: info.name.to_string(), config: config_name, spec, cfg_path, cfg_text, cfg, constants, variant });
     }
     let declares_symmetry = !model.symmetric_sets().is_empty();
     if declares_symmetry != cfg.symmetry.is_some() {
@@ -258,19 +280,24 @@ fn figure(what: &'static str, tlc: Option<u64>, pex: Option<u64>) -> Figure {
 }
 
 /// TLC's verdict in pex's words: ("ok" | "violation", kind, property).
-fn tlc_verdict(r: &TlcResult) -> (String, String, String) {
+fn tlc_verdict(r: &TlcResult, temporal: Option<&str>) -> (String, String, String) {
     match &r.outcome {
         TlcOutcome::Ok => ("ok".into(), String::new(), String::new()),
         TlcOutcome::Invariant { name, .. } => ("violation".into(), "invariant".into(), name.clone()),
         TlcOutcome::ActionProperty { name } => ("violation".into(), "action-property".into(), name.clone()),
         TlcOutcome::Deadlock => ("violation".into(), "deadlock".into(), "Deadlock".into()),
+        // TLC names no property; the cfgs list one temporal property each, after the action
+        // properties, so it is the last.
+        TlcOutcome::Temporal => ("violation".into(), "liveness".into(), temporal.unwrap_or("(TLC does not say)").to_string()),
     }
 }
 
 /// The figures both sides report, side by side. When TLC stops at an initial state it prints no
 /// counts, and those figures are not compared.
 pub fn compare(tlc: &TlcResult, pex: &PexResult, compare_states: bool) -> Vec<Figure> {
-    let (mut result, kind, name) = tlc_verdict(tlc);
+    let liveness: Vec<&str> = pex.json.get("liveness").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
+    let temporal = if liveness.len() == 1 { Some(liveness[0]) } else { None };
+    let (mut result, kind, name) = tlc_verdict(tlc, temporal);
     // TLC reduced by the same SYMMETRY and says nothing about it; when pex's audit found it
     // unsound, TLC's "no error" is, in pex's words, an ok under that unsound symmetry.
     if result == "ok" && pex.json.get("symmetry") == Some(&true.into()) && pex.json.get("reduction_sound") == Some(&false.into()) {
@@ -288,6 +315,17 @@ pub fn compare(tlc: &TlcResult, pex: &PexResult, compare_states: bool) -> Vec<Fi
         figures.push(figure("depth", tlc.depth, pex.depth()));
     }
     let pex_trace = pex.trace();
+    if tlc.outcome == TlcOutcome::Temporal {
+        // Both sides print a lasso; they need not be the same one (pex's is checked by the
+        // independent validator in tests/liveness.rs). Each must end in a loop or a stutter.
+        let tlc_end = match tlc.lasso {
+            Some(_) => "lasso",
+            None => "(no Back to state / Stuttering line)",
+        };
+        let pex_end = if pex.json.get("lasso").is_some_and(|l| !l.is_null()) { "lasso" } else { "(no lasso in pex check --json)" };
+        figures.push(Figure { what: "counterexample", tlc: tlc_end.to_string(), pex: pex_end.to_string() });
+        return figures;
+    }
     if tlc.outcome != TlcOutcome::Ok {
         figures.push(Figure { what: "trace length", tlc: tlc.trace_len().to_string(), pex: pex_trace.len().to_string() });
     }

@@ -37,6 +37,8 @@ pub enum TlcOutcome {
         name: String,
     },
     Deadlock,
+    /// `Temporal properties were violated.`: TLC does not say which (with one PROPERTY, that one).
+    Temporal,
 }
 
 /// One state of TLC's error trace: the header after `State N:` and each variable's value text.
@@ -57,8 +59,17 @@ pub struct TlcResult {
     pub generated: Option<u64>,
     pub depth: Option<u64>,
     pub trace: Vec<TlcState>,
+    /// How a temporal counterexample goes on: `Back to state N` (N from 1) or `Stuttering`.
+    pub lasso: Option<TlcLasso>,
     /// Wall time of the whole java process, JVM start included.
     pub wall_seconds: f64,
+}
+
+/// The end of TLC's temporal counterexample.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TlcLasso {
+    BackTo(usize),
+    Stuttering,
 }
 
 impl TlcResult {
@@ -124,6 +135,8 @@ pub fn parse_output(output: &str) -> Result<TlcResult, String> {
     let mut distinct = None;
     let mut generated = None;
     let mut depth = None;
+    let mut progress_depth = None;
+    let mut lasso = None;
     let mut trace = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -150,9 +163,18 @@ pub fn parse_output(output: &str) -> Result<TlcResult, String> {
             outcome = Some(TlcOutcome::ActionProperty { name: rest.split_whitespace().next().unwrap_or("").to_string() });
         } else if line.starts_with("Error: Deadlock reached.") {
             outcome = Some(TlcOutcome::Deadlock);
+        } else if line.starts_with("Error: Temporal properties were violated") {
+            outcome = Some(TlcOutcome::Temporal);
+        } else if let Some(rest) = line.strip_prefix("Back to state ") {
+            let n: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            lasso = n.parse().ok().map(TlcLasso::BackTo);
+        } else if let Some(rest) = line.strip_prefix("Progress(") {
+            progress_depth = rest.split(')').next().and_then(number);
         } else if let Some(rest) = line.strip_prefix("State ") {
             if let Some((n, header)) = rest.split_once(": ") {
-                if n.parse::<usize>().is_ok() {
+                if n.parse::<usize>().is_ok() && header.trim() == "Stuttering" {
+                    lasso = Some(TlcLasso::Stuttering);
+                } else if n.parse::<usize>().is_ok() {
                     let mut j = i + 1;
                     let mut block = Vec::new();
                     while j < lines.len() && !lines[j].trim().is_empty() {
@@ -183,7 +205,12 @@ pub fn parse_output(output: &str) -> Result<TlcResult, String> {
         let tail: Vec<&str> = lines.iter().rev().take(25).rev().copied().collect();
         format!("TLC ended without a verdict; the end of its output:\n{}", tail.join("\n"))
     })?;
-    Ok(TlcResult { outcome, distinct, generated, depth, trace, wall_seconds: 0.0 })
+    // After a temporal violation TLC prints the counts but not the depth; its last progress
+    // report, taken once the search is complete, gives it.
+    if outcome == TlcOutcome::Temporal && depth.is_none() {
+        depth = progress_depth;
+    }
+    Ok(TlcResult { outcome, distinct, generated, depth, trace, lasso, wall_seconds: 0.0 })
 }
 
 /// Runs TLC on `spec` with `cfg`: breadth-first, `workers` threads, deadlock checking off (as the

@@ -110,4 +110,17 @@ Routes1_Action == [][catalogVersion' >= catalogVersion]_vars
 
 Routes4_GhostMonotonic == [][\A n \in Nodes : engineMaxObserved'[n] >= engineMaxObserved[n]]_vars
 
+-----------------------------------------------------------------------------
+(* Liveness. *)
+
+\* Once proposals stop, every node reaches the catalog version, unless the
+\* operation budget (which every step spends) runs out first.
+Convergence == <>[](opCount = MaxOps \/ \A n \in Nodes : engineVersion[n] = catalogVersion)
+
+\* Weak fairness on each node's watcher.
+FairSpec == Spec /\ \A n \in Nodes : WF_vars(\E v \in 0..MaxVersions : CatalogWatcherSync(n, v))
+
+\* Weak fairness on proposals only: a watcher may never run.
+FairSpecProposals == Spec /\ WF_vars(ProposeRouteChange)
+
 =============================================================================

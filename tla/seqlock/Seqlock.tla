@@ -179,4 +179,28 @@ NoTornRead == \A r \in Readers : readResult[r] < readerCursor[r]
 \* while the last result stays.
 SeedNoTornRead == \A r \in Readers : readResult[r] = -1 \/ readResult[r] = readerCursor[r] - 1
 
+-----------------------------------------------------------------------------
+(* Liveness. *)
+
+\* The seed's ReaderProgress: once something is published, every reader
+\* eventually commits a value.  A committed result never returns to -1, so
+\* "eventually all" is "each eventually".
+ReaderProgress == cursor >= 0 ~> \A r \in Readers : readResult[r] # -1
+
+\* The writer's steps and reader r's steps, as processes.
+Writer == WriterBegin \/ WriterData \/ WriterFinish
+Reader(r) ==
+    \/ ReaderLoadStamp1(r)
+    \/ ReaderRetryOdd(r)
+    \/ ReaderStampMismatch(r)
+    \/ ReaderLoadValue(r)
+    \/ ReaderVerify(r)
+
+\* The seed's fairness: weak fairness on Next as a whole.  Too weak: a reader
+\* may spin on an odd stamp forever while the writer never moves.
+FairSpec == Spec /\ WF_vars(Next)
+
+\* Weak fairness on the writer and on each reader separately.
+FairSpecPerProcess == Spec /\ WF_vars(Writer) /\ \A r \in Readers : WF_vars(Reader(r))
+
 =============================================================================

@@ -1,0 +1,955 @@
+//! Liveness under fairness, checked exhaustively: `<>P`, `[]<>P`, `<>[]P` and `P ~> Q` on the
+//! behaviours that satisfy the model's fairness (weak or strong, per action, per parameter or on
+//! `Next`), with stuttering allowed as in TLA+.
+//!
+//! The search is the ordinary BFS ([`Checker`]), without symmetry, which also records the state
+//! graph compactly ([`Recorder`]): per state its fingerprint, one bit per predicate (P and Q of
+//! each property) and the start of its edges; per edge the successor (a fingerprint during the
+//! search, resolved to a state id afterwards) and a label, an index into the interned sets of
+//! fairness obligations the action belongs to. Steps that leave the state unchanged are not
+//! recorded: under `<<A>>_vars` fairness they neither take nor enable anything.
+//!
+//! After the search each property is reduced to a search for a fair strongly connected component
+//! (or a fair stuttering state) of a subgraph:
+//! - `<>P`: the ¬P states reachable from an initial ¬P state through ¬P states;
+//! - `[]<>P`: all ¬P states;
+//! - `<>[]P`: all states, the component holding a ¬P state;
+//! - `P ~> Q`: the ¬Q states reachable from a P∧¬Q state through ¬Q states.
+//!
+//! A component is fair when every weak obligation is taken inside it or disabled at one of its
+//! states, and every strong obligation is taken inside it or disabled at all of them; a
+//! component failing only strong obligations is refined (its states where such an obligation is
+//! enabled are removed, the rest split into components again). A state may stutter for ever when
+//! no obligation is enabled there. Tarjan's algorithm and every search here are iterative.
+//!
+//! The counterexample is a lasso: a shortest prefix (BFS parents, or a BFS inside the subgraph),
+//! then a cycle built greedily inside the fair component by breadth-first searches to the nearest
+//! state or edge that discharges an outstanding obligation, and back.
+
+use super::checker::{CheckOptions, Checker, Footprint, Outcome, Path, Progress, Violation, ViolationKind};
+use super::model::{FairnessKind, Model, Temporal};
+use super::trace::Lasso;
+use hashbrown::HashTable;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+const NONE: u32 = u32::MAX;
+
+/// The state graph as the search records it.
+#[derive(Default)]
+pub struct Recorder {
+    /// Per state (by id): its fingerprint.
+    fps: Vec<u64>,
+    /// Per state: bit 2j is P of property j, bit 2j+1 its Q.
+    bits: Vec<u64>,
+    /// Per expanded state: where its edges start; one more entry (the total) once complete.
+    offsets: Vec<u64>,
+    /// Per edge: the successor's fingerprint (during the search).
+    edge_fp: Vec<u64>,
+    /// Per edge: its label (an index into `label_obligations`).
+    edge_label: Vec<u32>,
+    labels: HashMap<Vec<u32>, u32>,
+    /// Per label: the fairness obligations the action belongs to.
+    label_obligations: Vec<Vec<u32>>,
+    obligation_ids: HashMap<(u32, u32), u32>,
+    /// Per obligation: (fairness condition index, instance).
+    obligations: Vec<(u32, u32)>,
+    scratch: Vec<u32>,
+}
+
+impl Recorder {
+    pub(crate) fn add_state<M: Model>(&mut self, model: &M, fp: u64, state: &M::State) {
+        let mut bits = 0u64;
+        for (j, prop) in model.liveness().iter().enumerate().take(32) {
+            if (prop.p)(model, state) {
+                bits |= 1 << (2 * j);
+            }
+            if prop.q.is_some_and(|q| q(model, state)) {
+                bits |= 1 << (2 * j + 1);
+            }
+        }
+        self.fps.push(fp);
+        self.bits.push(bits);
+    }
+
+    /// The edges of state `id` follow (states are expanded in id order).
+    pub(crate) fn begin_state(&mut self, id: u32) {
+        debug_assert_eq!(self.offsets.len(), id as usize);
+        self.offsets.push(self.edge_fp.len() as u64);
+    }
+
+    pub(crate) fn add_edge<M: Model>(&mut self, model: &M, fp: u64, action: &M::Action) {
+        self.scratch.clear();
+        for (f, fairness) in model.fairness().iter().enumerate() {
+            if let Some(instance) = (fairness.instance)(model, action) {
+                let next = self.obligations.len() as u32;
+                let id = *self.obligation_ids.entry((f as u32, instance)).or_insert(next);
+                if id == next {
+                    self.obligations.push((f as u32, instance));
+                }
+                self.scratch.push(id);
+            }
+        }
+        let label = match self.labels.get(self.scratch.as_slice()) {
+            Some(&l) => l,
+            None => {
+                let l = self.label_obligations.len() as u32;
+                self.labels.insert(self.scratch.clone(), l);
+                self.label_obligations.push(self.scratch.clone());
+                l
+            }
+        };
+        self.edge_fp.push(fp);
+        self.edge_label.push(label);
+    }
+
+    pub fn edges(&self) -> usize {
+        self.edge_label.len()
+    }
+
+    /// Bytes held per state: fingerprint, predicates, edge offset.
+    pub fn state_bytes(&self) -> usize {
+        self.fps.capacity() * 8 + self.bits.capacity() * 8 + self.offsets.capacity() * 8
+    }
+
+    /// Bytes held by the edges: successor (a fingerprint while searching) and label.
+    pub fn edge_bytes(&self) -> usize {
+        self.edge_fp.capacity() * 8 + self.edge_label.capacity() * 4
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.state_bytes() + self.edge_bytes()
+    }
+
+    /// (length, capacity, bytes per element) of each growing array, for the memory ceiling.
+    pub(crate) fn growing(&self) -> [(usize, usize, u64); 5] {
+        [
+            (self.fps.len(), self.fps.capacity(), 8),
+            (self.bits.len(), self.bits.capacity(), 8),
+            (self.offsets.len(), self.offsets.capacity(), 8),
+            (self.edge_fp.len(), self.edge_fp.capacity(), 8),
+            (self.edge_label.len(), self.edge_label.capacity(), 4),
+        ]
+    }
+}
+
+/// The state graph after the search, edges resolved to state ids (CSR layout).
+pub struct Graph {
+    pub fps: Vec<u64>,
+    pub bits: Vec<u64>,
+    /// `offsets[v]..offsets[v + 1]` are the edges of `v`.
+    pub offsets: Vec<u64>,
+    pub targets: Vec<u32>,
+    pub labels: Vec<u32>,
+    pub label_obligations: Vec<Vec<u32>>,
+    /// Per obligation: strong fairness?
+    pub strong: Vec<bool>,
+}
+
+impl Graph {
+    /// Resolves the recorded successor fingerprints to ids.
+    pub fn from_recorder(mut r: Recorder, strong_conditions: &[bool]) -> Graph {
+        let n = r.fps.len();
+        r.offsets.truncate(n);
+        while r.offsets.len() < n {
+            r.offsets.push(r.edge_fp.len() as u64); // not expanded (cannot happen after a full search)
+        }
+        r.offsets.push(r.edge_fp.len() as u64);
+        let fps = r.fps;
+        let mut index: HashTable<u32> = HashTable::with_capacity(n);
+        for (id, &fp) in fps.iter().enumerate() {
+            index.insert_unique(fp, id as u32, |&i| fps[i as usize]);
+        }
+        let targets: Vec<u32> = r.edge_fp.iter().map(|&fp| index.find(fp, |&i| fps[i as usize] == fp).copied().unwrap_or(NONE)).collect();
+        drop(r.edge_fp);
+        let strong = r.obligations.iter().map(|&(f, _)| strong_conditions.get(f as usize).copied().unwrap_or(false)).collect();
+        Graph { fps, bits: r.bits, offsets: r.offsets, targets, labels: r.edge_label, label_obligations: r.label_obligations, strong }
+    }
+
+    pub fn len(&self) -> usize {
+        self.fps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fps.is_empty()
+    }
+
+    fn edges(&self, v: u32) -> std::ops::Range<usize> {
+        self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize
+    }
+
+    fn obligations(&self) -> usize {
+        self.strong.len()
+    }
+
+    /// Whether obligation `o` is enabled at `v` (some state-changing edge belongs to it).
+    fn enabled_set(&self, v: u32, out: &mut [bool]) {
+        out.iter_mut().for_each(|b| *b = false);
+        for e in self.edges(v) {
+            for &o in &self.label_obligations[self.labels[e] as usize] {
+                out[o as usize] = true;
+            }
+        }
+    }
+
+    fn none_enabled(&self, v: u32) -> bool {
+        self.edges(v).all(|e| self.label_obligations[self.labels[e] as usize].is_empty())
+    }
+}
+
+/// The strongly connected components of the subgraph induced by `vs` with at least two states
+/// (no self-loops are recorded, so a single state never forms a cycle). Iterative Tarjan.
+/// `pos` is scratch of one entry per state of the graph.
+pub fn sccs(g: &Graph, vs: &[u32], pos: &mut [u32], out: &mut Vec<Vec<u32>>) {
+    for (i, &v) in vs.iter().enumerate() {
+        pos[v as usize] = i as u32;
+    }
+    let m = vs.len();
+    let inside = |pos: &[u32], t: u32| -> Option<usize> {
+        if t == NONE {
+            return None;
+        }
+        let p = pos[t as usize] as usize;
+        (p < m && vs[p] == t).then_some(p)
+    };
+    let mut index = vec![NONE; m];
+    let mut low = vec![0u32; m];
+    let mut on = vec![false; m];
+    let mut stack: Vec<u32> = Vec::new();
+    let mut call: Vec<(u32, usize)> = Vec::new();
+    let mut counter = 0u32;
+    for root in 0..m {
+        if index[root] != NONE {
+            continue;
+        }
+        index[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        stack.push(root as u32);
+        on[root] = true;
+        call.push((root as u32, g.offsets[vs[root] as usize] as usize));
+        while let Some(top) = call.last_mut() {
+            let u = top.0 as usize;
+            let end = g.offsets[vs[u] as usize + 1] as usize;
+            if top.1 < end {
+                let t = g.targets[top.1];
+                top.1 += 1;
+                let Some(p) = inside(pos, t) else { continue };
+                if index[p] == NONE {
+                    index[p] = counter;
+                    low[p] = counter;
+                    counter += 1;
+                    stack.push(p as u32);
+                    on[p] = true;
+                    call.push((p as u32, g.offsets[t as usize] as usize));
+                } else if on[p] {
+                    low[u] = low[u].min(index[p]);
+                }
+            } else {
+                call.pop();
+                if let Some(parent) = call.last() {
+                    let pu = parent.0 as usize;
+                    low[pu] = low[pu].min(low[u]);
+                }
+                if low[u] == index[u] {
+                    let mut comp = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on[w as usize] = false;
+                        comp.push(vs[w as usize]);
+                        if w as usize == u {
+                            break;
+                        }
+                    }
+                    if comp.len() >= 2 {
+                        out.push(comp);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What the search for a fair behaviour is after, for one property.
+struct Goal {
+    /// The states the behaviour stays in for ever.
+    allowed: Vec<bool>,
+    /// States of which the cycle must hold one (`<>[]P`: a ¬P state); `None` for any.
+    must: Option<Vec<bool>>,
+    /// The states the subgraph is entered from (`None`: every allowed state, reached by the BFS).
+    seeds: Option<Vec<u32>>,
+}
+
+/// A fair lasso as state ids: `prefix` ends at the cycle's first state; `cycle` (empty for a
+/// stutter) lists the states after it, the last stepping back to the prefix's last state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdLasso {
+    /// States from an initial one; every step a recorded edge, except that when `from_seed` is
+    /// set the prefix starts at a seed whose own BFS path comes first.
+    pub prefix: Vec<u32>,
+    pub cycle: Vec<u32>,
+}
+
+/// A fair component found: its states and obligations discharged.
+struct FairSet {
+    states: Vec<u32>,
+}
+
+/// The fairness test of one set of states (strongly connected): `Ok(())` when fair; `Err(None)`
+/// when a weak obligation (or the `must` condition) fails, so no subset can be fair;
+/// `Err(Some(removed))` with the states to remove when only strong obligations fail.
+fn judge(g: &Graph, set: &[u32], mark: &mut [u32], token: u32, must: Option<&[bool]>) -> Result<(), Option<Vec<u32>>> {
+    if let Some(must) = must {
+        if !set.iter().any(|&v| must[v as usize]) {
+            return Err(None);
+        }
+    }
+    for &v in set {
+        mark[v as usize] = token;
+    }
+    let k = g.obligations();
+    let mut taken = vec![false; k];
+    let mut enabled_count = vec![0usize; k];
+    let mut en = vec![false; k];
+    for &v in set {
+        g.enabled_set(v, &mut en);
+        for (o, &b) in en.iter().enumerate() {
+            if b {
+                enabled_count[o] += 1;
+            }
+        }
+        for e in g.edges(v) {
+            let t = g.targets[e];
+            if t != NONE && mark[t as usize] == token {
+                for &o in &g.label_obligations[g.labels[e] as usize] {
+                    taken[o as usize] = true;
+                }
+            }
+        }
+    }
+    let mut bad_strong = Vec::new();
+    for o in 0..k {
+        if taken[o] {
+            continue;
+        }
+        if g.strong[o] {
+            if enabled_count[o] > 0 {
+                bad_strong.push(o);
+            }
+        } else if enabled_count[o] == set.len() {
+            return Err(None);
+        }
+    }
+    if bad_strong.is_empty() {
+        return Ok(());
+    }
+    let mut removed = Vec::new();
+    for &v in set {
+        g.enabled_set(v, &mut en);
+        if bad_strong.iter().any(|&o| en[o]) {
+            removed.push(v);
+        }
+    }
+    Err(Some(removed))
+}
+
+/// Searches the goal's subgraph for a fair component or a fair stuttering state, and returns the
+/// shortest lasso it finds. `parent` gives the BFS tree of the whole search.
+fn find_lasso(g: &Graph, goal: &Goal, parent: &dyn Fn(u32) -> Option<u32>) -> Option<IdLasso> {
+    let n = g.len();
+    // The subgraph: states reachable from the seeds inside `allowed`, with a BFS parent inside it.
+    let mut sub_parent = vec![NONE; n];
+    let mut in_sub = vec![false; n];
+    let mut order: Vec<u32> = Vec::new();
+    match &goal.seeds {
+        Some(seeds) => {
+            let mut queue = VecDeque::new();
+            for &s in seeds {
+                if goal.allowed[s as usize] && !in_sub[s as usize] {
+                    in_sub[s as usize] = true;
+                    queue.push_back(s);
+                }
+            }
+            while let Some(u) = queue.pop_front() {
+                order.push(u);
+                for e in g.edges(u) {
+                    let t = g.targets[e];
+                    if t != NONE && goal.allowed[t as usize] && !in_sub[t as usize] {
+                        in_sub[t as usize] = true;
+                        sub_parent[t as usize] = u;
+                        queue.push_back(t);
+                    }
+                }
+            }
+        }
+        None => {
+            for v in 0..n as u32 {
+                if goal.allowed[v as usize] {
+                    in_sub[v as usize] = true;
+                    order.push(v);
+                }
+            }
+        }
+    }
+    // The rank of a state: its position in `order` (a BFS order either way).
+    let mut rank = vec![NONE; n];
+    for (i, &v) in order.iter().enumerate() {
+        rank[v as usize] = i as u32;
+    }
+    // The prefix from an initial state to `v`.
+    let prefix_to = |v: u32| -> Vec<u32> {
+        let mut ids = vec![v];
+        let mut cur = v;
+        while sub_parent[cur as usize] != NONE {
+            cur = sub_parent[cur as usize];
+            ids.push(cur);
+        }
+        while let Some(p) = parent(cur) {
+            cur = p;
+            ids.push(cur);
+        }
+        ids.reverse();
+        ids
+    };
+    // The best stuttering state: the first in BFS order.
+    let stutter = order.iter().copied().find(|&v| goal.must.as_ref().is_none_or(|m| m[v as usize]) && g.none_enabled(v));
+    // The fair components.
+    let mut pos = vec![0u32; n];
+    let mut mark = vec![0u32; n];
+    let mut token = 0u32;
+    let mut work = Vec::new();
+    sccs(g, &order, &mut pos, &mut work);
+    let mut best: Option<(u32, FairSet)> = None;
+    while let Some(set) = work.pop() {
+        token += 1;
+        match judge(g, &set, &mut mark, token, goal.must.as_deref()) {
+            Ok(()) => {
+                let entry = set.iter().map(|&v| rank[v as usize]).min().unwrap_or(NONE);
+                if best.as_ref().is_none_or(|(r, _)| entry < *r) {
+                    best = Some((entry, FairSet { states: set }));
+                }
+            }
+            Err(None) => {}
+            Err(Some(removed)) => {
+                token += 1;
+                for &v in &removed {
+                    mark[v as usize] = token;
+                }
+                let rest: Vec<u32> = set.into_iter().filter(|&v| mark[v as usize] != token).collect();
+                sccs(g, &rest, &mut pos, &mut work);
+            }
+        }
+    }
+    let cycle_lasso = best.map(|(_, fair)| {
+        token += 1;
+        let entry = fair.states.iter().copied().min_by_key(|&v| rank[v as usize]).unwrap_or(fair.states[0]);
+        let cycle = build_cycle(g, &fair.states, entry, goal.must.as_deref(), &mut mark, token);
+        IdLasso { prefix: prefix_to(entry), cycle }
+    });
+    let stutter_lasso = stutter.map(|v| IdLasso { prefix: prefix_to(v), cycle: Vec::new() });
+    match (cycle_lasso, stutter_lasso) {
+        (Some(c), Some(s)) => Some(if s.prefix.len() <= c.prefix.len() + c.cycle.len() { s } else { c }),
+        (c, s) => c.or(s),
+    }
+}
+
+/// A requirement the cycle must meet: visit one of some states, or take an edge of some
+/// obligation.
+#[derive(Clone, Copy)]
+enum Need {
+    /// A weak obligation: take it, or visit a state where it is disabled.
+    Weak(u32),
+    /// A strong obligation enabled somewhere in the set: take it.
+    Strong(u32),
+    /// Visit a `must` state.
+    Must,
+}
+
+/// A cycle through `entry` inside `set` (marked with `token`) that meets every requirement:
+/// greedy breadth-first searches to the nearest state or edge discharging one, then back.
+fn build_cycle(g: &Graph, set: &[u32], entry: u32, must: Option<&[bool]>, mark: &mut [u32], token: u32) -> Vec<u32> {
+    for &v in set {
+        mark[v as usize] = token;
+    }
+    let k = g.obligations();
+    let mut en = vec![false; k];
+    let mut enabled_somewhere = vec![false; k];
+    for &v in set {
+        g.enabled_set(v, &mut en);
+        for o in 0..k {
+            enabled_somewhere[o] |= en[o];
+        }
+    }
+    let mut needs: Vec<Need> = Vec::new();
+    for o in 0..k {
+        if !enabled_somewhere[o] {
+            continue; // disabled everywhere in the set: met by any cycle
+        }
+        needs.push(if g.strong[o] { Need::Strong(o as u32) } else { Need::Weak(o as u32) });
+    }
+    if must.is_some() {
+        needs.push(Need::Must);
+    }
+    let state_meets = |need: &Need, v: u32, en: &mut [bool]| -> bool {
+        match *need {
+            Need::Weak(o) => {
+                g.enabled_set(v, en);
+                !en[o as usize]
+            }
+            Need::Strong(_) => false,
+            Need::Must => must.is_some_and(|m| m[v as usize]),
+        }
+    };
+    let edge_meets = |need: &Need, e: usize| -> bool {
+        match *need {
+            Need::Weak(o) | Need::Strong(o) => g.label_obligations[g.labels[e] as usize].contains(&o),
+            Need::Must => false,
+        }
+    };
+    let mut cycle: Vec<u32> = Vec::new();
+    let mut current = entry;
+    needs.retain(|nd| !state_meets(nd, entry, &mut en));
+    let mut seen: HashMap<u32, (u32, usize)> = HashMap::new();
+    loop {
+        let back_home = needs.is_empty();
+        if back_home && current == entry && !cycle.is_empty() {
+            break;
+        }
+        // A BFS inside the set from `current` to the first edge that discharges a need (or,
+        // with none left, leads back to `entry`).
+        seen.clear();
+        seen.insert(current, (NONE, usize::MAX));
+        let mut queue = VecDeque::from([current]);
+        let mut found: Option<(u32, usize, u32)> = None;
+        'bfs: while let Some(u) = queue.pop_front() {
+            for e in g.edges(u) {
+                let t = g.targets[e];
+                if t == NONE || mark[t as usize] != token {
+                    continue;
+                }
+                let hit = if back_home { t == entry } else { needs.iter().any(|nd| edge_meets(nd, e) || state_meets(nd, t, &mut en)) };
+                if hit {
+                    found = Some((u, e, t));
+                    break 'bfs;
+                }
+                if !seen.contains_key(&t) {
+                    seen.insert(t, (u, e));
+                    queue.push_back(t);
+                }
+            }
+        }
+        let Some((u, e, t)) = found else {
+            break; // cannot happen in a strongly connected set
+        };
+        let mut path = vec![(t, e)];
+        let mut cur = u;
+        while cur != current {
+            let (p, pe) = seen[&cur];
+            path.push((cur, pe));
+            cur = p;
+        }
+        path.reverse();
+        for &(v, e) in &path {
+            needs.retain(|nd| !(edge_meets(nd, e) || state_meets(nd, v, &mut en)));
+            cycle.push(v);
+        }
+        current = t;
+    }
+    // The cycle ends at `entry`: drop that last state (it is the prefix's last state).
+    if cycle.last() == Some(&entry) {
+        cycle.pop();
+    }
+    cycle
+}
+
+/// A check of invariants, action properties and liveness properties, resumable like
+/// [`Checker::run`].
+pub struct LivenessChecker<M: Model> {
+    checker: Checker<M>,
+    graph: Option<Graph>,
+    /// The next property to check, once the search is done.
+    next_property: usize,
+    outcome: Option<Outcome<M>>,
+    phase: Option<String>,
+    edges: usize,
+    started: Option<web_time::Instant>,
+    finished_seconds: Option<f64>,
+}
+
+impl<M: Model> LivenessChecker<M> {
+    /// A check without symmetry (symmetry and liveness do not mix soundly).
+    pub fn new(model: Arc<M>, mut options: CheckOptions) -> Self {
+        options.symmetry = false;
+        options.threads = 1;
+        let mut checker = Checker::new(model, options);
+        checker.recorder = Some(Recorder::default());
+        LivenessChecker { checker, graph: None, next_property: 0, outcome: None, phase: None, edges: 0, started: None, finished_seconds: None }
+    }
+
+    pub fn model(&self) -> &Arc<M> {
+        self.checker.model()
+    }
+
+    pub fn cancel(&mut self) {
+        if self.outcome.is_none() {
+            self.finished_seconds = self.started.map(|t| t.elapsed().as_secs_f64());
+            self.checker.cancel();
+            self.outcome = Some(Outcome::Incomplete(super::checker::StopReason::Cancelled));
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        let mut p = self.checker.progress();
+        p.phase = self.phase.clone();
+        // The whole run: the search and the liveness phase.
+        p.seconds = match (self.finished_seconds, self.started) {
+            (Some(s), _) => s,
+            (None, Some(t)) => t.elapsed().as_secs_f64(),
+            (None, None) => 0.0,
+        };
+        p
+    }
+
+    pub fn footprint(&self) -> Footprint {
+        let mut f = self.checker.footprint();
+        if let Some(g) = &self.graph {
+            let n = g.len().max(1) as f64;
+            let state_bytes = g.fps.capacity() * 8 + g.bits.capacity() * 8 + g.offsets.capacity() * 8;
+            f.bytes_per_state += state_bytes as f64 / n;
+            f.bytes_per_edge = Some((g.targets.capacity() * 4 + g.labels.capacity() * 4) as f64 / g.targets.len().max(1) as f64);
+        } else if f.bytes_per_edge.is_none() {
+            f.bytes_per_edge = Some(if self.edges > 0 { 8.0 } else { 0.0 });
+        }
+        f
+    }
+
+    /// The outcome once the run has ended: the search's own, or the first liveness violation.
+    pub fn outcome(&self) -> Option<&Outcome<M>> {
+        self.outcome.as_ref()
+    }
+
+    /// Does a bounded slice of work (up to `budget` expansions of the search, or one property
+    /// after it); true once the run has ended.
+    pub fn run(&mut self, budget: usize) -> bool {
+        if self.outcome.is_some() {
+            return true;
+        }
+        if self.started.is_none() {
+            self.started = Some(web_time::Instant::now());
+        }
+        let done = self.step(budget);
+        if done && self.finished_seconds.is_none() {
+            self.finished_seconds = self.started.map(|t| t.elapsed().as_secs_f64());
+        }
+        done
+    }
+
+    fn step(&mut self, budget: usize) -> bool {
+        if self.graph.is_none() {
+            if !self.checker.run(budget) {
+                return false;
+            }
+            match self.checker.outcome() {
+                Some(Outcome::Ok) => {}
+                Some(Outcome::Violation(v)) => {
+                    self.outcome = Some(Outcome::Violation(Violation { kind: v.kind, name: v.name, trace: v.trace.clone(), lasso: None }));
+                    return true;
+                }
+                Some(Outcome::Incomplete(r)) => {
+                    self.outcome = Some(Outcome::Incomplete(*r));
+                    return true;
+                }
+                None => return false,
+            }
+            let recorder = self.checker.recorder.take().unwrap_or_default();
+            self.edges = recorder.edges();
+            let strong: Vec<bool> = self.model().fairness().iter().map(|f| f.kind == FairnessKind::Strong).collect();
+            self.graph = Some(Graph::from_recorder(recorder, &strong));
+            self.phase = Some("liveness: state graph".to_string());
+            return false;
+        }
+        let model = self.checker.model().clone();
+        let props = model.liveness();
+        if self.next_property >= props.len() {
+            self.phase = None;
+            self.outcome = Some(Outcome::Ok);
+            return true;
+        }
+        let j = self.next_property;
+        self.next_property += 1;
+        let prop = &props[j];
+        self.phase = Some(format!("liveness: {}", prop.name));
+        let graph = self.graph.as_ref().expect("built above");
+        let goal = goal_of(graph, prop.kind, j, |v| self.checker.parent_of(v).0.is_none());
+        let lasso = find_lasso(graph, &goal, &|v| self.checker.parent_of(v).0);
+        if let Some(lasso) = lasso {
+            let (trace, kind) = self.replay(&lasso);
+            self.phase = None;
+            self.outcome = Some(Outcome::Violation(Violation { kind: ViolationKind::Liveness, name: prop.name, trace, lasso: Some(kind) }));
+            return true;
+        }
+        if self.next_property >= props.len() {
+            self.phase = None;
+            self.outcome = Some(Outcome::Ok);
+            return true;
+        }
+        false
+    }
+
+    /// The typed states and actions of a lasso, replayed from its initial state.
+    fn replay(&self, lasso: &IdLasso) -> (Path<M>, Lasso) {
+        let model = self.checker.model();
+        let graph = self.graph.as_ref().expect("graph");
+        let first = lasso.prefix[0];
+        let (_, via) = self.checker.parent_of(first);
+        let inits = model.init_states();
+        let mut state = inits[via as usize].clone();
+        let mut path: Path<M> = vec![(None, state.clone())];
+        let mut actions = Vec::new();
+        let ids: Vec<u32> = lasso.prefix[1..].iter().chain(lasso.cycle.iter()).copied().collect();
+        for id in ids {
+            let fp = graph.fps[id as usize];
+            actions.clear();
+            model.actions(&state, &mut actions);
+            let step = actions.iter().find_map(|a| model.next_state(&state, a).filter(|t| *t != state && model.fingerprint(t) == fp).map(|t| (a.clone(), t)));
+            let Some((a, t)) = step else { break };
+            state = t;
+            path.push((Some(a), state.clone()));
+        }
+        let kind = if lasso.cycle.is_empty() { Lasso::Stuttering } else { Lasso::BackTo(lasso.prefix.len() - 1) };
+        (path, kind)
+    }
+
+    pub fn run_to_end(&mut self) -> &Outcome<M> {
+        while !self.run(1 << 16) {}
+        self.outcome.as_ref().expect("finished")
+    }
+}
+
+fn goal_of(g: &Graph, kind: Temporal, j: usize, is_init: impl Fn(u32) -> bool) -> Goal {
+    let p = |v: usize| g.bits[v] & (1 << (2 * j)) != 0;
+    let q = |v: usize| g.bits[v] & (1 << (2 * j + 1)) != 0;
+    let n = g.len();
+    match kind {
+        Temporal::Eventually => {
+            Goal { allowed: (0..n).map(|v| !p(v)).collect(), must: None, seeds: Some((0..n as u32).filter(|&v| is_init(v) && !p(v as usize)).collect()) }
+        }
+        Temporal::AlwaysEventually => Goal { allowed: (0..n).map(|v| !p(v)).collect(), must: None, seeds: None },
+        Temporal::EventuallyAlways => Goal { allowed: vec![true; n], must: Some((0..n).map(|v| !p(v)).collect()), seeds: None },
+        Temporal::LeadsTo => {
+            Goal { allowed: (0..n).map(|v| !q(v)).collect(), must: None, seeds: Some((0..n as u32).filter(|&v| p(v as usize) && !q(v as usize)).collect()) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::{Fairness, Invariant, LivenessProperty};
+    use crate::engine::value::Value;
+
+    /// A hand-made graph: states `0..n`, actions `(family, from, to)`; the properties' P and Q are
+    /// sets of states, fairness by family.
+    struct Tiny {
+        edges: Vec<(&'static str, u8, u8)>,
+        p: Vec<u8>,
+        q: Vec<u8>,
+        liveness: Vec<LivenessProperty<Tiny>>,
+        fairness: Vec<Fairness<Tiny>>,
+        /// Per fairness condition: the families it covers, and whether each family is its own
+        /// instance (`\A`) or all are one.
+        fair_families: Vec<(Vec<&'static str>, bool)>,
+    }
+
+    fn fair_instance(m: &Tiny, f: usize, a: &(&'static str, u8, u8)) -> Option<u32> {
+        let (families, per_family) = &m.fair_families[f];
+        let i = families.iter().position(|x| *x == a.0)?;
+        Some(if *per_family { i as u32 } else { 0 })
+    }
+
+    impl Model for Tiny {
+        type State = u8;
+        type Action = (&'static str, u8, u8);
+        fn init_states(&self) -> Vec<u8> {
+            vec![0]
+        }
+        fn actions(&self, s: &u8, out: &mut Vec<Self::Action>) {
+            out.extend(self.edges.iter().filter(|e| e.1 == *s).copied());
+        }
+        fn next_state(&self, s: &u8, a: &Self::Action) -> Option<u8> {
+            (a.1 == *s).then_some(a.2)
+        }
+        fn action_name(&self, a: &Self::Action) -> &'static str {
+            a.0
+        }
+        fn action_label(&self, a: &Self::Action) -> String {
+            format!("{}({}->{})", a.0, a.1, a.2)
+        }
+        fn action_names(&self) -> Vec<&'static str> {
+            let mut v: Vec<&'static str> = self.edges.iter().map(|e| e.0).collect();
+            v.dedup();
+            v
+        }
+        fn invariants(&self) -> &[Invariant<Self>] {
+            &[]
+        }
+        fn liveness(&self) -> &[LivenessProperty<Self>] {
+            &self.liveness
+        }
+        fn fairness(&self) -> &[Fairness<Self>] {
+            &self.fairness
+        }
+        fn variables(&self) -> &'static [&'static str] {
+            &["x"]
+        }
+        fn to_tla(&self, s: &u8) -> Vec<Value> {
+            vec![Value::Int(*s as i64)]
+        }
+    }
+
+    fn in_p(m: &Tiny, s: &u8) -> bool {
+        m.p.contains(s)
+    }
+    fn in_q(m: &Tiny, s: &u8) -> bool {
+        m.q.contains(s)
+    }
+
+    fn fairness(kinds: &[FairnessKind]) -> Vec<Fairness<Tiny>> {
+        let instance: [fn(&Tiny, &(&'static str, u8, u8)) -> Option<u32>; 2] = [|m, a| fair_instance(m, 0, a), |m, a| fair_instance(m, 1, a)];
+        kinds.iter().enumerate().map(|(i, &kind)| Fairness { kind, name: "F", instance: instance[i] }).collect()
+    }
+
+    fn tiny(edges: &[(&'static str, u8, u8)], kind: Temporal, p: &[u8], q: &[u8], fair: &[(FairnessKind, &[&'static str], bool)]) -> Tiny {
+        Tiny {
+            edges: edges.to_vec(),
+            p: p.to_vec(),
+            q: q.to_vec(),
+            liveness: vec![LivenessProperty { name: "Prop", kind, p: in_p, q: (kind == Temporal::LeadsTo).then_some(in_q as fn(&Tiny, &u8) -> bool) }],
+            fairness: fairness(&fair.iter().map(|f| f.0).collect::<Vec<_>>()),
+            fair_families: fair.iter().map(|f| (f.1.to_vec(), f.2)).collect(),
+        }
+    }
+
+    /// The verdict: `None` when the property holds, else the lasso's states and its end.
+    fn check(m: Tiny) -> Option<(Vec<u8>, Lasso)> {
+        let mut c = LivenessChecker::new(Arc::new(m), CheckOptions::default());
+        match c.run_to_end() {
+            Outcome::Ok => None,
+            Outcome::Violation(v) => {
+                assert_eq!(v.kind, ViolationKind::Liveness);
+                Some((v.trace.iter().map(|(_, s)| *s).collect(), v.lasso.expect("a lasso")))
+            }
+            Outcome::Incomplete(r) => panic!("incomplete: {r:?}"),
+        }
+    }
+
+    const TOGGLE: &[(&str, u8, u8)] = &[("Flip", 0, 1), ("Flip", 1, 0)];
+    const WEAK: FairnessKind = FairnessKind::Weak;
+    const STRONG: FairnessKind = FairnessKind::Strong;
+
+    #[test]
+    fn a_toggle_without_fairness_may_stop_anywhere() {
+        // []<>(x = 0): stuttering in 1 for ever is allowed.
+        assert_eq!(check(tiny(TOGGLE, Temporal::AlwaysEventually, &[0], &[], &[])), Some((vec![0, 1], Lasso::Stuttering)));
+        // <>(x = 1): stuttering in the initial state.
+        assert_eq!(check(tiny(TOGGLE, Temporal::Eventually, &[1], &[], &[])), Some((vec![0], Lasso::Stuttering)));
+    }
+
+    #[test]
+    fn a_toggle_under_weak_fairness() {
+        let wf: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Flip"], false)];
+        assert_eq!(check(tiny(TOGGLE, Temporal::AlwaysEventually, &[0], &[], wf)), None);
+        assert_eq!(check(tiny(TOGGLE, Temporal::Eventually, &[1], &[], wf)), None);
+        assert_eq!(check(tiny(TOGGLE, Temporal::LeadsTo, &[0], &[1], wf)), None);
+        // <>[](x = 0) fails: the fair cycle goes through 1.
+        assert_eq!(check(tiny(TOGGLE, Temporal::EventuallyAlways, &[0], &[], wf)), Some((vec![0, 1], Lasso::BackTo(0))));
+    }
+
+    /// A spinner: Spin moves between 0 and 1; Go (enabled in 0 only) reaches the goal 2, which
+    /// has no successor.
+    const SPINNER: &[(&str, u8, u8)] = &[("Spin", 0, 1), ("Go", 0, 2), ("Spin", 1, 0)];
+
+    #[test]
+    fn a_spinner_needs_strong_fairness() {
+        // Weak fairness on Go alone: Go is disabled in 1, so stopping there is fair.
+        let weak: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Go"], false)];
+        assert_eq!(check(tiny(SPINNER, Temporal::Eventually, &[2], &[], weak)), Some((vec![0, 1], Lasso::Stuttering)));
+        // Weak fairness on Spin and on Go: no state may stutter, but the spin is fair (Go is
+        // disabled in 1, a state of the cycle).
+        let weak_both: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Spin"], false), (WEAK, &["Go"], false)];
+        assert_eq!(check(tiny(SPINNER, Temporal::Eventually, &[2], &[], weak_both)), Some((vec![0, 1], Lasso::BackTo(0))));
+        // Strong fairness on Go (weak on Spin): Go is enabled infinitely often on the spin, so it
+        // must be taken: the property holds.
+        let strong: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Spin"], false), (STRONG, &["Go"], false)];
+        assert_eq!(check(tiny(SPINNER, Temporal::Eventually, &[2], &[], strong)), None);
+        // Strong fairness on Go alone still lets the behaviour stop in 1.
+        assert_eq!(check(tiny(SPINNER, Temporal::Eventually, &[2], &[], &[(STRONG, &["Go"], false)])), Some((vec![0, 1], Lasso::Stuttering)));
+        // Weak fairness on Next as a whole: the spin takes Next, so it is fair.
+        let next: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Spin", "Go"], false)];
+        assert_eq!(check(tiny(SPINNER, Temporal::Eventually, &[2], &[], next)), Some((vec![0, 1], Lasso::BackTo(0))));
+    }
+
+    #[test]
+    fn strong_fairness_refines_a_component() {
+        // 0 <-> 1 <-> 3, Go from 0 to the goal 2. Strong fairness on Go removes 0; the cycle
+        // 1 <-> 3 that remains is fair and misses the goal.
+        let edges: &[(&str, u8, u8)] = &[("Spin", 0, 1), ("Go", 0, 2), ("Spin", 1, 0), ("Spin", 1, 3), ("Spin", 3, 1)];
+        let strong: &[(FairnessKind, &[&str], bool)] = &[(STRONG, &["Go"], false), (WEAK, &["Spin"], false)];
+        assert_eq!(check(tiny(edges, Temporal::Eventually, &[2], &[], strong)), Some((vec![0, 1, 3], Lasso::BackTo(1))));
+    }
+
+    #[test]
+    fn per_instance_weak_fairness_and_leads_to() {
+        // Two processes A and B, each toggling its own bit: states 0 (00), 1 (A set), 2 (B set),
+        // 3 (both). P ~> Q with P = {0}, Q = {3}: "from 00, both bits set eventually".
+        let edges: &[(&str, u8, u8)] = &[("A", 0, 1), ("B", 0, 2), ("A", 1, 0), ("B", 1, 3), ("A", 2, 3), ("B", 2, 0), ("A", 3, 2), ("B", 3, 1)];
+        // Weak fairness on each process separately does not force both bits at once...
+        let each: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["A", "B"], true)];
+        let v = check(tiny(edges, Temporal::LeadsTo, &[0], &[3], each)).expect("fails");
+        assert!(matches!(v.1, Lasso::BackTo(_)) && !v.0.contains(&3), "{v:?}");
+        // ... and its lasso takes both A and B (each instance must be taken or disabled).
+        let m = tiny(edges, Temporal::LeadsTo, &[0], &[3], each);
+        let cycle: Vec<u8> = match v.1 {
+            Lasso::BackTo(i) => v.0[i..].to_vec(),
+            Lasso::Stuttering => unreachable!(),
+        };
+        let mut fams = std::collections::HashSet::new();
+        for (k, s) in cycle.iter().enumerate() {
+            let t = cycle[(k + 1) % cycle.len()];
+            fams.extend(m.edges.iter().filter(|e| e.1 == *s && e.2 == t).map(|e| e.0));
+        }
+        assert_eq!(fams.len(), 2, "{cycle:?}");
+        // Without fairness the lasso stutters in 00 at once.
+        assert_eq!(check(tiny(edges, Temporal::LeadsTo, &[0], &[3], &[])), Some((vec![0], Lasso::Stuttering)));
+    }
+
+    #[test]
+    fn tarjan_finds_components_without_recursion() {
+        // A long chain closed into one cycle, deep enough to overflow a recursive search.
+        let n = 200_000u32;
+        let mut targets = Vec::new();
+        let mut offsets = vec![0u64];
+        for v in 0..n {
+            targets.push((v + 1) % n);
+            offsets.push(targets.len() as u64);
+        }
+        let g = Graph {
+            fps: (0..n as u64).collect(),
+            bits: vec![0; n as usize],
+            offsets,
+            labels: vec![0; targets.len()],
+            targets,
+            label_obligations: vec![Vec::new()],
+            strong: Vec::new(),
+        };
+        let vs: Vec<u32> = (0..n).collect();
+        let mut pos = vec![0; n as usize];
+        let mut out = Vec::new();
+        sccs(&g, &vs, &mut pos, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].len(), n as usize);
+        // Without the closing edge there is no cycle at all.
+        let mut out = Vec::new();
+        sccs(&g, &vs[1..], &mut pos, &mut out);
+        assert!(out.is_empty());
+    }
+}
