@@ -6,6 +6,7 @@ use super::checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopRe
 use super::constants::Constants;
 use super::liveness::LivenessChecker;
 use super::model::{ConfigSpec, Model, ModelDef, ModelInfo, SymmetricSet};
+use super::model::{FairnessKind, Temporal};
 use super::trace::{Lasso, Trace, TraceStep};
 use super::value::Value;
 use std::any::Any;
@@ -44,6 +45,13 @@ pub trait DynModel: Send + Sync {
     fn fairness_names(&self) -> Vec<&'static str>;
     /// The twin's specification this config checks (`Spec`, or a FairSpec with liveness).
     fn specification(&self) -> &'static str;
+    /// The temporal form of each property of [`DynModel::liveness_names`].
+    fn liveness_kinds(&self) -> Vec<Temporal>;
+    /// P (and Q, for `P ~> Q`) of each temporal property, in `state`.
+    fn liveness_values(&self, state: &AnyState) -> Vec<(bool, Option<bool>)>;
+    /// What each fairness condition asks of the loop of `trace` (a lasso), and how the loop meets
+    /// it; empty when `trace` has no loop. See [`Obligation`].
+    fn loop_obligations(&self, trace: &Trace) -> Vec<Obligation>;
     /// The invariants that hold by construction, with why (see `Model::by_construction`).
     fn by_construction(&self) -> &'static [(&'static str, &'static str)];
     /// Whether each invariant holds in `state`, in [`DynModel::invariant_names`] order.
@@ -60,6 +68,32 @@ pub trait DynModel: Send + Sync {
     fn checker(&self, options: CheckOptions) -> Box<dyn DynChecker>;
     /// The typed model, for views that draw it (`as_any().downcast_ref::<Seqlock>()`).
     fn as_any(&self) -> &dyn Any;
+}
+
+/// One fairness condition (one instance of a parameterised one) seen on a lasso's loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Obligation {
+    /// The conjunct, as the twin writes it (`WF_vars(Next)`).
+    pub fairness: &'static str,
+    pub strong: bool,
+    /// An action of this instance, as a trace labels it (`ReaderVerify(2)`): taken in the loop,
+    /// or else enabled somewhere in it.
+    pub example: String,
+    /// The trace index of a loop state the instance's action leaves by (the step is the one after
+    /// it; the last state's is the step back), if the loop takes it.
+    pub taken_at: Option<usize>,
+    /// The trace index of a loop state where no action of the instance can change the state.
+    pub disabled_at: Option<usize>,
+    /// Whether it is enabled at some state of the loop.
+    pub enabled_somewhere: bool,
+}
+
+impl Obligation {
+    /// Whether the loop meets it: taken, or (weak) disabled at some loop state, or (strong)
+    /// disabled at every one.
+    pub fn met(&self) -> bool {
+        self.taken_at.is_some() || if self.strong { !self.enabled_somewhere } else { self.disabled_at.is_some() }
+    }
 }
 
 /// A check in progress, of any model.
@@ -184,6 +218,85 @@ impl<M: ModelDef> DynModel for Erased<M> {
 
     fn specification(&self) -> &'static str {
         self.model.specification()
+    }
+
+    fn liveness_kinds(&self) -> Vec<Temporal> {
+        self.model.liveness().iter().map(|p| p.kind).collect()
+    }
+
+    fn liveness_values(&self, state: &AnyState) -> Vec<(bool, Option<bool>)> {
+        let s = typed::<M::State>(state);
+        self.model.liveness().iter().map(|p| ((p.p)(&self.model, s), p.q.map(|q| q(&self.model, s)))).collect()
+    }
+
+    fn loop_obligations(&self, trace: &Trace) -> Vec<Obligation> {
+        let Some(lasso) = trace.lasso else { return Vec::new() };
+        let m = &*self.model;
+        let last = trace.steps.len() - 1;
+        let first = match lasso {
+            Lasso::BackTo(i) => i.min(last),
+            Lasso::Stuttering => last,
+        };
+        // The loop's states, and its steps as (index of the state they leave, typed action): the
+        // steps first+1..=last, and for a loop the step from the last state back to the first.
+        let states: Vec<&M::State> = (first..=last).map(|i| typed::<M::State>(&trace.steps[i].state)).collect();
+        let action_between = |from: &M::State, to: &M::State, label: Option<&str>| -> Option<M::Action> {
+            let mut actions = Vec::new();
+            m.actions(from, &mut actions);
+            actions.into_iter().find(|a| label.is_none_or(|l| m.action_label(a) == l) && m.next_state(from, a).as_ref() == Some(to))
+        };
+        let mut steps: Vec<(usize, M::Action)> = Vec::new();
+        for i in first + 1..=last {
+            let from = typed::<M::State>(&trace.steps[i - 1].state);
+            if let Some(a) = action_between(from, typed::<M::State>(&trace.steps[i].state), trace.steps[i].action.as_deref()) {
+                steps.push((i - 1, a));
+            }
+        }
+        if matches!(lasso, Lasso::BackTo(_)) {
+            if let Some(a) = action_between(states[states.len() - 1], states[0], None) {
+                steps.push((last, a));
+            }
+        }
+        // The actions that change the state, enabled at each loop state (fairness speaks of
+        // <<A>>_vars steps).
+        let enabled: Vec<Vec<M::Action>> = states
+            .iter()
+            .map(|s| {
+                let mut actions = Vec::new();
+                m.actions(s, &mut actions);
+                actions.into_iter().filter(|a| m.next_state(s, a).is_some_and(|t| &t != *s)).collect()
+            })
+            .collect();
+        let mut out = Vec::new();
+        for f in m.fairness() {
+            let mut instances: Vec<u32> = Vec::new();
+            for a in enabled.iter().flatten().chain(steps.iter().map(|(_, a)| a)) {
+                if let Some(k) = (f.instance)(m, a) {
+                    if !instances.contains(&k) {
+                        instances.push(k);
+                    }
+                }
+            }
+            instances.sort_unstable();
+            for k in instances {
+                let taken = steps.iter().find(|(_, a)| (f.instance)(m, a) == Some(k));
+                let enabled_at: Vec<bool> = enabled.iter().map(|acts| acts.iter().any(|a| (f.instance)(m, a) == Some(k))).collect();
+                let example = taken
+                    .map(|(_, a)| a)
+                    .or_else(|| enabled.iter().flatten().find(|a| (f.instance)(m, a) == Some(k)))
+                    .map(|a| m.action_label(a))
+                    .unwrap_or_default();
+                out.push(Obligation {
+                    fairness: f.name,
+                    strong: f.kind == FairnessKind::Strong,
+                    example,
+                    taken_at: taken.map(|(i, _)| *i),
+                    disabled_at: enabled_at.iter().position(|e| !e).map(|j| first + j),
+                    enabled_somewhere: enabled_at.iter().any(|e| *e),
+                });
+            }
+        }
+        out
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {

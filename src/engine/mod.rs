@@ -6,6 +6,7 @@ pub mod checker;
 pub mod constants;
 pub mod erased;
 pub mod fingerprint;
+pub mod lasso;
 pub mod liveness;
 pub mod model;
 pub mod replayer;
@@ -19,7 +20,7 @@ pub mod walk;
 
 pub use checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, Violation, ViolationKind};
 pub use constants::{ConstError, ConstKind, ConstSpec, Constants};
-pub use erased::{typed, AnyState, CheckResult, Choice, DynChecker, DynModel, DynOutcome, Erased};
+pub use erased::{typed, AnyState, CheckResult, Choice, DynChecker, DynModel, DynOutcome, Erased, Obligation};
 pub use model::{
     variable_order, ActionProperty, ConfigSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
     Temporal,

@@ -6,7 +6,7 @@
 
 use super::erased::{AnyState, Choice, DynModel};
 use super::replayer::replay;
-use super::trace::{ReplayStop, Trace, TraceFile, TraceStep};
+use super::trace::{Lasso, ReplayStop, Trace, TraceFile, TraceStep};
 use super::walk::draw;
 use std::sync::Arc;
 
@@ -194,6 +194,24 @@ impl Session {
         self.cursor = at;
         self.revision = fresh_revision();
         true
+    }
+
+    /// Makes the trace a lasso (a liveness counterexample that repeats its loop for ever) or a
+    /// plain path. A loop back to state `i` is accepted only when the last state has a step to a
+    /// state equal to state `i`: a file or a link cannot claim a loop the model does not have.
+    pub fn set_lasso(&mut self, lasso: Option<Lasso>) -> Result<(), String> {
+        if let Some(Lasso::BackTo(i)) = lasso {
+            let last = self.trace.steps.len() - 1;
+            if i > last {
+                return Err(format!("its loop goes back to step {i} of a {last}-step trace"));
+            }
+            let target = &self.trace.steps[i].state;
+            if !self.model.choices(&self.trace.steps[last].state).iter().any(|c| self.model.same_state(&c.next, target)) {
+                return Err(format!("no action leads from its last step ({last}) back to step {i}, where its loop says it goes"));
+            }
+        }
+        self.trace.lasso = lasso;
+        Ok(())
     }
 
     /// See the field: equal revisions mean the trace has only grown at its end.

@@ -3,7 +3,7 @@
 
 use super::links::LinkEnd;
 use super::{Comparison, Explorer, Notice};
-use crate::engine::{plural, Comparer, DynModel, Replayer, Session, Steps};
+use crate::engine::{plural, Comparer, DynModel, Lasso, Replayer, Session, Steps};
 use std::sync::Arc;
 
 /// Traces up to this many states are replayed at once; longer ones as a [`Job`] in slices.
@@ -34,7 +34,8 @@ pub(super) enum JobKind {
 pub(super) enum OpenKind {
     /// What a link still has to say once its trace is replayed.
     Link(LinkEnd),
-    Import,
+    /// An imported file's loop, if it is a lasso.
+    Import(Option<Lasso>),
 }
 
 /// A trace kept aside so that a config switch that drops steps can be reversed.
@@ -83,7 +84,7 @@ impl Explorer {
             Job::Open { replayer, kind, .. } => {
                 let what = match kind {
                     OpenKind::Link(_) => "Opening the link's trace",
-                    OpenKind::Import => "Opening the imported trace",
+                    OpenKind::Import(_) => "Opening the imported trace",
                 };
                 let (done, all) = replayer.progress();
                 Some((what.to_string(), done, all))
@@ -121,7 +122,7 @@ impl Explorer {
                 JobKind::Constants => "The new constants were not applied: their replay was cancelled.".to_string(),
             },
             Job::Open { kind: OpenKind::Link(_), .. } => "Opening the link's trace was cancelled; showing its settings at the initial state.".to_string(),
-            Job::Open { kind: OpenKind::Import, .. } => "The import was cancelled; nothing changed.".to_string(),
+            Job::Open { kind: OpenKind::Import(_), .. } => "The import was cancelled; nothing changed.".to_string(),
         };
         self.notices.push(Notice::info(said));
         true
@@ -136,7 +137,7 @@ impl Explorer {
                     let (trace, stop) = replayer.finish();
                     match kind {
                         OpenKind::Link(end) => self.end_link(model, trace, stop, end),
-                        OpenKind::Import => self.end_import(model, trace, stop),
+                        OpenKind::Import(lasso) => self.end_import(model, trace, stop, lasso),
                     }
                 } else {
                     self.job = Some(Job::Open { model, replayer, kind });

@@ -28,6 +28,9 @@ pub struct Link {
     pub checksum: Option<u32>,
     /// The step shown.
     pub at: usize,
+    /// A liveness counterexample's loop: `loop=3` (the last step goes back to step 3) or `loop=s`
+    /// (the last state stutters for ever).
+    pub lasso: Option<crate::engine::Lasso>,
 }
 
 /// FNV-1a over the labels, each followed by a newline. Written out here because it must never
@@ -84,6 +87,11 @@ impl Link {
             }
         }
         parts.push(format!("at={}", self.at));
+        match self.lasso {
+            Some(crate::engine::Lasso::BackTo(i)) => parts.push(format!("loop={i}")),
+            Some(crate::engine::Lasso::Stuttering) => parts.push("loop=s".to_string()),
+            None => {}
+        }
         parts.join("&")
     }
 
@@ -181,6 +189,13 @@ impl Link {
                             format!("its checksum 'h={}' is not an 8-digit hexadecimal number (the link may have been cut short)", shown(value))
                         });
                     }
+                },
+                "loop" => match value {
+                    "s" => link.lasso = Some(crate::engine::Lasso::Stuttering),
+                    v => match v.parse() {
+                        Ok(i) => link.lasso = Some(crate::engine::Lasso::BackTo(i)),
+                        Err(_) => problems.push(format!("its loop 'loop={}' is neither a step number nor 's', so the trace is shown without it", shown(v))),
+                    },
                 },
                 "at" => match value.parse() {
                     Ok(a) => at = Some(a),

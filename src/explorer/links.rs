@@ -25,6 +25,7 @@ impl Default for Positions {
 pub(super) struct LinkEnd {
     checksum: Option<u32>,
     at: usize,
+    lasso: Option<crate::engine::Lasso>,
     problems: Vec<String>,
     ignored: Vec<String>,
     settings_changed: bool,
@@ -55,6 +56,7 @@ impl Explorer {
             checksum: if steps == 0 { None } else { Some(cache.checksum) },
             choices: cache.choices[..steps].to_vec(),
             at: self.session.cursor(),
+            lasso: trace.lasso,
         }
     }
 
@@ -178,7 +180,7 @@ impl Explorer {
                 problems.push(format!("its initial state #{} does not exist (the model has {inits}), so the first is shown", link.init));
             }
         }
-        let end = LinkEnd { checksum: link.checksum, at: link.at, problems, ignored: decoded.ignored, settings_changed };
+        let end = LinkEnd { checksum: link.checksum, at: link.at, lasso: link.lasso, problems, ignored: decoded.ignored, settings_changed };
         if link.choices.is_empty() {
             x.say_link(end);
         } else {
@@ -202,6 +204,9 @@ impl Explorer {
                     at_warning = Some(format!("This link points at step {} of a {}-step trace; showing the last step.", end.at, trace.len() - 1));
                 }
                 self.session = Session::from_trace(model, trace, at);
+                if let Err(e) = self.session.set_lasso(end.lasso) {
+                    end.problems.push(format!("{e}, so the trace is shown without its loop"));
+                }
             }
             None => end.problems.push(if end.settings_changed {
                 "its trace does not match the settings that could be applied (see above), so the initial state is shown".to_string()

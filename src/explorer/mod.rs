@@ -12,6 +12,7 @@ mod inspector;
 mod jobs;
 pub mod link;
 mod links;
+mod liveness;
 mod notices;
 mod settings;
 mod stepping;
@@ -20,6 +21,7 @@ pub mod views;
 
 pub use inspector::{trace_window, TreeRow, TRACE_VIEW_WINDOW};
 pub use jobs::SYNC_REPLAY_STEPS;
+pub use liveness::{LoopView, TemporalRow};
 pub use notices::{Notice, NoticeKind, Notices, INFO_NOTICE_MS};
 pub use settings::{Comparison, ConstField};
 pub use verdicts::{PropertyRow, TimelineEntry};

@@ -5,7 +5,7 @@ use super::jobs::{Job, OpenKind, SYNC_REPLAY_STEPS};
 use super::settings::fields_for;
 use super::{Explorer, Notice};
 use crate::catalogue;
-use crate::engine::{plural, replay, DynModel, Replayer, Session, Steps, TraceFile};
+use crate::engine::{plural, replay, DynModel, Lasso, Replayer, Session, Steps, TraceFile};
 use std::sync::Arc;
 
 impl Explorer {
@@ -25,12 +25,32 @@ impl Explorer {
         Some((label, broken))
     }
 
+    /// The loop of a liveness counterexample, when the trace is one (see [`Lasso`]).
+    pub fn lasso(&self) -> Option<Lasso> {
+        self.session.trace().lasso
+    }
+
+    /// Makes the loaded trace a lasso (a check's liveness counterexample).
+    pub fn set_lasso(&mut self, lasso: Option<Lasso>) -> Result<(), String> {
+        self.session.set_lasso(lasso)
+    }
+
     pub fn back(&mut self) -> bool {
         self.session.back()
     }
 
+    /// One step forward; at the end of a lasso, around its loop (back to where it starts).
     pub fn forward(&mut self) -> bool {
-        self.session.forward()
+        if self.session.forward() {
+            return true;
+        }
+        match self.lasso() {
+            Some(Lasso::BackTo(i)) => {
+                self.session.go_to(i);
+                true
+            }
+            _ => false,
+        }
     }
 
     pub fn go_to(&mut self, index: usize) {
@@ -86,30 +106,33 @@ impl Explorer {
         let mut replayer = Replayer::new(model.as_ref(), file.init, Steps::Labels(file.actions));
         if states > SYNC_REPLAY_STEPS {
             // A long file is opened in slices; a failure is then told in a notice.
-            self.job = Some(Job::Open { model, replayer, kind: OpenKind::Import });
+            self.job = Some(Job::Open { model, replayer, kind: OpenKind::Import(file.lasso) });
             return Ok(());
         }
         replayer.advance(model.as_ref(), usize::MAX);
         match replayer.finish() {
             (_, Some(stop)) => Err(format!("trace file does not replay: {stop}")),
             (trace, None) => {
-                self.open_imported(model, trace);
+                self.open_imported(model, trace, file.lasso);
                 Ok(())
             }
         }
     }
 
-    pub(super) fn end_import(&mut self, model: Arc<dyn DynModel>, trace: crate::engine::Trace, stop: Option<crate::engine::ReplayStop>) {
+    pub(super) fn end_import(&mut self, model: Arc<dyn DynModel>, trace: crate::engine::Trace, stop: Option<crate::engine::ReplayStop>, lasso: Option<Lasso>) {
         match stop {
             Some(stop) => self.notices.push(Notice::error(format!("Could not import: trace file does not replay: {stop}"))),
-            None => self.open_imported(model, trace),
+            None => self.open_imported(model, trace, lasso),
         }
     }
 
-    fn open_imported(&mut self, model: Arc<dyn DynModel>, trace: crate::engine::Trace) {
+    fn open_imported(&mut self, model: Arc<dyn DynModel>, trace: crate::engine::Trace, lasso: Option<Lasso>) {
         let cursor = trace.len() - 1;
         let steps = trace.len() - 1;
-        let session = Session::from_trace(model.clone(), trace, cursor);
+        let mut session = Session::from_trace(model.clone(), trace, cursor);
+        if let Err(e) = session.set_lasso(lasso) {
+            self.notices.push(Notice::error(format!("The trace file's loop is not one of the model's ({e}); it is opened as a plain trace.")));
+        }
         self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, session)));
         self.fields = fields_for(model.info(), model.constants());
         self.model = model;

@@ -13,6 +13,7 @@ use super::panels::{
 };
 use super::simulate::{SimulatePanel, SimulateSettings};
 use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, SimulateRequest};
+use crate::engine::Lasso;
 use crate::explorer::{trace_window, Explorer, NoticeKind, INFO_NOTICE_MS};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
@@ -126,6 +127,23 @@ impl App {
         } else {
             1
         };
+        if let Some(lasso) = self.x.lasso() {
+            // A liveness counterexample plays as its behaviour goes: along the trace, then around
+            // its loop for ever (a stuttering end stays put).
+            for _ in 0..steps.min(1000) {
+                let last = self.x.session().len() - 1;
+                if lasso == Lasso::Stuttering && self.x.session().cursor() == last {
+                    self.stop_play();
+                    self.x.notify_info(format!("From step {last} on, nothing changes: the behaviour stutters there for ever."));
+                    return;
+                }
+                self.x.forward();
+                if speed == 0 && dom::now() - started > budget_ms {
+                    break;
+                }
+            }
+            return;
+        }
         for _ in 0..steps {
             if self.x.session().len() >= MAX_TRACE {
                 self.stop_play();
@@ -223,7 +241,7 @@ impl App {
     }
 
     fn load_counterexample(&mut self, request: &CheckRequest, done: &CheckDone) {
-        let CheckEnd::Violation { init, labels, name, .. } = &done.end else { return };
+        let CheckEnd::Violation { init, labels, name, lasso, kind } = &done.end else { return };
         let m = self.x.model();
         if request.model != m.info().name || request.config != m.config().name || request.constants != m.constants().to_pairs() {
             self.x.notify_error("That counterexample belongs to other settings than the ones shown; run the check again.");
@@ -231,8 +249,15 @@ impl App {
         }
         let (init, labels, name) = (*init, labels.clone(), name.clone());
         let at = labels.len();
-        if let Err(e) = self.x.load_trace(init, &labels, at, &format!("Shortest counterexample to {name}")) {
+        let what = if kind == "liveness" {
+            format!("Counterexample to {name}: a path, then a loop that repeats for ever")
+        } else {
+            format!("Shortest counterexample to {name}")
+        };
+        if let Err(e) = self.x.load_trace(init, &labels, at, &what) {
             self.x.notify_error(e);
+        } else if let Err(e) = self.x.set_lasso(*lasso) {
+            self.x.notify_error(format!("The counterexample's loop does not close: {e}."));
         }
     }
 }
@@ -486,6 +511,7 @@ impl Component for App {
         let (n, cursor) = (s.len(), s.cursor());
         let window = trace_window(n, cursor, TIMELINE_WINDOW);
         let (choices, disabled) = x.actions();
+        let loop_view = x.loop_view();
         html! {
             <div class="app">
                 <Header model={m.info().name} config={m.config().name} dark={self.dark} on={on.clone()} />
@@ -498,15 +524,17 @@ impl Component for App {
                         <ConstantsPanel fields={x.fields().to_vec()} on={on.clone()} />
                     </aside>
                     <section class="col-center">
-                        <ViewPanel model={m.info().name} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()} />
+                        <ViewPanel model={m.info().name} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
+                                   repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} />
                         <TimelinePanel len={n} cursor={cursor} start={window.start} entries={x.timeline(window)}
                                        first_bad={x.first_violation().map(|f| f.0)}
                                        divergence={x.comparison().and_then(|c| c.divergence.verdicts_differ.as_ref().map(|d| d.0))}
-                                       can_undo_fork={s.can_undo_fork()} can_restore={x.can_restore_previous()} on={on.clone()} />
+                                       can_undo_fork={s.can_undo_fork()} can_restore={x.can_restore_previous()} lasso={x.lasso()} on={on.clone()} />
                         <InspectorPanel rows={x.state_tree()} />
                     </section>
                     <aside class="col-right">
-                        <PropertiesPanel rows={x.property_rows()} expect={m.config().expect} on={on.clone()} />
+                        <PropertiesPanel rows={x.property_rows()} expect={m.config().expect} temporal={x.temporal_rows()} fairness={m.fairness_names()}
+                                         loop_view={loop_view} on={on.clone()} />
                         <CheckPanel settings={CheckSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), sym: !m.symmetric_sets().is_empty() }}
                                     reset={self.check_reset} on_violation={self.on_violation.clone()} dark={self.dark} on={on.clone()} />
                         <SimulatePanel settings={SimulateSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), seed: x.seed() }}

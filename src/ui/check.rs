@@ -197,6 +197,7 @@ impl CheckState {
                 footprint: Footprint::default(),
                 symmetry,
                 symmetry_problem: None,
+                note: None,
                 end: CheckEnd::Incomplete { reason: "cancelled".into() },
             };
             self.status = CheckStatus::Done { request, done };

@@ -13,9 +13,9 @@ use super::check::{use_check, CheckForm, CheckSettings, CheckStatus, Death, UseC
 use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use super::{chart, dom, svg};
 use crate::catalogue;
-use crate::engine::Progress;
+use crate::engine::{Lasso, Progress};
 use crate::explorer::draw::Drawing;
-use crate::explorer::{views, Comparison, ConstField, Notice, NoticeKind, PropertyRow, TimelineEntry, TreeRow};
+use crate::explorer::{views, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, TemporalRow, TimelineEntry, TreeRow};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -277,6 +277,8 @@ pub struct ViewProps {
     pub drawing: Option<Drawing>,
     /// The trace view: its title, drawing and the steps it covers.
     pub trace: Option<(&'static str, Drawing, std::ops::Range<usize>)>,
+    /// A lasso's loop: its first and last steps, and whether the end stutters.
+    pub repeat: Option<(usize, usize, bool)>,
 }
 
 #[function_component]
@@ -287,6 +289,15 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
     html! {
         <div class="card view" data-testid="view">
             <h2>{ views::view_name(name) }<span class="muted">{ format!(" · step {}", p.cursor) }</span></h2>
+            if let Some((first, last, stutter)) = p.repeat.filter(|(first, _, _)| p.cursor >= *first) {
+                <div class="repeat-banner" data-testid="repeat-banner" role="note">
+                    { if stutter {
+                        format!("↻ From step {last} on nothing changes: this state repeats forever.")
+                    } else {
+                        format!("↻ Steps {first}–{last} repeat forever: after step {last} the behaviour goes back to step {first}. Forward and play go around the loop.")
+                    } }
+                </div>
+            }
             if let Some(d) = drawing {
                 <div class="view-scroll">{ svg::render(d) }</div>
                 <ul class="caption" data-testid="caption">
@@ -321,6 +332,8 @@ pub struct TimelineProps {
     pub divergence: Option<usize>,
     pub can_undo_fork: bool,
     pub can_restore: bool,
+    /// A liveness counterexample's loop: where its last step goes back to.
+    pub lasso: Option<Lasso>,
     pub on: Callback<Msg>,
 }
 
@@ -341,7 +354,7 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
             </h2>
             <div class="row timeline-tools">
                 <button data-testid="back" onclick={p.on.reform(|_| Msg::Back)} disabled={cursor == 0} title="Back (←)">{"◀ Back"}</button>
-                <button data-testid="forward" onclick={p.on.reform(|_| Msg::Forward)} disabled={cursor + 1 >= n} title="Forward (→)">{"Forward ▶"}</button>
+                <button data-testid="forward" onclick={p.on.reform(|_| Msg::Forward)} disabled={cursor + 1 >= n && !matches!(p.lasso, Some(Lasso::BackTo(_)))} title="Forward (→); at the end of a loop, back into it">{"Forward ▶"}</button>
                 <button data-testid="undo-fork" onclick={p.on.reform(|_| Msg::UndoFork)} disabled={!p.can_undo_fork} title="Bring back the future the last fork dropped (u)">{"Undo fork"}</button>
                 <button data-testid="restore" onclick={p.on.reform(|_| Msg::RestorePrevious)} disabled={!p.can_restore} title="Bring back the trace that was replaced">{"Restore previous"}</button>
                 <button data-testid="reset" onclick={p.on.reform(|_| Msg::Reset)} title="Start over from the initial state">{"Reset"}</button>
@@ -379,9 +392,18 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
                     // step's layout); a chip whose marks did not change is not rendered again.
                     html! {
                         <TimelineChip key={i} index={i} label={e.label.clone()} current={i == cursor} bad={e.bad}
-                                      first_bad={first_bad == Some(i)} diverge={divergence == Some(i)} future={i > cursor} on={p.on.clone()} />
+                                      first_bad={first_bad == Some(i)} diverge={divergence == Some(i)} future={i > cursor}
+                                      loop_start={matches!(p.lasso, Some(Lasso::BackTo(k)) if k == i)} on={p.on.clone()} />
                     }
                 }) }
+                if let Some(lasso) = p.lasso.filter(|_| entries.last().is_some_and(|e| e.index + 1 == n)) {
+                    <li key="loop-end" class="step loop-end" data-testid="loop-end">
+                        { match lasso {
+                            Lasso::BackTo(k) => html! { <button onclick={p.on.reform(move |_| Msg::GoTo(k))} title="The behaviour goes on around its loop, for ever">{ format!("↻ back to step {k}") }</button> },
+                            Lasso::Stuttering => html! { <span class="stutter" title="The last state repeats for ever">{"↻ stutters forever"}</span> },
+                        } }
+                    </li>
+                }
             </ol>
         </div>
     }
@@ -396,6 +418,8 @@ struct ChipProps {
     first_bad: bool,
     diverge: bool,
     future: bool,
+    /// A lasso's loop starts here.
+    loop_start: bool,
     on: Callback<Msg>,
 }
 
@@ -410,6 +434,7 @@ fn TimelineChip(p: &ChipProps) -> Html {
         p.first_bad.then_some("first-bad"),
         p.diverge.then_some("diverge"),
         p.future.then_some("future"),
+        p.loop_start.then_some("loop-start"),
     );
     html! {
         <li {class} data-step={i.to_string()}>
@@ -465,6 +490,12 @@ pub struct PropertiesProps {
     pub rows: Vec<PropertyRow>,
     /// The property this configuration is expected to break.
     pub expect: Option<&'static str>,
+    /// The temporal properties, explained when the trace is a lasso that breaks them.
+    pub temporal: Vec<TemporalRow>,
+    /// The fairness conditions the configuration assumes, as the twin writes them.
+    pub fairness: Vec<&'static str>,
+    /// The trace's loop, when it is a lasso.
+    pub loop_view: Option<LoopView>,
     pub on: Callback<Msg>,
 }
 
@@ -497,6 +528,47 @@ pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
                     }
                 }) }
             </ul>
+            if !p.temporal.is_empty() {
+                <h3 class="subhead">{"Temporal properties"}</h3>
+                <ul class="props" data-testid="temporal">
+                    { for p.temporal.iter().map(|t| {
+                        let state = if t.broken.is_some() { "bad" } else { "na" };
+                        html! {
+                            <li class={classes!("prop", "temporal", state)} data-prop={t.name.clone()}>
+                                <span class="lamp" aria-hidden="true"></span>
+                                <span class="name">{ t.name.clone() }</span>
+                                <span class="tag" title="checked on whole fair behaviours, not at a step">{ t.form }</span>
+                                if let Some(why) = &t.broken {
+                                    <span class="why small" data-testid="temporal-why">{ format!("Fails on this behaviour: {why}") }</span>
+                                    if let Some(step) = t.at {
+                                        <button class="link" onclick={p.on.reform(move |_| Msg::GoTo(step))}>{ format!("go to step {step}") }</button>
+                                    }
+                                } else {
+                                    <span class="why muted small">{"About whole behaviours: the exhaustive check decides it; a counterexample loads as a loop."}</span>
+                                }
+                            </li>
+                        }
+                    }) }
+                </ul>
+                <p class="muted small" data-testid="fairness">
+                    { if p.fairness.is_empty() { "Fairness: none (a behaviour may stop anywhere).".to_string() } else { format!("Fairness: {}.", p.fairness.join(" ∧ ")) } }
+                </p>
+                if let Some(l) = &p.loop_view {
+                    <div class="loop-fairness" data-testid="loop-fairness">
+                        <p class="small">{ if l.stutter { format!("The behaviour stops at step {}. Fairness allows that because:", l.last) } else { format!("The loop (steps {}–{}) is fair:", l.first, l.last) } }</p>
+                        <ul class="small">
+                            { for l.obligations.iter().map(|(met, text)| html! { <li class={classes!(if *met { "met" } else { "unmet" })}>{ text.clone() }</li> }) }
+                        </ul>
+                        <p class="small">{
+                            match (l.obligations.iter().all(|(met, _)| *met), p.temporal.iter().any(|t| t.broken.is_some())) {
+                                (true, true) => "Every fairness condition is met, and yet the property fails: fairness alone does not make it hold.",
+                                (true, false) => "Every fairness condition is met, and no temporal property fails on this behaviour.",
+                                (false, _) => "A fairness condition is not met: no fair behaviour runs this loop, so it shows nothing about the properties.",
+                            }
+                        }</p>
+                    </div>
+                }
+            }
             if let Some(e) = p.expect {
                 <p class="muted small">{ format!("This configuration is expected to break {e}.") }</p>
             }
@@ -630,6 +702,18 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                 CheckEnd::Ok => {
                     html! { <div class="verdict ok" data-testid="check-result">{"No error: every reachable state satisfies every invariant."}</div> }
                 }
+                CheckEnd::Violation { kind, name, labels, lasso: Some(lasso), .. } if kind == "liveness" => {
+                    let shape = match lasso {
+                        Lasso::BackTo(k) => format!("a path of {} then a loop back to step {k}, repeated forever", count(labels.len() as u64 + 1, "state")),
+                        Lasso::Stuttering => format!("a path of {} whose last state repeats forever", count(labels.len() as u64 + 1, "state")),
+                    };
+                    html! {
+                        <div class="verdict bad" data-testid="check-result">
+                            {"Temporal property "}{ breakable(name) }{ format!(" is violated by a fair behaviour: {shape}.") }
+                            <button class="link" onclick={{ let (on, v) = (p.on.clone(), state.violation()); Callback::from(move |_: MouseEvent| if let Some(v) = v.clone() { on.emit(Msg::LoadCounterexample(Box::new(v))) }) }}>{"load it again"}</button>
+                        </div>
+                    }
+                }
                 CheckEnd::Violation { kind, name, labels, .. } => {
                     let what = match kind.as_str() {
                         "deadlock" => html! { {"Deadlock reached: no action is enabled"} },
@@ -658,6 +742,12 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
             html! {
                 <>
                     { verdict }
+                    if let Some(note) = &done.note {
+                        <p class="muted small" data-testid="check-note">{ match note.as_str() {
+                            "symmetry not used: liveness" => "Symmetry not used: a symmetry reduction can hide or invent fair cycles, so a check of temporal properties runs on every state.".to_string(),
+                            other => other.to_string(),
+                        } }</p>
+                    }
                     if let Some(problem) = &done.symmetry_problem {
                         <div class="notice warning small" data-testid="symmetry-warning">
                             { format!("Symmetry warning: {problem}. The distinct count below is of classes under a symmetry that does not hold; check without symmetry for the true count.") }

@@ -14,7 +14,7 @@
 //! for `ms` milliseconds without answering.
 
 use crate::catalogue;
-use crate::engine::{CheckOptions, DynChecker, DynOutcome, Footprint, Progress, SimulateEnd, SimulateOptions, SimulateProgress, Simulator};
+use crate::engine::{CheckOptions, DynChecker, DynOutcome, Footprint, Lasso, Progress, SimulateEnd, SimulateOptions, SimulateProgress, Simulator};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -88,6 +88,9 @@ pub enum CheckEnd {
         name: String,
         init: usize,
         labels: Vec<String>,
+        /// A liveness counterexample's loop.
+        #[serde(default)]
+        lasso: Option<Lasso>,
     },
     Incomplete {
         reason: String,
@@ -101,6 +104,9 @@ pub struct CheckDone {
     pub symmetry: bool,
     /// The symmetry audit's finding, shown as a warning beside the count.
     pub symmetry_problem: Option<String>,
+    /// Anything else the result must say ("symmetry not used: liveness").
+    #[serde(default)]
+    pub note: Option<String>,
     pub end: CheckEnd,
 }
 
@@ -175,11 +181,11 @@ fn done(checker: &dyn DynChecker) -> CheckDone {
     let end = match r.outcome {
         DynOutcome::Ok => CheckEnd::Ok,
         DynOutcome::Violation { kind, name, trace } => {
-            CheckEnd::Violation { kind: kind.as_str().to_string(), name, init: trace.init_index, labels: trace.labels() }
+            CheckEnd::Violation { kind: kind.as_str().to_string(), name, init: trace.init_index, labels: trace.labels(), lasso: trace.lasso }
         }
         DynOutcome::Incomplete(reason) => CheckEnd::Incomplete { reason: reason.as_str().to_string() },
     };
-    CheckDone { progress: r.progress, footprint: r.footprint, symmetry: r.symmetry, symmetry_problem: r.symmetry_problem, end }
+    CheckDone { progress: r.progress, footprint: r.footprint, symmetry: r.symmetry, symmetry_problem: r.symmetry_problem, note: r.note, end }
 }
 
 fn schedule(id: u64) {

@@ -89,7 +89,7 @@ export async function stepCounter(page) {
 
 /** Action labels of the timeline chips, in order (without the initial "Init"). */
 export async function timelineLabels(page) {
-  const items = await page.locator('[data-testid=timeline] li button').allInnerTexts();
+  const items = await page.locator('[data-testid=timeline] li[data-step] button').allInnerTexts();
   return items.map(t => t.replace(/^\d+/, '').trim()).filter(l => l !== 'Init');
 }
 

@@ -1,0 +1,124 @@
+//! Liveness on screen: the temporal properties of the configuration, and, when the trace is a
+//! lasso (a liveness counterexample loaded from a check, a file or a link), why it breaks them and
+//! how its loop meets every fairness condition. Generic: from what models declare (predicates,
+//! fairness instances), through [`DynModel`](crate::engine::DynModel).
+
+use super::Explorer;
+use crate::engine::lasso::{breaks, loop_start, Breaks};
+use crate::engine::{Lasso, Obligation, Temporal};
+
+/// A temporal property in the properties panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemporalRow {
+    pub name: String,
+    /// Its form in TLA+ notation: `<>P`, `[]<>P`, `<>[]P`, `P ~> Q`.
+    pub form: &'static str,
+    /// When the trace is a lasso that breaks it: why, in a sentence.
+    pub broken: Option<String>,
+    /// The step the explanation points at.
+    pub at: Option<usize>,
+}
+
+/// The loop of a lasso trace, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoopView {
+    /// Trace indices of the loop's first and last states (equal when the end stutters).
+    pub first: usize,
+    pub last: usize,
+    pub stutter: bool,
+    /// One sentence per fairness condition the loop meets, and whether it does.
+    pub obligations: Vec<(bool, String)>,
+}
+
+fn form(kind: Temporal) -> &'static str {
+    match kind {
+        Temporal::Eventually => "<>P",
+        Temporal::AlwaysEventually => "[]<>P",
+        Temporal::EventuallyAlways => "<>[]P",
+        Temporal::LeadsTo => "P ~> Q",
+    }
+}
+
+impl Explorer {
+    /// The configuration's temporal properties, each explained when the trace is a lasso breaking it.
+    pub fn temporal_rows(&self) -> Vec<TemporalRow> {
+        let m = &self.model;
+        let names = m.liveness_names();
+        if names.is_empty() {
+            return Vec::new();
+        }
+        let kinds = m.liveness_kinds();
+        let trace = self.session.trace();
+        let lasso = trace.lasso;
+        let values: Vec<Vec<(bool, Option<bool>)>> =
+            if lasso.is_some() { trace.steps.iter().map(|s| m.liveness_values(&s.state)).collect() } else { Vec::new() };
+        names
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                let found = lasso.and_then(|l| {
+                    let column: Vec<(bool, Option<bool>)> = values.iter().map(|v| v[k]).collect();
+                    breaks(kinds[k], &column, l).map(|b| (b, l))
+                });
+                let (broken, at) = match found {
+                    Some((b, l)) => {
+                        let (text, at) = explain(b, l, trace.steps.len());
+                        (Some(text), at)
+                    }
+                    None => (None, None),
+                };
+                TemporalRow { name: name.to_string(), form: form(kinds[k]), broken, at }
+            })
+            .collect()
+    }
+
+    /// The loop of the trace, when it is a lasso, with what fairness asks of it and how it answers.
+    pub fn loop_view(&self) -> Option<LoopView> {
+        let trace = self.session.trace();
+        let lasso = trace.lasso?;
+        let last = trace.steps.len() - 1;
+        let first = loop_start(lasso, trace.steps.len());
+        let stutter = matches!(lasso, Lasso::Stuttering);
+        let mut obligations: Vec<(bool, String)> = self.model.loop_obligations(trace).iter().map(|o| (o.met(), obligation_text(o, last, stutter))).collect();
+        if self.model.fairness_names().is_empty() {
+            obligations.push((true, "No fairness is assumed: a behaviour may stop taking steps anywhere, and stutter for ever.".to_string()));
+        }
+        Some(LoopView { first, last, stutter, obligations })
+    }
+}
+
+fn span(first: usize, last: usize, stutter: bool) -> String {
+    if stutter {
+        format!("step {last}, repeated for ever (stuttering)")
+    } else if first == last {
+        format!("step {last}, which steps back to itself for ever")
+    } else {
+        format!("steps {first}–{last}, repeated for ever")
+    }
+}
+
+fn explain(b: Breaks, lasso: Lasso, len: usize) -> (String, Option<usize>) {
+    let (first, last) = (loop_start(lasso, len), len - 1);
+    let stutter = matches!(lasso, Lasso::Stuttering);
+    let lp = span(first, last, stutter);
+    match b {
+        Breaks::Never => (format!("P holds at no step of this behaviour: not on the way, nor in its loop ({lp})."), Some(first)),
+        Breaks::NotInfinitelyOften => (format!("P holds nowhere in the loop ({lp}), so from step {first} on it never holds again."), Some(first)),
+        Breaks::FailsInLoop(j) => (format!("P fails at step {j}, inside the loop ({lp}), so it fails again on every round: it never holds for good."), Some(j)),
+        Breaks::LeadsNowhere(j) => (format!("P holds at step {j}, and Q holds at no step after it: not up to step {last}, nor in the loop ({lp})."), Some(j)),
+    }
+}
+
+fn obligation_text(o: &Obligation, last: usize, stutter: bool) -> String {
+    let what = if o.example.is_empty() { o.fairness.to_string() } else { format!("{} for {}", o.fairness, o.example) };
+    match (o.taken_at, o.disabled_at) {
+        (Some(i), _) if i == last && !stutter => format!("{what}: taken on the step from step {last} back into the loop."),
+        (Some(i), _) => format!("{what}: taken in the loop, on the step after step {i}."),
+        (None, Some(d)) if stutter => format!("{what}: not enabled at step {d}, so stopping there breaks no fairness."),
+        (None, _) if o.strong && !o.enabled_somewhere => format!("{what}: never enabled in the loop, so strong fairness asks nothing of it."),
+        (None, Some(d)) if !o.strong => {
+            format!("{what}: not enabled at step {d}, so weak fairness (which asks only of actions enabled without a break) asks nothing of it.")
+        }
+        (None, _) => format!("{what}: enabled in the loop but never taken: this loop is not fair."),
+    }
+}
