@@ -233,6 +233,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// The temporal properties a config checks (built with the default constants).
+fn temporal_names(model: &str, config: &str) -> Vec<&'static str> {
+    catalogue::build(model, config, &[]).map(|m| m.liveness_names()).unwrap_or_default()
+}
+
 fn list(json: bool) -> Result<u8, Fail> {
     let infos = catalogue::infos();
     if json {
@@ -241,7 +246,7 @@ fn list(json: bool) -> Result<u8, Fail> {
             .map(|i| {
                 serde_json::json!({
                     "name": i.name, "title": i.title, "story": i.story, "source": i.source,
-                    "configs": i.configs.iter().map(|c| serde_json::json!({"name": c.name, "summary": c.summary, "expect": c.expect})).collect::<Vec<_>>(),
+                    "configs": i.configs.iter().map(|c| serde_json::json!({"name": c.name, "summary": c.summary, "expect": c.expect, "temporal": temporal_names(i.name, c.name)})).collect::<Vec<_>>(),
                     "constants": i.constants.iter().map(|c| serde_json::json!({"name": c.name, "default": c.default, "doc": c.doc, "allowed": c.allowed()})).collect::<Vec<_>>(),
                 })
             })

@@ -179,6 +179,12 @@ mod tests {
     fn finds_every_gaps_violation_and_the_seed_reproduces_it() {
         for info in catalogue::infos() {
             for config in info.configs.iter().filter(|c| c.expect.is_some()) {
+                // Walks see states and steps, not whole fair behaviours: temporal properties are
+                // the exhaustive check's.
+                let m = catalogue::build(info.name, config.name, &[]).unwrap();
+                if m.liveness_names().iter().any(|n| Some(*n) == config.expect) {
+                    continue;
+                }
                 let (end, progress) = sim(info.name, config.name, true);
                 let SimulateEnd::Found(f) = end else { panic!("{} {}: nothing found in {} walks", info.name, config.name, progress.walks) };
                 assert_eq!(Some(f.name.as_str()), config.expect, "{} {}", info.name, config.name);

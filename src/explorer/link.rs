@@ -284,6 +284,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_loop_round_trips_and_a_bad_one_is_named() {
+        for (lasso, part) in [(crate::engine::Lasso::BackTo(3), "loop=3"), (crate::engine::Lasso::Stuttering, "loop=s")] {
+            let link = Link { model: "seqlock".into(), config: "progress-next-only".into(), lasso: Some(lasso), ..Link::default() };
+            let text = link.encode();
+            assert!(text.contains(part), "{text}");
+            assert_eq!(Link::decode(&text).unwrap().link.lasso, Some(lasso));
+        }
+        let d = Link::decode("v=1&m=seqlock&loop=x").unwrap();
+        assert_eq!(d.link.lasso, None);
+        assert!(d.problems.iter().any(|p| p.contains("loop=x")), "{:?}", d.problems);
+    }
+
+    #[test]
     fn round_trip() {
         let link = Link {
             model: "ebpf-ring".into(),
@@ -294,6 +307,7 @@ mod tests {
             choices: vec![0, 3, 40, 1],
             checksum: Some(0xdead_beef),
             at: 2,
+            lasso: None,
         };
         let text = link.encode();
         assert!(text.contains("t=0.3.14.1"), "{text}");

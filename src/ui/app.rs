@@ -537,7 +537,7 @@ impl Component for App {
                                          loop_view={loop_view} on={on.clone()} />
                         <CheckPanel settings={CheckSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), sym: !m.symmetric_sets().is_empty() }}
                                     reset={self.check_reset} on_violation={self.on_violation.clone()} dark={self.dark} on={on.clone()} />
-                        <SimulatePanel settings={SimulateSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), seed: x.seed() }}
+                        <SimulatePanel settings={SimulateSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), seed: x.seed(), temporal: !m.liveness_names().is_empty() }}
                                        reset={self.check_reset} on={on.clone()} />
                     </aside>
                 </main>

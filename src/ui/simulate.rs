@@ -31,6 +31,8 @@ pub struct SimulateSettings {
     pub config: String,
     pub constants: Vec<(String, String)>,
     pub seed: u64,
+    /// The configuration checks temporal properties, which walks cannot break.
+    pub temporal: bool,
 }
 
 #[derive(Clone, PartialEq)]
@@ -306,6 +308,9 @@ pub fn SimulatePanel(p: &SimulateProps) -> Html {
             <p class="muted small">
                 { format!("Random walks from seed {} (walk k uses seed {} + k), each skipping steps that change nothing. The first walk that breaks a property loads into the timeline.", p.settings.seed, p.settings.seed) }
             </p>
+            if p.settings.temporal {
+                <p class="muted small" data-testid="simulate-temporal">{"Walks check invariants and action properties at each step; a temporal property is about whole fair behaviours: the exhaustive check decides it."}</p>
+            }
             <div class="row">
                 if running {
                     <button class="danger" data-testid="simulate-cancel" onclick={cmd(|s, _| s.cancel())}>{"Cancel"}</button>
