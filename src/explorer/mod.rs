@@ -8,6 +8,7 @@
 //! trace can be undone, a config switch that drops steps is reversed by switching back).
 
 pub mod draw;
+mod export;
 mod inspector;
 mod jobs;
 pub mod link;

@@ -61,6 +61,10 @@ pub enum Msg {
     HashChanged,
     ToggleTheme,
     Export,
+    ExportSvg,
+    ExportPng,
+    ExportMarkdown,
+    ExportFailed(String),
     ImportText(String),
     ImportFailed(String),
     CopyLink,
@@ -455,6 +459,31 @@ impl Component for App {
                 }
                 return false;
             }
+            Msg::ExportSvg => {
+                let name = format!("{}-{}-step-{}.svg", self.x.model().info().name, self.x.model().config().name, self.x.session().cursor());
+                match dom::view_svg().and_then(|(svg, _, _)| dom::download_as(&name, &svg, "image/svg+xml")) {
+                    Ok(()) => return false,
+                    Err(e) => self.x.notify_error(format!("Could not export the view: {e}")),
+                }
+            }
+            Msg::ExportPng => {
+                let name = format!("{}-{}-step-{}.png", self.x.model().info().name, self.x.model().config().name, self.x.session().cursor());
+                let link = ctx.link().clone();
+                dom::download_view_png(name, move |r| {
+                    if let Err(e) = r {
+                        link.send_message(Msg::ExportFailed(e));
+                    }
+                });
+                return false;
+            }
+            Msg::ExportMarkdown => {
+                let name = format!("{}-{}-trace.md", self.x.model().info().name, self.x.model().config().name);
+                if let Err(e) = dom::download_as(&name, &self.x.trace_markdown(), "text/markdown") {
+                    self.x.notify_error(format!("Could not export the trace: {e}"));
+                }
+                return false;
+            }
+            Msg::ExportFailed(e) => self.x.notify_error(format!("Could not export the view: {e}")),
             Msg::ImportText(text) => {
                 self.stop_play();
                 match self.x.import_trace(&text) {
@@ -524,7 +553,7 @@ impl Component for App {
                         <ConstantsPanel fields={x.fields().to_vec()} on={on.clone()} />
                     </aside>
                     <section class="col-center">
-                        <ViewPanel model={m.info().name} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
+                        <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
                                    repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} />
                         <TimelinePanel len={n} cursor={cursor} start={window.start} entries={x.timeline(window)}
                                        first_bad={x.first_violation().map(|f| f.0)}

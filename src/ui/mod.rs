@@ -97,9 +97,14 @@ pub mod dom {
 
     /// Offers `text` as a file download.
     pub fn download(name: &str, text: &str) -> Result<(), String> {
+        download_as(name, text, "application/json")
+    }
+
+    /// Saves `text` as a file of type `mime`.
+    pub fn download_as(name: &str, text: &str, mime: &str) -> Result<(), String> {
         let parts = js_sys::Array::of1(&JsValue::from_str(text));
         let opts = web_sys::BlobPropertyBag::new();
-        opts.set_type("application/json");
+        opts.set_type(mime);
         let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|e| format!("{e:?}"))?;
         let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
         let a: web_sys::HtmlAnchorElement = document().create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into();
@@ -137,6 +142,68 @@ pub mod dom {
     pub fn scroll_current_step_into_view_before_paint() {
         let closure = wasm_bindgen::closure::Closure::once_into_js(scroll_current_step_into_view);
         let _ = window().request_animation_frame(closure.unchecked_ref());
+    }
+
+    /// The page's stylesheet, embedded in exported SVG so that it looks as it does on screen.
+    const STYLE: &str = include_str!("../../web/style.css");
+
+    /// The view's drawing as it is on screen, as a standalone SVG file: the page's stylesheet
+    /// inside, the current theme, and a background, so that it reads the same on a slide.
+    pub fn view_svg() -> Result<(String, f64, f64), String> {
+        let svg = document().query_selector("[data-testid=view] .view-scroll svg").ok().flatten().ok_or("this model has no picture to export")?;
+        let copy: web_sys::Element = svg.clone_node_with_deep(true).map_err(|e| format!("{e:?}"))?.unchecked_into();
+        let view_box = copy.get_attribute("viewBox").unwrap_or_default();
+        let dims: Vec<f64> = view_box.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+        let (w, h) = match dims[..] {
+            [_, _, w, h] => (w, h),
+            _ => return Err("the drawing has no size".into()),
+        };
+        let dark = document().document_element().and_then(|r| r.get_attribute("data-theme")).as_deref() == Some("dark");
+        let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
+        let _ = copy.set_attribute("width", &w.to_string());
+        let _ = copy.set_attribute("height", &h.to_string());
+        let _ = copy.set_attribute("data-theme", if dark { "dark" } else { "light" });
+        let _ = copy.remove_attribute("style");
+        let doc = document();
+        let style = doc.create_element_ns(Some("http://www.w3.org/2000/svg"), "style").map_err(|e| format!("{e:?}"))?;
+        style.set_text_content(Some(STYLE));
+        let background = doc.create_element_ns(Some("http://www.w3.org/2000/svg"), "rect").map_err(|e| format!("{e:?}"))?;
+        for (k, v) in [("width", "100%"), ("height", "100%"), ("style", "fill: var(--panel)")] {
+            let _ = background.set_attribute(k, v);
+        }
+        let _ = copy.prepend_with_node_2(&style, &background);
+        Ok((copy.outer_html(), w, h))
+    }
+
+    /// The view's drawing as a PNG file at twice its size, made by the browser from the SVG; `done`
+    /// is told the outcome.
+    pub fn download_view_png(name: String, done: impl FnOnce(Result<(), String>) + 'static) {
+        let (svg, w, h) = match view_svg() {
+            Ok(v) => v,
+            Err(e) => return done(Err(e)),
+        };
+        let url = format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&svg)));
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = async {
+                let img = web_sys::HtmlImageElement::new().map_err(|e| format!("{e:?}"))?;
+                img.set_src(&url);
+                wasm_bindgen_futures::JsFuture::from(img.decode()).await.map_err(|_| "the browser could not render the drawing".to_string())?;
+                let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas").map_err(|e| format!("{e:?}"))?.unchecked_into();
+                let scale = 2.0;
+                canvas.set_width((w * scale).ceil() as u32);
+                canvas.set_height((h * scale).ceil() as u32);
+                let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok().flatten().ok_or("no 2D canvas in this browser")?.unchecked_into();
+                ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, w * scale, h * scale).map_err(|e| format!("{e:?}"))?;
+                let data = canvas.to_data_url_with_type("image/png").map_err(|e| format!("{e:?}"))?;
+                let a: web_sys::HtmlAnchorElement = document().create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into();
+                a.set_href(&data);
+                a.set_download(&name);
+                a.click();
+                Ok::<(), String>(())
+            }
+            .await;
+            done(result)
+        });
     }
 
     /// Keeps the current timeline step visible by scrolling the timeline (never the page).

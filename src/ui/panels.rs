@@ -271,6 +271,7 @@ pub fn ConstantsPanel(p: &ConstantsProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ViewProps {
     pub model: &'static str,
+    pub on: Callback<Msg>,
     pub cursor: usize,
     /// Steps in the trace, the initial state included.
     pub len: usize,
@@ -288,7 +289,15 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
     let drawing = p.drawing.as_ref();
     html! {
         <div class="card view" data-testid="view">
-            <h2>{ views::view_name(name) }<span class="muted">{ format!(" · step {}", p.cursor) }</span></h2>
+            <h2>
+                { views::view_name(name) }<span class="muted">{ format!(" · step {}", p.cursor) }</span>
+                if drawing.is_some() {
+                    <span class="export-tools">
+                        <button class="small" data-testid="export-svg" onclick={p.on.reform(|_| Msg::ExportSvg)} title="Save this picture as SVG (for slides)">{"SVG"}</button>
+                        <button class="small" data-testid="export-png" onclick={p.on.reform(|_| Msg::ExportPng)} title="Save this picture as PNG">{"PNG"}</button>
+                    </span>
+                }
+            </h2>
             if let Some((first, last, stutter)) = p.repeat.filter(|(first, _, _)| p.cursor >= *first) {
                 <div class="repeat-banner" data-testid="repeat-banner" role="note">
                     { if stutter {
@@ -359,6 +368,7 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
                 <button data-testid="restore" onclick={p.on.reform(|_| Msg::RestorePrevious)} disabled={!p.can_restore} title="Bring back the trace that was replaced">{"Restore previous"}</button>
                 <button data-testid="reset" onclick={p.on.reform(|_| Msg::Reset)} title="Start over from the initial state">{"Reset"}</button>
                 <button data-testid="export" onclick={p.on.reform(|_| Msg::Export)} title="Download the trace (JSON; pex replay reads it)">{"Export"}</button>
+                <button data-testid="export-markdown" onclick={p.on.reform(|_| Msg::ExportMarkdown)} title="Download the trace as a Markdown table (step, action, what changed, what fails)">{"Markdown"}</button>
                 <label class="button" title="Open a trace file">
                     {"Import"}
                     <input type="file" accept=".json,application/json" data-testid="import" hidden=true
