@@ -584,3 +584,51 @@ fn inspector_paths_and_timeline_steps_are_unique_keys() {
         assert!(steps.windows(2).all(|w| w[0] < w[1]), "{}: timeline steps repeat", info.name);
     }
 }
+
+/// A liveness counterexample opens as a lasso from a trace file: forward at its end goes around the
+/// loop, the properties panel explains the failure and the loop's fairness, and a file whose loop
+/// the model does not have opens as a plain trace with a notice.
+#[test]
+fn a_lasso_from_a_file_loops_and_explains_itself() {
+    let m = catalogue::build("seqlock", "progress-next-only", &[]).unwrap();
+    let mut c = m.checker(Default::default());
+    while !c.run(100_000) {}
+    let Some(crate::engine::CheckResult { outcome: crate::engine::DynOutcome::Violation { trace, name, .. }, .. }) = c.result() else {
+        panic!("ReaderProgress fails")
+    };
+    assert_eq!(name, "ReaderProgress");
+    let Some(crate::engine::Lasso::BackTo(back)) = trace.lasso else { panic!("a loop back") };
+    let file = crate::engine::TraceFile {
+        model: "seqlock".into(),
+        config: "progress-next-only".into(),
+        constants: m.constants().to_pairs(),
+        init: trace.init_index,
+        actions: trace.labels(),
+        lasso: trace.lasso,
+    };
+    let mut x = Explorer::new();
+    x.import_trace(&serde_json::to_string(&file).unwrap()).unwrap();
+    assert_eq!(x.lasso(), trace.lasso);
+    let last = x.session().len() - 1;
+    assert_eq!(x.session().cursor(), last);
+    assert!(x.forward());
+    assert_eq!(x.session().cursor(), back);
+    let rows = x.temporal_rows();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].broken.as_deref().is_some_and(|w| w.contains("Q holds at no step after it")), "{rows:?}");
+    let l = x.loop_view().unwrap();
+    assert_eq!((l.first, l.last, l.stutter), (back, last, false));
+    assert!(!l.obligations.is_empty() && l.obligations.iter().all(|(met, _)| *met), "{:?}", l.obligations);
+    // The link holds the loop.
+    assert!(x.link().encode().contains(&format!("loop={back}")));
+    // A step past the end makes it a plain path.
+    x.go_to(last);
+    x.random_step();
+    assert_eq!(x.lasso(), None);
+    // A loop the model does not have: opened as a plain trace, and said so.
+    let bad = crate::engine::TraceFile { lasso: Some(crate::engine::Lasso::BackTo(0)), ..file };
+    let mut y = Explorer::new();
+    y.import_trace(&serde_json::to_string(&bad).unwrap()).unwrap();
+    assert_eq!(y.lasso(), None);
+    assert!(y.notices().iter().any(|n| n.text.contains("loop is not one of the model's")), "{:?}", y.notices());
+}
