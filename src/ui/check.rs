@@ -5,11 +5,10 @@
 //! handled a microtask later (as yew's own messages are), never inside the event's callback.
 
 use super::dom;
+use super::panel_state::PanelState;
 use super::worker::{CheckDone, CheckEnd, CheckRequest, FromWorker, ToWorker, WorkerHandle};
 use crate::engine::{Footprint, Progress};
 use gloo::timers::callback::Interval;
-use std::cell::RefCell;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// Bounds a check starts with; a person can clear or raise them. Measured in headless Chromium
@@ -320,31 +319,9 @@ impl CheckState {
 }
 
 /// The check panel's handle on its state: commands that change it and render the panel again.
-#[derive(Clone)]
-pub struct UseCheck {
-    state: Rc<RefCell<CheckState>>,
-    redraw: UseForceUpdateHandle,
-}
+pub type UseCheck = PanelState<CheckState>;
 
-impl UseCheck {
-    pub fn state(&self) -> std::cell::Ref<'_, CheckState> {
-        self.state.borrow()
-    }
-
-    /// Runs `f` on the state, then renders the panel again.
-    fn change<R>(&self, f: impl FnOnce(&mut CheckState) -> R) -> R {
-        let r = f(&mut self.state.borrow_mut());
-        self.redraw.force_update();
-        r
-    }
-
-    /// Runs `f` a microtask later, outside the browser callback that asked for it (a worker or
-    /// timer callback may drop its own worker or timer).
-    fn later(&self, f: impl FnOnce(&UseCheck) + 'static) {
-        let hook = self.clone();
-        wasm_bindgen_futures::spawn_local(async move { f(&hook) });
-    }
-
+impl PanelState<CheckState> {
     pub fn start(&self) {
         self.change(|s| s.start_check(self));
     }
@@ -424,5 +401,5 @@ pub fn use_check(settings: CheckSettings, reset: u64, on_violation: Callback<(Ch
             s.status = CheckStatus::Idle;
         }
     }
-    UseCheck { state, redraw }
+    UseCheck::new(state, redraw)
 }

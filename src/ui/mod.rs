@@ -4,6 +4,7 @@
 pub mod app;
 pub mod chart;
 pub mod check;
+pub mod panel_state;
 pub mod panels;
 pub mod simulate;
 pub mod svg;

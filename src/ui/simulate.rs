@@ -10,10 +10,9 @@
 
 use super::app::Msg;
 use super::dom;
+use super::panel_state::PanelState;
 use super::worker::{FromWorker, SimulateOutcome, SimulateRequest, ToWorker, WorkerHandle};
 use crate::engine::{plural, SimulateOptions, SimulateProgress};
-use std::cell::RefCell;
-use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -163,26 +162,9 @@ impl SimulateState {
     }
 }
 
-#[derive(Clone)]
-pub struct UseSimulate {
-    state: Rc<RefCell<SimulateState>>,
-    redraw: UseForceUpdateHandle,
-}
+type UseSimulate = PanelState<SimulateState>;
 
-impl UseSimulate {
-    fn change<R>(&self, f: impl FnOnce(&mut SimulateState) -> R) -> R {
-        let r = f(&mut self.state.borrow_mut());
-        self.redraw.force_update();
-        r
-    }
-
-    /// Runs `f` a microtask later, outside the worker callback that asked for it (it may drop
-    /// its own worker).
-    fn later(&self, f: impl FnOnce(&UseSimulate) + 'static) {
-        let hook = self.clone();
-        wasm_bindgen_futures::spawn_local(async move { f(&hook) });
-    }
-
+impl PanelState<SimulateState> {
     fn message(&self, m: FromWorker) {
         let (found, on) = self.change(|s| (s.message(m), s.on.clone()));
         if let Some(found) = found {
@@ -228,7 +210,7 @@ pub fn SimulatePanel(p: &SimulateProps) -> Html {
             on,
         })
     };
-    let hook = UseSimulate { state: state.clone(), redraw: use_force_update() };
+    let hook = UseSimulate::new(state.clone(), use_force_update());
     {
         let mut s = state.borrow_mut();
         s.settings = p.settings.clone();
