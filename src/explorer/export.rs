@@ -48,19 +48,7 @@ mod tests {
     fn the_table_has_a_row_per_step_with_changes_and_failures() {
         let mut x = Explorer::for_model("seqlock").unwrap();
         x.select_config("no-verify").unwrap();
-        for s in [
-            "WriterBegin",
-            "WriterData",
-            "WriterFinish",
-            "ReaderLoadStamp1(1)",
-            "WriterBegin",
-            "WriterData",
-            "WriterFinish",
-            "WriterBegin",
-            "WriterData",
-            "ReaderLoadValue(1)",
-            "ReaderVerify(1)",
-        ] {
+        for s in crate::explorer::tests::TORN {
             x.take(s).unwrap();
         }
         let md = x.trace_markdown();

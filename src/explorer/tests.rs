@@ -12,7 +12,7 @@ fn take_all(x: &mut Explorer, steps: &[&str]) {
     }
 }
 
-const TORN: [&str; 11] = [
+pub(super) const TORN: [&str; 11] = [
     "WriterBegin",
     "WriterData",
     "WriterFinish",
