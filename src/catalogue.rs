@@ -3,7 +3,7 @@
 //! carry everything else.
 
 use crate::engine::{typed, AnyState, ConstError, Constants, DynModel, Erased, ModelDef, ModelInfo};
-use crate::explorer::draw::Drawing;
+use crate::explorer::draw::{Drawing, Legend};
 use crate::explorer::views::View;
 use crate::models;
 use std::fmt;
@@ -25,6 +25,8 @@ pub struct Entry {
     pub view: fn(&dyn DynModel, Option<&AnyState>, &AnyState) -> Option<Drawing>,
     /// [`View::trace_view`] of a model this entry built.
     pub trace_view: TraceViewFn,
+    /// [`View::legend`] of a model this entry built.
+    pub legend: fn(&dyn DynModel) -> Option<Legend>,
 }
 
 fn entry<M: ModelDef + View>() -> Entry {
@@ -45,6 +47,7 @@ fn entry<M: ModelDef + View>() -> Entry {
             let m = model.as_any().downcast_ref::<M>()?;
             Some(m.view(prev.map(typed::<M::State>), typed::<M::State>(state)))
         },
+        legend: |model| Some(model.as_any().downcast_ref::<M>()?.legend()),
         trace_view: |model, states, cursor| {
             let m = model.as_any().downcast_ref::<M>()?;
             let states: Vec<&M::State> = states.iter().map(|s| typed::<M::State>(s)).collect();

@@ -171,6 +171,60 @@ impl Drawing {
     }
 }
 
+/// One mark of a view and what it means, drawn by the widget the view draws it with, so that the
+/// legend's colours are the view's own, in both themes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegendItem {
+    pub swatch: Shape,
+    /// The swatch's size (its drawing's view box).
+    pub width: f64,
+    pub height: f64,
+    pub meaning: String,
+}
+
+impl LegendItem {
+    /// A slot of a strip or ring in state `class`, reading `text`.
+    pub fn cell(class: &str, text: &str, meaning: &str) -> LegendItem {
+        let w = text_width(text).max(44.0);
+        let cell = Cell { id: String::new(), head: String::new(), body: String::new(), foot: text.into(), class: class.into(), tooltip: None };
+        LegendItem { swatch: slot_strip(0.0, 1.0, w, 26.0, &[cell]), width: w, height: 28.0, meaning: meaning.into() }
+    }
+
+    /// A badge of class `class` reading `text`.
+    pub fn badge(class: &str, text: &str, meaning: &str) -> LegendItem {
+        let (b, w) = badge("", 1.0, 12.0, text, class);
+        LegendItem { swatch: b, width: w + 2.0, height: 24.0, meaning: meaning.into() }
+    }
+
+    /// Any shape, in a box of this size.
+    pub fn shape(swatch: Shape, width: f64, height: f64, meaning: &str) -> LegendItem {
+        LegendItem { swatch, width, height, meaning: meaning.into() }
+    }
+
+    /// Every class name the swatch's shapes carry.
+    pub fn classes(&self) -> Vec<String> {
+        fn walk(s: &Shape, out: &mut Vec<String>) {
+            out.extend(s.class().split_whitespace().map(str::to_string));
+            if let Shape::Group { children, .. } = s {
+                for c in children {
+                    walk(c, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.swatch, &mut out);
+        out
+    }
+}
+
+/// A view's legend: its marks and colours, and the notation it writes values in.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Legend {
+    pub items: Vec<LegendItem>,
+    /// Sentences explaining the notation (`<<1, 0, 2>>` is round 1, attempt 0, proposer 2).
+    pub notation: Vec<String>,
+}
+
 /// The width a text of `chars` characters takes at the drawings' small font size.
 pub fn text_width(text: &str) -> f64 {
     text.chars().count() as f64 * 6.6 + 12.0

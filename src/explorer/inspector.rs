@@ -75,6 +75,11 @@ impl Explorer {
     }
 
     /// The domain view of the state at the cursor.
+    /// The legend of the model's view (the same for every state).
+    pub fn legend(&self) -> Option<draw::Legend> {
+        views::legend(self.model.as_ref())
+    }
+
     pub fn drawing(&self) -> Option<draw::Drawing> {
         let prev: Option<&AnyState> = self.session.previous().map(|s| &s.state);
         views::draw(self.model.as_ref(), prev, self.session.state())

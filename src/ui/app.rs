@@ -554,7 +554,7 @@ impl Component for App {
                     </aside>
                     <section class="col-center">
                         <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
-                                   repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} />
+                                   repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()} />
                         <TimelinePanel len={n} cursor={cursor} start={window.start} entries={x.timeline(window)}
                                        first_bad={x.first_violation().map(|f| f.0)}
                                        divergence={x.comparison().and_then(|c| c.divergence.verdicts_differ.as_ref().map(|d| d.0))}

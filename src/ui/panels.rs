@@ -14,7 +14,7 @@ use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use super::{chart, dom, svg};
 use crate::catalogue;
 use crate::engine::{Lasso, Progress};
-use crate::explorer::draw::Drawing;
+use crate::explorer::draw::{Drawing, Legend};
 use crate::explorer::{views, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, TemporalRow, TimelineEntry, TreeRow};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
@@ -280,6 +280,7 @@ pub struct ViewProps {
     pub trace: Option<(&'static str, Drawing, std::ops::Range<usize>)>,
     /// A lasso's loop: its first and last steps, and whether the end stutters.
     pub repeat: Option<(usize, usize, bool)>,
+    pub legend: Option<Legend>,
 }
 
 #[function_component]
@@ -312,6 +313,15 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                 <ul class="caption" data-testid="caption">
                     { for d.caption.iter().map(|c| html! { <li>{ c.clone() }</li> }) }
                 </ul>
+                if let Some(l) = &p.legend {
+                    <details class="legend" data-testid="legend" open=true>
+                        <summary>{"Legend"}</summary>
+                        <ul class="legend-items">
+                            { for l.items.iter().map(|i| html! { <li>{ svg::swatch(&i.swatch, i.width, i.height) }<span>{ i.meaning.clone() }</span></li> }) }
+                        </ul>
+                        { for l.notation.iter().map(|n| html! { <p class="notation small" data-testid="notation">{ n.clone() }</p> }) }
+                    </details>
+                }
             } else {
                 <p class="muted">{"This model has no picture yet; the inspector below shows its state."}</p>
             }

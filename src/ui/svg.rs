@@ -38,6 +38,15 @@ fn TopShape(p: &TopShapeProps) -> Html {
     shape(&p.shape)
 }
 
+/// A legend swatch: one shape in a small box of its own.
+pub fn swatch(shape_: &Shape, width: f64, height: f64) -> Html {
+    html! {
+        <svg class="legend-swatch" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} aria-hidden="true">
+            { shape(shape_) }
+        </svg>
+    }
+}
+
 /// The smallest scale a drawing is shown at: its smallest text (11 px) stays readable (≥ 8.8 px)
 /// on a phone, where the drawing scrolls sideways instead of shrinking further.
 const MIN_SCALE: f64 = 0.8;

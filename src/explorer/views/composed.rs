@@ -4,7 +4,7 @@
 //! through a group that did not own a written key at that version marks the card and the key's
 //! cell red.
 
-use super::super::draw::{badge, badge_row, Anchor, Drawing, Shape};
+use super::super::draw::{badge, badge_row, Anchor, Drawing, Legend, LegendItem, Shape};
 use super::View;
 use crate::models::composed::{Composed, State, Txn, TxnState};
 
@@ -102,6 +102,50 @@ fn caption(m: &Composed, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Composed {
     const TITLE: &'static str = "Catalog history";
+
+    fn legend(&self) -> Legend {
+        Legend {
+            items: vec![
+                LegendItem::shape(
+                    Shape::Rect { x: 1.0, y: 1.0, w: 30.0, h: 18.0, rx: 6.0, class: "route-box group-0".into() },
+                    32.0,
+                    20.0,
+                    "a key's group in one catalog version, coloured by group",
+                ),
+                LegendItem::shape(
+                    Shape::group("txn-card active", vec![Shape::Rect { x: 1.0, y: 1.0, w: 30.0, h: 18.0, rx: 8.0, class: "txn-box".into() }]),
+                    32.0,
+                    20.0,
+                    "an active transaction",
+                ),
+                LegendItem::shape(
+                    Shape::group("txn-card committed", vec![Shape::Rect { x: 1.0, y: 1.0, w: 30.0, h: 18.0, rx: 8.0, class: "txn-box".into() }]),
+                    32.0,
+                    20.0,
+                    "a committed transaction",
+                ),
+                LegendItem::shape(
+                    Shape::group("txn-card aborted", vec![Shape::Rect { x: 1.0, y: 1.0, w: 30.0, h: 18.0, rx: 8.0, class: "txn-box".into() }]),
+                    32.0,
+                    20.0,
+                    "an aborted transaction",
+                ),
+                LegendItem::shape(
+                    Shape::group("txn-card committed bad", vec![Shape::Rect { x: 1.0, y: 1.0, w: 30.0, h: 18.0, rx: 8.0, class: "txn-box".into() }]),
+                    32.0,
+                    20.0,
+                    "committed to a group that does not own its keys: Composed1 fails",
+                ),
+                LegendItem::shape(
+                    Shape::Line { x1: 0.0, y1: 10.0, x2: 30.0, y2: 10.0, class: "pin".into(), arrow: false },
+                    32.0,
+                    20.0,
+                    "the catalog version a transaction observed when it began",
+                ),
+            ],
+            notation: vec!["Rows are catalog versions (newest at the bottom), columns keys; a transaction is pinned to the version it observed.".into()],
+        }
+    }
 
     fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
         view(self, prev, s)

@@ -2,7 +2,7 @@
 //! and reserve pointers; the ring as a strip of `Capacity` units coloured by the state of the
 //! record occupying each; the record the consumer holds; and the async query's lamp.
 
-use super::super::draw::{axis, badge, badge_row, lane, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Shape};
+use super::super::draw::{axis, badge, badge_row, lane, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Legend, LegendItem, Shape};
 use super::View;
 use crate::engine::plural;
 use crate::models::ebpf_ring::{EbpfRing, RecordState, State};
@@ -83,6 +83,23 @@ fn caption(prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for EbpfRing {
     const TITLE: &'static str = "Ring strip";
+
+    fn legend(&self) -> Legend {
+        Legend {
+            items: vec![
+                LegendItem::cell("free", "free", "space not reserved by any record"),
+                LegendItem::cell("uninit", "reserved", "reserved by the producer, its header not yet written"),
+                LegendItem::cell("locked", "busy", "a record being written: its busy bit is set"),
+                LegendItem::cell("submitted", "ready", "a record submitted: the consumer may read it"),
+                LegendItem::cell("discarded", "skip", "a record discarded: the consumer skips it"),
+                LegendItem::shape(pointer("", 22.0, 30.0, Direction::Down, "", "producer"), 44.0, 32.0, "an offset: the producer's or the consumer's position"),
+                LegendItem::badge("good", "held", "a lock or result as the protocol wants it"),
+                LegendItem::badge("bad", "unsafe", "what breaks Safety: the consumer sees space no record owns"),
+                LegendItem::badge("warn", "trip wire", "the trip wire: the gap's unsafe moment has happened"),
+            ],
+            notation: vec!["Offsets count bytes from the start of the ring and grow for ever; a position in the ring is the offset modulo its size.".into()],
+        }
+    }
 
     fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
         view(self, prev, s)

@@ -4,7 +4,7 @@
 //! is not above an earlier term's (an HLC4 regression) is joined to that earlier timestamp by a red
 //! arrow going back. An HLC value `⟨wall, logical⟩` sits at `wall + logical / (LogicalMax + 1)`.
 
-use super::super::draw::{axis, badge_row, lane, Anchor, Drawing, Shape};
+use super::super::draw::{axis, badge_row, lane, Anchor, Drawing, Legend, LegendItem, Shape};
 use super::View;
 use crate::engine::plural;
 use crate::models::hlc::{Commit, Hlc, HlcModel, State};
@@ -123,6 +123,40 @@ fn caption(m: &HlcModel, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for HlcModel {
     const TITLE: &'static str = "Clocks";
+
+    fn legend(&self) -> Legend {
+        Legend {
+            items: vec![
+                LegendItem::shape(
+                    Shape::Circle { cx: 8.0, cy: 8.0, r: 6.5, class: "ts-dot term-1".into() },
+                    16.0,
+                    16.0,
+                    "a committed timestamp, coloured by the term that issued it",
+                ),
+                LegendItem::shape(Shape::Circle { cx: 10.0, cy: 10.0, r: 8.5, class: "last-ring".into() }, 20.0, 20.0, "a node's last HLC"),
+                LegendItem::shape(
+                    Shape::Path { d: "M 6 2 L 0 12 L 12 12 Z".into(), class: "wall-mark".into(), arrow: false },
+                    14.0,
+                    14.0,
+                    "a node's wall clock",
+                ),
+                LegendItem::shape(
+                    Shape::Line { x1: 4.0, y1: 0.0, x2: 4.0, y2: 16.0, class: "ceiling-line".into(), arrow: false },
+                    10.0,
+                    16.0,
+                    "a node's physical ceiling",
+                ),
+                LegendItem::shape(
+                    Shape::group("regression", vec![Shape::Path { d: "M 2 12 Q 20 0 38 12".into(), class: "regression-path".into(), arrow: false }]),
+                    40.0,
+                    16.0,
+                    "a later term's timestamp at or below an earlier term's: HLC4 fails",
+                ),
+                LegendItem::badge("warn", "gap: no observe, no fence", "the gap: a new leader neither observes the applied maximum nor keeps the fence"),
+            ],
+            notation: vec!["An HLC is (wall, logical), written w.l; HLCs compare by wall time, then by the logical counter.".into()],
+        }
+    }
 
     fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
         view(self, prev, s)

@@ -12,7 +12,7 @@ pub mod seqlock;
 #[cfg(test)]
 mod testing;
 
-use super::draw::Drawing;
+use super::draw::{Drawing, Legend};
 use crate::catalogue;
 use crate::engine::{AnyState, DynModel, Model};
 
@@ -24,6 +24,9 @@ pub trait View: Model {
 
     /// The picture of `state`, reached from `prev` if given.
     fn view(&self, prev: Option<&Self::State>, state: &Self::State) -> Drawing;
+
+    /// What the view's marks and colours mean, and its notation: shown under the picture.
+    fn legend(&self) -> Legend;
 
     /// A picture of a stretch of a trace, with its title, for models that have one (the ballot
     /// timeline of `paxos`): the cursor is at position `cursor` of `states`. None by default.
@@ -42,6 +45,11 @@ pub fn draw(model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState) -> 
 /// passes a window around the cursor, so the cost does not grow with the trace.
 pub fn draw_trace(model: &dyn DynModel, states: &[&AnyState], cursor: usize) -> Option<(&'static str, Drawing)> {
     (catalogue::find(model.info().name).ok()?.trace_view)(model, states, cursor)
+}
+
+/// The legend of a model's view.
+pub fn legend(model: &dyn DynModel) -> Option<Legend> {
+    (catalogue::find(model.info().name).ok()?.legend)(model)
 }
 
 /// The name of a model's view, shown as the panel's title.
@@ -312,5 +320,55 @@ mod tests {
         let s = Session::new(Arc::clone(&paxos));
         assert!((seqlock.view)(paxos.as_ref(), None, s.state()).is_none());
         assert!((seqlock.trace_view)(paxos.as_ref(), &[s.state()], 0).is_none());
+    }
+
+    /// Every view has a legend, and the legend tells the truth: every class its swatches carry is
+    /// one the view really draws, on some seeded walk or shortest counterexample of some config.
+    #[test]
+    fn every_legend_shows_marks_the_view_draws() {
+        use crate::engine::{random_walk_with, WalkOptions};
+        fn collect(shape: &crate::explorer::draw::Shape, out: &mut std::collections::HashSet<String>) {
+            out.extend(shape.class().split_whitespace().map(str::to_string));
+            if let crate::explorer::draw::Shape::Group { children, .. } = shape {
+                for c in children {
+                    collect(c, out);
+                }
+            }
+        }
+        for info in catalogue::infos() {
+            let mut drawn = std::collections::HashSet::new();
+            let mut legend_of_any = None;
+            for config in &info.configs {
+                let m = catalogue::build(info.name, config.name, &[]).unwrap();
+                legend_of_any = legend(m.as_ref());
+                let mut traces = Vec::new();
+                for seed in 0..40 {
+                    traces.push(random_walk_with(m.as_ref(), seed, 80, WalkOptions { stop_on_violation: false, skip_stutter: true }).trace);
+                }
+                let mut c = m.checker(Default::default());
+                while !c.run(100_000) {}
+                if let Some(crate::engine::CheckResult { outcome: DynOutcome::Violation { trace, .. }, .. }) = c.result() {
+                    traces.push(trace);
+                }
+                for t in &traces {
+                    let states: Vec<&AnyState> = t.steps.iter().map(|s| &s.state).collect();
+                    for i in 0..states.len() {
+                        let d = draw(m.as_ref(), i.checked_sub(1).map(|j| states[j]), states[i]).unwrap();
+                        d.shapes.iter().for_each(|s| collect(s, &mut drawn));
+                    }
+                    if let Some((_, d)) = draw_trace(m.as_ref(), &states, states.len() - 1) {
+                        d.shapes.iter().for_each(|s| collect(s, &mut drawn));
+                    }
+                }
+            }
+            let legend = legend_of_any.unwrap_or_else(|| panic!("{}: no legend", info.name));
+            assert!(legend.items.len() >= 3, "{}: a legend of {} marks", info.name, legend.items.len());
+            assert!(!legend.notation.is_empty(), "{}: no notation explained", info.name);
+            for item in &legend.items {
+                for class in item.classes() {
+                    assert!(drawn.contains(&class), "{}: the legend's '{}' ({}) is never drawn", info.name, class, item.meaning);
+                }
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! still needs (the gap) is drawn red as lost, and the key's read badge says what that read finds
 //! against what the ghost shows.
 
-use super::super::draw::{axis, badge, badge_row, lane, text_width, Anchor, Drawing, Shape};
+use super::super::draw::{axis, badge, badge_row, lane, text_width, Anchor, Drawing, Legend, LegendItem, Shape};
 use super::View;
 use crate::models::mvcc::{latest_before, Mvcc, State, Version};
 
@@ -89,6 +89,34 @@ fn caption(m: &Mvcc, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Mvcc {
     const TITLE: &'static str = "Version chains";
+
+    fn legend(&self) -> Legend {
+        Legend {
+            items: vec![
+                LegendItem::shape(
+                    Shape::Rect { x: 1.0, y: 1.0, w: 30.0, h: 18.0, rx: 6.0, class: "version-box".into() },
+                    32.0,
+                    20.0,
+                    "a version kept in the store, at its commit ts",
+                ),
+                LegendItem::shape(
+                    Shape::Rect { x: 1.0, y: 1.0, w: 30.0, h: 18.0, rx: 6.0, class: "compacted".into() },
+                    32.0,
+                    20.0,
+                    "a version compaction pruned (the ghost keeps it)",
+                ),
+                LegendItem::shape(
+                    Shape::group("watermark", vec![Shape::Line { x1: 8.0, y1: 0.0, x2: 8.0, y2: 20.0, class: "watermark-line".into(), arrow: false }]),
+                    16.0,
+                    20.0,
+                    "the compaction watermark: reads below it are not served",
+                ),
+                LegendItem::badge("good", "read @2 sees v1", "a read at the watermark sees the version the ghost says it should"),
+                LegendItem::badge("bad", "read @2: none · ghost v1", "a read that lost a committed version: MVCC4 fails"),
+            ],
+            notation: vec!["@t is a read or commit timestamp; a read at t sees the newest version with commit ts ≤ t.".into()],
+        }
+    }
 
     fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
         view(self, prev, s)

@@ -3,7 +3,7 @@
 //! (Idle → Active → Prepared → Committed or Aborted) with its start and commit timestamps, its
 //! write set and what it read. A commit not above its start (OCC1) shows in red.
 
-use super::super::draw::{badge, badge_row, lane, slot_strip, Anchor, Cell, Drawing, Shape};
+use super::super::draw::{badge, badge_row, lane, slot_strip, Anchor, Cell, Drawing, Legend, LegendItem, Shape};
 use super::View;
 use crate::engine::plural;
 use crate::models::occ::{Occ, State, TxnState, NO_LOCK};
@@ -98,6 +98,23 @@ fn caption(m: &Occ, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Occ {
     const TITLE: &'static str = "Keys and transactions";
+
+    fn legend(&self) -> Legend {
+        Legend {
+            items: vec![
+                LegendItem::badge("locked", "locked by t1 @2", "a key locked by a prepared transaction, at its start ts"),
+                LegendItem::badge("version owner-0", "@3 by t1", "a committed version of a key: its commit ts and writer"),
+                LegendItem::badge("version owner-0 clash", "@3 by t1", "two versions of a key at one commit ts: a write-write conflict"),
+                LegendItem::badge("good", "commit 3", "a commit ts above the start ts"),
+                LegendItem::badge("bad", "commit 2 ≤ start", "a commit ts at or below the start ts: OCC1 fails"),
+                LegendItem::badge("warn", "gap: commit ts = tsCounter", "the gap: commit reuses the counter instead of taking a fresh ts"),
+            ],
+            notation: vec![
+                "@n is a timestamp; a transaction's strip shows its lifecycle Idle → Active → Prepared → Committed or Aborted, with its start and commit ts."
+                    .into(),
+            ],
+        }
+    }
 
     fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
         view(self, prev, s)

@@ -7,7 +7,7 @@
 //! [`timeline`] draws the ballot timeline of a whole trace: one row per proposal, one column per
 //! step, a mark for each Promise, Accept and Learn.
 
-use super::super::draw::{badge, badge_row, Anchor, Drawing, Shape};
+use super::super::draw::{badge, badge_row, Anchor, Drawing, Legend, LegendItem, Shape};
 use super::View;
 use crate::engine::plural;
 use crate::models::paxos::{Paxos, State};
@@ -113,6 +113,62 @@ fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Paxos {
     const TITLE: &'static str = "Ballots";
+
+    fn legend(&self) -> Legend {
+        Legend {
+            items: vec![
+                LegendItem::shape(
+                    Shape::group("ballot", vec![Shape::Rect { x: 1.0, y: 1.0, w: 42.0, h: 22.0, rx: 6.0, class: "ballot-box".into() }]),
+                    44.0,
+                    24.0,
+                    "an acceptor's cell for one proposal: empty until it promises or accepts",
+                ),
+                LegendItem::shape(
+                    Shape::group("ballot promise", vec![Shape::Rect { x: 1.0, y: 1.0, w: 42.0, h: 22.0, rx: 6.0, class: "ballot-box".into() }]),
+                    44.0,
+                    24.0,
+                    "promised: the acceptor will accept nothing below this proposal",
+                ),
+                LegendItem::shape(
+                    Shape::group("ballot accept value-0", vec![Shape::Rect { x: 1.0, y: 1.0, w: 42.0, h: 22.0, rx: 6.0, class: "ballot-box".into() }]),
+                    44.0,
+                    24.0,
+                    "accepted: coloured by the value (v1, v2, …)",
+                ),
+                LegendItem::shape(
+                    Shape::group("ballot ignored", vec![Shape::Rect { x: 1.0, y: 1.0, w: 42.0, h: 22.0, rx: 6.0, class: "ballot-box".into() }]),
+                    44.0,
+                    24.0,
+                    "accepted although its quorum had accepted another value (the gap's ignored rule)",
+                ),
+                LegendItem::shape(
+                    Shape::group("column chosen", vec![Shape::Rect { x: 1.0, y: 1.0, w: 42.0, h: 22.0, rx: 8.0, class: "column-box".into() }]),
+                    44.0,
+                    24.0,
+                    "a proposal whose value a majority accepted: chosen",
+                ),
+                LegendItem::badge("bad", "learned: v1, v2", "a round that learned two values: Agreement fails"),
+                LegendItem::shape(Shape::Circle { cx: 8.0, cy: 8.0, r: 3.5, class: "tl-promise".into() }, 16.0, 16.0, "ballot timeline: a promise"),
+                LegendItem::shape(
+                    Shape::Rect { x: 4.0, y: 4.0, w: 8.0, h: 8.0, rx: 1.0, class: "tl-accept value-0".into() },
+                    16.0,
+                    16.0,
+                    "ballot timeline: an acceptance, coloured by value",
+                ),
+                LegendItem::shape(Shape::text(8.0, 13.0, "★", "tl-learn value-0", Anchor::Middle), 16.0, 16.0, "ballot timeline: a value learned"),
+                LegendItem::shape(
+                    Shape::Line { x1: 8.0, y1: 0.0, x2: 8.0, y2: 16.0, class: "timeline-cursor".into(), arrow: false },
+                    16.0,
+                    16.0,
+                    "ballot timeline: the step shown",
+                ),
+            ],
+            notation: vec![
+                "A proposal <<r, a, p>> is round r, attempt a, proposer p; proposals compare by round, then attempt, then proposer.".into(),
+                "A column is one proposal; a row is one acceptor. A value is chosen once a majority accepts the same proposal and value.".into(),
+            ],
+        }
+    }
 
     fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
         view(self, prev, s)

@@ -3,7 +3,7 @@
 //! marked on it. A node behind the catalog is merely lagging; a node below a version it already had
 //! has regressed, and its gauge flashes red.
 
-use super::super::draw::{badge, gauge, lane, Drawing, Mark};
+use super::super::draw::{badge, gauge, lane, Drawing, Legend, LegendItem, Mark};
 use super::View;
 use crate::engine::plural;
 use crate::models::routes::{Routes, State};
@@ -59,6 +59,20 @@ fn changed_node(p: &State, s: &State) -> Option<usize> {
 
 impl View for Routes {
     const TITLE: &'static str = "Route engines";
+
+    fn legend(&self) -> Legend {
+        Legend {
+            items: vec![
+                LegendItem::badge("warn", "catalog v2", "the catalog version just moved"),
+                LegendItem::badge("good", "at catalog", "a node's engine at the catalog version"),
+                LegendItem::badge("bad", "regressed", "a node's engine went below a version it had seen: Routes4 fails"),
+            ],
+            notation: vec![
+                "Each gauge is a node's route engine version; the ghost mark (seen) is the highest version it has observed, the catalog mark the current catalog version."
+                    .into(),
+            ],
+        }
+    }
 
     fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
         view(self, prev, s)

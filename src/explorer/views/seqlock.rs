@@ -3,7 +3,7 @@
 //! the writer's pointer, and one lane per reader with its registers. A torn read shows as a red
 //! result; a lapped reader's jump as an arrow along the sequence line.
 
-use super::super::draw::{axis, badge_row, lane, message_arrow, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Shape};
+use super::super::draw::{axis, badge_row, lane, message_arrow, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Legend, LegendItem, Shape};
 use super::View;
 use crate::models::seqlock::{ReaderPc, Seqlock, State, WriterPc};
 
@@ -71,6 +71,32 @@ fn caption(m: &Seqlock, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Seqlock {
     const TITLE: &'static str = "Ring slots";
+
+    fn legend(&self) -> Legend {
+        Legend {
+            items: vec![
+                LegendItem::cell("empty", "stamp 0", "a slot never written"),
+                LegendItem::cell("odd", "stamp 5", "an odd stamp: the writer is writing this slot now"),
+                LegendItem::cell("done", "stamp 4", "an even stamp: the slot holds a whole published value"),
+                LegendItem::shape(pointer("", 22.0, 30.0, Direction::Down, "", "writer"), 44.0, 32.0, "where the writer writes next"),
+                LegendItem::shape(pointer("", 22.0, 2.0, Direction::Up, "", "reader r1"), 44.0, 24.0, "the slot a reader reads (R1, R2, …)"),
+                LegendItem::badge("odd", "stamp1 5", "the first stamp a reader loaded was odd: it retries"),
+                LegendItem::badge("mismatch", "stamp2 7", "the second stamp differs from the first: the value may be torn"),
+                LegendItem::badge("good", "result 2", "the last value a reader committed"),
+                LegendItem::badge("bad", "result 3 · TORN", "a committed value newer than the reader's sequence: a torn read"),
+                LegendItem::shape(
+                    message_arrow("", (4.0, 16.0), (60.0, 16.0), -8.0, "", "lag"),
+                    64.0,
+                    22.0,
+                    "a lapped reader jumps forward to the oldest sequence still in the ring",
+                ),
+            ],
+            notation: vec![
+                "Sequence s is written with stamp 2s+1 (odd, writing) and finished with stamp 2s+2 (even, done): a slot's stamp names the sequence it holds."
+                    .into(),
+            ],
+        }
+    }
 
     fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
         view(self, prev, s)
