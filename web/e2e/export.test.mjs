@@ -16,10 +16,14 @@ async function download(page, testid) {
   return { name: d.suggestedFilename(), data: readFileSync(await d.path()) };
 }
 
-test('the view exports as SVG and PNG, the trace as a Markdown table', async () => {
+test('the view has a legend, exports as SVG and PNG, and the trace as a Markdown table', async () => {
   const walk = pex('walk', 'paxos', '-c', 'ignore-accepted', '--seed', '3', '--steps', '6', '--json');
   const page = await open(env.browser, `${env.base}#v=1&m=paxos&c=ignore-accepted&seed=3`, { dark: true });
   for (let i = 0; i < 6; i++) await page.click('[data-testid=random-step]');
+
+  // The legend explains the view's marks and its notation.
+  assert.ok(await page.locator('[data-testid=legend] .legend-items li').count() >= 5);
+  assert.match(await page.locator('[data-testid=notation]').first().innerText(), /<<r, a, p>> is round r, attempt a, proposer p/);
 
   const svg = await download(page, 'export-svg');
   assert.equal(svg.name, 'paxos-ignore-accepted-step-6.svg');
