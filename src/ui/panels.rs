@@ -314,13 +314,7 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                     { for d.caption.iter().map(|c| html! { <li>{ c.clone() }</li> }) }
                 </ul>
                 if let Some(l) = &p.legend {
-                    <details class="legend" data-testid="legend" open=true>
-                        <summary>{"Legend"}</summary>
-                        <ul class="legend-items">
-                            { for l.items.iter().map(|i| html! { <li>{ svg::swatch(&i.swatch, i.width, i.height) }<span>{ i.meaning.clone() }</span></li> }) }
-                        </ul>
-                        { for l.notation.iter().map(|n| html! { <p class="notation small" data-testid="notation">{ n.clone() }</p> }) }
-                    </details>
+                    <LegendView legend={l.clone()} />
                 }
             } else {
                 <p class="muted">{"This model has no picture yet; the inspector below shows its state."}</p>
@@ -335,6 +329,26 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                 <div class="trace-drawing" data-testid="trace-view">{ svg::render(d) }</div>
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LegendProps {
+    legend: Legend,
+}
+
+/// A view's legend: the same at every step, so a step does not render it again.
+#[function_component]
+fn LegendView(p: &LegendProps) -> Html {
+    let l = &p.legend;
+    html! {
+        <details class="legend" data-testid="legend" open=true>
+            <summary>{"Legend"}</summary>
+            <ul class="legend-items">
+                { for l.items.iter().map(|i| html! { <li>{ svg::swatch(&i.swatch, i.width, i.height) }<span>{ i.meaning.clone() }</span></li> }) }
+            </ul>
+            { for l.notation.iter().map(|n| html! { <p class="notation small" data-testid="notation">{ n.clone() }</p> }) }
+        </details>
     }
 }
 
