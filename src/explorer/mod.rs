@@ -16,6 +16,7 @@ mod links;
 mod liveness;
 mod notices;
 mod settings;
+mod side;
 mod stepping;
 mod verdicts;
 pub mod views;
@@ -25,6 +26,7 @@ pub use jobs::SYNC_REPLAY_STEPS;
 pub use liveness::{LoopView, TemporalRow};
 pub use notices::{Notice, NoticeKind, Notices, INFO_NOTICE_MS};
 pub use settings::{Comparison, ConstField};
+pub use side::SideView;
 pub use verdicts::{PropertyRow, TimelineEntry};
 
 use crate::catalogue::{self, BuildError};
@@ -60,6 +62,8 @@ pub struct Explorer {
     /// The first step where each invariant, then each action property, fails, as far as the trace
     /// has been scanned: random play only appends, so each render scans just the new steps.
     scan: RefCell<Scan>,
+    /// Another configuration played beside this one (see `side.rs`).
+    side: RefCell<Option<side::Side>>,
 }
 
 impl Explorer {
@@ -92,6 +96,7 @@ impl Explorer {
             verdicts: RefCell::new(Vec::new()),
             positions: RefCell::new(links::Positions::default()),
             scan: RefCell::new(Scan::default()),
+            side: RefCell::new(None),
         }
     }
 

@@ -9,7 +9,7 @@
 use super::check::CheckSettings;
 use super::dom;
 use super::panels::{
-    count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, TimelinePanel, ViewPanel,
+    count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, SidePanel, TimelinePanel, ViewPanel,
 };
 use super::simulate::{SimulatePanel, SimulateSettings};
 use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, SimulateRequest};
@@ -61,6 +61,8 @@ pub enum Msg {
     HashChanged,
     ToggleTheme,
     Export,
+    /// Play the trace in another configuration beside this one (`None`: stop).
+    SetSide(Option<String>),
     ExportSvg,
     ExportPng,
     ExportMarkdown,
@@ -459,6 +461,11 @@ impl Component for App {
                 }
                 return false;
             }
+            Msg::SetSide(config) => {
+                if let Err(e) = self.x.set_side(config.as_deref()) {
+                    self.x.notify_error(e);
+                }
+            }
             Msg::ExportSvg => {
                 let name = format!("{}-{}-step-{}.svg", self.x.model().info().name, self.x.model().config().name, self.x.session().cursor());
                 match dom::view_svg().and_then(|(svg, _, _)| dom::download_as(&name, &svg, "image/svg+xml")) {
@@ -541,6 +548,8 @@ impl Component for App {
         let window = trace_window(n, cursor, TIMELINE_WINDOW);
         let (choices, disabled) = x.actions();
         let loop_view = x.loop_view();
+        let side = x.side_view();
+        let divergence = side.as_ref().and_then(|v| v.divergence.clone());
         html! {
             <div class="app">
                 <Header model={m.info().name} config={m.config().name} dark={self.dark} on={on.clone()} />
@@ -554,10 +563,15 @@ impl Component for App {
                     </aside>
                     <section class="col-center">
                         <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
-                                   repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()} />
+                                   repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
+                                   config={m.config().name} configs={m.info().configs.iter().map(|c| c.name).collect::<Vec<_>>()} side={x.side_config()}
+                                   divergence={divergence.clone()} />
+                        if let Some(view) = side {
+                            <SidePanel model={m.info().name} view={view} cursor={cursor} />
+                        }
                         <TimelinePanel len={n} cursor={cursor} start={window.start} entries={x.timeline(window)}
                                        first_bad={x.first_violation().map(|f| f.0)}
-                                       divergence={x.comparison().and_then(|c| c.divergence.verdicts_differ.as_ref().map(|d| d.0))}
+                                       divergence={divergence.as_ref().map(|d| d.0).or_else(|| x.comparison().and_then(|c| c.divergence.verdicts_differ.as_ref().map(|d| d.0)))}
                                        can_undo_fork={s.can_undo_fork()} can_restore={x.can_restore_previous()} lasso={x.lasso()} on={on.clone()} />
                         <InspectorPanel rows={x.state_tree()} />
                     </section>

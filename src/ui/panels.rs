@@ -15,7 +15,7 @@ use super::{chart, dom, svg};
 use crate::catalogue;
 use crate::engine::{Lasso, Progress};
 use crate::explorer::draw::{Drawing, Legend};
-use crate::explorer::{views, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, TemporalRow, TimelineEntry, TreeRow};
+use crate::explorer::{views, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, SideView, TemporalRow, TimelineEntry, TreeRow};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -281,6 +281,13 @@ pub struct ViewProps {
     /// A lasso's loop: its first and last steps, and whether the end stutters.
     pub repeat: Option<(usize, usize, bool)>,
     pub legend: Option<Legend>,
+    /// The configuration shown, and the others one can play beside it.
+    pub config: &'static str,
+    pub configs: Vec<&'static str>,
+    /// The configuration played beside this one, if any.
+    pub side: Option<&'static str>,
+    /// Where the two sides part, in words.
+    pub divergence: Option<(usize, String)>,
 }
 
 #[function_component]
@@ -294,11 +301,21 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                 { views::view_name(name) }<span class="muted">{ format!(" · step {}", p.cursor) }</span>
                 if drawing.is_some() {
                     <span class="export-tools">
+                        <select class="small" data-testid="side-by-side" aria-label="Play beside another configuration" title="Play this trace in another configuration beside this one"
+                                onchange={p.on.reform(|e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); let v = s.value(); Msg::SetSide((!v.is_empty()).then_some(v)) })}>
+                            <option value="" selected={p.side.is_none()}>{"beside: none"}</option>
+                            { for p.configs.iter().filter(|c| **c != p.config).map(|c| html! { <option value={*c} selected={p.side == Some(*c)}>{ format!("beside: {c}") }</option> }) }
+                        </select>
                         <button class="small" data-testid="export-svg" onclick={p.on.reform(|_| Msg::ExportSvg)} title="Save this picture as SVG (for slides)">{"SVG"}</button>
                         <button class="small" data-testid="export-png" onclick={p.on.reform(|_| Msg::ExportPng)} title="Save this picture as PNG">{"PNG"}</button>
                     </span>
                 }
             </h2>
+            if let Some((at, why)) = &p.divergence {
+                <div class={classes!("diverge-banner", (p.cursor >= *at).then_some("reached"))} data-testid="divergence-banner">
+                    { if p.cursor >= *at { format!("The two configurations part at step {at}: {why}.") } else { format!("Ahead, at step {at}, the two configurations part: {why}.") } }
+                </div>
+            }
             if let Some((first, last, stutter)) = p.repeat.filter(|(first, _, _)| p.cursor >= *first) {
                 <div class="repeat-banner" data-testid="repeat-banner" role="note">
                     { if stutter {
@@ -327,6 +344,35 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                     }
                 </h3>
                 <div class="trace-drawing" data-testid="trace-view">{ svg::render(d) }</div>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SideProps {
+    pub model: &'static str,
+    pub view: SideView,
+    pub cursor: usize,
+}
+
+/// The other configuration's picture, step-aligned with the main view.
+#[function_component]
+pub fn SidePanel(p: &SideProps) -> Html {
+    count_render("side");
+    let v = &p.view;
+    html! {
+        <div class="card view side-view" data-testid="side-view">
+            <h2>
+                { views::view_name(p.model) }<span class="muted">{ format!(" · {} · step {}", v.config, v.step) }</span>
+                if let Some(f) = &v.fails { <span class="tag bad" data-testid="side-fails">{ format!("{f} fails") }</span> }
+            </h2>
+            if v.step < p.cursor {
+                <div class="diverge-banner reached">{ format!("Under {} the trace stops at step {}: the next action is not enabled there.", v.config, v.step) }</div>
+            }
+            if let Some(d) = &v.drawing {
+                <div class="view-scroll">{ svg::render(d) }</div>
+                <ul class="caption" data-testid="side-caption">{ for d.caption.iter().map(|c| html! { <li>{ c.clone() }</li> }) }</ul>
             }
         </div>
     }
