@@ -580,8 +580,11 @@ fn bench_all(
     let mut rows = Vec::new();
     for case in &cases {
         let mut row = bench::bench_pex(case, repeat, threads).map_err(Fail)?;
+        // The liveness check runs on one thread (its graph is recorded in search order), and TLC
+        // beside it with one worker.
+        let workers = if row.liveness { 1 } else { tlc_workers };
         if let (Some(j), Some(s)) = (&jar, startup) {
-            bench::add_tlc(&mut row, j, case, tlc_workers, s).map_err(Fail)?;
+            bench::add_tlc(&mut row, j, case, workers, s).map_err(Fail)?;
         }
         rows.push(row);
     }
@@ -614,9 +617,21 @@ fn bench_all(
             f(r.ratio, 1),
             f(r.ratio_after_startup, 1)
         );
+        if r.liveness {
+            println!(
+                "    liveness: pex and TLC on one thread each; {} B/edge ({} B/state include the graph)",
+                f(r.bytes_per_edge, 1),
+                format_args!("{:.1}", r.bytes_per_state)
+            );
+        }
         if let Some(td) = r.tlc_distinct {
             if td != r.distinct {
-                if r.result.starts_with("violation") && tlc_workers > 1 {
+                if r.result.starts_with("violation") && r.liveness {
+                    println!(
+                        "    (TLC checks temporal properties on the partial state graph as it searches, and stopped at a violation after {}; pex checks them once the search is complete)",
+                        plural(td, "distinct state", "distinct states")
+                    );
+                } else if r.result.starts_with("violation") && tlc_workers > 1 {
                     println!(
                         "    (TLC with {tlc_workers} workers is not strictly breadth-first: it stopped at this violation after {})",
                         plural(td, "distinct state", "distinct states")
