@@ -26,7 +26,7 @@
 //! then a cycle built greedily inside the fair component by breadth-first searches to the nearest
 //! state or edge that discharges an outstanding obligation, and back.
 
-use super::checker::{CheckOptions, Checker, Footprint, Outcome, Path, Progress, Violation, ViolationKind};
+use super::checker::{CheckOptions, Checker, Footprint, Outcome, Path, Progress, StopReason, Violation, ViolationKind};
 use super::model::{FairnessKind, Model, Temporal};
 use super::trace::Lasso;
 use hashbrown::HashTable;
@@ -480,8 +480,8 @@ fn build_cycle(g: &Graph, set: &[u32], entry: u32, must: Option<&[bool]>, mark: 
         }
     }
     let mut needs: Vec<Need> = Vec::new();
-    for o in 0..k {
-        if !enabled_somewhere[o] {
+    for (o, &somewhere) in enabled_somewhere.iter().enumerate() {
+        if !somewhere {
             continue; // disabled everywhere in the set: met by any cycle
         }
         needs.push(if g.strong[o] { Need::Strong(o as u32) } else { Need::Weak(o as u32) });
@@ -531,8 +531,8 @@ fn build_cycle(g: &Graph, set: &[u32], entry: u32, must: Option<&[bool]>, mark: 
                     found = Some((u, e, t));
                     break 'bfs;
                 }
-                if !seen.contains_key(&t) {
-                    seen.insert(t, (u, e));
+                if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(t) {
+                    slot.insert((u, e));
                     queue.push_back(t);
                 }
             }
@@ -593,7 +593,7 @@ impl<M: Model> LivenessChecker<M> {
         if self.outcome.is_none() {
             self.finished_seconds = self.started.map(|t| t.elapsed().as_secs_f64());
             self.checker.cancel();
-            self.outcome = Some(Outcome::Incomplete(super::checker::StopReason::Cancelled));
+            self.outcome = Some(Outcome::Incomplete(StopReason::Cancelled));
         }
     }
 
@@ -662,10 +662,26 @@ impl<M: Model> LivenessChecker<M> {
             }
             let recorder = self.checker.recorder.take().unwrap_or_default();
             self.edges = recorder.edges();
+            // Resolving the edges needs an index of the states and 4 bytes per edge beside what
+            // the search holds: refuse rather than pass the memory ceiling.
+            if let Some(max) = self.checker.options().max_memory {
+                let n = recorder.fps.len() as u64;
+                let extra = n.saturating_mul(8).saturating_mul(8) / 7 + n + self.edges as u64 * 4 + n * 8 * 3;
+                if self.checker.search_bytes().saturating_add(extra) > max {
+                    self.outcome = Some(Outcome::Incomplete(StopReason::Memory));
+                    return true;
+                }
+            }
             let strong: Vec<bool> = self.model().fairness().iter().map(|f| f.kind == FairnessKind::Strong).collect();
             self.graph = Some(Graph::from_recorder(recorder, &strong));
             self.phase = Some("liveness: state graph".to_string());
             return false;
+        }
+        if let Some(max) = self.checker.options().max_seconds {
+            if self.started.is_some_and(|t| t.elapsed().as_secs_f64() >= max) {
+                self.outcome = Some(Outcome::Incomplete(StopReason::MaxSeconds));
+                return true;
+            }
         }
         let model = self.checker.model().clone();
         let props = model.liveness();
@@ -760,7 +776,9 @@ mod tests {
         fair_families: Vec<(Vec<&'static str>, bool)>,
     }
 
-    fn fair_instance(m: &Tiny, f: usize, a: &(&'static str, u8, u8)) -> Option<u32> {
+    type TinyAction = (&'static str, u8, u8);
+
+    fn fair_instance(m: &Tiny, f: usize, a: &TinyAction) -> Option<u32> {
         let (families, per_family) = &m.fair_families[f];
         let i = families.iter().position(|x| *x == a.0)?;
         Some(if *per_family { i as u32 } else { 0 })
@@ -814,7 +832,7 @@ mod tests {
     }
 
     fn fairness(kinds: &[FairnessKind]) -> Vec<Fairness<Tiny>> {
-        let instance: [fn(&Tiny, &(&'static str, u8, u8)) -> Option<u32>; 2] = [|m, a| fair_instance(m, 0, a), |m, a| fair_instance(m, 1, a)];
+        let instance: [fn(&Tiny, &TinyAction) -> Option<u32>; 2] = [|m, a| fair_instance(m, 0, a), |m, a| fair_instance(m, 1, a)];
         kinds.iter().enumerate().map(|(i, &kind)| Fairness { kind, name: "F", instance: instance[i] }).collect()
     }
 

@@ -227,7 +227,9 @@ fn a_link_keeps_every_part_it_can_and_names_the_rest() {
     let x = Explorer::from_link("m=seqlock&c=fast&k.MaxSeq=3");
     assert_eq!((x.model().config().name, x.model().constants().int("MaxSeq")), ("safe", 3));
     assert!(
-        x.notices()[0].text.contains("model seqlock has no config 'fast'; its configs are safe, no-verify, seed-invariant, so safe is used"),
+        x.notices()[0]
+            .text
+            .contains("model seqlock has no config 'fast'; its configs are safe, no-verify, seed-invariant, progress, progress-next-only, so safe is used"),
         "{:?}",
         x.notices()
     );
