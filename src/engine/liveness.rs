@@ -970,4 +970,135 @@ mod tests {
         sccs(&g, &vs[1..], &mut pos, &mut out);
         assert!(out.is_empty());
     }
+
+    /// Brute force on tiny graphs: a fair behaviour violating the property exists iff some
+    /// strongly connected set of states S (two or more) inside the property's subgraph is fair as a
+    /// whole (every weak obligation taken on an edge inside S or disabled at a state of S, every
+    /// strong one taken inside S or disabled at all of S), or some state of it may stutter. The
+    /// checker must agree on random graphs, and its lassos must be fair violating behaviours.
+    #[test]
+    fn agrees_with_brute_force_on_random_tiny_graphs() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        const FAMS: [&str; 3] = ["A", "B", "C"];
+        let kinds = [Temporal::Eventually, Temporal::AlwaysEventually, Temporal::EventuallyAlways, Temporal::LeadsTo];
+        let mut violations = 0;
+        for round in 0..3000 {
+            let n = 2 + rnd(4) as u8;
+            let mut edges: Vec<(&'static str, u8, u8)> = Vec::new();
+            for _ in 0..1 + rnd(9) {
+                let e = (FAMS[rnd(3) as usize], rnd(n as u64) as u8, rnd(n as u64) as u8);
+                if !edges.contains(&e) {
+                    edges.push(e);
+                }
+            }
+            let subset = |r: &mut dyn FnMut(u64) -> u64| (0..n).filter(|_| r(2) == 0).collect::<Vec<u8>>();
+            let p = subset(&mut rnd);
+            let q = subset(&mut rnd);
+            let kind = kinds[rnd(4) as usize];
+            let mut fair: Vec<(FairnessKind, Vec<&'static str>, bool)> = Vec::new();
+            for _ in 0..rnd(3) {
+                let fams: Vec<&'static str> = FAMS.iter().copied().filter(|_| rnd(2) == 0).collect();
+                fair.push((if rnd(2) == 0 { WEAK } else { STRONG }, fams, rnd(2) == 0));
+            }
+            let fair_ref: Vec<(FairnessKind, &[&'static str], bool)> = fair.iter().map(|f| (f.0, f.1.as_slice(), f.2)).collect();
+            let m = tiny(&edges, kind, &p, &q, &fair_ref);
+            // The obligations of an edge, and those enabled at a state (self-loops count for nothing).
+            let obl = |e: &(&'static str, u8, u8)| -> Vec<(usize, u32)> {
+                if e.1 == e.2 {
+                    return Vec::new();
+                }
+                (0..fair.len()).filter_map(|f| fair_instance(&m, f, e).map(|i| (f, i))).collect()
+            };
+            let enabled = |s: u8| -> Vec<(usize, u32)> { edges.iter().filter(|e| e.1 == s).flat_map(obl).collect() };
+            let all_obl: Vec<(usize, u32)> = edges.iter().flat_map(obl).collect();
+            let reach = |from: &[u8], inside: &dyn Fn(u8) -> bool| -> Vec<bool> {
+                let mut seen = vec![false; n as usize];
+                let mut stack: Vec<u8> = from.iter().copied().filter(|&s| inside(s)).collect();
+                while let Some(u) = stack.pop() {
+                    if std::mem::replace(&mut seen[u as usize], true) {
+                        continue;
+                    }
+                    stack.extend(edges.iter().filter(|e| e.1 == u && e.2 != u && inside(e.2)).map(|e| e.2));
+                }
+                seen
+            };
+            let pp = |s: u8| p.contains(&s);
+            let qq = |s: u8| q.contains(&s);
+            let reachable = reach(&[0], &|_| true);
+            let (sub, must): (Vec<bool>, Box<dyn Fn(u8) -> bool>) = match kind {
+                Temporal::Eventually => (reach(&[0], &|s| !pp(s)), Box::new(|_| true)),
+                Temporal::AlwaysEventually => ((0..n).map(|s| reachable[s as usize] && !pp(s)).collect(), Box::new(|_| true)),
+                Temporal::EventuallyAlways => (reachable.clone(), Box::new(move |s| !pp(s))),
+                Temporal::LeadsTo => {
+                    let seeds: Vec<u8> = (0..n).filter(|&s| reachable[s as usize] && pp(s) && !qq(s)).collect();
+                    (reach(&seeds, &|s| !qq(s)), Box::new(|_| true))
+                }
+            };
+            let mut fails = (0..n).any(|s| sub[s as usize] && must(s) && enabled(s).is_empty());
+            for mask in 0u32..(1 << n) {
+                let set: Vec<u8> = (0..n).filter(|&s| mask & (1 << s) != 0).collect();
+                if set.len() < 2 || !set.iter().all(|&s| sub[s as usize]) || !set.iter().any(|&s| must(s)) {
+                    continue;
+                }
+                let strongly = set.iter().all(|&u| {
+                    let r = reach(&[u], &|s| mask & (1 << s) != 0);
+                    set.iter().all(|&v| r[v as usize])
+                });
+                if !strongly {
+                    continue;
+                }
+                let inside: Vec<(usize, u32)> = edges.iter().filter(|e| mask & (1 << e.1) != 0 && mask & (1 << e.2) != 0).flat_map(obl).collect();
+                let ok = all_obl.iter().all(|o| {
+                    inside.contains(o)
+                        || match fair[o.0].0 {
+                            FairnessKind::Weak => set.iter().any(|&s| !enabled(s).contains(o)),
+                            FairnessKind::Strong => set.iter().all(|&s| !enabled(s).contains(o)),
+                        }
+                });
+                fails |= ok;
+            }
+            let label = format!("round {round}: edges {edges:?}, {kind:?} P {p:?} Q {q:?}, fairness {fair:?}");
+            let verdict = check(tiny(&edges, kind, &p, &q, &fair_ref));
+            assert_eq!(verdict.is_some(), fails, "{label}: checker says {verdict:?}");
+            let Some((states, lasso)) = verdict else { continue };
+            violations += 1;
+            // The lasso: real steps from 0, a closing step or a stutter, fair, violating.
+            assert_eq!(states[0], 0, "{label}");
+            let step = |a: u8, b: u8| edges.iter().any(|e| e.1 == a && e.2 == b) && a != b;
+            assert!(states.windows(2).all(|w| step(w[0], w[1])), "{label}: {states:?}");
+            let last = states.len() - 1;
+            let (start, mut cycle_edges) = match lasso {
+                Lasso::BackTo(i) => {
+                    assert!(step(states[last], states[i]), "{label}: {states:?} back to {i}");
+                    (i, vec![(states[last], states[i])])
+                }
+                Lasso::Stuttering => (last, Vec::new()),
+            };
+            cycle_edges.extend(states[start..].windows(2).map(|w| (w[0], w[1])));
+            let cycle = &states[start..];
+            let taken: Vec<(usize, u32)> = edges.iter().filter(|e| cycle_edges.contains(&(e.1, e.2))).flat_map(obl).collect();
+            for o in &all_obl {
+                let ok = taken.contains(o)
+                    || match fair[o.0].0 {
+                        FairnessKind::Weak => cycle.iter().any(|&s| !enabled(s).contains(o)),
+                        FairnessKind::Strong => cycle.iter().all(|&s| !enabled(s).contains(o)),
+                    };
+                assert!(ok, "{label}: lasso {states:?} {lasso:?} unfair on {o:?}");
+            }
+            let violated = match kind {
+                Temporal::Eventually => states.iter().all(|&s| !pp(s)),
+                Temporal::AlwaysEventually => cycle.iter().all(|&s| !pp(s)),
+                Temporal::EventuallyAlways => cycle.iter().any(|&s| !pp(s)),
+                Temporal::LeadsTo => (0..states.len()).any(|j| pp(states[j]) && !qq(states[j]) && states[j.min(start)..].iter().all(|&s| !qq(s))),
+            };
+            assert!(violated, "{label}: lasso {states:?} {lasso:?} satisfies the property");
+        }
+        assert!(violations > 300, "{violations}");
+    }
 }
