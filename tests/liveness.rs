@@ -242,6 +242,29 @@ fn the_liveness_check_honours_bounds_and_cancel() {
     c.cancel();
     assert!(c.run(10));
     assert!(matches!(c.result().unwrap().outcome, DynOutcome::Incomplete(pex::engine::StopReason::Cancelled)));
+    // The liveness phase runs in slices too: it reports its phase, and a cancel between two
+    // slices ends the run.
+    let mut c = model.checker(CheckOptions::default());
+    while c.progress().phase.is_none() {
+        assert!(!c.run(50), "the liveness phase takes more than one slice of 50");
+    }
+    assert_eq!(c.progress().phase.as_deref(), Some("liveness: state graph"));
+    assert!(!c.run(50));
+    assert_eq!(c.progress().phase.as_deref(), Some("liveness: ReaderProgress"));
+    assert_eq!(c.progress().distinct, 265796);
+    c.cancel();
+    assert!(matches!(c.result().unwrap().outcome, DynOutcome::Incomplete(pex::engine::StopReason::Cancelled)));
+    // Small slices reach the verdict big ones do.
+    let next_only = catalogue::build("seqlock", "progress-next-only", &[]).unwrap();
+    let lasso = |budget: usize| {
+        let mut c = next_only.checker(CheckOptions::default());
+        while !c.run(budget) {}
+        match c.result().unwrap().outcome {
+            DynOutcome::Violation { trace, .. } => (trace.labels(), trace.lasso),
+            _ => panic!("holds"),
+        }
+    };
+    assert_eq!(lasso(7), lasso(1 << 20));
     let mut c = model.checker(CheckOptions { max_memory: Some(1 << 20), ..CheckOptions::default() });
     while !c.run(1000) {}
     assert!(matches!(c.result().unwrap().outcome, DynOutcome::Incomplete(pex::engine::StopReason::Memory)));

@@ -631,10 +631,19 @@ fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
     let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?;
     let file = TraceFile::parse(&text).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     let model = catalogue::build(&file.model, &file.config, &file.constants)?;
-    let (trace, stop) = replay(model.as_ref(), file.init, &file.actions);
+    let (mut trace, stop) = replay(model.as_ref(), file.init, &file.actions);
     if let Some(stop) = &stop {
         return Err(Fail(format!("{}: {stop} (replayed {} of {})", path.display(), trace.len() - 1, plural(file.actions.len(), "action", "actions"))));
     }
+    // A lasso's loop must close: some step leads from the last state back to the one it names.
+    if let Some(pex::engine::Lasso::BackTo(i)) = file.lasso {
+        let last = &trace.steps[trace.len() - 1].state;
+        let back = trace.steps.get(i).map(|s| s.state.clone());
+        if !back.is_some_and(|b| model.choices(last).iter().any(|c| model.same_state(&c.next, &b))) {
+            return Err(Fail(format!("{}: the lasso goes back to state {}, but no step leads there from the last state", path.display(), i + 1)));
+        }
+    }
+    trace.lasso = file.lasso;
     if json {
         println!("{}", serde_json::to_string_pretty(&trace_json(model.as_ref(), &trace, false)).unwrap());
     } else {
@@ -642,6 +651,11 @@ fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
             let head = step.action.as_deref().map(|a| format!("<{a}>")).unwrap_or_else(|| "<Initial predicate>".into());
             println!("State {}: {}", i + 1, head);
             println!("{}", state_to_tlc_text(model.as_ref(), &step.state));
+        }
+        match trace.lasso {
+            Some(pex::engine::Lasso::BackTo(i)) => println!("Back to state {}.", i + 1),
+            Some(pex::engine::Lasso::Stuttering) => println!("State {}: Stuttering", trace.len() + 1),
+            None => {}
         }
     }
     Ok(0)
@@ -712,8 +726,11 @@ fn bench_all(
     let mut rows = Vec::new();
     for case in &cases {
         let mut row = bench::bench_pex(case, repeat, threads).map_err(Fail)?;
+        // The liveness check runs on one thread (its graph is recorded in search order), and TLC
+        // beside it with one worker.
+        let workers = if row.liveness { 1 } else { tlc_workers };
         if let (Some(j), Some(s)) = (&jar, startup) {
-            bench::add_tlc(&mut row, j, case, tlc_workers, s).map_err(Fail)?;
+            bench::add_tlc(&mut row, j, case, workers, s).map_err(Fail)?;
         }
         rows.push(row);
     }
@@ -746,9 +763,21 @@ fn bench_all(
             f(r.ratio, 1),
             f(r.ratio_after_startup, 1)
         );
+        if r.liveness {
+            println!(
+                "    liveness: pex and TLC on one thread each; {} B/edge ({} B/state include the graph)",
+                f(r.bytes_per_edge, 1),
+                format_args!("{:.1}", r.bytes_per_state)
+            );
+        }
         if let Some(td) = r.tlc_distinct {
             if td != r.distinct {
-                if r.result.starts_with("violation") && tlc_workers > 1 {
+                if r.result.starts_with("violation") && r.liveness {
+                    println!(
+                        "    (TLC checks temporal properties on the partial state graph as it searches, and stopped at a violation after {}; pex checks them once the search is complete)",
+                        plural(td, "distinct state", "distinct states")
+                    );
+                } else if r.result.starts_with("violation") && tlc_workers > 1 {
                     println!(
                         "    (TLC with {tlc_workers} workers is not strictly breadth-first: it stopped at this violation after {})",
                         plural(td, "distinct state", "distinct states")

@@ -22,11 +22,14 @@
 //! enabled are removed, the rest split into components again). A state may stutter for ever when
 //! no obligation is enabled there. Tarjan's algorithm and every search here are iterative.
 //!
+//! Every stage is resumable: the search in `budget` expansions, then (per property) the subgraph's
+//! BFS, Tarjan and the fairness worklist in about `8 × budget` edges per [`LivenessChecker::run`].
+//!
 //! The counterexample is a lasso: a shortest prefix (BFS parents, or a BFS inside the subgraph),
 //! then a cycle built greedily inside the fair component by breadth-first searches to the nearest
 //! state or edge that discharges an outstanding obligation, and back.
 
-use super::checker::{CheckOptions, Checker, Footprint, Outcome, Path, Progress, Violation, ViolationKind};
+use super::checker::{CheckOptions, Checker, Footprint, Outcome, Path, Progress, StopReason, Violation, ViolationKind};
 use super::model::{FairnessKind, Model, Temporal};
 use super::trace::Lasso;
 use hashbrown::HashTable;
@@ -201,67 +204,101 @@ impl Graph {
 /// (no self-loops are recorded, so a single state never forms a cycle). Iterative Tarjan.
 /// `pos` is scratch of one entry per state of the graph.
 pub fn sccs(g: &Graph, vs: &[u32], pos: &mut [u32], out: &mut Vec<Vec<u32>>) {
-    for (i, &v) in vs.iter().enumerate() {
-        pos[v as usize] = i as u32;
+    let mut t = Tarjan::new(vs.to_vec(), pos);
+    let mut budget = usize::MAX;
+    t.step(g, pos, &mut budget);
+    out.append(&mut t.out);
+}
+
+/// Tarjan's algorithm on the subgraph induced by `vs`, iterative and resumable: [`Tarjan::step`]
+/// visits a bounded number of edges and returns. `pos[v]` locates `v` in `vs` (set by `new`; a
+/// stale entry is recognised because `vs[pos[v]]` is not `v`).
+struct Tarjan {
+    vs: Vec<u32>,
+    index: Vec<u32>,
+    low: Vec<u32>,
+    on: Vec<bool>,
+    stack: Vec<u32>,
+    /// The explicit call stack: (local vertex, next edge).
+    call: Vec<(u32, usize)>,
+    counter: u32,
+    root: usize,
+    /// The components found with two states or more, as graph ids.
+    out: Vec<Vec<u32>>,
+}
+
+impl Tarjan {
+    fn new(vs: Vec<u32>, pos: &mut [u32]) -> Tarjan {
+        for (i, &v) in vs.iter().enumerate() {
+            pos[v as usize] = i as u32;
+        }
+        let m = vs.len();
+        Tarjan { vs, index: vec![NONE; m], low: vec![0; m], on: vec![false; m], stack: Vec::new(), call: Vec::new(), counter: 0, root: 0, out: Vec::new() }
     }
-    let m = vs.len();
-    let inside = |pos: &[u32], t: u32| -> Option<usize> {
+
+    fn local(&self, pos: &[u32], t: u32) -> Option<usize> {
         if t == NONE {
             return None;
         }
         let p = pos[t as usize] as usize;
-        (p < m && vs[p] == t).then_some(p)
-    };
-    let mut index = vec![NONE; m];
-    let mut low = vec![0u32; m];
-    let mut on = vec![false; m];
-    let mut stack: Vec<u32> = Vec::new();
-    let mut call: Vec<(u32, usize)> = Vec::new();
-    let mut counter = 0u32;
-    for root in 0..m {
-        if index[root] != NONE {
-            continue;
-        }
-        index[root] = counter;
-        low[root] = counter;
-        counter += 1;
-        stack.push(root as u32);
-        on[root] = true;
-        call.push((root as u32, g.offsets[vs[root] as usize] as usize));
-        while let Some(top) = call.last_mut() {
-            let u = top.0 as usize;
-            let end = g.offsets[vs[u] as usize + 1] as usize;
-            if top.1 < end {
-                let t = g.targets[top.1];
-                top.1 += 1;
-                let Some(p) = inside(pos, t) else { continue };
-                if index[p] == NONE {
-                    index[p] = counter;
-                    low[p] = counter;
-                    counter += 1;
-                    stack.push(p as u32);
-                    on[p] = true;
-                    call.push((p as u32, g.offsets[t as usize] as usize));
-                } else if on[p] {
-                    low[u] = low[u].min(index[p]);
+        (p < self.vs.len() && self.vs[p] == t).then_some(p)
+    }
+
+    fn visit(&mut self, g: &Graph, p: usize) {
+        self.index[p] = self.counter;
+        self.low[p] = self.counter;
+        self.counter += 1;
+        self.stack.push(p as u32);
+        self.on[p] = true;
+        self.call.push((p as u32, g.offsets[self.vs[p] as usize] as usize));
+    }
+
+    /// Works until done (true) or `budget` edges are spent (false).
+    fn step(&mut self, g: &Graph, pos: &[u32], budget: &mut usize) -> bool {
+        loop {
+            if self.call.is_empty() {
+                while self.root < self.vs.len() && self.index[self.root] != NONE {
+                    self.root += 1;
+                }
+                if self.root >= self.vs.len() {
+                    return true;
+                }
+                self.visit(g, self.root);
+            }
+            if *budget == 0 {
+                return false;
+            }
+            *budget -= 1;
+            let Some(&(u, e)) = self.call.last() else { continue };
+            let u = u as usize;
+            let end = g.offsets[self.vs[u] as usize + 1] as usize;
+            if e < end {
+                if let Some(top) = self.call.last_mut() {
+                    top.1 += 1;
+                }
+                let Some(p) = self.local(pos, g.targets[e]) else { continue };
+                if self.index[p] == NONE {
+                    self.visit(g, p);
+                } else if self.on[p] {
+                    self.low[u] = self.low[u].min(self.index[p]);
                 }
             } else {
-                call.pop();
-                if let Some(parent) = call.last() {
-                    let pu = parent.0 as usize;
-                    low[pu] = low[pu].min(low[u]);
+                self.call.pop();
+                if let Some(&(parent, _)) = self.call.last() {
+                    let pu = parent as usize;
+                    self.low[pu] = self.low[pu].min(self.low[u]);
                 }
-                if low[u] == index[u] {
+                if self.low[u] == self.index[u] {
                     let mut comp = Vec::new();
-                    while let Some(w) = stack.pop() {
-                        on[w as usize] = false;
-                        comp.push(vs[w as usize]);
+                    while let Some(w) = self.stack.pop() {
+                        self.on[w as usize] = false;
+                        comp.push(self.vs[w as usize]);
                         if w as usize == u {
                             break;
                         }
                     }
                     if comp.len() >= 2 {
-                        out.push(comp);
+                        self.out.push(comp);
                     }
                 }
             }
@@ -352,103 +389,163 @@ fn judge(g: &Graph, set: &[u32], mark: &mut [u32], token: u32, must: Option<&[bo
     Err(Some(removed))
 }
 
-/// Searches the goal's subgraph for a fair component or a fair stuttering state, and returns the
-/// shortest lasso it finds. `parent` gives the BFS tree of the whole search.
-fn find_lasso(g: &Graph, goal: &Goal, parent: &dyn Fn(u32) -> Option<u32>) -> Option<IdLasso> {
-    let n = g.len();
-    // The subgraph: states reachable from the seeds inside `allowed`, with a BFS parent inside it.
-    let mut sub_parent = vec![NONE; n];
-    let mut in_sub = vec![false; n];
-    let mut order: Vec<u32> = Vec::new();
-    match &goal.seeds {
-        Some(seeds) => {
-            let mut queue = VecDeque::new();
-            for &s in seeds {
-                if goal.allowed[s as usize] && !in_sub[s as usize] {
-                    in_sub[s as usize] = true;
-                    queue.push_back(s);
+/// The search of one property's subgraph for a fair component or a fair stuttering state,
+/// resumable: [`Search::step`] does a bounded amount of work (edges visited) and returns.
+struct Search {
+    goal: Goal,
+    /// Per state: its BFS parent inside the subgraph (`NONE` for a seed or outside).
+    sub_parent: Vec<u32>,
+    in_sub: Vec<bool>,
+    /// The subgraph's states in BFS order, and each state's place in it.
+    order: Vec<u32>,
+    rank: Vec<u32>,
+    queue: VecDeque<u32>,
+    /// The subgraph is complete.
+    sub_done: bool,
+    pos: Vec<u32>,
+    mark: Vec<u32>,
+    token: u32,
+    tarjan: Option<Tarjan>,
+    /// Strongly connected sets still to judge.
+    work: Vec<Vec<u32>>,
+    /// The fair component with the shallowest entry so far: (entry rank, states).
+    best: Option<(u32, FairSet)>,
+}
+
+impl Search {
+    fn new(g: &Graph, goal: Goal) -> Search {
+        let n = g.len();
+        let mut search = Search {
+            sub_parent: vec![NONE; n],
+            in_sub: vec![false; n],
+            order: Vec::new(),
+            rank: Vec::new(),
+            queue: VecDeque::new(),
+            sub_done: false,
+            pos: vec![0; n],
+            mark: vec![0; n],
+            token: 0,
+            tarjan: None,
+            work: Vec::new(),
+            best: None,
+            goal,
+        };
+        match &search.goal.seeds {
+            Some(seeds) => {
+                for &s in seeds {
+                    if search.goal.allowed[s as usize] && !search.in_sub[s as usize] {
+                        search.in_sub[s as usize] = true;
+                        search.queue.push_back(s);
+                    }
                 }
             }
-            while let Some(u) = queue.pop_front() {
-                order.push(u);
-                for e in g.edges(u) {
-                    let t = g.targets[e];
-                    if t != NONE && goal.allowed[t as usize] && !in_sub[t as usize] {
-                        in_sub[t as usize] = true;
-                        sub_parent[t as usize] = u;
-                        queue.push_back(t);
+            None => {
+                for v in 0..n as u32 {
+                    if search.goal.allowed[v as usize] {
+                        search.in_sub[v as usize] = true;
+                        search.order.push(v);
                     }
                 }
             }
         }
-        None => {
-            for v in 0..n as u32 {
-                if goal.allowed[v as usize] {
-                    in_sub[v as usize] = true;
-                    order.push(v);
+        search
+    }
+
+    /// Works until the search is over (`Some(lasso or none)`) or `budget` is spent (`None`).
+    fn step(&mut self, g: &Graph, parent: &dyn Fn(u32) -> Option<u32>, mut budget: usize) -> Option<Option<IdLasso>> {
+        // The subgraph: states reachable from the seeds inside `allowed`, with a BFS parent.
+        while !self.sub_done {
+            let Some(u) = self.queue.pop_front() else {
+                self.sub_done = true;
+                self.rank = vec![NONE; g.len()];
+                for (i, &v) in self.order.iter().enumerate() {
+                    self.rank[v as usize] = i as u32;
+                }
+                self.tarjan = Some(Tarjan::new(self.order.clone(), &mut self.pos));
+                break;
+            };
+            self.order.push(u);
+            for e in g.edges(u) {
+                let t = g.targets[e];
+                if t != NONE && self.goal.allowed[t as usize] && !self.in_sub[t as usize] {
+                    self.in_sub[t as usize] = true;
+                    self.sub_parent[t as usize] = u;
+                    self.queue.push_back(t);
                 }
             }
-        }
-    }
-    // The rank of a state: its position in `order` (a BFS order either way).
-    let mut rank = vec![NONE; n];
-    for (i, &v) in order.iter().enumerate() {
-        rank[v as usize] = i as u32;
-    }
-    // The prefix from an initial state to `v`.
-    let prefix_to = |v: u32| -> Vec<u32> {
-        let mut ids = vec![v];
-        let mut cur = v;
-        while sub_parent[cur as usize] != NONE {
-            cur = sub_parent[cur as usize];
-            ids.push(cur);
-        }
-        while let Some(p) = parent(cur) {
-            cur = p;
-            ids.push(cur);
-        }
-        ids.reverse();
-        ids
-    };
-    // The best stuttering state: the first in BFS order.
-    let stutter = order.iter().copied().find(|&v| goal.must.as_ref().is_none_or(|m| m[v as usize]) && g.none_enabled(v));
-    // The fair components.
-    let mut pos = vec![0u32; n];
-    let mut mark = vec![0u32; n];
-    let mut token = 0u32;
-    let mut work = Vec::new();
-    sccs(g, &order, &mut pos, &mut work);
-    let mut best: Option<(u32, FairSet)> = None;
-    while let Some(set) = work.pop() {
-        token += 1;
-        match judge(g, &set, &mut mark, token, goal.must.as_deref()) {
-            Ok(()) => {
-                let entry = set.iter().map(|&v| rank[v as usize]).min().unwrap_or(NONE);
-                if best.as_ref().is_none_or(|(r, _)| entry < *r) {
-                    best = Some((entry, FairSet { states: set }));
-                }
-            }
-            Err(None) => {}
-            Err(Some(removed)) => {
-                token += 1;
-                for &v in &removed {
-                    mark[v as usize] = token;
-                }
-                let rest: Vec<u32> = set.into_iter().filter(|&v| mark[v as usize] != token).collect();
-                sccs(g, &rest, &mut pos, &mut work);
+            budget = budget.saturating_sub(g.edges(u).len() + 1);
+            if budget == 0 {
+                return None;
             }
         }
+        loop {
+            if let Some(tarjan) = self.tarjan.as_mut() {
+                if !tarjan.step(g, &self.pos, &mut budget) {
+                    return None;
+                }
+                self.work.append(&mut tarjan.out);
+                self.tarjan = None;
+            }
+            let Some(set) = self.work.pop() else { break };
+            budget = budget.saturating_sub(set.len());
+            self.token += 1;
+            match judge(g, &set, &mut self.mark, self.token, self.goal.must.as_deref()) {
+                Ok(()) => {
+                    let entry = set.iter().map(|&v| self.rank[v as usize]).min().unwrap_or(NONE);
+                    if self.best.as_ref().is_none_or(|(r, _)| entry < *r) {
+                        self.best = Some((entry, FairSet { states: set }));
+                    }
+                }
+                Err(None) => {}
+                Err(Some(removed)) => {
+                    self.token += 1;
+                    for &v in &removed {
+                        self.mark[v as usize] = self.token;
+                    }
+                    let rest: Vec<u32> = set.into_iter().filter(|&v| self.mark[v as usize] != self.token).collect();
+                    self.tarjan = Some(Tarjan::new(rest, &mut self.pos));
+                }
+            }
+            if budget == 0 {
+                return None;
+            }
+        }
+        Some(self.lasso(g, parent))
     }
-    let cycle_lasso = best.map(|(_, fair)| {
-        token += 1;
-        let entry = fair.states.iter().copied().min_by_key(|&v| rank[v as usize]).unwrap_or(fair.states[0]);
-        let cycle = build_cycle(g, &fair.states, entry, goal.must.as_deref(), &mut mark, token);
-        IdLasso { prefix: prefix_to(entry), cycle }
-    });
-    let stutter_lasso = stutter.map(|v| IdLasso { prefix: prefix_to(v), cycle: Vec::new() });
-    match (cycle_lasso, stutter_lasso) {
-        (Some(c), Some(s)) => Some(if s.prefix.len() <= c.prefix.len() + c.cycle.len() { s } else { c }),
-        (c, s) => c.or(s),
+
+    /// The shortest lasso found: the best fair component's, or a stutter's if shorter.
+    fn lasso(&mut self, g: &Graph, parent: &dyn Fn(u32) -> Option<u32>) -> Option<IdLasso> {
+        let rank = &self.rank;
+        let sub_parent = &self.sub_parent;
+        // The prefix from an initial state to `v`.
+        let prefix_to = |v: u32| -> Vec<u32> {
+            let mut ids = vec![v];
+            let mut cur = v;
+            while sub_parent[cur as usize] != NONE {
+                cur = sub_parent[cur as usize];
+                ids.push(cur);
+            }
+            while let Some(p) = parent(cur) {
+                cur = p;
+                ids.push(cur);
+            }
+            ids.reverse();
+            ids
+        };
+        // The best stuttering state: the first in BFS order.
+        let must = self.goal.must.as_deref();
+        let stutter = self.order.iter().copied().find(|&v| must.is_none_or(|m| m[v as usize]) && g.none_enabled(v));
+        let cycle_lasso = self.best.take().map(|(_, fair)| {
+            self.token += 1;
+            let entry = fair.states.iter().copied().min_by_key(|&v| rank[v as usize]).unwrap_or(fair.states[0]);
+            let cycle = build_cycle(g, &fair.states, entry, must, &mut self.mark, self.token);
+            IdLasso { prefix: prefix_to(entry), cycle }
+        });
+        let stutter_lasso = stutter.map(|v| IdLasso { prefix: prefix_to(v), cycle: Vec::new() });
+        match (cycle_lasso, stutter_lasso) {
+            (Some(c), Some(s)) => Some(if s.prefix.len() <= c.prefix.len() + c.cycle.len() { s } else { c }),
+            (c, s) => c.or(s),
+        }
     }
 }
 
@@ -480,8 +577,8 @@ fn build_cycle(g: &Graph, set: &[u32], entry: u32, must: Option<&[bool]>, mark: 
         }
     }
     let mut needs: Vec<Need> = Vec::new();
-    for o in 0..k {
-        if !enabled_somewhere[o] {
+    for (o, &somewhere) in enabled_somewhere.iter().enumerate() {
+        if !somewhere {
             continue; // disabled everywhere in the set: met by any cycle
         }
         needs.push(if g.strong[o] { Need::Strong(o as u32) } else { Need::Weak(o as u32) });
@@ -531,8 +628,8 @@ fn build_cycle(g: &Graph, set: &[u32], entry: u32, must: Option<&[bool]>, mark: 
                     found = Some((u, e, t));
                     break 'bfs;
                 }
-                if !seen.contains_key(&t) {
-                    seen.insert(t, (u, e));
+                if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(t) {
+                    slot.insert((u, e));
                     queue.push_back(t);
                 }
             }
@@ -566,8 +663,9 @@ fn build_cycle(g: &Graph, set: &[u32], entry: u32, must: Option<&[bool]>, mark: 
 pub struct LivenessChecker<M: Model> {
     checker: Checker<M>,
     graph: Option<Graph>,
-    /// The next property to check, once the search is done.
+    /// The next property to check, once the search is done, and the search of its subgraph.
     next_property: usize,
+    search: Option<Search>,
     outcome: Option<Outcome<M>>,
     phase: Option<String>,
     edges: usize,
@@ -582,7 +680,7 @@ impl<M: Model> LivenessChecker<M> {
         options.threads = 1;
         let mut checker = Checker::new(model, options);
         checker.recorder = Some(Recorder::default());
-        LivenessChecker { checker, graph: None, next_property: 0, outcome: None, phase: None, edges: 0, started: None, finished_seconds: None }
+        LivenessChecker { checker, graph: None, next_property: 0, search: None, outcome: None, phase: None, edges: 0, started: None, finished_seconds: None }
     }
 
     pub fn model(&self) -> &Arc<M> {
@@ -593,7 +691,7 @@ impl<M: Model> LivenessChecker<M> {
         if self.outcome.is_none() {
             self.finished_seconds = self.started.map(|t| t.elapsed().as_secs_f64());
             self.checker.cancel();
-            self.outcome = Some(Outcome::Incomplete(super::checker::StopReason::Cancelled));
+            self.outcome = Some(Outcome::Incomplete(StopReason::Cancelled));
         }
     }
 
@@ -662,10 +760,26 @@ impl<M: Model> LivenessChecker<M> {
             }
             let recorder = self.checker.recorder.take().unwrap_or_default();
             self.edges = recorder.edges();
+            // Resolving the edges needs an index of the states and 4 bytes per edge beside what
+            // the search holds: refuse rather than pass the memory ceiling.
+            if let Some(max) = self.checker.options().max_memory {
+                let n = recorder.fps.len() as u64;
+                let extra = n.saturating_mul(8).saturating_mul(8) / 7 + n + self.edges as u64 * 4 + n * 8 * 3;
+                if self.checker.search_bytes().saturating_add(extra) > max {
+                    self.outcome = Some(Outcome::Incomplete(StopReason::Memory));
+                    return true;
+                }
+            }
             let strong: Vec<bool> = self.model().fairness().iter().map(|f| f.kind == FairnessKind::Strong).collect();
             self.graph = Some(Graph::from_recorder(recorder, &strong));
             self.phase = Some("liveness: state graph".to_string());
             return false;
+        }
+        if let Some(max) = self.checker.options().max_seconds {
+            if self.started.is_some_and(|t| t.elapsed().as_secs_f64() >= max) {
+                self.outcome = Some(Outcome::Incomplete(StopReason::MaxSeconds));
+                return true;
+            }
         }
         let model = self.checker.model().clone();
         let props = model.liveness();
@@ -675,12 +789,17 @@ impl<M: Model> LivenessChecker<M> {
             return true;
         }
         let j = self.next_property;
-        self.next_property += 1;
         let prop = &props[j];
         self.phase = Some(format!("liveness: {}", prop.name));
         let graph = self.graph.as_ref().expect("built above");
-        let goal = goal_of(graph, prop.kind, j, |v| self.checker.parent_of(v).0.is_none());
-        let lasso = find_lasso(graph, &goal, &|v| self.checker.parent_of(v).0);
+        let checker = &self.checker;
+        let search = self.search.get_or_insert_with(|| Search::new(graph, goal_of(graph, prop.kind, j, |v| checker.parent_of(v).0.is_none())));
+        // A slice of the liveness phase: about as much work as `budget` expansions of the search.
+        let Some(lasso) = search.step(graph, &|v| checker.parent_of(v).0, budget.saturating_mul(8).max(1)) else {
+            return false;
+        };
+        self.search = None;
+        self.next_property += 1;
         if let Some(lasso) = lasso {
             let (trace, kind) = self.replay(&lasso);
             self.phase = None;
@@ -760,7 +879,9 @@ mod tests {
         fair_families: Vec<(Vec<&'static str>, bool)>,
     }
 
-    fn fair_instance(m: &Tiny, f: usize, a: &(&'static str, u8, u8)) -> Option<u32> {
+    type TinyAction = (&'static str, u8, u8);
+
+    fn fair_instance(m: &Tiny, f: usize, a: &TinyAction) -> Option<u32> {
         let (families, per_family) = &m.fair_families[f];
         let i = families.iter().position(|x| *x == a.0)?;
         Some(if *per_family { i as u32 } else { 0 })
@@ -814,7 +935,7 @@ mod tests {
     }
 
     fn fairness(kinds: &[FairnessKind]) -> Vec<Fairness<Tiny>> {
-        let instance: [fn(&Tiny, &(&'static str, u8, u8)) -> Option<u32>; 2] = [|m, a| fair_instance(m, 0, a), |m, a| fair_instance(m, 1, a)];
+        let instance: [fn(&Tiny, &TinyAction) -> Option<u32>; 2] = [|m, a| fair_instance(m, 0, a), |m, a| fair_instance(m, 1, a)];
         kinds.iter().enumerate().map(|(i, &kind)| Fairness { kind, name: "F", instance: instance[i] }).collect()
     }
 
@@ -831,8 +952,14 @@ mod tests {
 
     /// The verdict: `None` when the property holds, else the lasso's states and its end.
     fn check(m: Tiny) -> Option<(Vec<u8>, Lasso)> {
+        check_in_slices(m, 1 << 16)
+    }
+
+    /// The same, running `budget` at a time (one expansion, or about eight edges, per slice).
+    fn check_in_slices(m: Tiny, budget: usize) -> Option<(Vec<u8>, Lasso)> {
         let mut c = LivenessChecker::new(Arc::new(m), CheckOptions::default());
-        match c.run_to_end() {
+        while !c.run(budget) {}
+        match c.outcome().expect("ended") {
             Outcome::Ok => None,
             Outcome::Violation(v) => {
                 assert_eq!(v.kind, ViolationKind::Liveness);
@@ -951,5 +1078,138 @@ mod tests {
         let mut out = Vec::new();
         sccs(&g, &vs[1..], &mut pos, &mut out);
         assert!(out.is_empty());
+    }
+
+    /// Brute force on tiny graphs: a fair behaviour violating the property exists iff some
+    /// strongly connected set of states S (two or more) inside the property's subgraph is fair as a
+    /// whole (every weak obligation taken on an edge inside S or disabled at a state of S, every
+    /// strong one taken inside S or disabled at all of S), or some state of it may stutter. The
+    /// checker must agree on random graphs, and its lassos must be fair violating behaviours.
+    #[test]
+    fn agrees_with_brute_force_on_random_tiny_graphs() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        const FAMS: [&str; 3] = ["A", "B", "C"];
+        let kinds = [Temporal::Eventually, Temporal::AlwaysEventually, Temporal::EventuallyAlways, Temporal::LeadsTo];
+        let mut violations = 0;
+        for round in 0..3000 {
+            let n = 2 + rnd(4) as u8;
+            let mut edges: Vec<(&'static str, u8, u8)> = Vec::new();
+            for _ in 0..1 + rnd(9) {
+                let e = (FAMS[rnd(3) as usize], rnd(n as u64) as u8, rnd(n as u64) as u8);
+                if !edges.contains(&e) {
+                    edges.push(e);
+                }
+            }
+            let subset = |r: &mut dyn FnMut(u64) -> u64| (0..n).filter(|_| r(2) == 0).collect::<Vec<u8>>();
+            let p = subset(&mut rnd);
+            let q = subset(&mut rnd);
+            let kind = kinds[rnd(4) as usize];
+            let mut fair: Vec<(FairnessKind, Vec<&'static str>, bool)> = Vec::new();
+            for _ in 0..rnd(3) {
+                let fams: Vec<&'static str> = FAMS.iter().copied().filter(|_| rnd(2) == 0).collect();
+                fair.push((if rnd(2) == 0 { WEAK } else { STRONG }, fams, rnd(2) == 0));
+            }
+            let fair_ref: Vec<(FairnessKind, &[&'static str], bool)> = fair.iter().map(|f| (f.0, f.1.as_slice(), f.2)).collect();
+            let m = tiny(&edges, kind, &p, &q, &fair_ref);
+            // The obligations of an edge, and those enabled at a state (self-loops count for nothing).
+            let obl = |e: &(&'static str, u8, u8)| -> Vec<(usize, u32)> {
+                if e.1 == e.2 {
+                    return Vec::new();
+                }
+                (0..fair.len()).filter_map(|f| fair_instance(&m, f, e).map(|i| (f, i))).collect()
+            };
+            let enabled = |s: u8| -> Vec<(usize, u32)> { edges.iter().filter(|e| e.1 == s).flat_map(obl).collect() };
+            let all_obl: Vec<(usize, u32)> = edges.iter().flat_map(obl).collect();
+            let reach = |from: &[u8], inside: &dyn Fn(u8) -> bool| -> Vec<bool> {
+                let mut seen = vec![false; n as usize];
+                let mut stack: Vec<u8> = from.iter().copied().filter(|&s| inside(s)).collect();
+                while let Some(u) = stack.pop() {
+                    if std::mem::replace(&mut seen[u as usize], true) {
+                        continue;
+                    }
+                    stack.extend(edges.iter().filter(|e| e.1 == u && e.2 != u && inside(e.2)).map(|e| e.2));
+                }
+                seen
+            };
+            let pp = |s: u8| p.contains(&s);
+            let qq = |s: u8| q.contains(&s);
+            let reachable = reach(&[0], &|_| true);
+            let (sub, must): (Vec<bool>, Box<dyn Fn(u8) -> bool>) = match kind {
+                Temporal::Eventually => (reach(&[0], &|s| !pp(s)), Box::new(|_| true)),
+                Temporal::AlwaysEventually => ((0..n).map(|s| reachable[s as usize] && !pp(s)).collect(), Box::new(|_| true)),
+                Temporal::EventuallyAlways => (reachable.clone(), Box::new(move |s| !pp(s))),
+                Temporal::LeadsTo => {
+                    let seeds: Vec<u8> = (0..n).filter(|&s| reachable[s as usize] && pp(s) && !qq(s)).collect();
+                    (reach(&seeds, &|s| !qq(s)), Box::new(|_| true))
+                }
+            };
+            let mut fails = (0..n).any(|s| sub[s as usize] && must(s) && enabled(s).is_empty());
+            for mask in 0u32..(1 << n) {
+                let set: Vec<u8> = (0..n).filter(|&s| mask & (1 << s) != 0).collect();
+                if set.len() < 2 || !set.iter().all(|&s| sub[s as usize]) || !set.iter().any(|&s| must(s)) {
+                    continue;
+                }
+                let strongly = set.iter().all(|&u| {
+                    let r = reach(&[u], &|s| mask & (1 << s) != 0);
+                    set.iter().all(|&v| r[v as usize])
+                });
+                if !strongly {
+                    continue;
+                }
+                let inside: Vec<(usize, u32)> = edges.iter().filter(|e| mask & (1 << e.1) != 0 && mask & (1 << e.2) != 0).flat_map(obl).collect();
+                let ok = all_obl.iter().all(|o| {
+                    inside.contains(o)
+                        || match fair[o.0].0 {
+                            FairnessKind::Weak => set.iter().any(|&s| !enabled(s).contains(o)),
+                            FairnessKind::Strong => set.iter().all(|&s| !enabled(s).contains(o)),
+                        }
+                });
+                fails |= ok;
+            }
+            let label = format!("round {round}: edges {edges:?}, {kind:?} P {p:?} Q {q:?}, fairness {fair:?}");
+            let verdict = check(tiny(&edges, kind, &p, &q, &fair_ref));
+            assert_eq!(verdict.is_some(), fails, "{label}: checker says {verdict:?}");
+            // Slices of any size give the same answer.
+            assert_eq!(check_in_slices(tiny(&edges, kind, &p, &q, &fair_ref), 1), verdict, "{label}: in slices");
+            let Some((states, lasso)) = verdict else { continue };
+            violations += 1;
+            // The lasso: real steps from 0, a closing step or a stutter, fair, violating.
+            assert_eq!(states[0], 0, "{label}");
+            let step = |a: u8, b: u8| edges.iter().any(|e| e.1 == a && e.2 == b) && a != b;
+            assert!(states.windows(2).all(|w| step(w[0], w[1])), "{label}: {states:?}");
+            let last = states.len() - 1;
+            let (start, mut cycle_edges) = match lasso {
+                Lasso::BackTo(i) => {
+                    assert!(step(states[last], states[i]), "{label}: {states:?} back to {i}");
+                    (i, vec![(states[last], states[i])])
+                }
+                Lasso::Stuttering => (last, Vec::new()),
+            };
+            cycle_edges.extend(states[start..].windows(2).map(|w| (w[0], w[1])));
+            let cycle = &states[start..];
+            let taken: Vec<(usize, u32)> = edges.iter().filter(|e| cycle_edges.contains(&(e.1, e.2))).flat_map(obl).collect();
+            for o in &all_obl {
+                let ok = taken.contains(o)
+                    || match fair[o.0].0 {
+                        FairnessKind::Weak => cycle.iter().any(|&s| !enabled(s).contains(o)),
+                        FairnessKind::Strong => cycle.iter().all(|&s| !enabled(s).contains(o)),
+                    };
+                assert!(ok, "{label}: lasso {states:?} {lasso:?} unfair on {o:?}");
+            }
+            let violated = match kind {
+                Temporal::Eventually => states.iter().all(|&s| !pp(s)),
+                Temporal::AlwaysEventually => cycle.iter().all(|&s| !pp(s)),
+                Temporal::EventuallyAlways => cycle.iter().any(|&s| !pp(s)),
+                Temporal::LeadsTo => (0..states.len()).any(|j| pp(states[j]) && !qq(states[j]) && states[j.min(start)..].iter().all(|&s| !qq(s))),
+            };
+            assert!(violated, "{label}: lasso {states:?} {lasso:?} satisfies the property");
+        }
+        assert!(violations > 300, "{violations}");
     }
 }

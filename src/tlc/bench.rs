@@ -21,6 +21,10 @@ pub struct BenchRow {
     pub pex_seconds: f64,
     pub states_per_second: f64,
     pub bytes_per_state: f64,
+    /// With liveness properties: bytes per recorded edge of the state graph.
+    pub bytes_per_edge: Option<f64>,
+    /// Whether the case checks temporal properties (TLC and pex then run on one thread each).
+    pub liveness: bool,
     pub peak_queue_bytes: u64,
     /// Peak resident memory of this case alone: of a fresh `pex check` process running the same
     /// search (see [`case_peak_memory`]). `None` where it cannot be measured.
@@ -39,6 +43,8 @@ pub struct BenchRow {
 pub fn bench_pex(case: &Case, repeat: usize, threads: usize) -> Result<BenchRow, String> {
     let model = catalogue::build(&case.model, &case.config, &case.constants).map_err(|e| e.to_string())?;
     let symmetry = case.cfg.symmetry.is_some();
+    // A liveness check runs on one thread whatever is asked (see engine::liveness).
+    let threads = if model.liveness_names().is_empty() { threads } else { 1 };
     let mut best: Option<BenchRow> = None;
     for _ in 0..repeat.max(1) {
         // No audit: TLC does not audit either, and the comparison is of the search itself.
@@ -62,6 +68,8 @@ pub fn bench_pex(case: &Case, repeat: usize, threads: usize) -> Result<BenchRow,
             pex_seconds: r.progress.seconds,
             states_per_second: r.progress.states_per_second(),
             bytes_per_state: r.footprint.bytes_per_state,
+            bytes_per_edge: r.footprint.bytes_per_edge,
+            liveness: !model.liveness_names().is_empty(),
             peak_queue_bytes: r.footprint.peak_queue_bytes,
             peak_memory_bytes: None,
             tlc_workers: None,
