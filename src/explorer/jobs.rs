@@ -33,7 +33,7 @@ pub(super) enum JobKind {
 
 pub(super) enum OpenKind {
     /// What a link still has to say once its trace is replayed.
-    Link(LinkEnd),
+    Link(Box<LinkEnd>),
     /// An imported file's loop, if it is a lasso.
     Import(Option<Lasso>),
 }
@@ -136,7 +136,7 @@ impl Explorer {
                 if replayer.advance(model.as_ref(), budget) {
                     let (trace, stop) = replayer.finish();
                     match kind {
-                        OpenKind::Link(end) => self.end_link(model, trace, stop, end),
+                        OpenKind::Link(end) => self.end_link(model, trace, stop, *end),
                         OpenKind::Import(lasso) => self.end_import(model, trace, stop, lasso),
                     }
                 } else {
