@@ -212,7 +212,7 @@ test('a malformed or outdated link shows a message and the initial state, never 
     const page = await open(env.browser, env.base + hash);
     assert.match(await text(page, '[data-testid=notice-error]'), message, hash);
     assert.deepEqual(await stepCounter(page), [0, 0], hash);
-    assert.equal(await page.locator('[data-testid=view] svg').count(), 1, hash);
+    assert.equal(await page.locator('[data-testid=view] .view-scroll svg').count(), 1, hash);
     await page.context().close();
   }
 });
