@@ -63,6 +63,8 @@ fn definitions_stop_at_the_next_definition_and_follow_operators() {
     let termination = occ.definition("Termination").unwrap();
     assert!(termination.tla.starts_with("Termination == <>[]"), "{}", termination.tla);
     assert_eq!(termination.reads, vec!["txnState"]);
+    // OCC-3 reads `versions` through LatestVisible, whose `v.commitTs` is a field, not the variable.
+    assert_eq!(occ.definition("OCC3_ReadSnapshotStability").unwrap().reads, vec!["txnState", "startTs", "readObs", "versions"]);
     // An action property: its `_vars` subscript is not a read.
     let hlc = catalogue::build("hlc", "safe", &[]).unwrap();
     assert_eq!(hlc.definition("HLC2_Action").unwrap().reads, vec!["physicalCeiling"]);

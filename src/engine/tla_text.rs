@@ -43,7 +43,8 @@ pub fn definition(sources: &[&str], name: &str) -> Option<String> {
 }
 
 /// The identifiers of TLA+ text, outside comments and string literals, in order (repeats kept).
-/// The subscript of `[A]_vars` is left out: it says which steps are stuttering, not what `A` reads.
+/// Left out: the subscript of `[A]_vars` (it says which steps are stuttering, not what `A` reads)
+/// and record field names (`v.commitTs`, `[commitTs |-> ts]`), which may share a variable's name.
 fn identifiers(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -78,7 +79,8 @@ fn identifiers(text: &str) -> Vec<&str> {
                 i += 1;
             }
             let subscript = start >= 1 && bytes[start] == b'_' && bytes[start - 1] == b']';
-            if !subscript {
+            let field = (start >= 1 && bytes[start - 1] == b'.') || text[i..].trim_start().starts_with("|->");
+            if !subscript && !field {
                 out.push(&text[start..i]);
             }
         } else {
@@ -120,7 +122,7 @@ VARIABLES x, y, z
 
 vars == << x, y, z >>
 
-Helper(a) == a + y
+Helper(a) == a + y + [z |-> 1].z
 
 \* Says something about Inv.
 Inv ==
@@ -139,7 +141,7 @@ Last == z
         assert_eq!(definition(&[MODULE], "Inv").unwrap(), "Inv ==\n    /\\ x >= 0   \\* a comment naming z\n    /\\ Helper(x) > 0\n    /\\ \"z\" # \"y\"");
         assert_eq!(definition(&[MODULE], "Step").unwrap(), "Step == [][x' >= x]_vars");
         assert_eq!(definition(&[MODULE], "Last").unwrap(), "Last == z");
-        assert_eq!(definition(&[MODULE], "Helper").unwrap(), "Helper(a) == a + y");
+        assert_eq!(definition(&[MODULE], "Helper").unwrap(), "Helper(a) == a + y + [z |-> 1].z");
         assert_eq!(definition(&[MODULE], "Missing"), None);
     }
 
