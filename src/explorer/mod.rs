@@ -7,6 +7,7 @@
 //! the user's trace without a way back (a fork can be undone, a loaded counterexample or imported
 //! trace can be undone, a config switch that drops steps is reversed by switching back).
 
+mod causes;
 pub mod draw;
 mod inspector;
 mod jobs;
@@ -19,6 +20,7 @@ mod stepping;
 mod verdicts;
 pub mod views;
 
+pub use causes::{AlteredStep, Causes, LastWrite};
 pub use inspector::{trace_window, TreeRow, TRACE_VIEW_WINDOW};
 pub use jobs::SYNC_REPLAY_STEPS;
 pub use liveness::{LoopView, TemporalRow};
@@ -59,6 +61,8 @@ pub struct Explorer {
     /// The first step where each invariant, then each action property, fails, as far as the trace
     /// has been scanned: random play only appends, so each render scans just the new steps.
     scan: RefCell<Scan>,
+    /// [`Explorer::causes`] found so far on this trace, one per failing property.
+    causes_cache: RefCell<Vec<Causes>>,
 }
 
 impl Explorer {
@@ -91,6 +95,7 @@ impl Explorer {
             verdicts: RefCell::new(Vec::new()),
             positions: RefCell::new(links::Positions::default()),
             scan: RefCell::new(Scan::default()),
+            causes_cache: RefCell::new(Vec::new()),
         }
     }
 
