@@ -359,7 +359,7 @@ impl<M: ModelDef> DynModel for Erased<M> {
 
     fn checker(&self, options: CheckOptions) -> Box<dyn DynChecker> {
         if self.model.liveness().is_empty() {
-            Box::new(ErasedChecker { checker: Inner::Safety(Checker::new(self.model.clone(), options)), declared_symmetry: false })
+            Box::new(ErasedChecker { checker: Inner::Safety(Box::new(Checker::new(self.model.clone(), options))), declared_symmetry: false })
         } else {
             let declared_symmetry = options.symmetry && !self.model.symmetric_sets().is_empty();
             Box::new(ErasedChecker { checker: Inner::Liveness(Box::new(LivenessChecker::new(self.model.clone(), options))), declared_symmetry })
@@ -382,7 +382,7 @@ impl<M: ModelDef> DynModel for Erased<M> {
 
 /// The search behind a [`DynChecker`]: plain, or with the state graph for liveness.
 enum Inner<M: Model> {
-    Safety(Checker<M>),
+    Safety(Box<Checker<M>>),
     Liveness(Box<LivenessChecker<M>>),
 }
 
