@@ -208,8 +208,17 @@ mod tests {
     fn no_causes_for_a_property_that_holds_or_is_temporal() {
         let x = Explorer::for_model("paxos").unwrap();
         assert_eq!(x.causes("Agreement"), None);
+        // A liveness counterexample: the property fails on the lasso as a whole, not at a step.
         let mut x = Explorer::for_model("seqlock").unwrap();
         x.select_config("progress-next-only").unwrap();
+        let mut checker = x.model().checker(CheckOptions::default());
+        while !checker.run(100_000) {}
+        let DynOutcome::Violation { name, trace, .. } = checker.result().unwrap().outcome else { panic!("ReaderProgress holds") };
+        assert_eq!(name, "ReaderProgress");
+        let labels: Vec<String> = trace.steps[1..].iter().map(|s| s.action.clone().unwrap()).collect();
+        x.load_trace(trace.init_index, &labels, 0, "counterexample").unwrap();
+        x.set_lasso(trace.lasso).unwrap();
+        assert!(x.lasso().is_some());
         assert_eq!(x.causes("ReaderProgress"), None);
     }
 }
