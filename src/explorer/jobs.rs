@@ -15,7 +15,7 @@ pub(super) enum Job {
     /// The trace replayed under a new model (a config switch or new constants) and compared.
     Switch(Box<Switch>),
     /// A trace replayed to be opened (a link or an imported file).
-    Open { model: Arc<dyn DynModel>, replayer: Box<Replayer>, kind: OpenKind },
+    Open { model: Arc<dyn DynModel>, replayer: Replayer, kind: OpenKind },
 }
 
 pub(super) struct Switch {

@@ -188,7 +188,7 @@ impl Explorer {
             // notice comes when it is done.
             let states = link.choices.len() + 1;
             let replayer = Replayer::new(model.as_ref(), link.init, Steps::Positions(link.choices));
-            x.start(Job::Open { model, replayer: Box::new(replayer), kind: OpenKind::Link(end) }, states);
+            x.start(Job::Open { model, replayer, kind: OpenKind::Link(end) }, states);
         }
         x
     }

@@ -106,7 +106,7 @@ impl Explorer {
         let mut replayer = Replayer::new(model.as_ref(), file.init, Steps::Labels(file.actions));
         if states > SYNC_REPLAY_STEPS {
             // A long file is opened in slices; a failure is then told in a notice.
-            self.job = Some(Job::Open { model, replayer: Box::new(replayer), kind: OpenKind::Import(file.lasso) });
+            self.job = Some(Job::Open { model, replayer, kind: OpenKind::Import(file.lasso) });
             return Ok(());
         }
         replayer.advance(model.as_ref(), usize::MAX);
