@@ -55,14 +55,14 @@ pub struct Explorer {
     /// Per-step facts, valid for the session revision `cached_for` (the trace only grew since).
     cached_for: std::cell::Cell<u64>,
     verdicts: RefCell<Vec<Option<StepVerdict>>>,
+    /// [`Explorer::causes`] found so far on this trace, one per failing property.
+    causes_cache: RefCell<Vec<Causes>>,
     /// Each step's position among the actions enabled before it, and the labels' checksum, for
     /// links: extended as the trace grows, so a link costs one step per new step.
     positions: RefCell<links::Positions>,
     /// The first step where each invariant, then each action property, fails, as far as the trace
     /// has been scanned: random play only appends, so each render scans just the new steps.
     scan: RefCell<Scan>,
-    /// [`Explorer::causes`] found so far on this trace, one per failing property.
-    causes_cache: RefCell<Vec<Causes>>,
 }
 
 impl Explorer {
@@ -93,9 +93,9 @@ impl Explorer {
             previous: None,
             cached_for: std::cell::Cell::new(0),
             verdicts: RefCell::new(Vec::new()),
+            causes_cache: RefCell::new(Vec::new()),
             positions: RefCell::new(links::Positions::default()),
             scan: RefCell::new(Scan::default()),
-            causes_cache: RefCell::new(Vec::new()),
         }
     }
 
