@@ -205,6 +205,18 @@ mod tests {
     }
 
     #[test]
+    fn causes_follow_the_trace_when_a_fork_cuts_the_failure_off() {
+        let (mut x, _) = counterexample("paxos", "ignore-accepted");
+        assert!(x.causes("Agreement").is_some());
+        x.go_to(0);
+        let trace = x.session().trace();
+        let other = x.model().choices(&trace.steps[0].state).into_iter().map(|c| c.label).find(|l| Some(l) != trace.steps[1].action.as_ref()).unwrap();
+        x.take(&other).unwrap();
+        assert_eq!(x.session().len(), 2, "the fork cut the rest of the trace");
+        assert_eq!(x.causes("Agreement"), None, "nothing fails on the forked trace");
+    }
+
+    #[test]
     fn no_causes_for_a_property_that_holds_or_is_temporal() {
         let x = Explorer::for_model("paxos").unwrap();
         assert_eq!(x.causes("Agreement"), None);
