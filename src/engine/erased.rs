@@ -7,6 +7,7 @@ use super::constants::Constants;
 use super::liveness::LivenessChecker;
 use super::model::{ConfigSpec, Model, ModelDef, ModelInfo, SymmetricSet};
 use super::model::{FairnessKind, Temporal};
+use super::tla_text;
 use super::trace::{Lasso, Trace, TraceStep};
 use super::value::Value;
 use std::any::Any;
@@ -66,8 +67,26 @@ pub trait DynModel: Send + Sync {
     /// The variables in the order TLC compares them under symmetry (see `Model::tlc_variable_order`).
     fn tlc_variable_order(&self) -> Vec<&'static str>;
     fn checker(&self, options: CheckOptions) -> Box<dyn DynChecker>;
+    /// An invariant's, action property's or temporal property's definition: its TLA+ text as the
+    /// twin writes it, its meaning in plain words, and the variables it reads. `None` when the
+    /// twin does not define `name`.
+    fn definition(&self, name: &str) -> Option<Definition>;
+    /// What a step of action family `family` does, in plain words.
+    fn action_meaning(&self, family: &str) -> Option<&'static str>;
     /// The typed model, for views that draw it (`as_any().downcast_ref::<Seqlock>()`).
     fn as_any(&self) -> &dyn Any;
+}
+
+/// A property as the twin defines it (see [`DynModel::definition`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Definition {
+    /// `Agreement == \A r \in Rounds : Cardinality(learned[r]) <= 1`, from the twin's source.
+    pub tla: String,
+    /// One sentence in plain words, from the model's `ModelInfo::meanings`.
+    pub words: Option<&'static str>,
+    /// The twin's VARIABLES the definition reads, directly or through the operators it uses, in
+    /// declaration order.
+    pub reads: Vec<&'static str>,
 }
 
 /// One fairness condition (one instance of a parameterised one) seen on a lasso's loop.
@@ -345,6 +364,15 @@ impl<M: ModelDef> DynModel for Erased<M> {
             let declared_symmetry = options.symmetry && !self.model.symmetric_sets().is_empty();
             Box::new(ErasedChecker { checker: Inner::Liveness(Box::new(LivenessChecker::new(self.model.clone(), options))), declared_symmetry })
         }
+    }
+
+    fn definition(&self, name: &str) -> Option<Definition> {
+        let tla = tla_text::definition(M::TWINS, name)?;
+        Some(Definition { tla, words: self.info.meaning(name), reads: tla_text::reads(M::TWINS, name, self.model.variables()) })
+    }
+
+    fn action_meaning(&self, family: &str) -> Option<&'static str> {
+        self.info.meaning(family)
     }
 
     fn as_any(&self) -> &dyn Any {

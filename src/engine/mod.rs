@@ -14,13 +14,14 @@ pub mod session;
 pub mod simulate;
 pub mod symmetry;
 pub mod text;
+pub mod tla_text;
 pub mod trace;
 pub mod value;
 pub mod walk;
 
 pub use checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, Violation, ViolationKind};
 pub use constants::{ConstError, ConstKind, ConstSpec, Constants};
-pub use erased::{typed, AnyState, CheckResult, Choice, DynChecker, DynModel, DynOutcome, Erased, Obligation};
+pub use erased::{typed, AnyState, CheckResult, Choice, Definition, DynChecker, DynModel, DynOutcome, Erased, Obligation};
 pub use model::{
     variable_order, ActionProperty, ConfigSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
     Temporal,

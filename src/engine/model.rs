@@ -251,6 +251,10 @@ pub struct ConfigSpec {
     pub expect: Option<&'static str>,
     /// The constants the twin's cfg sets to select this configuration (`VerifyStamps = FALSE`).
     pub tla_switches: &'static [(&'static str, &'static str)],
+    /// The action families whose guard or effect this configuration changes from `safe` (empty
+    /// for `safe` itself and for configs that differ only in what they check or in fairness):
+    /// a step that `safe` could not take is one of these.
+    pub alters: &'static [&'static str],
 }
 
 /// What the catalogue says about a model.
@@ -268,6 +272,9 @@ pub struct ModelInfo {
     pub constants: Vec<ConstSpec>,
     /// `safe` first, then the gaps.
     pub configs: Vec<ConfigSpec>,
+    /// One plain sentence per name: every invariant, action property and temporal property of
+    /// every config (what it demands), and every action family (what the step does).
+    pub meanings: &'static [(&'static str, &'static str)],
 }
 
 impl ConfigSpec {
@@ -292,10 +299,20 @@ impl ModelInfo {
     pub fn config(&self, name: &str) -> Option<&ConfigSpec> {
         self.configs.iter().find(|c| c.name == name)
     }
+
+    /// The plain sentence for a property or an action family, if the model gives one.
+    pub fn meaning(&self, name: &str) -> Option<&'static str> {
+        self.meanings.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+    }
 }
 
 /// A model the catalogue can list and build.
 pub trait ModelDef: Model {
+    /// The twin's TLA+ source, main module first, then any module that extends it (a liveness
+    /// module): `include_str!`, so the definitions are read at build time and the wasm build
+    /// needs no files.
+    const TWINS: &'static [&'static str];
+
     fn info() -> ModelInfo;
 
     /// Builds the model for `config` (a name from `info().configs`) and validated constants; may

@@ -7,6 +7,7 @@
 //! the user's trace without a way back (a fork can be undone, a loaded counterexample or imported
 //! trace can be undone, a config switch that drops steps is reversed by switching back).
 
+mod causes;
 pub mod draw;
 mod export;
 mod inspector;
@@ -21,6 +22,7 @@ mod stepping;
 mod verdicts;
 pub mod views;
 
+pub use causes::{AlteredStep, Causes, LastWrite};
 pub use inspector::{trace_window, TreeRow, TRACE_VIEW_WINDOW};
 pub use jobs::SYNC_REPLAY_STEPS;
 pub use liveness::{LoopView, TemporalRow};
@@ -56,6 +58,8 @@ pub struct Explorer {
     /// Per-step facts, valid for the session revision `cached_for` (the trace only grew since).
     cached_for: std::cell::Cell<u64>,
     verdicts: RefCell<Vec<Option<StepVerdict>>>,
+    /// [`Explorer::causes`] found so far on this trace, one per failing property.
+    causes_cache: RefCell<Vec<Causes>>,
     /// Each step's position among the actions enabled before it, and the labels' checksum, for
     /// links: extended as the trace grows, so a link costs one step per new step.
     positions: RefCell<links::Positions>,
@@ -94,6 +98,7 @@ impl Explorer {
             previous: None,
             cached_for: std::cell::Cell::new(0),
             verdicts: RefCell::new(Vec::new()),
+            causes_cache: RefCell::new(Vec::new()),
             positions: RefCell::new(links::Positions::default()),
             scan: RefCell::new(Scan::default()),
             side: RefCell::new(None),

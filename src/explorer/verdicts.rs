@@ -52,6 +52,7 @@ impl Explorer {
             self.verdicts.borrow_mut().clear();
             *self.positions.borrow_mut() = super::links::Positions::default();
             *self.scan.borrow_mut() = Scan::default();
+            self.causes_cache.borrow_mut().clear();
         }
     }
 

@@ -44,6 +44,8 @@ pub struct Composed {
 }
 
 impl ModelDef for Composed {
+    const TWINS: &'static [&'static str] = &[include_str!("../../tla/composed/Composed.tla")];
+
     fn info() -> ModelInfo {
         ModelInfo {
             name: "composed",
@@ -66,13 +68,28 @@ impl ModelDef for Composed {
                     summary: "A commit goes through a group only if it owned every written key at the catalog version the transaction observed.",
                     expect: None,
                     tla_switches: &[("EnableSafety", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "gap",
                     summary: "Commit no longer checks ownership, so a transaction can commit a key through a group that did not own it at its catalog version: Composed1_CommitToOwningGroup fails.",
                     expect: Some("Composed1_CommitToOwningGroup"),
                     tla_switches: &[("EnableSafety", "FALSE")],
+                    alters: &["Commit"],
                 },
+            ],
+            meanings: &[
+                ("TypeOK", "Every variable holds a value of its declared kind: versions, timestamps, groups and transaction states stay in range."),
+                ("Composed1_CommitToOwningGroup", "Every committed transaction committed through the group that owned each key it wrote at the catalog version it saw."),
+                ("Composed3_DistinctCommitTs", "No two committed transactions share a commit timestamp."),
+                ("Composed_CatalogMonotonic", "No step lowers the catalog version."),
+                ("Composed_TsMonotonic", "No step lowers the timestamp counter."),
+                ("Composed3_TsAction", "Every commit raises the timestamp counter."),
+                ("ProposeRouteChange", "The control plane commits the next catalog version, moving one key to a group."),
+                ("BeginTxn", "An idle transaction begins at a fresh timestamp and pins the catalog version it sees."),
+                ("WriteIntent", "An active transaction buffers a write to a key."),
+                ("Commit", "An active transaction commits through a group at a fresh timestamp (with safety, only a group owning every key it writes)."),
+                ("Abort", "An active transaction aborts."),
             ],
         }
     }

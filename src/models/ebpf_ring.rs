@@ -35,6 +35,8 @@ pub struct EbpfRing {
 }
 
 impl ModelDef for EbpfRing {
+    const TWINS: &'static [&'static str] = &[include_str!("../../tla/ebpf-ring/EbpfRing.tla")];
+
     fn info() -> ModelInfo {
         ModelInfo {
             name: "ebpf-ring",
@@ -64,13 +66,29 @@ impl ModelDef for EbpfRing {
                     summary: "The ring as implemented: a reserved record is Locked before the producer offset is published.",
                     expect: None,
                     tla_switches: &[("LockBeforePublish", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "publish-before-lock",
                     summary: "The reserve publishes the offset while the record is still Uninit and locks it in a later step, so the consumer can hold an uninitialised record: Safety fails.",
                     expect: Some("Safety"),
                     tla_switches: &[("LockBeforePublish", "FALSE")],
+                    alters: &["ProducerReserve", "ProducerFinalizeLock"],
                 },
+            ],
+            meanings: &[
+                ("TypeOK", "Every variable holds a value of its declared kind, and no more records are live than the ring allows."),
+                ("OffsetsConsistent", "consumer <= producer <= reserve, the reserve is the consumer plus the live space, and the live space fits in the ring."),
+                ("Safety", "The consumer only ever holds a record the producer has submitted."),
+                ("ProducerReserve", "The producer reserves space for a record at the end of the ring, which also publishes the producer offset."),
+                ("ProducerFinalizeLock", "Only in the gap: the producer locks the oldest record after it was already published."),
+                ("ProducerSubmit", "The producer submits the oldest record, once locked: its data is ready to read."),
+                ("ProducerDiscard", "The producer discards the oldest record, once locked: the consumer will skip it."),
+                ("ConsumerNext", "The consumer looks at the oldest record: it waits on a locked one, skips a discarded one, and holds anything else."),
+                ("ConsumerReturn", "The consumer returns the record it holds, freeing its space."),
+                ("AsyncQuery", "The map's asynchronous query starts waiting for data."),
+                ("AsyncCancel", "The waiting asynchronous query is cancelled."),
+                ("AsyncComplete", "The waiting asynchronous query completes because data is available, capturing both offsets."),
             ],
         }
     }

@@ -47,6 +47,8 @@ pub struct HlcModel {
 }
 
 impl ModelDef for HlcModel {
+    const TWINS: &'static [&'static str] = &[include_str!("../../tla/hlc/HLC.tla")];
+
     fn info() -> ModelInfo {
         let int = |min, max| ConstKind::Int { min, max };
         ModelInfo {
@@ -75,13 +77,28 @@ impl ModelDef for HlcModel {
                     summary: "A new leader first observes the highest applied timestamp, and a leader issues only while its wall clock is below the ceiling.",
                     expect: None,
                     tla_switches: &[("EnableSafety", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "gap",
                     summary: "No handoff observe and no ceiling fence: a later term can issue a timestamp that is not above an earlier term's, so HLC4_NoRegressionAcrossTerms fails.",
                     expect: Some("HLC4_NoRegressionAcrossTerms"),
                     tla_switches: &[("EnableSafety", "FALSE")],
+                    alters: &["BecomeLeader", "IssueTimestamp"],
                 },
+            ],
+            meanings: &[
+                ("TypeOK", "Every variable holds a value of its declared kind: terms, clocks, ceilings and issued timestamps stay in range."),
+                ("HLC1_PerNodeMonotonic", "The timestamps one node issues rise in the order it issued them."),
+                ("HLC2_NonNeg", "No node's physical ceiling is negative."),
+                ("HLC3_LeaderOnly", "Every issued timestamp came from the leader of the term it was issued in."),
+                ("HLC4_NoRegressionAcrossTerms", "Every timestamp issued in a later term is above every timestamp issued in an earlier term."),
+                ("HLC1_Action", "No step lowers a node's last HLC value."),
+                ("HLC2_Action", "No step lowers a node's physical ceiling."),
+                ("BecomeLeader", "A node is elected leader of the next term and (with safety) first catches its clock up to the highest applied timestamp."),
+                ("TickWall", "A node's wall clock advances by one, within the skew bound of every other clock."),
+                ("ApplyCeiling", "The leader raises every node's physical ceiling to its own wall clock plus the window."),
+                ("IssueTimestamp", "The leader issues the next HLC timestamp (with safety, only while its wall clock is below the ceiling)."),
             ],
         }
     }

@@ -35,6 +35,8 @@ pub struct Mvcc {
 }
 
 impl ModelDef for Mvcc {
+    const TWINS: &'static [&'static str] = &[include_str!("../../tla/mvcc/MVCC.tla")];
+
     fn info() -> ModelInfo {
         ModelInfo {
             name: "mvcc",
@@ -54,13 +56,24 @@ impl ModelDef for Mvcc {
                     summary: "Compaction keeps, per key, the newest version below the new watermark, so every read from the watermark on still sees what was written.",
                     expect: None,
                     tla_switches: &[("EnableSafety", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "gap",
                     summary: "Compaction drops the newest version below the watermark too, so a read at the watermark finds nothing where a write is still visible in the ghost: MVCC4_NoLostCommitOnSnapshotInstall fails.",
                     expect: Some("MVCC4_NoLostCommitOnSnapshotInstall"),
                     tla_switches: &[("EnableSafety", "FALSE")],
+                    alters: &["Compact"],
                 },
+            ],
+            meanings: &[
+                ("TypeOK", "Every chain holds versions with timestamps in 1..MaxTs, and the counters stay in range."),
+                ("MVCC1_VisibleVersionUnique", "No two versions of one key share a commit timestamp."),
+                ("MVCC4_NoLostCommitOnSnapshotInstall", "A read at any timestamp from the watermark on sees the same version as it would in the full, never-compacted history."),
+                ("MVCC_TsMonotonic", "No step lowers the timestamp counter."),
+                ("MVCC_GhostMonotonic", "No step removes a version from the record of every version ever written."),
+                ("Write", "A key gets a new version at the next timestamp."),
+                ("Compact", "The watermark rises and versions below it are pruned, keeping (with safety) the newest one below it."),
             ],
         }
     }

@@ -50,6 +50,8 @@ pub struct Occ {
 }
 
 impl ModelDef for Occ {
+    const TWINS: &'static [&'static str] = &[include_str!("../../tla/occ/OCC.tla"), include_str!("../../tla/occ/OCCLiveness.tla")];
+
     fn info() -> ModelInfo {
         ModelInfo {
             name: "occ",
@@ -79,25 +81,46 @@ impl ModelDef for Occ {
                     summary: "A commit takes a fresh timestamp, above every start handed out so far.",
                     expect: None,
                     tla_switches: &[("EnableSafety", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "gap",
                     summary: "A commit reuses the current timestamp counter, so a transaction can commit at its own start: OCC1_CommitTsAboveStart fails.",
                     expect: Some("OCC1_CommitTsAboveStart"),
                     tla_switches: &[("EnableSafety", "FALSE")],
+                    alters: &["Commit"],
                 },
                 ConfigSpec {
                     name: "termination",
                     summary: "The safe protocol with weak fairness on each transaction's Abort: every transaction that begins eventually commits or aborts (Termination holds).",
                     expect: None,
                     tla_switches: &[("EnableSafety", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "termination-unfair",
                     summary: "The safe protocol with no fairness at all: a transaction may stay Active for ever while nothing else happens, so Termination fails.",
                     expect: Some("Termination"),
                     tla_switches: &[("EnableSafety", "TRUE")],
+                    alters: &[],
                 },
+            ],
+            meanings: &[
+                ("TypeOK", "Every variable holds a value of its declared kind: timestamps stay within 0..MaxTs and states are transaction states."),
+                ("OCC1_CommitTsAboveStart", "Every committed transaction committed at a timestamp strictly above its start."),
+                ("OCC2_NoWriteWriteConflict", "Two committed transactions that wrote a common key committed at different timestamps, one at or before the other's start."),
+                ("OCC3_ReadSnapshotStability", "What a live or committed transaction read of a key is still the newest version at its start."),
+                ("OCC4_NoStrandedLockAtQuiescence", "Once no transaction is active or prepared, no key is locked."),
+                ("OCC5_StartTsConsistency", "No read saw a version newer than the reader's start timestamp."),
+                ("StartTsAssignedOnce", "A transaction's start timestamp never changes once set."),
+                ("CommitTsAssignedOnce", "A transaction's commit timestamp never changes once set."),
+                ("Termination", "Eventually no transaction stays active or prepared: every transaction that begins ends."),
+                ("BeginTxn", "An idle transaction begins, taking the next timestamp as its start."),
+                ("ReadKey", "An active transaction reads a key at its start snapshot, unless a lock at or below its start blocks it."),
+                ("WriteIntent", "An active transaction buffers a write to a key, without locking it yet."),
+                ("Prepare", "An active transaction locks every key it writes, if none is locked or has a version newer than its start."),
+                ("Commit", "A prepared transaction installs its versions at its commit timestamp and releases its locks (the gap reuses the current timestamp)."),
+                ("Abort", "An active or prepared transaction aborts and releases its locks."),
             ],
         }
     }

@@ -52,6 +52,8 @@ pub struct Paxos {
 }
 
 impl ModelDef for Paxos {
+    const TWINS: &'static [&'static str] = &[include_str!("../../tla/paxos/Paxos.tla")];
+
     fn info() -> ModelInfo {
         ModelInfo {
             name: "paxos",
@@ -82,13 +84,26 @@ impl ModelDef for Paxos {
                     summary: "Paxos as designed: a proposal carries the value of the highest proposal its quorum already accepted.",
                     expect: None,
                     tla_switches: &[("RespectAccepted", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "ignore-accepted",
                     summary: "The proposer picks any value even when its quorum has accepted one, so a second value gets chosen: Agreement fails.",
                     expect: Some("Agreement"),
                     tla_switches: &[("RespectAccepted", "FALSE")],
+                    alters: &["Accept"],
                 },
+            ],
+            meanings: &[
+                ("TypeOK", "Every promise, acceptance, attempt and learned set holds a value of its declared kind."),
+                ("Agreement", "No round ever learns two different values."),
+                ("Validity", "Every learned value is one of the values that may be proposed."),
+                ("Consistency", "If a majority accepted two proposals in a round, the higher one carries the same value as the lower."),
+                ("PromiseIntegrity", "No acceptor's promise in a round is below the proposal it accepted there."),
+                ("Promise", "An acceptor promises a proposal that is at least as high as anything it promised or accepted in that round."),
+                ("Accept", "An acceptor accepts a proposal and value once a majority promised exactly that proposal and the value is what the quorum's highest acceptance carries (any value in the gap)."),
+                ("Learn", "A round learns a value that a majority has accepted under one proposal."),
+                ("IncrementAttempt", "A proposer moves to its next attempt number in a round."),
             ],
         }
     }

@@ -39,6 +39,8 @@ pub struct Routes {
 }
 
 impl ModelDef for Routes {
+    const TWINS: &'static [&'static str] = &[include_str!("../../tla/routes/Routes.tla")];
+
     fn info() -> ModelInfo {
         ModelInfo {
             name: "routes",
@@ -57,25 +59,41 @@ impl ModelDef for Routes {
                     summary: "A watcher installs only versions at least as new as the newest it has seen (skipping versions is fine).",
                     expect: None,
                     tla_switches: &[("EnableSafety", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "gap",
                     summary: "A watcher may install any version up to the catalog's, so a node's engine can go back to an older catalog: Routes4_NoEngineRegression fails.",
                     expect: Some("Routes4_NoEngineRegression"),
                     tla_switches: &[("EnableSafety", "FALSE")],
+                    alters: &["CatalogWatcherSync"],
                 },
                 ConfigSpec {
                     name: "convergence",
                     summary: "The safe protocol with weak fairness on each node's watcher: every node keeps syncing until the operation budget is spent, so the nodes end at the catalog version or out of budget (Convergence holds).",
                     expect: None,
                     tla_switches: &[("EnableSafety", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "convergence-unfair",
                     summary: "The safe protocol with weak fairness on ProposeRouteChange only: proposals stop at MaxVersions and a watcher that never runs leaves its node behind for ever, so Convergence fails.",
                     expect: Some("Convergence"),
                     tla_switches: &[("EnableSafety", "TRUE")],
+                    alters: &[],
                 },
+            ],
+            meanings: &[
+                ("TypeOK", "The catalog version, every engine's version and the operation count stay in range."),
+                ("Routes1_VersionInRange", "The catalog version stays within 0..MaxVersions."),
+                ("Routes2_CoverageDisjoint", "Trivially true here: key ranges are not modelled (as in the seed)."),
+                ("Routes3_SplitAtomicity", "Trivially true here: a split updates the catalog in one step (as in the seed)."),
+                ("Routes4_NoEngineRegression", "No node's engine holds a version older than one it has already installed."),
+                ("Routes1_Action", "No step lowers the catalog version."),
+                ("Routes4_GhostMonotonic", "No step lowers the highest version a node has ever installed."),
+                ("Convergence", "Eventually, for ever, every node's engine holds the catalog version, or the operation budget is spent."),
+                ("ProposeRouteChange", "A split or move commits the next catalog version."),
+                ("CatalogWatcherSync", "A node's watcher installs some catalog version (with safety, none older than it already had)."),
             ],
         }
     }

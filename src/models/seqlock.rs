@@ -35,6 +35,8 @@ pub struct Seqlock {
 }
 
 impl ModelDef for Seqlock {
+    const TWINS: &'static [&'static str] = &[include_str!("../../tla/seqlock/Seqlock.tla")];
+
     fn info() -> ModelInfo {
         ModelInfo {
             name: "seqlock",
@@ -58,31 +60,51 @@ impl ModelDef for Seqlock {
                     summary: "The protocol as designed: a reader commits a value only if the slot's stamp is unchanged after reading it.",
                     expect: None,
                     tla_switches: &[("VerifyStamps", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "no-verify",
                     summary: "ReaderVerify commits without comparing the two stamps, so a value the writer overwrote mid-read is returned: NoTornRead fails.",
                     expect: Some("NoTornRead"),
                     tla_switches: &[("VerifyStamps", "FALSE")],
+                    alters: &["ReaderVerify"],
                 },
                 ConfigSpec {
                     name: "seed-invariant",
                     summary: "The safe protocol checked against the seed's own NoTornRead (result = cursor − 1), which a lag jump refutes though no torn value is ever returned.",
                     expect: Some("SeedNoTornRead"),
                     tla_switches: &[("VerifyStamps", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "progress",
                     summary: "The safe protocol with weak fairness on the writer and on each reader separately: once something is published, every reader eventually commits a value (ReaderProgress holds).",
                     expect: None,
                     tla_switches: &[("VerifyStamps", "TRUE")],
+                    alters: &[],
                 },
                 ConfigSpec {
                     name: "progress-next-only",
                     summary: "The seed's fairness, weak fairness on Next as a whole: one reader may spin for ever while another never moves, so ReaderProgress fails.",
                     expect: Some("ReaderProgress"),
                     tla_switches: &[("VerifyStamps", "TRUE")],
+                    alters: &[],
                 },
+            ],
+            meanings: &[
+                ("TypeOK", "Every variable holds a value of its declared kind: stamps, values, cursors and program counters stay in their ranges."),
+                ("ResultIsValid", "A reader only ever commits a sequence number the writer actually publishes (or still holds -1, nothing yet)."),
+                ("NoTornRead", "A reader's committed result is always behind its own position: it never returns a value newer than the sequence it was reading."),
+                ("SeedNoTornRead", "A reader's committed result is exactly the sequence just before its position (the seed's stricter form, broken by a lag jump)."),
+                ("ReaderProgress", "Once the writer has published something, every reader eventually commits a value."),
+                ("WriterBegin", "The writer marks the slot of its next sequence as being written by storing an odd stamp."),
+                ("WriterData", "The writer stores the sequence's value in the slot."),
+                ("WriterFinish", "The writer stores the even done stamp, publishes the sequence through the cursor and moves to the next one."),
+                ("ReaderLoadStamp1", "A reader loads the stamp of the slot its next sequence lives in."),
+                ("ReaderRetryOdd", "A reader saw an odd stamp (a write in progress) and starts over."),
+                ("ReaderStampMismatch", "A reader saw the done stamp of another sequence: if newer it was lapped and jumps ahead, if older it waits."),
+                ("ReaderLoadValue", "A reader whose stamp matches its sequence loads the slot's value."),
+                ("ReaderVerify", "A reader loads the stamp again and commits the value if it is unchanged (with no-verify, without comparing)."),
             ],
         }
     }
