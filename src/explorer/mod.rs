@@ -8,6 +8,7 @@
 //! trace can be undone, a config switch that drops steps is reversed by switching back).
 
 mod causes;
+mod definitions;
 pub mod draw;
 mod export;
 mod inspector;
@@ -68,6 +69,8 @@ pub struct Explorer {
     scan: RefCell<Scan>,
     /// Another configuration played beside this one (see `side.rs`).
     side: RefCell<Option<side::Side>>,
+    /// Each property's definition and each action's meaning, for the model shown.
+    definitions: RefCell<definitions::DefinitionCache>,
 }
 
 impl Explorer {
@@ -102,6 +105,7 @@ impl Explorer {
             positions: RefCell::new(links::Positions::default()),
             scan: RefCell::new(Scan::default()),
             side: RefCell::new(None),
+            definitions: RefCell::new(Default::default()),
         }
     }
 

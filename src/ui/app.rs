@@ -549,6 +549,9 @@ impl Component for App {
         let (choices, disabled) = x.actions();
         let loop_view = x.loop_view();
         let side = x.side_view();
+        let property_rows = x.property_rows();
+        let causes: Vec<_> = property_rows.iter().filter(|r| r.first_broken.is_some()).filter_map(|r| x.causes(&r.name)).collect();
+        let causes_here: Vec<_> = causes.iter().filter(|c| c.failed_at == cursor).cloned().collect();
         let divergence = side.as_ref().and_then(|v| v.divergence.clone());
         html! {
             <div class="app">
@@ -558,14 +561,14 @@ impl Component for App {
                     <aside class="col-left">
                         <PlayPanel playing={self.playing} speed={self.speed} seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
                                    stop_at_violation={x.stop_at_violation} skip_stutter={x.skip_stutter} on={on.clone()} />
-                        <ActionsPanel enabled={choices.into_iter().map(|c| c.label).collect::<Vec<_>>()} disabled={disabled} outside={s.outside_constraint()} on={on.clone()} />
+                        <ActionsPanel enabled={choices.into_iter().map(|c| c.label).collect::<Vec<_>>()} disabled={disabled} outside={s.outside_constraint()} meanings={x.action_meanings()} on={on.clone()} />
                         <ConstantsPanel fields={x.fields().to_vec()} on={on.clone()} />
                     </aside>
                     <section class="col-center">
                         <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
                                    repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
                                    config={m.config().name} configs={m.info().configs.iter().map(|c| c.name).collect::<Vec<_>>()} side={x.side_config()}
-                                   divergence={divergence.clone()} />
+                                   divergence={divergence.clone()} causes_here={causes_here} />
                         if let Some(view) = side {
                             <SidePanel model={m.info().name} view={view} cursor={cursor} />
                         }
@@ -576,10 +579,10 @@ impl Component for App {
                         <InspectorPanel rows={x.state_tree()} />
                     </section>
                     <aside class="col-right">
-                        <PropertiesPanel rows={x.property_rows()} expect={m.config().expect} temporal={x.temporal_rows()} fairness={m.fairness_names()}
-                                         loop_view={loop_view} on={on.clone()} />
+                        <PropertiesPanel rows={property_rows} expect={m.config().expect} temporal={x.temporal_rows()} fairness={m.fairness_names()}
+                                         loop_view={loop_view} definitions={x.definitions()} causes={causes.clone()} on={on.clone()} />
                         <CheckPanel settings={CheckSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), sym: !m.symmetric_sets().is_empty() }}
-                                    reset={self.check_reset} on_violation={self.on_violation.clone()} dark={self.dark} on={on.clone()} />
+                                    reset={self.check_reset} on_violation={self.on_violation.clone()} dark={self.dark} causes={causes.clone()} on={on.clone()} />
                         <SimulatePanel settings={SimulateSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), seed: x.seed(), temporal: !m.liveness_names().is_empty() }}
                                        reset={self.check_reset} on={on.clone()} />
                     </aside>

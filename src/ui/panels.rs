@@ -13,9 +13,9 @@ use super::check::{use_check, CheckForm, CheckSettings, CheckStatus, Death, UseC
 use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use super::{chart, dom, svg};
 use crate::catalogue;
-use crate::engine::{Lasso, Progress};
+use crate::engine::{Definition, Lasso, Progress};
 use crate::explorer::draw::{Drawing, Legend};
-use crate::explorer::{views, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, SideView, TemporalRow, TimelineEntry, TreeRow};
+use crate::explorer::{views, Causes, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, SideView, TemporalRow, TimelineEntry, TreeRow};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -210,6 +210,8 @@ pub struct ActionsProps {
     /// The action families not enabled here.
     pub disabled: Vec<&'static str>,
     pub outside: bool,
+    /// Each action family and its one-line meaning.
+    pub meanings: Vec<(&'static str, &'static str)>,
     pub on: Callback<Msg>,
 }
 
@@ -228,14 +230,24 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
             <ul class="action-list" data-testid="actions">
                 { for choices.iter().map(|c| {
                     let label = c.clone();
+                    let family = c.split('(').next().unwrap_or_default();
+                    let meaning = p.meanings.iter().find(|(f, _)| *f == family).map(|(_, m)| *m);
                     html! {
-                        <li><button class="action" data-action={c.clone()} onclick={p.on.reform(move |_| Msg::Take(label.clone()))}>{ c.clone() }</button></li>
+                        <li><button class="action" data-action={c.clone()} title={meaning} onclick={p.on.reform(move |_| Msg::Take(label.clone()))}>{ c.clone() }</button></li>
                     }
                 }) }
                 { for disabled.iter().map(|f| html! {
-                    <li><button class="action disabled" disabled=true title="not enabled in this state">{ *f }</button></li>
+                    <li><button class="action disabled" disabled=true title={format!("not enabled in this state: {}", p.meanings.iter().find(|(g, _)| g == f).map_or("", |(_, m)| *m))}>{ *f }</button></li>
                 }) }
             </ul>
+            if !p.meanings.is_empty() {
+                <details class="meanings" data-testid="action-meanings">
+                    <summary>{"What each action does"}</summary>
+                    <dl>
+                        { for p.meanings.iter().map(|(f, m)| html! { <><dt>{ *f }</dt><dd>{ *m }</dd></> }) }
+                    </dl>
+                </details>
+            }
         </div>
     }
 }
@@ -288,6 +300,8 @@ pub struct ViewProps {
     pub side: Option<&'static str>,
     /// Where the two sides part, in words.
     pub divergence: Option<(usize, String)>,
+    /// Why the properties that fail at this step fail (shown under the caption).
+    pub causes_here: Vec<Causes>,
 }
 
 #[function_component]
@@ -330,6 +344,12 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                 <ul class="caption" data-testid="caption">
                     { for d.caption.iter().map(|c| html! { <li>{ c.clone() }</li> }) }
                 </ul>
+                { for p.causes_here.iter().map(|c| html! {
+                    <div class="caption-why" data-testid="caption-why">
+                        <strong>{ format!("Why {} fails here:", c.property) }</strong>
+                        { why_it_fails(c, &p.on) }
+                    </div>
+                }) }
                 if let Some(l) = &p.legend {
                     <LegendView legend={l.clone()} />
                 }
@@ -576,6 +596,10 @@ pub struct PropertiesProps {
     pub fairness: Vec<&'static str>,
     /// The trace's loop, when it is a lasso.
     pub loop_view: Option<LoopView>,
+    /// Each property's TLA+ text and meaning.
+    pub definitions: Vec<(String, Definition)>,
+    /// Why each property that fails on this trace fails there.
+    pub causes: Vec<Causes>,
     pub on: Callback<Msg>,
 }
 
@@ -604,6 +628,10 @@ pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
                                     { format!("broke at step {step}") }
                                 </button>
                             }
+                            if let Some(c) = p.causes.iter().find(|c| c.property == r.name) {
+                                { why_it_fails(c, &p.on) }
+                            }
+                            { definition_of(&r.name, &p.definitions) }
                         </li>
                     }
                 }) }
@@ -618,6 +646,7 @@ pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
                                 <span class="lamp" aria-hidden="true"></span>
                                 <span class="name">{ t.name.clone() }</span>
                                 <span class="tag" title="checked on whole fair behaviours, not at a step">{ t.form }</span>
+                                { definition_of(&t.name, &p.definitions) }
                                 if let Some(why) = &t.broken {
                                     <span class="why small" data-testid="temporal-why">{ format!("Fails on this behaviour: {why}") }</span>
                                     if let Some(step) = t.at {
@@ -656,6 +685,49 @@ pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
     }
 }
 
+/// A property's definition, on demand: its meaning in words and its TLA+ text from the twin.
+fn definition_of(name: &str, definitions: &[(String, Definition)]) -> Html {
+    let Some((_, d)) = definitions.iter().find(|(n, _)| n == name) else { return html! {} };
+    html! {
+        <details class="definition" data-testid="definition">
+            <summary>{"definition"}</summary>
+            if let Some(w) = d.words { <p class="small">{ w }</p> }
+            <pre class="tla">{ d.tla.clone() }</pre>
+            if !d.reads.is_empty() { <p class="muted small">{ format!("Reads {}.", d.reads.join(", ")) }</p> }
+        </details>
+    }
+}
+
+/// Why a property fails where it does: the step where the gap's change was used, and the steps
+/// that last wrote what it reads; each a link to its step.
+pub(super) fn why_it_fails(c: &Causes, on: &Callback<Msg>) -> Html {
+    html! {
+        <div class="why-fails small" data-testid="causes">
+            if let Some(a) = &c.altered {
+                <p>
+                    {"Caused at "}
+                    <button class="link" data-testid="cause-altered" onclick={let s = a.step; on.reform(move |_| Msg::GoTo(s))}>{ format!("step {}", a.step) }</button>
+                    { format!(": {} — safe could not take this step from the same state; this configuration changes {}.", a.label, a.family) }
+                </p>
+            }
+            if !c.writes.is_empty() {
+                <p>
+                    {"It reads what these steps last wrote: "}
+                    { for c.writes.iter().enumerate().map(|(i, w)| { let s = w.step; html! {
+                        <>
+                            if i > 0 { {", "} }
+                            { format!("{} at ", w.variable) }
+                            <button class="link" onclick={on.reform(move |_| Msg::GoTo(s))}>{ if s == 0 { "the initial state".to_string() } else { format!("step {s}") } }</button>
+                            if s > 0 { { format!(" ({})", w.label) } }
+                        </>
+                    } }) }
+                    {"."}
+                </p>
+            }
+        </div>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CheckProps {
     /// What a check runs on.
@@ -666,6 +738,8 @@ pub struct CheckProps {
     pub on_violation: Callback<(CheckRequest, CheckDone)>,
     /// The theme, for the chart's colours.
     pub dark: bool,
+    /// Why the properties that fail on the trace shown fail (the counterexample's cause, once loaded).
+    pub causes: Vec<Causes>,
     pub on: Callback<Msg>,
 }
 
@@ -802,9 +876,15 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                         }
                         _ => html! { <>{"Invariant "}{ breakable(name) }{" is violated"}</> },
                     };
+                    let cause = p.causes.iter().find(|c| &c.property == name && c.failed_at == labels.len()).and_then(|c| c.altered.clone());
                     html! {
                         <div class="verdict bad" data-testid="check-result">
                             { what }{ format!("; shortest counterexample: {}.", count(labels.len() as u64 + 1, "state")) }
+                            if let Some(a) = cause {
+                                {" Caused at "}
+                                <button class="link" data-testid="check-cause" onclick={let s = a.step; p.on.reform(move |_| Msg::GoTo(s))}>{ format!("step {}", a.step) }</button>
+                                { format!(" ({}).", a.label) }
+                            }
                             <button class="link" onclick={{ let (on, v) = (p.on.clone(), state.violation()); Callback::from(move |_: MouseEvent| if let Some(v) = v.clone() { on.emit(Msg::LoadCounterexample(Box::new(v))) }) }}>{"load it again"}</button>
                         </div>
                     }
