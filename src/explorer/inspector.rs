@@ -113,3 +113,13 @@ pub fn trace_window(len: usize, cursor: usize, size: usize) -> std::ops::Range<u
     let start = cursor.saturating_sub(size / 2).min(len.saturating_sub(size));
     start..(start + size).min(len)
 }
+
+/// The `size` steps of the timeline shown around `cursor`: like [`trace_window`], but the start
+/// moves only in strides of `stride` (at most `size / 2`), so that most steps leave every chip
+/// where it was and a step only appends a chip or moves the current mark. A window that slid by one
+/// on every step would redraw every chip's text each time: a layout of the whole timeline.
+pub fn timeline_window(len: usize, cursor: usize, size: usize, stride: usize) -> std::ops::Range<usize> {
+    let stride = stride.clamp(1, (size / 2).max(1));
+    let start = cursor.saturating_sub(size / 2) / stride * stride;
+    start..(start + size).min(len)
+}

@@ -417,6 +417,16 @@ fn trace_window_stays_inside_the_trace_and_centres_the_cursor() {
     assert_eq!(trace_window(1000, 5, 80), 0..80);
     assert_eq!(trace_window(1000, 999, 80), 920..1000);
     assert_eq!(trace_window(1, 0, 80), 0..1);
+    // The timeline's window moves in strides and always holds the cursor.
+    for len in [1, 50, 119, 120, 121, 500] {
+        for cursor in 0..len {
+            let w = timeline_window(len, cursor, 120, 40);
+            assert!(w.contains(&cursor) && w.len() <= 120 && w.start % 40 == 0, "{len} {cursor} {w:?}");
+        }
+    }
+    assert_eq!(timeline_window(500, 100, 120, 40), 40..160);
+    assert_eq!(timeline_window(500, 139, 120, 40), 40..160);
+    assert_eq!(timeline_window(500, 140, 120, 40), 80..200);
 }
 
 #[test]
@@ -579,7 +589,7 @@ fn inspector_paths_and_timeline_steps_are_unique_keys() {
                 break;
             }
         }
-        let window = trace_window(x.session().len(), x.session().cursor(), 120);
+        let window = timeline_window(x.session().len(), x.session().cursor(), 120, 40);
         let steps: Vec<usize> = x.timeline(window).iter().map(|e| e.index).collect();
         assert!(steps.windows(2).all(|w| w[0] < w[1]), "{}: timeline steps repeat", info.name);
     }

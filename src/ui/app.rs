@@ -14,7 +14,7 @@ use super::panels::{
 use super::simulate::{SimulatePanel, SimulateSettings};
 use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, SimulateRequest};
 use crate::engine::Lasso;
-use crate::explorer::{trace_window, Explorer, NoticeKind, INFO_NOTICE_MS};
+use crate::explorer::{timeline_window, Explorer, NoticeKind, INFO_NOTICE_MS};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
 use web_sys::KeyboardEvent;
@@ -28,6 +28,8 @@ const MAX_TRACE: usize = 200_000;
 const HASH_DELAY_MS: u32 = 150;
 /// Timeline chips drawn around the cursor; the slider reaches the rest.
 pub(super) const TIMELINE_WINDOW: usize = 120;
+/// The timeline's window moves in strides of this many steps (see `timeline_window`).
+const TIMELINE_STRIDE: usize = 40;
 
 pub enum Msg {
     SelectModel(String),
@@ -545,7 +547,7 @@ impl Component for App {
         let (x, on) = (&self.x, &self.dispatch);
         let (m, s) = (x.model(), x.session());
         let (n, cursor) = (s.len(), s.cursor());
-        let window = trace_window(n, cursor, TIMELINE_WINDOW);
+        let window = timeline_window(n, cursor, TIMELINE_WINDOW, TIMELINE_STRIDE);
         let (choices, disabled) = x.actions();
         let loop_view = x.loop_view();
         let side = x.side_view();

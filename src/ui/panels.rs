@@ -487,17 +487,18 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
             <ol class="steps" data-testid="timeline" start={start.to_string()}>
                 { for entries.iter().map(|e| {
                     let i = e.index;
-                    // Keyed by step: when the window slides by one, one chip goes and one comes,
-                    // and the others keep their DOM (re-shaping every chip's text was most of a
-                    // step's layout); a chip whose marks did not change is not rendered again.
+                    // Not keyed: the window moves in strides (`timeline_window`), so a step appends
+                    // a chip or moves the current mark and the other chips keep their place and
+                    // text; keyed, yew moved every chip on each append. A chip whose marks did not
+                    // change is not rendered again.
                     html! {
-                        <TimelineChip key={i} index={i} label={e.label.clone()} current={i == cursor} bad={e.bad}
+                        <TimelineChip index={i} label={e.label.clone()} current={i == cursor} bad={e.bad}
                                       first_bad={first_bad == Some(i)} diverge={divergence == Some(i)} future={i > cursor}
                                       loop_start={matches!(p.lasso, Some(Lasso::BackTo(k)) if k == i)} on={p.on.clone()} />
                     }
                 }) }
                 if let Some(lasso) = p.lasso.filter(|_| entries.last().is_some_and(|e| e.index + 1 == n)) {
-                    <li key="loop-end" class="step loop-end" data-testid="loop-end">
+                    <li class="step loop-end" data-testid="loop-end">
                         { match lasso {
                             Lasso::BackTo(k) => html! { <button onclick={p.on.reform(move |_| Msg::GoTo(k))} title="The behaviour goes on around its loop, for ever">{ format!("↻ back to step {k}") }</button> },
                             Lasso::Stuttering => html! { <span class="stutter" title="The last state repeats for ever">{"↻ stutters forever"}</span> },
