@@ -23,8 +23,8 @@ pub use checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReaso
 pub use constants::{ConstError, ConstKind, ConstSpec, Constants};
 pub use erased::{typed, AnyState, CheckResult, Choice, Definition, DynChecker, DynModel, DynOutcome, Erased, Obligation};
 pub use model::{
-    variable_order, ActionProperty, ConfigSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Permutation, SymmetricSet,
-    Temporal,
+    variable_order, ActionProperty, ConfigSpec, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Permutation,
+    SymmetricSet, Temporal,
 };
 pub use replayer::{compare_configs, replay, Comparer, Divergence, Replayer, Steps};
 pub use session::{Session, StepError};

@@ -73,6 +73,15 @@ impl<M: Model> Clone for Fairness<M> {
     }
 }
 
+/// A liveness config's specification: the twin's `FairSpec == Spec /\ <fairness>` by name, its
+/// fairness conjuncts, and the temporal properties checked under it.
+pub struct FairSpec<M: Model> {
+    /// The twin's name for it (`FairSpec`, `FairSpecPerProcess`).
+    pub name: &'static str,
+    pub fairness: Vec<Fairness<M>>,
+    pub properties: Vec<LivenessProperty<M>>,
+}
+
 impl<M: Model> Clone for Invariant<M> {
     fn clone(&self) -> Self {
         Invariant { name: self.name, holds: self.holds }
@@ -165,21 +174,28 @@ pub trait Model: Send + Sync + Sized + 'static {
         &[]
     }
 
-    /// The temporal properties checked on fair behaviours, in config order (none by default).
+    /// What a liveness config checks, as one bundle (`None`, the default, for a safety config).
+    /// A model keeps it in one field built by `build` and returns it here; the three accessors
+    /// below read it, and are not meant to be overridden.
+    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
+        None
+    }
+
+    /// The temporal properties checked on fair behaviours, in config order (none for a safety config).
     fn liveness(&self) -> &[LivenessProperty<Self>] {
-        &[]
+        self.fair_spec().map_or(&[], |f| &f.properties)
     }
 
-    /// The fairness the behaviours are held to, the conjuncts of the twin's FairSpec (none by
-    /// default: every behaviour may stop and stutter for ever).
+    /// The fairness the behaviours are held to, the conjuncts of the twin's FairSpec (none for a
+    /// safety config: every behaviour may stop and stutter for ever).
     fn fairness(&self) -> &[Fairness<Self>] {
-        &[]
+        self.fair_spec().map_or(&[], |f| &f.fairness)
     }
 
-    /// The name of the twin's specification this config checks: `Spec` (or INIT/NEXT) by default,
-    /// a FairSpec when the config checks liveness.
+    /// The name of the twin's specification this config checks: `Spec` for a safety config, a
+    /// FairSpec when the config checks liveness.
     fn specification(&self) -> &'static str {
-        "Spec"
+        self.fair_spec().map_or("Spec", |f| f.name)
     }
 
     /// The invariants that hold by construction: (invariant name, one sentence saying why no state

@@ -21,8 +21,8 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef,
-    ModelInfo, Permutation, SymmetricSet, Temporal, Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model,
+    ModelDef, ModelInfo, Permutation, SymmetricSet, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -43,10 +43,8 @@ pub struct Occ {
     pub enable_safety: bool,
     invariants: Vec<Invariant<Occ>>,
     properties: Vec<ActionProperty<Occ>>,
-    /// The liveness configs' temporal properties, fairness and FairSpec (none otherwise).
-    liveness: Vec<LivenessProperty<Occ>>,
-    fairness: Vec<Fairness<Occ>>,
-    specification: &'static str,
+    /// What a liveness config checks (`None` for a safety config).
+    fair_spec: Option<FairSpec<Occ>>,
 }
 
 impl ModelDef for Occ {
@@ -131,15 +129,13 @@ impl ModelDef for Occ {
         if let Some(clash) = keys.iter().find(|k| txn_ids.contains(k)) {
             return Err(format!("constants Keys and TxnIds: '{clash}' is in both; a key and a transaction must have different names"));
         }
-        let (liveness, fairness, specification) = match config.name {
-            "termination" => (vec![Occ::TERMINATION], vec![Occ::WF_ABORT], "FairSpec"),
-            "termination-unfair" => (vec![Occ::TERMINATION], Vec::new(), "Spec"),
-            _ => (Vec::new(), Vec::new(), "Spec"),
+        let fair_spec = match config.name {
+            "termination" => Some(FairSpec { name: "FairSpec", fairness: vec![Occ::WF_ABORT], properties: vec![Occ::TERMINATION] }),
+            "termination-unfair" => Some(FairSpec { name: "Spec", fairness: Vec::new(), properties: vec![Occ::TERMINATION] }),
+            _ => None,
         };
         Ok(Occ {
-            liveness,
-            fairness,
-            specification,
+            fair_spec,
             keys,
             txn_ids,
             max_ts: constants.int("MaxTs") as u8,
@@ -582,16 +578,8 @@ impl Model for Occ {
         &self.properties
     }
 
-    fn liveness(&self) -> &[LivenessProperty<Self>] {
-        &self.liveness
-    }
-
-    fn fairness(&self) -> &[Fairness<Self>] {
-        &self.fairness
-    }
-
-    fn specification(&self) -> &'static str {
-        self.specification
+    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
+        self.fair_spec.as_ref()
     }
 
     fn within_constraint(&self, s: &State) -> bool {

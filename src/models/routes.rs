@@ -18,8 +18,8 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef,
-    ModelInfo, Permutation, SymmetricSet, Temporal, Value,
+    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model,
+    ModelDef, ModelInfo, Permutation, SymmetricSet, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -32,10 +32,8 @@ pub struct Routes {
     pub safety: bool,
     invariants: Vec<Invariant<Routes>>,
     properties: Vec<ActionProperty<Routes>>,
-    /// The liveness configs' temporal properties, fairness and FairSpec (none otherwise).
-    liveness: Vec<LivenessProperty<Routes>>,
-    fairness: Vec<Fairness<Routes>>,
-    specification: &'static str,
+    /// What a liveness config checks (`None` for a safety config).
+    fair_spec: Option<FairSpec<Routes>>,
 }
 
 impl ModelDef for Routes {
@@ -99,15 +97,13 @@ impl ModelDef for Routes {
     }
 
     fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
-        let (liveness, fairness, specification) = match config.name {
-            "convergence" => (vec![Routes::CONVERGENCE], vec![Routes::WF_SYNC], "FairSpec"),
-            "convergence-unfair" => (vec![Routes::CONVERGENCE], vec![Routes::WF_PROPOSE], "FairSpecProposals"),
-            _ => (Vec::new(), Vec::new(), "Spec"),
+        let fair_spec = match config.name {
+            "convergence" => Some(FairSpec { name: "FairSpec", fairness: vec![Routes::WF_SYNC], properties: vec![Routes::CONVERGENCE] }),
+            "convergence-unfair" => Some(FairSpec { name: "FairSpecProposals", fairness: vec![Routes::WF_PROPOSE], properties: vec![Routes::CONVERGENCE] }),
+            _ => None,
         };
         Ok(Routes {
-            liveness,
-            fairness,
-            specification,
+            fair_spec,
             nodes: constants.names("Nodes"),
             max_versions: constants.int("MaxVersions") as u8,
             max_ops: constants.int("MaxOps") as u8,
@@ -351,16 +347,8 @@ impl Model for Routes {
         &self.properties
     }
 
-    fn liveness(&self) -> &[LivenessProperty<Self>] {
-        &self.liveness
-    }
-
-    fn fairness(&self) -> &[Fairness<Self>] {
-        &self.fairness
-    }
-
-    fn specification(&self) -> &'static str {
-        self.specification
+    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
+        self.fair_spec.as_ref()
     }
 
     /// The seed's StateConstraint (the guards already keep every state inside it).

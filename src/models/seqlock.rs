@@ -16,7 +16,7 @@
 //! TLC's plumbing (TLA+ values).
 
 use crate::engine::{
-    ConfigSpec, ConstKind, ConstSpec, Constants, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
+    ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -28,10 +28,8 @@ pub struct Seqlock {
     /// `VerifyStamps` in the twin: FALSE in the `no-verify` gap.
     pub verify_stamps: bool,
     invariants: Vec<Invariant<Seqlock>>,
-    /// The liveness configs' temporal properties, fairness and FairSpec (none otherwise).
-    liveness: Vec<LivenessProperty<Seqlock>>,
-    fairness: Vec<Fairness<Seqlock>>,
-    specification: &'static str,
+    /// What a liveness config checks (`None` for a safety config).
+    fair_spec: Option<FairSpec<Seqlock>>,
 }
 
 impl ModelDef for Seqlock {
@@ -118,10 +116,14 @@ impl ModelDef for Seqlock {
         if config.name == "seed-invariant" {
             invariants.push(Invariant { name: "SeedNoTornRead", holds: Seqlock::seed_no_torn_read });
         }
-        let (liveness, fairness, specification) = match config.name {
-            "progress" => (vec![Seqlock::READER_PROGRESS], vec![Seqlock::WF_WRITER, Seqlock::WF_EACH_READER], "FairSpecPerProcess"),
-            "progress-next-only" => (vec![Seqlock::READER_PROGRESS], vec![Seqlock::WF_NEXT], "FairSpec"),
-            _ => (Vec::new(), Vec::new(), "Spec"),
+        let fair_spec = match config.name {
+            "progress" => Some(FairSpec {
+                name: "FairSpecPerProcess",
+                fairness: vec![Seqlock::WF_WRITER, Seqlock::WF_EACH_READER],
+                properties: vec![Seqlock::READER_PROGRESS],
+            }),
+            "progress-next-only" => Some(FairSpec { name: "FairSpec", fairness: vec![Seqlock::WF_NEXT], properties: vec![Seqlock::READER_PROGRESS] }),
+            _ => None,
         };
         Ok(Seqlock {
             num_readers: constants.int("NumReaders") as usize,
@@ -129,9 +131,7 @@ impl ModelDef for Seqlock {
             max_seq: constants.int("MaxSeq") as i32,
             verify_stamps: config.switch("VerifyStamps"),
             invariants,
-            liveness,
-            fairness,
-            specification,
+            fair_spec,
         })
     }
 }
@@ -518,16 +518,8 @@ impl Model for Seqlock {
         &self.invariants
     }
 
-    fn liveness(&self) -> &[LivenessProperty<Self>] {
-        &self.liveness
-    }
-
-    fn fairness(&self) -> &[Fairness<Self>] {
-        &self.fairness
-    }
-
-    fn specification(&self) -> &'static str {
-        self.specification
+    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
+        self.fair_spec.as_ref()
     }
 
     fn variables(&self) -> &'static [&'static str] {
