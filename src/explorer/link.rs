@@ -124,7 +124,7 @@ impl Link {
                     ));
                 } else if matches!(part, "t" | "h" | "i") {
                     trace_dropped.get_or_insert_with(|| format!("'{part}' has no value (the link may have been cut short)"));
-                } else if !silently_ignored(part) {
+                } else if !silently_ignored(part) && !super::embed::EMBED_KEYS.contains(&part) {
                     ignored.push(shown(part));
                 }
                 continue;
@@ -208,7 +208,8 @@ impl Link {
                     (Ok(name), Err(e)) => problems.push(format!("constant {}'s value {e}, so it keeps its default", shown(&name))),
                 },
                 other => {
-                    if !silently_ignored(other) {
+                    // The embed's own keys are read by `embed::EmbedOptions`.
+                    if !silently_ignored(other) && !super::embed::EMBED_KEYS.contains(&other) {
                         ignored.push(shown(other));
                     }
                 }

@@ -10,6 +10,7 @@
 mod causes;
 mod definitions;
 pub mod draw;
+pub mod embed;
 mod export;
 mod inspector;
 mod jobs;

@@ -82,4 +82,8 @@ impl Explorer {
     pub fn notify_info(&mut self, text: impl Into<String>) {
         self.notices.push(Notice::info(text));
     }
+
+    pub fn notify_warning(&mut self, text: impl Into<String>) {
+        self.notices.push(Notice::warning(text));
+    }
 }

@@ -8,15 +8,18 @@
 
 use super::check::CheckSettings;
 use super::dom;
+use super::embed::{EmbedBar, EmbedError, EmbedSnippets, HeightWatch};
 use super::panels::{
     count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, SidePanel, TimelinePanel, ViewPanel,
 };
 use super::simulate::{SimulatePanel, SimulateSettings};
 use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, SimulateRequest};
 use crate::engine::Lasso;
+use crate::explorer::embed::{Command, EmbedOptions, EmbedTheme};
 use crate::explorer::{timeline_window, Explorer, NoticeKind, INFO_NOTICE_MS};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
+use serde_json::json;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
@@ -75,15 +78,27 @@ pub enum Msg {
     ImportFailed(String),
     CopyLink,
     Copied(Result<(), String>),
+    /// Show or hide the snippets that embed this step in another page.
+    ToggleEmbedSnippets,
+    /// Copy a snippet.
+    CopyText(String),
+    TextCopied(Result<(), String>),
     /// Advance a long replay (a config switch or constant edit on a long trace) by one slice.
     Work,
     CancelWork,
     /// Write the current link into the address bar.
     SyncHash,
+    /// A command from the page that embeds this one, or why one was refused.
+    Embed(Result<Command, String>),
 }
 
 pub struct App {
     x: Explorer,
+    /// Embedded in another page (the fragment's `embed` key): the compact layout and the
+    /// host's messages. `None` for the full app.
+    embed: Option<Embedded>,
+    /// "Embed" is open.
+    show_embed_snippets: bool,
     seed_text: String,
     seed_error: Option<String>,
     playing: bool,
@@ -210,7 +225,15 @@ impl App {
         if self.playing || self.x.work_in_progress().is_some() {
             return;
         }
-        let hash = self.x.link().encode();
+        // An embed that shows why it cannot be shown keeps the link it was given.
+        if self.embed.as_ref().is_some_and(|e| e.error.is_some()) {
+            return;
+        }
+        let mut hash = self.x.link().encode();
+        if let Some(e) = &self.embed {
+            // The embed's own keys stay, so a reload of the frame is still the embed.
+            hash = format!("{hash}&{}", e.options.encode());
+        }
         if hash != self.last_hash {
             dom::replace_hash(&hash);
             self.last_hash = hash;
@@ -272,6 +295,97 @@ impl App {
     }
 }
 
+/// What a host's command does, as the app's own message.
+fn embed_command(command: Command, playing: bool) -> Msg {
+    match command {
+        Command::GoTo(i) => Msg::GoTo(i),
+        Command::Step(None) => Msg::RandomStep,
+        Command::Step(Some(label)) => Msg::Take(label),
+        Command::Back => Msg::Back,
+        Command::Forward => Msg::Forward,
+        Command::Play if !playing => Msg::TogglePlay,
+        Command::Pause if playing => Msg::TogglePlay,
+        // Already playing, or already paused: nothing to do (keeping the address in step is harmless).
+        Command::Play | Command::Pause => Msg::SyncHash,
+        Command::Reset => Msg::Reset,
+    }
+}
+
+impl App {
+    fn embed_snippets(&self) -> Html {
+        let (element, iframe) = crate::explorer::embed::snippets(&dom::asset_url(""), &self.x.link().encode());
+        html! { <EmbedSnippets element={element} iframe={iframe} on={self.dispatch.clone()} /> }
+    }
+
+    /// The embedded layout: the step bar, the notices, the view and, when asked for, the
+    /// properties; or, when the link names nothing to show, why.
+    fn embed_view(&self, e: &Embedded) -> Html {
+        if let Some(message) = &e.error {
+            return html! { <div class="app embed"><EmbedError message={message.clone()} /></div> };
+        }
+        let (x, on) = (&self.x, &self.dispatch);
+        let (m, s) = (x.model(), x.session());
+        let (n, cursor) = (s.len(), s.cursor());
+        let rows = x.property_rows();
+        let failing: Vec<String> = rows.iter().filter(|r| r.holds_now == Some(false)).map(|r| r.name.clone()).collect();
+        let causes: Vec<_> = rows.iter().filter(|r| r.first_broken.is_some()).filter_map(|r| x.causes(&r.name)).collect();
+        let causes_here: Vec<_> = causes.iter().filter(|c| c.failed_at == cursor).cloned().collect();
+        let action = s.trace().steps[cursor].action.clone();
+        let full_link = format!("{}#{}", dom::href().split('#').next().unwrap_or_default(), x.link().encode());
+        let loop_view = x.loop_view();
+        html! {
+            <div class={classes!("app", "embed")}>
+                <EmbedBar title={m.info().title} config={m.config().name} cursor={cursor} len={n} action={action} failing={failing}
+                          playing={self.playing} controls={e.options.controls} full_link={full_link} on={on.clone()} />
+                <Notices work={x.work_in_progress()} notices={x.notices().to_vec()} comparison={x.comparison().cloned()} on={on.clone()} />
+                <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
+                           repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
+                           config={m.config().name} configs={Vec::<&'static str>::new()} side={None::<&'static str>}
+                           divergence={None::<(usize, String)>} causes_here={causes_here} />
+                if e.options.props {
+                    <PropertiesPanel rows={rows} expect={m.config().expect} temporal={x.temporal_rows()} fairness={m.fairness_names()}
+                                     loop_view={loop_view} definitions={x.definitions()} causes={causes} on={on.clone()} />
+                }
+            </div>
+        }
+    }
+
+    /// Tells the host what changed: `ready` once, `step` when the step shown or the trace
+    /// changes, `violation` when a property starts failing at the step shown.
+    fn post_embed_events(&mut self, first: bool) {
+        let Some(e) = &mut self.embed else { return };
+        if let Some(message) = &e.error {
+            if first {
+                super::embed::post(&e.options, "error", json!({ "message": message }));
+            }
+            return;
+        }
+        let (m, s) = (self.x.model(), self.x.session());
+        let cursor = s.cursor();
+        let failing: Vec<String> = self.x.property_rows().into_iter().filter(|r| r.holds_now == Some(false)).map(|r| r.name).collect();
+        let step = json!({
+            "model": m.info().name,
+            "config": m.config().name,
+            "step": cursor,
+            "steps": s.len() - 1,
+            "action": s.trace().steps[cursor].action,
+            "failing": failing,
+        });
+        if first {
+            super::embed::post(&e.options, "ready", step.clone());
+        }
+        if e.last_step.as_ref() != Some(&step) {
+            super::embed::post(&e.options, "step", step.clone());
+            let new: Vec<&String> = failing.iter().filter(|f| !e.last_failing.contains(f)).collect();
+            if !new.is_empty() {
+                super::embed::post(&e.options, "violation", json!({ "step": cursor, "properties": new }));
+            }
+            e.last_failing = failing;
+            e.last_step = Some(step);
+        }
+    }
+}
+
 /// The command a shortcut key stands for (the footer lists them).
 fn key_command(key: &str) -> Option<Msg> {
     Some(match key {
@@ -286,6 +400,32 @@ fn key_command(key: &str) -> Option<Msg> {
     })
 }
 
+/// What the embedded app keeps besides the explorer.
+struct Embedded {
+    options: EmbedOptions,
+    /// Why nothing can be shown (the link names no model this explorer has), shown in place of it.
+    error: Option<String>,
+    /// The last `step` event sent, so an event goes out when what it says changes.
+    last_step: Option<serde_json::Value>,
+    /// The properties failing at the step of the last event (a `violation` event goes out when
+    /// this set grows).
+    last_failing: Vec<String>,
+    _height: Option<HeightWatch>,
+}
+
+impl Embedded {
+    fn new(options: EmbedOptions, hash: &str, on: Callback<Result<Command, String>>) -> (Embedded, EventListener) {
+        let error = match crate::explorer::link::Link::decode(hash) {
+            Err(e) => Some(format!("Its link could not be read: {e}.")),
+            // The catalogue's error names the models there are.
+            Ok(d) => crate::catalogue::find(&d.link.model).err().map(|e| format!("It names an {e}.")),
+        };
+        let listener = super::embed::listen(&options, on);
+        let height = HeightWatch::new(&options);
+        (Embedded { options, error, last_step: None, last_failing: Vec::new(), _height: height }, listener)
+    }
+}
+
 impl Component for App {
     type Message = Msg;
     type Properties = ();
@@ -293,8 +433,22 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let hash = dom::hash();
         let x = if hash.trim_start_matches('#').is_empty() { Explorer::new() } else { Explorer::from_link(&hash) };
-        let dark = dom::initial_dark();
+        let embed_options = EmbedOptions::from_fragment(&hash);
+        // An embed takes its theme from its host (the `theme` key), never from this site's stored
+        // choice: the reader is on the host's page.
+        let dark = match embed_options.as_ref().map(|o| &o.theme) {
+            None => dom::initial_dark(),
+            Some(EmbedTheme::Dark) => true,
+            Some(EmbedTheme::Light) => false,
+            Some(EmbedTheme::Auto) => dom::prefers_dark(),
+        };
         dom::set_theme(dark);
+        let mut listeners = Vec::new();
+        let embed = embed_options.map(|options| {
+            let (embedded, listener) = Embedded::new(options, &hash, ctx.link().callback(Msg::Embed));
+            listeners.push(listener);
+            embedded
+        });
         let link = ctx.link().clone();
         // Not passive: a key the app handles must not also scroll the page (Space, Home, End,
         // arrows), and only the listener itself can prevent that, synchronously.
@@ -310,9 +464,16 @@ impl Component for App {
         });
         let link = ctx.link().clone();
         let hashes = EventListener::new(&dom::window(), "hashchange", move |_| link.send_message(Msg::HashChanged));
+        listeners.extend([keys, hashes]);
+        let mut x = x;
+        if let Some(problems) = embed.as_ref().map(|e| &e.options.problems).filter(|p| !p.is_empty()) {
+            x.notify_warning(format!("This embed's settings were partly ignored: {}.", problems.join("; ")));
+        }
         App {
             seed_text: x.seed().to_string(),
             x,
+            embed,
+            show_embed_snippets: false,
             seed_error: None,
             playing: false,
             played_from: 0,
@@ -326,7 +487,7 @@ impl Component for App {
             work_timer: None,
             hash_timer: None,
             dispatch: ctx.link().callback(|m: Msg| m),
-            _listeners: vec![keys, hashes],
+            _listeners: listeners,
         }
     }
 
@@ -344,6 +505,7 @@ impl Component for App {
                 | Msg::Copied(_)
                 | Msg::ToggleTheme
                 | Msg::HashChanged
+                | Msg::Embed(Err(_))
         );
         let ends_work = !leaves_work_alone && self.x.work_in_progress().is_some();
         if ends_work {
@@ -521,6 +683,21 @@ impl Component for App {
                 dom::copy_to_clipboard(&dom::href(), move |r| link.send_message(Msg::Copied(r)));
                 return false;
             }
+            Msg::Embed(Ok(command)) => return <Self as Component>::update(self, ctx, embed_command(command, self.playing)),
+            Msg::Embed(Err(why)) => {
+                if let Some(e) = &self.embed {
+                    super::embed::post(&e.options, "error", json!({ "message": why }));
+                }
+                return false;
+            }
+            Msg::ToggleEmbedSnippets => self.show_embed_snippets = !self.show_embed_snippets,
+            Msg::CopyText(text) => {
+                let link = ctx.link().clone();
+                dom::copy_to_clipboard(&text, move |r| link.send_message(Msg::TextCopied(r)));
+                return false;
+            }
+            Msg::TextCopied(Ok(())) => self.x.notify_info("Copied: paste it into the page's HTML (Markdown pages take raw HTML too)."),
+            Msg::TextCopied(Err(why)) => self.x.notify_error(format!("It was not copied: {why}. Select the text and copy it by hand.")),
             Msg::Copied(Ok(())) => self.x.notify_info("Link copied: it reopens this trace at this step."),
             Msg::Copied(Err(why)) => self.x.notify_error(format!("The link was not copied: {why}. Copy it by hand: {}", dom::href())),
         }
@@ -542,10 +719,16 @@ impl Component for App {
         }
         // The check panel draws the chart and the timeline keeps its current step in view, each
         // when it renders.
+        if self.embed.is_some() {
+            self.post_embed_events(first);
+        }
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         count_render("app");
+        if let Some(e) = &self.embed {
+            return self.embed_view(e);
+        }
         let (x, on) = (&self.x, &self.dispatch);
         let (m, s) = (x.model(), x.session());
         let (n, cursor) = (s.len(), s.cursor());
@@ -561,6 +744,9 @@ impl Component for App {
             <div class="app">
                 <Header model={m.info().name} config={m.config().name} dark={self.dark} on={on.clone()} />
                 <Notices work={x.work_in_progress()} notices={x.notices().to_vec()} comparison={x.comparison().cloned()} on={on.clone()} />
+                if self.show_embed_snippets {
+                    { self.embed_snippets() }
+                }
                 <main class="layout">
                     <aside class="col-left">
                         <PlayPanel playing={self.playing} speed={self.speed} seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}

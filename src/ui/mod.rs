@@ -4,6 +4,7 @@
 pub mod app;
 pub mod chart;
 pub mod check;
+pub mod embed;
 pub mod panel_state;
 pub mod panels;
 pub mod simulate;
@@ -78,9 +79,16 @@ pub mod dom {
     const THEME_KEY: &str = "pex-theme";
 
     pub fn initial_dark() -> bool {
+        // Storage may be unavailable (a frame on another site, cookies blocked): then the
+        // reader's colour scheme decides.
         if let Some(stored) = window().local_storage().ok().flatten().and_then(|s| s.get_item(THEME_KEY).ok().flatten()) {
             return stored == "dark";
         }
+        prefers_dark()
+    }
+
+    /// The reader's colour scheme is dark.
+    pub fn prefers_dark() -> bool {
         window().match_media("(prefers-color-scheme: dark)").ok().flatten().map(|m| m.matches()).unwrap_or(false)
     }
 

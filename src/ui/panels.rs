@@ -97,6 +97,7 @@ pub fn Header(p: &HeaderProps) -> Html {
             </div>
             <div class="header-tools">
                 <button class="ghost" data-testid="copy-link" onclick={p.on.reform(|_| Msg::CopyLink)} title="Copy a link to this exact step">{"Copy link"}</button>
+                <button class="ghost" data-testid="embed" onclick={p.on.reform(|_| Msg::ToggleEmbedSnippets)} title="Put this step into a docs or course page">{"Embed"}</button>
                 <button class="ghost" data-testid="theme" onclick={p.on.reform(|_| Msg::ToggleTheme)} title="Light or dark theme">
                     { if p.dark { "☀ Light" } else { "☾ Dark" } }
                 </button>
