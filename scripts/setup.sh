@@ -55,6 +55,16 @@ if [ "$mode" = serve ]; then
   exit 0
 fi
 
+# mdBook for the docs book (scripts/site.sh), without its live-reload server (not needed to build).
+MDBOOK_VERSION=0.5.4
+if mdbook --version 2>/dev/null | grep -qx "mdbook v$MDBOOK_VERSION"; then
+  say "mdbook $MDBOOK_VERSION: present"
+else
+  say "mdbook $MDBOOK_VERSION: installing from crates.io (about 3 minutes)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install mdbook --version "$MDBOOK_VERSION" --no-default-features --features search
+fi
+
 # rustfmt and clippy (the test command's lint step); rustup's default profile has them.
 for component in rustfmt clippy; do
   if rustup component list --installed 2>/dev/null | grep -q "^$component"; then

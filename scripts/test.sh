@@ -21,9 +21,8 @@ step "TLC conformance: every cfg in tla/, with and without symmetry"
 cargo build --release --locked --bin pex
 ./target/release/pex conform
 
-step "Release build of the site, with a public URL other than /"
-rm -rf dist
-trunk build --release --locked --public-url /protocol-explorer/
+step "Release build of the site (the app and the docs book), with a public URL other than /"
+scripts/site.sh /protocol-explorer/
 
 step "End-to-end tests in headless Chromium"
 (cd web && PEX_DIST="$PWD/../dist" PEX_PUBLIC_URL=/protocol-explorer/ PEX_BIN="$PWD/../target/release/pex" npm run --silent e2e)

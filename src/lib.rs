@@ -8,6 +8,8 @@
 //!   and benchmark runs that compare the two.
 
 pub mod catalogue;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod docs;
 pub mod engine;
 pub mod explorer;
 pub mod models;

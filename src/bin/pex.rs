@@ -167,6 +167,14 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Write the docs book's sources (mdBook): a gallery, a page per model with the explorer
+    /// embedded at each gap's shortest counterexample, the embed contract, a picture per model.
+    /// `scripts/site.sh` builds them into the site.
+    Docs {
+        /// The folder to write (created; files of the same names are replaced).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Bad input: printed as one line, exit code 2.
@@ -217,6 +225,7 @@ fn main() -> ExitCode {
             simulate(&model, options, json, out)
         }
         Cmd::Replay { file, json } => replay_file(&file, json),
+        Cmd::Docs { out } => write_docs(&out),
         Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),
         Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, threads, tla_dir, json } => {
             let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
@@ -231,6 +240,19 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn write_docs(out: &std::path::Path) -> Result<u8, Fail> {
+    let pages = pex::docs::book().map_err(Fail)?;
+    for page in &pages {
+        let path = out.join(&page.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Fail(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        std::fs::write(&path, &page.text).map_err(|e| Fail(format!("cannot write {}: {e}", path.display())))?;
+    }
+    println!("Wrote {} files of the docs book to {}", pages.len(), out.display());
+    Ok(0)
 }
 
 /// The temporal properties a config checks (built with the default constants).

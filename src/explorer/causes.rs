@@ -108,14 +108,7 @@ mod tests {
     /// The explorer on `model`/`config` at default constants, with the checker's shortest
     /// counterexample loaded; the name of the property it breaks.
     fn counterexample(model: &str, config: &str) -> (Explorer, String) {
-        let mut x = Explorer::for_model(model).unwrap();
-        x.select_config(config).unwrap();
-        let mut checker = x.model().checker(CheckOptions::default());
-        while !checker.run(100_000) {}
-        let DynOutcome::Violation { name, trace, .. } = checker.result().unwrap().outcome else { panic!("{model}/{config}: no violation") };
-        let labels: Vec<String> = trace.steps[1..].iter().map(|s| s.action.clone().unwrap()).collect();
-        x.load_trace(trace.init_index, &labels, labels.len(), "counterexample").unwrap();
-        (x, name)
+        Explorer::with_counterexample(model, config).unwrap()
     }
 
     /// Every gap whose expected property is an invariant or an action property.

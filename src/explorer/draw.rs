@@ -452,3 +452,61 @@ mod tests {
         assert_eq!(g.texts(), vec!["max"]);
     }
 }
+
+/// A drawing as a standalone SVG document (a picture for the docs and the gallery), styled by
+/// `css` (the app's stylesheet: its theme variables sit on `:root`, the `<svg>` element here). The
+/// page draws the same shapes with yew (`ui::svg`); this is its text form, for places with no app.
+pub fn standalone_svg(d: &Drawing, css: &str, dark: bool) -> String {
+    fn esc(s: &str) -> String {
+        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    }
+    fn shape(s: &Shape, out: &mut String) {
+        use std::fmt::Write;
+        let arrow = |a: &bool| if *a { r#" marker-end="url(#arrow)""# } else { "" };
+        match s {
+            Shape::Rect { x, y, w, h, rx, class } => {
+                let _ = write!(out, r#"<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{rx}" class="{}"/>"#, esc(class));
+            }
+            Shape::Circle { cx, cy, r, class } => {
+                let _ = write!(out, r#"<circle cx="{cx}" cy="{cy}" r="{r}" class="{}"/>"#, esc(class));
+            }
+            Shape::Line { x1, y1, x2, y2, class, arrow: a } => {
+                let _ = write!(out, r#"<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="{}"{}/>"#, esc(class), arrow(a));
+            }
+            Shape::Path { d, class, arrow: a } => {
+                let _ = write!(out, r#"<path d="{}" class="{}"{}/>"#, esc(d), esc(class), arrow(a));
+            }
+            Shape::Text { x, y, text, class, anchor } => {
+                let _ = write!(out, r#"<text x="{x}" y="{y}" class="{}" text-anchor="{}">{}</text>"#, esc(class), anchor.as_str(), esc(text));
+            }
+            Shape::Group { id, class, title, children } => {
+                let _ = write!(out, r#"<g class="{}""#, esc(class));
+                if let Some(id) = id {
+                    let _ = write!(out, r#" data-id="{}""#, esc(id));
+                }
+                out.push('>');
+                if let Some(t) = title {
+                    let _ = write!(out, "<title>{}</title>", esc(t));
+                }
+                for c in children {
+                    shape(c, out);
+                }
+                out.push_str("</g>");
+            }
+        }
+    }
+    let mut out = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="view-svg" data-theme="{}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img"><style><![CDATA[{}
+svg {{ background: var(--panel); font-family: var(--sans); }}]]></style><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head"/></marker></defs>"#,
+        if dark { "dark" } else { "light" },
+        // Character data: the stylesheet's comments may hold `&` or `<`; it never holds `]]>`.
+        css.replace("]]>", "]] >"),
+        w = d.width,
+        h = d.height,
+    );
+    for s in &d.shapes {
+        shape(s, &mut out);
+    }
+    out.push_str("</svg>\n");
+    out
+}

@@ -82,6 +82,23 @@ impl Explorer {
         Ok(())
     }
 
+    /// The explorer on `model`/`config` at default constants with the checker's shortest
+    /// counterexample loaded and shown at its last step, and the property it breaks; `Err` when
+    /// the check finds no violation (or the names are unknown).
+    pub fn with_counterexample(model: &str, config: &str) -> Result<(Explorer, String), String> {
+        let mut x = Explorer::for_model(model).map_err(|e| e.to_string())?;
+        x.select_config(config)?;
+        let mut checker = x.model().checker(crate::engine::CheckOptions::default());
+        while !checker.run(100_000) {}
+        let Some(crate::engine::CheckResult { outcome: crate::engine::DynOutcome::Violation { name, trace, .. }, .. }) = checker.result() else {
+            return Err(format!("{model}/{config}: the check finds no violation"));
+        };
+        let labels = trace.labels();
+        x.load_trace(trace.init_index, &labels, labels.len(), "counterexample")?;
+        x.set_lasso(trace.lasso)?;
+        Ok((x, name))
+    }
+
     /// Brings back the trace a load, import or reset replaced.
     pub fn restore_previous(&mut self) -> bool {
         let Some((model, session)) = self.previous.take() else { return false };
