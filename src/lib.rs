@@ -10,6 +10,7 @@
 pub mod catalogue;
 pub mod engine;
 pub mod explorer;
+pub mod lessons;
 pub mod models;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tlc;
