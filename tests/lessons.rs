@@ -419,3 +419,16 @@ fn pex_lesson_show_prints_the_walk() {
     assert_eq!(out.status.code(), Some(2));
     assert!(err.starts_with("pex: error: no lesson 'raft'; the lessons are ") && err.contains("seqlock"), "{err}");
 }
+
+/// The example in `lessons/README.md` is a valid lesson, so the page documenting the format cannot
+/// drift from it.
+#[test]
+fn the_documented_example_is_a_valid_lesson() {
+    let page = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/README.md")).unwrap();
+    let start = page.find("```toml\n").expect("a toml example") + "```toml\n".len();
+    let end = start + page[start..].find("```").expect("closed");
+    let run = lessons::load("lessons/README.md", &page[start..end]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(run.model().constants().to_string(), "NumReaders = 2, RingSize = 2, MaxSeq = 2");
+    assert_eq!(run.walk().labels(), ["WriterBegin", "WriterData", "WriterFinish"]);
+    assert_eq!(run.lesson().challenges.len(), 1);
+}
