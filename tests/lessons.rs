@@ -208,6 +208,13 @@ fn an_unknown_model_config_or_constant_is_named() {
     let with_constant = |c: &str| GOOD.replace("config = \"no-verify\"\n", &format!("config = \"no-verify\"\n[constants]\n{c}\n"));
     assert_error(&with_constant("MaxSeq = 99"), Place::File, &["constant MaxSeq"]);
     assert_error(&with_constant("Bogus = 1"), Place::File, &["Bogus"]);
+    assert_error(&with_constant("MaxSeq = { x = 1 }"), Place::Text { line: 8, column: 10 }, &["expected a number, a text as --const takes it"]);
+    // A list stands for a set.
+    let ring =
+        |c: &str| GOOD.replace("model = \"seqlock\"\nconfig = \"no-verify\"\n", &format!("model = \"ebpf-ring\"\nconfig = \"safe\"\n[constants]\n{c}\n"));
+    let run = lessons::load("x", &ring("Sizes = [2]\nCapacity = \"3\"")).err().unwrap();
+    assert_eq!(run.at, Place::Step(1), "the constants are accepted, the seqlock steps are not: {run}");
+    assert!(run.message.contains("WriterBegin is not enabled"), "{run}");
     // Constants are honoured: with MaxSeq = 0 the writer publishes once and stops.
     let run = check(&with_constant("MaxSeq = 0")).unwrap();
     assert_eq!(run.model().constants().to_string(), "NumReaders = 2, RingSize = 2, MaxSeq = 0");
@@ -312,6 +319,12 @@ fn a_violation_is_captioned_exactly_where_it_happens() {
     assert_error(&torn(None, None), Place::Step(11), &["NoTornRead first fails at the end of this step", "breaks = \"NoTornRead\""]);
     assert_error(&torn(Some("NoTornRead"), Some("NoTornRead")), Place::Step(1), &["breaks = \"NoTornRead\", but it holds at the end of this step"]);
     assert_error(&torn(Some("Agreement"), None), Place::Step(11), &["breaks = 'Agreement' is not an invariant"]);
+    assert!(check(&torn(Some("NoTornRead"), None).replace("breaks = \"NoTornRead\"", "breaks = [\"NoTornRead\"]")).is_ok());
+    assert_error(
+        &torn(Some("NoTornRead"), None).replace("breaks = \"NoTornRead\"", "breaks = 3"),
+        Place::Text { line: 39, column: 10 },
+        &["expected a property name or a list of them"],
+    );
     // A wait whose solution passes through the violation and goes on hides where it happened.
     let hidden = GOOD.replace("[[challenges]]", "[[steps]]\nwait = { steps_at_least = 12 }\nsolution = [\"ReaderLoadStamp1(1)\", \"WriterBegin\", \"WriterData\", \"WriterFinish\", \"WriterBegin\", \"WriterData\", \"ReaderLoadValue(1)\", \"ReaderVerify(1)\", \"ReaderLoadStamp1(2)\"]\ncaption = \"c\"\n\n[[challenges]]");
     assert_error(&hidden, Place::Step(3), &["NoTornRead first fails after solution action 8 of 9, inside the step"]);

@@ -163,12 +163,40 @@ struct LessonFile {
     challenges: Vec<ChallengeFile>,
 }
 
-/// A constant's value: a number (`MaxSeq = 4`) or text as `--const` takes it (`Nodes = "{n1, n2}"`).
+/// A constant's value: a number (`MaxSeq = 4`), text as `--const` takes it (`Nodes = "{n1, n2}"`)
+/// or a list standing for a set (`Sizes = [1, 2]` is `{1, 2}`).
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a number, a text as --const takes it (\"{n1, n2}\") or a list of numbers or names")]
 enum ConstantText {
     Int(i64),
     Text(String),
+    List(Vec<ConstantItem>),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "expected a number or a name")]
+enum ConstantItem {
+    Int(i64),
+    Text(String),
+}
+
+impl ConstantText {
+    fn into_text(self) -> String {
+        match self {
+            ConstantText::Int(n) => n.to_string(),
+            ConstantText::Text(t) => t,
+            ConstantText::List(items) => {
+                let items: Vec<String> = items
+                    .into_iter()
+                    .map(|i| match i {
+                        ConstantItem::Int(n) => n.to_string(),
+                        ConstantItem::Text(t) => t,
+                    })
+                    .collect();
+                format!("{{{}}}", items.join(", "))
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -188,7 +216,7 @@ struct StepFile {
 
 /// `breaks = "Agreement"` or `breaks = ["A", "B"]`.
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a property name or a list of them")]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
@@ -291,17 +319,7 @@ impl Lesson {
             }
             challenges.push(Challenge { prompt: c.prompt, goal: c.goal, from_step: c.from_step, hints: c.hints, solution: c.solution });
         }
-        let constants = raw
-            .constants
-            .into_iter()
-            .map(|(k, v)| {
-                let text = match v {
-                    ConstantText::Int(n) => n.to_string(),
-                    ConstantText::Text(t) => t,
-                };
-                (k, text)
-            })
-            .collect();
+        let constants = raw.constants.into_iter().map(|(k, v)| (k, v.into_text())).collect();
         Ok(Lesson {
             file: file.to_string(),
             title: raw.title,

@@ -90,7 +90,8 @@ impl Lesson {
                         ));
                     }
                     if last && !until.holds_at(&moment(&session)) {
-                        return Err(fail(at.clone(), format!("the wait condition ({}) does not hold at the end of its solution", until.describe())));
+                        let why = missing_path(until, &session);
+                        return Err(fail(at.clone(), format!("the wait condition ({}) does not hold at the end of its solution{why}", until.describe())));
                     }
                 }
                 for name in newly_failing(model.as_ref(), &session, &failed) {
@@ -191,6 +192,17 @@ fn newly_failing(model: &dyn DynModel, session: &Session, failed: &[(&'static st
         }
     }
     out
+}
+
+/// When a condition's `value` path names nothing in the session's state, why the condition can
+/// never hold there (an empty string otherwise).
+fn missing_path(c: &super::Condition, session: &Session) -> String {
+    match &c.value {
+        Some(v) if value_at(session.model().as_ref(), session.state(), &v.path).is_none() => {
+            format!(": there is no value at path '{}' in that state (its variables: {})", v.path, session.model().variables().join(", "))
+        }
+        _ => String::new(),
+    }
 }
 
 fn resolve_highlight(model: &dyn DynModel, state: &AnyState, text: &str) -> Result<Highlight, String> {
@@ -310,7 +322,7 @@ impl LessonRun {
                 ));
             }
             if last && !reached {
-                return Err(format!("the goal ({}) does not hold at the end of the solution", c.goal.describe()));
+                return Err(format!("the goal ({}) does not hold at the end of the solution{}", c.goal.describe(), missing_path(&c.goal, &session)));
             }
         }
         Ok(())
