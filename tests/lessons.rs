@@ -355,6 +355,9 @@ fn malformed_files_say_where() {
     assert_error(&GOOD.replace("caption = \"c1\"", "caption = \"c1\"\nanswer = \"a\""), Place::Step(1), &["an answer without a question"]);
     let huge = format!("{GOOD}\n# {}\n", "x".repeat(lessons::MAX_LESSON_BYTES));
     assert_error(&huge, Place::File, &["a lesson file may hold at most"]);
+    let many = GOOD.replace("solution = [\"ReaderLoadStamp1(1)\"]", &format!("solution = [{}]", vec!["\"WriterBegin\""; lessons::MAX_ACTIONS].join(", ")));
+    assert_error(&many, Place::File, &["2003 actions in steps and solutions; a lesson may have at most 2000"]);
+    assert_error(&GOOD.replace("solution = [\"ReaderLoadStamp1(1)\"]", "solution = []"), Place::Challenge(1), &["the solution is empty"]);
     let no_steps = "title = \"t\"\nsummary = \"s\"\nintro = \"i\"\nmodel = \"seqlock\"\nconfig = \"no-verify\"\n";
     assert_error(no_steps, Place::File, &["at least one [[steps]]"]);
 }
