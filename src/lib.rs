@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod docs;
 pub mod engine;
 pub mod explorer;
+pub mod lessons;
 pub mod models;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tlc;

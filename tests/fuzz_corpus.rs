@@ -131,6 +131,13 @@ fn inputs_too_large_to_keep_are_refused_by_size() {
             format!("Error: Deadlock reached.\n{}", (1..=20_000).map(|i| format!("State {i}: <A>\n/\\ x = {i}\n\n")).collect::<String>()),
             "ok\nDeadlock, 20000 state(s)",
         ),
+        (
+            Entry::Lesson,
+            "lesson over 256 KiB",
+            format!("title = \"{}\"\n", "x".repeat(300_000)),
+            "error\nfuzz.toml: 300011 bytes; a lesson file may hold at most 262144",
+        ),
+        (Entry::Lesson, "nesting 100000 deep", format!("title = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)), "error\nrecursion limit exceeded"),
     ];
     std::panic::set_hook(Box::new(|_| {}));
     let failures: Vec<String> = cases.iter().filter_map(|(entry, name, input, expect)| check(*entry, name, input, Some(expect))).collect();

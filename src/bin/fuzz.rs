@@ -104,6 +104,7 @@ struct Seeds {
     traces: Vec<String>,
     cfgs: Vec<String>,
     outputs: Vec<String>,
+    lessons: Vec<String>,
     /// (model, constant, kind) for every catalogued model's constants.
     consts: Vec<(String, String, ConstKind)>,
     /// Known hostile inputs per entry.
@@ -116,6 +117,7 @@ fn seeds(rng: &mut ChaCha8Rng) -> Seeds {
         traces: Vec::new(),
         cfgs: Vec::new(),
         outputs: TLC_SAMPLES.iter().map(|t| t.to_string()).collect(),
+        lessons: pex::lessons::embedded().iter().map(|(_, text)| text.to_string()).collect(),
         consts: Vec::new(),
         nasty: Vec::new(),
     };
@@ -331,6 +333,7 @@ fn generate(rng: &mut ChaCha8Rng, seeds: &Seeds, entry: Entry) -> String {
         Entry::Trace => &seeds.traces,
         Entry::Cfg => &seeds.cfgs,
         Entry::TlcOutput => &seeds.outputs,
+        Entry::Lesson => &seeds.lessons,
         Entry::Constant => {
             let (model, name, kind) = pick(rng, &seeds.consts).clone();
             let name = if rng.gen_bool(0.03) { pick(rng, &seeds.consts).1.clone() } else { name };
@@ -392,20 +395,18 @@ fn args() -> Result<Args, String> {
             "--save" => a.save = Some(PathBuf::from(value()?)),
             "--only" => {
                 let v = value()?;
-                a.only = Some(Entry::from_name(&v).ok_or_else(|| format!("--only takes one of link, constant, trace, cfg, tlc-output; got '{v}'"))?);
+                a.only = Some(Entry::from_name(&v).ok_or_else(|| format!("--only takes one of link, constant, trace, cfg, tlc-output, lesson; got '{v}'"))?);
             }
             "--run" => {
                 let v = value()?;
-                let entry =
-                    Entry::from_name(&v).ok_or_else(|| format!("--run takes an entry (link, constant, trace, cfg, tlc-output) and a file; got '{v}'"))?;
+                let entry = Entry::from_name(&v)
+                    .ok_or_else(|| format!("--run takes an entry (link, constant, trace, cfg, tlc-output, lesson) and a file; got '{v}'"))?;
                 a.run = Some((entry, PathBuf::from(value()?)));
             }
-            "-h" | "--help" => {
-                return Err(
-                    "usage: fuzz [--inputs N] [--seed S] [--budget-ms MS] [--save DIR] [--only link|constant|trace|cfg|tlc-output] | fuzz --run ENTRY FILE"
-                        .to_string(),
-                )
-            }
+            "-h" | "--help" => return Err(
+                "usage: fuzz [--inputs N] [--seed S] [--budget-ms MS] [--save DIR] [--only link|constant|trace|cfg|tlc-output|lesson] | fuzz --run ENTRY FILE"
+                    .to_string(),
+            ),
             other => return Err(format!("unknown argument '{other}' (try --help)")),
         }
     }
@@ -452,8 +453,8 @@ fn main() -> ExitCode {
         seeds.nasty.len(),
         started.elapsed().as_secs_f64()
     );
-    let weights = [(Entry::Link, 30), (Entry::Constant, 25), (Entry::Trace, 20), (Entry::Cfg, 15), (Entry::TlcOutput, 10)];
-    let mut counts = [0u64; 5];
+    let weights = [(Entry::Link, 28), (Entry::Constant, 23), (Entry::Trace, 19), (Entry::Cfg, 13), (Entry::TlcOutput, 9), (Entry::Lesson, 8)];
+    let mut counts = [0u64; 6];
     let (mut panics, mut bugs, mut slow) = (0u64, 0u64, 0u64);
     let mut max = (Duration::ZERO, Entry::Link);
     let mut failures = 0usize;

@@ -1,6 +1,7 @@
 //! `pex`: the Protocol Explorer engine on the command line.
 //!
-//! Exit codes: 0 success (a check found nothing), 1 a property failed, 2 bad input, 3 a check
+//! Exit codes: 0 success (a check found nothing), 1 a property failed (`pex lesson check`: a lesson
+//! did not check), 2 bad input, 3 a check
 //! ended at a bound before exploring everything, 4 a check found nothing but only under a symmetry
 //! reduction the audit found unsound (not a verdict on every reachable state; rerun with
 //! `--no-symmetry`).
@@ -12,6 +13,7 @@ use pex::engine::{
     noun, plural, random_walk_with, replay, CheckOptions, DynModel, DynOutcome, SimulateEnd, SimulateOptions, Simulator, StopReason, Trace, TraceFile, WalkEnd,
     WalkOptions,
 };
+use pex::lessons;
 use pex::tlc::{bench, conform, find_jar};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -144,6 +146,11 @@ enum Cmd {
         #[arg(long, default_value = "tla")]
         tla_dir: PathBuf,
     },
+    /// Lessons (`lessons/*.toml`): check them against their models, or print one as text.
+    Lesson {
+        #[command(subcommand)]
+        command: LessonCmd,
+    },
     /// Checker speed and memory, beside TLC on the same twin and constants.
     Bench {
         #[arg(long)]
@@ -174,6 +181,24 @@ enum Cmd {
         /// The folder to write (created; files of the same names are replaced).
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum LessonCmd {
+    /// Replay each lesson against its model and print one line per lesson (exit 1 if any fails).
+    /// Without files, the lessons compiled into pex (every `lessons/*.toml` at build time).
+    Check {
+        /// Lesson files to check instead.
+        files: Vec<PathBuf>,
+    },
+    /// Print a lesson's walk as text: steps, captions, what changed, highlights, challenges.
+    Show {
+        /// A lesson compiled into pex (`seqlock`), or a lesson file (`path/to/lesson.toml`).
+        name: String,
+        /// Also print each challenge's solution.
+        #[arg(long)]
+        solutions: bool,
     },
 }
 
@@ -226,6 +251,8 @@ fn main() -> ExitCode {
         }
         Cmd::Replay { file, json } => replay_file(&file, json),
         Cmd::Docs { out } => write_docs(&out),
+        Cmd::Lesson { command: LessonCmd::Check { files } } => lesson_check(&files),
+        Cmd::Lesson { command: LessonCmd::Show { name, solutions } } => lesson_show(&name, solutions),
         Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),
         Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, threads, tla_dir, json } => {
             let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
@@ -252,6 +279,58 @@ fn write_docs(out: &std::path::Path) -> Result<u8, Fail> {
         std::fs::write(&path, &page.text).map_err(|e| Fail(format!("cannot write {}: {e}", path.display())))?;
     }
     println!("Wrote {} files of the docs book to {}", pages.len(), out.display());
+    Ok(0)
+}
+
+/// A lesson file's text, refusing a file too large to be a lesson before reading it.
+fn read_lesson(path: &Path) -> Result<String, String> {
+    let size = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
+    if size > lessons::MAX_LESSON_BYTES as u64 {
+        return Err(format!("{}: {size} bytes; a lesson file may hold at most {}", path.display(), lessons::MAX_LESSON_BYTES));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn lesson_check(files: &[PathBuf]) -> Result<u8, Fail> {
+    let sources: Vec<(String, Result<String, String>)> = if files.is_empty() {
+        lessons::embedded().iter().map(|(path, text)| (path.to_string(), Ok(text.to_string()))).collect()
+    } else {
+        files.iter().map(|f| (f.display().to_string(), read_lesson(f))).collect()
+    };
+    if sources.is_empty() {
+        return Err(Fail("no lessons: none were compiled in and no files were given".to_string()));
+    }
+    let mut failed = 0;
+    for (path, text) in &sources {
+        match text.as_ref().map_err(|e| e.clone()).and_then(|t| lessons::load(path, t).map_err(|e| e.to_string())) {
+            Ok(run) => println!("ok    {path}: {}", run.summary_line()),
+            Err(e) => {
+                failed += 1;
+                println!("FAIL  {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        println!("{} of {} failed", failed, plural(sources.len(), "lesson", "lessons"));
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+fn lesson_show(name: &str, solutions: bool) -> Result<u8, Fail> {
+    let (path, text) = if name.ends_with(".toml") {
+        (name.to_string(), read_lesson(Path::new(name)).map_err(Fail)?)
+    } else {
+        match lessons::find_embedded(name) {
+            Some((path, text)) => (path.to_string(), text.to_string()),
+            None => {
+                let known: Vec<&str> = lessons::embedded().iter().map(|(p, _)| lessons::lesson_name(p)).collect();
+                return Err(Fail(format!("no lesson '{name}'; the lessons are {} (or give a path ending in .toml)", known.join(", "))));
+            }
+        }
+    };
+    let run = lessons::load(&path, &text).map_err(|e| Fail(e.to_string()))?;
+    print!("{}", run.walk_text(solutions));
     Ok(0)
 }
 

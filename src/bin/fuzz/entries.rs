@@ -21,10 +21,12 @@ pub enum Entry {
     Cfg,
     /// What TLC prints: `parse_output`.
     TlcOutput,
+    /// A lesson file: `lessons::load` (parse, then replay against its model).
+    Lesson,
 }
 
 impl Entry {
-    pub const ALL: [Entry; 5] = [Entry::Link, Entry::Constant, Entry::Trace, Entry::Cfg, Entry::TlcOutput];
+    pub const ALL: [Entry; 6] = [Entry::Link, Entry::Constant, Entry::Trace, Entry::Cfg, Entry::TlcOutput, Entry::Lesson];
 
     /// The corpus folder's name.
     pub fn name(self) -> &'static str {
@@ -34,6 +36,7 @@ impl Entry {
             Entry::Trace => "trace",
             Entry::Cfg => "cfg",
             Entry::TlcOutput => "tlc-output",
+            Entry::Lesson => "lesson",
         }
     }
 
@@ -54,6 +57,7 @@ pub fn run(entry: Entry, input: &str) -> Result<String, String> {
         Entry::Trace => trace(input),
         Entry::Cfg => cfg(input),
         Entry::TlcOutput => parse_output(input).map(|r| format!("{:?}, {} state(s)", r.outcome, r.trace_len())),
+        Entry::Lesson => pex::lessons::load("fuzz.toml", input).map(|run| run.summary_line()).map_err(|e| e.to_string()),
     }
 }
 
