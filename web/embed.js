@@ -18,6 +18,7 @@
  *   height                     a fixed height in pixels; without it the frame fits its content
  *   loading                    lazy (the default: a poster until it is near the screen or
  *                              clicked) or eager
+ *   lesson                     a lesson's name (lessons/<name>.toml): its player above the view
  *
  * Events (CustomEvent, details as the embed's messages): pex-ready, pex-step, pex-violation,
  * pex-resize, pex-error. Methods: goTo(n), step(action?), back(), forward(), play(), pause(),
@@ -105,6 +106,11 @@
       if (!/^\d{1,9}$/.test(step.trim())) throw new Error('step="' + short(step) + '" is not a whole number.');
       parts = parts.filter(function (p) { return !/^at=/.test(p); });
       parts.push('at=' + step.trim());
+    }
+    var lesson = el.getAttribute('lesson');
+    if (lesson !== null) {
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(lesson.trim())) throw new Error('lesson="' + short(lesson) + '" is not a lesson name (such as paxos).');
+      parts.push('lesson=' + lesson.trim());
     }
     parts.push('embed=1');
     var controls = el.getAttribute('controls');

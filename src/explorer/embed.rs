@@ -20,8 +20,19 @@ use percent_encoding::percent_decode_str;
 /// The version of the embed's `postMessage` protocol, sent in every message as `v`.
 pub const API_VERSION: u32 = 1;
 
-/// The fragment keys the embed reads; a deep link passes them over without calling them unknown.
-pub const EMBED_KEYS: &[&str] = &["embed", "props", "controls", "theme", "origin"];
+/// The fragment keys the page reads besides the link's own: the embed's, and `lesson` (the lesson
+/// player's lesson); a deep link passes them over without calling them unknown.
+pub const PAGE_KEYS: &[&str] = &["embed", "props", "controls", "theme", "origin", "lesson"];
+
+/// The lesson a fragment opens (`lesson=<name>`), if any.
+pub fn lesson_of(fragment: &str) -> Option<String> {
+    fragment
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|p| p.strip_prefix("lesson="))
+        .map(|v| percent_decode_str(v).decode_utf8_lossy().into_owned())
+        .filter(|v| !v.is_empty())
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EmbedTheme {

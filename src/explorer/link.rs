@@ -124,7 +124,7 @@ impl Link {
                     ));
                 } else if matches!(part, "t" | "h" | "i") {
                     trace_dropped.get_or_insert_with(|| format!("'{part}' has no value (the link may have been cut short)"));
-                } else if !silently_ignored(part) && !super::embed::EMBED_KEYS.contains(&part) {
+                } else if !silently_ignored(part) && !super::embed::PAGE_KEYS.contains(&part) {
                     ignored.push(shown(part));
                 }
                 continue;
@@ -209,7 +209,7 @@ impl Link {
                 },
                 other => {
                     // The embed's own keys are read by `embed::EmbedOptions`.
-                    if !silently_ignored(other) && !super::embed::EMBED_KEYS.contains(&other) {
+                    if !silently_ignored(other) && !super::embed::PAGE_KEYS.contains(&other) {
                         ignored.push(shown(other));
                     }
                 }

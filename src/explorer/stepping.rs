@@ -71,14 +71,21 @@ impl Explorer {
     /// Replaces the trace with one given by its labels (a counterexample from the checker),
     /// keeping the current one so that it can be restored.
     pub fn load_trace(&mut self, init: usize, labels: &[String], cursor: usize, why: &str) -> Result<(), String> {
+        self.replace_trace(init, labels, cursor).map_err(|stop| format!("{why}: {stop}"))?;
+        self.notices.push(Notice::info(format!("{why}: {} loaded. The previous trace can be restored.", plural(labels.len(), "step", "steps"))));
+        Ok(())
+    }
+
+    /// [`Explorer::load_trace`] without its notice: for a lesson, whose own panel says where the
+    /// reader is.
+    pub fn replace_trace(&mut self, init: usize, labels: &[String], cursor: usize) -> Result<(), String> {
         let (trace, stop) = replay(self.model.as_ref(), init, labels);
         if let Some(stop) = stop {
-            return Err(format!("{why}: {stop}"));
+            return Err(stop.to_string());
         }
         let session = Session::from_trace(self.model.clone(), trace, cursor);
         self.previous = Some((self.model.clone(), std::mem::replace(&mut self.session, session)));
         self.comparison = None;
-        self.notices.push(Notice::info(format!("{why}: {} loaded. The previous trace can be restored.", plural(labels.len(), "step", "steps"))));
         Ok(())
     }
 

@@ -13,6 +13,7 @@
 //! Web-free: compiled natively (the `pex lesson` commands, the tests) and into the app.
 
 mod condition;
+pub mod player;
 mod run;
 mod text;
 

@@ -9,6 +9,7 @@
 use super::check::CheckSettings;
 use super::dom;
 use super::embed::{EmbedBar, EmbedError, EmbedSnippets, HeightWatch};
+use super::lesson::LessonPanel;
 use super::panels::{
     count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, SidePanel, TimelinePanel, ViewPanel,
 };
@@ -17,6 +18,7 @@ use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, Simulate
 use crate::engine::Lasso;
 use crate::explorer::embed::{Command, EmbedOptions, EmbedTheme};
 use crate::explorer::{timeline_window, Explorer, NoticeKind, INFO_NOTICE_MS};
+use crate::lessons::player::{Load, Player};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
 use serde_json::json;
@@ -80,6 +82,19 @@ pub enum Msg {
     Copied(Result<(), String>),
     /// Show or hide the snippets that embed this step in another page.
     ToggleEmbedSnippets,
+    /// Open the lesson of this name (from the picker or the link's `lesson` key).
+    OpenLesson(String),
+    CloseLesson,
+    LessonNext,
+    LessonBack,
+    /// Take the current `do` step's action.
+    LessonTake,
+    /// Play a `wait` step's solution.
+    LessonShowMe,
+    LessonOpenChallenge(usize),
+    LessonHint,
+    LessonCheck,
+    LessonSolution,
     /// Copy a snippet.
     CopyText(String),
     TextCopied(Result<(), String>),
@@ -99,6 +114,8 @@ pub struct App {
     embed: Option<Embedded>,
     /// "Embed" is open.
     show_embed_snippets: bool,
+    /// The lesson being played, if any.
+    lesson: Option<Player>,
     seed_text: String,
     seed_error: Option<String>,
     playing: bool,
@@ -230,6 +247,9 @@ impl App {
             return;
         }
         let mut hash = self.x.link().encode();
+        if let Some(l) = &self.lesson {
+            hash = format!("{hash}&lesson={}", l.name);
+        }
         if let Some(e) = &self.embed {
             // The embed's own keys stay, so a reload of the frame is still the embed.
             hash = format!("{hash}&{}", e.options.encode());
@@ -312,6 +332,42 @@ fn embed_command(command: Command, playing: bool) -> Msg {
 }
 
 impl App {
+    /// Opens a lesson: the explorer on its model, config and constants, at the step its kept
+    /// progress names (or its intro). A lesson that cannot be opened changes nothing.
+    fn open_lesson(&mut self, name: &str) {
+        let mut player = match Player::open(name) {
+            Ok(p) => p,
+            Err(e) => {
+                self.x.notify_error(format!("The lesson cannot be opened: {e}."));
+                return;
+            }
+        };
+        self.x = Explorer::from_link(&player.link().encode());
+        self.seed_text = self.x.seed().to_string();
+        self.check_reset += 1;
+        let load = dom::load_progress(&format!("pex-lesson-{name}")).and_then(|kept| player.restore(&kept));
+        self.lesson = Some(player);
+        self.lesson_load(load);
+    }
+
+    /// Shows a lesson's trace in the explorer.
+    fn lesson_load(&mut self, load: Option<Load>) {
+        if let Some(load) = load {
+            let at = load.labels.len();
+            if let Err(e) = self.x.replace_trace(load.init, &load.labels, at) {
+                self.x.notify_error(format!("The lesson's walk does not replay here: {e}."));
+            }
+        }
+    }
+
+    /// Tells the lesson what the reader did, and keeps its progress.
+    fn lesson_observe(&mut self) {
+        if let Some(l) = &mut self.lesson {
+            l.observe(self.x.session());
+            dom::store_progress(&format!("pex-lesson-{}", l.name), &l.progress());
+        }
+    }
+
     fn embed_snippets(&self) -> Html {
         let (element, iframe) = crate::explorer::embed::snippets(&dom::asset_url(""), &self.x.link().encode());
         html! { <EmbedSnippets element={element} iframe={iframe} on={self.dispatch.clone()} /> }
@@ -338,6 +394,9 @@ impl App {
                 <EmbedBar title={m.info().title} config={m.config().name} cursor={cursor} len={n} action={action} failing={failing}
                           playing={self.playing} controls={e.options.controls} full_link={full_link} on={on.clone()} />
                 <Notices work={x.work_in_progress()} notices={x.notices().to_vec()} comparison={x.comparison().cloned()} on={on.clone()} />
+                if let Some(player) = &self.lesson {
+                    <LessonPanel player={player.clone()} on={on.clone()} />
+                }
                 <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
                            repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
                            config={m.config().name} configs={Vec::<&'static str>::new()} side={None::<&'static str>}
@@ -464,6 +523,9 @@ impl Component for App {
         });
         let link = ctx.link().clone();
         let hashes = EventListener::new(&dom::window(), "hashchange", move |_| link.send_message(Msg::HashChanged));
+        if let Some(name) = crate::explorer::embed::lesson_of(&hash) {
+            ctx.link().send_message(Msg::OpenLesson(name));
+        }
         listeners.extend([keys, hashes]);
         let mut x = x;
         if let Some(problems) = embed.as_ref().map(|e| &e.options.problems).filter(|p| !p.is_empty()) {
@@ -474,6 +536,7 @@ impl Component for App {
             x,
             embed,
             show_embed_snippets: false,
+            lesson: None,
             seed_error: None,
             playing: false,
             played_from: 0,
@@ -691,6 +754,58 @@ impl Component for App {
                 return false;
             }
             Msg::ToggleEmbedSnippets => self.show_embed_snippets = !self.show_embed_snippets,
+            Msg::OpenLesson(name) if name.is_empty() => return false,
+            Msg::OpenLesson(name) => {
+                self.stop_play();
+                self.open_lesson(&name);
+            }
+            Msg::CloseLesson => self.lesson = None,
+            Msg::LessonNext => {
+                let load = self.lesson.as_mut().and_then(|l| l.next());
+                self.lesson_load(load);
+            }
+            Msg::LessonBack => {
+                self.stop_play();
+                let load = self.lesson.as_mut().and_then(|l| l.back());
+                self.lesson_load(load);
+            }
+            Msg::LessonTake => {
+                if let Some(label) = self.lesson.as_ref().and_then(|l| l.action_to_take()).map(str::to_string) {
+                    // From the step's start: the reader may have wandered off the walk.
+                    let here = self.lesson.as_ref().and_then(|l| {
+                        let crate::lessons::player::Place::Step { index, .. } = l.place else { return None };
+                        let start = l.run.step_start(index)?;
+                        Some(Load { init: l.run.walk().init_index, labels: l.run.walk().labels()[..start].to_vec() })
+                    });
+                    if let Some(mut load) = here {
+                        load.labels.push(label);
+                        self.lesson_load(Some(load));
+                    }
+                }
+            }
+            Msg::LessonShowMe => {
+                let load = self.lesson.as_ref().and_then(|l| l.show_me());
+                self.lesson_load(load);
+            }
+            Msg::LessonOpenChallenge(j) => {
+                self.stop_play();
+                let load = self.lesson.as_mut().and_then(|l| l.open_challenge(j));
+                self.lesson_load(load);
+            }
+            Msg::LessonHint => {
+                if let Some(l) = &mut self.lesson {
+                    l.hint();
+                }
+            }
+            Msg::LessonCheck => {
+                if let Some(l) = &mut self.lesson {
+                    l.check(self.x.session());
+                }
+            }
+            Msg::LessonSolution => {
+                let load = self.lesson.as_ref().and_then(|l| l.solution());
+                self.lesson_load(load);
+            }
             Msg::CopyText(text) => {
                 let link = ctx.link().clone();
                 dom::copy_to_clipboard(&text, move |r| link.send_message(Msg::TextCopied(r)));
@@ -701,6 +816,7 @@ impl Component for App {
             Msg::Copied(Ok(())) => self.x.notify_info("Link copied: it reopens this trace at this step."),
             Msg::Copied(Err(why)) => self.x.notify_error(format!("The link was not copied: {why}. Copy it by hand: {}", dom::href())),
         }
+        self.lesson_observe();
         true
     }
 
@@ -755,6 +871,9 @@ impl Component for App {
                         <ConstantsPanel fields={x.fields().to_vec()} on={on.clone()} />
                     </aside>
                     <section class="col-center">
+                        if let Some(player) = &self.lesson {
+                            <LessonPanel player={player.clone()} on={on.clone()} />
+                        }
                         <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
                                    repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
                                    config={m.config().name} configs={m.info().configs.iter().map(|c| c.name).collect::<Vec<_>>()} side={x.side_config()}

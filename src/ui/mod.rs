@@ -5,6 +5,7 @@ pub mod app;
 pub mod chart;
 pub mod check;
 pub mod embed;
+pub mod lesson;
 pub mod panel_state;
 pub mod panels;
 pub mod simulate;
@@ -101,6 +102,20 @@ pub mod dom {
     pub fn store_theme(dark: bool) {
         if let Some(s) = window().local_storage().ok().flatten() {
             let _ = s.set_item(THEME_KEY, if dark { "dark" } else { "light" });
+        }
+    }
+
+    /// A lesson's kept progress; `None` when there is none or storage is unavailable (a frame on
+    /// another site, cookies blocked): the lesson then starts at its intro.
+    pub fn load_progress(key: &str) -> Option<String> {
+        window().local_storage().ok().flatten()?.get_item(key).ok().flatten()
+    }
+
+    /// Keeps a lesson's progress, when storage is available (nothing is lost without it but the
+    /// place in the lesson on the next visit).
+    pub fn store_progress(key: &str, value: &str) {
+        if let Some(s) = window().local_storage().ok().flatten() {
+            let _ = s.set_item(key, value);
         }
     }
 

@@ -98,6 +98,11 @@ pub fn Header(p: &HeaderProps) -> Html {
             <div class="header-tools">
                 <button class="ghost" data-testid="copy-link" onclick={p.on.reform(|_| Msg::CopyLink)} title="Copy a link to this exact step">{"Copy link"}</button>
                 <button class="ghost" data-testid="embed" onclick={p.on.reform(|_| Msg::ToggleEmbedSnippets)} title="Put this step into a docs or course page">{"Embed"}</button>
+                <select class="ghost lesson-picker" data-testid="lesson-picker" aria-label="Lessons" title="A guided walk through a protocol and its gap"
+                        onchange={p.on.reform(|e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); let v = s.value(); s.set_value(""); Msg::OpenLesson(v) })}>
+                    <option value="" selected=true>{"Lessons…"}</option>
+                    { for super::lesson::lesson_list().into_iter().map(|(name, title)| html! { <option value={name}>{ title }</option> }) }
+                </select>
                 <button class="ghost" data-testid="theme" onclick={p.on.reform(|_| Msg::ToggleTheme)} title="Light or dark theme">
                     { if p.dark { "☀ Light" } else { "☾ Dark" } }
                 </button>

@@ -1,0 +1,166 @@
+//! The lesson player's panel: the lesson's intro, each step's caption and question, and its "try
+//! it" challenges with hints, drawn from a [`Player`] (web-free, `crate::lessons::player`). The
+//! root loads what the player says into the explorer and tells it of every change of the trace.
+
+use super::app::Msg;
+use crate::lessons::player::{Place, Player};
+use crate::lessons::StepKind;
+use pulldown_cmark::{html::push_html, Event, Parser};
+use yew::prelude::*;
+
+/// A lesson's Markdown as HTML. Lessons are part of the repository, but raw HTML in them is shown
+/// as text all the same: a caption is prose, never markup of its own.
+pub fn markdown(text: &str) -> Html {
+    let events = Parser::new(text).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        other => other,
+    });
+    let mut out = String::new();
+    push_html(&mut out, events);
+    Html::from_html_unchecked(AttrValue::from(out))
+}
+
+/// The lessons there are: (name, title), for the picker (read once).
+pub fn lesson_list() -> Vec<(String, String)> {
+    thread_local! {
+        static LIST: Vec<(String, String)> = read_lesson_list();
+    }
+    LIST.with(|l| l.clone())
+}
+
+fn read_lesson_list() -> Vec<(String, String)> {
+    crate::lessons::embedded()
+        .iter()
+        .filter_map(|(path, text)| {
+            let name = crate::lessons::lesson_name(path).to_string();
+            crate::lessons::Lesson::parse(path, text).ok().map(|l| (name, l.title))
+        })
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonProps {
+    pub player: Player,
+    pub on: Callback<Msg>,
+}
+
+#[function_component]
+pub fn LessonPanel(p: &LessonProps) -> Html {
+    super::panels::count_render("lesson");
+    let player = &p.player;
+    let lesson = player.run.lesson();
+    let n = lesson.steps.len();
+    let on = &p.on;
+    let body = match &player.place {
+        Place::Intro => html! {
+            <>
+                <div class="lesson-text" data-testid="lesson-intro">{ markdown(&lesson.intro) }</div>
+                <div class="row lesson-nav">
+                    <button class="primary" data-testid="lesson-next" onclick={on.reform(|_| Msg::LessonNext)}>{ format!("Start: {n} steps") }</button>
+                </div>
+            </>
+        },
+        Place::Step { index, done } => {
+            let step = &lesson.steps[*index];
+            let what = match &step.kind {
+                StepKind::Take(label) => html! {
+                    <p class="lesson-do" data-testid="lesson-do">
+                        {"Take "}<code>{ label.clone() }</code>
+                        if !done {
+                            <button class="small" data-testid="lesson-take" onclick={on.reform(|_| Msg::LessonTake)}>{"Take it"}</button>
+                            <span class="muted small">{" (or click it in Actions)"}</span>
+                        }
+                    </p>
+                },
+                StepKind::Wait { until, .. } => html! {
+                    <p class="lesson-do" data-testid="lesson-wait">
+                        {"Step until: "}<strong>{ until.describe() }</strong>
+                        if !done {
+                            <button class="small" data-testid="lesson-show-me" onclick={on.reform(|_| Msg::LessonShowMe)}>{"Show me"}</button>
+                        }
+                    </p>
+                },
+            };
+            html! {
+                <>
+                    { what }
+                    if *done {
+                        <div class="lesson-text" data-testid="lesson-caption">{ markdown(&step.caption) }</div>
+                        if !step.breaks.is_empty() {
+                            <p class="lesson-breaks" data-testid="lesson-breaks">{ format!("Here {} fails.", step.breaks.join(" and ")) }</p>
+                        }
+                        if let Some(q) = &step.question {
+                            <details class="lesson-question" data-testid="lesson-question">
+                                <summary>{ markdown(q) }</summary>
+                                { step.answer.as_deref().map(markdown).unwrap_or_default() }
+                            </details>
+                        }
+                    } else {
+                        <p class="muted small">{"The caption shows once this step is done."}</p>
+                    }
+                    <div class="row lesson-nav">
+                        <button data-testid="lesson-back" onclick={on.reform(|_| Msg::LessonBack)}>{"◀ Back"}</button>
+                        <button class="primary" data-testid="lesson-next" disabled={!done} onclick={on.reform(|_| Msg::LessonNext)}>
+                            { if index + 1 < n { "Next ▶" } else { "Try it yourself ▶" } }
+                        </button>
+                    </div>
+                </>
+            }
+        }
+        Place::Challenges { open, hints, not_yet } => html! {
+            <>
+                <ol class="lesson-challenges" data-testid="lesson-challenges">
+                    { for lesson.challenges.iter().enumerate().map(|(j, c)| {
+                        let is_open = *open == Some(j);
+                        let solved = player.solved[j];
+                        html! {
+                            <li class={classes!("lesson-challenge", is_open.then_some("open"), solved.then_some("solved"))} data-testid={format!("challenge-{j}")}>
+                                <div class="lesson-text">{ markdown(&c.prompt) }</div>
+                                if solved {
+                                    <p class="lesson-solved" data-testid="challenge-solved">{"✓ Solved"}</p>
+                                }
+                                if is_open {
+                                    { for c.hints.iter().take(*hints).enumerate().map(|(h, hint)| html! {
+                                        <div class="lesson-hint" data-testid="challenge-hint"><strong>{ format!("Hint {}: ", h + 1) }</strong>{ markdown(hint) }</div>
+                                    }) }
+                                    if *not_yet && !solved {
+                                        <p class="lesson-not-yet" data-testid="challenge-not-yet">{ format!("Not yet: at this step, {} does not hold. Keep stepping, or take a hint.", c.goal.describe()) }</p>
+                                    }
+                                    <div class="row">
+                                        <button class="small" data-testid="challenge-check" onclick={on.reform(|_| Msg::LessonCheck)}>{"Check"}</button>
+                                        <button class="small" data-testid="challenge-hint-more" disabled={*hints >= c.hints.len()} onclick={on.reform(|_| Msg::LessonHint)}>
+                                            { format!("Hint ({} of {})", hints, c.hints.len()) }
+                                        </button>
+                                        <button class="small ghost" data-testid="challenge-solution" onclick={on.reform(|_| Msg::LessonSolution)}>{"Show a solution"}</button>
+                                    </div>
+                                } else {
+                                    <button class="small" data-testid={format!("challenge-open-{j}")} onclick={on.reform(move |_| Msg::LessonOpenChallenge(j))}>
+                                        { if solved { "Again" } else { "Try it" } }
+                                    </button>
+                                }
+                            </li>
+                        }
+                    }) }
+                </ol>
+                <div class="row lesson-nav">
+                    <button data-testid="lesson-back" onclick={on.reform(|_| Msg::LessonBack)}>{"◀ Back to the walk"}</button>
+                </div>
+            </>
+        },
+    };
+    let progress = match &player.place {
+        Place::Intro => "introduction".to_string(),
+        Place::Step { index, .. } => format!("step {} of {n}", index + 1),
+        Place::Challenges { .. } => format!("try it: {} of {} solved", player.solved.iter().filter(|s| **s).count(), player.solved.len()),
+    };
+    html! {
+        <div class="card lesson" data-testid="lesson">
+            <h2>
+                {"Lesson"}<span class="muted" data-testid="lesson-progress">{ format!(" · {progress}") }</span>
+                <button class="ghost small close" data-testid="lesson-close" onclick={on.reform(|_| Msg::CloseLesson)} title="Close the lesson (the explorer stays where it is)">{"×"}</button>
+            </h2>
+            <h3 class="lesson-title" data-testid="lesson-title">{ lesson.title.clone() }</h3>
+            { body }
+        </div>
+    }
+}
