@@ -410,49 +410,6 @@ pub fn gauge(id: &str, x: f64, y: f64, w: f64, h: f64, min: i64, max: i64, value
     (Shape::Group { id: Some(id.to_string()), class: format!("gauge {class}"), title: None, children }, scale)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cell(id: &str, class: &str) -> Cell {
-        Cell { id: id.into(), head: "slot".into(), body: "body".into(), foot: String::new(), class: class.into(), tooltip: None }
-    }
-
-    #[test]
-    fn strips_and_rings_keep_ids_and_classes() {
-        let s = slot_strip(0.0, 0.0, 50.0, 40.0, &[cell("a", "odd"), cell("b", "done")]);
-        assert_eq!(s.find("b").unwrap().class(), "cell-group done");
-        let (r, centres) = ring(100.0, 100.0, 50.0, 40.0, 30.0, &[cell("x", "a"), cell("y", "b"), cell("z", "c"), cell("w", "d")]);
-        assert!(r.find("z").is_some());
-        // First at the top, then clockwise: right, bottom, left.
-        assert!((centres[0].1 - 50.0).abs() < 1e-9 && (centres[1].0 - 150.0).abs() < 1e-9);
-        assert!((centres[2].1 - 150.0).abs() < 1e-9 && (centres[3].0 - 50.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn badges_and_arrows() {
-        let (row, end) = badge_row(10.0, 0.0, 4.0, &[("a".into(), "one".into(), "x".into()), ("b".into(), "three".into(), "y".into())]);
-        assert_eq!(row.len(), 2);
-        assert!(end > 10.0 + text_width("one") + text_width("three"));
-        let a = message_arrow("m", (0.0, 0.0), (100.0, 0.0), 20.0, "jump", "lag");
-        assert_eq!(a.texts(), vec!["jump"]);
-        let (ax, scale) = axis("ax", 0.0, 10.0, 100.0, 0, 4, "seq");
-        assert_eq!(scale(2.0), 50.0);
-        assert_eq!(ax.texts().len(), 6);
-    }
-
-    #[test]
-    fn gauges_fill_to_their_value_and_carry_marks() {
-        let marks = [Mark { value: 3, label: "max".into(), class: "ghost".into() }];
-        let (g, scale) = gauge("g", 10.0, 0.0, 100.0, 10.0, 0, 4, 2, "regressed", &marks);
-        assert_eq!(scale(4.0), 110.0);
-        assert_eq!(g.class(), "gauge regressed");
-        let Shape::Group { children, .. } = &g else { panic!() };
-        assert!(matches!(children[1], Shape::Rect { w, .. } if w == 50.0), "filled to 2 of 4");
-        assert_eq!(g.texts(), vec!["max"]);
-    }
-}
-
 /// A drawing as a standalone SVG document (a picture for the docs and the gallery), styled by
 /// `css` (the app's stylesheet: its theme variables sit on `:root`, the `<svg>` element here). The
 /// page draws the same shapes with yew (`ui::svg`); this is its text form, for places with no app.
@@ -509,4 +466,47 @@ svg {{ background: var(--panel); font-family: var(--sans); }}]]></style><defs><m
     }
     out.push_str("</svg>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(id: &str, class: &str) -> Cell {
+        Cell { id: id.into(), head: "slot".into(), body: "body".into(), foot: String::new(), class: class.into(), tooltip: None }
+    }
+
+    #[test]
+    fn strips_and_rings_keep_ids_and_classes() {
+        let s = slot_strip(0.0, 0.0, 50.0, 40.0, &[cell("a", "odd"), cell("b", "done")]);
+        assert_eq!(s.find("b").unwrap().class(), "cell-group done");
+        let (r, centres) = ring(100.0, 100.0, 50.0, 40.0, 30.0, &[cell("x", "a"), cell("y", "b"), cell("z", "c"), cell("w", "d")]);
+        assert!(r.find("z").is_some());
+        // First at the top, then clockwise: right, bottom, left.
+        assert!((centres[0].1 - 50.0).abs() < 1e-9 && (centres[1].0 - 150.0).abs() < 1e-9);
+        assert!((centres[2].1 - 150.0).abs() < 1e-9 && (centres[3].0 - 50.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn badges_and_arrows() {
+        let (row, end) = badge_row(10.0, 0.0, 4.0, &[("a".into(), "one".into(), "x".into()), ("b".into(), "three".into(), "y".into())]);
+        assert_eq!(row.len(), 2);
+        assert!(end > 10.0 + text_width("one") + text_width("three"));
+        let a = message_arrow("m", (0.0, 0.0), (100.0, 0.0), 20.0, "jump", "lag");
+        assert_eq!(a.texts(), vec!["jump"]);
+        let (ax, scale) = axis("ax", 0.0, 10.0, 100.0, 0, 4, "seq");
+        assert_eq!(scale(2.0), 50.0);
+        assert_eq!(ax.texts().len(), 6);
+    }
+
+    #[test]
+    fn gauges_fill_to_their_value_and_carry_marks() {
+        let marks = [Mark { value: 3, label: "max".into(), class: "ghost".into() }];
+        let (g, scale) = gauge("g", 10.0, 0.0, 100.0, 10.0, 0, 4, 2, "regressed", &marks);
+        assert_eq!(scale(4.0), 110.0);
+        assert_eq!(g.class(), "gauge regressed");
+        let Shape::Group { children, .. } = &g else { panic!() };
+        assert!(matches!(children[1], Shape::Rect { w, .. } if w == 50.0), "filled to 2 of 4");
+        assert_eq!(g.texts(), vec!["max"]);
+    }
 }

@@ -123,7 +123,7 @@ impl Player {
 
     /// On to the next step (when the current one is done), or to the challenges after the last;
     /// what the explorer must show, if it changes.
-    pub fn next(&mut self) -> Option<Load> {
+    pub fn advance(&mut self) -> Option<Load> {
         match self.place {
             Place::Intro => Some(self.start()),
             Place::Step { index, done: true } if index + 1 < self.steps() => {
@@ -255,7 +255,7 @@ mod tests {
         for (path, _) in super::super::embedded() {
             let name = super::super::lesson_name(path);
             let mut p = Player::open(name).unwrap();
-            let mut load = p.next().unwrap();
+            let mut load = p.advance().unwrap();
             for i in 0..p.steps() {
                 assert_eq!(p.place, Place::Step { index: i, done: false }, "{name}");
                 let mut session = session_of(&p, &load);
@@ -268,7 +268,7 @@ mod tests {
                 }
                 p.observe(&session);
                 assert_eq!(p.place, Place::Step { index: i, done: true }, "{name} step {i}");
-                assert_eq!(p.next(), None);
+                assert_eq!(p.advance(), None);
             }
             assert!(matches!(p.place, Place::Challenges { open: None, .. }), "{name}");
             for j in 0..p.solved.len() {

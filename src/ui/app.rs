@@ -761,7 +761,7 @@ impl Component for App {
             }
             Msg::CloseLesson => self.lesson = None,
             Msg::LessonNext => {
-                let load = self.lesson.as_mut().and_then(|l| l.next());
+                let load = self.lesson.as_mut().and_then(|l| l.advance());
                 self.lesson_load(load);
             }
             Msg::LessonBack => {
