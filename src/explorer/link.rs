@@ -351,11 +351,11 @@ mod tests {
 
     #[test]
     fn unknown_parameters_are_ignored_and_named() {
-        let (l, p, i) = read("v=1&m=paxos&c=ignore-accepted&utm_source=lms&embed=1&fbclid=abc&what&seed=4");
+        let (l, p, i) = read("v=1&m=paxos&c=ignore-accepted&utm_source=lms&widget=1&fbclid=abc&what&seed=4");
         assert_eq!((l.model.as_str(), l.config.as_str(), l.seed), ("paxos", "ignore-accepted", 4));
         assert!(p.is_empty(), "{p:?}");
         // Tracking parameters are ignored silently; anything else is named.
-        assert_eq!(i, vec!["embed", "what"]);
+        assert_eq!(i, vec!["widget", "what"]);
     }
 
     #[test]

@@ -256,11 +256,11 @@ fn unknown_link_parameters_are_a_warning_and_change_nothing() {
     let y = Explorer::from_link(&format!("{text}&utm_source=lms&fbclid=1"));
     assert!(y.notices().is_empty(), "{:?}", y.notices());
     assert_eq!(labels(&y), labels(&x));
-    let y = Explorer::from_link(&format!("{text}&embed=1&utm_source=lms"));
+    let y = Explorer::from_link(&format!("{text}&widget=1&utm_source=lms"));
     assert_eq!(labels(&y), labels(&x));
     assert_eq!(y.model().config().name, "no-verify");
     let texts: Vec<(&NoticeKind, &str)> = y.notices().iter().map(|n| (&n.kind, n.text.as_str())).collect();
-    assert_eq!(texts, [(&NoticeKind::Warning, "This link has parameters this version does not use; they are ignored: embed.")]);
+    assert_eq!(texts, [(&NoticeKind::Warning, "This link has parameters this version does not use; they are ignored: widget.")]);
 }
 
 #[test]
