@@ -203,10 +203,10 @@ fn model_page(info: &crate::engine::ModelInfo, gaps: &[Gap]) -> String {
     p
 }
 
-/// The link that opens a lesson's model, config, constants and seed with the lesson's whole walk
-/// loaded, shown at step `at` of the walk. Built through the explorer, as the app builds links, so
-/// the page's embed opens exactly what the app would.
-fn lesson_link(run: &LessonRun) -> Result<Link, String> {
+/// The link that opens a lesson's model, config, constants and seed with the first `steps` actions
+/// of the lesson's walk loaded, at the initial state. Built through the explorer, as the app builds
+/// links, so the page's embed opens exactly what the app would.
+fn lesson_link(run: &LessonRun, steps: usize) -> Result<Link, String> {
     let l = run.lesson();
     let settings =
         Link { model: l.model.clone(), config: l.config.clone(), constants: l.constants.clone(), seed: l.seed, init: run.walk().init_index, ..Link::default() };
@@ -215,7 +215,7 @@ fn lesson_link(run: &LessonRun) -> Result<Link, String> {
         return Err(format!("{}: {}", l.file, n.text));
     }
     let labels = run.walk().labels();
-    x.load_trace(run.walk().init_index, &labels, 0, "lesson")?;
+    x.load_trace(run.walk().init_index, &labels[..steps.min(labels.len())], 0, "lesson")?;
     Ok(x.link())
 }
 
@@ -225,7 +225,7 @@ fn lesson_link(run: &LessonRun) -> Result<Link, String> {
 /// away.
 fn lesson_page(run: &LessonRun) -> Result<String, String> {
     let l = run.lesson();
-    let link = lesson_link(run)?;
+    let link = lesson_link(run, usize::MAX)?;
     let mut p = format!("# {}\n\n*{}*\n\n", l.title, l.summary.trim());
     let constants = if l.constants.is_empty() {
         "default constants".to_string()
@@ -279,8 +279,11 @@ fn lesson_page(run: &LessonRun) -> Result<String, String> {
     }
     for (j, c) in l.challenges.iter().enumerate() {
         let from = if c.from_step == 0 { "the initial state".to_string() } else { format!("the end of step {}", c.from_step) };
-        let mut at = link.clone();
-        at.at = run.step_end(c.from_step.saturating_sub(1)).filter(|_| c.from_step > 0).unwrap_or(0);
+        // The walk up to where the challenge starts, and no further: the reader's own steps from
+        // there are the challenge.
+        let start = run.step_end(c.from_step.saturating_sub(1)).filter(|_| c.from_step > 0).unwrap_or(0);
+        let mut at = lesson_link(run, start)?;
+        at.at = start;
         p.push_str(&format!(
             "### Challenge {}\n\n{}\n\n*From {from} ([open it]({APP}#{})); solved when {}.*\n\n",
             j + 1,
@@ -470,6 +473,17 @@ mod tests {
                 if let Some(a) = &step.answer {
                     assert!(page.contains(&format!("<summary>Answer</summary>\n\n{}\n", a.trim())), "{name} step {}", i + 1);
                 }
+            }
+            // Each challenge's link holds the walk up to where the challenge starts, at its end.
+            let challenge_links: Vec<String> =
+                page.split("([open it](../index.html#").skip(1).map(|c| c.split(')').next().unwrap().replace("&amp;", "&")).collect();
+            assert_eq!(challenge_links.len(), l.challenges.len(), "{name}");
+            for (j, link) in challenge_links.iter().enumerate() {
+                let x = Explorer::from_link(link);
+                let session = run.challenge_session(j).unwrap();
+                assert!(x.notices().is_empty(), "{name}: {link}");
+                assert_eq!(x.session().trace().labels(), session.trace().labels(), "{name} challenge {}", j + 1);
+                assert_eq!(x.session().cursor(), session.cursor(), "{name} challenge {}", j + 1);
             }
             for c in &l.challenges {
                 assert!(page.contains(c.prompt.trim()), "{name}");
