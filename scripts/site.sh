@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the whole static site into dist/: the app (trunk, release) and the docs book (mdBook:
-# a gallery, a page per protocol with the explorer embedded, the embed contract) in dist/docs/.
+# a gallery, a page per protocol and per lesson with the explorer embedded, the embed contract) in dist/docs/.
 #   scripts/site.sh [PUBLIC_URL]    PUBLIC_URL defaults to /; the test command uses /protocol-explorer/
 # The book's pages link to the app relatively, so the folder works under any public URL the app
 # was built for. Assumes scripts/setup.sh test has run (the test command runs it first).

@@ -10,7 +10,9 @@
 
 use crate::catalogue;
 use crate::explorer::draw::standalone_svg;
+use crate::explorer::link::Link;
 use crate::explorer::Explorer;
+use crate::lessons::{self, LessonRun, StepKind};
 
 /// One file of the book's sources: its path under the source folder, and its text.
 pub struct Page {
@@ -59,6 +61,12 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// Text that Markdown must show as written: a condition in words holds TLA+ values (`<<1, 0, 2>>`)
+/// and names with underscores, which Markdown would read as tags or emphasis.
+fn plain(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('<', "&lt;").replace('_', "\\_").replace('*', "\\*").replace('[', "\\[")
+}
+
 /// An HTML attribute value.
 fn attr(s: &str) -> String {
     s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
@@ -74,6 +82,8 @@ fn embed(link: &str, props: bool) -> String {
 pub fn book() -> Result<Vec<Page>, String> {
     let infos = catalogue::infos();
     let mut pages = Vec::new();
+    // (title, gap config, property, link) of each model's first gap, for the "Five gaps" page.
+    let mut five: Vec<(&str, &str, String, String)> = Vec::new();
     let mut summary = String::from("# Summary\n\n[Gallery](index.md)\n\n# Protocols\n\n");
     let mut gallery = format!(
         "# Protocol Explorer\n\nStep through formal models of concurrent and distributed protocols, check them exhaustively in \
@@ -90,20 +100,37 @@ pub fn book() -> Result<Vec<Page>, String> {
             pages.push(Page { path: picture.clone(), text: g.picture.clone() });
         }
         let explore = first.map(|g| format!("{APP}#{}", g.link)).unwrap_or_else(|| format!("{APP}#v=1&m={}", info.name));
+        // The model's own lesson is the one named after it (`tests/lessons.rs` insists each
+        // model has one); a model without one simply has no lesson link.
+        let lesson = lessons::find_embedded(info.name).map(|_| format!(" · [Its lesson](lesson-{}.md)", info.name)).unwrap_or_default();
         gallery.push_str(&format!(
-            "<div class=\"pex-card\">\n<a href=\"{name}.html\"><img src=\"{picture}\" alt=\"{title}: the view at the step where its gap breaks {what}\" loading=\"lazy\"></a>\n\n\
-             ### [{title}]({name}.md)\n\n{story}\n\n[Its page]({name}.md) · [Explore it]({explore}){lesson}\n\n</div>\n\n",
+            "<div class=\"pex-card\">\n<a class=\"pex-picture\" href=\"{name}.html\"><img src=\"{picture}\" alt=\"{title}: the view at the step where its gap breaks {what}\" loading=\"lazy\"></a>\n\
+             <p class=\"pex-card-title\"><a href=\"{name}.html\">{title}</a></p>\n\n{story}\n\n[Its page]({name}.md) · [Explore it]({explore}){lesson}\n\n</div>\n\n",
             name = info.name,
             title = info.title,
             story = info.story,
             what = first.map(|g| g.property.as_str()).unwrap_or("nothing"),
             explore = attr(&explore),
-            lesson = "",
         ));
         pages.push(Page { path: format!("{}.md", info.name), text: model_page(info, &gaps) });
+        if let Some(g) = first {
+            five.push((info.title, g.config, g.property.clone(), g.link.clone()));
+        }
+    }
+    // Lessons: every lesson compiled in, one page each; a model's own lesson in the gallery's
+    // order, any other after them in the order of their files.
+    summary.push_str("\n# Lessons\n\n");
+    let mut all: Vec<(&str, &str)> = lessons::embedded().to_vec();
+    all.sort_by_key(|(path, _)| infos.iter().position(|i| i.name == lessons::lesson_name(path)).unwrap_or(infos.len()));
+    for (path, text) in all {
+        let run = lessons::load(path, text).map_err(|e| e.to_string())?;
+        let name = lessons::lesson_name(path);
+        summary.push_str(&format!("- [{}](lesson-{name}.md)\n", run.lesson().title));
+        pages.push(Page { path: format!("lesson-{name}.md"), text: lesson_page(&run)? });
     }
     gallery.push_str(&format!("</div>\n\n<script src=\"{EMBED_SCRIPT}\"></script>\n"));
-    summary.push_str("\n# Using it\n\n- [Embedding the explorer](embedding.md)\n");
+    summary.push_str("\n# Using it\n\n- [Embedding the explorer](embedding.md)\n- [Five gaps on one page](five-gaps.md)\n");
+    pages.push(Page { path: "five-gaps.md".into(), text: five_gaps(&five) });
     pages.push(Page { path: "SUMMARY.md".into(), text: summary });
     pages.push(Page { path: "index.md".into(), text: gallery });
     pages.push(Page { path: "embedding.md".into(), text: EMBEDDING.to_string() });
@@ -121,7 +148,11 @@ fn model_page(info: &crate::engine::ModelInfo, gaps: &[Gap]) -> String {
     let x = Explorer::for_model(info.name).expect("a catalogued model");
     let m = x.model();
     let mut p = format!("# {}\n\n{}\n\n*Source: {}. TLA+ twin: `tla/{}/{}.tla`.*\n\n", info.title, info.story, info.source, info.name, info.tla_module);
-    p.push_str(&format!("[Open it in the explorer]({APP}#v=1&m={}).\n\n", info.name));
+    p.push_str(&format!("[Open it in the explorer]({APP}#v=1&m={}).", info.name));
+    if lessons::find_embedded(info.name).is_some() {
+        p.push_str(&format!(" [Its lesson](lesson-{}.md) walks its gap step by step.", info.name));
+    }
+    p.push_str("\n\n");
     if let Some(g) = gaps.first() {
         p.push_str(&format!("Below: the `{}` configuration at the step where {} fails. Step back and forth, or play on.\n\n", g.config, g.property));
         p.push_str(&embed(&g.link, true));
@@ -172,6 +203,122 @@ fn model_page(info: &crate::engine::ModelInfo, gaps: &[Gap]) -> String {
     p
 }
 
+/// The link that opens a lesson's model, config, constants and seed with the first `steps` actions
+/// of the lesson's walk loaded, at the initial state. Built through the explorer, as the app builds
+/// links, so the page's embed opens exactly what the app would.
+fn lesson_link(run: &LessonRun, steps: usize) -> Result<Link, String> {
+    let l = run.lesson();
+    let settings =
+        Link { model: l.model.clone(), config: l.config.clone(), constants: l.constants.clone(), seed: l.seed, init: run.walk().init_index, ..Link::default() };
+    let mut x = Explorer::from_link(&settings.encode());
+    if let Some(n) = x.notices().first() {
+        return Err(format!("{}: {}", l.file, n.text));
+    }
+    let labels = run.walk().labels();
+    x.load_trace(run.walk().init_index, &labels[..steps.min(labels.len())], 0, "lesson")?;
+    Ok(x.link())
+}
+
+/// A lesson as a page: its intro, the explorer holding its walk (at the initial state, so the
+/// reader steps forward through it), each step as a numbered section, then the challenges. The
+/// answers, hints and solutions are folded away in `<details>`, so reading does not give them
+/// away.
+fn lesson_page(run: &LessonRun) -> Result<String, String> {
+    let l = run.lesson();
+    let link = lesson_link(run, usize::MAX)?;
+    let mut p = format!("# {}\n\n*{}*\n\n", l.title, l.summary.trim());
+    let constants = if l.constants.is_empty() {
+        "default constants".to_string()
+    } else {
+        l.constants.iter().map(|(k, v)| format!("`{k} = {v}`")).collect::<Vec<_>>().join(", ")
+    };
+    p.push_str(&format!(
+        "Model [{model}]({model}.md), configuration `{}`, {constants}. [Open the lesson's walk in the explorer]({APP}#{}).\n\n",
+        l.config,
+        attr(&link.encode()),
+        model = l.model,
+    ));
+    p.push_str(l.intro.trim());
+    p.push_str("\n\n");
+    p.push_str(&format!(
+        "The explorer below holds the lesson's whole walk ({}), at its initial state: step forward (→) to follow the \
+         steps below, or take other actions to see what else could happen.\n\n",
+        crate::engine::plural(run.walk().len() - 1, "action", "actions")
+    ));
+    p.push_str(&embed(&link.encode(), true));
+    p.push('\n');
+    for (i, step) in l.steps.iter().enumerate() {
+        let (start, end) = (run.step_start(i).unwrap_or(0), run.step_end(i).unwrap_or(0));
+        let labels: Vec<&str> = run.walk().steps[start + 1..=end].iter().filter_map(|s| s.action.as_deref()).collect();
+        let head = match &step.kind {
+            StepKind::Take(label) => format!("`{label}`"),
+            StepKind::Wait { until, .. } => format!("until {}", plain(&until.describe())),
+        };
+        p.push_str(&format!("<div class=\"pex-step\">\n\n## Step {}: {head}\n\n", i + 1));
+        if let StepKind::Wait { .. } = &step.kind {
+            let way = labels.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ");
+            p.push_str(&format!("*Step freely until this holds.*\n\n<details>\n<summary>One way there</summary>\n\n{way}\n\n</details>\n\n"));
+        }
+        p.push_str(step.caption.trim());
+        p.push_str("\n\n");
+        for name in &step.breaks {
+            p.push_str(&format!("<p class=\"pex-breaks\">✗ <strong>{name}</strong> fails here, for the first time.</p>\n\n"));
+        }
+        if let Some(q) = &step.question {
+            p.push_str(&format!("**Question.** {}\n\n", q.trim()));
+            if let Some(a) = &step.answer {
+                p.push_str(&format!("<details>\n<summary>Answer</summary>\n\n{}\n\n</details>\n\n", a.trim()));
+            }
+        }
+        let mut at = link.clone();
+        at.at = end;
+        p.push_str(&format!("[Walk step {end} in the explorer]({APP}#{})\n\n</div>\n\n", attr(&at.encode())));
+    }
+    if !l.challenges.is_empty() {
+        p.push_str("## Try it\n\n");
+    }
+    for (j, c) in l.challenges.iter().enumerate() {
+        let from = if c.from_step == 0 { "the initial state".to_string() } else { format!("the end of step {}", c.from_step) };
+        // The walk up to where the challenge starts, and no further: the reader's own steps from
+        // there are the challenge.
+        let start = run.step_end(c.from_step.saturating_sub(1)).filter(|_| c.from_step > 0).unwrap_or(0);
+        let mut at = lesson_link(run, start)?;
+        at.at = start;
+        p.push_str(&format!(
+            "### Challenge {}\n\n{}\n\n*From {from} ([open it]({APP}#{})); solved when {}.*\n\n",
+            j + 1,
+            c.prompt.trim(),
+            attr(&at.encode()),
+            plain(&c.goal.describe())
+        ));
+        for (k, hint) in c.hints.iter().enumerate() {
+            p.push_str(&format!("<details>\n<summary>Hint {}</summary>\n\n{}\n\n</details>\n\n", k + 1, hint.trim()));
+        }
+        let solution = c.solution.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ");
+        p.push_str(&format!("<details>\n<summary>A solution</summary>\n\n{solution}\n\n</details>\n\n"));
+    }
+    p.push_str(&format!("\n<script src=\"{EMBED_SCRIPT}\"></script>\n"));
+    Ok(p)
+}
+
+/// A page with the first five models' gaps embedded, one under another: what a course page
+/// with several explorers looks like, and what `web/e2e/bench.mjs` measures (bytes and time to
+/// first paint with posters only, then with every frame ready).
+fn five_gaps(gaps: &[(&str, &str, String, String)]) -> String {
+    let mut p = String::from(
+        "# Five gaps on one page\n\nFive protocols, each in its gap configuration at the step where the gap breaks an \
+         invariant. Each explorer loads when it nears the screen, one after another, so the app's WebAssembly is \
+         downloaded once for the whole page.\n\n",
+    );
+    for (title, config, property, link) in gaps.iter().take(5) {
+        p.push_str(&format!("## {title}\n\n`{config}` breaks **{property}**:\n\n"));
+        p.push_str(&embed(link, false));
+        p.push('\n');
+    }
+    p.push_str(&format!("\n<script src=\"{EMBED_SCRIPT}\"></script>\n"));
+    p
+}
+
 /// The book's settings.
 const BOOK_TOML: &str = r#"[book]
 title = "Protocol Explorer"
@@ -190,10 +337,21 @@ no-section-label = true
 const GALLERY_CSS: &str = "\
 .pex-gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 16px; }
 .pex-card { border: 1px solid var(--table-border-color, #ddd); border-radius: 10px; padding: 10px 12px; }
-.pex-card img { width: 100%; height: 150px; object-fit: cover; object-position: left top; border-radius: 6px; background: #fff; }
-.pex-card h3 { margin: 8px 0 4px; font-size: 1.1em; }
+/* mdBook makes a link around an image an inline-block, which would shrink it to the picture's own
+   width at this height; the picture fills the card's width instead, cropped at its right. */
+.content .pex-card a.pex-picture { display: block; }
+.pex-card img { display: block; width: 100%; height: 150px; object-fit: cover; object-position: left top; border-radius: 6px; background: #fff; }
+/* The card's title is not a heading, so the sidebar's \"on this page\" list does not repeat the
+   book's table of contents with empty entries. */
+.pex-card .pex-card-title { margin: 8px 0 4px; font-size: 1.1em; font-weight: 700; }
 .pex-card p { margin: 4px 0; font-size: 0.92em; }
 protocol-explorer { margin: 12px 0; }
+.pex-step { border-left: 3px solid var(--links, #4183c4); padding: 0 0 0 14px; margin: 22px 0; }
+.pex-step h2 { margin-top: 0; font-size: 1.25em; }
+.pex-breaks { color: #b3261e; font-weight: 600; }
+.coal .pex-breaks, .navy .pex-breaks, .ayu .pex-breaks { color: #ff8a80; }
+details { margin: 6px 0; }
+details > summary { cursor: pointer; color: var(--links, #4183c4); }
 ";
 
 const EMBEDDING: &str = r#"# Embedding the explorer
@@ -281,6 +439,75 @@ mod tests {
                 assert!(x.notices().is_empty(), "{}: {link}: {:?}", info.name, x.notices());
                 assert!(x.property_rows().iter().any(|r| r.holds_now == Some(false)) || x.lasso().is_some(), "{}: {link}", info.name);
             }
+        }
+    }
+
+    #[test]
+    fn every_lesson_has_a_page_that_embeds_its_walk_and_shows_each_step() {
+        let pages = book().unwrap();
+        let find = |p: &str| pages.iter().find(|x| x.path == format!("src/{p}")).map(|x| x.text.as_str());
+        let summary = find("SUMMARY.md").unwrap();
+        let gallery = find("index.md").unwrap();
+        assert!(!lessons::embedded().is_empty());
+        for (path, text) in lessons::embedded() {
+            let run = lessons::load(path, text).unwrap();
+            let (name, l) = (lessons::lesson_name(path), run.lesson());
+            assert!(summary.contains(&format!("[{}](lesson-{name}.md)", l.title)), "{name}");
+            let page = find(&format!("lesson-{name}.md")).unwrap();
+            assert!(page.starts_with(&format!("# {}\n", l.title)) && page.contains(l.intro.trim()), "{name}");
+            // The embed opens the lesson's settings with its whole walk, at the initial state.
+            let embeds: Vec<&str> = page.split("<protocol-explorer link=\"#").skip(1).collect();
+            assert_eq!(embeds.len(), 1, "{name}");
+            let link = embeds[0].split('"').next().unwrap().replace("&amp;", "&");
+            let x = Explorer::from_link(&link);
+            assert!(x.notices().is_empty(), "{name}: {link}: {:?}", x.notices());
+            assert_eq!(x.session().trace().labels(), run.walk().labels(), "{name}");
+            assert_eq!(x.session().cursor(), 0, "{name}");
+            assert_eq!(x.model().config().name, l.config, "{name}");
+            for (i, step) in l.steps.iter().enumerate() {
+                assert!(page.contains(&format!("## Step {}: ", i + 1)), "{name} step {}", i + 1);
+                assert!(page.contains(step.caption.trim()), "{name} step {}", i + 1);
+                for b in &step.breaks {
+                    assert!(page.contains(&format!("✗ <strong>{b}</strong> fails here")), "{name} step {}", i + 1);
+                }
+                if let Some(a) = &step.answer {
+                    assert!(page.contains(&format!("<summary>Answer</summary>\n\n{}\n", a.trim())), "{name} step {}", i + 1);
+                }
+            }
+            // Each challenge's link holds the walk up to where the challenge starts, at its end.
+            let challenge_links: Vec<String> =
+                page.split("([open it](../index.html#").skip(1).map(|c| c.split(')').next().unwrap().replace("&amp;", "&")).collect();
+            assert_eq!(challenge_links.len(), l.challenges.len(), "{name}");
+            for (j, link) in challenge_links.iter().enumerate() {
+                let x = Explorer::from_link(link);
+                let session = run.challenge_session(j).unwrap();
+                assert!(x.notices().is_empty(), "{name}: {link}");
+                assert_eq!(x.session().trace().labels(), session.trace().labels(), "{name} challenge {}", j + 1);
+                assert_eq!(x.session().cursor(), session.cursor(), "{name} challenge {}", j + 1);
+            }
+            for c in &l.challenges {
+                assert!(page.contains(c.prompt.trim()), "{name}");
+                for h in &c.hints {
+                    assert!(page.contains(h.trim()), "{name}");
+                }
+            }
+            // The model's gallery card and page point to the lesson named after it.
+            if catalogue::infos().iter().any(|i| i.name == name) {
+                assert!(gallery.contains(&format!("[Its lesson](lesson-{name}.md)")), "{name}");
+                assert!(find(&format!("{name}.md")).unwrap().contains(&format!("[Its lesson](lesson-{name}.md)")), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_five_gaps_page_embeds_five_explorers_at_their_violations() {
+        let pages = book().unwrap();
+        let page = &pages.iter().find(|x| x.path == "src/five-gaps.md").unwrap().text;
+        let links: Vec<String> = page.split("<protocol-explorer link=\"#").skip(1).map(|c| c.split('"').next().unwrap().replace("&amp;", "&")).collect();
+        assert_eq!(links.len(), 5);
+        for link in links {
+            let x = Explorer::from_link(&link);
+            assert!(x.notices().is_empty() && x.property_rows().iter().any(|r| r.holds_now == Some(false)), "{link}");
         }
     }
 }

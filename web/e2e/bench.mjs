@@ -4,7 +4,9 @@
 //
 //   (cd web && PEX_DIST=../dist PEX_PUBLIC_URL=/protocol-explorer/ node e2e/bench.mjs [model config])
 //
-// PEX_BENCH_ONLY=renders runs the first section alone; PEX_BENCH_ONLY=paint stops after step-to-paint.
+// PEX_BENCH_ONLY=renders runs the first section alone; PEX_BENCH_ONLY=paint stops after step-to-paint;
+// PEX_BENCH_ONLY=docs runs the docs section (a book page with five embeds) alone; it needs the
+// book in dist/docs/ (scripts/site.sh).
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +21,66 @@ const STEPS = Number(process.env.PEX_BENCH_STEPS || 200);
 const median = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 
+// 5. A docs page with five embeds (the book's five-gaps.html), in a fresh context (empty cache),
+//    at 1280 x 900. What the page itself costs before any explorer is there (its own requests,
+//    its first paint, with the embeds still posters), then what five explorers cost once each is
+//    scrolled into view and ready. Requests are attributed through the DevTools protocol: the
+//    frames are on the page's origin, so in its own process, and each request names its frame;
+//    bytes are encoded (what came over the wire, headers included; python's http.server
+//    compresses nothing). The embeds near the first screen (within the element's 200 px margin)
+//    start loading at once, so the page's own figures are its main frame's, not a moment in time.
+async function docsBench() {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(() => {
+    window.events = [];
+    document.addEventListener('pex-ready', e => window.events.push({ index: [...document.querySelectorAll('protocol-explorer')].indexOf(e.target), at: performance.now() }), true);
+  });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const requests = new Map();
+  cdp.on('Network.requestWillBeSent', e => requests.set(e.requestId, { frame: e.frameId, url: e.request.url, bytes: 0, cached: false }));
+  cdp.on('Network.requestServedFromCache', e => { const r = requests.get(e.requestId); if (r) r.cached = true; });
+  cdp.on('Network.loadingFinished', e => { const r = requests.get(e.requestId); if (r) r.bytes = e.encodedDataLength; });
+  const sum = rs => rs.reduce((n, r) => n + r.bytes, 0);
+  const kib = b => `${fmt(b / 1024)} KiB`;
+  await page.goto(`${env.base}docs/five-gaps.html`, { waitUntil: 'load' });
+  const mainId = (await cdp.send('Page.getFrameTree')).frameTree.frame.id;
+  const atLoad = await page.evaluate(() => ({
+    paint: Object.fromEntries(performance.getEntriesByType('paint').map(p => [p.name, p.startTime])),
+    load: performance.getEntriesByType('navigation')[0]?.loadEventStart,
+    posters: [...document.querySelectorAll('protocol-explorer')].filter(e => e.shadowRoot?.querySelector('.poster')).length,
+  }));
+  // Every request of the page's own frame, now and later (its requests end with its load).
+  await page.waitForTimeout(500);
+  const own = [...requests.values()].filter(r => r.frame === mainId);
+  console.log(`docs page with five embeds (1280 x 900), the page itself: ${kib(sum(own))} over the wire in ${own.length} requests (document, book styles and scripts, fonts, embed.js); first contentful paint ${fmt(atLoad.paint['first-contentful-paint'] ?? NaN, 0)} ms, load event ${fmt(atLoad.load ?? NaN, 0)} ms; at the load event ${atLoad.posters} of 5 embeds were posters (the first screen's embeds start at once)`);
+  // The embeds near the first screen, ready without scrolling.
+  const firstScreen = await page.evaluate(() => window.events.length);
+  const t1 = Date.now();
+  const tScroll = await page.evaluate(() => performance.now());
+  for (let i = 0; i < 5; i++) {
+    await page.evaluate(i => document.querySelectorAll('protocol-explorer')[i].scrollIntoView({ block: 'center' }), i);
+    await page.waitForFunction(i => window.events.some(e => e.index === i), i, { timeout: 120000 });
+  }
+  const allReady = (Date.now() - t1) / 1000;
+  const ready = await page.evaluate(() => window.events.map(e => e.at).sort((a, b) => a - b));
+  const frames = [...requests.values()].filter(r => r.frame !== mainId);
+  const wasm = frames.filter(r => r.url.endsWith('_bg.wasm'));
+  const framePaints = [];
+  for (const f of page.frames().filter(f => f !== page.mainFrame())) {
+    framePaints.push(await f.evaluate(() => performance.getEntriesByType('paint').find(p => p.name === 'first-contentful-paint')?.startTime ?? NaN));
+  }
+  console.log(`docs page with five embeds, all five ready: the first pex-ready ${fmt(ready[0], 0)} ms after navigation start (${firstScreen} ready before any scroll), the fifth ${fmt(ready[4], 0)} ms (${fmt(allReady, 2)} s after the first scroll at ${fmt(tScroll, 0)} ms); the five frames' requests ${kib(sum(frames))} over the wire in ${frames.length} requests (page and frames ${kib(sum([...requests.values()]))}); *_bg.wasm requested ${wasm.length} times, ${wasm.filter(r => !r.cached && r.bytes > 100000).length} downloaded in full (${wasm.map(r => kib(r.bytes)).join(', ')}); each frame's first contentful paint after its own navigation ${framePaints.map(t => fmt(t, 0)).join(', ')} ms (in the order the frames were made)`);
+  await context.close();
+}
+
 try {
+  if (process.env.PEX_BENCH_ONLY === 'docs') {
+    await docsBench();
+    await env.stop();
+    process.exit(0);
+  }
   // 0. Renders during a check: start a long check (Paxos, five acceptors, three values), let its
   //    progress messages arrive for 2 s and count the renders of each panel meanwhile
   //    (window.__pexRenders, kept by src/ui/panels.rs). Only the check panel should render.
@@ -160,6 +221,9 @@ try {
     const bytes = readFileSync(join(DIST, f));
     console.log(`${f}: ${fmt(statSync(join(DIST, f)).size / 1024)} KiB, gzipped ${fmt(gzipSync(bytes, { level: 9 }).length / 1024)} KiB`);
   }
+
+  // 5. The docs page with five embeds (see docsBench above).
+  await docsBench();
 } finally {
   await env.stop();
 }
