@@ -42,6 +42,7 @@
   var style =
     ':host{display:block;position:relative;font:14px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}' +
     'iframe{display:block;width:100%;border:1px solid #dde1e7;border-radius:10px;background:transparent}' +
+    'iframe.dark{border-color:#2d333d}' +
     '.poster{box-sizing:border-box;width:100%;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:8px;' +
     'border:1px dashed #9aa4b2;border-radius:10px;background:#f6f7f9;color:#1f2328;cursor:pointer;padding:16px;text-align:center;font:inherit}' +
     '.poster.dark{background:#171b22;color:#e6edf3;border-color:#4b5563}' +
@@ -175,7 +176,8 @@
       this._height = height;
       var poster = document.createElement('button');
       poster.className = 'poster';
-      if ((this.getAttribute('theme') === 'dark') || (this.getAttribute('theme') === 'page' && pageIsDark())) poster.classList.add('dark');
+      this._dark = /(^|&)theme=dark(&|$)/.test(hash) || (!/(^|&)theme=/.test(hash) && matchMedia('(prefers-color-scheme: dark)').matches);
+      if (this._dark) poster.classList.add('dark');
       poster.style.height = (height || DEFAULT_HEIGHT) + 'px';
       poster.setAttribute('part', 'poster');
       var model = (hash.match(/(?:^|&)m=([^&]+)/) || [])[1];
@@ -224,6 +226,7 @@
       var frame = document.createElement('iframe');
       frame.title = 'Protocol Explorer';
       frame.setAttribute('part', 'frame');
+      if (this._dark) frame.className = 'dark';
       frame.style.height = (this._height || DEFAULT_HEIGHT) + 'px';
       frame.setAttribute('loading', 'eager');
       this._frame = frame;
