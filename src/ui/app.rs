@@ -476,8 +476,10 @@ impl Embedded {
     fn new(options: EmbedOptions, hash: &str, on: Callback<Result<Command, String>>) -> (Embedded, EventListener) {
         let error = match crate::explorer::link::Link::decode(hash) {
             Err(e) => Some(format!("Its link could not be read: {e}.")),
-            // The catalogue's error names the models there are.
-            Ok(d) => crate::catalogue::find(&d.link.model).err().map(|e| format!("It names an {e}.")),
+            // The catalogue's error names the models there are (and the player's the lessons).
+            Ok(d) => crate::catalogue::find(&d.link.model).err().map(|e| format!("It names an {e}.")).or_else(|| {
+                crate::explorer::embed::lesson_of(hash).and_then(|name| Player::open(&name).err()).map(|e| format!("Its lesson cannot be opened: {e}."))
+            }),
         };
         let listener = super::embed::listen(&options, on);
         let height = HeightWatch::new(&options);

@@ -44,12 +44,13 @@ before(async () => {
     '<protocol-explorer id="b" model="seqlock" theme="dark" loading="eager"></protocol-explorer>',
     '<protocol-explorer id="c" model="hlc" controls="false" loading="eager"></protocol-explorer>',
     '<protocol-explorer id="d" model="occ" loading="eager"></protocol-explorer>',
-    '<protocol-explorer id="e" model="mvcc" loading="eager"></protocol-explorer>',
+    '<protocol-explorer id="e" model="mvcc" lesson="mvcc" loading="eager"></protocol-explorer>',
   ];
   const bad = [
     '<protocol-explorer id="no-model"></protocol-explorer>',
     '<protocol-explorer id="bad-theme" model="paxos" theme="purple"></protocol-explorer>',
     '<protocol-explorer id="unknown" model="raft" loading="eager"></protocol-explorer>',
+    '<protocol-explorer id="no-lesson" model="paxos" lesson="raft" loading="eager"></protocol-explorer>',
   ];
   const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Host</title></head><body>
 <h1>A course page</h1><script>window.events = []; for (const t of ['pex-ready','pex-step','pex-violation','pex-resize','pex-error']) document.addEventListener(t, e => window.events.push({ id: e.target.id, type: t, detail: e.detail }), true);</script>
@@ -116,6 +117,9 @@ test('five embeds on another site render, say ready, and download the WebAssembl
   assert.equal(await frameOf(hostPage, 'b').locator('.card.invariants').count(), 0);
   assert.equal(await frameOf(hostPage, 'c').locator('[data-testid=random-step]').count(), 0);
   assert.equal(await frameOf(hostPage, 'b').evaluate(() => document.documentElement.dataset.theme), 'dark');
+  // lesson="mvcc": the lesson player above the view, on the lesson's own config.
+  await frameOf(hostPage, 'e').waitForSelector('[data-testid=lesson-intro]');
+  assert.match(await frameOf(hostPage, 'e').locator('[data-testid=embed-bar]').innerText(), /· gap/);
   assert.deepEqual(hostPage.errors, []);
   // Off-screen cross-origin frames are not painted, so each is pictured in view.
   for (const id of ['a', 'b']) await hostPage.locator(`#${id}`).screenshot({ path: join(OUT, `embed-${id}-1000.png`) });
@@ -161,7 +165,7 @@ test('a page of another origin cannot drive the embed', async () => {
 
 test('bad attributes and an unknown model show a clear message in place of the widget', async () => {
   const page = await openHost('bad.html');
-  await page.waitForFunction(() => window.events.filter(e => e.type === 'pex-error').length === 3, null, { timeout: 60000 });
+  await page.waitForFunction(() => window.events.filter(e => e.type === 'pex-error').length === 4, null, { timeout: 60000 });
   const text = id => page.evaluate(id => document.getElementById(id).shadowRoot.textContent, id);
   assert.match(await text('no-model'), /needs a model attribute/);
   assert.match(await text('bad-theme'), /theme="purple" is not light, dark, auto or page/);
@@ -170,6 +174,9 @@ test('bad attributes and an unknown model show a clear message in place of the w
   const message = await unknown.locator('[data-testid=embed-error]').innerText();
   assert.match(message, /raft/);
   assert.match(message, /paxos/, 'it lists the models there are');
+  const noLesson = page.frames().find(f => f.url().includes('lesson=raft'));
+  await noLesson.waitForSelector('[data-testid=embed-error]');
+  assert.match(await noLesson.locator('[data-testid=embed-error]').innerText(), /Its lesson cannot be opened: there is no lesson 'raft'; the lessons are .*paxos/);
   assert.deepEqual(page.errors, []);
   await page.screenshot({ path: join(OUT, 'embed-bad-1000.png'), fullPage: true });
   await page.context().close();

@@ -23,9 +23,10 @@ function lessonText(name) {
   return { steps, solutions };
 }
 
-async function walkTheLesson(page, steps) {
+async function walkTheLesson(page, steps, { shot } = {}) {
   await page.click('[data-testid=lesson-next]');
   for (let i = 0; i < steps.length; i++) {
+    if (shot && i === 3) await page.screenshot({ path: shot, fullPage: true });
     assert.match(await text(page, '[data-testid=lesson-progress]'), new RegExp(`step ${i + 1} of ${steps.length}`));
     assert.equal(await page.locator('[data-testid=lesson-next]').isDisabled(), true, 'Next waits for the step');
     await page.click(steps[i] === 'take' ? '[data-testid=lesson-take]' : '[data-testid=lesson-show-me]');
@@ -37,13 +38,13 @@ async function walkTheLesson(page, steps) {
 test('a student walks the Paxos lesson to the step where Agreement breaks', async () => {
   const { steps } = lessonText('paxos');
   assert.ok(steps.length >= 5, `${steps.length} steps`);
-  for (const [width, dark] of [[1280, false], [768, true]]) {
+  for (const [width, dark] of [[1280, false], [1280, true], [768, false], [768, true]]) {
     const page = await open(env.browser, `${env.base}#v=1&m=seqlock`, { width, dark });
     await page.selectOption('[data-testid=lesson-picker]', 'paxos');
     await page.waitForSelector('[data-testid=lesson-intro]');
     assert.match(await text(page, '[data-testid=lesson-title]'), /Paxos/);
     assert.match(await text(page, '[data-testid=model-picker] option:checked'), /^paxos/);
-    await walkTheLesson(page, steps);
+    await walkTheLesson(page, steps, { shot: join(OUT, `lesson-paxos-midway-${width}-${dark ? 'dark' : 'light'}.png`) });
     // The last step is where Agreement first fails, in the lesson and in the properties panel.
     assert.match(await text(page, '[data-testid=lesson-breaks]'), /Agreement fails/);
     assert.match(await invariant(page, 'Agreement'), /\bbad\b/);
@@ -77,13 +78,18 @@ test('challenges: one checked too early says not yet, one solved by hand; progre
   }
   await page.waitForSelector('[data-testid=challenge-1] [data-testid=challenge-solved]');
   assert.match(await text(page, '[data-testid=lesson-progress]'), /1 of 2 solved/);
-  await page.screenshot({ path: join(OUT, 'lesson-paxos-challenge-solved-1280-light.png'), fullPage: true });
   // A reload (the address keeps the lesson) comes back to the challenges, the solved one marked.
   await page.waitForFunction(() => location.hash.includes('lesson=paxos'));
   await page.reload();
   await page.waitForSelector('[data-testid=lesson-challenges]');
   assert.equal(await page.locator('[data-testid=challenge-1] [data-testid=challenge-solved]').count(), 1);
   assert.equal(await page.locator('[data-testid=challenge-0] [data-testid=challenge-solved]').count(), 0);
+  // The solved challenge, pictured at both widths in both themes.
+  for (const [width, dark] of [[1280, false], [768, false], [768, true], [1280, true]]) {
+    await page.setViewportSize({ width, height: 900 });
+    if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== (dark ? 'dark' : 'light')) await page.click('[data-testid=theme]');
+    await page.screenshot({ path: join(OUT, `lesson-paxos-challenge-solved-${width}-${dark ? 'dark' : 'light'}.png`), fullPage: true });
+  }
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
