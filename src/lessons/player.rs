@@ -199,6 +199,20 @@ impl Player {
         Some(self.walk_to(start))
     }
 
+    /// What the step shown asks the page to emphasise, once it is done: (property names, inspector
+    /// paths).
+    pub fn highlights(&self) -> (Vec<String>, Vec<String>) {
+        let Place::Step { index, done: true } = self.place else { return (Vec::new(), Vec::new()) };
+        let (mut properties, mut paths) = (Vec::new(), Vec::new());
+        for h in self.run.highlights(index) {
+            match h {
+                super::Highlight::Property(p) => properties.push(p.clone()),
+                super::Highlight::Path(p) => paths.push(p.clone()),
+            }
+        }
+        (properties, paths)
+    }
+
     /// The progress to keep between visits: `"<step>;<solved challenges as 0/1>"` (the step is
     /// the index of the step in front of the reader, or the number of steps for the challenges).
     pub fn progress(&self) -> String {

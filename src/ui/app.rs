@@ -402,7 +402,7 @@ impl App {
                            config={m.config().name} configs={Vec::<&'static str>::new()} side={None::<&'static str>}
                            divergence={None::<(usize, String)>} causes_here={causes_here} />
                 if e.options.props {
-                    <PropertiesPanel rows={rows} expect={m.config().expect} temporal={x.temporal_rows()} fairness={m.fairness_names()}
+                    <PropertiesPanel rows={rows} highlight={self.lesson.as_ref().map(|l| l.highlights().0).unwrap_or_default()} expect={m.config().expect} temporal={x.temporal_rows()} fairness={m.fairness_names()}
                                      loop_view={loop_view} definitions={x.definitions()} causes={causes} on={on.clone()} />
                 }
             </div>
@@ -525,15 +525,12 @@ impl Component for App {
         });
         let link = ctx.link().clone();
         let hashes = EventListener::new(&dom::window(), "hashchange", move |_| link.send_message(Msg::HashChanged));
-        if let Some(name) = crate::explorer::embed::lesson_of(&hash) {
-            ctx.link().send_message(Msg::OpenLesson(name));
-        }
         listeners.extend([keys, hashes]);
         let mut x = x;
         if let Some(problems) = embed.as_ref().map(|e| &e.options.problems).filter(|p| !p.is_empty()) {
             x.notify_warning(format!("This embed's settings were partly ignored: {}.", problems.join("; ")));
         }
-        App {
+        let mut app = App {
             seed_text: x.seed().to_string(),
             x,
             embed,
@@ -553,7 +550,13 @@ impl Component for App {
             hash_timer: None,
             dispatch: ctx.link().callback(|m: Msg| m),
             _listeners: listeners,
+        };
+        // A link that names a lesson opens it (at the reader's kept progress), before the first
+        // render, so the address keeps naming it.
+        if let Some(name) = crate::explorer::embed::lesson_of(&hash) {
+            app.open_lesson(&name);
         }
+        app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
@@ -858,6 +861,7 @@ impl Component for App {
         let causes: Vec<_> = property_rows.iter().filter(|r| r.first_broken.is_some()).filter_map(|r| x.causes(&r.name)).collect();
         let causes_here: Vec<_> = causes.iter().filter(|c| c.failed_at == cursor).cloned().collect();
         let divergence = side.as_ref().and_then(|v| v.divergence.clone());
+        let (lesson_properties, lesson_paths) = self.lesson.as_ref().map(|l| l.highlights()).unwrap_or_default();
         html! {
             <div class="app">
                 <Header model={m.info().name} config={m.config().name} dark={self.dark} on={on.clone()} />
@@ -887,10 +891,10 @@ impl Component for App {
                                        first_bad={x.first_violation().map(|f| f.0)}
                                        divergence={divergence.as_ref().map(|d| d.0).or_else(|| x.comparison().and_then(|c| c.divergence.verdicts_differ.as_ref().map(|d| d.0)))}
                                        can_undo_fork={s.can_undo_fork()} can_restore={x.can_restore_previous()} lasso={x.lasso()} on={on.clone()} />
-                        <InspectorPanel rows={x.state_tree()} />
+                        <InspectorPanel rows={x.state_tree()} highlight={lesson_paths} />
                     </section>
                     <aside class="col-right">
-                        <PropertiesPanel rows={property_rows} expect={m.config().expect} temporal={x.temporal_rows()} fairness={m.fairness_names()}
+                        <PropertiesPanel rows={property_rows} highlight={lesson_properties} expect={m.config().expect} temporal={x.temporal_rows()} fairness={m.fairness_names()}
                                          loop_view={loop_view} definitions={x.definitions()} causes={causes.clone()} on={on.clone()} />
                         <CheckPanel settings={CheckSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), sym: !m.symmetric_sets().is_empty() }}
                                     reset={self.check_reset} on_violation={self.on_violation.clone()} dark={self.dark} causes={causes.clone()} on={on.clone()} />

@@ -555,6 +555,8 @@ fn TimelineChip(p: &ChipProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub rows: Vec<TreeRow>,
+    /// Paths a lesson's step points at.
+    pub highlight: Vec<String>,
 }
 
 #[function_component]
@@ -567,7 +569,7 @@ pub fn InspectorPanel(p: &InspectorProps) -> Html {
             <div class="tree" data-testid="inspector">
                 // Keyed by path: a step re-renders the rows it changed (and those whose marks it
                 // cleared), not the whole tree.
-                { for rows.iter().map(|r| html! { <TreeRowView key={r.path.clone()} row={r.clone()} /> }) }
+                { for rows.iter().map(|r| html! { <TreeRowView key={r.path.clone()} row={r.clone()} highlight={p.highlight.contains(&r.path)} /> }) }
             </div>
         </div>
     }
@@ -576,13 +578,21 @@ pub fn InspectorPanel(p: &InspectorProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct TreeRowProps {
     row: TreeRow,
+    /// A lesson's step points at this row.
+    highlight: bool,
 }
 
 /// One row of the state inspector.
 #[function_component]
 fn TreeRowView(p: &TreeRowProps) -> Html {
     let r = &p.row;
-    let class = classes!("tree-row", r.changed.then_some("changed"), r.inner_change.then_some("inner-change"), r.leaf.then_some("leaf"));
+    let class = classes!(
+        "tree-row",
+        r.changed.then_some("changed"),
+        r.inner_change.then_some("inner-change"),
+        r.leaf.then_some("leaf"),
+        p.highlight.then_some("lesson-highlight")
+    );
     html! {
         <div class={class} data-path={r.path.clone()} style={format!("padding-left: {}rem", 0.4 + r.depth as f64 * 1.1)}>
             <span class="key">{ r.key.clone() }</span>
@@ -595,6 +605,8 @@ fn TreeRowView(p: &TreeRowProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct PropertiesProps {
     pub rows: Vec<PropertyRow>,
+    /// Properties a lesson's step points at.
+    pub highlight: Vec<String>,
     /// The property this configuration is expected to break.
     pub expect: Option<&'static str>,
     /// The temporal properties, explained when the trace is a lasso that breaks them.
@@ -622,7 +634,7 @@ pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
                 { for rows.iter().map(|r| {
                     let state = match r.holds_now { Some(true) => "ok", Some(false) => "bad", None => "na" };
                     html! {
-                        <li class={classes!("prop", state)} data-prop={r.name.clone()}>
+                        <li class={classes!("prop", state, p.highlight.contains(&r.name).then_some("lesson-highlight"))} data-prop={r.name.clone()}>
                             <span class="lamp" aria-hidden="true"></span>
                             <span class="name">{ r.name.clone() }</span>
                             if r.action { <span class="tag">{"step"}</span> }

@@ -56,7 +56,8 @@ before(async () => {
 <h1>A course page</h1><script>window.events = []; for (const t of ['pex-ready','pex-step','pex-violation','pex-resize','pex-error']) document.addEventListener(t, e => window.events.push({ id: e.target.id, type: t, detail: e.detail }), true);</script>
 ${body}
 <script src="${app.origin}${PUBLIC_URL}embed.js"></script></body></html>`;
-  host = await serve(path => ({ '/five.html': join(OUT, 'embed-five.html'), '/bad.html': join(OUT, 'embed-bad.html') })[path]);
+  host = await serve(path => ({ '/five.html': join(OUT, 'embed-five.html'), '/bad.html': join(OUT, 'embed-bad.html'), '/lesson.html': join(OUT, 'embed-lesson.html') })[path]);
+  writeFileSync(join(OUT, 'embed-lesson.html'), page('<protocol-explorer id="l" model="seqlock" lesson="seqlock" loading="eager"></protocol-explorer>'));
   writeFileSync(join(OUT, 'embed-five.html'), page(embeds.join('\n')));
   writeFileSync(join(OUT, 'embed-bad.html'), page(bad.join('\n')));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
@@ -194,5 +195,24 @@ test('"Embed" in the app gives snippets that open this step', async () => {
   assert.match(element, /<protocol-explorer link="#v=1&amp;m=seqlock&amp;c=safe&amp;[^"]*at=1[^"]*" props>/);
   const iframe = await page.locator('[data-testid=embed-iframe]').inputValue();
   assert.match(iframe, /embed=1/);
+  await context.close();
+});
+
+test('an embed works where the browser refuses storage (cookies blocked): a lesson plays, nothing fails', async () => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  // In every frame, reading localStorage throws, as it does in a third-party frame with cookies blocked.
+  await context.addInitScript(() => Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } }));
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', e => page.errors.push(e.message));
+  await page.goto(`${host.origin}/lesson.html`);
+  await page.waitForFunction(() => window.events.some(e => e.type === 'pex-ready'), null, { timeout: 60000 });
+  const frame = page.frames().find(f => f !== page.mainFrame());
+  await frame.waitForSelector('[data-testid=lesson-intro]');
+  await frame.click('[data-testid=lesson-next]');
+  await frame.click('[data-testid=lesson-do] button, [data-testid=lesson-wait] button');
+  await frame.waitForSelector('[data-testid=lesson-caption]');
+  assert.match(await frame.locator('[data-testid=lesson-progress]').innerText(), /step 1 of/);
+  assert.deepEqual(page.errors, []);
   await context.close();
 });

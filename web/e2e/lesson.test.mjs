@@ -48,6 +48,10 @@ test('a student walks the Paxos lesson to the step where Agreement breaks', asyn
     // The last step is where Agreement first fails, in the lesson and in the properties panel.
     assert.match(await text(page, '[data-testid=lesson-breaks]'), /Agreement fails/);
     assert.match(await invariant(page, 'Agreement'), /\bbad\b/);
+    // What the step points at is ringed: Agreement's row and the round's learned set.
+    assert.match(await invariant(page, 'Agreement'), /\blesson-highlight\b/);
+    assert.match(await page.locator('[data-testid=inspector] [data-path="learned[1]"]').getAttribute('class'), /\blesson-highlight\b/);
+    assert.equal(await page.locator('.lesson-highlight').count(), 2);
     assert.deepEqual(await stepCounter(page), [steps.length, steps.length]);
     await page.screenshot({ path: join(OUT, `lesson-paxos-breaks-${width}-${dark ? 'dark' : 'light'}.png`), fullPage: true });
     assert.deepEqual(page.errors, []);
