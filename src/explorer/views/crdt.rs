@@ -124,12 +124,12 @@ impl View for Crdt {
         let only_token = |class: &str, meaning: &str| {
             let Shape::Group { children, .. } = swatch(vec![node(""), node("")], Vec::new(), vec![token(class)]) else { unreachable!("a network is a group") };
             let tok = children.into_iter().last().expect("the token");
-            LegendItem::shape(Shape::group("legend-network", vec![tok]), 120.0, 40.0, meaning)
+            LegendItem::shape(Shape::group("network", vec![tok]), 120.0, 40.0, meaning)
         };
         let only_link = |cut: bool, meaning: &str| {
             let Shape::Group { children, .. } = swatch(vec![node(""), node("")], vec![NetLink { a: 0, b: 1, cut }], Vec::new()) else { unreachable!() };
             let link = children.into_iter().next().expect("the link");
-            LegendItem::shape(Shape::group("legend-network", vec![link]), 120.0, 10.0, meaning)
+            LegendItem::shape(Shape::group("network", vec![link]), 120.0, 10.0, meaning)
         };
         let only_node = |class: &str, meaning: &str| {
             let g = network("", 50.0, 16.0, 0.0, 0.0, 90.0, &[node(class)], &[], &[]);
