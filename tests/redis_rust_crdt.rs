@@ -55,6 +55,27 @@ fn lossy_partition_breaks_eventual_convergence_in_four_states() {
     assert_figures("lossy-partition", Figures { distinct: 97, generated: 131, depth: 4, violation: v });
 }
 
+/// Other constants, each figure also printed by TLC 2.15 for the twin with that cfg
+/// (`tla/crdt/MC.ids-1-3-two-keys.cfg`, `MC.three-replicas.cfg`).
+#[test]
+fn other_constants_match_tlc() {
+    /// (constants, distinct states, states generated, depth)
+    type Case = (&'static [(&'static str, &'static str)], u64, u64, u32);
+    let cases: &[Case] = &[
+        (&[("Replicas", "{1, 3}"), ("Keys", "{k1, k2}"), ("Values", "{v1}"), ("MaxTime", "2")], 7602, 18651, 10),
+        (&[("Replicas", "{1, 2, 3}"), ("Values", "{v1}"), ("MaxTime", "1")], 5288, 24457, 13),
+    ];
+    for (consts, distinct, generated, depth) in cases {
+        let pairs: Vec<(String, String)> = consts.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let m = catalogue::build("crdt", "safe", &pairs).unwrap();
+        let mut checker = m.checker(CheckOptions::default());
+        while !checker.run(1 << 14) {}
+        let r = checker.result().unwrap();
+        assert!(matches!(r.outcome, DynOutcome::Ok), "{consts:?}");
+        assert_eq!((r.progress.distinct, r.progress.generated, r.progress.depth), (*distinct, *generated, *depth), "{consts:?}");
+    }
+}
+
 /// The invariants that fail in the last state of `labels` replayed under `config`.
 fn failing_after(config: &str, labels: &[&str]) -> Vec<&'static str> {
     let m = catalogue::build("crdt", config, &[]).unwrap();
