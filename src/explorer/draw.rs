@@ -95,6 +95,17 @@ impl Shape {
         Shape::Text { x, y, text: text.into(), class: class.to_string(), anchor }
     }
 
+    /// The shape with every group id removed: a legend swatch drawn by a view's widget must not
+    /// carry the ids of the parts it imitates (a page looks parts up by id).
+    pub fn without_ids(self) -> Shape {
+        match self {
+            Shape::Group { class, title, children, .. } => {
+                Shape::Group { id: None, class, title, children: children.into_iter().map(Shape::without_ids).collect() }
+            }
+            other => other,
+        }
+    }
+
     /// Every group id in this shape, depth first.
     pub fn ids(&self, out: &mut Vec<String>) {
         if let Shape::Group { id, children, .. } = self {
@@ -444,11 +455,25 @@ pub struct NetToken {
     pub tooltip: Option<String>,
 }
 
-/// Where a [`network`] puts node `i` of `n`: on a circle centred at (cx, cy), the first at the
-/// left, clockwise (two nodes face each other across the middle).
+/// Where a [`network`] puts node `i` of `n`: on an ellipse centred at (cx, cy), clockwise; two
+/// nodes face each other left and right, more start at the top.
 pub fn network_position(cx: f64, cy: f64, rx: f64, ry: f64, i: usize, n: usize) -> (f64, f64) {
-    let angle = std::f64::consts::PI + i as f64 * 2.0 * std::f64::consts::PI / n.max(1) as f64;
+    use std::f64::consts::{FRAC_PI_2, PI};
+    let start = if n <= 2 { PI } else { -FRAC_PI_2 };
+    let angle = start + i as f64 * 2.0 * PI / n.max(1) as f64;
     (cx + rx * angle.cos(), cy + ry * angle.sin())
+}
+
+/// The height of a [`network`] node's box.
+fn net_node_height(node: &NetNode) -> f64 {
+    30.0 + 16.0 * node.lines.len() as f64
+}
+
+/// How far from a box's centre, along the unit direction (ux, uy), its edge lies.
+fn to_box_edge(half_w: f64, half_h: f64, ux: f64, uy: f64) -> f64 {
+    let along_x = if ux.abs() > 1e-9 { half_w / ux.abs() } else { f64::INFINITY };
+    let along_y = if uy.abs() > 1e-9 { half_h / uy.abs() } else { f64::INFINITY };
+    along_x.min(along_y)
 }
 
 /// Nodes on a circle (an ellipse of radii rx, ry around (cx, cy)) as boxes `node_w` wide, links as
@@ -494,7 +519,7 @@ pub fn network(id: &str, cx: f64, cy: f64, rx: f64, ry: f64, node_w: f64, nodes:
     }
     for (i, node) in nodes.iter().enumerate() {
         let (x, y) = at[i];
-        let h = 30.0 + 16.0 * node.lines.len() as f64;
+        let h = net_node_height(node);
         let (left, top) = (x - node_w / 2.0, y - h / 2.0);
         let mut parts = vec![
             Shape::Rect { x: left, y: top, w: node_w, h, rx: 8.0, class: "net-node-box".into() },
@@ -510,9 +535,13 @@ pub fn network(id: &str, cx: f64, cy: f64, rx: f64, ry: f64, node_w: f64, nodes:
         let (dx, dy) = (x2 - x1, y2 - y1);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
         let (ux, uy) = (dx / len, dy / len);
+        // Along the part of the link between the two boxes, so a token never sits on a node.
+        let start = to_box_edge(node_w / 2.0, net_node_height(&nodes[t.from]) / 2.0, ux, uy);
+        let end = len - to_box_edge(node_w / 2.0, net_node_height(&nodes[t.to]) / 2.0, ux, uy);
+        let along = if end > start { start + (end - start) * t.progress } else { len * t.progress };
         // To the right of the direction of travel (in screen coordinates), so each way has its side.
         let (sx, sy) = (-uy * 16.0, ux * 16.0);
-        let (px, py) = (x1 + dx * t.progress + sx, y1 + dy * t.progress + sy);
+        let (px, py) = (x1 + ux * along + sx, y1 + uy * along + sy);
         let w = text_width(&t.label);
         children.push(Shape::Group {
             id: Some(t.id.clone()),
@@ -577,6 +606,7 @@ mod tests {
         let (x, y) = network_position(200.0, 100.0, 100.0, 50.0, 1, 2);
         assert!((x - 300.0).abs() < 1e-9 && (y - 100.0).abs() < 1e-9);
         assert_eq!(g.find("link-0-1").unwrap().class(), "net-link cut");
+        assert!(g.clone().without_ids().find("link-0-1").is_none() && g.clone().without_ids().texts() == g.texts());
         assert!(g.find("link-0-7").is_none(), "a link to a node that does not exist is left out");
         assert!(g.find("t09").is_none(), "so is a token on it");
         // The two directions sit on opposite sides of the link.
