@@ -124,16 +124,16 @@ impl View for Crdt {
         let only_token = |class: &str, meaning: &str| {
             let Shape::Group { children, .. } = swatch(vec![node(""), node("")], Vec::new(), vec![token(class)]) else { unreachable!("a network is a group") };
             let tok = children.into_iter().last().expect("the token");
-            LegendItem::shape(Shape::group("network", vec![tok]), 120.0, 40.0, meaning)
+            LegendItem::shape(Shape::group("network", vec![tok]).without_ids(), 120.0, 40.0, meaning)
         };
         let only_link = |cut: bool, meaning: &str| {
             let Shape::Group { children, .. } = swatch(vec![node(""), node("")], vec![NetLink { a: 0, b: 1, cut }], Vec::new()) else { unreachable!() };
             let link = children.into_iter().next().expect("the link");
-            LegendItem::shape(Shape::group("network", vec![link]), 120.0, 10.0, meaning)
+            LegendItem::shape(Shape::group("network", vec![link]).without_ids(), 120.0, 10.0, meaning)
         };
         let only_node = |class: &str, meaning: &str| {
             let g = network("", 50.0, 16.0, 0.0, 0.0, 90.0, &[node(class)], &[], &[]);
-            LegendItem::shape(g, 100.0, 34.0, meaning)
+            LegendItem::shape(g.without_ids(), 100.0, 34.0, meaning)
         };
         Legend {
             items: vec![
@@ -246,15 +246,21 @@ fn view(m: &Crdt, prev: Option<&State>, s: &State) -> Drawing {
             }
         }
     }
-    let height = 300.0 + 16.0 * m.nkeys() as f64;
-    let (cy, ry) = if n <= 2 { (height / 2.0 + 14.0, 0.0) } else { (height / 2.0 + 20.0, 90.0) };
-    shapes.push(network("replicas", WIDTH / 2.0, cy, WIDTH / 2.0 - NODE_W / 2.0 - 12.0, ry, NODE_W, &nodes, &links, &tokens));
-    Drawing { width: WIDTH, height: height + if n > 2 { 60.0 } else { 0.0 }, shapes, caption: caption(m, prev, s) }
+    // Two replicas face each other on one line; three sit on a triangle, one at the top.
+    let node_h = 30.0 + 16.0 * (1 + m.nkeys()) as f64;
+    let (cy, rx, ry, height) = if n <= 2 {
+        (44.0 + node_h / 2.0 + 40.0, WIDTH / 2.0 - NODE_W / 2.0 - 12.0, 0.0, 44.0 + node_h + 90.0)
+    } else {
+        (44.0 + node_h / 2.0 + 150.0, WIDTH / 2.0 - NODE_W / 2.0 - 40.0, 150.0, 44.0 + node_h + 150.0 + 75.0 + 30.0)
+    };
+    shapes.push(network("replicas", WIDTH / 2.0, cy, rx, ry, NODE_W, &nodes, &links, &tokens));
+    Drawing { width: WIDTH, height, shapes, caption: caption(m, prev, s) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::{self, class_of};
+    use crate::catalogue;
     use crate::explorer::draw::Drawing;
 
     fn drawing_after(config: &str, labels: &[&str]) -> Drawing {
@@ -275,6 +281,17 @@ mod tests {
         assert_eq!(class_of(&d, "delta 1->2 k1 @(1,1) (deliver)"), "net-token delivered");
         assert!(d.caption[0].contains("replaced the local register"), "{:?}", d.caption);
         assert_eq!(class_of(&d, "replica-2"), "net-node ", "converged: no replica is marked");
+    }
+
+    #[test]
+    fn the_legend_carries_no_ids() {
+        let m = catalogue::build("crdt", "safe", &[]).unwrap();
+        let legend = crate::explorer::views::legend(m.as_ref()).unwrap();
+        for item in &legend.items {
+            let mut ids = Vec::new();
+            item.swatch.ids(&mut ids);
+            assert!(ids.is_empty(), "{}: {ids:?}", item.meaning);
+        }
     }
 
     #[test]
