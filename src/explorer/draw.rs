@@ -452,6 +452,9 @@ pub struct NetToken {
     /// Colour class (`sent`, `held`, `delivered`, `dropped`, ...).
     pub class: String,
     pub progress: f64,
+    /// Which row of its link's side it sits in (0 nearest the link): several messages going the
+    /// same way along one link stack outwards instead of overlapping.
+    pub stack: usize,
     pub tooltip: Option<String>,
 }
 
@@ -539,10 +542,12 @@ pub fn network(id: &str, cx: f64, cy: f64, rx: f64, ry: f64, node_w: f64, nodes:
         let start = to_box_edge(node_w / 2.0, net_node_height(&nodes[t.from]) / 2.0, ux, uy);
         let end = len - to_box_edge(node_w / 2.0, net_node_height(&nodes[t.to]) / 2.0, ux, uy);
         let along = if end > start { start + (end - start) * t.progress } else { len * t.progress };
-        // To the right of the direction of travel (in screen coordinates), so each way has its side.
-        let (sx, sy) = (-uy * 16.0, ux * 16.0);
-        let (px, py) = (x1 + ux * along + sx, y1 + uy * along + sy);
+        // To the right of the direction of travel (in screen coordinates), so each way has its
+        // side, and far enough that the label's box clears the line however steep the link is.
         let w = text_width(&t.label);
+        let side = 6.0 + 10.0 * ux.abs() + w / 2.0 * uy.abs() + t.stack as f64 * (22.0 * ux.abs() + (w + 6.0) * uy.abs());
+        let (sx, sy) = (-uy * side, ux * side);
+        let (px, py) = (x1 + ux * along + sx, y1 + uy * along + sy);
         children.push(Shape::Group {
             id: Some(t.id.clone()),
             class: format!("net-token {}", t.class),
@@ -599,7 +604,8 @@ mod tests {
     fn networks_place_nodes_break_cut_links_and_carry_tokens() {
         let node = |id: &str| NetNode { id: id.into(), title: id.into(), lines: vec!["x".into()], class: "plain".into(), tooltip: None };
         let links = [NetLink { a: 0, b: 1, cut: true }, NetLink { a: 0, b: 7, cut: false }];
-        let token = |from, to| NetToken { id: format!("t{from}{to}"), from, to, label: "m".into(), class: "sent".into(), progress: 0.5, tooltip: None };
+        let token =
+            |from, to| NetToken { id: format!("t{from}{to}"), from, to, label: "m".into(), class: "sent".into(), progress: 0.5, stack: 0, tooltip: None };
         let g = network("net", 200.0, 100.0, 100.0, 50.0, 80.0, &[node("a"), node("b")], &links, &[token(0, 1), token(1, 0), token(0, 9)]);
         // Two nodes face each other: the first on the left, the second on the right.
         assert_eq!(network_position(200.0, 100.0, 100.0, 50.0, 0, 2), (100.0, 100.0));
@@ -618,6 +624,17 @@ mod tests {
             _ => panic!("no {id}"),
         };
         assert!(centre_y("t01") > 100.0 && centre_y("t10") < 100.0);
+        // A second message the same way stacks outside the first.
+        let second = NetToken { id: "second".into(), stack: 1, ..token(0, 1) };
+        let g = network("net", 200.0, 100.0, 100.0, 50.0, 80.0, &[node("a"), node("b")], &links, &[token(0, 1), second]);
+        let centre_y = |id: &str| match g.find(id) {
+            Some(Shape::Group { children, .. }) => match &children[0] {
+                Shape::Rect { y, h, .. } => y + h / 2.0,
+                _ => panic!(),
+            },
+            _ => panic!("no {id}"),
+        };
+        assert_eq!(centre_y("second") - centre_y("t01"), 22.0);
     }
 
     #[test]

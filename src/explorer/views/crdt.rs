@@ -118,7 +118,8 @@ impl View for Crdt {
 
     fn legend(&self) -> Legend {
         let node = |class: &str| NetNode { id: String::new(), title: "replica".into(), lines: Vec::new(), class: class.into(), tooltip: None };
-        let token = |class: &str| NetToken { id: String::new(), from: 0, to: 1, label: "Δ".into(), class: class.into(), progress: 0.5, tooltip: None };
+        let token =
+            |class: &str| NetToken { id: String::new(), from: 0, to: 1, label: "Δ".into(), class: class.into(), progress: 0.5, stack: 0, tooltip: None };
         // A swatch: one element of a network drawn by the same widget, framed to fit.
         let swatch = |nodes: Vec<NetNode>, links: Vec<NetLink>, tokens: Vec<NetToken>| network("", 60.0, 4.0, 50.0, 0.0, 90.0, &nodes, &links, &tokens);
         let only_token = |class: &str, meaning: &str| {
@@ -198,23 +199,20 @@ fn view(m: &Crdt, prev: Option<&State>, s: &State) -> Drawing {
         .collect();
     let links: Vec<NetLink> = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| NetLink { a, b, cut: s.cut(a, b) }).collect();
 
-    // Deltas in flight, spread along their link (several on one link in network order).
+    // Deltas in flight on their link; several going one way along a link stack outwards (in
+    // network order), and what the last step delivered or dropped goes outside them.
     let mut tokens = Vec::new();
-    let mut on_link: std::collections::HashMap<(u8, u8), usize> = Default::default();
+    let mut on_link: std::collections::HashMap<(usize, usize), usize> = Default::default();
+    let mut next_row = |from: usize, to: usize| {
+        let row = on_link.entry((from, to)).or_insert(0);
+        *row += 1;
+        *row - 1
+    };
     for msg in &s.network {
-        let count = s.network.iter().filter(|x| x.src == msg.src && x.dst == msg.dst).count();
-        let i = on_link.entry((msg.src, msg.dst)).or_insert(0);
         let class = token_class(prev, s, msg);
-        let progress = if count == 1 {
-            if class == "sent" {
-                0.3
-            } else {
-                0.5
-            }
-        } else {
-            0.25 + 0.5 * *i as f64 / (count - 1) as f64
-        };
-        *i += 1;
+        // A held delta waits on its sender's side of the cut (drawn mid-link); one just sent is
+        // near its sender.
+        let progress = if class == "held" || class == "sent" { 0.3 } else { 0.5 };
         tokens.push(NetToken {
             id: m.delta_id(msg),
             from: msg.src as usize,
@@ -222,6 +220,7 @@ fn view(m: &Crdt, prev: Option<&State>, s: &State) -> Drawing {
             label: format!("Δ {}", m.register_text(msg.key as usize, &msg.reg)),
             class: class.into(),
             progress,
+            stack: next_row(msg.src as usize, msg.dst as usize),
             tooltip: Some(format!("from replica {} to replica {}", m.id(msg.src as usize), m.id(msg.dst as usize))),
         });
     }
@@ -241,6 +240,7 @@ fn view(m: &Crdt, prev: Option<&State>, s: &State) -> Drawing {
                     label: e.label,
                     class: class.into(),
                     progress,
+                    stack: next_row(e.from, e.to),
                     tooltip: None,
                 });
             }
@@ -249,7 +249,7 @@ fn view(m: &Crdt, prev: Option<&State>, s: &State) -> Drawing {
     // Two replicas face each other on one line; three sit on a triangle, one at the top.
     let node_h = 30.0 + 16.0 * (1 + m.nkeys()) as f64;
     let (cy, rx, ry, height) = if n <= 2 {
-        (44.0 + node_h / 2.0 + 40.0, WIDTH / 2.0 - NODE_W / 2.0 - 12.0, 0.0, 44.0 + node_h + 90.0)
+        (44.0 + node_h / 2.0 + 50.0, WIDTH / 2.0 - NODE_W / 2.0 - 12.0, 0.0, 44.0 + node_h + 120.0)
     } else {
         (44.0 + node_h / 2.0 + 150.0, WIDTH / 2.0 - NODE_W / 2.0 - 40.0, 150.0, 44.0 + node_h + 150.0 + 75.0 + 30.0)
     };
