@@ -548,6 +548,8 @@ pub fn network(id: &str, cx: f64, cy: f64, rx: f64, ry: f64, node_w: f64, nodes:
         let side = 6.0 + 10.0 * ux.abs() + w / 2.0 * uy.abs() + t.stack as f64 * (22.0 * ux.abs() + (w + 6.0) * uy.abs());
         let (sx, sy) = (-uy * side, ux * side);
         let (px, py) = (x1 + ux * along + sx, y1 + uy * along + sy);
+        // The arrow starts at the token's box edge, in the direction of travel.
+        let edge = to_box_edge(w / 2.0, 10.0, ux, uy);
         children.push(Shape::Group {
             id: Some(t.id.clone()),
             class: format!("net-token {}", t.class),
@@ -556,10 +558,10 @@ pub fn network(id: &str, cx: f64, cy: f64, rx: f64, ry: f64, node_w: f64, nodes:
                 Shape::Rect { x: px - w / 2.0, y: py - 10.0, w, h: 20.0, rx: 10.0, class: "net-token-box".into() },
                 Shape::text(px, py + 4.0, t.label.clone(), "net-token-text", Anchor::Middle),
                 Shape::Line {
-                    x1: px + ux * (w / 2.0 + 2.0),
-                    y1: py + uy * (w / 2.0 + 2.0),
-                    x2: px + ux * (w / 2.0 + 16.0),
-                    y2: py + uy * (w / 2.0 + 16.0),
+                    x1: px + ux * (edge + 2.0),
+                    y1: py + uy * (edge + 2.0),
+                    x2: px + ux * (edge + 16.0),
+                    y2: py + uy * (edge + 16.0),
                     class: "net-token-arrow".into(),
                     arrow: true,
                 },
