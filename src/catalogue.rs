@@ -67,6 +67,7 @@ pub fn entries() -> Vec<Entry> {
         entry::<models::mvcc::Mvcc>(),
         entry::<models::routes::Routes>(),
         entry::<models::composed::Composed>(),
+        entry::<models::crdt::Crdt>(),
     ]
 }
 

@@ -43,6 +43,10 @@ fn small_constants() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
                 ("InitGroup".into(), format!("g{g}")),
             ]
         )),
+        (prop::sample::select(vec!["{1}", "{1, 2}", "{2, 3}", "{1, 2, 3}"]), 1..=2i64, 1..=3i64, 0..=4i64).prop_map(|(r, k, v, t)| (
+            "crdt".to_string(),
+            vec![("Replicas".into(), r.to_string()), ("Keys".into(), k.to_string()), ("Values".into(), v.to_string()), ("MaxTime".into(), t.to_string())]
+        )),
     ]
 }
 
@@ -124,6 +128,8 @@ fn gap_walks_find_their_violation() {
         ("mvcc", "gap", "MVCC4_NoLostCommitOnSnapshotInstall"),
         ("routes", "gap", "Routes4_NoEngineRegression"),
         ("composed", "gap", "Composed1_CommitToOwningGroup"),
+        ("crdt", "tie-break-missing", "MergeCommutative"),
+        ("crdt", "lossy-partition", "EventualConvergence"),
     ] {
         let model = catalogue::build(name, config, &[]).unwrap();
         let found = (0..200u64).find_map(|seed| random_walk(model.as_ref(), seed, 400, true).violation);
@@ -168,6 +174,7 @@ fn invariants_true_by_construction_are_declared_with_a_reason() {
         ("mvcc", &["TypeOK"]),
         ("routes", &["TypeOK", "Routes1_VersionInRange", "Routes2_CoverageDisjoint", "Routes3_SplitAtomicity"]),
         ("composed", &["TypeOK"]),
+        ("crdt", &[]),
     ];
     assert_eq!(want.len(), catalogue::infos().len(), "every model of the catalogue is listed here");
     for info in catalogue::infos() {

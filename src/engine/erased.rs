@@ -5,6 +5,7 @@
 use super::checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, ViolationKind};
 use super::constants::Constants;
 use super::liveness::LivenessChecker;
+use super::messages::MessageEvent;
 use super::model::{ConfigSpec, Model, ModelDef, ModelInfo, SymmetricSet};
 use super::model::{FairnessKind, Temporal};
 use super::tla_text;
@@ -75,6 +76,11 @@ pub trait DynModel: Send + Sync {
     fn action_meaning(&self, family: &str) -> Option<&'static str>;
     /// The typed model, for views that draw it (`as_any().downcast_ref::<Seqlock>()`).
     fn as_any(&self) -> &dyn Any;
+    /// The nodes messages travel between (see `Model::nodes`).
+    fn nodes(&self) -> Vec<String>;
+    /// What the enabled step labelled `label` from `state` does to messages (see
+    /// `Model::messages`); empty when no enabled action has that label.
+    fn messages(&self, state: &AnyState, label: &str) -> Vec<MessageEvent>;
 }
 
 /// A property as the twin defines it (see [`DynModel::definition`]).
@@ -377,6 +383,21 @@ impl<M: ModelDef> DynModel for Erased<M> {
 
     fn as_any(&self) -> &dyn Any {
         self.model.as_ref()
+    }
+
+    fn nodes(&self) -> Vec<String> {
+        self.model.nodes()
+    }
+
+    fn messages(&self, state: &AnyState, label: &str) -> Vec<MessageEvent> {
+        let s = typed::<M::State>(state);
+        let mut actions = Vec::new();
+        self.model.actions(s, &mut actions);
+        actions
+            .iter()
+            .filter(|a| self.model.action_label(a) == label)
+            .find_map(|a| self.model.next_state(s, a).map(|next| self.model.messages(s, a, &next)))
+            .unwrap_or_default()
     }
 }
 

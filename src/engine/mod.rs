@@ -8,6 +8,7 @@ pub mod erased;
 pub mod fingerprint;
 pub mod lasso;
 pub mod liveness;
+pub mod messages;
 pub mod model;
 pub mod replayer;
 pub mod session;
@@ -22,6 +23,7 @@ pub mod walk;
 pub use checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, Violation, ViolationKind};
 pub use constants::{ConstError, ConstKind, ConstSpec, Constants};
 pub use erased::{typed, AnyState, CheckResult, Choice, Definition, DynChecker, DynModel, DynOutcome, Erased, Obligation};
+pub use messages::{MessageEvent, MessageOp};
 pub use model::{
     variable_order, ActionProperty, ConfigSpec, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Permutation,
     SymmetricSet, Temporal,

@@ -3,6 +3,7 @@
 //! SYMMETRY).
 
 use super::constants::{ConstSpec, Constants};
+use super::messages::MessageEvent;
 use super::value::Value;
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -254,6 +255,19 @@ pub trait Model: Send + Sync + Sized + 'static {
     /// representative is kept need to say; the default is declaration order.
     fn tlc_variable_order(&self) -> Vec<usize> {
         (0..self.variables().len()).collect()
+    }
+
+    /// The nodes messages travel between, named (a message-sequence chart's lanes); the indices
+    /// of [`MessageEvent::from`] and [`MessageEvent::to`]. None by default: a model that passes no
+    /// messages declares none.
+    fn nodes(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// What the step from `state` by `action` to `next` does to messages, nodes and links, in the
+    /// order it happens. Nothing by default.
+    fn messages(&self, _state: &Self::State, _action: &Self::Action, _next: &Self::State) -> Vec<MessageEvent> {
+        Vec::new()
     }
 }
 

@@ -145,6 +145,14 @@ mod tests {
                 assert_eq!(causes.altered, None, "{model}/{config}");
                 continue;
             }
+            if (model, config) == ("crdt", "tie-break-missing") {
+                // The gap changes the merge, and MergeCommutative checks the merge itself on the
+                // registers present: two writes at one time break it before any delta is merged,
+                // and safe takes both writes too.
+                assert_eq!(causes.altered, None, "{model}/{config}");
+                assert!(x.session().trace().labels().iter().all(|l| l.starts_with("Set(")), "{model}/{config}");
+                continue;
+            }
             let altered = causes.altered.unwrap_or_else(|| panic!("{model}/{config}: no altered step"));
             assert!(altered.step >= 1 && altered.step <= last, "{model}/{config}: {altered:?}");
             assert!(alters.contains(&altered.family), "{model}/{config}: {altered:?} is not one of {alters:?}");

@@ -4,7 +4,8 @@
 //! SVG; tests read it directly.
 //!
 //! The widgets below are shared by every view: a strip of slots, a ring of slots, a pointer, a
-//! badge, a lane, a message arrow, an axis and a gauge.
+//! badge, a lane, a message arrow, an axis, a gauge and a network (nodes, links that may be cut,
+//! messages on the links).
 
 /// Where a text is anchored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +93,17 @@ impl Shape {
 
     pub fn text(x: f64, y: f64, text: impl Into<String>, class: &str, anchor: Anchor) -> Shape {
         Shape::Text { x, y, text: text.into(), class: class.to_string(), anchor }
+    }
+
+    /// The shape with every group id removed: a legend swatch drawn by a view's widget must not
+    /// carry the ids of the parts it imitates (a page looks parts up by id).
+    pub fn without_ids(self) -> Shape {
+        match self {
+            Shape::Group { class, title, children, .. } => {
+                Shape::Group { id: None, class, title, children: children.into_iter().map(Shape::without_ids).collect() }
+            }
+            other => other,
+        }
     }
 
     /// Every group id in this shape, depth first.
@@ -468,6 +480,155 @@ svg {{ background: var(--panel); font-family: var(--sans); }}]]></style><defs><m
     out
 }
 
+/// A node of a [`network`]: a box with a title and lines of text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetNode {
+    pub id: String,
+    pub title: String,
+    pub lines: Vec<String>,
+    /// Colour class (the view's vocabulary: `diverged`, ...).
+    pub class: String,
+    pub tooltip: Option<String>,
+}
+
+/// A link of a [`network`] between nodes `a` and `b` (indices), possibly cut.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetLink {
+    pub a: usize,
+    pub b: usize,
+    pub cut: bool,
+}
+
+/// A message on a [`network`]'s link, travelling from node `from` to node `to`, drawn at
+/// `progress` (0 at the sender, 1 at the receiver) with an arrow pointing the way it goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetToken {
+    pub id: String,
+    pub from: usize,
+    pub to: usize,
+    pub label: String,
+    /// Colour class (`sent`, `held`, `delivered`, `dropped`, ...).
+    pub class: String,
+    pub progress: f64,
+    /// Which row of its link's side it sits in (0 nearest the link): several messages going the
+    /// same way along one link stack outwards instead of overlapping.
+    pub stack: usize,
+    pub tooltip: Option<String>,
+}
+
+/// Where a [`network`] puts node `i` of `n`: on an ellipse centred at (cx, cy), clockwise; two
+/// nodes face each other left and right, more start at the top.
+pub fn network_position(cx: f64, cy: f64, rx: f64, ry: f64, i: usize, n: usize) -> (f64, f64) {
+    use std::f64::consts::{FRAC_PI_2, PI};
+    let start = if n <= 2 { PI } else { -FRAC_PI_2 };
+    let angle = start + i as f64 * 2.0 * PI / n.max(1) as f64;
+    (cx + rx * angle.cos(), cy + ry * angle.sin())
+}
+
+/// The height of a [`network`] node's box.
+fn net_node_height(node: &NetNode) -> f64 {
+    30.0 + 16.0 * node.lines.len() as f64
+}
+
+/// How far from a box's centre, along the unit direction (ux, uy), its edge lies.
+fn to_box_edge(half_w: f64, half_h: f64, ux: f64, uy: f64) -> f64 {
+    let along_x = if ux.abs() > 1e-9 { half_w / ux.abs() } else { f64::INFINITY };
+    let along_y = if uy.abs() > 1e-9 { half_h / uy.abs() } else { f64::INFINITY };
+    along_x.min(along_y)
+}
+
+/// Nodes on a circle (an ellipse of radii rx, ry around (cx, cy)) as boxes `node_w` wide, links as
+/// lines between their centres (a cut link broken in the middle and crossed out), and messages
+/// as labelled tokens along their links. Tokens going each way along one link sit on either side
+/// of it, so the two directions never overlap.
+#[allow(clippy::too_many_arguments)]
+pub fn network(id: &str, cx: f64, cy: f64, rx: f64, ry: f64, node_w: f64, nodes: &[NetNode], links: &[NetLink], tokens: &[NetToken]) -> Shape {
+    let n = nodes.len();
+    let at: Vec<(f64, f64)> = (0..n).map(|i| network_position(cx, cy, rx, ry, i, n)).collect();
+    let mut children = Vec::new();
+    for l in links {
+        let (Some(&(x1, y1)), Some(&(x2, y2))) = (at.get(l.a), at.get(l.b)) else { continue };
+        let link_id = format!("link-{}-{}", l.a, l.b);
+        if l.cut {
+            // Two halves with a gap, and a cross in the gap.
+            let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+            let (dx, dy) = (x2 - x1, y2 - y1);
+            let len = (dx * dx + dy * dy).sqrt().max(1.0);
+            let (ux, uy) = (dx / len * 14.0, dy / len * 14.0);
+            children.push(Shape::Group {
+                id: Some(link_id),
+                class: "net-link cut".into(),
+                title: Some("link cut".into()),
+                children: vec![
+                    Shape::Line { x1, y1, x2: mx - ux, y2: my - uy, class: "net-link-line".into(), arrow: false },
+                    Shape::Line { x1: mx + ux, y1: my + uy, x2, y2, class: "net-link-line".into(), arrow: false },
+                    Shape::Path {
+                        d: format!("M {} {} L {} {} M {} {} L {} {}", mx - 7.0, my - 7.0, mx + 7.0, my + 7.0, mx - 7.0, my + 7.0, mx + 7.0, my - 7.0),
+                        class: "net-cut-mark".into(),
+                        arrow: false,
+                    },
+                ],
+            });
+        } else {
+            children.push(Shape::Group {
+                id: Some(link_id),
+                class: "net-link".into(),
+                title: None,
+                children: vec![Shape::Line { x1, y1, x2, y2, class: "net-link-line".into(), arrow: false }],
+            });
+        }
+    }
+    for (i, node) in nodes.iter().enumerate() {
+        let (x, y) = at[i];
+        let h = net_node_height(node);
+        let (left, top) = (x - node_w / 2.0, y - h / 2.0);
+        let mut parts = vec![
+            Shape::Rect { x: left, y: top, w: node_w, h, rx: 8.0, class: "net-node-box".into() },
+            Shape::text(x, top + 18.0, node.title.clone(), "net-node-title", Anchor::Middle),
+        ];
+        for (j, line) in node.lines.iter().enumerate() {
+            parts.push(Shape::text(left + 10.0, top + 36.0 + 16.0 * j as f64, line.clone(), "net-node-line", Anchor::Start));
+        }
+        children.push(Shape::Group { id: Some(node.id.clone()), class: format!("net-node {}", node.class), title: node.tooltip.clone(), children: parts });
+    }
+    for t in tokens {
+        let (Some(&(x1, y1)), Some(&(x2, y2))) = (at.get(t.from), at.get(t.to)) else { continue };
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (ux, uy) = (dx / len, dy / len);
+        // Along the part of the link between the two boxes, so a token never sits on a node.
+        let start = to_box_edge(node_w / 2.0, net_node_height(&nodes[t.from]) / 2.0, ux, uy);
+        let end = len - to_box_edge(node_w / 2.0, net_node_height(&nodes[t.to]) / 2.0, ux, uy);
+        let along = if end > start { start + (end - start) * t.progress } else { len * t.progress };
+        // To the right of the direction of travel (in screen coordinates), so each way has its
+        // side, and far enough that the label's box clears the line however steep the link is.
+        let w = text_width(&t.label);
+        let side = 6.0 + 10.0 * ux.abs() + w / 2.0 * uy.abs() + t.stack as f64 * (22.0 * ux.abs() + (w + 6.0) * uy.abs());
+        let (sx, sy) = (-uy * side, ux * side);
+        let (px, py) = (x1 + ux * along + sx, y1 + uy * along + sy);
+        // The arrow starts at the token's box edge, in the direction of travel.
+        let edge = to_box_edge(w / 2.0, 10.0, ux, uy);
+        children.push(Shape::Group {
+            id: Some(t.id.clone()),
+            class: format!("net-token {}", t.class),
+            title: t.tooltip.clone(),
+            children: vec![
+                Shape::Rect { x: px - w / 2.0, y: py - 10.0, w, h: 20.0, rx: 10.0, class: "net-token-box".into() },
+                Shape::text(px, py + 4.0, t.label.clone(), "net-token-text", Anchor::Middle),
+                Shape::Line {
+                    x1: px + ux * (edge + 2.0),
+                    y1: py + uy * (edge + 2.0),
+                    x2: px + ux * (edge + 16.0),
+                    y2: py + uy * (edge + 16.0),
+                    class: "net-token-arrow".into(),
+                    arrow: true,
+                },
+            ],
+        });
+    }
+    Shape::Group { id: Some(id.to_string()), class: "network".into(), title: None, children }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -497,6 +658,43 @@ mod tests {
         let (ax, scale) = axis("ax", 0.0, 10.0, 100.0, 0, 4, "seq");
         assert_eq!(scale(2.0), 50.0);
         assert_eq!(ax.texts().len(), 6);
+    }
+
+    #[test]
+    fn networks_place_nodes_break_cut_links_and_carry_tokens() {
+        let node = |id: &str| NetNode { id: id.into(), title: id.into(), lines: vec!["x".into()], class: "plain".into(), tooltip: None };
+        let links = [NetLink { a: 0, b: 1, cut: true }, NetLink { a: 0, b: 7, cut: false }];
+        let token =
+            |from, to| NetToken { id: format!("t{from}{to}"), from, to, label: "m".into(), class: "sent".into(), progress: 0.5, stack: 0, tooltip: None };
+        let g = network("net", 200.0, 100.0, 100.0, 50.0, 80.0, &[node("a"), node("b")], &links, &[token(0, 1), token(1, 0), token(0, 9)]);
+        // Two nodes face each other: the first on the left, the second on the right.
+        assert_eq!(network_position(200.0, 100.0, 100.0, 50.0, 0, 2), (100.0, 100.0));
+        let (x, y) = network_position(200.0, 100.0, 100.0, 50.0, 1, 2);
+        assert!((x - 300.0).abs() < 1e-9 && (y - 100.0).abs() < 1e-9);
+        assert_eq!(g.find("link-0-1").unwrap().class(), "net-link cut");
+        assert!(g.clone().without_ids().find("link-0-1").is_none() && g.clone().without_ids().texts() == g.texts());
+        assert!(g.find("link-0-7").is_none(), "a link to a node that does not exist is left out");
+        assert!(g.find("t09").is_none(), "so is a token on it");
+        // The two directions sit on opposite sides of the link.
+        let centre_y = |id: &str| match g.find(id) {
+            Some(Shape::Group { children, .. }) => match &children[0] {
+                Shape::Rect { y, h, .. } => y + h / 2.0,
+                _ => panic!(),
+            },
+            _ => panic!("no {id}"),
+        };
+        assert!(centre_y("t01") > 100.0 && centre_y("t10") < 100.0);
+        // A second message the same way stacks outside the first.
+        let second = NetToken { id: "second".into(), stack: 1, ..token(0, 1) };
+        let g = network("net", 200.0, 100.0, 100.0, 50.0, 80.0, &[node("a"), node("b")], &links, &[token(0, 1), second]);
+        let centre_y = |id: &str| match g.find(id) {
+            Some(Shape::Group { children, .. }) => match &children[0] {
+                Shape::Rect { y, h, .. } => y + h / 2.0,
+                _ => panic!(),
+            },
+            _ => panic!("no {id}"),
+        };
+        assert_eq!(centre_y("second") - centre_y("t01"), 22.0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The protocols, one file each, each reading like its TLA+ twin in `tla/<name>/`.
 
 pub mod composed;
+pub mod crdt;
 pub mod ebpf_ring;
 pub mod hlc;
 pub mod mvcc;

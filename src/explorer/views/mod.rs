@@ -2,6 +2,7 @@
 //! [`Drawing`](super::draw::Drawing), built from the shared widgets in [`super::draw`].
 
 pub mod composed;
+pub mod crdt;
 pub mod ebpf_ring;
 pub mod hlc;
 pub mod mvcc;
