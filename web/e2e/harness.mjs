@@ -87,6 +87,14 @@ export async function stepCounter(page) {
   return [Number(m[1]), Number(m[2])];
 }
 
+/** The whole trace's action labels, from the trace file "Export" downloads (the timeline draws
+ * only a window of chips around the current step). */
+export async function traceLabels(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export]')]);
+  const { readFile } = await import('node:fs/promises');
+  return JSON.parse(await readFile(await download.path(), 'utf8')).actions;
+}
+
 /** Action labels of the timeline chips, in order (without the initial "Init"). */
 export async function timelineLabels(page) {
   const items = await page.locator('[data-testid=timeline] li[data-step] button').allInnerTexts();

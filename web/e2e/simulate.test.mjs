@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { start, open, pex, text, timelineLabels, invariant, OUT } from './harness.mjs';
+import { start, open, pex, text, traceLabels, invariant, OUT } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -24,7 +24,7 @@ test('simulation finds each gap\'s violation in the browser, as pex simulate doe
     assert.equal(native.violation.invariant, expect, `${model} ${config}`);
     const result = await text(page, '[data-testid=simulate-result]');
     assert.match(result, new RegExp(`Walk ${native.violation.walk} \\(seed ${native.violation.seed}\\) broke ${expect} at step ${native.violation.length - 1}\\.`), `${model} ${config}: ${result}`);
-    assert.deepEqual(await timelineLabels(page), native.violation.trace.slice(1).map(s => s.action), `${model} ${config}`);
+    assert.deepEqual(await traceLabels(page), native.violation.trace.slice(1).map(s => s.action), `${model} ${config}`);
     assert.match(await invariant(page, expect), /\bbad\b/, `${model} ${config}`);
     // The seed field now holds the walk's seed.
     assert.equal(await page.inputValue('[data-testid=seed]'), String(native.violation.seed));
@@ -54,7 +54,7 @@ test('random play that breaks nothing suggests the simulation; skipping stutter 
   for (let i = 0; i < 30; i++) await page.click('[data-testid=random-step]');
   // The same draws as `pex walk --skip-stutter` with the page's seed.
   const walk = pex('walk', 'paxos', '-c', 'ignore-accepted', '--seed', '0', '--steps', '30', '--skip-stutter', '--json');
-  assert.deepEqual(await timelineLabels(page), walk.trace.slice(1).map(s => s.action));
+  assert.deepEqual(await traceLabels(page), walk.trace.slice(1).map(s => s.action));
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
