@@ -1,7 +1,7 @@
 //! The state at the cursor: the inspector's tree (with what the last step changed), the model's
 //! drawing, the trace view around the cursor, and the actions enabled there.
 
-use super::{draw, views, Explorer};
+use super::{draw, msc, views, Explorer};
 use crate::engine::{plural, AnyState, Value};
 
 /// One row of the state inspector: a variable or a part of one, indented by depth.
@@ -92,8 +92,44 @@ impl Explorer {
         let steps = &self.session.trace().steps;
         let window = trace_window(steps.len(), self.session.cursor(), TRACE_VIEW_WINDOW);
         let states: Vec<&AnyState> = steps[window.clone()].iter().map(|s| &s.state).collect();
-        let (title, drawing) = views::draw_trace(self.model.as_ref(), &states, self.session.cursor() - window.start)?;
+        // A model with no trace view of its own that passes messages gets the message chart.
+        let (title, drawing) = match views::draw_trace(self.model.as_ref(), &states, self.session.cursor() - window.start) {
+            Some(t) => t,
+            None => ("Messages", self.message_chart(window.clone())?),
+        };
         Some((title, drawing, window))
+    }
+
+    /// The steps `range` of the trace with what each did to messages (the initial state, which
+    /// did nothing, is left out); `None` for a model that declares no nodes.
+    fn message_rows(&self, range: std::ops::Range<usize>) -> Option<(Vec<String>, Vec<msc::ChartRow>)> {
+        let lanes = self.model.nodes();
+        if lanes.is_empty() {
+            return None;
+        }
+        let steps = &self.session.trace().steps;
+        let rows = range
+            .filter(|&i| i > 0 && i < steps.len())
+            .map(|i| {
+                let label = steps[i].action.clone().unwrap_or_default();
+                msc::ChartRow { step: i, events: self.model.messages(&steps[i - 1].state, &label), label }
+            })
+            .collect();
+        Some((lanes, rows))
+    }
+
+    /// The message-sequence chart of the steps in `window`, the step shown marked.
+    pub fn message_chart(&self, window: std::ops::Range<usize>) -> Option<draw::Drawing> {
+        let (lanes, rows) = self.message_rows(window)?;
+        Some(msc::sequence_chart(&lanes, &rows, self.session.cursor()))
+    }
+
+    /// The trace up to the step shown as Mermaid `sequenceDiagram` text (at most the last
+    /// [`MERMAID_STEPS`] steps); `None` for a model that passes no messages.
+    pub fn message_mermaid(&self) -> Option<String> {
+        let end = self.session.cursor() + 1;
+        let (lanes, rows) = self.message_rows(end.saturating_sub(MERMAID_STEPS)..end)?;
+        Some(msc::mermaid(&lanes, &rows))
     }
 
     /// The enabled actions, and the action families with none enabled (shown greyed).
@@ -103,6 +139,9 @@ impl Explorer {
         (choices, disabled)
     }
 }
+
+/// Steps a Mermaid export holds at most (a diagram of more is unreadable anyway).
+pub const MERMAID_STEPS: usize = 2000;
 
 /// Steps the trace view draws at most.
 pub const TRACE_VIEW_WINDOW: usize = 80;

@@ -17,6 +17,7 @@ mod jobs;
 pub mod link;
 mod links;
 mod liveness;
+pub mod msc;
 mod notices;
 mod settings;
 mod side;

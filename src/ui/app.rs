@@ -75,6 +75,8 @@ pub enum Msg {
     ExportSvg,
     ExportPng,
     ExportMarkdown,
+    /// The message chart as Mermaid text.
+    ExportMermaid,
     ExportFailed(String),
     ImportText(String),
     ImportFailed(String),
@@ -397,7 +399,7 @@ impl App {
                 if let Some(player) = &self.lesson {
                     <LessonPanel player={player.clone()} on={on.clone()} />
                 }
-                <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
+                <ViewPanel model={m.info().name} mermaid={!m.nodes().is_empty()} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
                            repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
                            config={m.config().name} configs={Vec::<&'static str>::new()} side={None::<&'static str>}
                            divergence={None::<(usize, String)>} causes_here={causes_here} />
@@ -724,6 +726,16 @@ impl Component for App {
                 }
                 return false;
             }
+            Msg::ExportMermaid => {
+                let name = format!("{}-{}-messages.mmd", self.x.model().info().name, self.x.model().config().name);
+                match self.x.message_mermaid() {
+                    Some(text) => match dom::download_as(&name, &text, "text/vnd.mermaid") {
+                        Ok(()) => return false,
+                        Err(e) => self.x.notify_error(format!("Could not export the chart: {e}")),
+                    },
+                    None => self.x.notify_error("This model passes no messages, so it has no message chart."),
+                }
+            }
             Msg::ExportFailed(e) => self.x.notify_error(format!("Could not export the view: {e}")),
             Msg::ImportText(text) => {
                 self.stop_play();
@@ -880,7 +892,7 @@ impl Component for App {
                         if let Some(player) = &self.lesson {
                             <LessonPanel player={player.clone()} on={on.clone()} />
                         }
-                        <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
+                        <ViewPanel model={m.info().name} mermaid={!m.nodes().is_empty()} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
                                    repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
                                    config={m.config().name} configs={m.info().configs.iter().map(|c| c.name).collect::<Vec<_>>()} side={x.side_config()}
                                    divergence={divergence.clone()} causes_here={causes_here} />

@@ -289,6 +289,9 @@ pub fn ConstantsPanel(p: &ConstantsProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ViewProps {
     pub model: &'static str,
+    /// The model passes messages: its chart can be exported as Mermaid text.
+    #[prop_or_default]
+    pub mermaid: bool,
     pub on: Callback<Msg>,
     pub cursor: usize,
     /// Steps in the trace, the initial state included.
@@ -328,6 +331,9 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                         </select>
                         <button class="small" data-testid="export-svg" onclick={p.on.reform(|_| Msg::ExportSvg)} title="Save this picture as SVG (for slides)">{"SVG"}</button>
                         <button class="small" data-testid="export-png" onclick={p.on.reform(|_| Msg::ExportPng)} title="Save this picture as PNG">{"PNG"}</button>
+                        if p.mermaid {
+                            <button class="small" data-testid="export-mermaid" onclick={p.on.reform(|_| Msg::ExportMermaid)} title="Save the message chart up to this step as Mermaid sequenceDiagram text">{"Mermaid"}</button>
+                        }
                     </span>
                 }
             </h2>
@@ -370,6 +376,8 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                     }
                 </h3>
                 <div class="trace-drawing" data-testid="trace-view">{ svg::render(d) }</div>
+                // How to read the trace view (the message chart says what its marks mean).
+                { for d.caption.iter().map(|c| html! { <p class="notation small" data-testid="trace-view-caption">{ c.clone() }</p> }) }
             }
         </div>
     }

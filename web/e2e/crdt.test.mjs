@@ -6,6 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, open, pex, text, stepCounter, timelineLabels, invariant, OUT } from './harness.mjs';
 
@@ -78,6 +79,20 @@ for (const { config, invariantName, steps } of [
     assert.match(await text(page, '[data-testid=caption]'), new RegExp(`${invariantName} fails`));
     if (config === 'lossy-partition') {
       assert.match(await view(page, 'replica-1').getAttribute('class'), /\bdiverged\b/);
+      // The message chart (crdt's trace view): the delta sent at step 1 ends in × at step 2, where
+      // the cut dropped it, inside the partition band from the cut (step 2) to the heal (step 3).
+      const chart = page.locator('[data-testid=trace-view]');
+      const drop = chart.locator('[data-id^="msc-msg-drop-"]');
+      assert.equal(await drop.count(), 1);
+      assert.match(await drop.innerHTML(), /×/);
+      assert.equal(await chart.locator('[data-id^="msc-partition-0-1-"]').count(), 1);
+      assert.match(await text(page, '[data-testid=trace-view-caption]'), /ending in ×: dropped/);
+      // Its Mermaid text tells the same story.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-mermaid]')]);
+      const mermaid = readFileSync(await download.path(), 'utf8');
+      assert.match(mermaid, /^sequenceDiagram\n {4}participant n0 as replica 1\n/);
+      assert.match(mermaid, /n0-xn1: Δ k1=v1 @\(1,1\) dropped \(step 2\)/);
+      assert.match(mermaid, /Note over n0,n1: link cut \(step 2\)[\s\S]*Note over n0,n1: link healed \(step 3\)/);
       // One step back: the cut dropped the delta.
       await page.click('[data-testid=back]');
       assert.match(await view(page, 'delta 1->2 k1 @(1,1) (drop)').getAttribute('class'), /\bdropped\b/);
