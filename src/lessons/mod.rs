@@ -86,6 +86,10 @@ pub struct Step {
     /// The invariants or action properties that first fail at the end of this step; the checker
     /// of lessons insists that a property first fails exactly at a step that says so.
     pub breaks: Vec<String>,
+    /// The reader may take any action during this step (`free = true`); otherwise a `do` step
+    /// holds the explorer to its own action until it is taken, and to nothing after (Next goes
+    /// on). A `wait` step is always free: the reader steps towards its condition.
+    pub free: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -214,6 +218,7 @@ struct StepFile {
     question: Option<String>,
     answer: Option<String>,
     breaks: Option<OneOrMany>,
+    free: Option<bool>,
 }
 
 /// `breaks = "Agreement"` or `breaks = ["A", "B"]`.
@@ -301,6 +306,10 @@ impl Lesson {
             if s.answer.is_some() && s.question.is_none() {
                 return Err(fail(at, "an answer without a question".to_string()));
             }
+            let waits = matches!(kind, StepKind::Wait { .. });
+            if waits && s.free == Some(false) {
+                return Err(fail(at, "a wait step cannot be locked (free = false): the reader steps towards its condition".to_string()));
+            }
             steps.push(Step {
                 kind,
                 caption: s.caption,
@@ -308,6 +317,7 @@ impl Lesson {
                 question: s.question,
                 answer: s.answer,
                 breaks: s.breaks.map(OneOrMany::into_vec).unwrap_or_default(),
+                free: s.free.unwrap_or(waits),
             });
         }
         let mut challenges = Vec::with_capacity(raw.challenges.len());

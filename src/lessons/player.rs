@@ -98,6 +98,18 @@ impl Player {
         }
     }
 
+    /// While the current step holds the explorer (a `do` step without `free`): the only action the
+    /// reader may take, or none once the step is done (Next goes on). `None`: the explorer is free.
+    pub fn locked_to(&self) -> Option<Option<&str>> {
+        let Place::Step { index, done } = self.place else { return None };
+        let step = self.run.lesson().steps.get(index)?;
+        match (&step.kind, step.free, done) {
+            (_, true, _) => None,
+            (StepKind::Take(label), false, false) => Some(Some(label)),
+            (_, false, _) => Some(None),
+        }
+    }
+
     /// "Show me" on a `wait` step: the walk from the step's start through its solution.
     pub fn show_me(&self) -> Option<Load> {
         let Place::Step { index, done: false } = self.place else { return None };
@@ -273,6 +285,12 @@ mod tests {
             for i in 0..p.steps() {
                 assert_eq!(p.place, Place::Step { index: i, done: false }, "{name}");
                 let mut session = session_of(&p, &load);
+                let step = &p.run.lesson().steps[i];
+                // A do step holds the explorer to its own action unless it says free; a wait step is free.
+                match (&step.kind, step.free) {
+                    (StepKind::Take(label), false) => assert_eq!(p.locked_to(), Some(Some(label.as_str())), "{name} step {i}"),
+                    _ => assert_eq!(p.locked_to(), None, "{name} step {i}"),
+                }
                 if let Some(label) = p.action_to_take() {
                     session.take(label).unwrap();
                     load.labels.push(label.to_string());
@@ -282,6 +300,7 @@ mod tests {
                 }
                 p.observe(&session);
                 assert_eq!(p.place, Place::Step { index: i, done: true }, "{name} step {i}");
+                assert!(matches!(p.locked_to(), None | Some(None)), "{name} step {i}: a done step allows no action");
                 assert_eq!(p.advance(), None);
             }
             assert!(matches!(p.place, Place::Challenges { open: None, .. }), "{name}");

@@ -577,6 +577,20 @@ impl Component for App {
                 | Msg::HashChanged
                 | Msg::Embed(Err(_))
         );
+        // A lesson's step that holds the explorer refuses a step it does not ask for (keys included).
+        if let Some(only) = self.lesson.as_ref().and_then(|l| l.locked_to()) {
+            let refused = match &msg {
+                Msg::Take(label) => only != Some(label.as_str()),
+                Msg::RandomStep => true,
+                Msg::TogglePlay => !self.playing,
+                _ => false,
+            };
+            if refused {
+                let what = only.map_or("press Next to go on".to_string(), |l| format!("take {l}, or press Next once it is taken"));
+                self.x.notify_info(format!("The lesson holds the explorer at this step: {what}. (Close the lesson to explore freely.)"));
+                return true;
+            }
+        }
         let ends_work = !leaves_work_alone && self.x.work_in_progress().is_some();
         if ends_work {
             self.x.cancel_work();
@@ -884,8 +898,8 @@ impl Component for App {
                 <main class="layout">
                     <aside class="col-left">
                         <PlayPanel playing={self.playing} speed={self.speed} seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
-                                   stop_at_violation={x.stop_at_violation} skip_stutter={x.skip_stutter} on={on.clone()} />
-                        <ActionsPanel enabled={choices.into_iter().map(|c| c.label).collect::<Vec<_>>()} disabled={disabled} outside={s.outside_constraint()} meanings={x.action_meanings()} on={on.clone()} />
+                                   stop_at_violation={x.stop_at_violation} skip_stutter={x.skip_stutter} locked={self.lesson.as_ref().is_some_and(|l| l.locked_to().is_some())} on={on.clone()} />
+                        <ActionsPanel locked_to={self.lesson.as_ref().and_then(|l| l.locked_to().map(|o| o.map(str::to_string)))} enabled={choices.into_iter().map(|c| c.label).collect::<Vec<_>>()} disabled={disabled} outside={s.outside_constraint()} meanings={x.action_meanings()} on={on.clone()} />
                         <ConstantsPanel fields={x.fields().to_vec()} on={on.clone()} />
                     </aside>
                     <section class="col-center">

@@ -166,6 +166,9 @@ pub struct PlayProps {
     pub seed_error: Option<String>,
     pub stop_at_violation: bool,
     pub skip_stutter: bool,
+    /// A lesson's step holds the explorer: no random steps.
+    #[prop_or_default]
+    pub locked: bool,
     pub on: Callback<Msg>,
 }
 
@@ -178,10 +181,10 @@ pub fn PlayPanel(p: &PlayProps) -> Html {
         <div class="card play">
             <h2>{"Random play"}</h2>
             <div class="row">
-                <button class="primary" data-testid="play" onclick={p.on.reform(|_| Msg::TogglePlay)}>
+                <button class="primary" data-testid="play" disabled={p.locked && !p.playing} onclick={p.on.reform(|_| Msg::TogglePlay)}>
                     { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
-                <button data-testid="random-step" onclick={p.on.reform(|_| Msg::RandomStep)} title="One random step (r)">{"Random step"}</button>
+                <button data-testid="random-step" disabled={p.locked} onclick={p.on.reform(|_| Msg::RandomStep)} title="One random step (r)">{"Random step"}</button>
             </div>
             <label class="field">
                 <span>{"Seed"}</span>
@@ -218,6 +221,9 @@ pub struct ActionsProps {
     pub outside: bool,
     /// Each action family and its one-line meaning.
     pub meanings: Vec<(&'static str, &'static str)>,
+    /// A lesson's step holds the explorer: only this action may be taken (`Some(None)`: none).
+    #[prop_or_default]
+    pub locked_to: Option<Option<String>>,
     pub on: Callback<Msg>,
 }
 
@@ -238,8 +244,10 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
                     let label = c.clone();
                     let family = c.split('(').next().unwrap_or_default();
                     let meaning = p.meanings.iter().find(|(f, _)| *f == family).map(|(_, m)| *m);
+                    let held = p.locked_to.as_ref().is_some_and(|only| only.as_deref() != Some(c.as_str()));
+                    let title = if held { Some("The lesson holds the explorer at this step: take its action, or press Next".to_string()) } else { meaning.map(str::to_string) };
                     html! {
-                        <li><button class="action" data-action={c.clone()} title={meaning} onclick={p.on.reform(move |_| Msg::Take(label.clone()))}>{ c.clone() }</button></li>
+                        <li><button class="action" data-action={c.clone()} disabled={held} title={title} onclick={p.on.reform(move |_| Msg::Take(label.clone()))}>{ c.clone() }</button></li>
                     }
                 }) }
                 { for disabled.iter().map(|f| html! {

@@ -29,6 +29,21 @@ async function walkTheLesson(page, steps, { shot } = {}) {
     if (shot && i === 3) await page.screenshot({ path: shot, fullPage: true });
     assert.match(await text(page, '[data-testid=lesson-progress]'), new RegExp(`step ${i + 1} of ${steps.length}`));
     assert.equal(await page.locator('[data-testid=lesson-next]').isDisabled(), true, 'Next waits for the step');
+    if (steps[i] === 'take') {
+      // The step holds the explorer: its own action alone is enabled, no random steps, and the
+      // key for one is refused with a word.
+      const label = (await text(page, '[data-testid=lesson-do] code')).trim();
+      const enabled = await page.locator('[data-testid=actions] button.action:not([disabled])').evaluateAll(b => b.map(x => x.dataset.action));
+      assert.deepEqual(enabled, [label]);
+      assert.equal(await page.locator('[data-testid=random-step]').isDisabled(), true);
+      if (i === 0) {
+        const before = await stepCounter(page);
+        await page.keyboard.press('r');
+        await page.waitForSelector('[data-testid=notice-info]');
+        assert.match(await text(page, '[data-testid=notice-info]'), new RegExp(`The lesson holds the explorer at this step: take ${label.replace(/[()<>,]/g, '.')}`));
+        assert.deepEqual(await stepCounter(page), before);
+      }
+    }
     await page.click(steps[i] === 'take' ? '[data-testid=lesson-take]' : '[data-testid=lesson-show-me]');
     await page.waitForSelector('[data-testid=lesson-caption]');
     if (i + 1 < steps.length) await page.click('[data-testid=lesson-next]');
