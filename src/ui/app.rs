@@ -33,7 +33,7 @@ const MAX_TRACE: usize = 200_000;
 const HASH_DELAY_MS: u32 = 150;
 /// Timeline chips drawn around the cursor; the slider reaches the rest. Laying out the chips was
 /// most of a step's layout: 120 chips cost about 3 ms a step on the benchmark machine, 48 about
-/// 0.5 ms, and 48 still fill several screen widths.
+/// 1.3 ms (seqlock, layout with and without the chips), and 48 still fill several screen widths.
 pub(super) const TIMELINE_WINDOW: usize = 48;
 /// The timeline's window moves in strides of this many steps (see `timeline_window`).
 const TIMELINE_STRIDE: usize = 16;
