@@ -4,7 +4,7 @@
 
 use crate::engine::{typed, AnyState, ConstError, Constants, DynModel, Erased, ModelDef, ModelInfo};
 use crate::explorer::draw::{Drawing, Legend};
-use crate::explorer::views::View;
+use crate::explorer::views::{StatePath, View};
 use crate::models;
 use std::fmt;
 use std::sync::Arc;
@@ -27,6 +27,8 @@ pub struct Entry {
     pub trace_view: TraceViewFn,
     /// [`View::legend`] of a model this entry built.
     pub legend: fn(&dyn DynModel) -> Option<Legend>,
+    /// [`View::shapes_for`] of a model this entry built.
+    pub shapes_for: fn(&dyn DynModel, &AnyState, &str) -> Vec<String>,
 }
 
 fn entry<M: ModelDef + View>() -> Entry {
@@ -48,6 +50,10 @@ fn entry<M: ModelDef + View>() -> Entry {
             Some(m.view(prev.map(typed::<M::State>), typed::<M::State>(state)))
         },
         legend: |model| Some(model.as_any().downcast_ref::<M>()?.legend()),
+        shapes_for: |model, state, path| match model.as_any().downcast_ref::<M>() {
+            Some(m) => m.shapes_for(typed::<M::State>(state), &StatePath::parse(path)),
+            None => Vec::new(),
+        },
         trace_view: |model, states, cursor| {
             let m = model.as_any().downcast_ref::<M>()?;
             let states: Vec<&M::State> = states.iter().map(|s| typed::<M::State>(s)).collect();

@@ -4,6 +4,7 @@
 
 use pex::catalogue;
 use pex::engine::{CheckOptions, DynOutcome, Session};
+use pex::explorer::views;
 use pex::lessons::{self, Highlight, Lesson, LessonError, Place, StepKind};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -26,6 +27,35 @@ fn every_lesson_file_is_compiled_in() {
     assert_eq!(embedded, on_disk);
     for (path, text) in lessons::embedded() {
         assert_eq!(*text, std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap(), "{path} is stale");
+    }
+}
+
+/// Every state path a lesson step highlights is drawn by the view: the view names the shapes that
+/// draw it, they are in the step's picture, and the picture marks them (and nothing else) with
+/// the highlight class, so a lesson never points at something the reader cannot see.
+#[test]
+fn every_highlighted_path_lights_shapes_in_the_view() {
+    for run in load_all() {
+        let lesson = run.lesson();
+        let model = run.model().clone();
+        for i in 0..lesson.steps.len() {
+            let state = run.step_state(i).unwrap();
+            let paths: Vec<String> = run.highlights(i).iter().filter_map(|h| if let Highlight::Path(p) = h { Some(p.clone()) } else { None }).collect();
+            let mut drawing = views::draw(model.as_ref(), None, state).expect("every model has a view");
+            let in_picture = drawing.ids();
+            let mut wanted = Vec::new();
+            for p in &paths {
+                let ids = views::shapes_for(model.as_ref(), state, p);
+                assert!(!ids.is_empty(), "{}: step {}: the view draws nothing for {p}", lesson.file, i + 1);
+                for id in &ids {
+                    assert!(in_picture.contains(id), "{}: step {}: {p} is drawn by '{id}', which is not in the picture ({in_picture:?})", lesson.file, i + 1);
+                }
+                wanted.extend(ids);
+            }
+            wanted.sort();
+            wanted.dedup();
+            assert_eq!(drawing.highlight(&wanted), wanted.len(), "{}: step {}: each shape is marked once", lesson.file, i + 1);
+        }
     }
 }
 

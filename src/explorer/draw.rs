@@ -144,6 +144,18 @@ impl Shape {
         }
     }
 
+    /// Adds `extra` to the class of every group whose id is in `ids`; returns how many it marked.
+    fn mark(&mut self, ids: &[String], extra: &str) -> usize {
+        let Shape::Group { id, class, children, .. } = self else { return 0 };
+        let mut marked = 0;
+        if id.as_ref().is_some_and(|id| ids.contains(id)) {
+            class.push(' ');
+            class.push_str(extra);
+            marked += 1;
+        }
+        marked + children.iter_mut().map(|c| c.mark(ids, extra)).sum::<usize>()
+    }
+
     pub fn class(&self) -> &str {
         match self {
             Shape::Rect { class, .. }
@@ -180,6 +192,12 @@ impl Drawing {
 
     pub fn texts(&self) -> Vec<String> {
         self.shapes.iter().flat_map(|s| s.texts()).collect()
+    }
+
+    /// Marks the groups with these ids as what a lesson step points at (class `lesson-highlight`);
+    /// returns how many groups it marked.
+    pub fn highlight(&mut self, ids: &[String]) -> usize {
+        self.shapes.iter_mut().map(|s| s.mark(ids, "lesson-highlight")).sum()
     }
 }
 

@@ -74,15 +74,27 @@ impl Explorer {
         }
     }
 
-    /// The domain view of the state at the cursor.
     /// The legend of the model's view (the same for every state).
     pub fn legend(&self) -> Option<draw::Legend> {
         views::legend(self.model.as_ref())
     }
 
+    /// The domain view of the state at the cursor.
     pub fn drawing(&self) -> Option<draw::Drawing> {
         let prev: Option<&AnyState> = self.session.previous().map(|s| &s.state);
         views::draw(self.model.as_ref(), prev, self.session.state())
+    }
+
+    /// The domain view of the state at the cursor with the shapes that draw these inspector paths
+    /// highlighted (a lesson step's highlight).
+    pub fn drawing_highlighting(&self, paths: &[String]) -> Option<draw::Drawing> {
+        let mut d = self.drawing()?;
+        if !paths.is_empty() {
+            let state = self.session.state();
+            let ids: Vec<String> = paths.iter().flat_map(|p| views::shapes_for(self.model.as_ref(), state, p)).collect();
+            d.highlight(&ids);
+        }
+        Some(d)
     }
 
     /// The picture of the trace around the cursor (for models that have one), with its title and

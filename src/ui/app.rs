@@ -399,7 +399,7 @@ impl App {
                 if let Some(player) = &self.lesson {
                     <LessonPanel player={player.clone()} on={on.clone()} />
                 }
-                <ViewPanel model={m.info().name} mermaid={!m.nodes().is_empty()} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
+                <ViewPanel model={m.info().name} mermaid={!m.nodes().is_empty()} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing_highlighting(&self.lesson.as_ref().map(|l| l.highlights().1).unwrap_or_default())} trace={x.trace_drawing()}
                            repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
                            config={m.config().name} configs={Vec::<&'static str>::new()} side={None::<&'static str>}
                            divergence={None::<(usize, String)>} causes_here={causes_here} />
@@ -906,7 +906,7 @@ impl Component for App {
                         if let Some(player) = &self.lesson {
                             <LessonPanel player={player.clone()} on={on.clone()} />
                         }
-                        <ViewPanel model={m.info().name} mermaid={!m.nodes().is_empty()} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing()} trace={x.trace_drawing()}
+                        <ViewPanel model={m.info().name} mermaid={!m.nodes().is_empty()} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing_highlighting(&lesson_paths)} trace={x.trace_drawing()}
                                    repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
                                    config={m.config().name} configs={m.info().configs.iter().map(|c| c.name).collect::<Vec<_>>()} side={x.side_config()}
                                    divergence={divergence.clone()} causes_here={causes_here} />

@@ -63,10 +63,12 @@ test('a student walks the Paxos lesson to the step where Agreement breaks', asyn
     // The last step is where Agreement first fails, in the lesson and in the properties panel.
     assert.match(await text(page, '[data-testid=lesson-breaks]'), /Agreement fails/);
     assert.match(await invariant(page, 'Agreement'), /\bbad\b/);
-    // What the step points at is ringed: Agreement's row and the round's learned set.
+    // What the step points at is ringed: Agreement's row, the round's learned set in the
+    // inspector, and in the picture the badge that draws it.
     assert.match(await invariant(page, 'Agreement'), /\blesson-highlight\b/);
     assert.match(await page.locator('[data-testid=inspector] [data-path="learned[1]"]').getAttribute('class'), /\blesson-highlight\b/);
-    assert.equal(await page.locator('.lesson-highlight').count(), 2);
+    assert.deepEqual(await page.locator('.view-svg g.lesson-highlight').evaluateAll((gs) => gs.map((g) => g.dataset.id)), ['learned-1']);
+    assert.equal(await page.locator('.lesson-highlight').count(), 3);
     assert.deepEqual(await stepCounter(page), [steps.length, steps.length]);
     await page.screenshot({ path: join(OUT, `lesson-paxos-breaks-${width}-${dark ? 'dark' : 'light'}.png`), fullPage: true });
     assert.deepEqual(page.errors, []);

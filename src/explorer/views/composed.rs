@@ -5,7 +5,7 @@
 //! cell red.
 
 use super::super::draw::{badge, badge_row, Anchor, Drawing, Legend, LegendItem, Shape};
-use super::View;
+use super::{StatePath, View};
 use crate::models::composed::{Composed, State, Txn, TxnState};
 
 const LEFT: f64 = 64.0;
@@ -102,6 +102,21 @@ fn caption(m: &Composed, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Composed {
     const TITLE: &'static str = "Catalog history";
+
+    fn shapes_for(&self, _s: &State, p: &StatePath) -> Vec<String> {
+        let txn = p.key().and_then(|k| self.txn_ids.iter().position(|x| x == k)).map(|t| &self.txn_ids[t]);
+        match (p.var, p.keys.as_slice()) {
+            ("routes", [v]) => vec![format!("version-{v}")],
+            ("routes", [v, k]) => vec![format!("route-{v}-{k}")],
+            ("txnState" | "txnWriteSet" | "txnCommitTs" | "txnObservedVer" | "txnCommitGroup" | "txnStartTs", _) => {
+                txn.map(|t| vec![format!("txn-{t}")]).unwrap_or_default()
+            }
+            ("catalogVersion", _) => vec!["catalog-version".into()],
+            ("tsCounter", _) => vec!["ts-counter".into()],
+            ("opCount", _) => vec!["ops".into()],
+            _ => Vec::new(),
+        }
+    }
 
     fn legend(&self) -> Legend {
         Legend {

@@ -5,7 +5,7 @@
 //! one just delivered is drawn faint at its receiver, one just dropped is crossed out.
 
 use super::super::draw::{badge_row, network, Drawing, Legend, LegendItem, NetLink, NetNode, NetToken, Shape};
-use super::View;
+use super::{StatePath, View};
 use crate::engine::{plural, MessageOp, Model};
 use crate::models::crdt::{Action, Crdt, Delta, State};
 
@@ -115,6 +115,17 @@ fn caption(m: &Crdt, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Crdt {
     const TITLE: &'static str = "Replicas and deltas";
+
+    fn shapes_for(&self, s: &State, p: &StatePath) -> Vec<String> {
+        let replica = || p.key().and_then(|k| k.parse::<u8>().ok()).filter(|id| self.replicas.contains(id));
+        match p.var {
+            "lww_registers" | "lamport_clocks" => replica().map(|id| vec![format!("replica-{id}")]).unwrap_or_default(),
+            // The network is the deltas in flight, each a token on its link.
+            "network" => s.network.iter().map(|d| self.delta_id(d)).collect(),
+            "partitioned" => vec!["status-cuts".into()],
+            _ => Vec::new(),
+        }
+    }
 
     fn legend(&self) -> Legend {
         let node = |class: &str| NetNode { id: String::new(), title: "replica".into(), lines: Vec::new(), class: class.into(), tooltip: None };

@@ -3,7 +3,7 @@
 //! record occupying each; the record the consumer holds; and the async query's lamp.
 
 use super::super::draw::{axis, badge, badge_row, lane, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Legend, LegendItem, Shape};
-use super::View;
+use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::ebpf_ring::{EbpfRing, RecordState, State};
 
@@ -83,6 +83,25 @@ fn caption(prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for EbpfRing {
     const TITLE: &'static str = "Ring strip";
+
+    fn shapes_for(&self, s: &State, p: &StatePath) -> Vec<String> {
+        match p.var {
+            // `records[k]` (1-based, head first) covers the units from its offset on.
+            "records" => {
+                let Some(k) = p.key().and_then(|k| k.parse::<usize>().ok()).filter(|&k| k >= 1 && k <= s.records.len()) else { return Vec::new() };
+                let cap = self.capacity;
+                let start = s.consumer + s.records[..k - 1].iter().map(|r| r.size).sum::<i32>();
+                (start..start + s.records[k - 1].size).map(|off| format!("unit-{}", off.rem_euclid(cap))).collect()
+            }
+            "producer" => vec!["off-producer".into()],
+            "consumer" => vec!["off-consumer".into(), "ring-consumer".into()],
+            "reserve" => vec!["ring-reserve".into()],
+            "held" => vec!["held".into()],
+            "asyncPending" | "asyncCompleted" | "asyncResult" => vec!["async-lamp".into(), "async-state".into()],
+            "tripWire" => vec!["trip-wire".into()],
+            _ => Vec::new(),
+        }
+    }
 
     fn legend(&self) -> Legend {
         Legend {

@@ -5,7 +5,7 @@
 //! arrow going back. An HLC value `⟨wall, logical⟩` sits at `wall + logical / (LogicalMax + 1)`.
 
 use super::super::draw::{axis, badge_row, lane, Anchor, Drawing, Legend, LegendItem, Shape};
-use super::View;
+use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::hlc::{Commit, Hlc, HlcModel, State};
 
@@ -123,6 +123,28 @@ fn caption(m: &HlcModel, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for HlcModel {
     const TITLE: &'static str = "Clocks";
+
+    fn shapes_for(&self, s: &State, p: &StatePath) -> Vec<String> {
+        let node = || p.key().and_then(|k| self.nodes.iter().position(|x| x == k));
+        match p.var {
+            "hlcLast" => node().map(|n| vec![format!("last-{}", self.nodes[n])]).unwrap_or_default(),
+            "wallNow" => node().map(|n| vec![format!("wall-{}", self.nodes[n])]).unwrap_or_default(),
+            "physicalCeiling" => node().map(|n| vec![format!("ceiling-{}", self.nodes[n])]).unwrap_or_default(),
+            // A term's leader is drawn as its lane.
+            "leaderOf" => p
+                .key()
+                .and_then(|t| t.parse::<usize>().ok())
+                .and_then(|t| s.leader_of.get(t))
+                .and_then(|&l| self.nodes.get(l as usize))
+                .map(|n| vec![format!("lane-{n}")])
+                .unwrap_or_default(),
+            "committedTS" => (1..=s.commits().len()).map(|seq| format!("ts-{seq}")).collect(),
+            "maxAppliedHLC" => vec!["status-max".into()],
+            "currentTerm" | "activeTerm" => vec!["status-term".into()],
+            "opCount" => vec!["status-ops".into()],
+            _ => Vec::new(),
+        }
+    }
 
     fn legend(&self) -> Legend {
         Legend {

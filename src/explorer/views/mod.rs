@@ -34,6 +34,72 @@ pub trait View: Model {
     fn trace_view(&self, _states: &[&Self::State], _cursor: usize) -> Option<(&'static str, Drawing)> {
         None
     }
+
+    /// The ids of the view's shapes that draw the value at inspector path `path` of `state`
+    /// (seqlock: `ring[0].stamp` is drawn by `slot-0`): what a lesson step's highlight lights in
+    /// the picture, beside the inspector row. Empty for a path the view does not draw.
+    fn shapes_for(&self, _state: &Self::State, _path: &StatePath) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// An inspector path taken apart: `ring[0].stamp` is the variable `ring`, the keys `["0"]` and
+/// the field `stamp`; `routes[0][k1]` has two keys and no field. What [`View::shapes_for`] matches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatePath<'a> {
+    pub var: &'a str,
+    pub keys: Vec<&'a str>,
+    /// What follows the keys after a dot (`stamp`, or `state.active` for a nested record).
+    pub field: Option<&'a str>,
+}
+
+impl<'a> StatePath<'a> {
+    /// Reads `var[key]...[key].field`; brackets may nest inside a key (`f[<<1, 2>>]`). Anything
+    /// unreadable gives a path whose variable is the whole text, which no view matches.
+    pub fn parse(path: &'a str) -> StatePath<'a> {
+        let whole = StatePath { var: path, keys: Vec::new(), field: None };
+        let head_end = path.find(['[', '.']).unwrap_or(path.len());
+        let (var, mut rest) = path.split_at(head_end);
+        let mut keys = Vec::new();
+        while let Some(after) = rest.strip_prefix('[') {
+            let mut depth = 1usize;
+            let Some(close) = after.char_indices().find_map(|(i, c)| {
+                match c {
+                    '[' => depth += 1,
+                    ']' => depth -= 1,
+                    _ => {}
+                }
+                (depth == 0).then_some(i)
+            }) else {
+                return whole;
+            };
+            keys.push(&after[..close]);
+            rest = &after[close + 1..];
+        }
+        let field = match rest {
+            "" => None,
+            r => match r.strip_prefix('.') {
+                Some(f) if !f.is_empty() => Some(f),
+                _ => return whole,
+            },
+        };
+        StatePath { var, keys, field }
+    }
+
+    /// The first key, if there is one.
+    pub fn key(&self) -> Option<&'a str> {
+        self.keys.first().copied()
+    }
+
+    /// The first field name (`state` of `state.active`).
+    pub fn first_field(&self) -> Option<&'a str> {
+        self.field.map(|f| f.split(['.', '[']).next().unwrap_or(f))
+    }
+}
+
+/// The ids of the shapes of a model's view that draw the value at `path` of `state`.
+pub fn shapes_for(model: &dyn DynModel, state: &AnyState, path: &str) -> Vec<String> {
+    catalogue::find(model.info().name).map_or_else(|_| Vec::new(), |e| (e.shapes_for)(model, state, path))
 }
 
 /// The picture of `state` (reached from `prev`, if given), drawn by the model's view.
@@ -66,6 +132,37 @@ mod tests {
     use crate::engine::{replay, DynOutcome, Session};
     use crate::models;
     use std::sync::Arc;
+
+    #[test]
+    fn state_paths_read_keys_and_fields() {
+        let p = StatePath::parse("ring[0].stamp");
+        assert_eq!((p.var, p.keys.as_slice(), p.field), ("ring", &["0"][..], Some("stamp")));
+        let p = StatePath::parse("routes[0][k1]");
+        assert_eq!((p.var, p.keys.as_slice(), p.field), ("routes", &["0", "k1"][..], None));
+        let p = StatePath::parse("held.state.active");
+        assert_eq!((p.var, p.key(), p.first_field()), ("held", None, Some("state")));
+        let p = StatePath::parse("f[<<1, [2]>>].x");
+        assert_eq!((p.var, p.keys.as_slice(), p.field), ("f", &["<<1, [2]>>"][..], Some("x")));
+        for bad in ["ring[0", "ring[0]x", "ring.", "ring[0]."] {
+            let p = StatePath::parse(bad);
+            assert_eq!((p.var, p.keys.len(), p.field), (bad, 0, None), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_highlight_marks_the_shapes_that_draw_a_path() {
+        let m = catalogue::build("seqlock", "safe", &[]).unwrap();
+        let s = Session::new(m.clone());
+        let ids = shapes_for(m.as_ref(), s.state(), "ring[1].stamp");
+        assert_eq!(ids, ["slot-1"]);
+        let mut d = draw(m.as_ref(), None, s.state()).unwrap();
+        assert_eq!(d.highlight(&ids), 1);
+        assert!(class_of(&d, "slot-1").ends_with(" lesson-highlight"));
+        assert!(!class_of(&d, "slot-0").contains("lesson-highlight"));
+        assert!(shapes_for(m.as_ref(), s.state(), "ring[9].stamp").iter().all(|id| d.find(id).is_none()));
+        assert!(shapes_for(m.as_ref(), s.state(), "nothing").is_empty());
+        assert!(shapes_for(m.as_ref(), s.state(), "readStamp1[7]").is_empty());
+    }
 
     #[test]
     fn seqlock_shows_stamp_parity_and_the_writer() {

@@ -5,7 +5,7 @@
 //! against what the ghost shows.
 
 use super::super::draw::{axis, badge, badge_row, lane, text_width, Anchor, Drawing, Legend, LegendItem, Shape};
-use super::View;
+use super::{StatePath, View};
 use crate::models::mvcc::{latest_before, Mvcc, State, Version};
 
 const WIDTH: f64 = 700.0;
@@ -89,6 +89,21 @@ fn caption(m: &Mvcc, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Mvcc {
     const TITLE: &'static str = "Version chains";
+
+    fn shapes_for(&self, s: &State, p: &StatePath) -> Vec<String> {
+        let key = p.key().and_then(|k| self.keys.iter().position(|x| x == k));
+        match (p.var, key) {
+            // A chain is its key's lane and the versions on it; the ghost draws what was pruned.
+            ("versions", Some(k)) => {
+                std::iter::once(format!("key-{}", self.keys[k])).chain(s.versions[k].iter().map(|w| format!("ver-{}-{}", self.keys[k], w.ts))).collect()
+            }
+            ("originalVersions", Some(k)) => s.original[k].iter().map(|w| format!("ver-{}-{}", self.keys[k], w.ts)).collect(),
+            ("tsCounter", _) => vec!["ts-counter".into()],
+            ("minRetained", _) => vec!["watermark-badge".into(), "watermark".into()],
+            ("opCount", _) => vec!["writes".into()],
+            _ => Vec::new(),
+        }
+    }
 
     fn legend(&self) -> Legend {
         Legend {

@@ -4,7 +4,7 @@
 //! write set and what it read. A commit not above its start (OCC1) shows in red.
 
 use super::super::draw::{badge, badge_row, lane, slot_strip, Anchor, Cell, Drawing, Legend, LegendItem, Shape};
-use super::View;
+use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::occ::{Occ, State, TxnState, NO_LOCK};
 
@@ -98,6 +98,35 @@ fn caption(m: &Occ, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Occ {
     const TITLE: &'static str = "Keys and transactions";
+
+    fn shapes_for(&self, s: &State, p: &StatePath) -> Vec<String> {
+        let txn = || p.key().and_then(|k| self.txn_ids.iter().position(|x| x == k)).map(|t| &self.txn_ids[t]);
+        let key = || p.key().and_then(|k| self.keys.iter().position(|x| x == k));
+        match p.var {
+            "startTs" => txn().map(|t| vec![format!("start-{t}")]).unwrap_or_default(),
+            "commitTs" => txn().map(|t| vec![format!("commit-{t}")]).unwrap_or_default(),
+            "writeSet" => txn().map(|t| vec![format!("writes-{t}")]).unwrap_or_default(),
+            // The lifecycle cell of the state the transaction is in.
+            "txnState" => p
+                .key()
+                .and_then(|k| self.txn_ids.iter().position(|x| x == k))
+                .map(|t| vec![format!("life-{}-{}", self.txn_ids[t], s.txns[t].state.name())])
+                .unwrap_or_default(),
+            "readObs" => txn().map(|t| vec![format!("txn-{t}")]).unwrap_or_default(),
+            "lockMap" => key().map(|k| vec![format!("lock-{}", self.keys[k])]).unwrap_or_default(),
+            "versions" => key()
+                .map(|k| {
+                    let name = &self.keys[k];
+                    std::iter::once(format!("key-{name}"))
+                        .chain((0..self.txn_ids.len()).filter(|&t| s.versions[k][t] != 0).map(|t| format!("version-{name}-{}", self.txn_ids[t])))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            "tsCounter" => vec!["status-ts".into()],
+            "opCount" => vec!["status-ops".into()],
+            _ => Vec::new(),
+        }
+    }
 
     fn legend(&self) -> Legend {
         Legend {

@@ -8,7 +8,7 @@
 //! step, a mark for each Promise, Accept and Learn.
 
 use super::super::draw::{badge, badge_row, Anchor, Drawing, Legend, LegendItem, Shape};
-use super::View;
+use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::paxos::{Paxos, State};
 
@@ -113,6 +113,27 @@ fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Paxos {
     const TITLE: &'static str = "Ballots";
+
+    fn shapes_for(&self, s: &State, p: &StatePath) -> Vec<String> {
+        let index = |list: &[i64], key: Option<&str>| key.and_then(|k| k.parse::<i64>().ok()).and_then(|k| list.iter().position(|&x| x == k));
+        let round = index(&self.rounds, p.keys.get(1).copied());
+        match (p.var, index(&self.acceptors, p.key()), round) {
+            // An acceptor's promise (or acceptance) in a round is drawn in the column of its proposal.
+            ("promised", Some(a), Some(r)) if self.promised(s, a, r) > 0 => {
+                vec![format!("cell-{}-{}", self.acceptors[a], r * self.per_round() + self.promised(s, a, r) as usize - 1)]
+            }
+            ("accepted", Some(a), Some(r)) if self.accepted(s, a, r) > 0 => {
+                vec![format!("cell-{}-{}", self.acceptors[a], r * self.per_round() + self.accepted_proposal(self.accepted(s, a, r)) as usize - 1)]
+            }
+            // Nothing promised or accepted yet: the acceptor's whole row in that round.
+            ("promised" | "accepted", Some(a), Some(r)) => {
+                (0..self.per_round()).map(|k| format!("cell-{}-{}", self.acceptors[a], r * self.per_round() + k)).collect()
+            }
+            ("learned", _, _) => index(&self.rounds, p.key()).map(|r| vec![format!("learned-{}", self.rounds[r])]).unwrap_or_default(),
+            ("proposerAttempt", _, _) => index(&self.proposers, p.key()).map(|q| vec![format!("attempt-{}", self.proposers[q])]).unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
 
     fn legend(&self) -> Legend {
         Legend {

@@ -4,7 +4,7 @@
 //! has regressed, and its gauge flashes red.
 
 use super::super::draw::{badge, gauge, lane, Drawing, Legend, LegendItem, Mark};
-use super::View;
+use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::routes::{Routes, State};
 
@@ -59,6 +59,18 @@ fn changed_node(p: &State, s: &State) -> Option<usize> {
 
 impl View for Routes {
     const TITLE: &'static str = "Route engines";
+
+    fn shapes_for(&self, _s: &State, p: &StatePath) -> Vec<String> {
+        let node = p.key().and_then(|k| self.nodes.iter().position(|x| x == k)).map(|n| &self.nodes[n]);
+        match (p.var, node) {
+            ("catalogVersion", _) => vec!["catalog-gauge".into(), "catalog-version".into()],
+            ("engineVersion", Some(n)) => vec![format!("gauge-{n}"), format!("engine-{n}")],
+            // The ghost is the "seen" mark on the node's gauge.
+            ("engineMaxObserved", Some(n)) => vec![format!("gauge-{n}")],
+            ("opCount", _) => vec!["ops".into()],
+            _ => Vec::new(),
+        }
+    }
 
     fn legend(&self) -> Legend {
         Legend {

@@ -4,7 +4,7 @@
 //! result; a lapped reader's jump as an arrow along the sequence line.
 
 use super::super::draw::{axis, badge_row, lane, message_arrow, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Legend, LegendItem, Shape};
-use super::View;
+use super::{StatePath, View};
 use crate::models::seqlock::{ReaderPc, Seqlock, State, WriterPc};
 
 const WIDTH: f64 = 680.0;
@@ -71,6 +71,23 @@ fn caption(m: &Seqlock, prev: Option<&State>, s: &State) -> Vec<String> {
 
 impl View for Seqlock {
     const TITLE: &'static str = "Ring slots";
+
+    fn shapes_for(&self, s: &State, p: &StatePath) -> Vec<String> {
+        // Readers are 1-based in the twin (`readStamp1[1]`), as in the view's ids (`r1-stamp1`).
+        let reader = || p.key().and_then(|k| k.parse::<usize>().ok()).filter(|&r| r >= 1 && r <= s.readers.len());
+        let ids: Vec<String> = match p.var {
+            "ring" => p.key().map(|i| format!("slot-{i}")).into_iter().collect(),
+            "cursor" | "writerPC" | "writerSeq" => vec!["writer".into()],
+            "readerCursor" => reader().map(|r| vec![format!("r{r}-seq"), format!("reader-ptr-{r}")]).unwrap_or_default(),
+            "readerPC" => reader().map(|r| vec![format!("r{r}-phase")]).unwrap_or_default(),
+            "readStamp1" => reader().map(|r| vec![format!("r{r}-stamp1")]).unwrap_or_default(),
+            "readValue" => reader().map(|r| vec![format!("r{r}-value")]).unwrap_or_default(),
+            "readStamp2" => reader().map(|r| vec![format!("r{r}-stamp2")]).unwrap_or_default(),
+            "readResult" => reader().map(|r| vec![format!("r{r}-result")]).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        ids
+    }
 
     fn legend(&self) -> Legend {
         Legend {
