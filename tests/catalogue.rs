@@ -111,3 +111,56 @@ fn the_twins_cfgs_agree_with_the_catalogue() {
     }
     pex::tlc::conform::discover_bench(&tla_dir(), None).unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// Every model that passes messages declares them consistently along any walk, in every config:
+/// each event names nodes the model has; a message is sent while no copy of it is in flight;
+/// duplicated, delivered or dropped only while a copy is in flight. The message chart and the
+/// network view draw from these declarations alone, so a slip here draws an arrow from nowhere.
+#[test]
+fn declared_messages_pair_up_along_walks_in_every_model() {
+    use pex::engine::{random_walk_with, MessageOp, WalkOptions};
+    use std::collections::HashMap;
+    let mut models_with_messages = Vec::new();
+    for info in catalogue::infos() {
+        for config in &info.configs {
+            let m = catalogue::build(info.name, config.name, &[]).unwrap();
+            let nodes = m.nodes().len();
+            if nodes == 0 {
+                continue;
+            }
+            models_with_messages.push(info.name);
+            let mut delivered = 0;
+            for seed in 0..40 {
+                let walk = random_walk_with(m.as_ref(), seed, 80, WalkOptions { stop_on_violation: false, skip_stutter: true });
+                let mut copies: HashMap<String, usize> = HashMap::new();
+                for pair in walk.trace.steps.windows(2) {
+                    let label = pair[1].action.as_deref().expect("a step has its action");
+                    for e in m.messages(&pair[0].state, label) {
+                        let at = format!("{}/{} seed {seed}: {label}: {}", info.name, config.name, e.id);
+                        assert!(e.from < nodes && e.to < nodes, "{at}: nodes {} and {} of {nodes}", e.from, e.to);
+                        let n = copies.entry(e.id.clone()).or_insert(0);
+                        match e.op {
+                            MessageOp::Send => {
+                                assert_eq!(*n, 0, "{at}: sent while a copy is in flight");
+                                *n = 1;
+                            }
+                            MessageOp::Duplicate => {
+                                assert!(*n > 0, "{at}: duplicated, but none is in flight");
+                                *n += 1;
+                            }
+                            MessageOp::Deliver | MessageOp::Drop => {
+                                assert!(*n > 0, "{at}: delivered or dropped, but none is in flight");
+                                *n -= 1;
+                                delivered += 1;
+                            }
+                            _ => assert!(!e.op.is_message()),
+                        }
+                    }
+                }
+            }
+            assert!(delivered > 0, "{}/{}: the walks deliver nothing", info.name, config.name);
+        }
+    }
+    models_with_messages.dedup();
+    assert!(models_with_messages.contains(&"crdt") && models_with_messages.contains(&"paxos"), "{models_with_messages:?}");
+}

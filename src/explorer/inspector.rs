@@ -97,19 +97,22 @@ impl Explorer {
         Some(d)
     }
 
-    /// The picture of the trace around the cursor (for models that have one), with its title and
-    /// the range of steps it covers: at most [`TRACE_VIEW_WINDOW`] steps, so that its cost does not
-    /// grow with the trace.
-    pub fn trace_drawing(&self) -> Option<(&'static str, draw::Drawing, std::ops::Range<usize>)> {
+    /// The pictures of the trace around the cursor: the model's own trace view (the ballot
+    /// timeline of `paxos`), then, for a model that passes messages, the message-sequence chart.
+    /// Each covers the same window of at most [`TRACE_VIEW_WINDOW`] steps, so that their cost
+    /// does not grow with the trace.
+    pub fn trace_drawings(&self) -> Vec<TraceDrawing> {
         let steps = &self.session.trace().steps;
         let window = trace_window(steps.len(), self.session.cursor(), TRACE_VIEW_WINDOW);
         let states: Vec<&AnyState> = steps[window.clone()].iter().map(|s| &s.state).collect();
-        // A model with no trace view of its own that passes messages gets the message chart.
-        let (title, drawing) = match views::draw_trace(self.model.as_ref(), &states, self.session.cursor() - window.start) {
-            Some(t) => t,
-            None => ("Messages", self.message_chart(window.clone())?),
-        };
-        Some((title, drawing, window))
+        let own = views::draw_trace(self.model.as_ref(), &states, self.session.cursor() - window.start).map(|(title, drawing)| TraceDrawing {
+            title,
+            drawing,
+            window: window.clone(),
+            chart: false,
+        });
+        let chart = self.message_chart(window.clone()).map(|drawing| TraceDrawing { title: msc::TITLE, drawing, window, chart: true });
+        own.into_iter().chain(chart).collect()
     }
 
     /// The steps `range` of the trace with what each did to messages (the initial state, which
@@ -157,6 +160,17 @@ pub const MERMAID_STEPS: usize = 2000;
 
 /// Steps the trace view draws at most.
 pub const TRACE_VIEW_WINDOW: usize = 80;
+
+/// One picture of a stretch of the trace (see [`Explorer::trace_drawings`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceDrawing {
+    pub title: &'static str,
+    pub drawing: draw::Drawing,
+    /// The steps it covers.
+    pub window: std::ops::Range<usize>,
+    /// It is the message-sequence chart (which exports as SVG and Mermaid text).
+    pub chart: bool,
+}
 
 /// The `size` steps of a `len`-step trace shown around `cursor`: centred on it where the trace
 /// allows, never past either end.

@@ -26,7 +26,7 @@ mod verdicts;
 pub mod views;
 
 pub use causes::{AlteredStep, Causes, LastWrite};
-pub use inspector::{timeline_window, trace_window, TreeRow, TRACE_VIEW_WINDOW};
+pub use inspector::{timeline_window, trace_window, TraceDrawing, TreeRow, TRACE_VIEW_WINDOW};
 pub use jobs::SYNC_REPLAY_STEPS;
 pub use liveness::{LoopView, TemporalRow};
 pub use notices::{Notice, NoticeKind, Notices, INFO_NOTICE_MS};

@@ -22,6 +22,9 @@ pub struct ChartRow {
     pub events: Vec<MessageEvent>,
 }
 
+/// The chart's title, as the trace view of a model that passes messages.
+pub const TITLE: &str = "Messages";
+
 const TOP: f64 = 34.0;
 const ROW: f64 = 24.0;
 const LEFT: f64 = 190.0;
@@ -347,7 +350,9 @@ mod on_a_model {
     #[test]
     fn the_crdt_gap_reads_as_send_cut_drop_heal() {
         let (x, _) = Explorer::with_counterexample("crdt", "lossy-partition").unwrap();
-        let (title, d, _) = x.trace_drawing().expect("crdt has no trace view of its own: the message chart");
+        let t = x.trace_drawings().pop().expect("crdt passes messages: the message chart");
+        assert!(t.chart);
+        let (title, d) = (t.title, t.drawing);
         assert_eq!(title, "Messages");
         let ids = d.ids();
         assert!(ids.iter().any(|i| i.starts_with("msc-msg-drop-")), "{ids:?}");

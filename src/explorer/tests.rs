@@ -440,10 +440,14 @@ fn the_trace_view_draws_a_window_of_a_long_trace() {
     let n = x.session().len();
     assert!(n > super::TRACE_VIEW_WINDOW, "a long enough walk ({n} states)");
     x.go_to(n / 2);
-    let (_, drawing, window) = x.trace_drawing().expect("paxos has a trace view");
-    assert_eq!(window.len(), super::TRACE_VIEW_WINDOW);
-    assert!(window.contains(&(n / 2)));
-    assert!(drawing.width < 1200.0, "width {} does not grow with the trace", drawing.width);
+    // Its ballot timeline, then its message chart, over one same window.
+    let traces = x.trace_drawings();
+    assert_eq!(traces.iter().map(|t| (t.title, t.chart)).collect::<Vec<_>>(), [("Ballot timeline", false), ("Messages", true)]);
+    for t in traces {
+        assert_eq!(t.window.len(), super::TRACE_VIEW_WINDOW);
+        assert!(t.window.contains(&(n / 2)));
+        assert!(t.drawing.width < 1200.0, "{}: width {} does not grow with the trace", t.title, t.drawing.width);
+    }
 }
 
 #[test]

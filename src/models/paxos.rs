@@ -20,7 +20,7 @@
 //! function reads; so that `take` need not compute it again, `next` calls the action functions
 //! itself and each candidate carries the successor its function returned.
 
-use crate::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+use crate::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, MessageEvent, MessageOp, Model, ModelDef, ModelInfo, Value};
 
 // ---- CONSTANTS ----
 
@@ -695,6 +695,90 @@ impl Model for Paxos {
 
     fn action_names(&self) -> Vec<&'static str> {
         vec!["Promise", "Accept", "Learn", "IncrementAttempt"]
+    }
+
+    /// The proposers, the acceptors and one learner: the lanes of the message chart.
+    fn nodes(&self) -> Vec<String> {
+        let proposers = self.proposers.iter().map(|p| format!("proposer {p}"));
+        let acceptors = self.acceptors.iter().map(|a| format!("acceptor {a}"));
+        proposers.chain(acceptors).chain(std::iter::once("learner".to_string())).collect()
+    }
+
+    /// The messages the actions imply. The twin keeps no message set (an acceptor may answer any
+    /// proposal at any time), so each step is read as the exchange it stands for:
+    /// - Promise(a, p): p's proposer's prepare reaches a (sent and delivered in the step) and a's
+    ///   promise leaves for the proposer, carrying what a accepted last;
+    /// - Accept(a, p, v): a's promise of p reaches the proposer (Promise(a, p) sent it, and a
+    ///   accepts p at most once), whose accept request for v reaches a (sent and delivered in the
+    ///   step); a's "accepted" leaves for the learner;
+    /// - Learn(r, v): the learner receives "accepted" from every acceptor whose acceptance in r is
+    ///   of v (each sent by that acceptor's Accept; Learn(r, v) happens once);
+    /// - IncrementAttempt(p, r): the proposer's timer.
+    ///
+    /// A stuttering step (a promise or acceptance already made) sends nothing. A promise no accept
+    /// followed, or an "accepted" the learner did without, stays in flight.
+    fn messages(&self, s: &State, candidate: &Candidate, next: &State) -> Vec<MessageEvent> {
+        if s == next {
+            return Vec::new();
+        }
+        let proposer_of = |k: u8| k as usize % self.n_p();
+        let acceptor = |a: u8| self.n_p() + a as usize;
+        let learner = self.n_p() + self.n_a();
+        let prop = |r: u8, k: u8| {
+            let (att, p) = self.proposal(k as usize);
+            format!("⟨{}, {}, {}⟩", self.rounds[r as usize], att, p)
+        };
+        let fields = |r: u8, k: u8, v: Option<u8>| {
+            let mut f = vec![("round".to_string(), self.rounds[r as usize].to_string()), ("proposal".to_string(), prop(r, k))];
+            f.extend(v.map(|v| ("value".to_string(), self.values[v as usize].clone())));
+            f
+        };
+        let event = |op, from, to, id: String, label: String, contents: Vec<(String, String)>| MessageEvent { op, from, to, id, label, contents };
+        let promise = |a: u8, r: u8, k: u8, op: MessageOp| {
+            let last = match self.accepted(s, a as usize, r as usize) {
+                0 => "none".to_string(),
+                c => format!("{} = {}", prop(r, self.accepted_proposal(c) - 1), self.values[self.accepted_value(c)]),
+            };
+            let mut contents = fields(r, k, None);
+            contents.push(("last accepted".to_string(), last.clone()));
+            let label = format!("promise {} (last: {last})", prop(r, k));
+            event(op, acceptor(a), proposer_of(k), format!("promise r{r} k{k} from {a}"), label, contents)
+        };
+        let accepted = |a: u8, r: u8, k: u8, v: u8, op: MessageOp| {
+            let label = format!("accepted {} = {}", prop(r, k), self.values[v as usize]);
+            event(op, acceptor(a), learner, format!("accepted r{r} k{k} v{v} from {a}"), label, fields(r, k, Some(v)))
+        };
+        match candidate.action {
+            Action::Promise { a, r, k } => {
+                let id = format!("prepare r{r} k{k} to {a}");
+                let label = format!("prepare {}", prop(r, k));
+                vec![
+                    event(MessageOp::Send, proposer_of(k), acceptor(a), id.clone(), label.clone(), fields(r, k, None)),
+                    event(MessageOp::Deliver, proposer_of(k), acceptor(a), id, label, fields(r, k, None)),
+                    promise(a, r, k, MessageOp::Send),
+                ]
+            }
+            Action::Accept { a, r, k, v } => {
+                let id = format!("accept r{r} k{k} v{v} to {a}");
+                let label = format!("accept {} = {}", prop(r, k), self.values[v as usize]);
+                vec![
+                    promise(a, r, k, MessageOp::Deliver),
+                    event(MessageOp::Send, proposer_of(k), acceptor(a), id.clone(), label.clone(), fields(r, k, Some(v))),
+                    event(MessageOp::Deliver, proposer_of(k), acceptor(a), id, label, fields(r, k, Some(v))),
+                    accepted(a, r, k, v, MessageOp::Send),
+                ]
+            }
+            Action::Learn { r, v } => (0..self.n_a() as u8)
+                .filter_map(|a| {
+                    let code = self.accepted(s, a as usize, r as usize);
+                    (code != 0 && self.accepted_value(code) == v as usize).then(|| accepted(a, r, self.accepted_proposal(code) - 1, v, MessageOp::Deliver))
+                })
+                .collect(),
+            // A new attempt only raises the proposer's counter; nothing reads it (see the action).
+            Action::IncrementAttempt { p, .. } => {
+                vec![event(MessageOp::Timer, p as usize, p as usize, format!("attempt {p}"), "next attempt".into(), Vec::new())]
+            }
+        }
     }
 
     fn invariants(&self) -> &[Invariant<Self>] {

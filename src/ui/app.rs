@@ -77,6 +77,8 @@ pub enum Msg {
     ExportMarkdown,
     /// The message chart as Mermaid text.
     ExportMermaid,
+    /// The message chart as SVG.
+    ExportChartSvg,
     ExportFailed(String),
     ImportText(String),
     ImportFailed(String),
@@ -399,7 +401,7 @@ impl App {
                 if let Some(player) = &self.lesson {
                     <LessonPanel player={player.clone()} on={on.clone()} />
                 }
-                <ViewPanel model={m.info().name} mermaid={!m.nodes().is_empty()} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing_highlighting(&self.lesson.as_ref().map(|l| l.highlights().1).unwrap_or_default())} trace={x.trace_drawing()}
+                <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing_highlighting(&self.lesson.as_ref().map(|l| l.highlights().1).unwrap_or_default())} traces={x.trace_drawings()}
                            repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
                            config={m.config().name} configs={Vec::<&'static str>::new()} side={None::<&'static str>}
                            divergence={None::<(usize, String)>} causes_here={causes_here} />
@@ -740,6 +742,13 @@ impl Component for App {
                 }
                 return false;
             }
+            Msg::ExportChartSvg => {
+                let name = format!("{}-{}-messages-step-{}.svg", self.x.model().info().name, self.x.model().config().name, self.x.session().cursor());
+                match dom::chart_svg().and_then(|(svg, _, _)| dom::download_as(&name, &svg, "image/svg+xml")) {
+                    Ok(()) => return false,
+                    Err(e) => self.x.notify_error(format!("Could not export the chart: {e}")),
+                }
+            }
             Msg::ExportMermaid => {
                 let name = format!("{}-{}-messages.mmd", self.x.model().info().name, self.x.model().config().name);
                 match self.x.message_mermaid() {
@@ -906,7 +915,7 @@ impl Component for App {
                         if let Some(player) = &self.lesson {
                             <LessonPanel player={player.clone()} on={on.clone()} />
                         }
-                        <ViewPanel model={m.info().name} mermaid={!m.nodes().is_empty()} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing_highlighting(&lesson_paths)} trace={x.trace_drawing()}
+                        <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing_highlighting(&lesson_paths)} traces={x.trace_drawings()}
                                    repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
                                    config={m.config().name} configs={m.info().configs.iter().map(|c| c.name).collect::<Vec<_>>()} side={x.side_config()}
                                    divergence={divergence.clone()} causes_here={causes_here} />

@@ -174,7 +174,18 @@ pub mod dom {
     /// The view's drawing as it is on screen, as a standalone SVG file: the page's stylesheet
     /// inside, the current theme, and a background, so that it reads the same on a slide.
     pub fn view_svg() -> Result<(String, f64, f64), String> {
-        let svg = document().query_selector("[data-testid=view] .view-scroll svg").ok().flatten().ok_or("this model has no picture to export")?;
+        svg_of("[data-testid=view] .view-scroll svg", "this model has no picture to export")
+    }
+
+    /// The message chart as a standalone SVG document (see [`view_svg`]).
+    pub fn chart_svg() -> Result<(String, f64, f64), String> {
+        svg_of("[data-testid=trace-view][data-chart] svg", "this model passes no messages, so it has no message chart")
+    }
+
+    /// The drawing `selector` finds, as a standalone SVG document with the page's theme and
+    /// style inlined, and its size.
+    fn svg_of(selector: &str, missing: &str) -> Result<(String, f64, f64), String> {
+        let svg = document().query_selector(selector).ok().flatten().ok_or(missing)?;
         let copy: web_sys::Element = svg.clone_node_with_deep(true).map_err(|e| format!("{e:?}"))?.unchecked_into();
         let view_box = copy.get_attribute("viewBox").unwrap_or_default();
         let dims: Vec<f64> = view_box.split_whitespace().filter_map(|n| n.parse().ok()).collect();

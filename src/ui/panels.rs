@@ -15,7 +15,9 @@ use super::{chart, dom, svg};
 use crate::catalogue;
 use crate::engine::{Definition, Lasso, Progress};
 use crate::explorer::draw::{Drawing, Legend};
-use crate::explorer::{views, Causes, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, SideView, TemporalRow, TimelineEntry, TreeRow};
+use crate::explorer::{
+    views, Causes, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, SideView, TemporalRow, TimelineEntry, TraceDrawing, TreeRow,
+};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -297,16 +299,13 @@ pub fn ConstantsPanel(p: &ConstantsProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ViewProps {
     pub model: &'static str,
-    /// The model passes messages: its chart can be exported as Mermaid text.
-    #[prop_or_default]
-    pub mermaid: bool,
     pub on: Callback<Msg>,
     pub cursor: usize,
     /// Steps in the trace, the initial state included.
     pub len: usize,
     pub drawing: Option<Drawing>,
-    /// The trace view: its title, drawing and the steps it covers.
-    pub trace: Option<(&'static str, Drawing, std::ops::Range<usize>)>,
+    /// The trace views: the model's own (if any), then the message chart (if it passes messages).
+    pub traces: Vec<TraceDrawing>,
     /// A lasso's loop: its first and last steps, and whether the end stutters.
     pub repeat: Option<(usize, usize, bool)>,
     pub legend: Option<Legend>,
@@ -339,9 +338,6 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                         </select>
                         <button class="small" data-testid="export-svg" onclick={p.on.reform(|_| Msg::ExportSvg)} title="Save this picture as SVG (for slides)">{"SVG"}</button>
                         <button class="small" data-testid="export-png" onclick={p.on.reform(|_| Msg::ExportPng)} title="Save this picture as PNG">{"PNG"}</button>
-                        if p.mermaid {
-                            <button class="small" data-testid="export-mermaid" onclick={p.on.reform(|_| Msg::ExportMermaid)} title="Save the message chart up to this step as Mermaid sequenceDiagram text">{"Mermaid"}</button>
-                        }
                     </span>
                 }
             </h2>
@@ -376,17 +372,25 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
             } else {
                 <p class="muted">{"This model has no picture yet; the inspector below shows its state."}</p>
             }
-            if let Some((title, d, window)) = p.trace.as_ref() {
-                <h3 class="subhead">
-                    { title }
-                    if window.len() < p.len {
-                        <span class="muted small" data-testid="trace-view-window">{ format!(" · steps {}–{} of {}", window.start, window.end - 1, p.len - 1) }</span>
-                    }
-                </h3>
-                <div class="trace-drawing" data-testid="trace-view">{ svg::render(d) }</div>
-                // How to read the trace view (the message chart says what its marks mean).
-                { for d.caption.iter().map(|c| html! { <p class="notation small" data-testid="trace-view-caption">{ c.clone() }</p> }) }
-            }
+            { for p.traces.iter().map(|t| html! {
+                <>
+                    <h3 class="subhead">
+                        { t.title }
+                        if t.window.len() < p.len {
+                            <span class="muted small" data-testid="trace-view-window">{ format!(" · steps {}–{} of {}", t.window.start, t.window.end - 1, p.len - 1) }</span>
+                        }
+                        if t.chart {
+                            <span class="export-tools">
+                                <button class="small" data-testid="export-chart-svg" onclick={p.on.reform(|_| Msg::ExportChartSvg)} title="Save the message chart as SVG">{"SVG"}</button>
+                                <button class="small" data-testid="export-mermaid" onclick={p.on.reform(|_| Msg::ExportMermaid)} title="Save the message chart up to this step as Mermaid sequenceDiagram text">{"Mermaid"}</button>
+                            </span>
+                        }
+                    </h3>
+                    <div class="trace-drawing" data-testid="trace-view" data-chart={t.chart.then_some("")}>{ svg::render(&t.drawing) }</div>
+                    // How to read the trace view (the message chart says what its marks mean).
+                    { for t.drawing.caption.iter().map(|c| html! { <p class="notation small" data-testid="trace-view-caption">{ c.clone() }</p> }) }
+                </>
+            }) }
         </div>
     }
 }
