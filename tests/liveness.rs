@@ -7,7 +7,7 @@
 use pex::catalogue;
 use pex::engine::liveness::LivenessChecker;
 use pex::engine::{CheckOptions, Constants, DynOutcome, FairnessKind, Lasso, Model, ModelDef, Outcome, Temporal, TraceFile, ViolationKind};
-use pex::models::{occ::Occ, routes::Routes, seqlock::Seqlock};
+use pex::models::{crdt::Crdt, occ::Occ, routes::Routes, seqlock::Seqlock};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -156,6 +156,7 @@ fn every_liveness_config_gives_its_verdict_and_valid_lassos() {
     assert_eq!(check_all::<Seqlock>(), 2);
     assert_eq!(check_all::<Occ>(), 2);
     assert_eq!(check_all::<Routes>(), 2);
+    assert_eq!(check_all::<Crdt>(), 2);
 }
 
 #[test]
@@ -219,7 +220,9 @@ fn the_erased_check_carries_the_lasso_and_prints_it_as_tlc_does() {
 fn liveness_configs_count_the_states_the_plain_search_counts() {
     // The search behind a liveness check is the BFS: same distinct, generated, depth as the safe
     // config without symmetry.
-    for (model, safe, live) in [("seqlock", "safe", "progress"), ("occ", "safe", "termination"), ("routes", "safe", "convergence")] {
+    for (model, safe, live) in
+        [("seqlock", "safe", "progress"), ("occ", "safe", "termination"), ("routes", "safe", "convergence"), ("crdt", "safe", "convergence")]
+    {
         let figures = |config: &str| {
             let m = catalogue::build(model, config, &[]).unwrap();
             let mut c = m.checker(CheckOptions { symmetry: false, ..CheckOptions::default() });

@@ -178,3 +178,30 @@ fn each_step_declares_what_it_does_to_messages() {
     let first = seqlock.choices(init)[0].label.clone();
     assert!(seqlock.nodes().is_empty() && seqlock.messages(init, &first).is_empty());
 }
+
+/// The liveness configs, against TLC 2.15's figures for `MC_convergence.cfg` and
+/// `MC_convergence-lossy.cfg` (run with `-lncheck final`): under FairSpec the safe protocol
+/// converges for good; with lossy partitions the shortest lasso writes, cuts the link (dropping
+/// the delta), heals it, and then nothing is left to deliver: it stutters, diverged, for ever.
+#[test]
+fn convergence_holds_under_fairness_and_a_lost_delta_is_never_repaired() {
+    use pex::engine::{Lasso, ViolationKind};
+    let figures = |config: &str| {
+        let m = catalogue::build("crdt", config, &[]).unwrap();
+        assert_eq!(m.liveness_names(), ["ConvergesEventually"], "{config}");
+        assert!(!m.invariant_names().contains(&"EventualConvergence"), "{config}: the temporal property stands in for the state predicate");
+        let mut c = m.checker(CheckOptions::default());
+        while !c.run(1 << 14) {}
+        let r = c.result().unwrap();
+        ((r.progress.distinct, r.progress.generated, r.progress.depth), r.outcome)
+    };
+    let (counts, outcome) = figures("convergence");
+    assert_eq!(counts, (33134, 109410, 14));
+    assert!(matches!(outcome, DynOutcome::Ok));
+    let (counts, outcome) = figures("convergence-lossy");
+    assert_eq!(counts, (26603, 129342, 14));
+    let DynOutcome::Violation { kind, name, trace } = outcome else { panic!("convergence-lossy must fail") };
+    assert_eq!((kind, name.as_str()), (ViolationKind::Liveness, "ConvergesEventually"));
+    assert_eq!(trace.labels(), ["Set(1, k1, v1)", "CreatePartition(1, 2)", "HealPartition(1, 2)"]);
+    assert_eq!(trace.lasso, Some(Lasso::Stuttering));
+}

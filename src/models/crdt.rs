@@ -21,7 +21,10 @@
 //! the plumbing (TLA+ values, messages).
 
 use crate::engine::messages::{MessageEvent, MessageOp};
-use crate::engine::{ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+use crate::engine::{
+    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo,
+    Temporal, Value,
+};
 
 // ---- CONSTANTS ----
 
@@ -47,6 +50,8 @@ pub struct Crdt {
     pub lossy_partitions: bool,
     invariants: Vec<Invariant<Crdt>>,
     properties: Vec<ActionProperty<Crdt>>,
+    /// The liveness configs' FairSpec and temporal property.
+    fair_spec: Option<FairSpec<Crdt>>,
 }
 
 impl ModelDef for Crdt {
@@ -97,6 +102,20 @@ impl ModelDef for Crdt {
                     tla_switches: &[("TieBreakByReplica", "TRUE"), ("LossyPartitions", "TRUE")],
                     alters: &["Set", "Delete", "CreatePartition"],
                 },
+                ConfigSpec {
+                    name: "convergence",
+                    summary: "Liveness: the safe protocol under FairSpec (strong fairness on each replica's ReceiveDelta, weak fairness on healing each cut link): every fair behaviour ends converged for good (ConvergesEventually holds).",
+                    expect: None,
+                    tla_switches: &[("TieBreakByReplica", "TRUE"), ("LossyPartitions", "FALSE")],
+                    alters: &[],
+                },
+                ConfigSpec {
+                    name: "convergence-lossy",
+                    summary: "Liveness with the seed's lossy partitions under the same fairness: a cut drops a delta, the link heals, every delta left is delivered, and still the replicas differ for ever: fairness cannot bring back a lost delta, only a repair (anti-entropy) could. ConvergesEventually fails.",
+                    expect: Some("ConvergesEventually"),
+                    tla_switches: &[("TieBreakByReplica", "TRUE"), ("LossyPartitions", "TRUE")],
+                    alters: &["Set", "Delete", "CreatePartition"],
+                },
             ],
             meanings: &[
                 ("TypeOK", "Every register holds a value or none, a timestamp of a replica (or of nobody) and a tombstone flag; every delta goes between two replicas; each clock carries its own replica's id."),
@@ -104,6 +123,7 @@ impl ModelDef for Crdt {
                 ("MergeCommutative", "For every key, merging any two of its registers present (held by a replica or carried by a delta) gives the same register in either order."),
                 ("EventualConvergence", "When no link is cut and no delta is in flight, every replica holds the same register (value, tombstone and timestamp) for every key."),
                 ("LamportMonotonic", "No step lowers a replica's Lamport clock."),
+                ("ConvergesEventually", "From some point on, every replica holds the same register for every key, for ever: every fair behaviour converges."),
                 ("Set", "A replica ticks its clock, writes a value into its register for the key, and sends the new register as a delta to its peers (lossy: only to those it is not cut off from)."),
                 ("Delete", "A replica ticks its clock, writes a tombstone into its register for the key, and sends it as a delta to its peers (lossy: only to those it is not cut off from)."),
                 ("ReceiveDelta", "A replica takes a delta addressed to it over a link that is not cut, keeps the later of its register and the delta's (safe: equal times ordered by replica id), and moves its clock past the delta's time."),
@@ -116,6 +136,21 @@ impl ModelDef for Crdt {
     fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
         let mut replicas: Vec<u8> = constants.int_set("Replicas").into_iter().map(|r| r as u8).collect();
         replicas.sort_unstable();
+        let mut invariants = vec![
+            Invariant { name: "TypeOK", holds: Crdt::type_ok },
+            Invariant { name: "TombstoneConsistency", holds: Crdt::tombstone_consistency },
+            Invariant { name: "MergeCommutative", holds: Crdt::merge_commutative },
+        ];
+        // The liveness configs check convergence as the temporal property it is; the state
+        // predicate would stop the lossy one at the first quiet divergent state, before any lasso.
+        let fair_spec = config.name.starts_with("convergence").then(|| FairSpec {
+            name: "FairSpec",
+            fairness: vec![Crdt::SF_RECEIVE, Crdt::WF_HEAL],
+            properties: vec![Crdt::CONVERGES_EVENTUALLY],
+        });
+        if fair_spec.is_none() {
+            invariants.push(Invariant { name: "EventualConvergence", holds: Crdt::eventual_convergence });
+        }
         Ok(Crdt {
             replicas,
             keys: constants.names("Keys"),
@@ -123,13 +158,9 @@ impl ModelDef for Crdt {
             max_time: constants.int("MaxTime") as u8,
             tie_break_by_replica: config.switch("TieBreakByReplica"),
             lossy_partitions: config.switch("LossyPartitions"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Crdt::type_ok },
-                Invariant { name: "TombstoneConsistency", holds: Crdt::tombstone_consistency },
-                Invariant { name: "MergeCommutative", holds: Crdt::merge_commutative },
-                Invariant { name: "EventualConvergence", holds: Crdt::eventual_convergence },
-            ],
+            invariants,
             properties: vec![ActionProperty { name: "LamportMonotonic", holds: Crdt::lamport_monotonic }],
+            fair_spec,
         })
     }
 }
@@ -440,6 +471,34 @@ impl Crdt {
         !self.quiet(s) || self.converged(s)
     }
 
+    // ---- Liveness ----
+
+    /// `ConvergesEventually == <>[]Converged`: EventualConvergence as the seed meant it, a
+    /// temporal property (the state predicate above is its safety shadow).
+    const CONVERGES_EVENTUALLY: LivenessProperty<Crdt> =
+        LivenessProperty { name: "ConvergesEventually", kind: Temporal::EventuallyAlways, p: Crdt::converged, q: None };
+
+    /// `\A r \in Replicas : SF_vars(\E msg \in network : ReceiveDelta(r, msg))`. Strong: a link
+    /// may be cut and healed for ever, so a delivery is enabled only now and then, never for good.
+    const SF_RECEIVE: Fairness<Crdt> = Fairness {
+        kind: FairnessKind::Strong,
+        name: "\\A r \\in Replicas : SF_vars(\\E msg \\in network : ReceiveDelta(r, msg))",
+        instance: |_, a| match a {
+            Action::ReceiveDelta { r, .. } => Some(*r as u32),
+            _ => None,
+        },
+    };
+
+    /// `\A r1, r2 \in Replicas : WF_vars(HealPartition(r1, r2))`: a cut link does not stay cut.
+    const WF_HEAL: Fairness<Crdt> = Fairness {
+        kind: FairnessKind::Weak,
+        name: "\\A r1, r2 \\in Replicas : WF_vars(HealPartition(r1, r2))",
+        instance: |_, a| match a {
+            Action::HealPartition { r1, r2 } => Some(*r1 as u32 * MAX_REPLICAS as u32 + *r2 as u32),
+            _ => None,
+        },
+    };
+
     // ---- Action property ----
 
     /// No replica's clock goes down.
@@ -567,6 +626,10 @@ impl Model for Crdt {
 
     fn action_properties(&self) -> &[ActionProperty<Self>] {
         &self.properties
+    }
+
+    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
+        self.fair_spec.as_ref()
     }
 
     fn variables(&self) -> &'static [&'static str] {

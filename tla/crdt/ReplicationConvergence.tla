@@ -42,7 +42,13 @@
 (*  5. EventualConvergence was listed as a temporal PROPERTY but is a      *)
 (*     state predicate (quiet network and no partition => equal            *)
 (*     registers); it is checked here as an invariant, comparing whole     *)
-(*     registers: value, tombstone and timestamp.                          *)
+(*     registers: value, tombstone and timestamp.  What the seed meant,    *)
+(*     that every behaviour ends converged, is the temporal property       *)
+(*     ConvergesEventually == <>[]Converged, checked under FairSpec in the *)
+(*     liveness configs (`convergence`, `convergence-lossy`): strong       *)
+(*     fairness on each replica's ReceiveDelta (a link may be cut and      *)
+(*     healed for ever, so a delivery is enabled only now and then) and    *)
+(*     weak fairness on healing each cut link.  The seed gave no fairness. *)
 (*  6. LamportMonotonic was "time >= 0", true of every natural number.  It *)
 (*     is checked as what its comment says, an action property: no        *)
 (*     replica's clock ever goes down.                                     *)
@@ -205,6 +211,13 @@ Next ==
 
 Spec == Init /\ [][Next]_vars
 
+\* Liveness: every replica eventually takes the deltas addressed to it (strong: a
+\* cut and healed link enables a delivery only now and then), and a cut link heals.
+FairSpec ==
+    /\ Spec
+    /\ \A r \in Replicas : SF_vars(\E msg \in network : ReceiveDelta(r, msg))
+    /\ \A r1, r2 \in Replicas : WF_vars(HealPartition(r1, r2))
+
 --------------------------------------------------------------------------------
 (* Invariants. *)
 
@@ -225,6 +238,14 @@ MergeCommutative ==
 EventualConvergence ==
     ((\A r1, r2 \in Replicas : ~partitioned[r1][r2]) /\ network = {}) =>
         \A r1, r2 \in Replicas, k \in Keys : lww_registers[r1][k] = lww_registers[r2][k]
+
+\* Every replica holds the same register for every key.
+Converged == \A r1, r2 \in Replicas, k \in Keys : lww_registers[r1][k] = lww_registers[r2][k]
+
+(* Temporal property (the liveness configs). *)
+
+\* From some point on the replicas agree, for ever.
+ConvergesEventually == <>[]Converged
 
 (* Action property. *)
 

@@ -93,6 +93,12 @@ for (const { config, invariantName, steps } of [
       assert.match(mermaid, /^sequenceDiagram\n {4}participant n0 as replica 1\n/);
       assert.match(mermaid, /n0-xn1: Δ k1=v1 @\(1,1\) dropped \(step 2\)/);
       assert.match(mermaid, /Note over n0,n1: link cut \(step 2\)[\s\S]*Note over n0,n1: link healed \(step 3\)/);
+      // And as SVG: the same arrows, the × and the band, standalone.
+      const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-chart-svg]')]);
+      const svg = readFileSync(await svgDownload.path(), 'utf8');
+      assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.match(svg, /data-id="msc-msg-drop-[^"]*"/);
+      assert.match(svg, /data-id="msc-partition-0-1-[^"]*"/);
       // One step back: the cut dropped the delta.
       await page.click('[data-testid=back]');
       assert.match(await view(page, 'delta 1->2 k1 @(1,1) (drop)').getAttribute('class'), /\bdropped\b/);

@@ -3,6 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, open, pex, text, stepCounter, timelineLabels, invariant, OUT } from './harness.mjs';
 
@@ -25,6 +26,16 @@ test('paxos ignore-accepted: the checker finds Agreement broken and the ballot v
   assert.match(await page.locator('[data-testid=view] [data-id=learned-1]').getAttribute('class'), /\bbad\b/);
   assert.match(await text(page, '[data-testid=caption]'), /a second value: Agreement fails/);
   assert.equal(await page.locator('[data-testid=trace-view] [data-id=ballot-cursor]').count(), 1);
+  // Under the ballot timeline, the messages the steps imply: the last step's learner receives
+  // "accepted" from the majority that accepted v2, and the chart exports as SVG.
+  const chart = page.locator('[data-testid=trace-view][data-chart]');
+  assert.equal(await chart.count(), 1);
+  assert.ok(await chart.locator('[data-id^="msc-msg-"]').count() > 4, 'arrows for the prepares, promises, accepts and accepteds');
+  assert.match(await chart.textContent(), /learner/);
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-chart-svg]')]);
+  const chartSvg = readFileSync(await svgDownload.path(), 'utf8');
+  assert.match(chartSvg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(chartSvg, /accepted ⟨1, 0, 2⟩ = v2/);
   await page.screenshot({ path: join(OUT, 'paxos-agreement-broken-1280.png'), fullPage: true });
   // Somewhere along the counterexample an acceptance ignored its quorum's accepted value.
   let seen = false;

@@ -142,8 +142,9 @@ test('after a minute of paxos play, a click is still handled', async () => {
   await page.click('[data-testid=timeline] li.step:first-child button');
   const [c] = await stepCounter(page);
   assert.ok(c < n - 1);
-  assert.equal(await page.locator('[data-testid=trace-view] svg').count(), 1, 'the ballot timeline is still drawn');
-  assert.match(await page.locator('[data-testid=trace-view-window]').textContent(), new RegExp(`of ${n}$`));
+  assert.equal(await page.locator('[data-testid=trace-view]:not([data-chart]) svg').count(), 1, 'the ballot timeline is still drawn');
+  assert.equal(await page.locator('[data-testid=trace-view][data-chart] svg').count(), 1, 'and the message chart under it');
+  for (const w of await page.locator('[data-testid=trace-view-window]').allTextContents()) assert.match(w, new RegExp(`of ${n}$`));
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
