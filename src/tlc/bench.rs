@@ -136,7 +136,8 @@ pub fn add_tlc(row: &mut BenchRow, jar: &Path, case: &Case, workers: usize, star
 /// The models written again for Stateright (`peer/`), and the cases `pex bench --peer` runs:
 /// (model, config, constants other than the catalogue's defaults, what the case is).
 pub const PEER_MODELS: &[&str] = &["crdt", "paxos"];
-pub const PEER_CASES: &[(&str, &str, &[(&str, &str)], &str)] = &[
+pub type PeerCase = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static str);
+pub const PEER_CASES: &[PeerCase] = &[
     ("crdt", "safe", &[], "the catalogue's defaults, tla/crdt/MC.cfg"),
     ("crdt", "safe", &[("MaxTime", "4")], "one more write per replica"),
     ("paxos", "safe", &[], "the seed's constants, tla/paxos/Bench.cfg"),
@@ -148,7 +149,8 @@ pub const PEER_BUILD: &str = "cargo build --release --example stateright_peer";
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PeerRow {
     pub case: String,
-    pub constants: Vec<(String, String)>,
+    /// Every constant, defaults included, as `--const` would write it.
+    pub constants: serde_json::Map<String, serde_json::Value>,
     pub about: &'static str,
     /// Threads of both checkers.
     pub threads: usize,
@@ -225,7 +227,7 @@ pub fn bench_peer(
     };
     let mut row = PeerRow {
         case,
-        constants: constants.clone(),
+        constants: constants.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
         about,
         threads,
         distinct,
