@@ -95,3 +95,25 @@ fn bad_input_is_an_error_not_a_panic() {
     assert!(peer::run("crdt", "nope", &[], 1, peer::Code::Peer).unwrap_err().contains("no config"));
     assert!(peer::run("crdt", "safe", &[("MaxTime".into(), "99".into())], 1, peer::Code::Peer).is_err());
 }
+
+/// `pex bench --peer` without the example beside it: a clear word on how to build it, our own
+/// figures all the same, exit 0. (pex is copied where no `examples/` folder is.)
+#[test]
+fn bench_peer_without_the_example_says_how_to_build_it_and_carries_on() {
+    let dir = std::env::temp_dir().join(format!("pex-peer-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pex = dir.join("pex");
+    std::fs::copy(env!("CARGO_BIN_EXE_pex"), &pex).unwrap();
+    let out = std::process::Command::new(&pex).args(["bench", "--peer", "--model", "crdt", "--threads", "1", "--repeat", "1", "--json"]).output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cargo build --release --example stateright_peer"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["built"], false);
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "crdt's two peer cases");
+    let (distinct, _) = ours("crdt", "safe", &[]);
+    assert_eq!(rows[0]["distinct"].as_u64(), Some(distinct));
+    assert!(rows.iter().all(|r| r["stateright_seconds"].is_null() && r["stateright_error"].as_str().unwrap().contains("not built")));
+}
