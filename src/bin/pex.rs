@@ -173,6 +173,11 @@ enum Cmd {
         tla_dir: PathBuf,
         #[arg(long)]
         json: bool,
+        /// Only the peer benchmark: our checker beside Stateright on the models written again for
+        /// it (crdt, paxos), same constants and thread count; no TLC. It also runs after the TLC
+        /// table when --model is one of those. Needs `cargo build --release --example stateright_peer`.
+        #[arg(long)]
+        peer: bool,
     },
     /// Write the docs book's sources (mdBook): a gallery, a page per model with the explorer
     /// embedded at each gap's shortest counterexample, the embed contract, a picture per model.
@@ -254,10 +259,14 @@ fn main() -> ExitCode {
         Cmd::Lesson { command: LessonCmd::Check { files } } => lesson_check(&files),
         Cmd::Lesson { command: LessonCmd::Show { name, solutions } } => lesson_show(&name, solutions),
         Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),
-        Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, threads, tla_dir, json } => {
+        Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, threads, tla_dir, json, peer } => {
             let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
             let threads = threads.unwrap_or(cores).max(1);
-            bench_all(model.as_deref(), config.as_deref(), repeat, no_tlc, tlc_workers.unwrap_or(cores).max(1), threads, &tla_dir, json)
+            if peer {
+                bench_peer(model.as_deref(), config.as_deref(), repeat, threads, json, None)
+            } else {
+                bench_all(model.as_deref(), config.as_deref(), repeat, no_tlc, tlc_workers.unwrap_or(cores).max(1), threads, &tla_dir, json)
+            }
         }
     };
     match result {
@@ -835,8 +844,13 @@ fn bench_all(
         }
         rows.push(row);
     }
+    let with_peer = model.is_some_and(|m| bench::PEER_MODELS.contains(&m));
     if json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"tlc_startup_seconds": startup, "rows": rows})).unwrap());
+        let mut out = serde_json::json!({"tlc_startup_seconds": startup, "rows": rows});
+        if with_peer {
+            bench_peer(model, config, repeat, threads, true, Some(&mut out))?;
+        }
+        println!("{}", serde_json::to_string_pretty(&out).unwrap());
         return Ok(0);
     }
     if let Some(s) = startup {
@@ -890,5 +904,75 @@ fn bench_all(
         }
     }
     println!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up; peak MiB = peak resident memory of the case alone (a fresh pex check process running the same search; n/a where it cannot be read).");
+    if with_peer {
+        println!();
+        bench_peer(model, config, repeat, threads, false, None)?;
+    }
+    Ok(0)
+}
+
+/// `pex bench --peer`: our checker beside Stateright (the example `stateright_peer`, found beside
+/// this executable) on the peer cases of `model` (all without one), same constants and threads.
+/// With `into`, the rows go into that JSON object as "peer" instead of being printed.
+fn bench_peer(model: Option<&str>, config: Option<&str>, repeat: usize, threads: usize, json: bool, into: Option<&mut serde_json::Value>) -> Result<u8, Fail> {
+    if let Some(m) = model {
+        if !bench::PEER_MODELS.contains(&m) {
+            return Err(Fail(format!("no Stateright peer for model '{m}' (there is one for: {})", bench::PEER_MODELS.join(", "))));
+        }
+    }
+    let cases: Vec<_> = bench::PEER_CASES.iter().filter(|c| model.is_none_or(|m| m == c.0) && config.is_none_or(|k| k == c.1)).collect();
+    let peer = bench::peer_binary();
+    let missing = format!(
+        "Stateright's side is not built: no {}. Build it with `{}` (then run this again); our times follow alone.",
+        std::env::current_exe()
+            .ok()
+            .and_then(|e| e.parent().map(|d| d.join("examples").join("stateright_peer").display().to_string()))
+            .unwrap_or_else(|| "examples/stateright_peer".into()),
+        bench::PEER_BUILD
+    );
+    if peer.is_none() {
+        eprintln!("pex bench --peer: {missing}");
+    }
+    let mut rows = Vec::new();
+    for (m, c, extra, about) in cases {
+        rows.push(bench::bench_peer(m, c, extra, about, repeat, threads, peer.as_deref()).map_err(Fail)?);
+    }
+    if json {
+        let body = serde_json::json!({"checker": "stateright 0.31 (crates.io), breadth-first, no symmetry", "threads": threads, "built": peer.is_some(), "rows": rows});
+        match into {
+            Some(out) => out["peer"] = body,
+            None => println!("{}", serde_json::to_string_pretty(&body).unwrap()),
+        }
+        return Ok(0);
+    }
+    println!(
+        "Peer benchmark: pex beside Stateright 0.31 (breadth-first, no symmetry on either side), {} each, best of {repeat}.",
+        plural(threads, "thread", "threads")
+    );
+    println!("{:<30} {:>10} {:>9} {:>12} {:>14} {:>8}  verdict", "case", "distinct", "pex s", "Stateright s", "SR+our code s", "ratio");
+    for r in &rows {
+        let f = |x: Option<f64>, p: usize| x.map(|v| format!("{v:.p$}")).unwrap_or_else(|| "-".into());
+        let verdict = match (r.ratio, &r.stateright_error) {
+            (Some(ratio), None) => bench::peer_verdict(ratio),
+            (_, Some(e)) => format!("Stateright: {e}"),
+            (None, None) => "-".into(),
+        };
+        println!(
+            "{:<30} {:>10} {:>9.4} {:>12} {:>14} {:>8}  {}",
+            r.case,
+            r.distinct,
+            r.pex_seconds,
+            f(r.stateright_seconds, 4),
+            f(r.stateright_our_code_seconds, 4),
+            f(r.ratio, 1),
+            verdict
+        );
+        if let Some(u) = r.stateright_unique_states {
+            if u != r.distinct {
+                println!("    DIFFER: Stateright found {}; the models are not the same", plural(u, "unique state", "unique states"));
+            }
+        }
+    }
+    println!("ratio = Stateright's time / pex's (each the checker's own clock, model built, process start excluded); SR+our code = Stateright's checker running our model code (src/models/), which separates the checker's cost from the model's.");
     Ok(0)
 }

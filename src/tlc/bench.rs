@@ -130,3 +130,154 @@ pub fn add_tlc(row: &mut BenchRow, jar: &Path, case: &Case, workers: usize, star
     row.ratio_after_startup = Some(((r.wall_seconds - startup).max(0.0)) / ours);
     Ok(())
 }
+
+// ---- The peer benchmark: our checker beside Stateright ----
+
+/// The models written again for Stateright (`peer/`), and the cases `pex bench --peer` runs:
+/// (model, config, constants other than the catalogue's defaults, what the case is).
+pub const PEER_MODELS: &[&str] = &["crdt", "paxos"];
+pub type PeerCase = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static str);
+pub const PEER_CASES: &[PeerCase] = &[
+    ("crdt", "safe", &[], "the catalogue's defaults, tla/crdt/MC.cfg"),
+    ("crdt", "safe", &[("MaxTime", "4")], "one more write per replica"),
+    ("paxos", "safe", &[], "the seed's constants, tla/paxos/Bench.cfg"),
+];
+
+/// How to build the Stateright side when it is missing.
+pub const PEER_BUILD: &str = "cargo build --release --example stateright_peer";
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PeerRow {
+    pub case: String,
+    /// Every constant, defaults included, as `--const` would write it.
+    pub constants: serde_json::Map<String, serde_json::Value>,
+    pub about: &'static str,
+    /// Threads of both checkers.
+    pub threads: usize,
+    pub distinct: u64,
+    /// Our checker's best time (no symmetry, no audit: neither model declares a symmetric set).
+    pub pex_seconds: f64,
+    pub stateright_unique_states: Option<u64>,
+    /// Stateright's best time on the model written for it (`peer/<model>.rs`).
+    pub stateright_seconds: Option<f64>,
+    /// Stateright's best time on our own model code (the control: the checker's cost alone).
+    pub stateright_our_code_seconds: Option<f64>,
+    /// Stateright's time over ours: above 1, pex is that many times faster.
+    pub ratio: Option<f64>,
+    /// Why the Stateright side has no figures, if it has none.
+    pub stateright_error: Option<String>,
+}
+
+/// `<dir of this executable>/examples/stateright_peer`, where cargo builds the example beside pex.
+pub fn peer_binary() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let path = exe.parent()?.join("examples").join(format!("stateright_peer{}", std::env::consts::EXE_SUFFIX));
+    path.is_file().then_some(path)
+}
+
+/// Runs the Stateright example once; its JSON.
+fn run_peer(bin: &Path, model: &str, config: &str, constants: &[(String, String)], threads: usize, our_code: bool) -> Result<serde_json::Value, String> {
+    let mut cmd = Command::new(bin);
+    cmd.args(["--model", model, "--config", config, "--threads", &threads.to_string(), "--json"]);
+    for (k, v) in constants {
+        cmd.arg("--const").arg(format!("{k}={v}"));
+    }
+    if our_code {
+        cmd.arg("--ours");
+    }
+    let out = cmd.output().map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+    if !out.status.success() {
+        return Err(format!("{} failed: {}", bin.display(), String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("{}: unreadable output ({e})", bin.display()))
+}
+
+/// Our checker and Stateright on one peer case, each `repeat` times on `threads` threads (best
+/// times kept). `peer` is the example's path, `None` when it is not built.
+pub fn bench_peer(
+    model: &str,
+    config: &str,
+    extra: &[(&str, &str)],
+    about: &'static str,
+    repeat: usize,
+    threads: usize,
+    peer: Option<&Path>,
+) -> Result<PeerRow, String> {
+    let overrides: Vec<(String, String)> = extra.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let built = catalogue::build(model, config, &overrides).map_err(|e| e.to_string())?;
+    let mut best: Option<(f64, u64)> = None;
+    for _ in 0..repeat.max(1) {
+        let mut checker = built.checker(CheckOptions { symmetry: false, audit_symmetry: false, threads, ..CheckOptions::default() });
+        while !checker.run(1 << 16) {}
+        let r = checker.result().expect("finished");
+        if !matches!(r.outcome, DynOutcome::Ok) {
+            return Err(format!("{model}/{config}: our check did not end in ok"));
+        }
+        if best.map(|(s, _)| r.progress.seconds < s).unwrap_or(true) {
+            best = Some((r.progress.seconds, r.progress.distinct));
+        }
+    }
+    let (pex_seconds, distinct) = best.expect("at least one run");
+    let info = catalogue::infos().into_iter().find(|i| i.name == model).expect("built above");
+    let constants = crate::engine::Constants::build(&info.constants, &overrides).map_err(|e| e.to_string())?.to_pairs();
+    let case = if extra.is_empty() {
+        format!("{model}/{config}")
+    } else {
+        format!("{model}/{config} {}", extra.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "))
+    };
+    let mut row = PeerRow {
+        case,
+        constants: constants.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
+        about,
+        threads,
+        distinct,
+        pex_seconds,
+        stateright_unique_states: None,
+        stateright_seconds: None,
+        stateright_our_code_seconds: None,
+        ratio: None,
+        stateright_error: None,
+    };
+    let Some(bin) = peer else {
+        row.stateright_error = Some(format!("not built ({PEER_BUILD})"));
+        return Ok(row);
+    };
+    let best_of = |our_code: bool| -> Result<(f64, u64), String> {
+        let mut best: Option<(f64, u64)> = None;
+        for _ in 0..repeat.max(1) {
+            let json = run_peer(bin, model, config, &constants, threads, our_code)?;
+            let seconds = json.get("seconds").and_then(|v| v.as_f64()).ok_or("no seconds in its output")?;
+            let unique = json.get("unique_states").and_then(|v| v.as_u64()).ok_or("no unique_states in its output")?;
+            if best.map(|(s, _)| seconds < s).unwrap_or(true) {
+                best = Some((seconds, unique));
+            }
+        }
+        Ok(best.expect("at least one run"))
+    };
+    match best_of(false) {
+        Ok((seconds, unique)) => {
+            row.stateright_seconds = Some(seconds);
+            row.stateright_unique_states = Some(unique);
+            row.ratio = Some(seconds / pex_seconds.max(1e-9));
+        }
+        Err(e) => row.stateright_error = Some(e),
+    }
+    if row.stateright_error.is_none() {
+        match best_of(true) {
+            Ok((seconds, _)) => row.stateright_our_code_seconds = Some(seconds),
+            Err(e) => row.stateright_error = Some(e),
+        }
+    }
+    Ok(row)
+}
+
+/// "pex is 4.2× faster" / "pex is 1.3× slower" / "about the same", from Stateright's time over ours.
+pub fn peer_verdict(ratio: f64) -> String {
+    if (0.95..=1.05).contains(&ratio) {
+        "about the same".to_string()
+    } else if ratio > 1.0 {
+        format!("pex is {ratio:.1}× faster")
+    } else {
+        format!("pex is {:.1}× slower", 1.0 / ratio)
+    }
+}
