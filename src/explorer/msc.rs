@@ -362,4 +362,24 @@ mod on_a_model {
         // A model that passes no messages has no chart.
         assert!(Explorer::for_model("seqlock").unwrap().message_mermaid().is_none());
     }
+
+    /// paxos's gap counterexample: its last step, Learn(1, v2), delivers to the learner the
+    /// "accepted" that acceptors 1 and 3 sent when they accepted <<1, 0, 2>> with v2; every
+    /// promise that an accept followed was delivered at that accept.
+    #[test]
+    fn paxos_declares_the_messages_its_steps_imply() {
+        let (x, _) = Explorer::with_counterexample("paxos", "ignore-accepted").unwrap();
+        let m = x.model();
+        assert_eq!(m.nodes(), ["proposer 1", "proposer 2", "acceptor 1", "acceptor 2", "acceptor 3", "learner"]);
+        let steps = &x.session().trace().steps;
+        let n = steps.len();
+        let last = m.messages(&steps[n - 2].state, steps[n - 1].action.as_deref().unwrap());
+        let got: Vec<(crate::engine::MessageOp, usize, usize, &str)> = last.iter().map(|e| (e.op, e.from, e.to, e.label.as_str())).collect();
+        use crate::engine::MessageOp::Deliver;
+        assert_eq!(got, [(Deliver, 2, 5, "accepted ⟨1,0,2⟩=v2"), (Deliver, 4, 5, "accepted ⟨1,0,2⟩=v2")]);
+        let t = x.trace_drawings().pop().unwrap();
+        assert!(t.chart);
+        let ids = t.drawing.ids();
+        assert!(ids.iter().any(|i| i.starts_with("msc-msg-deliver-accepted-r0-k1-v1-from-0")), "{ids:?}");
+    }
 }

@@ -724,9 +724,10 @@ impl Model for Paxos {
         let proposer_of = |k: u8| k as usize % self.n_p();
         let acceptor = |a: u8| self.n_p() + a as usize;
         let learner = self.n_p() + self.n_a();
+        // Compact: a label must fit between two lanes of the chart.
         let prop = |r: u8, k: u8| {
             let (att, p) = self.proposal(k as usize);
-            format!("⟨{}, {}, {}⟩", self.rounds[r as usize], att, p)
+            format!("⟨{},{},{}⟩", self.rounds[r as usize], att, p)
         };
         let fields = |r: u8, k: u8, v: Option<u8>| {
             let mut f = vec![("round".to_string(), self.rounds[r as usize].to_string()), ("proposal".to_string(), prop(r, k))];
@@ -737,15 +738,15 @@ impl Model for Paxos {
         let promise = |a: u8, r: u8, k: u8, op: MessageOp| {
             let last = match self.accepted(s, a as usize, r as usize) {
                 0 => "none".to_string(),
-                c => format!("{} = {}", prop(r, self.accepted_proposal(c) - 1), self.values[self.accepted_value(c)]),
+                c => format!("{}={}", prop(r, self.accepted_proposal(c) - 1), self.values[self.accepted_value(c)]),
             };
             let mut contents = fields(r, k, None);
-            contents.push(("last accepted".to_string(), last.clone()));
-            let label = format!("promise {} (last: {last})", prop(r, k));
+            contents.push(("last accepted".to_string(), last));
+            let label = format!("promise {}", prop(r, k));
             event(op, acceptor(a), proposer_of(k), format!("promise r{r} k{k} from {a}"), label, contents)
         };
         let accepted = |a: u8, r: u8, k: u8, v: u8, op: MessageOp| {
-            let label = format!("accepted {} = {}", prop(r, k), self.values[v as usize]);
+            let label = format!("accepted {}={}", prop(r, k), self.values[v as usize]);
             event(op, acceptor(a), learner, format!("accepted r{r} k{k} v{v} from {a}"), label, fields(r, k, Some(v)))
         };
         match candidate.action {
@@ -760,7 +761,7 @@ impl Model for Paxos {
             }
             Action::Accept { a, r, k, v } => {
                 let id = format!("accept r{r} k{k} v{v} to {a}");
-                let label = format!("accept {} = {}", prop(r, k), self.values[v as usize]);
+                let label = format!("accept {}={}", prop(r, k), self.values[v as usize]);
                 vec![
                     promise(a, r, k, MessageOp::Deliver),
                     event(MessageOp::Send, proposer_of(k), acceptor(a), id.clone(), label.clone(), fields(r, k, Some(v))),

@@ -35,7 +35,7 @@ test('paxos ignore-accepted: the checker finds Agreement broken and the ballot v
   const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-chart-svg]')]);
   const chartSvg = readFileSync(await svgDownload.path(), 'utf8');
   assert.match(chartSvg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  assert.match(chartSvg, /accepted ⟨1, 0, 2⟩ = v2/);
+  assert.match(chartSvg, /accepted ⟨1,0,2⟩=v2/);
   await page.screenshot({ path: join(OUT, 'paxos-agreement-broken-1280.png'), fullPage: true });
   // Somewhere along the counterexample an acceptance ignored its quorum's accepted value.
   let seen = false;
