@@ -152,8 +152,9 @@ impl View for Persistence {
     const TITLE: &'static str = "Write buffer, object store, manifest";
 
     fn legend(&self) -> Legend {
+        // The bar's scale reaches the fill when it is past the capacity, as in the view.
         let bar = |class: &str, value: i64, meaning: &str| {
-            let (g, _) = gauge("", 2.0, 8.0, 80.0, 10.0, 0, 2, value, class, &[Mark { value: 2, label: "cap".into(), class: String::new() }]);
+            let (g, _) = gauge("", 2.0, 8.0, 80.0, 10.0, 0, value.max(2), value, class, &[Mark { value: 2, label: "cap".into(), class: String::new() }]);
             LegendItem::shape(g.without_ids(), 90.0, 38.0, meaning)
         };
         let items = vec![
@@ -249,7 +250,7 @@ fn view(m: &Persistence, prev: Option<&State>, s: &State) -> Drawing {
     let marks = [Mark { value: cap, label: format!("capacity {cap}"), class: String::new() }];
     let (g, _) = gauge("buffer", BODY_X, y + 22.0, GAUGE_W, 14.0, 0, cap.max(fill), fill, &gauge_class, &marks);
     let mut children = vec![Shape::text(BODY_X, y + 12.0, "write buffer", "cell-head", Anchor::Start), g];
-    let lost = prev.filter(|_| just_crashed).map(|p| Persistence::seq_text(&p.buffer));
+    let lost = prev.filter(|p| just_crashed && !p.buffer.is_empty()).map(|p| Persistence::seq_text(&p.buffer));
     let buffer_text = match lost {
         Some(l) => format!("buffer {} (lost {l})", Persistence::seq_text(&s.buffer)),
         None => format!("buffer {}", Persistence::seq_text(&s.buffer)),
