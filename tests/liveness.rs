@@ -7,7 +7,7 @@
 use pex::catalogue;
 use pex::engine::liveness::LivenessChecker;
 use pex::engine::{CheckOptions, Constants, DynOutcome, FairnessKind, Lasso, Model, ModelDef, Outcome, Temporal, TraceFile, ViolationKind};
-use pex::models::{crdt::Crdt, occ::Occ, routes::Routes, seqlock::Seqlock};
+use pex::models::{crdt::Crdt, occ::Occ, persistence::Persistence, routes::Routes, seqlock::Seqlock};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -157,6 +157,7 @@ fn every_liveness_config_gives_its_verdict_and_valid_lassos() {
     assert_eq!(check_all::<Occ>(), 2);
     assert_eq!(check_all::<Routes>(), 2);
     assert_eq!(check_all::<Crdt>(), 2);
+    assert_eq!(check_all::<Persistence>(), 2);
 }
 
 #[test]

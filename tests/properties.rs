@@ -47,6 +47,15 @@ fn small_constants() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
             "crdt".to_string(),
             vec![("Replicas".into(), r.to_string()), ("Keys".into(), k.to_string()), ("Values".into(), v.to_string()), ("MaxTime".into(), t.to_string())]
         )),
+        (1..=3i64, 1..=3i64, 1..=4i64, 0..=2i64).prop_map(|(d, b, s, c)| (
+            "persistence".to_string(),
+            vec![
+                ("MaxDeltas".into(), d.to_string()),
+                ("MaxBufferSize".into(), b.to_string()),
+                ("MaxSegments".into(), s.to_string()),
+                ("MaxCrashes".into(), c.to_string())
+            ]
+        )),
     ]
 }
 
@@ -130,6 +139,9 @@ fn gap_walks_find_their_violation() {
         ("composed", "gap", "Composed1_CommitToOwningGroup"),
         ("crdt", "tie-break-missing", "MergeCommutative"),
         ("crdt", "lossy-partition", "EventualConvergence"),
+        ("persistence", "ack-before-flush", "DurabilityGuarantee"),
+        ("persistence", "manifest-first", "ManifestConsistent"),
+        ("persistence", "no-backpressure", "WriteBufferBounded"),
     ] {
         let model = catalogue::build(name, config, &[]).unwrap();
         let found = (0..200u64).find_map(|seed| random_walk(model.as_ref(), seed, 400, true).violation);
@@ -175,6 +187,7 @@ fn invariants_true_by_construction_are_declared_with_a_reason() {
         ("routes", &["TypeOK", "Routes1_VersionInRange", "Routes2_CoverageDisjoint", "Routes3_SplitAtomicity"]),
         ("composed", &["TypeOK"]),
         ("crdt", &[]),
+        ("persistence", &[]),
     ];
     assert_eq!(want.len(), catalogue::infos().len(), "every model of the catalogue is listed here");
     for info in catalogue::infos() {

@@ -7,6 +7,7 @@ pub mod hlc;
 pub mod mvcc;
 pub mod occ;
 pub mod paxos;
+pub mod persistence;
 pub mod routes;
 pub mod seqlock;
 #[cfg(test)]
