@@ -6,7 +6,7 @@
 //! of ids it names (a name with no segment behind it is drawn missing).
 
 use super::super::draw::{badge, gauge, lane, slot_strip, Anchor, Cell, Drawing, Legend, LegendItem, Mark, Shape};
-use super::View;
+use super::{StatePath, View};
 use crate::engine::{plural, Model};
 use crate::models::persistence::{bit, Action, Persistence, Segment, State};
 
@@ -150,6 +150,24 @@ fn segment_cell(s: &State, seg: &Segment) -> Cell {
 
 impl View for Persistence {
     const TITLE: &'static str = "Write buffer, object store, manifest";
+
+    fn shapes_for(&self, s: &State, p: &StatePath) -> Vec<String> {
+        // A set of deltas is drawn as the writer's blocks for its members.
+        let deltas = |set: u8| -> Vec<String> { (1..=self.max_deltas).filter(|&d| set & bit(d) != 0).map(|d| format!("delta-{d}")).collect() };
+        let or = |ids: Vec<String>, fallback: &str| if ids.is_empty() { vec![fallback.to_string()] } else { ids };
+        match p.var {
+            "buffer" => vec!["buffer".into(), "buffer-text".into()],
+            "memory" => vec!["memory".into()],
+            "acked" => or(deltas(s.acked), "writer"),
+            "flushing" => vec![if s.flushing.is_some() { "flushing" } else { "server" }.into()],
+            "object_store" => or(s.object_store.iter().map(|seg| format!("segment-{}", seg.id)).collect(), "store"),
+            "next_segment_id" => vec!["store".into()],
+            "manifest_segments" | "manifest_generation" => or((0..8u8).filter(|&i| s.listed(i)).map(|i| format!("manifest-{i}")).collect(), "manifest-empty"),
+            "crashed" => vec!["server".into(), "status-server".into()],
+            "crashes" => vec!["status-crashes".into()],
+            _ => Vec::new(),
+        }
+    }
 
     fn legend(&self) -> Legend {
         // The bar's scale reaches the fill when it is past the capacity, as in the view.
