@@ -572,7 +572,8 @@ impl AntiEntropy {
 
     /// A heal marks each side divergent from the other.
     fn partition_heal_triggers(&self, s: &State, t: &State) -> bool {
-        (0..self.n()).all(|a| (0..self.n()).all(|b| !(s.cut(a, b) && !t.cut(a, b)) || t.marks(a, b)))
+        // healed(a, b) => t marks b at a
+        (0..self.n()).all(|a| (0..self.n()).all(|b| !s.cut(a, b) || t.cut(a, b) || t.marks(a, b)))
     }
 
     /// `Dominates(store, digest)`: for every key, the store's entry is not older than the digest's.
