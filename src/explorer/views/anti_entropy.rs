@@ -329,7 +329,7 @@ fn view(m: &AntiEntropy, prev: Option<&State>, s: &State) -> Drawing {
         if let Some(a) = last_action(m, p, s) {
             for e in m.messages(p, &a, s) {
                 let (class, progress) = match e.op {
-                    MessageOp::Deliver => ("delivered", 0.86),
+                    MessageOp::Deliver => ("delivered", 0.7),
                     MessageOp::Drop => ("dropped", 0.5),
                     _ => continue,
                 };
