@@ -75,6 +75,7 @@ pub fn entries() -> Vec<Entry> {
         entry::<models::composed::Composed>(),
         entry::<models::crdt::Crdt>(),
         entry::<models::persistence::Persistence>(),
+        entry::<models::anti_entropy::AntiEntropy>(),
     ]
 }
 

@@ -92,14 +92,20 @@ fn every_lesson_replays_step_by_step() {
                 }
             }
         }
-        // Where each invariant first fails along the whole walk, computed here from the states,
-        // against the steps that say `breaks`.
+        // Where each invariant (in a state) and each action property (on the step into it) first
+        // fails along the whole walk, computed here from the states, against the steps that say
+        // `breaks`.
         let walk = run.walk();
-        let names = model.invariant_names();
+        let (names, properties) = (model.invariant_names(), model.property_names());
         let mut first_failures: Vec<(&str, usize)> = Vec::new();
         for (index, step) in walk.steps.iter().enumerate() {
-            for (name, ok) in names.iter().zip(model.check_invariants(&step.state)) {
-                if !ok && !first_failures.iter().any(|(n, _)| n == name) {
+            let mut verdicts: Vec<(&str, bool)> = names.iter().copied().zip(model.check_invariants(&step.state)).collect();
+            // Like `[P]_vars`, an action property is not evaluated on a step that changes nothing.
+            if index > 0 && !model.same_state(&walk.steps[index - 1].state, &step.state) {
+                verdicts.extend(properties.iter().copied().zip(model.check_properties(&walk.steps[index - 1].state, &step.state)));
+            }
+            for (name, ok) in verdicts {
+                if !ok && !first_failures.iter().any(|(n, _)| *n == name) {
                     first_failures.push((name, index));
                 }
             }

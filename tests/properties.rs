@@ -56,6 +56,16 @@ fn small_constants() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
                 ("MaxCrashes".into(), c.to_string())
             ]
         )),
+        (prop::sample::select(vec!["{1}", "{1, 2}", "{2, 3}", "{1, 2, 3}"]), 1..=3i64, 1..=2i64, 0..=3i64).prop_map(|(r, k, v, t)| (
+            "anti-entropy".to_string(),
+            vec![
+                ("Replicas".into(), r.to_string()),
+                ("NumKeys".into(), k.to_string()),
+                ("NumBuckets".into(), k.min(2).to_string()),
+                ("NumValues".into(), v.to_string()),
+                ("MaxTimestamp".into(), t.to_string())
+            ]
+        )),
     ]
 }
 
@@ -142,6 +152,8 @@ fn gap_walks_find_their_violation() {
         ("persistence", "ack-before-flush", "DurabilityGuarantee"),
         ("persistence", "manifest-first", "ManifestConsistent"),
         ("persistence", "no-backpressure", "WriteBufferBounded"),
+        ("anti-entropy", "root-only", "SyncReconciles"),
+        ("anti-entropy", "blind-overwrite", "LwwMonotonic"),
     ] {
         let model = catalogue::build(name, config, &[]).unwrap();
         let found = (0..200u64).find_map(|seed| random_walk(model.as_ref(), seed, 400, true).violation);
@@ -188,6 +200,7 @@ fn invariants_true_by_construction_are_declared_with_a_reason() {
         ("composed", &["TypeOK"]),
         ("crdt", &[]),
         ("persistence", &[]),
+        ("anti-entropy", &[]),
     ];
     assert_eq!(want.len(), catalogue::infos().len(), "every model of the catalogue is listed here");
     for info in catalogue::infos() {

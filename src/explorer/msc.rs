@@ -121,30 +121,38 @@ pub fn sequence_chart(lanes: &[String], rows: &[ChartRow], cursor: usize) -> Dra
         );
     }
 
-    // Messages: each send, and each delivery or drop of the same id up to the current row.
-    let mut sends: BTreeMap<&str, (&MessageEvent, f64)> = BTreeMap::new();
-    let mut ended: BTreeMap<&str, usize> = BTreeMap::new();
+    // Messages: each send, and each delivery or drop of the same id up to the current row. A
+    // model's ids come from a message's content, so the same id may be sent again once the first
+    // is delivered (the same request, re-sent): each send is its own message, keyed `id`, then
+    // `id#2`, ..., and a delivery or drop belongs to the latest send of its id.
+    let mut sends: BTreeMap<String, (&MessageEvent, f64)> = BTreeMap::new();
+    let mut ended: BTreeMap<String, usize> = BTreeMap::new();
+    let mut latest: BTreeMap<&str, (String, usize)> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.step <= cursor) {
         let y = row_y(r.step).unwrap_or(TOP);
         for e in &r.events {
             match e.op {
                 MessageOp::Send => {
-                    sends.insert(&e.id, (e, y));
+                    let n = latest.get(e.id.as_str()).map_or(1, |(_, n)| n + 1);
+                    let key = if n == 1 { e.id.clone() } else { format!("{}#{n}", e.id) };
+                    latest.insert(&e.id, (key.clone(), n));
+                    sends.insert(key, (e, y));
                 }
                 MessageOp::Deliver | MessageOp::Drop => {
+                    let key = latest.get(e.id.as_str()).map_or_else(|| e.id.clone(), |(k, _)| k.clone());
                     // A message sent before the chart's first row starts at its top.
-                    let (sent, sy) = sends.get(e.id.as_str()).copied().unwrap_or((e, TOP));
-                    let n = ended.entry(&e.id).or_insert(0);
+                    let (sent, sy) = sends.get(&key).copied().unwrap_or((e, TOP));
+                    let n = ended.entry(key.clone()).or_insert(0);
                     *n += 1;
-                    arrows.push(message_arrow(sent, e, sy, y, *n > 1));
+                    arrows.push(message_arrow(&key, sent, e, sy, y, *n > 1));
                 }
                 _ => {}
             }
         }
     }
-    for (id, (sent, sy)) in &sends {
-        if !ended.contains_key(id) {
-            arrows.push(in_flight(sent, *sy, cursor_y.max(*sy + ROW / 2.0)));
+    for (key, (sent, sy)) in &sends {
+        if !ended.contains_key(key) {
+            arrows.push(in_flight(key, sent, *sy, cursor_y.max(*sy + ROW / 2.0)));
         }
     }
 
@@ -162,10 +170,11 @@ pub fn sequence_chart(lanes: &[String], rows: &[ChartRow], cursor: usize) -> Dra
     }
 }
 
-fn message_arrow(sent: &MessageEvent, end: &MessageEvent, y1: f64, y2: f64, again: bool) -> Shape {
+/// The arrow of the message keyed `key` (its id, or `id#n` for its n-th send).
+fn message_arrow(key: &str, sent: &MessageEvent, end: &MessageEvent, y1: f64, y2: f64, again: bool) -> Shape {
     let (x1, x2) = (lane_x(sent.from), lane_x(end.to));
     let tooltip = tooltip(sent, end.op);
-    let id = format!("msc-msg-{}-{}", end.op.as_str(), sanitize(&end.id));
+    let id = format!("msc-msg-{}-{}", end.op.as_str(), sanitize(key));
     let mut children = Vec::new();
     // A dropped message stops two thirds of the way to its receiver, on a cross at the row that
     // dropped it.
@@ -186,12 +195,12 @@ fn message_arrow(sent: &MessageEvent, end: &MessageEvent, y1: f64, y2: f64, agai
     Shape::group("msc-message", children).with_id(if again { format!("{id}-again") } else { id }).with_title(tooltip)
 }
 
-fn in_flight(sent: &MessageEvent, y1: f64, y2: f64) -> Shape {
+fn in_flight(key: &str, sent: &MessageEvent, y1: f64, y2: f64) -> Shape {
     let (x1, x2) = (lane_x(sent.from), lane_x(sent.to));
     // A stub towards the receiver, as far down as the current row.
     let xe = x1 + (x2 - x1) * 0.4;
     Shape::group("msc-message", vec![Shape::Line { x1, y1, x2: xe, y2, class: "msc-msg in-flight".into(), arrow: true }, send_label(sent, x1, x2, y1)])
-        .with_id(format!("msc-msg-in-flight-{}", sanitize(&sent.id)))
+        .with_id(format!("msc-msg-in-flight-{}", sanitize(key)))
         .with_title(tooltip(sent, MessageOp::Send) + " (in flight)")
 }
 
@@ -226,6 +235,8 @@ pub fn mermaid(lanes: &[String], rows: &[ChartRow]) -> String {
         for e in &r.events {
             match e.op {
                 MessageOp::Send => {
+                    // Sent again after it ended: in flight again.
+                    ended.remove(e.id.as_str());
                     sends.insert(&e.id, e);
                 }
                 MessageOp::Deliver => {
@@ -326,6 +337,30 @@ mod tests {
         let ids = d.ids();
         assert!(ids.iter().any(|i| i == "msc-msg-in-flight-1") && ids.iter().any(|i| i == "msc-msg-in-flight-2"), "{ids:?}");
         assert!(!ids.iter().any(|i| i.starts_with("msc-msg-deliver") || i.starts_with("msc-partition") || i.starts_with("msc-down")), "{ids:?}");
+    }
+
+    #[test]
+    fn an_id_sent_again_after_its_delivery_is_a_new_message() {
+        // Ids come from content: the same request may be sent, delivered, and sent again.
+        let lanes = vec!["a".to_string(), "b".to_string()];
+        let rows = vec![
+            row(1, vec![ev(MessageOp::Send, 0, 1, "r")]),
+            row(2, vec![ev(MessageOp::Deliver, 0, 1, "r")]),
+            row(3, vec![ev(MessageOp::Send, 0, 1, "r")]),
+            row(4, vec![ev(MessageOp::Deliver, 0, 1, "r")]),
+            row(5, vec![ev(MessageOp::Send, 0, 1, "r")]),
+        ];
+        let y = |step: usize| TOP + 16.0 + ROW * (step - 1) as f64;
+        let d = sequence_chart(&lanes, &rows, 5);
+        assert_eq!(line_of(&d, "msc-msg-deliver-r"), (lane_x(0), y(1), lane_x(1), y(2), "msc-msg".to_string()));
+        assert_eq!(line_of(&d, "msc-msg-deliver-r-2"), (lane_x(0), y(3), lane_x(1), y(4), "msc-msg".to_string()), "not a duplicate");
+        let (_, y1, _, _, class) = line_of(&d, "msc-msg-in-flight-r-3");
+        assert_eq!((y1, class.as_str()), (y(5), "msc-msg in-flight"));
+        let ids = d.ids();
+        assert!(!ids.iter().any(|i| i.ends_with("-again")), "{ids:?}");
+        let m = mermaid(&lanes, &rows);
+        assert_eq!(m.matches("n0->>n1: mr").count(), 2, "{m}");
+        assert!(m.contains("n0--)n1: mr (in flight)"), "{m}");
     }
 
     #[test]

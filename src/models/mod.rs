@@ -1,5 +1,6 @@
 //! The protocols, one file each, each reading like its TLA+ twin in `tla/<name>/`.
 
+pub mod anti_entropy;
 pub mod composed;
 pub mod crdt;
 pub mod ebpf_ring;

@@ -1,6 +1,7 @@
 //! Domain views: one per model, each a pure function of (previous state, state) to a
 //! [`Drawing`](super::draw::Drawing), built from the shared widgets in [`super::draw`].
 
+pub mod anti_entropy;
 pub mod composed;
 pub mod crdt;
 pub mod ebpf_ring;
