@@ -68,6 +68,7 @@ pub fn entries() -> Vec<Entry> {
         entry::<models::routes::Routes>(),
         entry::<models::composed::Composed>(),
         entry::<models::crdt::Crdt>(),
+        entry::<models::gossip::Gossip>(),
     ]
 }
 

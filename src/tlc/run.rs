@@ -214,7 +214,10 @@ pub fn parse_output(output: &str) -> Result<TlcResult, String> {
 }
 
 /// Runs TLC on `spec` with `cfg`: breadth-first, `workers` threads, deadlock checking off (as the
-/// seeds' configs have it). Its metadata goes to a fresh temporary directory.
+/// seeds' configs have it), liveness checked once on the complete state graph (`-lncheck final`:
+/// TLC's periodic checks during the search can stop it at a violation after a number of states that
+/// depends on the clock, which pex's figures could never match). Its metadata goes to a fresh
+/// temporary directory.
 pub fn run_tlc(jar: &Path, spec: &Path, cfg: &Path, workers: usize) -> Result<TlcResult, String> {
     let meta = std::env::temp_dir().join(format!("pex-tlc-{}-{}", std::process::id(), unique()));
     std::fs::create_dir_all(&meta).map_err(|e| format!("cannot create {}: {e}", meta.display()))?;
@@ -230,7 +233,7 @@ pub fn run_tlc(jar: &Path, spec: &Path, cfg: &Path, workers: usize) -> Result<Tl
         .arg("-cp")
         .arg(jar)
         .arg("tlc2.TLC")
-        .args(["-workers", &workers.to_string(), "-deadlock", "-cleanup"])
+        .args(["-workers", &workers.to_string(), "-deadlock", "-cleanup", "-lncheck", "final"])
         .arg("-metadir")
         .arg(&meta)
         .arg("-config")

@@ -3,6 +3,7 @@
 
 pub mod composed;
 pub mod crdt;
+pub mod gossip;
 pub mod ebpf_ring;
 pub mod hlc;
 pub mod mvcc;
