@@ -5,7 +5,7 @@
 //! shows), applies it at once and gossips it: a `DeltaBatch` to every peer, or, once it has
 //! switched to selective routing, a `TargetedDelta` to each replica responsible for the key (the
 //! constant `Owners`). A receiver applies each delta once, remembering the ids it has processed.
-//! Replicas advance their gossip epochs and send heartbeats. The network is a set of messages; it
+//! Replicas advance their gossip epochs, announcing each with a heartbeat to every peer. The network is a set of messages; it
 //! may lose one (`MessageLoss`) or deliver a copy and keep the original in flight (`Redeliver`,
 //! the network duplicating a message).
 //!
@@ -125,8 +125,7 @@ impl ModelDef for Gossip {
                 ("CreateDelta", "A replica creates the next delta of a key, applies it and gossips it to every peer (selective: to the key's owners but itself; route-to-self: itself included)."),
                 ("ReceiveGossip", "A replica takes a message addressed to it and applies the deltas it carries that it has not processed (no-dedup: all of them)."),
                 ("Redeliver", "The network delivers a copy of a delta message to its target and keeps the original in flight; the target applies it as on receipt."),
-                ("AdvanceEpoch", "A replica advances its gossip epoch."),
-                ("SendHeartbeat", "A replica sends a heartbeat carrying its epoch to every peer."),
+                ("AdvanceEpoch", "A replica advances its gossip epoch and announces it with a heartbeat to every peer."),
                 ("EnableSelectiveMode", "A replica switches to selective routing: from then on it targets deltas at the key's owners."),
                 ("MessageLoss", "The network loses a message in flight."),
             ],
@@ -379,24 +378,15 @@ impl Gossip {
         Some(t)
     }
 
-    /// `AdvanceEpoch(r)`.
+    /// `AdvanceEpoch(r)`: the next epoch, announced with a heartbeat to every peer.
     fn advance_epoch(&self, s: &State, r: usize) -> Option<State> {
-        if s.gossip_epoch[r] >= self.max_epoch {
+        if s.gossip_epoch[r] >= self.max_epoch || s.network.len() + self.n() - 1 > self.max_messages as usize {
             return None;
         }
         let mut t = s.clone();
         t.gossip_epoch[r] += 1;
-        Some(t)
-    }
-
-    /// `SendHeartbeat(r)`: to every peer.
-    fn send_heartbeat(&self, s: &State, r: usize) -> Option<State> {
-        if s.network.len() + self.n() - 1 > self.max_messages as usize {
-            return None;
-        }
-        let mut t = s.clone();
         for p in (0..self.n()).filter(|&p| p != r) {
-            t.network.push(Message { delta: None, epoch: s.gossip_epoch[r], source: r as u8, target: p as u8, kind: Kind::Heartbeat });
+            t.network.push(Message { delta: None, epoch: t.gossip_epoch[r], source: r as u8, target: p as u8, kind: Kind::Heartbeat });
         }
         t.network.sort_unstable();
         t.network.dedup();
@@ -442,7 +432,6 @@ impl Gossip {
             out.extend(s.network.iter().map(|&msg| Action::Redeliver { r, msg }));
         }
         out.extend((0..n).map(|r| Action::AdvanceEpoch { r }));
-        out.extend((0..n).map(|r| Action::SendHeartbeat { r }));
         out.extend((0..n).map(|r| Action::EnableSelectiveMode { r }));
         out.extend(s.network.iter().map(|&msg| Action::MessageLoss { msg }));
     }
@@ -453,7 +442,6 @@ impl Gossip {
             Action::ReceiveGossip { r, ref msg } => self.receive_gossip(s, r as usize, msg),
             Action::Redeliver { r, ref msg } => self.redeliver(s, r as usize, msg),
             Action::AdvanceEpoch { r } => self.advance_epoch(s, r as usize),
-            Action::SendHeartbeat { r } => self.send_heartbeat(s, r as usize),
             Action::EnableSelectiveMode { r } => self.enable_selective_mode(s, r as usize),
             Action::MessageLoss { ref msg } => self.message_loss(s, msg),
         }
@@ -467,13 +455,12 @@ pub enum Action {
     ReceiveGossip { r: u8, msg: Message },
     Redeliver { r: u8, msg: Message },
     AdvanceEpoch { r: u8 },
-    SendHeartbeat { r: u8 },
     EnableSelectiveMode { r: u8 },
     MessageLoss { msg: Message },
 }
 
 impl Action {
-    pub const NAMES: [&'static str; 7] = ["CreateDelta", "ReceiveGossip", "Redeliver", "AdvanceEpoch", "SendHeartbeat", "EnableSelectiveMode", "MessageLoss"];
+    pub const NAMES: [&'static str; 6] = ["CreateDelta", "ReceiveGossip", "Redeliver", "AdvanceEpoch", "EnableSelectiveMode", "MessageLoss"];
 
     /// The twin's name of the action.
     pub fn name(&self) -> &'static str {
@@ -482,7 +469,6 @@ impl Action {
             Action::ReceiveGossip { .. } => "ReceiveGossip",
             Action::Redeliver { .. } => "Redeliver",
             Action::AdvanceEpoch { .. } => "AdvanceEpoch",
-            Action::SendHeartbeat { .. } => "SendHeartbeat",
             Action::EnableSelectiveMode { .. } => "EnableSelectiveMode",
             Action::MessageLoss { .. } => "MessageLoss",
         }
@@ -644,7 +630,6 @@ impl Model for Gossip {
             Action::ReceiveGossip { r, msg } => format!("ReceiveGossip({}, {})", id(r), self.message_text(&msg)),
             Action::Redeliver { r, msg } => format!("Redeliver({}, {})", id(r), self.message_text(&msg)),
             Action::AdvanceEpoch { r } => format!("AdvanceEpoch({})", id(r)),
-            Action::SendHeartbeat { r } => format!("SendHeartbeat({})", id(r)),
             Action::EnableSelectiveMode { r } => format!("EnableSelectiveMode({})", id(r)),
             Action::MessageLoss { msg } => format!("MessageLoss({})", self.message_text(&msg)),
         }
@@ -675,17 +660,17 @@ impl Model for Gossip {
         self.replicas.iter().map(|id| format!("replica {id}")).collect()
     }
 
-    /// CreateDelta and SendHeartbeat send one message per target; ReceiveGossip delivers one;
+    /// CreateDelta and AdvanceEpoch send one message per target; ReceiveGossip delivers one;
     /// Redeliver duplicates one and delivers the copy; MessageLoss drops one.
     fn messages(&self, s: &State, action: &Action, next: &State) -> Vec<MessageEvent> {
         match *action {
-            Action::CreateDelta { .. } | Action::SendHeartbeat { .. } => {
+            Action::CreateDelta { .. } | Action::AdvanceEpoch { .. } => {
                 next.network.iter().filter(|m| !s.network.contains(m)).map(|m| self.message_event(MessageOp::Send, m)).collect()
             }
             Action::ReceiveGossip { msg, .. } => vec![self.message_event(MessageOp::Deliver, &msg)],
             Action::Redeliver { msg, .. } => vec![self.message_event(MessageOp::Duplicate, &msg), self.message_event(MessageOp::Deliver, &msg)],
             Action::MessageLoss { msg } => vec![self.message_event(MessageOp::Drop, &msg)],
-            Action::AdvanceEpoch { .. } | Action::EnableSelectiveMode { .. } => Vec::new(),
+            Action::EnableSelectiveMode { .. } => Vec::new(),
         }
     }
 
@@ -714,7 +699,7 @@ mod tests {
     }
 
     #[test]
-    fn initially_creates_epochs_heartbeats_and_mode_switches_are_enabled() {
+    fn initially_creates_epochs_and_mode_switches_are_enabled() {
         let m = model("safe");
         assert_eq!(
             labels(&m, &m.init_states()[0]),
@@ -725,9 +710,6 @@ mod tests {
                 "AdvanceEpoch(1)",
                 "AdvanceEpoch(2)",
                 "AdvanceEpoch(3)",
-                "SendHeartbeat(1)",
-                "SendHeartbeat(2)",
-                "SendHeartbeat(3)",
                 "EnableSelectiveMode(1)",
                 "EnableSelectiveMode(2)",
                 "EnableSelectiveMode(3)"
@@ -778,7 +760,7 @@ mod tests {
     fn the_network_bound_holds_back_sends() {
         let m = model("safe");
         let s = after(&m, &["CreateDelta(1, k1)"]);
-        assert!(!labels(&m, &s).iter().any(|l| l.starts_with("CreateDelta") || l.starts_with("SendHeartbeat")), "two messages in flight fill MaxMessages = 2");
+        assert!(!labels(&m, &s).iter().any(|l| l.starts_with("CreateDelta") || l.starts_with("AdvanceEpoch")), "two messages in flight fill MaxMessages = 2");
         let s = run(&m, s, &["MessageLoss(DeltaBatch k1@1#1 e0 1->3)", "EnableSelectiveMode(1)"]);
         assert!(labels(&m, &s).contains(&"CreateDelta(1, k1)".to_string()), "a targeted delta to replica 2 fits");
         assert!(!labels(&m, &model("delivery").init_states()[0]).iter().any(|l| l.starts_with("MessageLoss")));
@@ -798,7 +780,7 @@ mod tests {
     #[test]
     fn prints_like_the_twin() {
         let m = model("safe");
-        let s = after(&m, &["AdvanceEpoch(1)", "CreateDelta(1, k1)"]);
+        let s = after(&m, &["AdvanceEpoch(1)", "ReceiveGossip(2, Heartbeat e1 1->2)", "ReceiveGossip(3, Heartbeat e1 1->3)", "CreateDelta(1, k1)"]);
         let v = m.to_tla(&s);
         assert_eq!(v[0].to_string(), "<<(k1 :> 1), (k1 :> 0), (k1 :> 0)>>");
         assert_eq!(v[1].to_string(), "<<{[key |-> k1, origin |-> 1, seq |-> 1]}, {}, {}>>");

@@ -92,8 +92,9 @@ fn caption(m: &Gossip, prev: Option<&State>, s: &State) -> Vec<String> {
             let kept = if copy { "; the original stays in flight" } else { "" };
             out.push(format!("{head} {}: {verdict}{kept}.", m.message_text(&msg)));
         }
-        Some(Action::AdvanceEpoch { r }) => out.push(format!("Replica {} advanced its gossip epoch to {}.", id(r), s.gossip_epoch[r as usize])),
-        Some(Action::SendHeartbeat { r }) => out.push(format!("Replica {} sent a heartbeat (epoch {}) to its peers.", id(r), s.gossip_epoch[r as usize])),
+        Some(Action::AdvanceEpoch { r }) => {
+            out.push(format!("Replica {} advanced its gossip epoch to {} and announced it with a heartbeat to its peers.", id(r), s.gossip_epoch[r as usize]))
+        }
         Some(Action::EnableSelectiveMode { r }) => {
             out.push(format!("Replica {} switched to selective routing: its next deltas go only to the key's owners ({owners}).", id(r)))
         }
