@@ -53,10 +53,8 @@ fn safe_holds_on_85152_states() {
 #[test]
 fn no_dedup_applies_a_redelivered_delta_twice() {
     // Replica 1 broadcasts; the network hands replica 2 a copy and then the original.
-    let v = Some((
-        "NoDuplicateProcessing",
-        &["CreateDelta(1, k1)", "Redeliver(2, DeltaBatch k1@1#1 e0 1->2)", "ReceiveGossip(2, DeltaBatch k1@1#1 e0 1->2)"][..],
-    ));
+    let v =
+        Some(("NoDuplicateProcessing", &["CreateDelta(1, k1)", "Redeliver(2, DeltaBatch k1@1#1 e0 1->2)", "ReceiveGossip(2, DeltaBatch k1@1#1 e0 1->2)"][..]));
     assert_figures("no-dedup", Figures { distinct: 70, generated: 95, depth: 4, violation: v });
 }
 
@@ -158,7 +156,10 @@ fn each_step_declares_what_it_does_to_messages() {
     let m = catalogue::build("gossip", "safe", &[]).unwrap();
     let (trace, _) = replay(m.as_ref(), 0, &["CreateDelta(1, k1)".into()]);
     let sends = m.messages(&trace.steps[0].state, "CreateDelta(1, k1)");
-    assert_eq!(sends.iter().map(|e| (e.op, e.from, e.to, e.label.as_str())).collect::<Vec<_>>(), [(MessageOp::Send, 0, 1, "Δ k1@1#1"), (MessageOp::Send, 0, 2, "Δ k1@1#1")]);
+    assert_eq!(
+        sends.iter().map(|e| (e.op, e.from, e.to, e.label.as_str())).collect::<Vec<_>>(),
+        [(MessageOp::Send, 0, 1, "Δ k1@1#1"), (MessageOp::Send, 0, 2, "Δ k1@1#1")]
+    );
     let s = &trace.steps[1].state;
     let again = m.messages(s, "Redeliver(2, DeltaBatch k1@1#1 e0 1->2)");
     assert_eq!(again.iter().map(|e| e.op).collect::<Vec<_>>(), [MessageOp::Duplicate, MessageOp::Deliver]);

@@ -518,7 +518,8 @@ impl Gossip {
     }
 
     /// `GossipDelivery == <>[]AllDelivered`.
-    const GOSSIP_DELIVERY: LivenessProperty<Gossip> = LivenessProperty { name: "GossipDelivery", kind: Temporal::EventuallyAlways, p: Gossip::all_delivered, q: None };
+    const GOSSIP_DELIVERY: LivenessProperty<Gossip> =
+        LivenessProperty { name: "GossipDelivery", kind: Temporal::EventuallyAlways, p: Gossip::all_delivered, q: None };
 
     /// `\A r \in Replicas : \A d \in DeltaIds : WF_vars(ReceiveDelta(r, d))`: one condition per
     /// (receiver, delta), so receiving other messages (a heartbeat, a duplicate) does not discharge it.

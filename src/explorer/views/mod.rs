@@ -3,8 +3,8 @@
 
 pub mod composed;
 pub mod crdt;
-pub mod gossip;
 pub mod ebpf_ring;
+pub mod gossip;
 pub mod hlc;
 pub mod mvcc;
 pub mod occ;
