@@ -255,8 +255,8 @@ fn view(m: &Gossip, prev: Option<&State>, s: &State) -> Drawing {
             let duplicated = events.iter().any(|e| e.op == MessageOp::Duplicate);
             for e in events {
                 let (class, progress) = match e.op {
-                    MessageOp::Deliver if duplicated => ("duplicate", 0.86),
-                    MessageOp::Deliver => ("delivered", 0.86),
+                    MessageOp::Deliver if duplicated => ("duplicate", 0.74),
+                    MessageOp::Deliver => ("delivered", 0.74),
                     MessageOp::Drop => ("dropped", 0.5),
                     _ => continue,
                 };
