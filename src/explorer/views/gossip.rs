@@ -342,6 +342,9 @@ mod tests {
         assert!(d.caption.iter().any(|c| c.contains("NoDuplicateProcessing fails")), "{:?}", d.caption);
         let d = drawing_after("route-to-self", &["EnableSelectiveMode(1)", "CreateDelta(1, k1)"]);
         assert_eq!(class_of(&d, "msg TargetedDelta k1@1#1 e0 1->1"), "net-token self");
+        // A message to its own sender still has a place and a direction (no NaN in the drawing).
+        let svg = crate::explorer::draw::standalone_svg(&d, "", false);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
         assert!(d.caption.iter().any(|c| c.contains("NoSelfTarget fails")), "{:?}", d.caption);
     }
 
