@@ -74,6 +74,7 @@ pub fn entries() -> Vec<Entry> {
         entry::<models::routes::Routes>(),
         entry::<models::composed::Composed>(),
         entry::<models::crdt::Crdt>(),
+        entry::<models::gossip::Gossip>(),
         entry::<models::persistence::Persistence>(),
         entry::<models::anti_entropy::AntiEntropy>(),
     ]

@@ -158,6 +158,7 @@ fn every_liveness_config_gives_its_verdict_and_valid_lassos() {
     assert_eq!(check_all::<Routes>(), 2);
     assert_eq!(check_all::<Crdt>(), 2);
     assert_eq!(check_all::<Persistence>(), 2);
+    assert_eq!(check_all::<pex::models::gossip::Gossip>(), 2);
 }
 
 #[test]

@@ -66,6 +66,17 @@ fn small_constants() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
                 ("MaxTimestamp".into(), t.to_string())
             ]
         )),
+        (prop::sample::select(vec!["{1}", "{1, 2}", "{1, 2, 3}"]), 1..=2i64, 0..=3i64, 0..=2i64, 0..=3i64).prop_map(|(r, k, d, e, msgs)| (
+            "gossip".to_string(),
+            vec![
+                ("Replicas".into(), r.to_string()),
+                ("Keys".into(), k.to_string()),
+                ("Owners".into(), "{1}".into()),
+                ("MaxDeltas".into(), d.to_string()),
+                ("MaxEpoch".into(), e.to_string()),
+                ("MaxMessages".into(), msgs.to_string())
+            ]
+        )),
     ]
 }
 
@@ -154,6 +165,8 @@ fn gap_walks_find_their_violation() {
         ("persistence", "no-backpressure", "WriteBufferBounded"),
         ("anti-entropy", "root-only", "SyncReconciles"),
         ("anti-entropy", "blind-overwrite", "LwwMonotonic"),
+        ("gossip", "no-dedup", "NoDuplicateProcessing"),
+        ("gossip", "route-to-self", "NoSelfTarget"),
     ] {
         let model = catalogue::build(name, config, &[]).unwrap();
         let found = (0..200u64).find_map(|seed| random_walk(model.as_ref(), seed, 400, true).violation);
@@ -201,6 +214,7 @@ fn invariants_true_by_construction_are_declared_with_a_reason() {
         ("crdt", &[]),
         ("persistence", &[]),
         ("anti-entropy", &[]),
+        ("gossip", &[]),
     ];
     assert_eq!(want.len(), catalogue::infos().len(), "every model of the catalogue is listed here");
     for info in catalogue::infos() {

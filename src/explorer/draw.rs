@@ -611,6 +611,10 @@ pub fn network(id: &str, cx: f64, cy: f64, rx: f64, ry: f64, node_w: f64, nodes:
     }
     for t in tokens {
         let (Some(&(x1, y1)), Some(&(x2, y2))) = (at.get(t.from), at.get(t.to)) else { continue };
+        if t.from == t.to {
+            children.push(self_token(t, x1, y1, cx, cy, node_w, net_node_height(&nodes[t.from])));
+            continue;
+        }
         let (dx, dy) = (x2 - x1, y2 - y1);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
         let (ux, uy) = (dx / len, dy / len);
@@ -645,6 +649,35 @@ pub fn network(id: &str, cx: f64, cy: f64, rx: f64, ry: f64, node_w: f64, nodes:
         });
     }
     Shape::Group { id: Some(id.to_string()), class: "network".into(), title: None, children }
+}
+
+/// A [`network`] token addressed to its own sender (a link of one node has no direction): just
+/// inside the node's box towards the network's centre, stacked further in, pointing back at it.
+fn self_token(t: &NetToken, x: f64, y: f64, cx: f64, cy: f64, node_w: f64, node_h: f64) -> Shape {
+    let (ox, oy) = (cx - x, cy - y);
+    let len = (ox * ox + oy * oy).sqrt();
+    let (ux, uy) = if len < 1.0 { (0.0, 1.0) } else { (ox / len, oy / len) };
+    let w = text_width(&t.label);
+    let edge = to_box_edge(w / 2.0, 10.0, ux, uy);
+    let d = to_box_edge(node_w / 2.0, node_h / 2.0, ux, uy) + edge + 22.0 + t.stack as f64 * 24.0;
+    let (px, py) = (x + ux * d, y + uy * d);
+    Shape::Group {
+        id: Some(t.id.clone()),
+        class: format!("net-token {}", t.class),
+        title: t.tooltip.clone(),
+        children: vec![
+            Shape::Rect { x: px - w / 2.0, y: py - 10.0, w, h: 20.0, rx: 10.0, class: "net-token-box".into() },
+            Shape::text(px, py + 4.0, t.label.clone(), "net-token-text", Anchor::Middle),
+            Shape::Line {
+                x1: px - ux * (edge + 2.0),
+                y1: py - uy * (edge + 2.0),
+                x2: px - ux * (edge + 16.0),
+                y2: py - uy * (edge + 16.0),
+                class: "net-token-arrow".into(),
+                arrow: true,
+            },
+        ],
+    }
 }
 
 #[cfg(test)]

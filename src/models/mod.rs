@@ -4,6 +4,7 @@ pub mod anti_entropy;
 pub mod composed;
 pub mod crdt;
 pub mod ebpf_ring;
+pub mod gossip;
 pub mod hlc;
 pub mod mvcc;
 pub mod occ;
