@@ -7,6 +7,8 @@
 //! badge, a lane, a message arrow, an axis, a gauge and a network (nodes, links that may be cut,
 //! messages on the links).
 
+use crate::engine::{MessageEvent, MessageOp};
+
 /// Where a text is anchored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Anchor {
@@ -553,6 +555,47 @@ fn to_box_edge(half_w: f64, half_h: f64, ux: f64, uy: f64) -> f64 {
     let along_x = if ux.abs() > 1e-9 { half_w / ux.abs() } else { f64::INFINITY };
     let along_y = if uy.abs() > 1e-9 { half_h / uy.abs() } else { f64::INFINITY };
     along_x.min(along_y)
+}
+
+/// The row each token takes on its directed link: several going one way along a link stack
+/// outwards, in the order they are placed.
+#[derive(Default)]
+pub struct LinkRows(std::collections::HashMap<(usize, usize), usize>);
+
+impl LinkRows {
+    pub fn next(&mut self, from: usize, to: usize) -> usize {
+        let row = self.0.entry((from, to)).or_insert(0);
+        *row += 1;
+        *row - 1
+    }
+}
+
+/// Tokens for the messages a step ended, from its declared events: each delivered one at its
+/// receiver (`delivered_at` of the way along; `duplicate` when the step copied it), each dropped
+/// one mid-link with its ×; ids are the message's id and what happened to it.
+pub fn ended_tokens(events: &[MessageEvent], delivered_at: f64, rows: &mut LinkRows) -> Vec<NetToken> {
+    let duplicated = events.iter().any(|e| e.op == MessageOp::Duplicate);
+    events
+        .iter()
+        .filter_map(|e| {
+            let (class, progress) = match e.op {
+                MessageOp::Deliver if duplicated => ("duplicate", delivered_at),
+                MessageOp::Deliver => ("delivered", delivered_at),
+                MessageOp::Drop => ("dropped", 0.5),
+                _ => return None,
+            };
+            Some(NetToken {
+                id: format!("{} ({})", e.id, if duplicated { "duplicate" } else { e.op.as_str() }),
+                from: e.from,
+                to: e.to,
+                label: e.label.clone(),
+                class: class.into(),
+                progress,
+                stack: rows.next(e.from, e.to),
+                tooltip: None,
+            })
+        })
+        .collect()
 }
 
 /// Nodes on a circle (an ellipse of radii rx, ry around (cx, cy)) as boxes `node_w` wide, links as

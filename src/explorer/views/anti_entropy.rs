@@ -5,9 +5,9 @@
 //! to messages comes from the model's own declaration (`Model::messages`): a digest exchange or a
 //! delivery is drawn faint at its receiver, a dropped sync crossed out.
 
-use super::super::draw::{badge_row, network, slot_strip, Cell, Drawing, Legend, LegendItem, NetLink, NetNode, NetToken, Shape};
-use super::{StatePath, View};
-use crate::engine::{plural, MessageOp, Model};
+use super::super::draw::{badge_row, ended_tokens, network, slot_strip, Cell, Drawing, Legend, LegendItem, LinkRows, NetLink, NetNode, NetToken, Shape};
+use super::{last_action, last_step_messages, StatePath, View};
+use crate::engine::plural;
 use crate::models::anti_entropy::{Action, AntiEntropy, Kind, State, Sync};
 
 const WIDTH: f64 = 720.0;
@@ -15,13 +15,6 @@ const NODE_W: f64 = 200.0;
 /// A Merkle tree's rows: root, buckets, keys.
 const CELL_H: f64 = 40.0;
 const ROW_GAP: f64 = 26.0;
-
-/// The action that led from `prev` to `s` (the first enabled one that does; labels are unique).
-fn last_action(m: &AntiEntropy, prev: &State, s: &State) -> Option<Action> {
-    let mut candidates = Vec::new();
-    m.actions(prev, &mut candidates);
-    candidates.into_iter().find(|a| m.next_state(prev, a).as_ref() == Some(s))
-}
 
 /// Whether replica r's entry for key k differs from another replica's.
 fn key_differs(m: &AntiEntropy, s: &State, r: usize, k: usize) -> bool {
@@ -331,12 +324,7 @@ fn view(m: &AntiEntropy, prev: Option<&State>, s: &State) -> Drawing {
         .collect();
     let links: Vec<NetLink> = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| NetLink { a, b, cut: s.cut(a, b) }).collect();
     let mut tokens = Vec::new();
-    let mut on_link: std::collections::HashMap<(usize, usize), usize> = Default::default();
-    let mut next_row = |from: usize, to: usize| {
-        let row = on_link.entry((from, to)).or_insert(0);
-        *row += 1;
-        *row - 1
-    };
+    let mut rows = LinkRows::default();
     for msg in &s.pending {
         let class = token_class(prev, msg);
         tokens.push(NetToken {
@@ -346,31 +334,11 @@ fn view(m: &AntiEntropy, prev: Option<&State>, s: &State) -> Drawing {
             label: m.sync_label(msg),
             class: class.into(),
             progress: if class.starts_with("sent") { 0.3 } else { 0.5 },
-            stack: next_row(msg.src as usize, msg.dst as usize),
+            stack: rows.next(msg.src as usize, msg.dst as usize),
             tooltip: Some(format!("from replica {} to replica {}", m.id(msg.src as usize), m.id(msg.dst as usize))),
         });
     }
-    if let Some(p) = prev {
-        if let Some(a) = last_action(m, p, s) {
-            for e in m.messages(p, &a, s) {
-                let (class, progress) = match e.op {
-                    MessageOp::Deliver => ("delivered", 0.7),
-                    MessageOp::Drop => ("dropped", 0.5),
-                    _ => continue,
-                };
-                tokens.push(NetToken {
-                    id: format!("{} ({})", e.id, e.op.as_str()),
-                    from: e.from,
-                    to: e.to,
-                    label: e.label,
-                    class: class.into(),
-                    progress,
-                    stack: next_row(e.from, e.to),
-                    tooltip: None,
-                });
-            }
-        }
-    }
+    tokens.extend(ended_tokens(&last_step_messages(m, prev, s), 0.7, &mut rows));
     // Two replicas face each other on one line, their trees under them; three sit on a
     // triangle, their trees in a row below.
     let node_h = 30.0 + 16.0;

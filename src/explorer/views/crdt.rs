@@ -4,9 +4,9 @@
 //! the model's own message declaration (`Model::messages`): a delta just sent sits near its sender,
 //! one just delivered is drawn faint at its receiver, one just dropped is crossed out.
 
-use super::super::draw::{badge_row, network, Drawing, Legend, LegendItem, NetLink, NetNode, NetToken, Shape};
-use super::{StatePath, View};
-use crate::engine::{plural, MessageOp, Model};
+use super::super::draw::{badge_row, ended_tokens, network, Drawing, Legend, LegendItem, LinkRows, NetLink, NetNode, NetToken, Shape};
+use super::{last_action, last_step_messages, StatePath, View};
+use crate::engine::plural;
 use crate::models::crdt::{Action, Crdt, Delta, State};
 
 const WIDTH: f64 = 680.0;
@@ -21,13 +21,6 @@ fn token_class(prev: Option<&State>, s: &State, m: &Delta) -> &'static str {
     } else {
         "in-flight"
     }
-}
-
-/// The action that led from `prev` to `s` (the first enabled one that does; labels are unique).
-fn last_action(m: &Crdt, prev: &State, s: &State) -> Option<Action> {
-    let mut candidates = Vec::new();
-    m.actions(prev, &mut candidates);
-    candidates.into_iter().find(|a| m.next_state(prev, a).as_ref() == Some(s))
 }
 
 fn caption(m: &Crdt, prev: Option<&State>, s: &State) -> Vec<String> {
@@ -213,12 +206,7 @@ fn view(m: &Crdt, prev: Option<&State>, s: &State) -> Drawing {
     // Deltas in flight on their link; several going one way along a link stack outwards (in
     // network order), and what the last step delivered or dropped goes outside them.
     let mut tokens = Vec::new();
-    let mut on_link: std::collections::HashMap<(usize, usize), usize> = Default::default();
-    let mut next_row = |from: usize, to: usize| {
-        let row = on_link.entry((from, to)).or_insert(0);
-        *row += 1;
-        *row - 1
-    };
+    let mut rows = LinkRows::default();
     for msg in &s.network {
         let class = token_class(prev, s, msg);
         // A held delta waits on its sender's side of the cut (drawn mid-link); one just sent is
@@ -231,32 +219,12 @@ fn view(m: &Crdt, prev: Option<&State>, s: &State) -> Drawing {
             label: format!("Δ {}", m.register_text(msg.key as usize, &msg.reg)),
             class: class.into(),
             progress,
-            stack: next_row(msg.src as usize, msg.dst as usize),
+            stack: rows.next(msg.src as usize, msg.dst as usize),
             tooltip: Some(format!("from replica {} to replica {}", m.id(msg.src as usize), m.id(msg.dst as usize))),
         });
     }
     // What the last step delivered or dropped, by the model's own message declaration.
-    if let Some(p) = prev {
-        if let Some(a) = last_action(m, p, s) {
-            for e in m.messages(p, &a, s) {
-                let (class, progress) = match e.op {
-                    MessageOp::Deliver => ("delivered", 0.86),
-                    MessageOp::Drop => ("dropped", 0.5),
-                    _ => continue,
-                };
-                tokens.push(NetToken {
-                    id: format!("{} ({})", e.id, e.op.as_str()),
-                    from: e.from,
-                    to: e.to,
-                    label: e.label,
-                    class: class.into(),
-                    progress,
-                    stack: next_row(e.from, e.to),
-                    tooltip: None,
-                });
-            }
-        }
-    }
+    tokens.extend(ended_tokens(&last_step_messages(m, prev, s), 0.86, &mut rows));
     // Two replicas face each other on one line; three sit on a triangle, one at the top.
     let node_h = 30.0 + 16.0 * (1 + m.nkeys()) as f64;
     let (cy, rx, ry, height) = if n <= 2 {

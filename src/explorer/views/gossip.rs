@@ -6,20 +6,13 @@
 //! sender, one just delivered is drawn faint at its receiver, a redelivered copy is marked, a lost
 //! one is crossed out.
 
-use super::super::draw::{badge_row, network, Anchor, Drawing, Legend, LegendItem, NetLink, NetNode, NetToken, Shape};
-use super::{StatePath, View};
-use crate::engine::{plural, MessageOp, Model};
+use super::super::draw::{badge_row, ended_tokens, network, Anchor, Drawing, Legend, LegendItem, LinkRows, NetLink, NetNode, NetToken, Shape};
+use super::{last_action, last_step_messages, StatePath, View};
+use crate::engine::plural;
 use crate::models::gossip::{Action, DeltaId, Gossip, Kind, Message, State};
 
 const WIDTH: f64 = 700.0;
 const NODE_W: f64 = 200.0;
-
-/// The action that led from `prev` to `s` (the first enabled one that does; labels are unique).
-fn last_action(m: &Gossip, prev: &State, s: &State) -> Option<Action> {
-    let mut candidates = Vec::new();
-    m.actions(prev, &mut candidates);
-    candidates.into_iter().find(|a| m.next_state(prev, a).as_ref() == Some(s))
-}
 
 fn token_class(prev: Option<&State>, msg: &Message) -> &'static str {
     if msg.source == msg.target {
@@ -241,12 +234,7 @@ fn view(m: &Gossip, prev: Option<&State>, s: &State) -> Drawing {
     let links: Vec<NetLink> = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| NetLink { a, b, cut: false }).collect();
 
     let mut tokens = Vec::new();
-    let mut on_link: std::collections::HashMap<(usize, usize), usize> = Default::default();
-    let mut next_row = |from: usize, to: usize| {
-        let row = on_link.entry((from, to)).or_insert(0);
-        *row += 1;
-        *row - 1
-    };
+    let mut rows = LinkRows::default();
     let token_label = |msg: &Message| match msg.delta {
         Some(d) => format!("{} {}", if msg.kind == Kind::TargetedDelta { "→Δ" } else { "Δ" }, m.delta_text(d)),
         None => format!("♥ e{}", msg.epoch),
@@ -260,34 +248,11 @@ fn view(m: &Gossip, prev: Option<&State>, s: &State) -> Drawing {
             label: token_label(msg),
             class: class.into(),
             progress: if class == "sent" { 0.3 } else { 0.5 },
-            stack: next_row(msg.source as usize, msg.target as usize),
+            stack: rows.next(msg.source as usize, msg.target as usize),
             tooltip: Some(m.message_text(msg)),
         });
     }
-    if let Some(p) = prev {
-        if let Some(a) = last_action(m, p, s) {
-            let events = m.messages(p, &a, s);
-            let duplicated = events.iter().any(|e| e.op == MessageOp::Duplicate);
-            for e in events {
-                let (class, progress) = match e.op {
-                    MessageOp::Deliver if duplicated => ("duplicate", 0.74),
-                    MessageOp::Deliver => ("delivered", 0.74),
-                    MessageOp::Drop => ("dropped", 0.5),
-                    _ => continue,
-                };
-                tokens.push(NetToken {
-                    id: format!("{} ({})", e.id, if duplicated { "duplicate" } else { e.op.as_str() }),
-                    from: e.from,
-                    to: e.to,
-                    label: e.label,
-                    class: class.into(),
-                    progress,
-                    stack: next_row(e.from, e.to),
-                    tooltip: None,
-                });
-            }
-        }
-    }
+    tokens.extend(ended_tokens(&last_step_messages(m, prev, s), 0.74, &mut rows));
     let node_h = 30.0 + 16.0 * (2 + m.nkeys()) as f64;
     let (cy, rx, ry, net_bottom) = if n <= 2 {
         (44.0 + node_h / 2.0 + 50.0, WIDTH / 2.0 - NODE_W / 2.0 - 12.0, 0.0, 44.0 + node_h + 120.0)

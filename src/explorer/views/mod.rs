@@ -18,7 +18,7 @@ mod testing;
 
 use super::draw::{Drawing, Legend};
 use crate::catalogue;
-use crate::engine::{AnyState, DynModel, Model};
+use crate::engine::{AnyState, DynModel, MessageEvent, Model};
 
 /// A model's view: what the catalogue needs to draw it. Every model of the catalogue has one
 /// (`catalogue::entry` requires it), implemented in `views/<model>.rs`.
@@ -98,6 +98,20 @@ impl<'a> StatePath<'a> {
     pub fn first_field(&self) -> Option<&'a str> {
         self.field.map(|f| f.split(['.', '[']).next().unwrap_or(f))
     }
+}
+
+/// The action that leads from `prev` to `s`, found among `prev`'s enabled actions (the first, if
+/// several lead there): a view reads it to say what the step did.
+pub fn last_action<M: Model>(m: &M, prev: &M::State, s: &M::State) -> Option<M::Action> {
+    let mut candidates = Vec::new();
+    m.actions(prev, &mut candidates);
+    candidates.into_iter().find(|a| m.next_state(prev, a).as_ref() == Some(s))
+}
+
+/// What the step from `prev` to `s` did to messages, as the model declares it; nothing for the
+/// initial state.
+pub fn last_step_messages<M: Model>(m: &M, prev: Option<&M::State>, s: &M::State) -> Vec<MessageEvent> {
+    prev.and_then(|p| last_action(m, p, s).map(|a| m.messages(p, &a, s))).unwrap_or_default()
 }
 
 /// The ids of the shapes of a model's view that draw the value at `path` of `state`.

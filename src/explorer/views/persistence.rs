@@ -6,8 +6,8 @@
 //! of ids it names (a name with no segment behind it is drawn missing).
 
 use super::super::draw::{badge, gauge, lane, slot_strip, Anchor, Cell, Drawing, Legend, LegendItem, Mark, Shape};
-use super::{StatePath, View};
-use crate::engine::{plural, Model};
+use super::{last_action, StatePath, View};
+use crate::engine::plural;
 use crate::models::persistence::{bit, Action, Persistence, Segment, State};
 
 const WIDTH: f64 = 700.0;
@@ -18,13 +18,6 @@ const BODY_X: f64 = 118.0;
 const CELL_W: f64 = 92.0;
 const CELL_H: f64 = 56.0;
 const GAUGE_W: f64 = 220.0;
-
-/// The action that led from `prev` to `s` (the first enabled one that does; labels are unique).
-fn last_action(m: &Persistence, prev: &State, s: &State) -> Option<Action> {
-    let mut candidates = Vec::new();
-    m.actions(prev, &mut candidates);
-    candidates.into_iter().find(|a| m.next_state(prev, a).as_ref() == Some(s))
-}
 
 /// Where delta `d` stands, as (class, body, foot).
 fn delta_status(s: &State, d: u8) -> (&'static str, &'static str, &'static str) {
