@@ -65,3 +65,11 @@ pub struct MessageEvent {
     /// The message's fields as (name, value) text, for a tooltip or an inspector.
     pub contents: Vec<(String, String)>,
 }
+
+impl MessageEvent {
+    /// A link event (a cut or a heal) between nodes `from` and `to`, named by their ids `a` and
+    /// `b` (`link 1-2`): one id per link, so a cut and its heal pair up.
+    pub fn link(op: MessageOp, from: usize, to: usize, a: impl std::fmt::Display, b: impl std::fmt::Display) -> MessageEvent {
+        MessageEvent { op, from, to, id: format!("link {a}-{b}"), label: format!("link {a}–{b}"), contents: Vec::new() }
+    }
+}

@@ -806,11 +806,6 @@ impl AntiEntropy {
         };
         [e.clone(), MessageEvent { op: MessageOp::Deliver, ..e }]
     }
-
-    fn link_event(&self, op: MessageOp, r1: usize, r2: usize) -> MessageEvent {
-        let (a, b) = (self.id(r1), self.id(r2));
-        MessageEvent { op, from: r1, to: r2, id: format!("link {a}-{b}"), label: format!("link {a}–{b}"), contents: Vec::new() }
-    }
 }
 
 impl Model for AntiEntropy {
@@ -891,11 +886,11 @@ impl Model for AntiEntropy {
             }
             Action::HandleSyncResponse { m } => vec![self.sync_event(MessageOp::Deliver, &m)],
             Action::CreatePartition { r1, r2 } => {
-                let mut events = vec![self.link_event(MessageOp::Partition, r1 as usize, r2 as usize)];
+                let mut events = vec![MessageEvent::link(MessageOp::Partition, r1 as usize, r2 as usize, self.id(r1 as usize), self.id(r2 as usize))];
                 events.extend(s.pending.iter().filter(|m| !next.pending.contains(m)).map(|m| self.sync_event(MessageOp::Drop, m)));
                 events
             }
-            Action::HealPartition { r1, r2 } => vec![self.link_event(MessageOp::Heal, r1 as usize, r2 as usize)],
+            Action::HealPartition { r1, r2 } => vec![MessageEvent::link(MessageOp::Heal, r1 as usize, r2 as usize, self.id(r1 as usize), self.id(r2 as usize))],
         }
     }
 

@@ -578,11 +578,6 @@ impl Crdt {
             ],
         }
     }
-
-    fn link_event(&self, op: MessageOp, r1: usize, r2: usize) -> MessageEvent {
-        let (a, b) = (self.id(r1), self.id(r2));
-        MessageEvent { op, from: r1, to: r2, id: format!("link {a}-{b}"), label: format!("link {a}–{b}"), contents: Vec::new() }
-    }
 }
 
 impl Model for Crdt {
@@ -650,11 +645,11 @@ impl Model for Crdt {
             }
             Action::ReceiveDelta { msg, .. } => vec![self.delta_event(MessageOp::Deliver, &msg)],
             Action::CreatePartition { r1, r2 } => {
-                let mut events = vec![self.link_event(MessageOp::Partition, r1 as usize, r2 as usize)];
+                let mut events = vec![MessageEvent::link(MessageOp::Partition, r1 as usize, r2 as usize, self.id(r1 as usize), self.id(r2 as usize))];
                 events.extend(s.network.iter().filter(|m| !next.network.contains(m)).map(|m| self.delta_event(MessageOp::Drop, m)));
                 events
             }
-            Action::HealPartition { r1, r2 } => vec![self.link_event(MessageOp::Heal, r1 as usize, r2 as usize)],
+            Action::HealPartition { r1, r2 } => vec![MessageEvent::link(MessageOp::Heal, r1 as usize, r2 as usize, self.id(r1 as usize), self.id(r2 as usize))],
         }
     }
 
