@@ -1,13 +1,17 @@
-//! Every model, by name: list them, read their constants and configs, build any of them, draw
-//! any of them. A model's one registration is its line in [`entries`]: its `ModelDef` and `View`
-//! carry everything else.
+//! A catalogue: the models a program lists, by name: read their constants and configs, build any
+//! of them, draw any of them, and the lessons that go with them. A catalogue is a value that the
+//! app, the check worker and the CLI are given ([`Catalogue::builtin`] for this repository's
+//! site and `pex`; a crate of its own builds one with [`Catalogue::new`] and [`Catalogue::with`]).
+//! A model's one registration is its line in a catalogue: its `ModelDef` (and its `View`, if it
+//! draws its own picture) carry everything else.
 
 use crate::engine::{typed, AnyState, ConstError, Constants, DynModel, Erased, ModelDef, ModelInfo};
 use crate::explorer::draw::{Drawing, Legend};
+use crate::explorer::generic;
 use crate::explorer::views::{StatePath, View};
 use crate::models;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Builds a catalogued model from a config name and constants.
 type BuildFn = fn(&str, &Constants) -> Result<Arc<dyn DynModel>, BuildError>;
@@ -15,12 +19,14 @@ type BuildFn = fn(&str, &Constants) -> Result<Arc<dyn DynModel>, BuildError>;
 /// A model's trace view: its title and the drawing of the given states, the cursor at the index.
 pub type TraceViewFn = fn(&dyn DynModel, &[&AnyState], usize) -> Option<(&'static str, Drawing)>;
 
-/// One model of the catalogue.
-pub struct Entry {
-    pub info: fn() -> ModelInfo,
-    build: BuildFn,
-    /// The title of the model's view ([`View::TITLE`]).
-    pub view_title: &'static str,
+/// How a model is drawn: its own [`View`] or, for a model that has none, the generic view
+/// ([`generic`]: every variable laid out by the shape of its value).
+#[derive(Clone, Copy)]
+pub struct ViewFns {
+    /// The title of the model's view ([`View::TITLE`], or the generic view's).
+    pub title: &'static str,
+    /// Whether this is the model's own drawing (false: the generic view).
+    pub own: bool,
     /// [`View::view`] of a model this entry built (`None` for another model's).
     pub view: fn(&dyn DynModel, Option<&AnyState>, &AnyState) -> Option<Drawing>,
     /// [`View::trace_view`] of a model this entry built.
@@ -31,57 +37,253 @@ pub struct Entry {
     pub shapes_for: fn(&dyn DynModel, &AnyState, &str) -> Vec<String>,
 }
 
-fn entry<M: ModelDef + View>() -> Entry {
-    Entry {
-        info: M::info,
-        build: |config, constants| {
-            let info = M::info();
-            let spec = info.config(config).cloned().ok_or_else(|| BuildError::UnknownConfig {
-                model: info.name.to_string(),
-                config: config.to_string(),
-                known: info.configs.iter().map(|c| c.name.to_string()).collect(),
-            })?;
-            let model = M::build(&spec, constants).map_err(BuildError::Invalid)?;
-            Ok(Arc::new(Erased::new(model, info, spec, constants.clone())) as Arc<dyn DynModel>)
-        },
-        view_title: M::TITLE,
-        view: |model, prev, state| {
-            let m = model.as_any().downcast_ref::<M>()?;
-            Some(m.view(prev.map(typed::<M::State>), typed::<M::State>(state)))
-        },
-        legend: |model| Some(model.as_any().downcast_ref::<M>()?.legend()),
-        shapes_for: |model, state, path| match model.as_any().downcast_ref::<M>() {
-            Some(m) => m.shapes_for(typed::<M::State>(state), &StatePath::parse(path)),
-            None => Vec::new(),
-        },
-        trace_view: |model, states, cursor| {
-            let m = model.as_any().downcast_ref::<M>()?;
-            let states: Vec<&M::State> = states.iter().map(|s| typed::<M::State>(s)).collect();
-            m.trace_view(&states, cursor)
-        },
+/// The generic view's functions (for a model with no [`View`] of its own).
+pub const GENERIC_VIEW: ViewFns = ViewFns {
+    title: generic::TITLE,
+    own: false,
+    view: |model, prev, state| Some(generic::draw(model, prev, state, &[])),
+    trace_view: |_, _, _| None,
+    legend: |model| Some(generic::legend(model)),
+    shapes_for: generic::shapes_for,
+};
+
+/// One model of a catalogue.
+#[derive(Clone, Copy)]
+pub struct Entry {
+    pub info: fn() -> ModelInfo,
+    build: BuildFn,
+    pub view: ViewFns,
+}
+
+impl Entry {
+    /// A model drawn by its own [`View`].
+    pub fn drawn<M: ModelDef + View>() -> Entry {
+        Entry {
+            info: M::info,
+            build: build_model::<M>,
+            view: ViewFns {
+                title: M::TITLE,
+                own: true,
+                view: |model, prev, state| {
+                    let m = model.as_any().downcast_ref::<M>()?;
+                    Some(m.view(prev.map(typed::<M::State>), typed::<M::State>(state)))
+                },
+                legend: |model| Some(model.as_any().downcast_ref::<M>()?.legend()),
+                shapes_for: |model, state, path| match model.as_any().downcast_ref::<M>() {
+                    Some(m) => m.shapes_for(typed::<M::State>(state), &StatePath::parse(path)),
+                    None => Vec::new(),
+                },
+                trace_view: |model, states, cursor| {
+                    let m = model.as_any().downcast_ref::<M>()?;
+                    let states: Vec<&M::State> = states.iter().map(|s| typed::<M::State>(s)).collect();
+                    m.trace_view(&states, cursor)
+                },
+            },
+        }
+    }
+
+    /// A model with no drawing code: the generic view draws it.
+    pub fn generic<M: ModelDef>() -> Entry {
+        Entry { info: M::info, build: build_model::<M>, view: GENERIC_VIEW }
     }
 }
 
-/// The models, in the order the catalogue presents them.
-pub fn entries() -> Vec<Entry> {
-    vec![
-        entry::<models::seqlock::Seqlock>(),
-        entry::<models::ebpf_ring::EbpfRing>(),
-        entry::<models::paxos::Paxos>(),
-        entry::<models::hlc::HlcModel>(),
-        entry::<models::occ::Occ>(),
-        entry::<models::mvcc::Mvcc>(),
-        entry::<models::routes::Routes>(),
-        entry::<models::composed::Composed>(),
-        entry::<models::crdt::Crdt>(),
-        entry::<models::gossip::Gossip>(),
-        entry::<models::persistence::Persistence>(),
-        entry::<models::anti_entropy::AntiEntropy>(),
-    ]
+fn build_model<M: ModelDef>(config: &str, constants: &Constants) -> Result<Arc<dyn DynModel>, BuildError> {
+    let info = M::info();
+    let spec = info.config(config).cloned().ok_or_else(|| BuildError::UnknownConfig {
+        model: info.name.to_string(),
+        config: config.to_string(),
+        known: info.configs.iter().map(|c| c.name.to_string()).collect(),
+    })?;
+    let model = M::build(&spec, constants).map_err(BuildError::Invalid)?;
+    Ok(Arc::new(Erased::new(model, info, spec, constants.clone())) as Arc<dyn DynModel>)
 }
 
+/// The models a program lists, in the order it presents them, and their lessons.
+#[derive(Clone, Default)]
+pub struct Catalogue {
+    entries: Vec<Entry>,
+    /// (path such as `lessons/paxos.toml`, TOML text), sorted by path.
+    lessons: Vec<(&'static str, &'static str)>,
+}
+
+impl Catalogue {
+    /// An empty catalogue: add models with [`Catalogue::with`] or [`Catalogue::with_view`].
+    pub fn new() -> Catalogue {
+        Catalogue::default()
+    }
+
+    /// This repository's models and lessons (the built-in site and `pex`).
+    pub fn builtin() -> Catalogue {
+        Catalogue::new()
+            .with_view::<models::seqlock::Seqlock>()
+            .with_view::<models::ebpf_ring::EbpfRing>()
+            .with_view::<models::paxos::Paxos>()
+            .with_view::<models::hlc::HlcModel>()
+            .with_view::<models::occ::Occ>()
+            .with_view::<models::mvcc::Mvcc>()
+            .with_view::<models::routes::Routes>()
+            .with_view::<models::composed::Composed>()
+            .with_view::<models::crdt::Crdt>()
+            .with_view::<models::gossip::Gossip>()
+            .with_view::<models::persistence::Persistence>()
+            .with_view::<models::anti_entropy::AntiEntropy>()
+            .with_lessons(crate::lessons::embedded())
+    }
+
+    /// Adds a model drawn by the generic view.
+    ///
+    /// # Panics
+    /// When the catalogue already has a model of that name (a programming error, found at start).
+    pub fn with<M: ModelDef>(self) -> Catalogue {
+        self.with_entry(Entry::generic::<M>())
+    }
+
+    /// Adds a model drawn by its own [`View`].
+    ///
+    /// # Panics
+    /// When the catalogue already has a model of that name.
+    pub fn with_view<M: ModelDef + View>(self) -> Catalogue {
+        self.with_entry(Entry::drawn::<M>())
+    }
+
+    /// Adds an entry.
+    ///
+    /// # Panics
+    /// When the catalogue already has a model of that name, or the model's first config is not
+    /// `safe`.
+    pub fn with_entry(mut self, entry: Entry) -> Catalogue {
+        let info = (entry.info)();
+        let name = info.name;
+        assert!(self.entries.iter().all(|e| (e.info)().name != name), "the catalogue already has a model named {name}");
+        // Links fall back to it, a gap's causes compare with it, and its twin's cfg is `MC.cfg`.
+        assert_eq!(info.configs.first().map(|c| c.name), Some("safe"), "model {name}: its first config must be `safe`");
+        self.entries.push(entry);
+        self
+    }
+
+    /// Every model of `other` after this one's, and its lessons (the built-in models beside a
+    /// crate's own: `Catalogue::new().with::<Mine>().and(Catalogue::builtin())`).
+    ///
+    /// # Panics
+    /// When both have a model of the same name.
+    pub fn and(mut self, other: Catalogue) -> Catalogue {
+        for entry in other.entries {
+            self = self.with_entry(entry);
+        }
+        self.with_lessons(&other.lessons)
+    }
+
+    /// Adds lessons, as (path ending in `<name>.toml`, TOML text), e.g. `include_str!`ed files.
+    /// They are checked against the catalogue's models when played (`pex lesson check`).
+    pub fn with_lessons(mut self, lessons: &[(&'static str, &'static str)]) -> Catalogue {
+        self.lessons.extend_from_slice(lessons);
+        self.lessons.sort_by_key(|(path, _)| *path);
+        self
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn infos(&self) -> Vec<ModelInfo> {
+        self.entries.iter().map(|e| (e.info)()).collect()
+    }
+
+    /// The names of the models, in order.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.entries.iter().map(|e| (e.info)().name).collect()
+    }
+
+    /// The lessons, as (path, text), sorted by path.
+    pub fn lessons(&self) -> &[(&'static str, &'static str)] {
+        &self.lessons
+    }
+
+    /// The lesson named `name` (its file name without `.toml`), as (path, text).
+    pub fn lesson(&self, name: &str) -> Option<(&'static str, &'static str)> {
+        self.lessons.iter().copied().find(|(path, _)| crate::lessons::lesson_name(path) == name)
+    }
+
+    /// The entry named `name`.
+    pub fn find(&self, name: &str) -> Result<&Entry, BuildError> {
+        self.entries
+            .iter()
+            .find(|e| (e.info)().name == name)
+            .ok_or_else(|| BuildError::UnknownModel { model: name.to_string(), known: self.names().iter().map(|n| n.to_string()).collect() })
+    }
+
+    /// Builds `model` for `config` with the defaults overridden by `(name, value)` pairs.
+    pub fn build(&self, model: &str, config: &str, overrides: &[(String, String)]) -> Result<Arc<dyn DynModel>, BuildError> {
+        let entry = self.find(model)?;
+        let info = (entry.info)();
+        let constants = Constants::build(&info.constants, overrides).map_err(BuildError::Constant)?;
+        (entry.build)(config, &constants)
+    }
+
+    /// Builds from already-validated constants.
+    pub fn build_with(&self, model: &str, config: &str, constants: &Constants) -> Result<Arc<dyn DynModel>, BuildError> {
+        (self.find(model)?.build)(config, constants)
+    }
+
+    /// How a model of this catalogue is drawn; the generic view for one it does not list.
+    pub fn view_of(&self, model: &str) -> ViewFns {
+        self.find(model).map_or(GENERIC_VIEW, |e| e.view)
+    }
+
+    /// The picture of `state` (reached from `prev`, if given), drawn by the model's view.
+    pub fn draw(&self, model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState) -> Option<Drawing> {
+        (self.view_of(model.info().name).view)(model, prev, state)
+    }
+
+    /// A picture of a stretch of a trace, for models that have one (the ballot timeline of
+    /// `paxos`), with the cursor at position `cursor` of `states`. A pure function of those
+    /// states; the caller passes a window around the cursor, so the cost does not grow with the
+    /// trace.
+    pub fn draw_trace(&self, model: &dyn DynModel, states: &[&AnyState], cursor: usize) -> Option<(&'static str, Drawing)> {
+        (self.view_of(model.info().name).trace_view)(model, states, cursor)
+    }
+
+    /// The legend of a model's view.
+    pub fn legend(&self, model: &dyn DynModel) -> Option<Legend> {
+        (self.view_of(model.info().name).legend)(model)
+    }
+
+    /// The ids of the shapes of a model's view that draw the value at `path` of `state`.
+    pub fn shapes_for(&self, model: &dyn DynModel, state: &AnyState, path: &str) -> Vec<String> {
+        (self.view_of(model.info().name).shapes_for)(model, state, path)
+    }
+
+    /// The name of a model's view, shown as the panel's title.
+    pub fn view_name(&self, model: &str) -> &'static str {
+        self.view_of(model).title
+    }
+}
+
+/// The built-in catalogue, made once: for this repository's tests and its own binaries'
+/// conveniences. Code that serves any catalogue takes a `&Catalogue` instead.
+pub fn builtin() -> &'static Catalogue {
+    static BUILTIN: OnceLock<Catalogue> = OnceLock::new();
+    BUILTIN.get_or_init(Catalogue::builtin)
+}
+
+/// [`Catalogue::infos`] of the built-in catalogue.
 pub fn infos() -> Vec<ModelInfo> {
-    entries().iter().map(|e| (e.info)()).collect()
+    builtin().infos()
+}
+
+/// [`Catalogue::build`] in the built-in catalogue.
+pub fn build(model: &str, config: &str, overrides: &[(String, String)]) -> Result<Arc<dyn DynModel>, BuildError> {
+    builtin().build(model, config, overrides)
+}
+
+/// [`Catalogue::build_with`] in the built-in catalogue.
+pub fn build_with(model: &str, config: &str, constants: &Constants) -> Result<Arc<dyn DynModel>, BuildError> {
+    builtin().build_with(model, config, constants)
 }
 
 /// Bad input when building a model: which part, and what would have been valid.
@@ -109,26 +311,3 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
-
-/// The catalogue entry named `name`.
-pub fn find(name: &str) -> Result<Entry, BuildError> {
-    let all = entries();
-    match all.iter().position(|e| (e.info)().name == name) {
-        Some(i) => Ok(all.into_iter().nth(i).expect("found")),
-        None => Err(BuildError::UnknownModel { model: name.to_string(), known: all.iter().map(|e| (e.info)().name.to_string()).collect() }),
-    }
-}
-
-/// Builds `model` for `config` with the defaults overridden by `(name, value)` pairs.
-pub fn build(model: &str, config: &str, overrides: &[(String, String)]) -> Result<Arc<dyn DynModel>, BuildError> {
-    let entry = find(model)?;
-    let info = (entry.info)();
-    let constants = Constants::build(&info.constants, overrides).map_err(BuildError::Constant)?;
-    (entry.build)(config, &constants)
-}
-
-/// Builds from already-validated constants.
-pub fn build_with(model: &str, config: &str, constants: &Constants) -> Result<Arc<dyn DynModel>, BuildError> {
-    let entry = find(model)?;
-    (entry.build)(config, constants)
-}

@@ -8,11 +8,12 @@
 //! The pages sit in the book's root, one level below the app (`<site>/docs/paxos.html`), so the
 //! app is `../index.html` and its embed script `../embed.js` from every page.
 
-use crate::catalogue;
+use crate::catalogue::Catalogue;
 use crate::explorer::draw::standalone_svg;
 use crate::explorer::link::Link;
 use crate::explorer::Explorer;
 use crate::lessons::{self, LessonRun, StepKind};
+use std::sync::Arc;
 
 /// One file of the book's sources: its path under the source folder, and its text.
 pub struct Page {
@@ -38,11 +39,11 @@ struct Gap {
     picture: String,
 }
 
-fn gaps(model: &str) -> Result<Vec<Gap>, String> {
-    let info = (catalogue::find(model).map_err(|e| e.to_string())?.info)();
+fn gaps(catalogue: &Arc<Catalogue>, model: &str) -> Result<Vec<Gap>, String> {
+    let info = (catalogue.find(model).map_err(|e| e.to_string())?.info)();
     let mut out = Vec::new();
     for c in info.configs.iter().filter(|c| c.expect.is_some()) {
-        let (x, property) = Explorer::with_counterexample(model, c.name)?;
+        let (x, property) = Explorer::with_counterexample_in(catalogue.clone(), model, c.name)?;
         let drawing = x.drawing().ok_or_else(|| format!("{model} has no view"))?;
         out.push(Gap {
             config: c.name,
@@ -79,8 +80,9 @@ fn embed(link: &str, props: bool) -> String {
 
 /// Every file of the book: `book.toml`, and under `src/` `SUMMARY.md`, the gallery (`index.md`), a
 /// page per model, `embedding.md`, and a picture per model (`pictures/<model>.svg`).
-pub fn book() -> Result<Vec<Page>, String> {
-    let infos = catalogue::infos();
+pub fn book(catalogue: &Catalogue) -> Result<Vec<Page>, String> {
+    let catalogue = Arc::new(catalogue.clone());
+    let infos = catalogue.infos();
     let mut pages = Vec::new();
     // (title, gap config, property, link) of each model's first gap, for the "Five gaps" page.
     let mut five: Vec<(&str, &str, String, String)> = Vec::new();
@@ -92,7 +94,7 @@ pub fn book() -> Result<Vec<Page>, String> {
          its gap at the step where it breaks. [Open the explorer]({APP}).\n\n<div class=\"pex-gallery\">\n\n"
     );
     for info in &infos {
-        let gaps = gaps(info.name)?;
+        let gaps = gaps(&catalogue, info.name)?;
         summary.push_str(&format!("- [{}]({}.md)\n", info.title, info.name));
         let picture = format!("pictures/{}.svg", info.name);
         let first = gaps.first();
@@ -102,7 +104,7 @@ pub fn book() -> Result<Vec<Page>, String> {
         let explore = first.map(|g| format!("{APP}#{}", g.link)).unwrap_or_else(|| format!("{APP}#v=1&m={}", info.name));
         // The model's own lesson is the one named after it (`tests/lessons.rs` insists each
         // model has one); a model without one simply has no lesson link.
-        let lesson = lessons::find_embedded(info.name).map(|_| format!(" · [Its lesson](lesson-{}.md)", info.name)).unwrap_or_default();
+        let lesson = catalogue.lesson(info.name).map(|_| format!(" · [Its lesson](lesson-{}.md)", info.name)).unwrap_or_default();
         gallery.push_str(&format!(
             "<div class=\"pex-card\">\n<a class=\"pex-picture\" href=\"{name}.html\"><img src=\"{picture}\" alt=\"{title}: the view at the step where its gap breaks {what}\" loading=\"lazy\"></a>\n\
              <p class=\"pex-card-title\"><a href=\"{name}.html\">{title}</a></p>\n\n{story}\n\n[Its page]({name}.md) · [Explore it]({explore}){lesson}\n\n</div>\n\n",
@@ -112,7 +114,7 @@ pub fn book() -> Result<Vec<Page>, String> {
             what = first.map(|g| g.property.as_str()).unwrap_or("nothing"),
             explore = attr(&explore),
         ));
-        pages.push(Page { path: format!("{}.md", info.name), text: model_page(info, &gaps) });
+        pages.push(Page { path: format!("{}.md", info.name), text: model_page(&catalogue, info, &gaps) });
         if let Some(g) = first {
             five.push((info.title, g.config, g.property.clone(), g.link.clone()));
         }
@@ -120,13 +122,13 @@ pub fn book() -> Result<Vec<Page>, String> {
     // Lessons: every lesson compiled in, one page each; a model's own lesson in the gallery's
     // order, any other after them in the order of their files.
     summary.push_str("\n# Lessons\n\n");
-    let mut all: Vec<(&str, &str)> = lessons::embedded().to_vec();
+    let mut all: Vec<(&str, &str)> = catalogue.lessons().to_vec();
     all.sort_by_key(|(path, _)| infos.iter().position(|i| i.name == lessons::lesson_name(path)).unwrap_or(infos.len()));
     for (path, text) in all {
-        let run = lessons::load(path, text).map_err(|e| e.to_string())?;
+        let run = lessons::load_in(&catalogue, path, text).map_err(|e| e.to_string())?;
         let name = lessons::lesson_name(path);
         summary.push_str(&format!("- [{}](lesson-{name}.md)\n", run.lesson().title));
-        pages.push(Page { path: format!("lesson-{name}.md"), text: lesson_page(&run)? });
+        pages.push(Page { path: format!("lesson-{name}.md"), text: lesson_page(&catalogue, &run)? });
     }
     gallery.push_str(&format!("</div>\n\n<script src=\"{EMBED_SCRIPT}\"></script>\n"));
     summary.push_str("\n# Using it\n\n- [Embedding the explorer](embedding.md)\n- [Five gaps on one page](five-gaps.md)\n");
@@ -144,12 +146,12 @@ pub fn book() -> Result<Vec<Page>, String> {
     Ok(pages)
 }
 
-fn model_page(info: &crate::engine::ModelInfo, gaps: &[Gap]) -> String {
-    let x = Explorer::for_model(info.name).expect("a catalogued model");
+fn model_page(catalogue: &Arc<Catalogue>, info: &crate::engine::ModelInfo, gaps: &[Gap]) -> String {
+    let x = Explorer::for_model_in(catalogue.clone(), info.name).expect("a catalogued model");
     let m = x.model();
     let mut p = format!("# {}\n\n{}\n\n*Source: {}. TLA+ twin: `tla/{}/{}.tla`.*\n\n", info.title, info.story, info.source, info.name, info.tla_module);
     p.push_str(&format!("[Open it in the explorer]({APP}#v=1&m={}).", info.name));
-    if lessons::find_embedded(info.name).is_some() {
+    if catalogue.lesson(info.name).is_some() {
         p.push_str(&format!(" [Its lesson](lesson-{}.md) walks its gap step by step.", info.name));
     }
     p.push_str("\n\n");
@@ -206,11 +208,11 @@ fn model_page(info: &crate::engine::ModelInfo, gaps: &[Gap]) -> String {
 /// The link that opens a lesson's model, config, constants and seed with the first `steps` actions
 /// of the lesson's walk loaded, at the initial state. Built through the explorer, as the app builds
 /// links, so the page's embed opens exactly what the app would.
-fn lesson_link(run: &LessonRun, steps: usize) -> Result<Link, String> {
+fn lesson_link(catalogue: &Arc<Catalogue>, run: &LessonRun, steps: usize) -> Result<Link, String> {
     let l = run.lesson();
     let settings =
         Link { model: l.model.clone(), config: l.config.clone(), constants: l.constants.clone(), seed: l.seed, init: run.walk().init_index, ..Link::default() };
-    let mut x = Explorer::from_link(&settings.encode());
+    let mut x = Explorer::from_link_in(catalogue.clone(), &settings.encode());
     if let Some(n) = x.notices().first() {
         return Err(format!("{}: {}", l.file, n.text));
     }
@@ -223,9 +225,9 @@ fn lesson_link(run: &LessonRun, steps: usize) -> Result<Link, String> {
 /// reader steps forward through it), each step as a numbered section, then the challenges. The
 /// answers, hints and solutions are folded away in `<details>`, so reading does not give them
 /// away.
-fn lesson_page(run: &LessonRun) -> Result<String, String> {
+fn lesson_page(catalogue: &Arc<Catalogue>, run: &LessonRun) -> Result<String, String> {
     let l = run.lesson();
-    let link = lesson_link(run, usize::MAX)?;
+    let link = lesson_link(catalogue, run, usize::MAX)?;
     let mut p = format!("# {}\n\n*{}*\n\n", l.title, l.summary.trim());
     let constants = if l.constants.is_empty() {
         "default constants".to_string()
@@ -282,7 +284,7 @@ fn lesson_page(run: &LessonRun) -> Result<String, String> {
         // The walk up to where the challenge starts, and no further: the reader's own steps from
         // there are the challenge.
         let start = run.step_end(c.from_step.saturating_sub(1)).filter(|_| c.from_step > 0).unwrap_or(0);
-        let mut at = lesson_link(run, start)?;
+        let mut at = lesson_link(catalogue, run, start)?;
         at.at = start;
         p.push_str(&format!(
             "### Challenge {}\n\n{}\n\n*From {from} ([open it]({APP}#{})); solved when {}.*\n\n",
@@ -420,10 +422,11 @@ The embed needs no cookies and no storage: it keeps nothing between visits.
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue;
 
     #[test]
     fn the_book_has_a_page_and_a_picture_per_model_and_every_embed_replays() {
-        let pages = book().unwrap();
+        let pages = book(catalogue::builtin()).unwrap();
         let find = |p: &str| pages.iter().find(|x| x.path == format!("src/{p}")).map(|x| x.text.as_str());
         let summary = find("SUMMARY.md").unwrap();
         for info in catalogue::infos() {
@@ -444,7 +447,7 @@ mod tests {
 
     #[test]
     fn every_lesson_has_a_page_that_embeds_its_walk_and_shows_each_step() {
-        let pages = book().unwrap();
+        let pages = book(catalogue::builtin()).unwrap();
         let find = |p: &str| pages.iter().find(|x| x.path == format!("src/{p}")).map(|x| x.text.as_str());
         let summary = find("SUMMARY.md").unwrap();
         let gallery = find("index.md").unwrap();
@@ -501,7 +504,7 @@ mod tests {
 
     #[test]
     fn the_five_gaps_page_embeds_five_explorers_at_their_violations() {
-        let pages = book().unwrap();
+        let pages = book(catalogue::builtin()).unwrap();
         let page = &pages.iter().find(|x| x.path == "src/five-gaps.md").unwrap().text;
         let links: Vec<String> = page.split("<protocol-explorer link=\"#").skip(1).map(|c| c.split('"').next().unwrap().replace("&amp;", "&")).collect();
         assert_eq!(links.len(), 5);

@@ -3,11 +3,16 @@
 //!
 //! - [`engine`]: the model API, sessions, random walks, the exhaustive checker, traces.
 //! - [`models`]: one file per protocol, each reading like its TLA+ twin in `tla/`.
-//! - [`catalogue`]: every model by name, buildable without knowing its types.
+//! - [`catalogue`]: a catalogue of models by name, buildable without knowing their types; the
+//!   app, the check worker and the CLI are each given one ([`catalogue::Catalogue::builtin`] for
+//!   this repository's own; a crate of its own lists its models, with or without these).
+//! - [`cli`] (native, feature `cli`): the `pex` command line over a catalogue.
 //! - [`tlc`] (native only): running TLC, reading its output and cfg files, and the conformance
 //!   and benchmark runs that compare the two.
 
 pub mod catalogue;
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod docs;
 pub mod engine;

@@ -27,13 +27,14 @@ fn config_of(file: &str) -> Option<String> {
 
 #[test]
 fn entries_are_well_formed() {
-    let entries = catalogue::entries();
+    let catalogue = catalogue::builtin();
+    let entries = catalogue.entries();
     let mut names = HashSet::new();
-    for e in &entries {
+    for e in entries {
         let info = (e.info)();
         assert!(names.insert(info.name), "two models are named {}", info.name);
         assert!(!info.tla_module.is_empty() && !info.title.is_empty(), "{}: title and twin module are required", info.name);
-        assert!(!e.view_title.is_empty(), "{}: its view has no title", info.name);
+        assert!(!e.view.title.is_empty() && e.view.own, "{}: every built-in model draws its own view, with a title", info.name);
         assert_eq!(info.configs.first().map(|c| c.name), Some("safe"), "{}: safe comes first", info.name);
         let mut configs = HashSet::new();
         for c in &info.configs {
@@ -48,7 +49,7 @@ fn entries_are_well_formed() {
                 assert!(c.expect.is_some() || temporal, "{}/{}: a gap names what it breaks", info.name, c.name);
             }
         }
-        assert!(catalogue::find(info.name).is_ok());
+        assert!(catalogue.find(info.name).is_ok());
     }
 }
 
@@ -103,13 +104,13 @@ fn every_twin_is_a_catalogued_model() {
 fn the_twins_cfgs_agree_with_the_catalogue() {
     // What the conformance run checks before it runs TLC: each cfg sets every constant and its
     // config's switches, and lists the config's invariants and properties in order.
-    let cases = pex::tlc::conform::discover(&tla_dir(), None).unwrap_or_else(|e| panic!("{e}"));
+    let cases = pex::tlc::conform::discover(catalogue::builtin(), &tla_dir(), None).unwrap_or_else(|e| panic!("{e}"));
     for info in catalogue::infos() {
         for config in &info.configs {
             assert!(cases.iter().any(|c| c.model == info.name && c.config == config.name && c.variant.is_none()), "{}/{}", info.name, config.name);
         }
     }
-    pex::tlc::conform::discover_bench(&tla_dir(), None).unwrap_or_else(|e| panic!("{e}"));
+    pex::tlc::conform::discover_bench(catalogue::builtin(), &tla_dir(), None).unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// Every model that passes messages declares them consistently along any walk, in every config:

@@ -60,13 +60,13 @@ fn paxos_contiguous_attempts_keep_their_figures() {
 #[test]
 fn conformance_discovers_the_paxos_attempts_variant() {
     let tla = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tla");
-    let cases = pex::tlc::conform::discover(&tla, Some("paxos")).unwrap();
+    let cases = pex::tlc::conform::discover(pex::catalogue::builtin(), &tla, Some("paxos")).unwrap();
     let names: Vec<String> = cases.iter().map(|c| c.name()).collect();
     assert_eq!(names, ["paxos/safe.attempts-0-2", "paxos/safe", "paxos/ignore-accepted"]);
     let variant = &cases[0];
     assert_eq!((variant.config.as_str(), variant.variant.as_deref()), ("safe", Some("attempts-0-2")));
     assert!(variant.constants.contains(&("Attempts".to_string(), "{0, 2}".to_string())), "{:?}", variant.constants);
     // The benchmark keeps one case per config.
-    let bench = pex::tlc::conform::discover_bench(&tla, Some("paxos")).unwrap();
+    let bench = pex::tlc::conform::discover_bench(pex::catalogue::builtin(), &tla, Some("paxos")).unwrap();
     assert!(bench.iter().all(|c| c.variant.is_none()) && bench.len() == 2);
 }

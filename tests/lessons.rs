@@ -4,7 +4,6 @@
 
 use pex::catalogue;
 use pex::engine::{CheckOptions, DynOutcome, Session};
-use pex::explorer::views;
 use pex::lessons::{self, Highlight, Lesson, LessonError, Place, StepKind};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -41,11 +40,11 @@ fn every_highlighted_path_lights_shapes_in_the_view() {
         for i in 0..lesson.steps.len() {
             let state = run.step_state(i).unwrap();
             let paths: Vec<String> = run.highlights(i).iter().filter_map(|h| if let Highlight::Path(p) = h { Some(p.clone()) } else { None }).collect();
-            let mut drawing = views::draw(model.as_ref(), None, state).expect("every model has a view");
+            let mut drawing = catalogue::builtin().draw(model.as_ref(), None, state).expect("every model has a view");
             let in_picture = drawing.ids();
             let mut wanted = Vec::new();
             for p in &paths {
-                let ids = views::shapes_for(model.as_ref(), state, p);
+                let ids = catalogue::builtin().shapes_for(model.as_ref(), state, p);
                 assert!(!ids.is_empty(), "{}: step {}: the view draws nothing for {p}", lesson.file, i + 1);
                 for id in &ids {
                     assert!(in_picture.contains(id), "{}: step {}: {p} is drawn by '{id}', which is not in the picture ({in_picture:?})", lesson.file, i + 1);

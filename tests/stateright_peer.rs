@@ -16,7 +16,7 @@ use std::path::Path;
 fn cfg_constants(model: &str, file: &str) -> Vec<(String, String)> {
     let info = pex::catalogue::infos().into_iter().find(|i| i.name == model).expect("a model of the catalogue");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tla").join(model);
-    load_case(&info, &dir, file).unwrap_or_else(|e| panic!("{e}")).constants
+    load_case(pex::catalogue::builtin(), &info, &dir, file).unwrap_or_else(|e| panic!("{e}")).constants
 }
 
 /// Our checker, breadth-first, no symmetry (neither model declares any), one thread: (distinct

@@ -6,5 +6,5 @@ fn main() {
         console_error_panic_hook::hook(info);
         pex::ui::worker::report_panic(&info.to_string());
     }));
-    pex::ui::worker::run_worker();
+    pex::ui::worker::run_worker(pex::catalogue::Catalogue::builtin());
 }

@@ -3,7 +3,7 @@
 //! model declares (its `safe` config, its twin's definitions); nothing here knows a model.
 
 use super::Explorer;
-use crate::catalogue;
+use crate::catalogue::Catalogue;
 use crate::engine::{AnyState, DynModel};
 
 /// Why a property fails on the current trace, at its first failure.
@@ -55,7 +55,7 @@ impl Explorer {
         let causes = Causes {
             property: property.to_string(),
             failed_at,
-            altered: altered_step(self.model.as_ref(), &states, &labels),
+            altered: altered_step(&self.catalogue, self.model.as_ref(), &states, &labels),
             writes: last_writes(self.model.as_ref(), property, &states, &labels),
         };
         // The first failure, and every step before it, stay as they are while the trace only grows;
@@ -68,12 +68,12 @@ impl Explorer {
 
 /// The first step `i` whose move from state `i - 1` the safe config has no choice for (same label,
 /// same successor).
-fn altered_step(model: &dyn DynModel, states: &[&AnyState], labels: &[String]) -> Option<AlteredStep> {
+fn altered_step(catalogue: &Catalogue, model: &dyn DynModel, states: &[&AnyState], labels: &[String]) -> Option<AlteredStep> {
     if model.config().name == "safe" {
         return None;
     }
     // Every config of a model shares its state type, so the safe model can judge the gap's states.
-    let safe = catalogue::build_with(model.info().name, "safe", model.constants()).ok()?;
+    let safe = catalogue.build_with(model.info().name, "safe", model.constants()).ok()?;
     (1..states.len()).find_map(|i| {
         let safe_takes_it = safe.choices(states[i - 1]).iter().any(|c| c.label == labels[i] && safe.same_state(&c.next, states[i]));
         if safe_takes_it {
@@ -103,6 +103,7 @@ fn last_writes(model: &dyn DynModel, property: &str, states: &[&AnyState], label
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue;
     use crate::engine::{CheckOptions, DynOutcome, Value};
 
     /// The explorer on `model`/`config` at default constants, with the checker's shortest

@@ -1,7 +1,7 @@
 //! The state at the cursor: the inspector's tree (with what the last step changed), the model's
 //! drawing, the trace view around the cursor, and the actions enabled there.
 
-use super::{draw, msc, views, Explorer};
+use super::{draw, msc, Explorer};
 use crate::engine::{plural, AnyState, Value};
 
 /// One row of the state inspector: a variable or a part of one, indented by depth.
@@ -76,13 +76,13 @@ impl Explorer {
 
     /// The legend of the model's view (the same for every state).
     pub fn legend(&self) -> Option<draw::Legend> {
-        views::legend(self.model.as_ref())
+        self.catalogue.legend(self.model.as_ref())
     }
 
     /// The domain view of the state at the cursor.
     pub fn drawing(&self) -> Option<draw::Drawing> {
         let prev: Option<&AnyState> = self.session.previous().map(|s| &s.state);
-        views::draw(self.model.as_ref(), prev, self.session.state())
+        self.catalogue.draw(self.model.as_ref(), prev, self.session.state())
     }
 
     /// The domain view of the state at the cursor with the shapes that draw these inspector paths
@@ -91,7 +91,7 @@ impl Explorer {
         let mut d = self.drawing()?;
         if !paths.is_empty() {
             let state = self.session.state();
-            let ids: Vec<String> = paths.iter().flat_map(|p| views::shapes_for(self.model.as_ref(), state, p)).collect();
+            let ids: Vec<String> = paths.iter().flat_map(|p| self.catalogue.shapes_for(self.model.as_ref(), state, p)).collect();
             d.highlight(&ids);
         }
         Some(d)
@@ -105,7 +105,7 @@ impl Explorer {
         let steps = &self.session.trace().steps;
         let window = trace_window(steps.len(), self.session.cursor(), TRACE_VIEW_WINDOW);
         let states: Vec<&AnyState> = steps[window.clone()].iter().map(|s| &s.state).collect();
-        let own = views::draw_trace(self.model.as_ref(), &states, self.session.cursor() - window.start).map(|(title, drawing)| TraceDrawing {
+        let own = self.catalogue.draw_trace(self.model.as_ref(), &states, self.session.cursor() - window.start).map(|(title, drawing)| TraceDrawing {
             title,
             drawing,
             window: window.clone(),

@@ -5,7 +5,7 @@ use super::jobs::{Job, OpenKind};
 use super::link::{extend_checksum, labels_checksum, Link, CHECKSUM_START};
 use super::settings::fields_for;
 use super::{Explorer, Notice};
-use crate::catalogue::{self, BuildError};
+use crate::catalogue::{self, BuildError, Catalogue};
 use crate::engine::{Constants, DynModel, Replayer, Session, Steps};
 use std::sync::Arc;
 
@@ -68,20 +68,29 @@ impl Explorer {
     /// format) opens the first model at its initial state. Never fails, never panics, and the work
     /// done is bounded by the link's length (see [`Link::decode`]) and the app's trace cap.
     pub fn from_link(fragment: &str) -> Explorer {
+        Self::from_link_in(Arc::new(catalogue::builtin().clone()), fragment)
+    }
+
+    /// [`Explorer::from_link`] among the models of `catalogue`.
+    ///
+    /// # Panics
+    /// When the catalogue is empty (the app refuses to start with one).
+    pub fn from_link_in(catalogue: Arc<Catalogue>, fragment: &str) -> Explorer {
+        let first = || Explorer::in_catalogue(catalogue.clone()).expect("a catalogue with a model");
         let decoded = match Link::decode(fragment) {
             Ok(d) => d,
             Err(e) => {
-                let mut x = Explorer::new();
+                let mut x = first();
                 x.notices.push(Notice::error(format!("This link could not be read ({e}); showing {} at its initial state instead.", x.model.info().name)));
                 return x;
             }
         };
         let link = decoded.link;
         let mut problems = decoded.problems;
-        let mut x = match Explorer::for_model(&link.model) {
+        let mut x = match Explorer::for_model_in(catalogue.clone(), &link.model) {
             Ok(x) => x,
             Err(e) => {
-                let mut x = Explorer::new();
+                let mut x = first();
                 x.notices.push(Notice::error(format!("This link names an {e}; showing {} at its initial state instead.", x.model.info().name)));
                 return x;
             }
@@ -148,12 +157,12 @@ impl Explorer {
         }
         let constants = Constants::build(&specs, &accepted).unwrap_or_else(|_| Constants::defaults(&specs));
         let mut config = link.config.clone();
-        let model = match catalogue::build_with(&name, &config, &constants) {
+        let model = match catalogue.build_with(&name, &config, &constants) {
             Ok(m) => Ok(m),
             Err(e @ BuildError::UnknownConfig { .. }) => {
                 problems.push(format!("{e}, so safe is used"));
                 config = "safe".to_string();
-                catalogue::build_with(&name, &config, &constants)
+                catalogue.build_with(&name, &config, &constants)
             }
             Err(e) => Err(e),
         };
@@ -162,7 +171,7 @@ impl Explorer {
             Err(e) => {
                 // The constants are each valid but the model refuses them together.
                 problems.push(format!("{e}, so the default constants are used"));
-                match catalogue::build(&name, &config, &[]) {
+                match catalogue.build(&name, &config, &[]) {
                     Ok(m) => m,
                     Err(_) => x.model.clone(),
                 }

@@ -12,6 +12,7 @@ mod definitions;
 pub mod draw;
 pub mod embed;
 mod export;
+pub mod generic;
 mod inspector;
 mod jobs;
 pub mod link;
@@ -34,7 +35,7 @@ pub use settings::{Comparison, ConstField};
 pub use side::SideView;
 pub use verdicts::{PropertyRow, TimelineEntry};
 
-use crate::catalogue::{self, BuildError};
+use crate::catalogue::{self, BuildError, Catalogue};
 use crate::engine::{DynModel, Session};
 use jobs::{Carried, Job};
 use settings::fields_for;
@@ -43,6 +44,8 @@ use std::sync::Arc;
 use verdicts::{Scan, StepVerdict};
 
 pub struct Explorer {
+    /// The models this explorer can show (the app, the worker and the CLI are given one).
+    catalogue: Arc<Catalogue>,
     model: Arc<dyn DynModel>,
     session: Session,
     seed: u64,
@@ -76,20 +79,39 @@ pub struct Explorer {
 }
 
 impl Explorer {
-    /// The first model of the catalogue, safe, at its initial state.
+    /// The first model of the built-in catalogue, safe, at its initial state.
     pub fn new() -> Explorer {
-        let name = (catalogue::entries()[0].info)().name;
-        Self::for_model(name).expect("the catalogue's first model builds")
+        Self::in_catalogue(Arc::new(catalogue::builtin().clone())).expect("the built-in catalogue's first model builds")
     }
 
+    /// The model `name` of the built-in catalogue, safe, at its initial state.
     pub fn for_model(name: &str) -> Result<Explorer, BuildError> {
-        let model = catalogue::build(name, "safe", &[])?;
-        Ok(Self::with_model(model))
+        Self::for_model_in(Arc::new(catalogue::builtin().clone()), name)
     }
 
-    fn with_model(model: Arc<dyn DynModel>) -> Explorer {
+    /// The first model of `catalogue`, in its first config, at its initial state.
+    pub fn in_catalogue(catalogue: Arc<Catalogue>) -> Result<Explorer, BuildError> {
+        let Some(first) = catalogue.entries().first() else {
+            return Err(BuildError::UnknownModel { model: String::new(), known: Vec::new() });
+        };
+        let info = (first.info)();
+        let config = info.configs.first().map_or("safe", |c| c.name);
+        let model = catalogue.build(info.name, config, &[])?;
+        Ok(Self::with_model(catalogue, model))
+    }
+
+    /// The model `name` of `catalogue`, in its first config, at its initial state.
+    pub fn for_model_in(catalogue: Arc<Catalogue>, name: &str) -> Result<Explorer, BuildError> {
+        let info = (catalogue.find(name)?.info)();
+        let config = info.configs.first().map_or("safe", |c| c.name);
+        let model = catalogue.build(name, config, &[])?;
+        Ok(Self::with_model(catalogue, model))
+    }
+
+    fn with_model(catalogue: Arc<Catalogue>, model: Arc<dyn DynModel>) -> Explorer {
         let fields = fields_for(model.info(), model.constants());
         Explorer {
+            catalogue,
             session: Session::new(model.clone()),
             model,
             seed: 1,
@@ -113,6 +135,11 @@ impl Explorer {
 
     pub fn model(&self) -> &Arc<dyn DynModel> {
         &self.model
+    }
+
+    /// The models this explorer can show.
+    pub fn catalogue(&self) -> &Arc<Catalogue> {
+        &self.catalogue
     }
 
     pub fn session(&self) -> &Session {

@@ -3,7 +3,6 @@
 
 use super::jobs::{Carried, JobKind};
 use super::Explorer;
-use crate::catalogue;
 use crate::engine::{plural, ConstSpec, Constants, Divergence, ModelInfo};
 
 /// A constant's input field: the text typed and, if it is not valid, why.
@@ -76,10 +75,12 @@ impl Explorer {
         if name == self.model.info().name {
             return Ok(());
         }
-        let model = catalogue::build(name, "safe", &[]).map_err(|e| e.to_string())?;
+        let info = (self.catalogue.find(name).map_err(|e| e.to_string())?.info)();
+        let config = info.configs.first().map_or("safe", |c| c.name);
+        let model = self.catalogue.build(name, config, &[]).map_err(|e| e.to_string())?;
         let seed = self.seed;
         let (stop, skip) = (self.stop_at_violation, self.skip_stutter);
-        *self = Self::with_model(model);
+        *self = Self::with_model(self.catalogue.clone(), model);
         self.seed = seed;
         self.stop_at_violation = stop;
         self.skip_stutter = skip;
@@ -96,7 +97,7 @@ impl Explorer {
         if config == from {
             return Ok(());
         }
-        let model = catalogue::build_with(self.model.info().name, config, self.model.constants()).map_err(|e| e.to_string())?;
+        let model = self.catalogue.build_with(self.model.info().name, config, self.model.constants()).map_err(|e| e.to_string())?;
         let labels = self.session.trace().labels();
         let restore = self.carried.take().filter(|c| c.config == config && c.labels.len() > labels.len() && c.labels.starts_with(&labels));
         let carried = Carried { config: from.clone(), init: self.session.trace().init_index, labels, cursor: self.session.cursor() };
@@ -126,7 +127,7 @@ impl Explorer {
         if &constants == self.model.constants() {
             return;
         }
-        match catalogue::build_with(self.model.info().name, self.model.config().name, &constants) {
+        match self.catalogue.build_with(self.model.info().name, self.model.config().name, &constants) {
             Ok(model) => {
                 self.job = None;
                 self.start_job(model, JobKind::Constants);

@@ -4,8 +4,7 @@
 //! cache keyed on the session's revision, like the verdicts), so a step costs one replayed step.
 
 use super::draw::Drawing;
-use super::{views, Explorer};
-use crate::catalogue;
+use super::Explorer;
 use crate::engine::walk::first_violation;
 use crate::engine::{AnyState, DynModel};
 use std::sync::Arc;
@@ -48,7 +47,7 @@ impl Explorer {
         if config == self.model.config().name {
             return Err(format!("{config} is the configuration shown; pick another to compare with"));
         }
-        let model = catalogue::build_with(self.model.info().name, config, self.model.constants()).map_err(|e| e.to_string())?;
+        let model = self.catalogue.build_with(self.model.info().name, config, self.model.constants()).map_err(|e| e.to_string())?;
         *self.side.borrow_mut() = Some(Side { model, states: Vec::new(), blocked: None, differ: None, compared: 0, revision: 0 });
         Ok(())
     }
@@ -108,7 +107,7 @@ impl Explorer {
             side.compared += 1;
         }
         let step = cursor.min(side.states.len().saturating_sub(1));
-        let drawing = side.states.get(step).and_then(|s| views::draw(side.model.as_ref(), step.checked_sub(1).and_then(|j| side.states.get(j)), s));
+        let drawing = side.states.get(step).and_then(|s| self.catalogue.draw(side.model.as_ref(), step.checked_sub(1).and_then(|j| side.states.get(j)), s));
         let fails =
             side.states.get(step).and_then(|s| first_violation(side.model.as_ref(), step.checked_sub(1).and_then(|j| side.states.get(j)), s).map(|(_, n)| n));
         let divergence = match (&side.blocked, &side.differ) {
@@ -128,6 +127,7 @@ impl Explorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue;
 
     /// The torn read played in no-verify beside safe: the two part at the step where the torn value
     /// is committed, the safe side draws that step too, and nothing fails there under safe.

@@ -4,7 +4,6 @@
 use super::jobs::{Job, OpenKind, SYNC_REPLAY_STEPS};
 use super::settings::fields_for;
 use super::{Explorer, Notice};
-use crate::catalogue;
 use crate::engine::{plural, replay, DynModel, Lasso, Replayer, Session, Steps, TraceFile};
 use std::sync::Arc;
 
@@ -93,7 +92,12 @@ impl Explorer {
     /// counterexample loaded and shown at its last step, and the property it breaks; `Err` when
     /// the check finds no violation (or the names are unknown).
     pub fn with_counterexample(model: &str, config: &str) -> Result<(Explorer, String), String> {
-        let mut x = Explorer::for_model(model).map_err(|e| e.to_string())?;
+        Self::with_counterexample_in(std::sync::Arc::new(crate::catalogue::builtin().clone()), model, config)
+    }
+
+    /// [`Explorer::with_counterexample`] for a model of `catalogue`.
+    pub fn with_counterexample_in(catalogue: std::sync::Arc<crate::catalogue::Catalogue>, model: &str, config: &str) -> Result<(Explorer, String), String> {
+        let mut x = Explorer::for_model_in(catalogue, model).map_err(|e| e.to_string())?;
         x.select_config(config)?;
         let mut checker = x.model().checker(crate::engine::CheckOptions::default());
         while !checker.run(100_000) {}
@@ -124,7 +128,7 @@ impl Explorer {
     /// nothing and says what is wrong.
     pub fn import_trace(&mut self, text: &str) -> Result<(), String> {
         let file = TraceFile::parse(text)?;
-        let model = catalogue::build(&file.model, &file.config, &file.constants).map_err(|e| format!("trace file: {e}"))?;
+        let model = self.catalogue.build(&file.model, &file.config, &file.constants).map_err(|e| format!("trace file: {e}"))?;
         self.job = None;
         let states = file.actions.len() + 1;
         let mut replayer = Replayer::new(model.as_ref(), file.init, Steps::Labels(file.actions));

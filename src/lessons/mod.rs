@@ -368,5 +368,10 @@ impl Lesson {
 
 /// Reads and checks a lesson in one go: [`Lesson::parse`], then [`Lesson::start`].
 pub fn load(file: &str, text: &str) -> Result<LessonRun, LessonError> {
-    Lesson::parse(file, text)?.start()
+    load_in(crate::catalogue::builtin(), file, text)
+}
+
+/// [`load`] against the models of `catalogue`.
+pub fn load_in(catalogue: &crate::catalogue::Catalogue, file: &str, text: &str) -> Result<LessonRun, LessonError> {
+    Lesson::parse(file, text)?.start(catalogue)
 }

@@ -3,7 +3,8 @@
 //! challenges are solved. Web-free: the app's lesson panel draws it and loads what it says into
 //! the explorer; the reader's own steps come back through [`Player::observe`].
 
-use super::{find_embedded, load, LessonRun, StepKind};
+use super::{load_in, LessonRun, StepKind};
+use crate::catalogue::Catalogue;
 use crate::engine::Session;
 use crate::explorer::link::Link;
 use std::sync::Arc;
@@ -50,13 +51,16 @@ impl PartialEq for Player {
 }
 
 impl Player {
-    /// The lesson compiled in under `name`, checked against its model.
-    pub fn open(name: &str) -> Result<Player, String> {
-        let (path, text) = find_embedded(name).ok_or_else(|| {
-            let known: Vec<&str> = super::embedded().iter().map(|(p, _)| super::lesson_name(p)).collect();
-            format!("there is no lesson '{name}'; the lessons are {}", known.join(", "))
+    /// The catalogue's lesson named `name`, checked against its model.
+    pub fn open(catalogue: &Catalogue, name: &str) -> Result<Player, String> {
+        let (path, text) = catalogue.lesson(name).ok_or_else(|| {
+            let known: Vec<&str> = catalogue.lessons().iter().map(|(p, _)| super::lesson_name(p)).collect();
+            match known.is_empty() {
+                true => format!("there is no lesson '{name}'; there are no lessons here"),
+                false => format!("there is no lesson '{name}'; the lessons are {}", known.join(", ")),
+            }
         })?;
-        let run = load(path, text).map_err(|e| e.to_string())?;
+        let run = load_in(catalogue, path, text).map_err(|e| e.to_string())?;
         let solved = vec![false; run.lesson().challenges.len()];
         Ok(Player { name: name.to_string(), run: Arc::new(run), place: Place::Intro, solved })
     }
@@ -280,7 +284,7 @@ mod tests {
     fn a_reader_walks_every_lesson_to_its_challenges_and_solves_them() {
         for (path, _) in super::super::embedded() {
             let name = super::super::lesson_name(path);
-            let mut p = Player::open(name).unwrap();
+            let mut p = Player::open(catalogue::builtin(), name).unwrap();
             let mut load = p.advance().unwrap();
             for i in 0..p.steps() {
                 assert_eq!(p.place, Place::Step { index: i, done: false }, "{name}");
@@ -315,7 +319,7 @@ mod tests {
             }
             // Progress survives a visit.
             let kept = p.progress();
-            let mut again = Player::open(name).unwrap();
+            let mut again = Player::open(catalogue::builtin(), name).unwrap();
             assert!(again.restore(&kept).is_some());
             assert_eq!(again.solved, p.solved);
             assert!(matches!(again.place, Place::Challenges { .. }));
@@ -324,8 +328,8 @@ mod tests {
 
     #[test]
     fn unknown_lessons_and_unreadable_progress_are_refused_without_harm() {
-        assert!(Player::open("raft").err().unwrap().contains("there is no lesson 'raft'"));
-        let mut p = Player::open("paxos").unwrap();
+        assert!(Player::open(catalogue::builtin(), "raft").err().unwrap().contains("there is no lesson 'raft'"));
+        let mut p = Player::open(catalogue::builtin(), "paxos").unwrap();
         for junk in ["", "x;1", "999;", "3", ";;", "2;10101010101"] {
             let _ = p.restore(junk);
         }

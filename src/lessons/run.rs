@@ -4,7 +4,7 @@
 
 use super::condition::{value_at, Moment};
 use super::{Challenge, Lesson, LessonError, Place, StepKind};
-use crate::catalogue;
+use crate::catalogue::Catalogue;
 use crate::engine::{AnyState, DynModel, Session, Trace};
 use std::sync::Arc;
 
@@ -41,9 +41,9 @@ impl Lesson {
     /// a step that says `breaks` for it (and such a step must be where it first fails); every
     /// highlight must name a property or a path of the step's state; every challenge's goal must
     /// be false at its start and first hold at the end of its solution.
-    pub fn start(self) -> Result<LessonRun, LessonError> {
+    pub fn start(self, catalogue: &Catalogue) -> Result<LessonRun, LessonError> {
         let fail = |at: Place, message: String| LessonError { file: self.file.clone(), at, message };
-        let model = catalogue::build(&self.model, &self.config, &self.constants).map_err(|e| fail(Place::File, e.to_string()))?;
+        let model = catalogue.build(&self.model, &self.config, &self.constants).map_err(|e| fail(Place::File, e.to_string()))?;
         let mut session = Session::new(model.clone());
         let mut ends = Vec::with_capacity(self.steps.len());
         let mut highlights = Vec::with_capacity(self.steps.len());

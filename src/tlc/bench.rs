@@ -2,7 +2,7 @@
 
 use super::conform::Case;
 use super::run::run_tlc;
-use crate::catalogue;
+use crate::catalogue::{self, Catalogue};
 use crate::engine::{CheckOptions, DynOutcome, ViolationKind};
 use std::path::Path;
 use std::process::Command;
@@ -40,8 +40,8 @@ pub struct BenchRow {
 }
 
 /// Runs our checker on a case `repeat` times (best time kept).
-pub fn bench_pex(case: &Case, repeat: usize, threads: usize) -> Result<BenchRow, String> {
-    let model = catalogue::build(&case.model, &case.config, &case.constants).map_err(|e| e.to_string())?;
+pub fn bench_pex(catalogue: &Catalogue, case: &Case, repeat: usize, threads: usize) -> Result<BenchRow, String> {
+    let model = catalogue.build(&case.model, &case.config, &case.constants).map_err(|e| e.to_string())?;
     let symmetry = case.cfg.symmetry.is_some();
     // A liveness check runs on one thread whatever is asked (see engine::liveness).
     let threads = if model.liveness_names().is_empty() { threads } else { 1 };
@@ -204,6 +204,7 @@ pub fn bench_peer(
     peer: Option<&Path>,
 ) -> Result<PeerRow, String> {
     let overrides: Vec<(String, String)> = extra.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    // The peer cases are built-in models written again for Stateright (peer/).
     let built = catalogue::build(model, config, &overrides).map_err(|e| e.to_string())?;
     let mut best: Option<(f64, u64)> = None;
     for _ in 0..repeat.max(1) {

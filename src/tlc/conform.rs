@@ -13,7 +13,7 @@
 
 use super::cfg::TlcCfg;
 use super::run::{normalise, run_tlc, TlcOutcome, TlcResult};
-use crate::catalogue;
+use crate::catalogue::Catalogue;
 use crate::engine::{plural, ModelInfo};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -69,7 +69,7 @@ fn bench_config_of(file: &str) -> Option<String> {
 }
 
 /// Reads one cfg and checks it against the catalogue's description of the model.
-pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, String> {
+pub fn load_case(catalogue: &Catalogue, info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, String> {
     let config_name = config_of(file)
         .or_else(|| bench_config_of(file))
         .ok_or_else(|| format!("{}: not an MC[.<variant>].cfg, MC_<config>[.<variant>].cfg, Bench.cfg or Bench_<config>.cfg name", dir.join(file).display()))?;
@@ -105,7 +105,7 @@ pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, Strin
             return Err(format!("{here}: does not set switch {name} of config {config_name}"));
         }
     }
-    let model = catalogue::build(info.name, &config_name, &constants).map_err(|e| format!("{here}: {e}"))?;
+    let model = catalogue.build(info.name, &config_name, &constants).map_err(|e| format!("{here}: {e}"))?;
     let invariants: Vec<String> = model.invariant_names().iter().map(|s| s.to_string()).collect();
     if cfg.invariants != invariants {
         return Err(format!("{here}: lists invariants {:?}, but config {config_name} of the model checks {:?}", cfg.invariants, invariants));
@@ -146,17 +146,26 @@ pub fn load_case(info: &ModelInfo, dir: &Path, file: &str) -> Result<Case, Strin
     Ok(Case { model: info.name.to_string(), config: config_name, spec, cfg_path, cfg_text, cfg, constants, variant })
 }
 
-/// Every case under `tla_dir`, model by model. Each model of the catalogue must have a twin
-/// directory with a cfg for each of its configs.
-pub fn discover(tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, String> {
+/// The models of `catalogue` that have no twin under `tla_dir` (no directory `tla_dir/<model>`):
+/// they get no conformance run.
+pub fn without_twin(catalogue: &Catalogue, tla_dir: &Path) -> Vec<&'static str> {
+    catalogue.names().into_iter().filter(|name| !tla_dir.join(name).is_dir()).collect()
+}
+
+/// Every case under `tla_dir`, model by model. A model with a twin directory must have a cfg for
+/// each of its configs; a model without one is left out (see [`without_twin`]).
+pub fn discover(catalogue: &Catalogue, tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, String> {
     let mut cases = Vec::new();
-    for info in catalogue::infos() {
+    for info in catalogue.infos() {
         if only_model.is_some_and(|m| m != info.name) {
             continue;
         }
         let dir = tla_dir.join(info.name);
         if !dir.is_dir() {
-            return Err(format!("model {} has no twin: {} is missing", info.name, dir.display()));
+            if only_model.is_some() {
+                return Err(format!("model {} has no twin: {} is missing, so there is nothing to compare with TLC", info.name, dir.display()));
+            }
+            continue;
         }
         let mut files: Vec<String> = std::fs::read_dir(&dir)
             .map_err(|e| format!("{}: {e}", dir.display()))?
@@ -171,7 +180,7 @@ pub fn discover(tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, S
             }
         }
         for f in files {
-            cases.push(load_case(&info, &dir, &f)?);
+            cases.push(load_case(catalogue, &info, &dir, &f)?);
         }
     }
     if let Some(m) = only_model {
@@ -184,16 +193,16 @@ pub fn discover(tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, S
 
 /// The benchmark cases: each conformance case, replaced by its `Bench[_<config>].cfg` when the
 /// twin has one (larger constants, such as a seed's own).
-pub fn discover_bench(tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, String> {
-    let mut cases = discover(tla_dir, only_model)?;
+pub fn discover_bench(catalogue: &Catalogue, tla_dir: &Path, only_model: Option<&str>) -> Result<Vec<Case>, String> {
+    let mut cases = discover(catalogue, tla_dir, only_model)?;
     // Variants exist to test conformance on other constants; the benchmark keeps one case per config.
     cases.retain(|c| c.variant.is_none());
     for case in &mut cases {
         let dir = case.cfg_path.parent().expect("a cfg has a directory").to_path_buf();
         let file = if case.config == "safe" { "Bench.cfg".to_string() } else { format!("Bench_{}.cfg", case.config) };
         if dir.join(&file).is_file() {
-            let info = catalogue::infos().into_iter().find(|i| i.name == case.model).expect("discovered from the catalogue");
-            *case = load_case(&info, &dir, &file)?;
+            let info = catalogue.infos().into_iter().find(|i| i.name == case.model).expect("discovered from the catalogue");
+            *case = load_case(catalogue, &info, &dir, &file)?;
         }
     }
     Ok(cases)

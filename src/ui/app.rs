@@ -339,14 +339,14 @@ impl App {
     /// Opens a lesson: the explorer on its model, config and constants, at the step its kept
     /// progress names (or its intro). A lesson that cannot be opened changes nothing.
     fn open_lesson(&mut self, name: &str) {
-        let mut player = match Player::open(name) {
+        let mut player = match Player::open(&super::catalogue(), name) {
             Ok(p) => p,
             Err(e) => {
                 self.x.notify_error(format!("The lesson cannot be opened: {e}."));
                 return;
             }
         };
-        self.x = Explorer::from_link(&player.link().encode());
+        self.x = Explorer::from_link_in(super::catalogue(), &player.link().encode());
         self.seed_text = self.x.seed().to_string();
         self.check_reset += 1;
         let load = dom::load_progress(&format!("pex-lesson-{name}")).and_then(|kept| player.restore(&kept));
@@ -481,8 +481,10 @@ impl Embedded {
         let error = match crate::explorer::link::Link::decode(hash) {
             Err(e) => Some(format!("Its link could not be read: {e}.")),
             // The catalogue's error names the models there are (and the player's the lessons).
-            Ok(d) => crate::catalogue::find(&d.link.model).err().map(|e| format!("It names an {e}.")).or_else(|| {
-                crate::explorer::embed::lesson_of(hash).and_then(|name| Player::open(&name).err()).map(|e| format!("Its lesson cannot be opened: {e}."))
+            Ok(d) => super::catalogue().find(&d.link.model).err().map(|e| format!("It names an {e}.")).or_else(|| {
+                crate::explorer::embed::lesson_of(hash)
+                    .and_then(|name| Player::open(&super::catalogue(), &name).err())
+                    .map(|e| format!("Its lesson cannot be opened: {e}."))
             }),
         };
         let listener = super::embed::listen(&options, on);
@@ -497,7 +499,11 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let hash = dom::hash();
-        let x = if hash.trim_start_matches('#').is_empty() { Explorer::new() } else { Explorer::from_link(&hash) };
+        let x = if hash.trim_start_matches('#').is_empty() {
+            Explorer::in_catalogue(super::catalogue()).expect("start refuses an empty catalogue")
+        } else {
+            Explorer::from_link_in(super::catalogue(), &hash)
+        };
         let embed_options = EmbedOptions::from_fragment(&hash);
         // An embed takes its theme from its host (the `theme` key), never from this site's stored
         // choice: the reader is on the host's page.
@@ -696,7 +702,7 @@ impl Component for App {
                 if h != self.last_hash && !h.is_empty() {
                     self.stop_play();
                     self.check_reset += 1;
-                    self.x = Explorer::from_link(h);
+                    self.x = Explorer::from_link_in(super::catalogue(), h);
                     self.seed_text = self.x.seed().to_string();
                     self.last_hash = h.to_string();
                 }

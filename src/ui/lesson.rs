@@ -29,7 +29,8 @@ pub fn lesson_list() -> Vec<(String, String)> {
 }
 
 fn read_lesson_list() -> Vec<(String, String)> {
-    crate::lessons::embedded()
+    super::catalogue()
+        .lessons()
         .iter()
         .filter_map(|(path, text)| {
             let name = crate::lessons::lesson_name(path).to_string();

@@ -12,14 +12,30 @@ pub mod simulate;
 pub mod svg;
 pub mod worker;
 
-/// Starts the app: a panic hook that shows a banner (not just a console line), then the root
-/// component.
-pub fn start() {
+use crate::catalogue::Catalogue;
+use std::sync::{Arc, OnceLock};
+
+/// The catalogue the app was started with (see [`start`]).
+static CATALOGUE: OnceLock<Arc<Catalogue>> = OnceLock::new();
+
+/// The models and lessons this app shows: the catalogue given to [`start`].
+pub fn catalogue() -> Arc<Catalogue> {
+    CATALOGUE.get().cloned().unwrap_or_else(|| Arc::new(Catalogue::new()))
+}
+
+/// Starts the app over `catalogue` (this repository's site: `Catalogue::builtin()`): a panic hook
+/// that shows a banner (not just a console line), then the root component.
+pub fn start(catalogue: Catalogue) {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         dom::show_fatal(&format!("The app hit an internal error and stopped: {info}. Reload the page; your link still holds the trace."));
     }));
     dom::watch_uncaught_errors();
+    if catalogue.is_empty() {
+        dom::show_fatal("This app was built with an empty catalogue: there is no model to show.");
+        return;
+    }
+    let _ = CATALOGUE.set(Arc::new(catalogue));
     // Mount into #app, beside (not over) the fatal-error banner.
     match dom::document().get_element_by_id("app") {
         Some(root) => {

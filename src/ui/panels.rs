@@ -12,12 +12,9 @@ use super::app::{Msg, SPEEDS, TIMELINE_WINDOW};
 use super::check::{use_check, CheckForm, CheckSettings, CheckStatus, Death, UseCheck};
 use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use super::{chart, dom, svg};
-use crate::catalogue;
 use crate::engine::{Definition, Lasso, Progress};
 use crate::explorer::draw::{Drawing, Legend};
-use crate::explorer::{
-    views, Causes, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, SideView, TemporalRow, TimelineEntry, TraceDrawing, TreeRow,
-};
+use crate::explorer::{Causes, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, SideView, TemporalRow, TimelineEntry, TraceDrawing, TreeRow};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -50,7 +47,7 @@ pub struct HeaderProps {
 #[function_component]
 pub fn Header(p: &HeaderProps) -> Html {
     count_render("header");
-    let infos = catalogue::infos();
+    let infos = super::catalogue().infos();
     let Some(info) = infos.iter().find(|i| i.name == p.model) else {
         return html! {};
     };
@@ -328,7 +325,7 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
     html! {
         <div class="card view" data-testid="view">
             <h2>
-                { views::view_name(name) }<span class="muted">{ format!(" · step {}", p.cursor) }</span>
+                { super::catalogue().view_name(name) }<span class="muted">{ format!(" · step {}", p.cursor) }</span>
                 if drawing.is_some() {
                     <span class="export-tools">
                         <select class="small" data-testid="side-by-side" aria-label="Play beside another configuration" title="Play this trace in another configuration beside this one"
@@ -410,7 +407,7 @@ pub fn SidePanel(p: &SideProps) -> Html {
     html! {
         <div class="card view side-view" data-testid="side-view">
             <h2>
-                { views::view_name(p.model) }<span class="muted">{ format!(" · {} · step {}", v.config, v.step) }</span>
+                { super::catalogue().view_name(p.model) }<span class="muted">{ format!(" · {} · step {}", v.config, v.step) }</span>
                 if let Some(f) = &v.fails { <span class="tag bad" data-testid="side-fails">{ format!("{f} fails") }</span> }
             </h2>
             if v.step < p.cursor {

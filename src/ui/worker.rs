@@ -13,7 +13,7 @@
 //! (or panic, when `panic` is true), and `window.__pexHangWorker(ms)`, which keeps the worker busy
 //! for `ms` milliseconds without answering.
 
-use crate::catalogue;
+use crate::catalogue::Catalogue;
 use crate::engine::{CheckOptions, DynChecker, DynOutcome, Footprint, Lasso, Progress, SimulateEnd, SimulateOptions, SimulateProgress, Simulator};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -252,7 +252,7 @@ fn start(id: u64, job: Job) {
 fn received(msg: ToWorker) {
     match msg {
         ToWorker::Start { id, request } => {
-            let model = match catalogue::build(&request.model, &request.config, &request.constants) {
+            let model = match worker_catalogue().build(&request.model, &request.config, &request.constants) {
                 Ok(m) => m,
                 Err(e) => {
                     post(&FromWorker::Failed { id, message: e.to_string() });
@@ -270,7 +270,7 @@ fn received(msg: ToWorker) {
             };
             start(id, Job::Check(model.checker(options)));
         }
-        ToWorker::Simulate { id, request } => match catalogue::build(&request.model, &request.config, &request.constants) {
+        ToWorker::Simulate { id, request } => match worker_catalogue().build(&request.model, &request.config, &request.constants) {
             Ok(model) => start(id, Job::Simulate(Simulator::new(model, request.options))),
             Err(e) => post(&FromWorker::Failed { id, message: e.to_string() }),
         },
@@ -315,8 +315,19 @@ fn received(msg: ToWorker) {
     }
 }
 
-/// The worker's entry point: listen to the page, then say so.
-pub fn run_worker() {
+thread_local! {
+    /// The catalogue this worker builds models from (see [`run_worker`]).
+    static CATALOGUE: RefCell<Rc<Catalogue>> = RefCell::new(Rc::new(Catalogue::new()));
+}
+
+fn worker_catalogue() -> Rc<Catalogue> {
+    CATALOGUE.with(|c| c.borrow().clone())
+}
+
+/// The worker's entry point, over the same catalogue as the page's app: listen to the page, then
+/// say so.
+pub fn run_worker(catalogue: Catalogue) {
+    CATALOGUE.with(|c| *c.borrow_mut() = Rc::new(catalogue));
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
         let Some(text) = e.data().as_string() else { return };
         match serde_json::from_str::<ToWorker>(&text) {

@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn the_legend_carries_no_ids() {
         let m = catalogue::build("crdt", "safe", &[]).unwrap();
-        let legend = crate::explorer::views::legend(m.as_ref()).unwrap();
+        let legend = crate::catalogue::builtin().legend(m.as_ref()).unwrap();
         for item in &legend.items {
             let mut ids = Vec::new();
             item.swatch.ids(&mut ids);

@@ -331,7 +331,7 @@ mod tests {
     #[test]
     fn the_legend_carries_no_ids() {
         let m = catalogue::build("gossip", "safe", &[]).unwrap();
-        let legend = crate::explorer::views::legend(m.as_ref()).unwrap();
+        let legend = crate::catalogue::builtin().legend(m.as_ref()).unwrap();
         for item in &legend.items {
             let mut ids = Vec::new();
             item.swatch.ids(&mut ids);

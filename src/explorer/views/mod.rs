@@ -17,8 +17,7 @@ pub mod seqlock;
 mod testing;
 
 use super::draw::{Drawing, Legend};
-use crate::catalogue;
-use crate::engine::{AnyState, DynModel, MessageEvent, Model};
+use crate::engine::{MessageEvent, Model};
 
 /// A model's view: what the catalogue needs to draw it. Every model of the catalogue has one
 /// (`catalogue::entry` requires it), implemented in `views/<model>.rs`.
@@ -114,41 +113,36 @@ pub fn last_step_messages<M: Model>(m: &M, prev: Option<&M::State>, s: &M::State
     prev.and_then(|p| last_action(m, p, s).map(|a| m.messages(p, &a, s))).unwrap_or_default()
 }
 
-/// The ids of the shapes of a model's view that draw the value at `path` of `state`.
-pub fn shapes_for(model: &dyn DynModel, state: &AnyState, path: &str) -> Vec<String> {
-    catalogue::find(model.info().name).map_or_else(|_| Vec::new(), |e| (e.shapes_for)(model, state, path))
-}
-
-/// The picture of `state` (reached from `prev`, if given), drawn by the model's view.
-pub fn draw(model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState) -> Option<Drawing> {
-    (catalogue::find(model.info().name).ok()?.view)(model, prev, state)
-}
-
-/// A picture of a stretch of a trace, for models that have one (the ballot timeline of `paxos`),
-/// with the cursor at position `cursor` of `states`. A pure function of those states; the caller
-/// passes a window around the cursor, so the cost does not grow with the trace.
-pub fn draw_trace(model: &dyn DynModel, states: &[&AnyState], cursor: usize) -> Option<(&'static str, Drawing)> {
-    (catalogue::find(model.info().name).ok()?.trace_view)(model, states, cursor)
-}
-
-/// The legend of a model's view.
-pub fn legend(model: &dyn DynModel) -> Option<Legend> {
-    (catalogue::find(model.info().name).ok()?.legend)(model)
-}
-
-/// The name of a model's view, shown as the panel's title.
-pub fn view_name(model: &str) -> &'static str {
-    catalogue::find(model).map_or("State", |e| e.view_title)
-}
-
 #[cfg(test)]
 mod tests {
     use super::testing::{class_of, drawing_after};
     use super::*;
     use crate::catalogue;
     use crate::engine::{replay, DynOutcome, Session};
+    use crate::engine::{AnyState, DynModel};
+    use crate::explorer::draw::Drawing;
     use crate::models;
     use std::sync::Arc;
+
+    fn draw(m: &dyn DynModel, prev: Option<&AnyState>, s: &AnyState) -> Option<Drawing> {
+        catalogue::builtin().draw(m, prev, s)
+    }
+
+    fn draw_trace(m: &dyn DynModel, states: &[&AnyState], cursor: usize) -> Option<(&'static str, Drawing)> {
+        catalogue::builtin().draw_trace(m, states, cursor)
+    }
+
+    fn legend(m: &dyn DynModel) -> Option<Legend> {
+        catalogue::builtin().legend(m)
+    }
+
+    fn shapes_for(m: &dyn DynModel, s: &AnyState, path: &str) -> Vec<String> {
+        catalogue::builtin().shapes_for(m, s, path)
+    }
+
+    fn view_name(model: &str) -> &'static str {
+        catalogue::builtin().view_name(model)
+    }
 
     #[test]
     fn state_paths_read_keys_and_fields() {
@@ -425,12 +419,12 @@ mod tests {
             assert_eq!(titles.iter().filter(|t| *t == title).count(), 1, "two views are titled {title}");
         }
         assert_eq!(view_name("seqlock"), "Ring slots");
-        assert_eq!(view_name("no-such-model"), "State");
+        assert_eq!(view_name("no-such-model"), crate::explorer::generic::TITLE);
     }
 
     #[test]
     fn a_view_draws_only_the_model_its_entry_built() {
-        let seqlock = catalogue::find("seqlock").unwrap();
+        let seqlock = catalogue::builtin().find("seqlock").unwrap().view;
         let paxos = catalogue::build("paxos", "safe", &[]).unwrap();
         let s = Session::new(Arc::clone(&paxos));
         assert!((seqlock.view)(paxos.as_ref(), None, s.state()).is_none());

@@ -1,7 +1,6 @@
 //! Helpers for the views' tests: the drawing after a sequence of actions, and what a drawn part
 //! says.
 
-use super::draw;
 use crate::catalogue;
 use crate::engine::replay;
 use crate::explorer::draw::Drawing;
@@ -14,7 +13,7 @@ pub fn drawing_after(model: &str, config: &str, labels: &[&str]) -> Drawing {
     assert!(stop.is_none(), "{stop:?}");
     let n = trace.len();
     let prev = if n > 1 { Some(&trace.steps[n - 2].state) } else { None };
-    draw(m.as_ref(), prev, &trace.steps[n - 1].state).unwrap()
+    catalogue::builtin().draw(m.as_ref(), prev, &trace.steps[n - 1].state).unwrap()
 }
 
 /// The class of the drawn part with this id.

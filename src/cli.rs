@@ -1,0 +1,998 @@
+//! `pex`: the Protocol Explorer engine on the command line, over any [`Catalogue`]. This
+//! repository's `pex` is `cli::main(Catalogue::builtin())`; a crate with models of its own gets
+//! the same commands for them with a `main` of one line (see `examples/peterson`).
+//!
+//! Exit codes: 0 success (a check found nothing), 1 a property failed (`pex lesson check`: a lesson
+//! did not check), 2 bad input, 3 a check
+//! ended at a bound before exploring everything, 4 a check found nothing but only under a symmetry
+//! reduction the audit found unsound (not a verdict on every reachable state; rerun with
+//! `--no-symmetry`).
+
+use crate::catalogue::{BuildError, Catalogue};
+use crate::engine::trace::{state_to_json, state_to_tlc_text};
+use crate::engine::{
+    noun, plural, random_walk_with, replay, CheckOptions, DynModel, DynOutcome, SimulateEnd, SimulateOptions, Simulator, StopReason, Trace, TraceFile, WalkEnd,
+    WalkOptions,
+};
+use crate::lessons;
+use crate::tlc::{bench, conform, find_jar};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "pex", version, about = "Protocol Explorer: step through, walk and exhaustively check protocol models")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(clap::Args, Clone)]
+struct ModelArgs {
+    /// The model (see `pex list`).
+    model: String,
+    /// The configuration: `safe` or a gap.
+    #[arg(long, short, default_value = "safe")]
+    config: String,
+    /// Override a constant: `--const MaxSeq=3`, `--const Sizes={1,2}`, `--const Nodes=3`.
+    #[arg(long = "const", value_name = "K=V")]
+    constants: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// List the models, their configurations and constants.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explore every reachable state breadth-first; report the first violated property with a
+    /// shortest trace.
+    Check {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Do not reduce by the model's symmetric sets.
+        #[arg(long)]
+        no_symmetry: bool,
+        /// Do not audit the declared symmetry (by default, with symmetry on, every explored state
+        /// is checked to commute with each permutation).
+        #[arg(long)]
+        no_symmetry_audit: bool,
+        /// Report states without successors as errors.
+        #[arg(long)]
+        deadlock: bool,
+        /// Stop (with a partial result, exit 3) after storing this many distinct states.
+        #[arg(long)]
+        max_states: Option<u64>,
+        /// Threads computing successors (default: every core). Figures are the same for any number.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Stop (with a partial result, exit 3) after this many seconds.
+        #[arg(long)]
+        max_seconds: Option<f64>,
+        /// Stop (with a partial result, exit 3) before the search's tables would grow past this
+        /// many MiB.
+        #[arg(long, value_name = "MIB")]
+        max_memory: Option<u64>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// With --json: add each trace state as TLC prints it (`tlc` beside `state`).
+        #[arg(long)]
+        tlc_trace: bool,
+        /// Write a counterexample as a trace file (JSON) that `pex replay` and the web app load.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// A seeded random walk: the same seed always gives the same trace.
+    Walk {
+        #[command(flatten)]
+        model: ModelArgs,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long, default_value_t = 50)]
+        steps: usize,
+        /// Stop at the first violated property.
+        #[arg(long)]
+        stop_on_violation: bool,
+        /// Draw only among the actions that change the state (as `pex simulate` does).
+        #[arg(long)]
+        skip_stutter: bool,
+        #[arg(long)]
+        json: bool,
+        /// Write the walk as a trace file (JSON).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Look for a violation by many seeded random walks, as TLC's `-simulate` does: walk k has
+    /// seed `--seed` + k; the first walk that breaks a property is printed (and is `pex walk` with
+    /// its seed and `--skip-stutter`).
+    Simulate {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// The seed of the first walk.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Walks at most.
+        #[arg(long, default_value_t = 10_000)]
+        walks: u64,
+        /// Steps per walk at most (TLC's -depth).
+        #[arg(long, default_value_t = 1_000)]
+        depth: usize,
+        #[arg(long)]
+        max_seconds: Option<f64>,
+        /// Also take steps that change nothing (by default a walk draws only among the actions
+        /// that change the state).
+        #[arg(long)]
+        keep_stutter: bool,
+        #[arg(long)]
+        json: bool,
+        /// Write the violating walk as a trace file (JSON).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Replay a trace file and print its states.
+    Replay {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare every twin in tla/ with TLC: distinct states, generated states, depth, verdict and
+    /// counterexample, with and without symmetry.
+    Conform {
+        /// Only this model.
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long, default_value = "tla")]
+        tla_dir: PathBuf,
+    },
+    /// Lessons (`lessons/*.toml`): check them against their models, or print one as text.
+    Lesson {
+        #[command(subcommand)]
+        command: LessonCmd,
+    },
+    /// Checker speed and memory, beside TLC on the same twin and constants.
+    Bench {
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long)]
+        config: Option<String>,
+        /// Runs of our checker per case; the best time is kept.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// Skip TLC.
+        #[arg(long)]
+        no_tlc: bool,
+        /// TLC worker threads (default: every core, as our checker uses).
+        #[arg(long)]
+        tlc_workers: Option<usize>,
+        /// Threads of our checker (default: every core).
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long, default_value = "tla")]
+        tla_dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Only the peer benchmark: our checker beside Stateright on the models written again for
+        /// it (crdt, paxos), same constants and thread count; no TLC. It also runs after the TLC
+        /// table when --model is one of those. Needs `cargo build --release --example stateright_peer`.
+        #[arg(long)]
+        peer: bool,
+    },
+    /// Write the docs book's sources (mdBook): a gallery, a page per model with the explorer
+    /// embedded at each gap's shortest counterexample, the embed contract, a picture per model.
+    /// `scripts/site.sh` builds them into the site.
+    Docs {
+        /// The folder to write (created; files of the same names are replaced).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum LessonCmd {
+    /// Replay each lesson against its model and print one line per lesson (exit 1 if any fails).
+    /// Without files, the lessons compiled into pex (every `lessons/*.toml` at build time).
+    Check {
+        /// Lesson files to check instead.
+        files: Vec<PathBuf>,
+    },
+    /// Print a lesson's walk as text: steps, captions, what changed, highlights, challenges.
+    Show {
+        /// A lesson compiled into pex (`seqlock`), or a lesson file (`path/to/lesson.toml`).
+        name: String,
+        /// Also print each challenge's solution.
+        #[arg(long)]
+        solutions: bool,
+    },
+}
+
+/// Bad input: printed as one line, exit code 2.
+struct Fail(String);
+
+impl From<BuildError> for Fail {
+    fn from(e: BuildError) -> Self {
+        Fail(e.to_string())
+    }
+}
+
+fn parse_consts(items: &[String]) -> Result<Vec<(String, String)>, Fail> {
+    items
+        .iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+            _ => Err(Fail(format!("--const expects NAME=VALUE, got '{kv}'"))),
+        })
+        .collect()
+}
+
+/// The catalogue [`main`] was given.
+static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+
+fn catalogue() -> &'static Catalogue {
+    CATALOGUE.get().expect("cli::main sets the catalogue first")
+}
+
+fn build(args: &ModelArgs) -> Result<Arc<dyn DynModel>, Fail> {
+    Ok(catalogue().build(&args.model, &args.config, &parse_consts(&args.constants)?)?)
+}
+
+/// Runs the command line over `catalogue`: parses the process's arguments, runs the command and
+/// returns its exit code (see the module's documentation).
+pub fn main(catalogue: Catalogue) -> ExitCode {
+    if CATALOGUE.set(catalogue).is_err() {
+        eprintln!("pex: error: cli::main was called twice in one process");
+        return ExitCode::from(2);
+    }
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::List { json } => list(json),
+        Cmd::Check { model, no_symmetry, no_symmetry_audit, deadlock, max_states, threads, max_seconds, max_memory, json, tlc_trace, out } => {
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+            let options = CheckOptions {
+                symmetry: !no_symmetry,
+                deadlock,
+                max_states,
+                max_seconds,
+                audit_symmetry: !no_symmetry_audit,
+                threads,
+                max_memory: max_memory.map(|m| m.saturating_mul(1024 * 1024)),
+            };
+            check(&model, options, json, tlc_trace, out)
+        }
+        Cmd::Walk { model, seed, steps, stop_on_violation, skip_stutter, json, out } => {
+            walk(&model, seed, steps, WalkOptions { stop_on_violation, skip_stutter }, json, out)
+        }
+        Cmd::Simulate { model, seed, walks, depth, max_seconds, keep_stutter, json, out } => {
+            let options = SimulateOptions { first_seed: seed, max_walks: Some(walks), depth, max_seconds, skip_stutter: !keep_stutter };
+            simulate(&model, options, json, out)
+        }
+        Cmd::Replay { file, json } => replay_file(&file, json),
+        Cmd::Docs { out } => write_docs(&out),
+        Cmd::Lesson { command: LessonCmd::Check { files } } => lesson_check(&files),
+        Cmd::Lesson { command: LessonCmd::Show { name, solutions } } => lesson_show(&name, solutions),
+        Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),
+        Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, threads, tla_dir, json, peer } => {
+            let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+            let threads = threads.unwrap_or(cores).max(1);
+            if peer {
+                bench_peer(model.as_deref(), config.as_deref(), repeat, threads, json, None)
+            } else {
+                bench_all(model.as_deref(), config.as_deref(), repeat, no_tlc, tlc_workers.unwrap_or(cores).max(1), threads, &tla_dir, json)
+            }
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Fail(msg)) => {
+            eprintln!("pex: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn write_docs(out: &std::path::Path) -> Result<u8, Fail> {
+    let pages = crate::docs::book(catalogue()).map_err(Fail)?;
+    for page in &pages {
+        let path = out.join(&page.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Fail(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        std::fs::write(&path, &page.text).map_err(|e| Fail(format!("cannot write {}: {e}", path.display())))?;
+    }
+    println!("Wrote {} files of the docs book to {}", pages.len(), out.display());
+    Ok(0)
+}
+
+/// A lesson file's text, refusing a file too large to be a lesson before reading it.
+fn read_lesson(path: &Path) -> Result<String, String> {
+    let size = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
+    if size > lessons::MAX_LESSON_BYTES as u64 {
+        return Err(format!("{}: {size} bytes; a lesson file may hold at most {}", path.display(), lessons::MAX_LESSON_BYTES));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn lesson_check(files: &[PathBuf]) -> Result<u8, Fail> {
+    let sources: Vec<(String, Result<String, String>)> = if files.is_empty() {
+        catalogue().lessons().iter().map(|(path, text)| (path.to_string(), Ok(text.to_string()))).collect()
+    } else {
+        files.iter().map(|f| (f.display().to_string(), read_lesson(f))).collect()
+    };
+    if sources.is_empty() {
+        return Err(Fail("no lessons: none were compiled in and no files were given".to_string()));
+    }
+    let mut failed = 0;
+    for (path, text) in &sources {
+        match text.as_ref().map_err(|e| e.clone()).and_then(|t| lessons::load_in(catalogue(), path, t).map_err(|e| e.to_string())) {
+            Ok(run) => println!("ok    {path}: {}", run.summary_line()),
+            Err(e) => {
+                failed += 1;
+                println!("FAIL  {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        println!("{} of {} failed", failed, plural(sources.len(), "lesson", "lessons"));
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+fn lesson_show(name: &str, solutions: bool) -> Result<u8, Fail> {
+    let (path, text) = if name.ends_with(".toml") {
+        (name.to_string(), read_lesson(Path::new(name)).map_err(Fail)?)
+    } else {
+        match catalogue().lesson(name) {
+            Some((path, text)) => (path.to_string(), text.to_string()),
+            None => {
+                let known: Vec<&str> = catalogue().lessons().iter().map(|(p, _)| lessons::lesson_name(p)).collect();
+                return Err(Fail(format!("no lesson '{name}'; the lessons are {} (or give a path ending in .toml)", known.join(", "))));
+            }
+        }
+    };
+    let run = lessons::load_in(catalogue(), &path, &text).map_err(|e| Fail(e.to_string()))?;
+    print!("{}", run.walk_text(solutions));
+    Ok(0)
+}
+
+/// The temporal properties a config checks (built with the default constants).
+fn temporal_names(model: &str, config: &str) -> Vec<&'static str> {
+    catalogue().build(model, config, &[]).map(|m| m.liveness_names()).unwrap_or_default()
+}
+
+fn list(json: bool) -> Result<u8, Fail> {
+    let infos = catalogue().infos();
+    if json {
+        let v: Vec<serde_json::Value> = infos
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "name": i.name, "title": i.title, "story": i.story, "source": i.source,
+                    "configs": i.configs.iter().map(|c| serde_json::json!({"name": c.name, "summary": c.summary, "expect": c.expect, "temporal": temporal_names(i.name, c.name)})).collect::<Vec<_>>(),
+                    "constants": i.constants.iter().map(|c| serde_json::json!({"name": c.name, "default": c.default, "doc": c.doc, "allowed": c.allowed()})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap());
+        return Ok(0);
+    }
+    for i in infos {
+        println!("{} — {}", i.name, i.title);
+        println!("  {}", i.story);
+        println!("  configs:");
+        for c in &i.configs {
+            let expect = c.expect.map(|e| format!(" [breaks {e}]")).unwrap_or_default();
+            println!("    {:<20} {}{}", c.name, c.summary, expect);
+        }
+        println!("  constants:");
+        for c in &i.constants {
+            println!("    {:<16} = {:<12} {}", c.name, c.default, c.doc);
+            println!("    {:<16}   allowed: {}", "", c.allowed());
+        }
+        println!();
+    }
+    Ok(0)
+}
+
+fn trace_json(model: &dyn DynModel, trace: &Trace, tlc_text: bool) -> serde_json::Value {
+    serde_json::Value::Array(
+        trace
+            .steps
+            .iter()
+            .map(|s| {
+                let mut o = serde_json::json!({"action": s.action, "state": state_to_json(model, &s.state)});
+                if tlc_text {
+                    let vars: serde_json::Map<String, serde_json::Value> =
+                        model.variables().iter().zip(model.to_tla(&s.state)).map(|(n, v)| (n.to_string(), serde_json::Value::String(v.to_string()))).collect();
+                    o["tlc"] = serde_json::Value::Object(vars);
+                }
+                o
+            })
+            .collect(),
+    )
+}
+
+fn save_trace(model: &dyn DynModel, trace: &Trace, path: &PathBuf) -> Result<(), Fail> {
+    let file = TraceFile {
+        model: model.info().name.to_string(),
+        config: model.config().name.to_string(),
+        constants: model.constants().to_pairs(),
+        init: trace.init_index,
+        actions: trace.labels(),
+        lasso: trace.lasso,
+    };
+    let text = serde_json::to_string_pretty(&file).expect("serialisable");
+    std::fs::write(path, text + "\n").map_err(|e| Fail(format!("cannot write {}: {e}", path.display())))
+}
+
+fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
+    if let Some(s) = options.max_seconds {
+        if !(s.is_finite() && s > 0.0) {
+            return Err(Fail(format!("--max-seconds must be a positive number, got {s}")));
+        }
+    }
+    let model = build(args)?;
+    let mut checker = model.checker(options.clone());
+    let started = Instant::now();
+    let mut last_report = Instant::now();
+    while !checker.run(1 << 14) {
+        if started.elapsed() > Duration::from_secs(5) && last_report.elapsed() > Duration::from_secs(5) {
+            let p = checker.progress();
+            eprintln!(
+                "Progress: {} generated, {} found, {} left on queue, depth {} ({:.0} states/s)",
+                plural(p.generated, "state", "states"),
+                plural(p.distinct, "distinct state", "distinct states"),
+                plural(p.queue, "state", "states"),
+                p.depth,
+                p.states_per_second()
+            );
+            last_report = Instant::now();
+        }
+    }
+    let result = checker.result().expect("finished");
+    let p = &result.progress;
+    // Whether the reduction the search used is one: trivially with no reduction, false when the
+    // audit found the declared symmetry unsound, unknown when it was not audited.
+    let reduction_sound = if !result.symmetry {
+        Some(true)
+    } else if result.symmetry_problem.is_some() {
+        Some(false)
+    } else if options.audit_symmetry {
+        Some(true)
+    } else {
+        None
+    };
+    let unsound = reduction_sound == Some(false);
+    let code = match &result.outcome {
+        DynOutcome::Ok if unsound => 4,
+        DynOutcome::Ok => 0,
+        DynOutcome::Violation { .. } => 1,
+        DynOutcome::Incomplete(_) => 3,
+    };
+    if let (Some(path), DynOutcome::Violation { trace, .. }) = (&out, &result.outcome) {
+        save_trace(model.as_ref(), trace, path)?;
+    }
+    if json {
+        let mut o = serde_json::json!({
+            "model": model.info().name,
+            "config": model.config().name,
+            "constants": model.constants().to_json(),
+            "symmetry": result.symmetry,
+            "distinct": p.distinct,
+            "generated": p.generated,
+            "depth": p.depth,
+            "queue": p.queue,
+            "seconds": p.seconds,
+            "levels": p.levels,
+            "bytes_per_state": result.footprint.bytes_per_state,
+            "collision_probability": result.footprint.collision_probability,
+            "peak_memory_bytes": result.footprint.peak_memory_bytes,
+            "symmetry_problem": result.symmetry_problem,
+            "by_construction": model.by_construction().iter().map(|(name, why)| serde_json::json!({ "invariant": name, "why": why })).collect::<Vec<_>>(),
+            "reduction_sound": reduction_sound,
+            "liveness": model.liveness_names(),
+            "fairness": model.fairness_names(),
+            "specification": model.specification(),
+            "note": result.note,
+            "bytes_per_edge": result.footprint.bytes_per_edge,
+        });
+        if !model.symmetric_sets().is_empty() {
+            o["tlc_variable_order"] = serde_json::json!(model.tlc_variable_order());
+        }
+        match &result.outcome {
+            DynOutcome::Ok if unsound => o["result"] = "ok-under-unsound-symmetry".into(),
+            DynOutcome::Ok => o["result"] = "ok".into(),
+            DynOutcome::Violation { kind, name, trace } => {
+                o["result"] = "violation".into();
+                o["kind"] = kind.as_str().into();
+                o["invariant"] = name.clone().into();
+                o["trace"] = trace_json(model.as_ref(), trace, tlc_trace);
+                o["lasso"] = trace.lasso_json();
+            }
+            DynOutcome::Incomplete(reason) => {
+                o["result"] = "incomplete".into();
+                o["reason"] = reason.as_str().into();
+            }
+        }
+        println!("{}", serde_json::to_string_pretty(&o).unwrap());
+        return Ok(code);
+    }
+    println!("Model {} ({}), config {}: {}", model.info().name, model.info().title, model.config().name, model.config().summary);
+    println!("Constants: {}", model.constants());
+    for (name, why) in model.by_construction() {
+        println!("Invariant {name} holds by construction: {why}");
+    }
+    let sets = model.symmetric_sets().iter().map(|s| s.name).collect::<Vec<&str>>().join(", ");
+    if result.symmetry {
+        println!("Symmetry: {sets} (distinct counts classes of states)");
+    }
+    let liveness = model.liveness_names();
+    if !liveness.is_empty() {
+        println!("Liveness: {} under {} ({})", liveness.join(", "), model.specification(), model.fairness_names().join(" /\\ "));
+    }
+    if let Some(note) = &result.note {
+        println!("Note: {note}: symmetry reduction is unsound for temporal properties, so every state was explored.");
+    }
+    if let Some(problem) = &result.symmetry_problem {
+        println!(
+            "Warning: the declared symmetry is not sound here: {problem}. Counts under it may differ from the counts without it (run with --no-symmetry)."
+        );
+    }
+    // The same check without the reduction, for verdicts that only hold under it.
+    let rerun = {
+        let mut words = vec!["pex check".to_string(), model.info().name.to_string()];
+        if model.config().name != "safe" {
+            words.push(format!("--config {}", model.config().name));
+        }
+        words.extend(args.constants.iter().map(|c| format!("--const {c}")));
+        words.push("--no-symmetry".into());
+        words.join(" ")
+    };
+    match &result.outcome {
+        DynOutcome::Ok if unsound => println!(
+            "Model checking completed under the symmetry reduction by {sets}, which the audit found unsound (see the warning): no error was found in the reduced state space, but that does not show that every reachable state satisfies every property. For a verdict on every reachable state, run: {rerun}"
+        ),
+        DynOutcome::Ok if result.symmetry && reduction_sound.is_none() => {
+            println!("Model checking completed. No error has been found under the symmetry reduction by {sets}, which was not audited (--no-symmetry-audit).")
+        }
+        DynOutcome::Ok => println!("Model checking completed. No error has been found."),
+        DynOutcome::Violation { kind, name, trace } => {
+            match kind {
+                crate::engine::ViolationKind::Invariant => println!("Error: Invariant {name} is violated."),
+                crate::engine::ViolationKind::ActionProperty => println!("Error: Action property {name} is violated."),
+                crate::engine::ViolationKind::Deadlock => println!("Error: Deadlock reached."),
+                crate::engine::ViolationKind::Liveness => println!("Error: Temporal properties were violated.\nThe property that fails: {name}."),
+            }
+            if *kind == crate::engine::ViolationKind::Liveness {
+                println!("Error: The following behavior constitutes a counter-example:");
+            } else {
+                println!("Error: The behavior up to this point is:");
+            }
+            print!("{}", trace.to_tlc_text(model.as_ref()));
+            if unsound {
+                println!("Note: this behavior is real (replayed from an initial state), but the search reduced by a symmetry the audit found unsound, so it may not be a shortest one and the figures below count the reduced state space ({rerun} gives both without it).");
+            }
+        }
+        DynOutcome::Incomplete(reason) => {
+            let bound = match reason {
+                StopReason::MaxStates => format!("the bound --max-states {}", options.max_states.unwrap_or(0)),
+                StopReason::MaxSeconds => format!("the bound --max-seconds {}", options.max_seconds.unwrap_or(0.0)),
+                StopReason::Cancelled => "cancellation".to_string(),
+                StopReason::Memory => format!("the memory ceiling --max-memory {} MiB", options.max_memory.unwrap_or(0) / (1024 * 1024)),
+            };
+            println!(
+                "Stopped by {bound} before exploring every reachable state: no property failed on the {} found, but {} left on the queue {} never expanded, so the states beyond {} were not checked. This is not a verdict on the model.",
+                plural(p.distinct, "distinct state", "distinct states"),
+                plural(p.queue, "state", "states"),
+                noun(p.queue, "was", "were"),
+                noun(p.queue, "it", "them"),
+            );
+        }
+    }
+    println!(
+        "{} generated, {} found, {} left on queue.",
+        plural(p.generated, "state", "states"),
+        plural(p.distinct, "distinct state", "distinct states"),
+        plural(p.queue, "state", "states")
+    );
+    if matches!(result.outcome, DynOutcome::Incomplete(_)) {
+        println!("The depth reached before the run stopped is {}.", p.depth);
+    } else {
+        println!("The depth of the complete state graph search is {}.", p.depth);
+    }
+    let memory = result.footprint.peak_memory_bytes.map(|b| format!(", peak memory {:.1} MiB", b as f64 / 1048576.0)).unwrap_or_default();
+    println!(
+        "{} {:.3}s ({:.0} distinct states/s, {:.1} bytes per stored state{memory}; fingerprint collision chance {:.1e}).",
+        if matches!(result.outcome, DynOutcome::Incomplete(_)) { "Stopped after" } else { "Finished in" },
+        p.seconds,
+        p.states_per_second(),
+        result.footprint.bytes_per_state,
+        result.footprint.collision_probability
+    );
+    Ok(code)
+}
+
+fn walk(args: &ModelArgs, seed: u64, steps: usize, options: WalkOptions, json: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
+    let cap = crate::engine::trace::MAX_TRACE_STEPS;
+    if steps > cap {
+        return Err(Fail(format!("--steps {steps} is more than a trace holds ({cap}): the walk keeps every state")));
+    }
+    let model = build(args)?;
+    let w = random_walk_with(model.as_ref(), seed, steps, options);
+    if let Some(path) = &out {
+        save_trace(model.as_ref(), &w.trace, path)?;
+    }
+    if json {
+        let o = serde_json::json!({
+            "model": model.info().name,
+            "config": model.config().name,
+            "constants": model.constants().to_json(),
+            "seed": seed,
+            "steps": w.trace.len() - 1,
+            "end": w.end.as_str(),
+            "violation": w.violation.as_ref().map(|v| serde_json::json!({"position": v.position + 1, "kind": v.kind.as_str(), "invariant": v.name})),
+            "trace": trace_json(model.as_ref(), &w.trace, false),
+        });
+        println!("{}", serde_json::to_string_pretty(&o).unwrap());
+    } else {
+        print!("{}", w.trace.to_tlc_text(model.as_ref()));
+        let end = match w.end {
+            WalkEnd::Steps => "all it was asked for",
+            WalkEnd::Deadlock => "then a deadlock: no action is enabled",
+            WalkEnd::OutsideConstraint => "then a state outside the state constraint, where the checker stops too",
+            WalkEnd::Violation => "stopped at the first violation",
+            WalkEnd::OnlyStutter => "then a state where every enabled action changes nothing, and the walk skips those",
+        };
+        println!("Walk with seed {seed}: {} ({end}).", plural(w.trace.len() - 1, "step", "steps"));
+        match &w.violation {
+            Some(v) => println!("First violation: {} {} at state {}.", v.kind.as_str(), v.name, v.position + 1),
+            None => println!("No property failed along the walk."),
+        }
+    }
+    Ok(if w.violation.is_some() { 1 } else { 0 })
+}
+
+fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
+    let cap = crate::engine::trace::MAX_TRACE_STEPS;
+    if options.depth > cap {
+        return Err(Fail(format!("--depth {} is more than a trace holds ({cap})", options.depth)));
+    }
+    if options.max_seconds.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
+        return Err(Fail("--max-seconds must be a number above 0".into()));
+    }
+    let model = build(args)?;
+    let mut sim = Simulator::new(model.clone(), options.clone());
+    let end = sim.run_to_end().clone();
+    let p = sim.progress();
+    // The found walk again, from its seed: the same walk, with its states.
+    let found = match &end {
+        SimulateEnd::Found(f) => {
+            let w = random_walk_with(model.as_ref(), f.seed, options.depth, WalkOptions { stop_on_violation: true, skip_stutter: options.skip_stutter });
+            Some((f, w.trace))
+        }
+        _ => None,
+    };
+    if let (Some((_, trace)), Some(path)) = (&found, &out) {
+        save_trace(model.as_ref(), trace, path)?;
+    }
+    let ended = match &end {
+        SimulateEnd::Found(_) => "violation",
+        SimulateEnd::Walks => "walks",
+        SimulateEnd::Seconds => "max-seconds",
+        SimulateEnd::Cancelled => "cancelled",
+    };
+    if json {
+        let o = serde_json::json!({
+            "model": model.info().name,
+            "config": model.config().name,
+            "constants": model.constants().to_json(),
+            "first_seed": options.first_seed,
+            "depth": options.depth,
+            "skip_stutter": options.skip_stutter,
+            "walks": p.walks,
+            "steps": p.steps,
+            "seconds": p.seconds,
+            "end": ended,
+            "violation": found.as_ref().map(|(f, trace)| serde_json::json!({
+                "seed": f.seed, "walk": f.walk + 1, "kind": f.kind.as_str(), "invariant": f.name,
+                "length": trace.len(), "trace": trace_json(model.as_ref(), trace, false),
+            })),
+        });
+        println!("{}", serde_json::to_string_pretty(&o).unwrap());
+    } else {
+        if let Some((f, trace)) = &found {
+            println!("Error: {} {} is violated.", if f.kind == crate::engine::ViolationKind::Invariant { "Invariant" } else { "Action property" }, f.name);
+            println!("The behavior up to this point is:");
+            print!("{}", trace.to_tlc_text(model.as_ref()));
+        }
+        let rate = if p.seconds > 0.0 { format!(", {:.0} steps/s", p.steps as f64 / p.seconds) } else { String::new() };
+        println!(
+            "Simulation: {} ({} over all, depth at most {}{}) in {:.2} s{rate}.",
+            plural(p.walks as usize, "walk", "walks"),
+            plural(p.steps as usize, "step", "steps"),
+            options.depth,
+            if options.skip_stutter { ", skipping steps that change nothing" } else { "" },
+            p.seconds
+        );
+        match &found {
+            Some((f, trace)) => println!(
+                "Walk {} (seed {}) broke {} at state {}: `pex walk {} -c {} --seed {} --steps {} --skip-stutter` replays it.",
+                f.walk + 1,
+                f.seed,
+                f.name,
+                trace.len(),
+                model.info().name,
+                model.config().name,
+                f.seed,
+                trace.len() - 1
+            ),
+            None => println!(
+                "No walk broke a property ({}).",
+                match end {
+                    SimulateEnd::Walks => "every walk allowed ran",
+                    SimulateEnd::Seconds => "the time bound ended the run",
+                    _ => "the run was cancelled",
+                }
+            ),
+        }
+    }
+    Ok(if found.is_some() { 1 } else { 0 })
+}
+
+fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
+    // The size first: a trace file is bounded before anything reads it whole.
+    let size = std::fs::metadata(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?.len();
+    if size > crate::engine::trace::MAX_TRACE_FILE_BYTES as u64 {
+        return Err(Fail(format!(
+            "{}: trace file too large: {:.1} MB; a trace file is at most {} MB",
+            path.display(),
+            size as f64 / 1048576.0,
+            crate::engine::trace::MAX_TRACE_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?;
+    let file = TraceFile::parse(&text).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let model = catalogue().build(&file.model, &file.config, &file.constants)?;
+    let (mut trace, stop) = replay(model.as_ref(), file.init, &file.actions);
+    if let Some(stop) = &stop {
+        return Err(Fail(format!("{}: {stop} (replayed {} of {})", path.display(), trace.len() - 1, plural(file.actions.len(), "action", "actions"))));
+    }
+    // A lasso's loop must close: some step leads from the last state back to the one it names.
+    if let Some(crate::engine::Lasso::BackTo(i)) = file.lasso {
+        let last = &trace.steps[trace.len() - 1].state;
+        let back = trace.steps.get(i).map(|s| s.state.clone());
+        if !back.is_some_and(|b| model.choices(last).iter().any(|c| model.same_state(&c.next, &b))) {
+            return Err(Fail(format!("{}: the lasso goes back to state {}, but no step leads there from the last state", path.display(), i + 1)));
+        }
+    }
+    trace.lasso = file.lasso;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&trace_json(model.as_ref(), &trace, false)).unwrap());
+    } else {
+        for (i, step) in trace.steps.iter().enumerate() {
+            let head = step.action.as_deref().map(|a| format!("<{a}>")).unwrap_or_else(|| "<Initial predicate>".into());
+            println!("State {}: {}", i + 1, head);
+            println!("{}", state_to_tlc_text(model.as_ref(), &step.state));
+        }
+        match trace.lasso {
+            Some(crate::engine::Lasso::BackTo(i)) => println!("Back to state {}.", i + 1),
+            Some(crate::engine::Lasso::Stuttering) => println!("State {}: Stuttering", trace.len() + 1),
+            None => {}
+        }
+    }
+    Ok(0)
+}
+
+fn conform_all(model: Option<&str>, tla_dir: &Path) -> Result<u8, Fail> {
+    let jar = find_jar().map_err(Fail)?;
+    let cases = conform::discover(catalogue(), tla_dir, model).map_err(Fail)?;
+    println!("Conformance: {} under {}, TLC {} with -workers 1", plural(cases.len(), "cfg", "cfgs"), tla_dir.display(), jar.display());
+    if model.is_none() {
+        for name in conform::without_twin(catalogue(), tla_dir) {
+            println!("  {name}: no twin ({} is missing), so no conformance run", tla_dir.join(name).display());
+        }
+    }
+    let mut failures = 0;
+    let mut runs = 0;
+    for case in &cases {
+        for run in conform::run_case(&jar, case) {
+            runs += 1;
+            let sym = if run.symmetry { "symmetry" } else { "no symmetry" };
+            let status = if run.agrees() { "agree" } else { "DIFFER" };
+            let summary: Vec<String> = run
+                .figures
+                .iter()
+                .filter(|f| matches!(f.what, "distinct" | "depth" | "property" | "trace length" | "result"))
+                .filter(|f| !f.pex.is_empty())
+                .map(|f| format!("{} {}", f.what, f.pex))
+                .collect();
+            println!("  {:<34} {:<12} {:<7} {}   (TLC {:.1}s, pex {:.3}s)", run.case, sym, status, summary.join(", "), run.tlc_seconds, run.pex_seconds);
+            if let Some(e) = &run.error {
+                failures += 1;
+                println!("      {e}");
+            } else if !run.agrees() {
+                failures += 1;
+                for f in run.figures.iter().filter(|f| !f.agrees()) {
+                    println!("      {}: TLC {} | pex {}", f.what, f.tlc, f.pex);
+                }
+            }
+        }
+    }
+    if failures > 0 {
+        println!("Conformance FAILED: {failures} of {} {} from TLC.", plural(runs, "run", "runs"), noun(failures, "differs", "differ"));
+        Ok(1)
+    } else {
+        println!("Conformance passed: {} with TLC.", if runs == 1 { "the one run agrees".to_string() } else { format!("all {runs} runs agree") });
+        Ok(0)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn bench_all(
+    model: Option<&str>,
+    config: Option<&str>,
+    repeat: usize,
+    no_tlc: bool,
+    tlc_workers: usize,
+    threads: usize,
+    tla_dir: &Path,
+    json: bool,
+) -> Result<u8, Fail> {
+    let mut cases = conform::discover_bench(catalogue(), tla_dir, model).map_err(Fail)?;
+    if let Some(c) = config {
+        cases.retain(|k| k.config == c);
+        if cases.is_empty() {
+            return Err(Fail(format!("no twin cfg for config '{c}'")));
+        }
+    }
+    let jar = if no_tlc { None } else { Some(find_jar().map_err(Fail)?) };
+    let startup = match &jar {
+        Some(j) => Some(bench::tlc_startup_seconds(j).map_err(Fail)?),
+        None => None,
+    };
+    let mut rows = Vec::new();
+    for case in &cases {
+        let mut row = bench::bench_pex(catalogue(), case, repeat, threads).map_err(Fail)?;
+        // The liveness check runs on one thread (its graph is recorded in search order), and TLC
+        // beside it with one worker.
+        let workers = if row.liveness { 1 } else { tlc_workers };
+        if let (Some(j), Some(s)) = (&jar, startup) {
+            bench::add_tlc(&mut row, j, case, workers, s).map_err(Fail)?;
+        }
+        rows.push(row);
+    }
+    let with_peer = model.is_some_and(|m| bench::PEER_MODELS.contains(&m));
+    if json {
+        let mut out = serde_json::json!({"tlc_startup_seconds": startup, "rows": rows});
+        if with_peer {
+            bench_peer(model, config, repeat, threads, true, Some(&mut out))?;
+        }
+        println!("{}", serde_json::to_string_pretty(&out).unwrap());
+        return Ok(0);
+    }
+    if let Some(s) = startup {
+        println!(
+            "TLC start-up (JVM, parse, a two-state spec): {s:.2}s; TLC runs with -workers {tlc_workers}; pex with {}.",
+            plural(threads, "thread", "threads")
+        );
+    }
+    println!(
+        "{:<34} {:>10} {:>5} {:>10} {:>12} {:>9} {:>8} {:>10} {:>9} {:>9}",
+        "case", "distinct", "depth", "pex s", "states/s", "B/state", "peak MiB", "TLC s", "ratio", "ratio-su"
+    );
+    for r in &rows {
+        let f = |x: Option<f64>, p: usize| x.map(|v| format!("{v:.p$}")).unwrap_or_else(|| "-".into());
+        println!(
+            "{:<34} {:>10} {:>5} {:>10.4} {:>12.0} {:>9.1} {:>8} {:>10} {:>9} {:>9}",
+            format!("{}{}", r.case, if r.symmetry { " (sym)" } else { "" }),
+            r.distinct,
+            r.depth,
+            r.pex_seconds,
+            r.states_per_second,
+            r.bytes_per_state,
+            r.peak_memory_bytes.map(|b| format!("{:.1}", b as f64 / 1048576.0)).unwrap_or_else(|| "n/a".into()),
+            f(r.tlc_seconds, 2),
+            f(r.ratio, 1),
+            f(r.ratio_after_startup, 1)
+        );
+        if r.liveness {
+            println!(
+                "    liveness: pex and TLC on one thread each; {} B/edge ({} B/state include the graph)",
+                f(r.bytes_per_edge, 1),
+                format_args!("{:.1}", r.bytes_per_state)
+            );
+        }
+        if let Some(td) = r.tlc_distinct {
+            if td != r.distinct {
+                if r.result.starts_with("violation") && r.liveness {
+                    println!(
+                        "    (TLC checks temporal properties on the partial state graph as it searches, and stopped at a violation after {}; pex checks them once the search is complete)",
+                        plural(td, "distinct state", "distinct states")
+                    );
+                } else if r.result.starts_with("violation") && tlc_workers > 1 {
+                    println!(
+                        "    (TLC with {tlc_workers} workers is not strictly breadth-first: it stopped at this violation after {})",
+                        plural(td, "distinct state", "distinct states")
+                    );
+                } else {
+                    println!("    note: TLC found {}", plural(td, "distinct state", "distinct states"));
+                }
+            }
+        }
+    }
+    println!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up; peak MiB = peak resident memory of the case alone (a fresh pex check process running the same search; n/a where it cannot be read).");
+    if with_peer {
+        println!();
+        bench_peer(model, config, repeat, threads, false, None)?;
+    }
+    Ok(0)
+}
+
+/// `pex bench --peer`: our checker beside Stateright (the example `stateright_peer`, found beside
+/// this executable) on the peer cases of `model` (all without one), same constants and threads.
+/// With `into`, the rows go into that JSON object as "peer" instead of being printed.
+fn bench_peer(model: Option<&str>, config: Option<&str>, repeat: usize, threads: usize, json: bool, into: Option<&mut serde_json::Value>) -> Result<u8, Fail> {
+    if let Some(m) = model {
+        if !bench::PEER_MODELS.contains(&m) {
+            return Err(Fail(format!("no Stateright peer for model '{m}' (there is one for: {})", bench::PEER_MODELS.join(", "))));
+        }
+    }
+    let cases: Vec<_> = bench::PEER_CASES.iter().filter(|c| model.is_none_or(|m| m == c.0) && config.is_none_or(|k| k == c.1)).collect();
+    let peer = bench::peer_binary();
+    let missing = format!(
+        "Stateright's side is not built: no {}. Build it with `{}` (then run this again); our times follow alone.",
+        std::env::current_exe()
+            .ok()
+            .and_then(|e| e.parent().map(|d| d.join("examples").join("stateright_peer").display().to_string()))
+            .unwrap_or_else(|| "examples/stateright_peer".into()),
+        bench::PEER_BUILD
+    );
+    if peer.is_none() {
+        eprintln!("pex bench --peer: {missing}");
+    }
+    let mut rows = Vec::new();
+    for (m, c, extra, about) in cases {
+        rows.push(bench::bench_peer(m, c, extra, about, repeat, threads, peer.as_deref()).map_err(Fail)?);
+    }
+    if json {
+        let body = serde_json::json!({"checker": "stateright 0.31 (crates.io), breadth-first, no symmetry", "threads": threads, "built": peer.is_some(), "rows": rows});
+        match into {
+            Some(out) => out["peer"] = body,
+            None => println!("{}", serde_json::to_string_pretty(&body).unwrap()),
+        }
+        return Ok(0);
+    }
+    println!(
+        "Peer benchmark: pex beside Stateright 0.31 (breadth-first, no symmetry on either side), {} each, best of {repeat}.",
+        plural(threads, "thread", "threads")
+    );
+    println!("{:<30} {:>10} {:>9} {:>12} {:>14} {:>8}  verdict", "case", "distinct", "pex s", "Stateright s", "SR+our code s", "ratio");
+    for r in &rows {
+        let f = |x: Option<f64>, p: usize| x.map(|v| format!("{v:.p$}")).unwrap_or_else(|| "-".into());
+        let verdict = match (r.ratio, &r.stateright_error) {
+            (Some(ratio), None) => bench::peer_verdict(ratio),
+            (_, Some(e)) => format!("Stateright: {e}"),
+            (None, None) => "-".into(),
+        };
+        println!(
+            "{:<30} {:>10} {:>9.4} {:>12} {:>14} {:>8}  {}",
+            r.case,
+            r.distinct,
+            r.pex_seconds,
+            f(r.stateright_seconds, 4),
+            f(r.stateright_our_code_seconds, 4),
+            f(r.ratio, 1),
+            verdict
+        );
+        if let Some(u) = r.stateright_unique_states {
+            if u != r.distinct {
+                println!("    DIFFER: Stateright found {}; the models are not the same", plural(u, "unique state", "unique states"));
+            }
+        }
+    }
+    println!("ratio = Stateright's time / pex's (each the checker's own clock, model built, process start excluded); SR+our code = Stateright's checker running our model code (src/models/), which separates the checker's cost from the model's.");
+    Ok(0)
+}
