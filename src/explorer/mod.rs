@@ -12,6 +12,7 @@ mod definitions;
 pub mod draw;
 pub mod embed;
 mod export;
+pub mod generic;
 mod inspector;
 mod jobs;
 pub mod link;
