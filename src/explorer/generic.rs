@@ -312,19 +312,20 @@ fn fail_mark(right: f64, cy: f64, props: &[&str]) -> Shape {
     }
 }
 
-/// A variable's panel at height `y`, and its height.
+/// Whether a value is drawn in its panel's title row: a scalar, or an empty sequence, record or
+/// function.
+fn inline(v: &Value) -> bool {
+    v.is_leaf() && !matches!(v, Value::Set(_))
+}
+
+/// A variable's panel at height `y`, and its height. A scalar sits in the title row, after the
+/// name; anything else below it.
 fn panel(ctx: &Ctx, v: &Value, before: Option<&Value>, y: f64, changed: bool, failed_by: &[&str]) -> (Shape, f64) {
-    let top = y + TITLE_H;
-    let (body, body_h) = body(ctx, v, before, top, changed);
-    let h = TITLE_H + body_h + PAD;
-    let mut children = vec![
-        Shape::Rect { x: PANEL_X, y, w: PANEL_W, h, rx: 8.0, class: "gv-panel-box".into() },
-        Shape::text(INNER_X, y + 17.0, ctx.name, "gv-name", Anchor::Start),
-    ];
+    let mut children = Vec::new();
     let name_end = INNER_X + ctx.name.chars().count() as f64 * 7.8;
     let mut right = PANEL_X + PANEL_W - PAD;
     if !failed_by.is_empty() {
-        let mark = fail_mark(right, y + 13.0, failed_by);
+        let mark = fail_mark(right, y + 15.0, failed_by);
         if let Shape::Group { children: parts, .. } = &mark {
             if let Some(Shape::Rect { x, .. }) = parts.first() {
                 right = *x - 6.0;
@@ -332,10 +333,21 @@ fn panel(ctx: &Ctx, v: &Value, before: Option<&Value>, y: f64, changed: bool, fa
         }
         children.push(mark);
     }
-    let k = kind(v);
-    if name_end + 10.0 + k.chars().count() as f64 * 6.0 <= right {
-        children.push(Shape::text(name_end + 10.0, y + 17.0, k, "gv-kind", Anchor::Start));
-    }
+    let text = v.to_string();
+    let scalar_w = (text.chars().count() as f64 * CHAR + 24.0).max(48.0);
+    let (body, body_h) = if inline(v) && name_end + 12.0 + scalar_w <= right {
+        children.push(cell(None, name_end + 12.0, y + 5.0, scalar_w, CELL_H, &text, changed_class(changed), Anchor::Middle, ctx.tip(v)));
+        (Vec::new(), -PAD + 4.0)
+    } else {
+        let k = kind(v);
+        if name_end + 10.0 + k.chars().count() as f64 * 6.0 <= right {
+            children.push(Shape::text(name_end + 10.0, y + 19.0, k, "gv-kind", Anchor::Start));
+        }
+        body(ctx, v, before, y + TITLE_H + 2.0, changed)
+    };
+    let h = TITLE_H + 2.0 + body_h + PAD;
+    children.insert(0, Shape::text(INNER_X, y + 19.0, ctx.name, "gv-name", Anchor::Start));
+    children.insert(0, Shape::Rect { x: PANEL_X, y, w: PANEL_W, h, rx: 8.0, class: "gv-panel-box".into() });
     children.extend(body);
     let mut class = vec!["gv-panel"];
     if changed {
@@ -361,24 +373,65 @@ fn changed_class(yes: bool) -> &'static [&'static str] {
 
 /// A variable's contents laid out by its shape from height `y`, and their height.
 fn body(ctx: &Ctx, v: &Value, before: Option<&Value>, y: f64, changed: bool) -> (Vec<Shape>, f64) {
+    let keyed = |label: String, id: String, value| {
+        let old = before.and_then(|b| child(b, &id));
+        Row { label, id, value, old, gone: false }
+    };
     match v {
         Value::Record(fields) if !fields.is_empty() => {
             let rows: Vec<(String, &Value)> = fields.iter().map(|(k, v)| (k.clone(), v)).collect();
             labelled_rows(ctx, v, &rows, before, y, false)
         }
-        Value::Func(pairs) if !pairs.is_empty() => {
-            let rows: Vec<(String, &Value)> = pairs.iter().map(|(k, v)| (k.to_string(), v)).collect();
-            match table_columns(rows.iter().map(|(_, v)| *v)) {
-                Some(cols) => table(ctx, v, &rows, &cols, before, y),
-                None => labelled_rows(ctx, v, &rows, before, y, true),
+        Value::Func(pairs) if !pairs.is_empty() => match table_columns(pairs.iter().map(|(_, v)| v)) {
+            Some(cols) => {
+                let rows: Vec<Row> = pairs.iter().map(|(k, val)| keyed(k.to_string(), k.to_string(), val)).collect();
+                table(ctx, &rows, &cols, y)
             }
-        }
+            None => {
+                let rows: Vec<(String, &Value)> = pairs.iter().map(|(k, v)| (k.to_string(), v)).collect();
+                labelled_rows(ctx, v, &rows, before, y, true)
+            }
+        },
         Value::Tuple(items) if !items.is_empty() => {
             let rows: Vec<(String, &Value)> = items.iter().enumerate().map(|(i, v)| ((i + 1).to_string(), v)).collect();
             match table_columns(items.iter()) {
-                Some(cols) => table(ctx, v, &rows, &cols, before, y),
-                None => strip(ctx, v, &rows, before, y),
+                Some(cols) => {
+                    let rows: Vec<Row> = rows.iter().map(|(k, val)| keyed(k.clone(), k.clone(), val)).collect();
+                    table(ctx, &rows, &cols, y)
+                }
+                // Short values side by side; long ones one per row, under their positions.
+                None if strip_width(&rows) <= INNER_W / 2.0 => strip(ctx, v, &rows, before, y),
+                None => labelled_rows(ctx, v, &rows, before, y, true),
             }
+        }
+        Value::Set(items) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Record(f) if !f.is_empty())) => {
+            // A set of records (messages, say): a table, one row per element, numbered as the
+            // inspector numbers them; the elements the last step removed follow, struck out.
+            let cols = table_columns(items.iter()).unwrap_or_default();
+            let mut rows: Vec<Row> = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| Row {
+                    label: (i + 1).to_string(),
+                    id: item.to_string(),
+                    value: item,
+                    old: match before {
+                        Some(Value::Set(old)) => old.iter().find(|o| *o == item),
+                        _ => None,
+                    },
+                    gone: false,
+                })
+                .collect();
+            if let Some(Value::Set(old)) = before {
+                rows.extend(old.iter().filter(|o| !items.contains(o)).map(|o| Row {
+                    label: "−".into(),
+                    id: String::new(),
+                    value: o,
+                    old: Some(o),
+                    gone: true,
+                }));
+            }
+            table(ctx, &rows, &cols, y)
         }
         Value::Set(items) => chips(ctx, v, items, before, y),
         _ => {
@@ -389,25 +442,72 @@ fn body(ctx: &Ctx, v: &Value, before: Option<&Value>, y: f64, changed: bool) -> 
     }
 }
 
-/// The columns of a table of these values: the union of their fields (or keys), in order of first
-/// appearance, when every value is a record or every value is a function, not all empty.
-fn table_columns<'a>(values: impl Iterator<Item = &'a Value>) -> Option<Vec<String>> {
-    let mut cols: Vec<String> = Vec::new();
-    let mut kinds = (0, 0, 0);
-    for v in values {
-        match v {
-            Value::Record(_) => kinds.0 += 1,
-            Value::Func(_) => kinds.1 += 1,
-            _ => kinds.2 += 1,
+/// One row of a [`table`].
+struct Row<'a> {
+    /// What the key column shows.
+    label: String,
+    /// The row's id segment (`var-<name>-<id>`): the key, or a set element's text.
+    id: String,
+    value: &'a Value,
+    /// The row's value in the previous state, if it had one.
+    old: Option<&'a Value>,
+    /// An element the last step removed (drawn struck out, without ids).
+    gone: bool,
+}
+
+/// The width of a strip's cells.
+fn strip_width(items: &[(String, &Value)]) -> f64 {
+    let widest = items.iter().map(|(_, v)| v.to_string().chars().count()).max().unwrap_or(1);
+    (widest as f64 * CHAR + 14.0).clamp(36.0, INNER_W)
+}
+
+/// The value at `path` (labels, as [`Value::children`] gives them) inside `v`.
+fn descend<'a>(v: &'a Value, path: &[String]) -> Option<&'a Value> {
+    path.iter().try_fold(v, |v, label| child(v, label))
+}
+
+/// The columns of a table whose rows are these values, when every one is a record, every one is
+/// a function, or every one is a sequence of the same length that is not just numbers (a ballot
+/// `<<1, 0, 2>>` reads best whole): one column per field, key or position, and records within
+/// them spread into a column per field (`reg.ts.time`), in order of first appearance.
+fn table_columns<'a>(values: impl Iterator<Item = &'a Value> + Clone) -> Option<Vec<Vec<String>>> {
+    let all = |f: fn(&Value) -> bool| values.clone().all(|v| f(v));
+    let tuples = {
+        let lens: Vec<usize> = values.clone().filter_map(|v| if let Value::Tuple(t) = v { Some(t.len()) } else { None }).collect();
+        all(|v| matches!(v, Value::Tuple(_)))
+            && lens.windows(2).all(|w| w[0] == w[1])
+            && !values.clone().all(|v| matches!(v, Value::Tuple(t) if t.iter().all(|x| matches!(x, Value::Int(_)))))
+    };
+    if !(all(|v| matches!(v, Value::Record(_))) || all(|v| matches!(v, Value::Func(_))) || tuples) {
+        return None;
+    }
+    fn leaves(v: &Value, prefix: &mut Vec<String>, depth: usize, out: &mut Vec<Vec<String>>) {
+        for (k, c) in v.children() {
+            prefix.push(k);
+            if depth < 3 && matches!(c, Value::Record(f) if !f.is_empty()) {
+                leaves(c, prefix, depth + 1, out);
+            } else if !out.contains(prefix) {
+                out.push(prefix.clone());
+            }
+            prefix.pop();
         }
-        for (k, _) in v.children() {
-            if !cols.contains(&k) {
-                cols.push(k);
+    }
+    let mut cols = Vec::new();
+    for v in values.clone() {
+        leaves(v, &mut Vec::new(), 0, &mut cols);
+    }
+    if cols.len() > 32 {
+        // Too many to spread: one column per field or key, records written out.
+        cols.clear();
+        for v in values {
+            for (k, _) in v.children() {
+                if !cols.contains(&vec![k.clone()]) {
+                    cols.push(vec![k]);
+                }
             }
         }
     }
-    let uniform = kinds.2 == 0 && (kinds.0 == 0 || kinds.1 == 0);
-    (uniform && !cols.is_empty() && cols.len() <= 32).then_some(cols)
+    (!cols.is_empty() && cols.len() <= 32).then_some(cols)
 }
 
 /// One row per key or field: the label on the left (a key cell for a function), the value boxed
@@ -434,14 +534,16 @@ fn labelled_rows(ctx: &Ctx, parent: &Value, rows: &[(String, &Value)], before: O
 
 /// A table: one row per key, one column per field; columns that do not fit the width continue in
 /// another table below, with the same keys.
-fn table(ctx: &Ctx, parent: &Value, rows: &[(String, &Value)], cols: &[String], before: Option<&Value>, y: f64) -> (Vec<Shape>, f64) {
-    let key_w = rows.iter().map(|(k, _)| k.chars().count() as f64 * CHAR + 14.0).fold(28.0, f64::max).min(110.0);
+fn table(ctx: &Ctx, rows: &[Row], cols: &[Vec<String>], y: f64) -> (Vec<Shape>, f64) {
+    let key_w = rows.iter().map(|r| r.label.chars().count() as f64 * CHAR + 14.0).fold(28.0, f64::max).min(110.0);
     let room = INNER_W - key_w;
+    let heads: Vec<String> = cols.iter().map(|c| c.join(".")).collect();
     let col_w: Vec<f64> = cols
         .iter()
-        .map(|c| {
-            let widest = rows.iter().filter_map(|(_, v)| child(v, c)).map(|v| v.to_string().chars().count()).max().unwrap_or(0);
-            (widest.max(c.chars().count()) as f64 * CHAR + 14.0).clamp(40.0, room)
+        .zip(&heads)
+        .map(|(c, head)| {
+            let widest = rows.iter().filter_map(|r| descend(r.value, c)).map(|v| v.to_string().chars().count() as f64 * CHAR).fold(0.0, f64::max);
+            (widest.max(head.chars().count() as f64 * 5.9) + 14.0).clamp(40.0, room)
         })
         .collect();
     // Columns in chunks that fit beside the key column.
@@ -464,30 +566,46 @@ fn table(ctx: &Ctx, parent: &Value, rows: &[(String, &Value)], cols: &[String], 
         let natural: f64 = chunk.iter().map(|&j| col_w[j]).sum();
         let stretch = if natural < room { ((room - natural) / chunk.len() as f64).min(40.0) } else { 0.0 };
         let mut x = INNER_X + key_w;
-        let head_y = at + 11.0;
         let mut xs = Vec::new();
         for &j in chunk {
             let w = col_w[j] + stretch;
-            let (shown, _) = fit(&cols[j], w + 4.0);
-            out.push(Shape::text(x + w / 2.0, head_y, shown, "gv-head", Anchor::Middle));
+            let head = &heads[j];
+            let max = ((w - 2.0) / 5.9).floor().max(2.0) as usize;
+            let shown = if head.chars().count() <= max {
+                head.clone()
+            } else {
+                format!("…{}", head.chars().skip(head.chars().count() + 1 - max).collect::<String>())
+            };
+            out.push(Shape::text(x + w / 2.0, at + 11.0, shown, "gv-head", Anchor::Middle));
             xs.push((j, x, w));
             x += w;
         }
         let first_row = at + 15.0;
-        for (i, (k, v)) in rows.iter().enumerate() {
+        for (i, r) in rows.iter().enumerate() {
             let ry = first_row + i as f64 * ROW;
-            let row = ctx.child(parent, k);
-            let old_row = before.and_then(|b| child(b, k));
-            let is_new = ctx.has_prev && old_row.is_none();
-            let key_id = (n == 0).then(|| row.id.clone());
-            let mut parts =
-                vec![cell(key_id, INNER_X, ry, key_w - 3.0, CELL_H, k, if is_new { &["key", "changed"] } else { &["key"] }, Anchor::Middle, row.path.clone())];
+            let path = format!("{}[{}]", ctx.path, r.id);
+            let row_id = format!("{}-{}", ctx.id, r.id);
+            let is_new = ctx.has_prev && r.old.is_none();
+            let mut key_class = vec!["key"];
+            if r.gone {
+                key_class.push("gone");
+            } else if is_new {
+                key_class.push("changed");
+            }
+            let key_id = (n == 0 && !r.gone).then(|| row_id.clone());
+            let mut parts = vec![cell(key_id, INNER_X, ry, key_w - 3.0, CELL_H, &r.label, &key_class, Anchor::Middle, path.clone())];
             for &(j, x, w) in &xs {
-                let c = row.child(v, &cols[j]);
-                match child(v, &cols[j]) {
+                let c = &cols[j];
+                match descend(r.value, c) {
                     Some(val) => {
-                        let classes = changed_class(c.differs(val, old_row.and_then(|o| child(o, &cols[j]))));
-                        parts.push(cell(Some(c.id.clone()), x + 1.0, ry, w - 2.0, CELL_H, &val.to_string(), classes, Anchor::Middle, c.tip(val)));
+                        let cell_path = format!("{path}.{}", heads[j]);
+                        let (id, classes): (Option<String>, &[&str]) = if r.gone {
+                            (None, &["gone"])
+                        } else {
+                            (Some(format!("{row_id}-{}", c.join("-"))), changed_class(ctx.has_prev && r.old.and_then(|o| descend(o, c)) != Some(val)))
+                        };
+                        let tip = if r.gone { format!("{cell_path} = {val} (removed by the last step)") } else { format!("{cell_path} = {val}") };
+                        parts.push(cell(id, x + 1.0, ry, w - 2.0, CELL_H, &val.to_string(), classes, Anchor::Middle, tip));
                     }
                     None => parts.push(Shape::Rect { x: x + 1.0, y: ry, w: w - 2.0, h: CELL_H, rx: 4.0, class: "gv-absent".into() }),
                 }
@@ -501,8 +619,7 @@ fn table(ctx: &Ctx, parent: &Value, rows: &[(String, &Value)], cols: &[String], 
 
 /// A strip of cells, each under its position, wrapping onto more rows when it does not fit.
 fn strip(ctx: &Ctx, parent: &Value, items: &[(String, &Value)], before: Option<&Value>, y: f64) -> (Vec<Shape>, f64) {
-    let widest = items.iter().map(|(_, v)| v.to_string().chars().count()).max().unwrap_or(1);
-    let w = (widest as f64 * CHAR + 14.0).clamp(32.0, INNER_W);
+    let w = strip_width(items);
     let per_row = ((INNER_W / w).floor() as usize).max(1);
     let mut out = Vec::new();
     let band = 14.0 + CELL_H + 6.0;
