@@ -559,6 +559,14 @@ fn table(ctx: &Ctx, rows: &[Row], cols: &[Vec<String>], y: f64) -> (Vec<Shape>, 
             used += w;
         }
     }
+    // As many chunks as needed, but evened out: no lone column left over at the end.
+    if chunks.len() > 1 {
+        let per = col_w.len().div_ceil(chunks.len());
+        let even: Vec<Vec<usize>> = (0..col_w.len()).collect::<Vec<_>>().chunks(per).map(<[usize]>::to_vec).collect();
+        if even.len() == chunks.len() && even.iter().all(|c| c.iter().map(|&j| col_w[j]).sum::<f64>() <= room) {
+            chunks = even;
+        }
+    }
     let mut out = Vec::new();
     let mut at = y;
     for (n, chunk) in chunks.iter().enumerate() {
