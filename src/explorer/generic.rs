@@ -1,8 +1,10 @@
 //! The generic view ("Variables"): any model's state drawn from its TLA+ values alone, with no
 //! per-model drawing code. One panel per variable, stacked in a column at most [`WIDTH`] wide so
-//! that it reads on a phone: a scalar as a value box, a record as `field: value` rows, a function
-//! as a table keyed by its domain (one column per field when its values are records or
-//! functions), a sequence as a strip of cells under their positions, a set as chips. Deeper values
+//! that it reads on a phone: a scalar as a value box in the title row, a record as `field: value`
+//! rows, a function as a table keyed by its domain (one column per field when its values are
+//! records or functions, nested records spread into `reg.ts.time` columns; columns that do not
+//! fit continue below), a sequence as a strip of cells under their positions (a table when its
+//! elements are records), a set as chips (a table when its elements are records). Deeper values
 //! are written as their TLA+ text, cut short with an ellipsis when too long (the whole text is the
 //! cell's tooltip). What the last step changed is marked `changed`, cell by cell where the shape
 //! allows; the variables a failing property reads are marked `failing`.
@@ -471,7 +473,7 @@ fn descend<'a>(v: &'a Value, path: &[String]) -> Option<&'a Value> {
 /// `<<1, 0, 2>>` reads best whole): one column per field, key or position, and records within
 /// them spread into a column per field (`reg.ts.time`), in order of first appearance.
 fn table_columns<'a>(values: impl Iterator<Item = &'a Value> + Clone) -> Option<Vec<Vec<String>>> {
-    let all = |f: fn(&Value) -> bool| values.clone().all(|v| f(v));
+    let all = |f: fn(&Value) -> bool| values.clone().all(f);
     let tuples = {
         let lens: Vec<usize> = values.clone().filter_map(|v| if let Value::Tuple(t) = v { Some(t.len()) } else { None }).collect();
         all(|v| matches!(v, Value::Tuple(_)))
