@@ -21,6 +21,7 @@ pub mod msc;
 mod notices;
 mod settings;
 mod side;
+pub mod state_graph;
 mod stepping;
 mod verdicts;
 pub mod views;
