@@ -18,6 +18,9 @@ use std::sync::Arc;
 /// A state of some model. Cheap to clone; only the model that made it can read it.
 pub type AnyState = Arc<dyn Any + Send + Sync>;
 
+/// A state's fingerprint as the checker stores it (see [`DynModel::state_keys`]).
+pub type StateKey<'a> = Box<dyn Fn(&AnyState) -> u64 + 'a>;
+
 /// One enabled action of a state and where it leads.
 #[derive(Clone)]
 pub struct Choice {
@@ -72,7 +75,7 @@ pub trait DynModel: Send + Sync {
     /// The fingerprint the checker stores for a state, as a function: of the state's class under
     /// the model's symmetry when `symmetry` is asked for and the model declares a (non-trivial)
     /// symmetric set, else of the state itself. The flag says whether the reduction is in effect.
-    fn state_keys(&self, symmetry: bool) -> (bool, Box<dyn Fn(&AnyState) -> u64 + '_>);
+    fn state_keys(&self, symmetry: bool) -> (bool, StateKey<'_>);
     /// An invariant's, action property's or temporal property's definition: its TLA+ text as the
     /// twin writes it, its meaning in plain words, and the variables it reads. `None` when the
     /// twin does not define `name`.
@@ -377,7 +380,7 @@ impl<M: ModelDef> DynModel for Erased<M> {
         }
     }
 
-    fn state_keys(&self, symmetry: bool) -> (bool, Box<dyn Fn(&AnyState) -> u64 + '_>) {
+    fn state_keys(&self, symmetry: bool) -> (bool, StateKey<'_>) {
         let sym = if symmetry { Symmetry::of(self.model.as_ref()) } else { None };
         let model = self.model.as_ref();
         (sym.is_some(), Box::new(move |s| key_of(model, sym.as_ref(), typed::<M::State>(s))))

@@ -175,7 +175,7 @@ impl StateGraph {
         let mut out = format!(
             "digraph \"{} ({})\" {{\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n  edge [fontname=\"monospace\", fontsize=9];\n",
             esc(info.name),
-            esc(&model.config().name)
+            esc(model.config().name)
         );
         for n in &self.nodes {
             let label: String = self.variables.iter().zip(&n.values).map(|(name, v)| format!("{} = {}\\l", esc(name), esc(&short(v)))).collect();
@@ -283,7 +283,7 @@ pub fn neighbourhood(model: &dyn DynModel, trace_states: &[AnyState], levels: us
     }
     let Some(last) = prev else { return g };
     let mut frontier = vec![last];
-    let mut expanded = vec![false; 0];
+    let mut expanded: Vec<bool> = Vec::new();
     for _ in 0..levels {
         let mut next = Vec::new();
         for id in frontier {
