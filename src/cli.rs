@@ -181,6 +181,17 @@ enum Cmd {
         #[arg(long)]
         peer: bool,
     },
+    /// Print the reachable state graph: a node per distinct state (as `pex check` counts them), an
+    /// edge per step, as Graphviz DOT or JSON.
+    Graph {
+        #[command(flatten)]
+        model: ModelArgs,
+        #[arg(long, default_value = "dot", value_parser = ["dot", "json"])]
+        format: String,
+        /// Refuse (exit 2) when the space has more distinct states than this.
+        #[arg(long, default_value_t = 100_000)]
+        max_states: usize,
+    },
     /// Write the docs book's sources (mdBook): a gallery, a page per model with the explorer
     /// embedded at each gap's shortest counterexample, the embed contract, a picture per model.
     /// `scripts/site.sh` builds them into the site.
@@ -239,6 +250,22 @@ fn build(args: &ModelArgs) -> Result<Arc<dyn DynModel>, Fail> {
     Ok(catalogue().build(&args.model, &args.config, &parse_consts(&args.constants)?)?)
 }
 
+fn graph(args: &ModelArgs, format: &str, max_states: usize) -> Result<u8, Fail> {
+    let model = build(args)?;
+    let g = crate::engine::reachable(model.as_ref(), max_states);
+    if !g.complete {
+        return Err(Fail(format!(
+            "{} ({}) has more than {} reachable states; give smaller constants (--const) or a larger --max-states",
+            args.model, args.config, max_states
+        )));
+    }
+    match format {
+        "json" => println!("{}", g.to_json(model.as_ref())),
+        _ => print!("{}", g.to_dot(model.as_ref())),
+    }
+    Ok(0)
+}
+
 /// Runs the command line over `catalogue`: parses the process's arguments, runs the command and
 /// returns its exit code (see the module's documentation).
 pub fn main(catalogue: Catalogue) -> ExitCode {
@@ -271,6 +298,7 @@ pub fn main(catalogue: Catalogue) -> ExitCode {
         }
         Cmd::Replay { file, json } => replay_file(&file, json),
         Cmd::Docs { out } => write_docs(&out),
+        Cmd::Graph { model, format, max_states } => graph(&model, &format, max_states),
         Cmd::Lesson { command: LessonCmd::Check { files } } => lesson_check(&files),
         Cmd::Lesson { command: LessonCmd::Show { name, solutions } } => lesson_show(&name, solutions),
         Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),

@@ -328,3 +328,21 @@ fn simulate_finds_the_gap_and_its_seed_replays_it() {
     assert_bad_input(&["simulate", "seqlock", "--max-seconds", "0"], "--max-seconds");
     assert_bad_input(&["simulate", "seqlock", "--depth", "999999999"], "--depth");
 }
+
+#[test]
+fn graph_prints_every_distinct_state_or_refuses() {
+    let small = ["--const", "MaxSeq=1", "--const", "NumReaders=1"];
+    let checked = json(&pex(&[&["check", "seqlock", "--json"][..], &small].concat()));
+    let out = pex(&[&["graph", "seqlock", "--format", "json"][..], &small].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let g = json(&out);
+    assert_eq!(g["complete"], true);
+    assert_eq!(g["nodes"].as_array().unwrap().len() as u64, checked["distinct"].as_u64().unwrap());
+    assert!(g["edges"].as_array().unwrap().iter().all(|e| e["action"].is_string()));
+    let dot = pex(&[&["graph", "seqlock"][..], &small].concat());
+    assert!(String::from_utf8_lossy(&dot.stdout).starts_with("digraph \"seqlock (safe)\" {"));
+    // Over the bound: a refusal, not a partial graph. seqlock's default space has 265,796 states.
+    assert_bad_input(&["graph", "seqlock", "--format", "json"], "has more than 100000 reachable states");
+    assert_bad_input(&["graph", "seqlock", "--max-states", "50"], "has more than 50 reachable states");
+    assert!(pex(&["graph", "seqlock", "--max-states", "50"]).stdout.is_empty());
+}

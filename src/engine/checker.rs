@@ -229,7 +229,7 @@ struct Successor<M: Model> {
 
 /// The fingerprint that identifies `state` (its class under symmetry).
 #[inline]
-fn key_of<M: Model>(model: &M, symmetry: Option<&Symmetry>, state: &M::State) -> u64 {
+pub(crate) fn key_of<M: Model>(model: &M, symmetry: Option<&Symmetry>, state: &M::State) -> u64 {
     match symmetry.and_then(|sym| sym.representative(model, state)) {
         Some(rep) => model.fingerprint(&rep),
         None => model.fingerprint(state),

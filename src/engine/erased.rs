@@ -2,12 +2,13 @@
 //! the web UI all go through [`DynModel`], so the same code path decides a walk natively and in
 //! the browser.
 
-use super::checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, ViolationKind};
+use super::checker::{key_of, CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, ViolationKind};
 use super::constants::Constants;
 use super::liveness::LivenessChecker;
 use super::messages::MessageEvent;
 use super::model::{ConfigSpec, Model, ModelDef, ModelInfo, SymmetricSet};
 use super::model::{FairnessKind, Temporal};
+use super::symmetry::Symmetry;
 use super::tla_text;
 use super::trace::{Lasso, Trace, TraceStep};
 use super::value::Value;
@@ -16,6 +17,9 @@ use std::sync::Arc;
 
 /// A state of some model. Cheap to clone; only the model that made it can read it.
 pub type AnyState = Arc<dyn Any + Send + Sync>;
+
+/// A state's fingerprint as the checker stores it (see [`DynModel::state_keys`]).
+pub type StateKey<'a> = Box<dyn Fn(&AnyState) -> u64 + 'a>;
 
 /// One enabled action of a state and where it leads.
 #[derive(Clone)]
@@ -68,6 +72,10 @@ pub trait DynModel: Send + Sync {
     /// The variables in the order TLC compares them under symmetry (see `Model::tlc_variable_order`).
     fn tlc_variable_order(&self) -> Vec<&'static str>;
     fn checker(&self, options: CheckOptions) -> Box<dyn DynChecker>;
+    /// The fingerprint the checker stores for a state, as a function: of the state's class under
+    /// the model's symmetry when `symmetry` is asked for and the model declares a (non-trivial)
+    /// symmetric set, else of the state itself. The flag says whether the reduction is in effect.
+    fn state_keys(&self, symmetry: bool) -> (bool, StateKey<'_>);
     /// An invariant's, action property's or temporal property's definition: its TLA+ text as the
     /// twin writes it, its meaning in plain words, and the variables it reads. `None` when the
     /// twin does not define `name`.
@@ -370,6 +378,12 @@ impl<M: ModelDef> DynModel for Erased<M> {
             let declared_symmetry = options.symmetry && !self.model.symmetric_sets().is_empty();
             Box::new(ErasedChecker { checker: Inner::Liveness(Box::new(LivenessChecker::new(self.model.clone(), options))), declared_symmetry })
         }
+    }
+
+    fn state_keys(&self, symmetry: bool) -> (bool, StateKey<'_>) {
+        let sym = if symmetry { Symmetry::of(self.model.as_ref()) } else { None };
+        let model = self.model.as_ref();
+        (sym.is_some(), Box::new(move |s| key_of(model, sym.as_ref(), typed::<M::State>(s))))
     }
 
     fn definition(&self, name: &str) -> Option<Definition> {

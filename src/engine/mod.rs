@@ -6,6 +6,7 @@ pub mod checker;
 pub mod constants;
 pub mod erased;
 pub mod fingerprint;
+pub mod graph;
 pub mod lasso;
 pub mod liveness;
 pub mod messages;
@@ -23,6 +24,7 @@ pub mod walk;
 pub use checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, Violation, ViolationKind};
 pub use constants::{ConstError, ConstKind, ConstSpec, Constants};
 pub use erased::{typed, AnyState, CheckResult, Choice, Definition, DynChecker, DynModel, DynOutcome, Erased, Obligation};
+pub use graph::{neighbourhood, reachable, GraphEdge, GraphNode, StateGraph};
 pub use messages::{MessageEvent, MessageOp};
 pub use model::{
     variable_order, ActionProperty, ConfigSpec, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Permutation,

@@ -22,6 +22,7 @@ pub mod msc;
 mod notices;
 mod settings;
 mod side;
+pub mod state_graph;
 mod stepping;
 mod verdicts;
 pub mod views;
