@@ -20,6 +20,7 @@ mod links;
 mod liveness;
 pub mod msc;
 mod notices;
+mod picture;
 mod settings;
 mod side;
 pub mod state_graph;
@@ -32,6 +33,7 @@ pub use inspector::{timeline_window, trace_window, TraceDrawing, TreeRow, TRACE_
 pub use jobs::SYNC_REPLAY_STEPS;
 pub use liveness::{LoopView, TemporalRow};
 pub use notices::{Notice, NoticeKind, Notices, INFO_NOTICE_MS};
+pub use picture::{GraphSummary, ViewMode, NEIGHBOURHOOD_LEVELS, WHOLE_GRAPH_STATES};
 pub use settings::{Comparison, ConstField};
 pub use side::SideView;
 pub use verdicts::{PropertyRow, TimelineEntry};
@@ -77,6 +79,10 @@ pub struct Explorer {
     side: RefCell<Option<side::Side>>,
     /// Each property's definition and each action's meaning, for the model shown.
     definitions: RefCell<definitions::DefinitionCache>,
+    /// The view mode chosen (see [`Explorer::view_mode`]).
+    view_mode: ViewMode,
+    /// The state graph of the model shown, once drawn.
+    graph: RefCell<picture::GraphCache>,
 }
 
 impl Explorer {
@@ -131,6 +137,8 @@ impl Explorer {
             scan: RefCell::new(Scan::default()),
             side: RefCell::new(None),
             definitions: RefCell::new(Default::default()),
+            view_mode: ViewMode::default(),
+            graph: RefCell::new(Default::default()),
         }
     }
 

@@ -17,7 +17,7 @@ use super::simulate::{SimulatePanel, SimulateSettings};
 use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, SimulateRequest};
 use crate::engine::Lasso;
 use crate::explorer::embed::{Command, EmbedOptions, EmbedTheme};
-use crate::explorer::{timeline_window, Explorer, NoticeKind, INFO_NOTICE_MS};
+use crate::explorer::{timeline_window, Explorer, NoticeKind, ViewMode, INFO_NOTICE_MS};
 use crate::lessons::player::{Load, Player};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
@@ -72,6 +72,10 @@ pub enum Msg {
     Export,
     /// Play the trace in another configuration beside this one (`None`: stop).
     SetSide(Option<String>),
+    /// Show the model's picture, its variables or its state graph.
+    SetViewMode(ViewMode),
+    /// Make the trace the shortest path to this node of the state graph (a click on it).
+    GraphJump(usize),
     ExportSvg,
     ExportPng,
     ExportMarkdown,
@@ -401,8 +405,9 @@ impl App {
                 if let Some(player) = &self.lesson {
                     <LessonPanel player={player.clone()} on={on.clone()} />
                 }
-                <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing_highlighting(&self.lesson.as_ref().map(|l| l.highlights().1).unwrap_or_default())} traces={x.trace_drawings()}
-                           repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
+                <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.view_drawing(&self.lesson.as_ref().map(|l| l.highlights().1).unwrap_or_default())} traces={x.trace_drawings()}
+                           modes={x.view_modes()} mode={x.view_mode()} graph={(x.view_mode() == ViewMode::Graph).then(|| x.graph_drawing().1)}
+                           repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.view_legend()}
                            config={m.config().name} configs={Vec::<&'static str>::new()} side={None::<&'static str>}
                            divergence={None::<(usize, String)>} causes_here={causes_here} />
                 if e.options.props {
@@ -589,7 +594,7 @@ impl Component for App {
         if let Some(only) = self.lesson.as_ref().and_then(|l| l.locked_to()) {
             let refused = match &msg {
                 Msg::Take(label) => only != Some(label.as_str()),
-                Msg::RandomStep => true,
+                Msg::RandomStep | Msg::GraphJump(_) => true,
                 Msg::TogglePlay => !self.playing,
                 _ => false,
             };
@@ -718,6 +723,13 @@ impl Component for App {
                     self.x.notify_error(format!("Could not export the trace: {e}"));
                 }
                 return false;
+            }
+            Msg::SetViewMode(mode) => self.x.set_view_mode(mode),
+            Msg::GraphJump(id) => {
+                self.stop_play();
+                if let Err(e) = self.x.jump_to_graph_node(id) {
+                    self.x.notify_error(e);
+                }
             }
             Msg::SetSide(config) => {
                 if let Err(e) = self.x.set_side(config.as_deref()) {
@@ -921,8 +933,9 @@ impl Component for App {
                         if let Some(player) = &self.lesson {
                             <LessonPanel player={player.clone()} on={on.clone()} />
                         }
-                        <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.drawing_highlighting(&lesson_paths)} traces={x.trace_drawings()}
-                                   repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.legend()}
+                        <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.view_drawing(&lesson_paths)} traces={x.trace_drawings()}
+                                   modes={x.view_modes()} mode={x.view_mode()} graph={(x.view_mode() == ViewMode::Graph).then(|| x.graph_drawing().1)}
+                                   repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.view_legend()}
                                    config={m.config().name} configs={m.info().configs.iter().map(|c| c.name).collect::<Vec<_>>()} side={x.side_config()}
                                    divergence={divergence.clone()} causes_here={causes_here} />
                         if let Some(view) = side {

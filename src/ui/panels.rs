@@ -14,7 +14,10 @@ use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use super::{chart, dom, svg};
 use crate::engine::{Definition, Lasso, Progress};
 use crate::explorer::draw::{Drawing, Legend};
-use crate::explorer::{Causes, Comparison, ConstField, LoopView, Notice, NoticeKind, PropertyRow, SideView, TemporalRow, TimelineEntry, TraceDrawing, TreeRow};
+use crate::explorer::{
+    Causes, Comparison, ConstField, GraphSummary, LoopView, Notice, NoticeKind, PropertyRow, SideView, TemporalRow, TimelineEntry, TraceDrawing, TreeRow,
+    ViewMode,
+};
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -301,6 +304,11 @@ pub struct ViewProps {
     /// Steps in the trace, the initial state included.
     pub len: usize,
     pub drawing: Option<Drawing>,
+    /// The view modes the model offers, and the one shown.
+    pub modes: Vec<ViewMode>,
+    pub mode: ViewMode,
+    /// What the state graph holds, when it is shown.
+    pub graph: Option<GraphSummary>,
     /// The trace views: the model's own (if any), then the message chart (if it passes messages).
     pub traces: Vec<TraceDrawing>,
     /// A lasso's loop: its first and last steps, and whether the end stutters.
@@ -322,10 +330,36 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
     count_render("view");
     let name = p.model;
     let drawing = p.drawing.as_ref();
+    let title = match p.mode {
+        ViewMode::Picture => super::catalogue().view_name(name),
+        other => other.label(),
+    };
+    // A click on a node of the state graph jumps there (the trace becomes the path to it).
+    let on_graph_click = {
+        let on = p.on.clone();
+        Callback::from(move |e: MouseEvent| {
+            let node = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|t| t.closest("[data-id^='gnode-']").ok().flatten())
+                .and_then(|g| g.get_attribute("data-id"))
+                .and_then(|id| id.strip_prefix("gnode-").and_then(|n| n.parse::<usize>().ok()));
+            if let Some(id) = node {
+                on.emit(Msg::GraphJump(id));
+            }
+        })
+    };
     html! {
         <div class="card view" data-testid="view">
+            if p.modes.len() > 1 {
+                <div class="view-tabs" role="tablist" aria-label="How to draw the state">
+                    { for p.modes.iter().map(|&m| html! {
+                        <button role="tab" class={classes!("tab", (m == p.mode).then_some("active"))} aria-selected={(m == p.mode).to_string()}
+                                data-testid={format!("view-tab-{}", m.key())} onclick={p.on.reform(move |_| Msg::SetViewMode(m))}>{ m.label() }</button>
+                    }) }
+                </div>
+            }
             <h2>
-                { super::catalogue().view_name(name) }<span class="muted">{ format!(" · step {}", p.cursor) }</span>
+                { title }<span class="muted">{ format!(" · step {}", p.cursor) }</span>
                 if drawing.is_some() {
                     <span class="export-tools">
                         <select class="small" data-testid="side-by-side" aria-label="Play beside another configuration" title="Play this trace in another configuration beside this one"
@@ -352,8 +386,15 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                     } }
                 </div>
             }
+            if let Some(g) = &p.graph {
+                <p class="muted small" data-testid="graph-summary">{ graph_summary(g) }</p>
+            }
             if let Some(d) = drawing {
-                <div class="view-scroll">{ svg::render(d) }</div>
+                if p.graph.is_some() {
+                    <div class="view-scroll graph-scroll" data-testid="state-graph" onclick={on_graph_click}>{ svg::render(d) }</div>
+                } else {
+                    <div class="view-scroll">{ svg::render(d) }</div>
+                }
                 <ul class="caption" data-testid="caption">
                     { for d.caption.iter().map(|c| html! { <li>{ c.clone() }</li> }) }
                 </ul>
@@ -390,6 +431,23 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
             }) }
         </div>
     }
+}
+
+/// One line on what the state graph shows.
+fn graph_summary(g: &GraphSummary) -> String {
+    let what = if g.whole {
+        format!("Every reachable state: {}, {}", crate::engine::plural(g.nodes, "state", "states"), crate::engine::plural(g.edges, "step", "steps"))
+    } else {
+        format!(
+            "More than {} reachable states, so this is the neighbourhood of the trace: its last states and what lies {} steps beyond the current one ({}, {})",
+            crate::explorer::WHOLE_GRAPH_STATES,
+            crate::explorer::NEIGHBOURHOOD_LEVELS,
+            crate::engine::plural(g.nodes, "state", "states"),
+            crate::engine::plural(g.edges, "step", "steps")
+        )
+    };
+    let symmetry = if g.symmetry { "; a node stands for a class of symmetric states" } else { "" };
+    format!("{what}{symmetry}. Click a state to go there by a shortest path.")
 }
 
 #[derive(Properties, PartialEq)]
