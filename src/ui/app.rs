@@ -38,81 +38,169 @@ pub(super) const TIMELINE_WINDOW: usize = 48;
 /// The timeline's window moves in strides of this many steps (see `timeline_window`).
 const TIMELINE_STRIDE: usize = 16;
 
+/// What the root component is told, by concern: each concern has its own message type and
+/// handler (`App::on_step`, `on_play`, `on_lesson`, `on_export`, `on_settings`, `on_found`,
+/// `on_page`); `App::update` routes them and applies the rules that cut across them (the
+/// lesson's lock, stopping play, ending a long replay: see `Msg::refused_by_lock`,
+/// `Msg::stops_play`, `Msg::leaves_work_alone`).
 pub enum Msg {
-    SelectModel(String),
-    SelectConfig(String),
-    EditConst(String, String),
+    /// A move along the trace.
+    Step(StepMsg),
+    /// Random play and its settings.
+    Play(PlayMsg),
+    /// The lesson player.
+    Lesson(LessonMsg),
+    /// Files, pictures, links and snippets out of the page, and traces into it.
+    Export(ExportMsg),
+    /// What is explored and how it is shown.
+    Settings(SettingsMsg),
+    /// A trace found by a check or a simulation, to load.
+    Found(FoundMsg),
+    /// The page's own housekeeping: long replays, the address bar, notices.
+    Page(PageMsg),
+    /// A command in the check or simulation panel (run, cancel, a bound): the panel carries it
+    /// out; here it only ends a long replay under way, as other commands do.
+    CheckCommand,
+    /// A command from the page that embeds this one, or why one was refused.
+    Embed(Result<Command, String>),
+}
+
+/// Moves along the trace ([`App::on_step`]).
+pub enum StepMsg {
     Take(String),
     Back,
     Forward,
     GoTo(usize),
-    RandomStep,
+    Random,
     UndoFork,
     Reset,
     RestorePrevious,
+    /// Make the trace the shortest path to this node of the state graph (a click on it).
+    GraphJump(usize),
+}
+
+/// Random play ([`App::on_play`]).
+pub enum PlayMsg {
+    Toggle,
+    SetSpeed(usize),
+    Tick,
     SeedInput(String),
     ToggleStopAtViolation,
     ToggleSkipStutter,
-    /// A simulation found a walk that breaks a property: load it.
-    SimulationFound(Box<(SimulateRequest, SimulateOutcome)>),
-    TogglePlay,
-    SetSpeed(usize),
-    PlayTick,
-    DismissNotice(u64),
-    DismissComparison,
-    /// A check found a violation: stop play and load its counterexample.
-    CheckViolation(Box<(CheckRequest, CheckDone)>),
-    /// A command in the check panel (run, cancel, a bound): the panel carries it out; here it
-    /// only ends a long replay under way, as other commands do.
-    CheckCommand,
-    /// "load it again": the counterexample of a finished check.
-    LoadCounterexample(Box<(CheckRequest, CheckDone)>),
-    HashChanged,
-    ToggleTheme,
-    Export,
-    /// Play the trace in another configuration beside this one (`None`: stop).
-    SetSide(Option<String>),
-    /// Show the model's picture, its variables or its state graph.
-    SetViewMode(ViewMode),
-    /// Make the trace the shortest path to this node of the state graph (a click on it).
-    GraphJump(usize),
-    ExportSvg,
-    ExportPng,
-    ExportMarkdown,
+}
+
+/// The lesson player ([`App::on_lesson`]).
+pub enum LessonMsg {
+    /// Open the lesson of this name (from the picker or the link's `lesson` key).
+    Open(String),
+    Close,
+    Next,
+    Back,
+    /// Take the current `do` step's action.
+    Take,
+    /// Play a `wait` step's solution.
+    ShowMe,
+    OpenChallenge(usize),
+    Hint,
+    Check,
+    Solution,
+}
+
+/// Out of the page and into it ([`App::on_export`]).
+pub enum ExportMsg {
+    /// The trace as JSON.
+    Trace,
+    Svg,
+    Png,
+    Markdown,
     /// The message chart as Mermaid text.
-    ExportMermaid,
+    Mermaid,
     /// The message chart as SVG.
-    ExportChartSvg,
-    ExportFailed(String),
+    ChartSvg,
+    Failed(String),
     ImportText(String),
     ImportFailed(String),
     CopyLink,
-    Copied(Result<(), String>),
+    LinkCopied(Result<(), String>),
     /// Show or hide the snippets that embed this step in another page.
     ToggleEmbedSnippets,
-    /// Open the lesson of this name (from the picker or the link's `lesson` key).
-    OpenLesson(String),
-    CloseLesson,
-    LessonNext,
-    LessonBack,
-    /// Take the current `do` step's action.
-    LessonTake,
-    /// Play a `wait` step's solution.
-    LessonShowMe,
-    LessonOpenChallenge(usize),
-    LessonHint,
-    LessonCheck,
-    LessonSolution,
     /// Copy a snippet.
     CopyText(String),
     TextCopied(Result<(), String>),
+}
+
+/// What is explored and how it is shown ([`App::on_settings`]).
+pub enum SettingsMsg {
+    Model(String),
+    Config(String),
+    Constant(String, String),
+    /// Play the trace in another configuration beside this one (`None`: stop).
+    Side(Option<String>),
+    /// Show the model's picture, its variables or its state graph.
+    ViewMode(ViewMode),
+    ToggleTheme,
+}
+
+/// A trace found elsewhere, to load ([`App::on_found`]).
+pub enum FoundMsg {
+    /// A check found a violation: stop play and load its counterexample.
+    Violation(Box<(CheckRequest, CheckDone)>),
+    /// "load it again": the counterexample of a finished check.
+    LoadCounterexample(Box<(CheckRequest, CheckDone)>),
+    /// A simulation found a walk that breaks a property: load it.
+    Simulation(Box<(SimulateRequest, SimulateOutcome)>),
+}
+
+/// The page's housekeeping ([`App::on_page`]).
+pub enum PageMsg {
     /// Advance a long replay (a config switch or constant edit on a long trace) by one slice.
     Work,
     CancelWork,
     /// Write the current link into the address bar.
     SyncHash,
-    /// A command from the page that embeds this one, or why one was refused.
-    Embed(Result<Command, String>),
+    HashChanged,
+    DismissNotice(u64),
+    DismissComparison,
+}
+
+impl Msg {
+    /// A message that changes what is explored ends a long replay still under way (the explorer
+    /// stays as it was before that replay began); these do not.
+    fn leaves_work_alone(&self) -> bool {
+        matches!(
+            self,
+            Msg::Page(PageMsg::Work | PageMsg::CancelWork | PageMsg::SyncHash | PageMsg::DismissNotice(_) | PageMsg::DismissComparison | PageMsg::HashChanged)
+                | Msg::Found(FoundMsg::Violation(_))
+                | Msg::Export(ExportMsg::LinkCopied(_))
+                | Msg::Settings(SettingsMsg::ToggleTheme)
+                | Msg::Embed(Err(_))
+        )
+    }
+
+    /// These stop random play before they are carried out. (A constant edit that changes the
+    /// constants, a new address and play's own toggle stop it in their handlers.)
+    fn stops_play(&self) -> bool {
+        match self {
+            Msg::Step(m) => matches!(m, StepMsg::Back | StepMsg::GoTo(_) | StepMsg::Reset | StepMsg::RestorePrevious | StepMsg::GraphJump(_)),
+            Msg::Settings(m) => matches!(m, SettingsMsg::Model(_) | SettingsMsg::Config(_)),
+            Msg::Found(m) => matches!(m, FoundMsg::Violation(_) | FoundMsg::Simulation(_)),
+            Msg::Export(m) => matches!(m, ExportMsg::ImportText(_)),
+            Msg::Lesson(LessonMsg::Open(name)) => !name.is_empty(),
+            Msg::Lesson(m) => matches!(m, LessonMsg::Back | LessonMsg::OpenChallenge(_)),
+            Msg::Play(_) | Msg::Page(_) | Msg::CheckCommand | Msg::Embed(_) => false,
+        }
+    }
+
+    /// Whether a lesson's step that holds the explorer (`only`: the one action it asks for, if
+    /// any) refuses this: a step it does not ask for, keys included.
+    fn refused_by_lock(&self, only: Option<&str>, playing: bool) -> bool {
+        match self {
+            Msg::Step(StepMsg::Take(label)) => only != Some(label.as_str()),
+            Msg::Step(StepMsg::Random | StepMsg::GraphJump(_)) => true,
+            Msg::Play(PlayMsg::Toggle) => !playing,
+            _ => false,
+        }
+    }
 }
 
 pub struct App {
@@ -161,7 +249,7 @@ impl App {
         let speed = SPEEDS[self.speed];
         let ms = if speed == 0 || speed > 20 { 50 } else { 1000 / speed };
         let link = ctx.link().clone();
-        self.play_timer = Some(Interval::new(ms, move || link.send_message(Msg::PlayTick)));
+        self.play_timer = Some(Interval::new(ms, move || link.send_message(Msg::Play(PlayMsg::Tick))));
         self.playing = true;
     }
 
@@ -240,7 +328,7 @@ impl App {
         for id in shown {
             if !self.fading.iter().any(|(f, _)| *f == id) {
                 let link = ctx.link().clone();
-                self.fading.push((id, Timeout::new(INFO_NOTICE_MS, move || link.send_message(Msg::DismissNotice(id)))));
+                self.fading.push((id, Timeout::new(INFO_NOTICE_MS, move || link.send_message(Msg::Page(PageMsg::DismissNotice(id))))));
             }
         }
     }
@@ -326,16 +414,16 @@ impl App {
 /// What a host's command does, as the app's own message.
 fn embed_command(command: Command, playing: bool) -> Msg {
     match command {
-        Command::GoTo(i) => Msg::GoTo(i),
-        Command::Step(None) => Msg::RandomStep,
-        Command::Step(Some(label)) => Msg::Take(label),
-        Command::Back => Msg::Back,
-        Command::Forward => Msg::Forward,
-        Command::Play if !playing => Msg::TogglePlay,
-        Command::Pause if playing => Msg::TogglePlay,
+        Command::GoTo(i) => Msg::Step(StepMsg::GoTo(i)),
+        Command::Step(None) => Msg::Step(StepMsg::Random),
+        Command::Step(Some(label)) => Msg::Step(StepMsg::Take(label)),
+        Command::Back => Msg::Step(StepMsg::Back),
+        Command::Forward => Msg::Step(StepMsg::Forward),
+        Command::Play if !playing => Msg::Play(PlayMsg::Toggle),
+        Command::Pause if playing => Msg::Play(PlayMsg::Toggle),
         // Already playing, or already paused: nothing to do (keeping the address in step is harmless).
-        Command::Play | Command::Pause => Msg::SyncHash,
-        Command::Reset => Msg::Reset,
+        Command::Play | Command::Pause => Msg::Page(PageMsg::SyncHash),
+        Command::Reset => Msg::Step(StepMsg::Reset),
     }
 }
 
@@ -457,13 +545,13 @@ impl App {
 /// The command a shortcut key stands for (the footer lists them).
 fn key_command(key: &str) -> Option<Msg> {
     Some(match key {
-        "r" | "R" | "n" => Msg::RandomStep,
-        "ArrowLeft" | "h" => Msg::Back,
-        "ArrowRight" | "l" => Msg::Forward,
-        " " | "p" => Msg::TogglePlay,
-        "Home" => Msg::GoTo(0),
-        "End" => Msg::GoTo(usize::MAX),
-        "u" => Msg::UndoFork,
+        "r" | "R" | "n" => Msg::Step(StepMsg::Random),
+        "ArrowLeft" | "h" => Msg::Step(StepMsg::Back),
+        "ArrowRight" | "l" => Msg::Step(StepMsg::Forward),
+        " " | "p" => Msg::Play(PlayMsg::Toggle),
+        "Home" => Msg::Step(StepMsg::GoTo(0)),
+        "End" => Msg::Step(StepMsg::GoTo(usize::MAX)),
+        "u" => Msg::Step(StepMsg::UndoFork),
         _ => return None,
     })
 }
@@ -495,6 +583,281 @@ impl Embedded {
         let listener = super::embed::listen(&options, on);
         let height = HeightWatch::new(&options);
         (Embedded { options, error, last_step: None, last_failing: Vec::new(), _height: height }, listener)
+    }
+}
+
+/// The handlers, one per concern. Each returns whether there is something to render (`false`:
+/// nothing changed on the page, and the lesson is not told). Play has already been stopped and a
+/// long replay ended by `update` where the message asks for it.
+impl App {
+    fn on_step(&mut self, m: StepMsg) -> bool {
+        match m {
+            StepMsg::Take(label) => {
+                if let Err(e) = self.x.take(&label) {
+                    self.x.notify_error(e);
+                }
+            }
+            StepMsg::Back => {
+                self.x.back();
+            }
+            StepMsg::Forward => {
+                self.x.forward();
+            }
+            StepMsg::GoTo(i) => {
+                self.x.go_to(i);
+            }
+            StepMsg::Random => {
+                if self.x.random_step().is_none() {
+                    self.x.notify_info("No action is enabled here.");
+                }
+            }
+            StepMsg::UndoFork => {
+                self.x.undo_fork();
+            }
+            StepMsg::Reset => {
+                self.x.reset();
+            }
+            StepMsg::RestorePrevious => {
+                self.x.restore_previous();
+            }
+            StepMsg::GraphJump(id) => {
+                if let Err(e) = self.x.jump_to_graph_node(id) {
+                    self.x.notify_error(e);
+                }
+            }
+        }
+        true
+    }
+
+    fn on_play(&mut self, ctx: &Context<Self>, m: PlayMsg) -> bool {
+        match m {
+            PlayMsg::Toggle => {
+                if self.playing {
+                    self.stop_play();
+                    self.suggest_search();
+                } else {
+                    self.played_from = self.x.session().len();
+                    self.start_play(ctx);
+                }
+            }
+            PlayMsg::SetSpeed(i) => {
+                self.speed = i.min(SPEEDS.len() - 1);
+                if self.playing {
+                    self.start_play(ctx);
+                }
+            }
+            PlayMsg::Tick => {
+                if self.playing {
+                    self.play_tick();
+                }
+            }
+            PlayMsg::SeedInput(text) => {
+                self.seed_text = text.clone();
+                self.seed_error = self.x.set_seed(&text).err();
+            }
+            PlayMsg::ToggleStopAtViolation => self.x.stop_at_violation = !self.x.stop_at_violation,
+            PlayMsg::ToggleSkipStutter => self.x.skip_stutter = !self.x.skip_stutter,
+        }
+        true
+    }
+
+    fn on_lesson(&mut self, m: LessonMsg) -> bool {
+        match m {
+            LessonMsg::Open(name) if name.is_empty() => return false,
+            LessonMsg::Open(name) => self.open_lesson(&name),
+            LessonMsg::Close => self.lesson = None,
+            LessonMsg::Next => {
+                let load = self.lesson.as_mut().and_then(|l| l.advance());
+                self.lesson_load(load);
+            }
+            LessonMsg::Back => {
+                let load = self.lesson.as_mut().and_then(|l| l.back());
+                self.lesson_load(load);
+            }
+            LessonMsg::Take => {
+                if let Some(label) = self.lesson.as_ref().and_then(|l| l.action_to_take()).map(str::to_string) {
+                    // From the step's start: the reader may have wandered off the walk.
+                    let here = self.lesson.as_ref().and_then(|l| {
+                        let crate::lessons::player::Place::Step { index, .. } = l.place else { return None };
+                        let start = l.run.step_start(index)?;
+                        Some(Load { init: l.run.walk().init_index, labels: l.run.walk().labels()[..start].to_vec() })
+                    });
+                    if let Some(mut load) = here {
+                        load.labels.push(label);
+                        self.lesson_load(Some(load));
+                    }
+                }
+            }
+            LessonMsg::ShowMe => {
+                let load = self.lesson.as_ref().and_then(|l| l.show_me());
+                self.lesson_load(load);
+            }
+            LessonMsg::OpenChallenge(j) => {
+                let load = self.lesson.as_mut().and_then(|l| l.open_challenge(j));
+                self.lesson_load(load);
+            }
+            LessonMsg::Hint => {
+                if let Some(l) = &mut self.lesson {
+                    l.hint();
+                }
+            }
+            LessonMsg::Check => {
+                if let Some(l) = &mut self.lesson {
+                    l.check(self.x.session());
+                }
+            }
+            LessonMsg::Solution => {
+                let load = self.lesson.as_ref().and_then(|l| l.solution());
+                self.lesson_load(load);
+            }
+        }
+        true
+    }
+
+    fn on_export(&mut self, ctx: &Context<Self>, m: ExportMsg) -> bool {
+        let (model, config, cursor) = (self.x.model().info().name, self.x.model().config().name, self.x.session().cursor());
+        match m {
+            ExportMsg::Trace => {
+                if let Err(e) = dom::download(&format!("{model}-{config}-trace.json"), &self.x.export_trace()) {
+                    self.x.notify_error(format!("Could not export the trace: {e}"));
+                }
+                return false;
+            }
+            ExportMsg::Svg => {
+                match dom::view_svg().and_then(|(svg, _, _)| dom::download_as(&format!("{model}-{config}-step-{cursor}.svg"), &svg, "image/svg+xml")) {
+                    Ok(()) => return false,
+                    Err(e) => self.x.notify_error(format!("Could not export the view: {e}")),
+                }
+            }
+            ExportMsg::Png => {
+                let link = ctx.link().clone();
+                dom::download_view_png(format!("{model}-{config}-step-{cursor}.png"), move |r| {
+                    if let Err(e) = r {
+                        link.send_message(Msg::Export(ExportMsg::Failed(e)));
+                    }
+                });
+                return false;
+            }
+            ExportMsg::Markdown => {
+                if let Err(e) = dom::download_as(&format!("{model}-{config}-trace.md"), &self.x.trace_markdown(), "text/markdown") {
+                    self.x.notify_error(format!("Could not export the trace: {e}"));
+                }
+                return false;
+            }
+            ExportMsg::ChartSvg => {
+                let name = format!("{model}-{config}-messages-step-{cursor}.svg");
+                match dom::chart_svg().and_then(|(svg, _, _)| dom::download_as(&name, &svg, "image/svg+xml")) {
+                    Ok(()) => return false,
+                    Err(e) => self.x.notify_error(format!("Could not export the chart: {e}")),
+                }
+            }
+            ExportMsg::Mermaid => match self.x.message_mermaid() {
+                Some(text) => match dom::download_as(&format!("{model}-{config}-messages.mmd"), &text, "text/vnd.mermaid") {
+                    Ok(()) => return false,
+                    Err(e) => self.x.notify_error(format!("Could not export the chart: {e}")),
+                },
+                None => self.x.notify_error("This model passes no messages, so it has no message chart."),
+            },
+            ExportMsg::Failed(e) => self.x.notify_error(format!("Could not export the view: {e}")),
+            ExportMsg::ImportText(text) => match self.x.import_trace(&text) {
+                Ok(()) => self.seed_text = self.x.seed().to_string(),
+                Err(e) => self.x.notify_error(format!("Could not import: {e}")),
+            },
+            ExportMsg::ImportFailed(e) => self.x.notify_error(format!("Could not read the file: {e}")),
+            ExportMsg::CopyLink => {
+                self.sync_hash();
+                let link = ctx.link().clone();
+                dom::copy_to_clipboard(&dom::href(), move |r| link.send_message(Msg::Export(ExportMsg::LinkCopied(r))));
+                return false;
+            }
+            ExportMsg::LinkCopied(Ok(())) => self.x.notify_info("Link copied: it reopens this trace at this step."),
+            ExportMsg::LinkCopied(Err(why)) => self.x.notify_error(format!("The link was not copied: {why}. Copy it by hand: {}", dom::href())),
+            ExportMsg::ToggleEmbedSnippets => self.show_embed_snippets = !self.show_embed_snippets,
+            ExportMsg::CopyText(text) => {
+                let link = ctx.link().clone();
+                dom::copy_to_clipboard(&text, move |r| link.send_message(Msg::Export(ExportMsg::TextCopied(r))));
+                return false;
+            }
+            ExportMsg::TextCopied(Ok(())) => self.x.notify_info("Copied: paste it into the page's HTML (Markdown pages take raw HTML too)."),
+            ExportMsg::TextCopied(Err(why)) => self.x.notify_error(format!("It was not copied: {why}. Select the text and copy it by hand.")),
+        }
+        true
+    }
+
+    fn on_settings(&mut self, m: SettingsMsg) -> bool {
+        match m {
+            SettingsMsg::Model(name) => {
+                self.check_reset += 1;
+                if let Err(e) = self.x.select_model(&name) {
+                    self.x.notify_error(e);
+                }
+            }
+            SettingsMsg::Config(name) => {
+                self.check_reset += 1;
+                if let Err(e) = self.x.select_config(&name) {
+                    self.x.notify_error(e);
+                }
+            }
+            SettingsMsg::Constant(name, text) => {
+                let before = self.x.model().constants().clone();
+                self.x.edit_constant(&name, &text);
+                if &before != self.x.model().constants() {
+                    self.stop_play();
+                    self.check_reset += 1;
+                }
+            }
+            SettingsMsg::Side(config) => {
+                if let Err(e) = self.x.set_side(config.as_deref()) {
+                    self.x.notify_error(e);
+                }
+            }
+            SettingsMsg::ViewMode(mode) => self.x.set_view_mode(mode),
+            SettingsMsg::ToggleTheme => {
+                self.dark = !self.dark;
+                dom::set_theme(self.dark);
+                dom::store_theme(self.dark);
+            }
+        }
+        true
+    }
+
+    fn on_found(&mut self, m: FoundMsg) -> bool {
+        match m {
+            FoundMsg::Violation(v) | FoundMsg::LoadCounterexample(v) => self.load_counterexample(&v.0, &v.1),
+            FoundMsg::Simulation(found) => self.load_simulated(&found.0, &found.1),
+        }
+        true
+    }
+
+    fn on_page(&mut self, m: PageMsg) -> bool {
+        match m {
+            PageMsg::Work => {
+                self.work_timer = None;
+                self.x.work(web_time::Duration::from_millis(12));
+            }
+            PageMsg::CancelWork => {
+                self.x.cancel_work();
+            }
+            PageMsg::SyncHash => {
+                self.hash_timer = None;
+                self.sync_hash();
+                return false;
+            }
+            PageMsg::HashChanged => {
+                let hash = dom::hash();
+                let h = hash.trim_start_matches('#');
+                if h != self.last_hash && !h.is_empty() {
+                    self.stop_play();
+                    self.check_reset += 1;
+                    self.x = Explorer::from_link_in(super::catalogue(), h);
+                    self.seed_text = self.x.seed().to_string();
+                    self.last_hash = h.to_string();
+                }
+            }
+            PageMsg::DismissNotice(i) => self.x.dismiss_notice(i),
+            PageMsg::DismissComparison => self.x.dismiss_comparison(),
+        }
+        true
     }
 }
 
@@ -539,7 +902,7 @@ impl Component for App {
             }
         });
         let link = ctx.link().clone();
-        let hashes = EventListener::new(&dom::window(), "hashchange", move |_| link.send_message(Msg::HashChanged));
+        let hashes = EventListener::new(&dom::window(), "hashchange", move |_| link.send_message(Msg::Page(PageMsg::HashChanged)));
         listeners.extend([keys, hashes]);
         let mut x = x;
         if let Some(problems) = embed.as_ref().map(|e| &e.options.problems).filter(|p| !p.is_empty()) {
@@ -557,7 +920,7 @@ impl Component for App {
             speed: 3,
             play_timer: None,
             check_reset: 0,
-            on_violation: ctx.link().callback(|v| Msg::CheckViolation(Box::new(v))),
+            on_violation: ctx.link().callback(|v| Msg::Found(FoundMsg::Violation(Box::new(v)))),
             dark,
             last_hash: String::new(),
             fading: Vec::new(),
@@ -575,307 +938,44 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        // A command that changes what is explored ends a long replay still under way (the
-        // explorer stays as it was before that replay began).
-        let leaves_work_alone = matches!(
-            msg,
-            Msg::Work
-                | Msg::CancelWork
-                | Msg::SyncHash
-                | Msg::DismissNotice(_)
-                | Msg::DismissComparison
-                | Msg::CheckViolation(_)
-                | Msg::Copied(_)
-                | Msg::ToggleTheme
-                | Msg::HashChanged
-                | Msg::Embed(Err(_))
-        );
-        // A lesson's step that holds the explorer refuses a step it does not ask for (keys included).
         if let Some(only) = self.lesson.as_ref().and_then(|l| l.locked_to()) {
-            let refused = match &msg {
-                Msg::Take(label) => only != Some(label.as_str()),
-                Msg::RandomStep | Msg::GraphJump(_) => true,
-                Msg::TogglePlay => !self.playing,
-                _ => false,
-            };
-            if refused {
+            if msg.refused_by_lock(only, self.playing) {
                 let what = only.map_or("press Next to go on".to_string(), |l| format!("take {l}, or press Next once it is taken"));
                 self.x.notify_info(format!("The lesson holds the explorer at this step: {what}. (Close the lesson to explore freely.)"));
                 return true;
             }
         }
-        let ends_work = !leaves_work_alone && self.x.work_in_progress().is_some();
+        let ends_work = !msg.leaves_work_alone() && self.x.work_in_progress().is_some();
         if ends_work {
             self.x.cancel_work();
         }
-        match msg {
-            Msg::SelectModel(name) => {
-                self.stop_play();
-                self.check_reset += 1;
-                if let Err(e) = self.x.select_model(&name) {
-                    self.x.notify_error(e);
-                }
-            }
-            Msg::SelectConfig(name) => {
-                self.stop_play();
-                self.check_reset += 1;
-                if let Err(e) = self.x.select_config(&name) {
-                    self.x.notify_error(e);
-                }
-            }
-            Msg::EditConst(name, text) => {
-                let before = self.x.model().constants().clone();
-                self.x.edit_constant(&name, &text);
-                if &before != self.x.model().constants() {
-                    self.stop_play();
-                    self.check_reset += 1;
-                }
-            }
-            Msg::Take(label) => {
-                if let Err(e) = self.x.take(&label) {
-                    self.x.notify_error(e);
-                }
-            }
-            Msg::Back => {
-                self.stop_play();
-                self.x.back();
-            }
-            Msg::Forward => {
-                self.x.forward();
-            }
-            Msg::GoTo(i) => {
-                self.stop_play();
-                self.x.go_to(i);
-            }
-            Msg::RandomStep => {
-                if self.x.random_step().is_none() {
-                    self.x.notify_info("No action is enabled here.");
-                }
-            }
-            Msg::UndoFork => {
-                self.x.undo_fork();
-            }
-            Msg::Reset => {
-                self.stop_play();
-                self.x.reset();
-            }
-            Msg::RestorePrevious => {
-                self.stop_play();
-                self.x.restore_previous();
-            }
-            Msg::SeedInput(text) => {
-                self.seed_text = text.clone();
-                self.seed_error = self.x.set_seed(&text).err();
-            }
-            Msg::ToggleStopAtViolation => self.x.stop_at_violation = !self.x.stop_at_violation,
-            Msg::ToggleSkipStutter => self.x.skip_stutter = !self.x.skip_stutter,
-            Msg::SimulationFound(found) => {
-                self.stop_play();
-                self.load_simulated(&found.0, &found.1);
-            }
-            Msg::TogglePlay => {
-                if self.playing {
-                    self.stop_play();
-                    self.suggest_search();
-                } else {
-                    self.played_from = self.x.session().len();
-                    self.start_play(ctx);
-                }
-            }
-            Msg::SetSpeed(i) => {
-                self.speed = i.min(SPEEDS.len() - 1);
-                if self.playing {
-                    self.start_play(ctx);
-                }
-            }
-            Msg::PlayTick => {
-                if self.playing {
-                    self.play_tick();
-                }
-            }
-            Msg::DismissNotice(i) => self.x.dismiss_notice(i),
-            Msg::DismissComparison => self.x.dismiss_comparison(),
-            Msg::CheckViolation(v) => {
-                self.stop_play();
-                self.load_counterexample(&v.0, &v.1);
-            }
+        if msg.stops_play() {
+            self.stop_play();
+        }
+        // A handler says whether there is something to render; if so, the lesson is told what
+        // the reader did first.
+        let render = match msg {
+            Msg::Step(m) => self.on_step(m),
+            Msg::Play(m) => self.on_play(ctx, m),
+            Msg::Lesson(m) => self.on_lesson(m),
+            Msg::Export(m) => self.on_export(ctx, m),
+            Msg::Settings(m) => self.on_settings(m),
+            Msg::Found(m) => self.on_found(m),
+            Msg::Page(m) => self.on_page(m),
             Msg::CheckCommand => return ends_work,
-            Msg::LoadCounterexample(v) => self.load_counterexample(&v.0, &v.1),
-            Msg::HashChanged => {
-                let hash = dom::hash();
-                let h = hash.trim_start_matches('#');
-                if h != self.last_hash && !h.is_empty() {
-                    self.stop_play();
-                    self.check_reset += 1;
-                    self.x = Explorer::from_link_in(super::catalogue(), h);
-                    self.seed_text = self.x.seed().to_string();
-                    self.last_hash = h.to_string();
-                }
-            }
-            Msg::ToggleTheme => {
-                self.dark = !self.dark;
-                dom::set_theme(self.dark);
-                dom::store_theme(self.dark);
-            }
-            Msg::Export => {
-                let name = format!("{}-{}-trace.json", self.x.model().info().name, self.x.model().config().name);
-                if let Err(e) = dom::download(&name, &self.x.export_trace()) {
-                    self.x.notify_error(format!("Could not export the trace: {e}"));
-                }
-                return false;
-            }
-            Msg::SetViewMode(mode) => self.x.set_view_mode(mode),
-            Msg::GraphJump(id) => {
-                self.stop_play();
-                if let Err(e) = self.x.jump_to_graph_node(id) {
-                    self.x.notify_error(e);
-                }
-            }
-            Msg::SetSide(config) => {
-                if let Err(e) = self.x.set_side(config.as_deref()) {
-                    self.x.notify_error(e);
-                }
-            }
-            Msg::ExportSvg => {
-                let name = format!("{}-{}-step-{}.svg", self.x.model().info().name, self.x.model().config().name, self.x.session().cursor());
-                match dom::view_svg().and_then(|(svg, _, _)| dom::download_as(&name, &svg, "image/svg+xml")) {
-                    Ok(()) => return false,
-                    Err(e) => self.x.notify_error(format!("Could not export the view: {e}")),
-                }
-            }
-            Msg::ExportPng => {
-                let name = format!("{}-{}-step-{}.png", self.x.model().info().name, self.x.model().config().name, self.x.session().cursor());
-                let link = ctx.link().clone();
-                dom::download_view_png(name, move |r| {
-                    if let Err(e) = r {
-                        link.send_message(Msg::ExportFailed(e));
-                    }
-                });
-                return false;
-            }
-            Msg::ExportMarkdown => {
-                let name = format!("{}-{}-trace.md", self.x.model().info().name, self.x.model().config().name);
-                if let Err(e) = dom::download_as(&name, &self.x.trace_markdown(), "text/markdown") {
-                    self.x.notify_error(format!("Could not export the trace: {e}"));
-                }
-                return false;
-            }
-            Msg::ExportChartSvg => {
-                let name = format!("{}-{}-messages-step-{}.svg", self.x.model().info().name, self.x.model().config().name, self.x.session().cursor());
-                match dom::chart_svg().and_then(|(svg, _, _)| dom::download_as(&name, &svg, "image/svg+xml")) {
-                    Ok(()) => return false,
-                    Err(e) => self.x.notify_error(format!("Could not export the chart: {e}")),
-                }
-            }
-            Msg::ExportMermaid => {
-                let name = format!("{}-{}-messages.mmd", self.x.model().info().name, self.x.model().config().name);
-                match self.x.message_mermaid() {
-                    Some(text) => match dom::download_as(&name, &text, "text/vnd.mermaid") {
-                        Ok(()) => return false,
-                        Err(e) => self.x.notify_error(format!("Could not export the chart: {e}")),
-                    },
-                    None => self.x.notify_error("This model passes no messages, so it has no message chart."),
-                }
-            }
-            Msg::ExportFailed(e) => self.x.notify_error(format!("Could not export the view: {e}")),
-            Msg::ImportText(text) => {
-                self.stop_play();
-                match self.x.import_trace(&text) {
-                    Ok(()) => self.seed_text = self.x.seed().to_string(),
-                    Err(e) => self.x.notify_error(format!("Could not import: {e}")),
-                }
-            }
-            Msg::ImportFailed(e) => self.x.notify_error(format!("Could not read the file: {e}")),
-            Msg::Work => {
-                self.work_timer = None;
-                self.x.work(web_time::Duration::from_millis(12));
-            }
-            Msg::CancelWork => {
-                self.x.cancel_work();
-            }
-            Msg::SyncHash => {
-                self.hash_timer = None;
-                self.sync_hash();
-                return false;
-            }
-            Msg::CopyLink => {
-                self.sync_hash();
-                let link = ctx.link().clone();
-                dom::copy_to_clipboard(&dom::href(), move |r| link.send_message(Msg::Copied(r)));
-                return false;
-            }
+            // A host's command is the app's own message, under the same rules.
             Msg::Embed(Ok(command)) => return <Self as Component>::update(self, ctx, embed_command(command, self.playing)),
             Msg::Embed(Err(why)) => {
                 if let Some(e) = &self.embed {
                     super::embed::post(&e.options, "error", json!({ "message": why }));
                 }
-                return false;
+                false
             }
-            Msg::ToggleEmbedSnippets => self.show_embed_snippets = !self.show_embed_snippets,
-            Msg::OpenLesson(name) if name.is_empty() => return false,
-            Msg::OpenLesson(name) => {
-                self.stop_play();
-                self.open_lesson(&name);
-            }
-            Msg::CloseLesson => self.lesson = None,
-            Msg::LessonNext => {
-                let load = self.lesson.as_mut().and_then(|l| l.advance());
-                self.lesson_load(load);
-            }
-            Msg::LessonBack => {
-                self.stop_play();
-                let load = self.lesson.as_mut().and_then(|l| l.back());
-                self.lesson_load(load);
-            }
-            Msg::LessonTake => {
-                if let Some(label) = self.lesson.as_ref().and_then(|l| l.action_to_take()).map(str::to_string) {
-                    // From the step's start: the reader may have wandered off the walk.
-                    let here = self.lesson.as_ref().and_then(|l| {
-                        let crate::lessons::player::Place::Step { index, .. } = l.place else { return None };
-                        let start = l.run.step_start(index)?;
-                        Some(Load { init: l.run.walk().init_index, labels: l.run.walk().labels()[..start].to_vec() })
-                    });
-                    if let Some(mut load) = here {
-                        load.labels.push(label);
-                        self.lesson_load(Some(load));
-                    }
-                }
-            }
-            Msg::LessonShowMe => {
-                let load = self.lesson.as_ref().and_then(|l| l.show_me());
-                self.lesson_load(load);
-            }
-            Msg::LessonOpenChallenge(j) => {
-                self.stop_play();
-                let load = self.lesson.as_mut().and_then(|l| l.open_challenge(j));
-                self.lesson_load(load);
-            }
-            Msg::LessonHint => {
-                if let Some(l) = &mut self.lesson {
-                    l.hint();
-                }
-            }
-            Msg::LessonCheck => {
-                if let Some(l) = &mut self.lesson {
-                    l.check(self.x.session());
-                }
-            }
-            Msg::LessonSolution => {
-                let load = self.lesson.as_ref().and_then(|l| l.solution());
-                self.lesson_load(load);
-            }
-            Msg::CopyText(text) => {
-                let link = ctx.link().clone();
-                dom::copy_to_clipboard(&text, move |r| link.send_message(Msg::TextCopied(r)));
-                return false;
-            }
-            Msg::TextCopied(Ok(())) => self.x.notify_info("Copied: paste it into the page's HTML (Markdown pages take raw HTML too)."),
-            Msg::TextCopied(Err(why)) => self.x.notify_error(format!("It was not copied: {why}. Select the text and copy it by hand.")),
-            Msg::Copied(Ok(())) => self.x.notify_info("Link copied: it reopens this trace at this step."),
-            Msg::Copied(Err(why)) => self.x.notify_error(format!("The link was not copied: {why}. Copy it by hand: {}", dom::href())),
+        };
+        if render {
+            self.lesson_observe();
         }
-        self.lesson_observe();
-        true
+        render
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
@@ -883,13 +983,13 @@ impl Component for App {
             self.sync_hash();
         } else if !self.playing {
             let link = ctx.link().clone();
-            self.hash_timer = Some(Timeout::new(HASH_DELAY_MS, move || link.send_message(Msg::SyncHash)));
+            self.hash_timer = Some(Timeout::new(HASH_DELAY_MS, move || link.send_message(Msg::Page(PageMsg::SyncHash))));
         }
         self.schedule_fades(ctx);
         // A long replay goes on a slice per frame, leaving the page to paint and take clicks.
         if self.x.work_in_progress().is_some() && self.work_timer.is_none() {
             let link = ctx.link().clone();
-            self.work_timer = Some(Timeout::new(0, move || link.send_message(Msg::Work)));
+            self.work_timer = Some(Timeout::new(0, move || link.send_message(Msg::Page(PageMsg::Work))));
         }
         // The check panel draws the chart and the timeline keeps its current step in view, each
         // when it renders.

@@ -7,7 +7,7 @@
 //! when the fragment names `origin`, only from that origin); any other message is not ours and is
 //! left alone.
 
-use super::app::Msg;
+use super::app::{ExportMsg, Msg, PlayMsg, StepMsg};
 use super::dom;
 use crate::explorer::embed::{Command, EmbedOptions, API_VERSION};
 use gloo::events::EventListener;
@@ -131,11 +131,11 @@ pub fn EmbedBar(p: &EmbedBarProps) -> Html {
             </div>
             if p.controls {
                 <div class="row embed-controls">
-                    <button data-testid="back" onclick={p.on.reform(|_| Msg::Back)} disabled={cursor == 0} title="Back (←)">{"◀"}</button>
-                    <button data-testid="forward" onclick={p.on.reform(|_| Msg::Forward)} disabled={cursor + 1 >= n} title="Forward (→)">{"▶"}</button>
-                    <button data-testid="random-step" onclick={p.on.reform(|_| Msg::RandomStep)} title="A random enabled action (r)">{"Random step"}</button>
-                    <button data-testid="play" onclick={p.on.reform(|_| Msg::TogglePlay)} title="Play random steps (space)">{ if p.playing { "Pause" } else { "Play" } }</button>
-                    <button data-testid="reset" onclick={p.on.reform(|_| Msg::Reset)} title="Start over from the initial state">{"Reset"}</button>
+                    <button data-testid="back" onclick={p.on.reform(|_| Msg::Step(StepMsg::Back))} disabled={cursor == 0} title="Back (←)">{"◀"}</button>
+                    <button data-testid="forward" onclick={p.on.reform(|_| Msg::Step(StepMsg::Forward))} disabled={cursor + 1 >= n} title="Forward (→)">{"▶"}</button>
+                    <button data-testid="random-step" onclick={p.on.reform(|_| Msg::Step(StepMsg::Random))} title="A random enabled action (r)">{"Random step"}</button>
+                    <button data-testid="play" onclick={p.on.reform(|_| Msg::Play(PlayMsg::Toggle))} title="Play random steps (space)">{ if p.playing { "Pause" } else { "Play" } }</button>
+                    <button data-testid="reset" onclick={p.on.reform(|_| Msg::Step(StepMsg::Reset))} title="Start over from the initial state">{"Reset"}</button>
                 </div>
             }
         </div>
@@ -171,14 +171,14 @@ pub struct EmbedSnippetsProps {
 pub fn EmbedSnippets(p: &EmbedSnippetsProps) -> Html {
     let copy = |text: &String| {
         let text = text.clone();
-        p.on.reform(move |_| Msg::CopyText(text.clone()))
+        p.on.reform(move |_| Msg::Export(ExportMsg::CopyText(text.clone())))
     };
     html! {
         <div class="card embed-snippets" data-testid="embed-snippets">
             <h2>
                 {"Embed this step"}
                 <span class="muted">{" · in a docs or course page"}</span>
-                <button class="ghost small close" onclick={p.on.reform(|_| Msg::ToggleEmbedSnippets)} aria-label="Close">{"×"}</button>
+                <button class="ghost small close" onclick={p.on.reform(|_| Msg::Export(ExportMsg::ToggleEmbedSnippets))} aria-label="Close">{"×"}</button>
             </h2>
             <p class="small">{"The element loads when it comes into view and fits its height; see embed.js for its attributes, events and methods."}</p>
             <textarea readonly=true rows="3" data-testid="embed-element" value={p.element.clone()} />

@@ -2,7 +2,7 @@
 //! it" challenges with hints, drawn from a [`Player`] (web-free, `crate::lessons::player`). The
 //! root loads what the player says into the explorer and tells it of every change of the trace.
 
-use super::app::Msg;
+use super::app::{LessonMsg, Msg};
 use crate::lessons::player::{Place, Player};
 use crate::lessons::StepKind;
 use pulldown_cmark::{html::push_html, Event, Parser};
@@ -57,7 +57,7 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
             <>
                 <div class="lesson-text" data-testid="lesson-intro">{ markdown(&lesson.intro) }</div>
                 <div class="row lesson-nav">
-                    <button class="primary" data-testid="lesson-next" onclick={on.reform(|_| Msg::LessonNext)}>{ format!("Start: {n} steps") }</button>
+                    <button class="primary" data-testid="lesson-next" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Next))}>{ format!("Start: {n} steps") }</button>
                 </div>
             </>
         },
@@ -68,7 +68,7 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                     <p class="lesson-do" data-testid="lesson-do">
                         {"Take "}<code>{ label.clone() }</code>
                         if !done {
-                            <button class="small" data-testid="lesson-take" onclick={on.reform(|_| Msg::LessonTake)}>{"Take it"}</button>
+                            <button class="small" data-testid="lesson-take" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Take))}>{"Take it"}</button>
                             <span class="muted small">{" (or click it in Actions)"}</span>
                         }
                     </p>
@@ -77,7 +77,7 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                     <p class="lesson-do" data-testid="lesson-wait">
                         {"Step until: "}<strong>{ until.describe() }</strong>
                         if !done {
-                            <button class="small" data-testid="lesson-show-me" onclick={on.reform(|_| Msg::LessonShowMe)}>{"Show me"}</button>
+                            <button class="small" data-testid="lesson-show-me" onclick={on.reform(|_| Msg::Lesson(LessonMsg::ShowMe))}>{"Show me"}</button>
                         }
                     </p>
                 },
@@ -100,8 +100,8 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                         <p class="muted small">{"The caption shows once this step is done."}</p>
                     }
                     <div class="row lesson-nav">
-                        <button data-testid="lesson-back" onclick={on.reform(|_| Msg::LessonBack)}>{"◀ Back"}</button>
-                        <button class="primary" data-testid="lesson-next" disabled={!done} onclick={on.reform(|_| Msg::LessonNext)}>
+                        <button data-testid="lesson-back" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Back))}>{"◀ Back"}</button>
+                        <button class="primary" data-testid="lesson-next" disabled={!done} onclick={on.reform(|_| Msg::Lesson(LessonMsg::Next))}>
                             { if index + 1 < n { "Next ▶" } else { "Try it yourself ▶" } }
                         </button>
                     </div>
@@ -128,14 +128,14 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                                         <p class="lesson-not-yet" data-testid="challenge-not-yet">{ format!("Not yet: at this step, {} does not hold. Keep stepping, or take a hint.", c.goal.describe()) }</p>
                                     }
                                     <div class="row">
-                                        <button class="small" data-testid="challenge-check" onclick={on.reform(|_| Msg::LessonCheck)}>{"Check"}</button>
-                                        <button class="small" data-testid="challenge-hint-more" disabled={*hints >= c.hints.len()} onclick={on.reform(|_| Msg::LessonHint)}>
+                                        <button class="small" data-testid="challenge-check" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Check))}>{"Check"}</button>
+                                        <button class="small" data-testid="challenge-hint-more" disabled={*hints >= c.hints.len()} onclick={on.reform(|_| Msg::Lesson(LessonMsg::Hint))}>
                                             { format!("Hint ({} of {})", hints, c.hints.len()) }
                                         </button>
-                                        <button class="small ghost" data-testid="challenge-solution" onclick={on.reform(|_| Msg::LessonSolution)}>{"Show a solution"}</button>
+                                        <button class="small ghost" data-testid="challenge-solution" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Solution))}>{"Show a solution"}</button>
                                     </div>
                                 } else {
-                                    <button class="small" data-testid={format!("challenge-open-{j}")} onclick={on.reform(move |_| Msg::LessonOpenChallenge(j))}>
+                                    <button class="small" data-testid={format!("challenge-open-{j}")} onclick={on.reform(move |_| Msg::Lesson(LessonMsg::OpenChallenge(j)))}>
                                         { if solved { "Again" } else { "Try it" } }
                                     </button>
                                 }
@@ -144,7 +144,7 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                     }) }
                 </ol>
                 <div class="row lesson-nav">
-                    <button data-testid="lesson-back" onclick={on.reform(|_| Msg::LessonBack)}>{"◀ Back to the walk"}</button>
+                    <button data-testid="lesson-back" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Back))}>{"◀ Back to the walk"}</button>
                 </div>
             </>
         },
@@ -158,7 +158,7 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
         <div class="card lesson" data-testid="lesson">
             <h2>
                 {"Lesson"}<span class="muted" data-testid="lesson-progress">{ format!(" · {progress}") }</span>
-                <button class="ghost small close" data-testid="lesson-close" onclick={on.reform(|_| Msg::CloseLesson)} title="Close the lesson (the explorer stays where it is)">{"×"}</button>
+                <button class="ghost small close" data-testid="lesson-close" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Close))} title="Close the lesson (the explorer stays where it is)">{"×"}</button>
             </h2>
             <h3 class="lesson-title" data-testid="lesson-title">{ lesson.title.clone() }</h3>
             { body }

@@ -8,7 +8,7 @@
 //! play: n, actions: n, constants: n, view: n, timeline: n, inspector: n, properties: n, check: n }`):
 //! cheap, always on, read by `web/e2e/renders.test.mjs` and `web/e2e/bench.mjs`.
 
-use super::app::{Msg, SPEEDS, TIMELINE_WINDOW};
+use super::app::{ExportMsg, FoundMsg, LessonMsg, Msg, PageMsg, PlayMsg, SettingsMsg, StepMsg, SPEEDS, TIMELINE_WINDOW};
 use super::check::{use_check, CheckForm, CheckSettings, CheckStatus, Death, UseCheck};
 use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use super::{chart, dom, svg};
@@ -59,7 +59,7 @@ pub fn Header(p: &HeaderProps) -> Html {
     };
     let on_model = p.on.reform(|e: Event| {
         let s: HtmlSelectElement = e.target_unchecked_into();
-        Msg::SelectModel(s.value())
+        Msg::Settings(SettingsMsg::Model(s.value()))
     });
     html! {
         <header class="header">
@@ -84,7 +84,7 @@ pub fn Header(p: &HeaderProps) -> Html {
                         let class = classes!("segment", active.then_some("active"), c.expect.map(|_| "gap"));
                         html! {
                             <button class={class} data-testid={format!("config-{}", c.name)} title={c.summary}
-                                    onclick={p.on.reform(move |_| Msg::SelectConfig(name.clone()))}>
+                                    onclick={p.on.reform(move |_| Msg::Settings(SettingsMsg::Config(name.clone())))}>
                                 { c.name }
                             </button>
                         }
@@ -98,14 +98,14 @@ pub fn Header(p: &HeaderProps) -> Html {
                 </div>
             </div>
             <div class="header-tools">
-                <button class="ghost" data-testid="copy-link" onclick={p.on.reform(|_| Msg::CopyLink)} title="Copy a link to this exact step">{"Copy link"}</button>
-                <button class="ghost" data-testid="embed" onclick={p.on.reform(|_| Msg::ToggleEmbedSnippets)} title="Put this step into a docs or course page">{"Embed"}</button>
+                <button class="ghost" data-testid="copy-link" onclick={p.on.reform(|_| Msg::Export(ExportMsg::CopyLink))} title="Copy a link to this exact step">{"Copy link"}</button>
+                <button class="ghost" data-testid="embed" onclick={p.on.reform(|_| Msg::Export(ExportMsg::ToggleEmbedSnippets))} title="Put this step into a docs or course page">{"Embed"}</button>
                 <select class="ghost lesson-picker" data-testid="lesson-picker" aria-label="Lessons" title="A guided walk through a protocol and its gap"
-                        onchange={p.on.reform(|e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); let v = s.value(); s.set_value(""); Msg::OpenLesson(v) })}>
+                        onchange={p.on.reform(|e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); let v = s.value(); s.set_value(""); Msg::Lesson(LessonMsg::Open(v)) })}>
                     <option value="" selected=true>{"Lessons…"}</option>
                     { for super::lesson::lesson_list().into_iter().map(|(name, title)| html! { <option value={name}>{ title }</option> }) }
                 </select>
-                <button class="ghost" data-testid="theme" onclick={p.on.reform(|_| Msg::ToggleTheme)} title="Light or dark theme">
+                <button class="ghost" data-testid="theme" onclick={p.on.reform(|_| Msg::Settings(SettingsMsg::ToggleTheme))} title="Light or dark theme">
                     { if p.dark { "☀ Light" } else { "☾ Dark" } }
                 </button>
             </div>
@@ -133,7 +133,7 @@ pub fn Notices(p: &NoticesProps) -> Html {
                 <div class="notice info work" data-testid="work-progress" role="status">
                     <span>{ format!("{what}… {}%", (done * 100).checked_div(all).unwrap_or(100)) }</span>
                     <div class="progress small"><div class="bar" style={format!("width: {:.1}%", if all == 0 { 100.0 } else { done as f64 * 100.0 / all as f64 })}></div></div>
-                    <button class="link" data-testid="work-cancel" onclick={p.on.reform(|_| Msg::CancelWork)}>{"Cancel"}</button>
+                    <button class="link" data-testid="work-cancel" onclick={p.on.reform(|_| Msg::Page(PageMsg::CancelWork))}>{"Cancel"}</button>
                 </div>
             }
             { for notices.iter().map(|n| {
@@ -142,7 +142,7 @@ pub fn Notices(p: &NoticesProps) -> Html {
                 html! {
                     <div class={classes!("notice", kind)} data-testid={format!("notice-{kind}")} role={if kind == "error" { "alert" } else { "status" }}>
                         <span>{ n.text.clone() }</span>
-                        <button class="close" aria-label="Dismiss" onclick={p.on.reform(move |_| Msg::DismissNotice(id))}>{"×"}</button>
+                        <button class="close" aria-label="Dismiss" onclick={p.on.reform(move |_| Msg::Page(PageMsg::DismissNotice(id)))}>{"×"}</button>
                     </div>
                 }
             }) }
@@ -150,9 +150,9 @@ pub fn Notices(p: &NoticesProps) -> Html {
                 <div class="notice compare" data-testid="comparison">
                     <span><strong>{ format!("{} → {}: ", c.from, c.to) }</strong>{ c.summary() }</span>
                     if let Some((step, _)) = &c.divergence.verdicts_differ {
-                        <button class="link" onclick={p.on.reform({ let s = *step; move |_| Msg::GoTo(s) })}>{ format!("go to step {step}") }</button>
+                        <button class="link" onclick={p.on.reform({ let s = *step; move |_| Msg::Step(StepMsg::GoTo(s)) })}>{ format!("go to step {step}") }</button>
                     }
-                    <button class="close" aria-label="Dismiss" onclick={p.on.reform(|_| Msg::DismissComparison)}>{"×"}</button>
+                    <button class="close" aria-label="Dismiss" onclick={p.on.reform(|_| Msg::Page(PageMsg::DismissComparison))}>{"×"}</button>
                 </div>
             }
         </div>
@@ -183,31 +183,31 @@ pub fn PlayPanel(p: &PlayProps) -> Html {
         <div class="card play">
             <h2>{"Random play"}</h2>
             <div class="row">
-                <button class="primary" data-testid="play" disabled={p.locked && !p.playing} onclick={p.on.reform(|_| Msg::TogglePlay)}>
+                <button class="primary" data-testid="play" disabled={p.locked && !p.playing} onclick={p.on.reform(|_| Msg::Play(PlayMsg::Toggle))}>
                     { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
-                <button data-testid="random-step" disabled={p.locked} onclick={p.on.reform(|_| Msg::RandomStep)} title="One random step (r)">{"Random step"}</button>
+                <button data-testid="random-step" disabled={p.locked} onclick={p.on.reform(|_| Msg::Step(StepMsg::Random))} title="One random step (r)">{"Random step"}</button>
             </div>
             <label class="field">
                 <span>{"Seed"}</span>
                 <input data-testid="seed" type="text" inputmode="numeric" value={p.seed_text.clone()}
                        class={classes!(p.seed_error.is_some().then_some("invalid"))}
-                       oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::SeedInput(i.value()) })} />
+                       oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::Play(PlayMsg::SeedInput(i.value())) })} />
             </label>
             if let Some(e) = &p.seed_error { <div class="field-error" data-testid="seed-error">{ e.clone() }</div> }
             <label class="field">
                 <span>{ format!("Speed {speed_label}") }</span>
                 <input data-testid="speed" type="range" min="0" max={(SPEEDS.len() - 1).to_string()} value={p.speed.to_string()}
-                       oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::SetSpeed(i.value().parse().unwrap_or(3)) })} />
+                       oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::Play(PlayMsg::SetSpeed(i.value().parse().unwrap_or(3))) })} />
             </label>
             <label class="checkbox">
                 <input type="checkbox" data-testid="stop-at-violation" checked={p.stop_at_violation}
-                       onchange={p.on.reform(|_| Msg::ToggleStopAtViolation)} />
+                       onchange={p.on.reform(|_| Msg::Play(PlayMsg::ToggleStopAtViolation))} />
                 {" Stop at the first violation"}
             </label>
             <label class="checkbox" title="Draw only among the actions that change the state: a step that leaves it as it was adds length, never behaviour">
                 <input type="checkbox" data-testid="skip-stutter" checked={p.skip_stutter}
-                       onchange={p.on.reform(|_| Msg::ToggleSkipStutter)} />
+                       onchange={p.on.reform(|_| Msg::Play(PlayMsg::ToggleSkipStutter))} />
                 {" Skip steps that change nothing"}
             </label>
         </div>
@@ -249,7 +249,7 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
                     let held = p.locked_to.as_ref().is_some_and(|only| only.as_deref() != Some(c.as_str()));
                     let title = if held { Some("The lesson holds the explorer at this step: take its action, or press Next".to_string()) } else { meaning.map(str::to_string) };
                     html! {
-                        <li><button class="action" data-action={c.clone()} disabled={held} title={title} onclick={p.on.reform(move |_| Msg::Take(label.clone()))}>{ c.clone() }</button></li>
+                        <li><button class="action" data-action={c.clone()} disabled={held} title={title} onclick={p.on.reform(move |_| Msg::Step(StepMsg::Take(label.clone())))}>{ c.clone() }</button></li>
                     }
                 }) }
                 { for disabled.iter().map(|f| html! {
@@ -287,7 +287,7 @@ pub fn ConstantsPanel(p: &ConstantsProps) -> Html {
                         <span title={f.spec.doc}>{ f.spec.name }</span>
                         <input type="text" data-testid={format!("const-{}", f.spec.name)} value={f.text.clone()}
                                class={classes!(f.error.is_some().then_some("invalid"))} title={f.spec.doc}
-                               oninput={p.on.reform(move |e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::EditConst(name.clone(), i.value()) })} />
+                               oninput={p.on.reform(move |e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::Settings(SettingsMsg::Constant(name.clone(), i.value())) })} />
                         if let Some(e) = &f.error { <span class="field-error" data-testid={format!("const-error-{}", f.spec.name)}>{ e.clone() }</span> }
                     </label>
                 }
@@ -344,7 +344,7 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                 .and_then(|g| g.get_attribute("data-id"))
                 .and_then(|id| id.strip_prefix("gnode-").and_then(|n| n.parse::<usize>().ok()));
             if let Some(id) = node {
-                on.emit(Msg::GraphJump(id));
+                on.emit(Msg::Step(StepMsg::GraphJump(id)));
             }
         })
     };
@@ -354,7 +354,7 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                 <div class="view-tabs" role="tablist" aria-label="How to draw the state">
                     { for p.modes.iter().map(|&m| html! {
                         <button role="tab" class={classes!("tab", (m == p.mode).then_some("active"))} aria-selected={(m == p.mode).to_string()}
-                                data-testid={format!("view-tab-{}", m.key())} onclick={p.on.reform(move |_| Msg::SetViewMode(m))}>{ m.label() }</button>
+                                data-testid={format!("view-tab-{}", m.key())} onclick={p.on.reform(move |_| Msg::Settings(SettingsMsg::ViewMode(m)))}>{ m.label() }</button>
                     }) }
                 </div>
             }
@@ -363,12 +363,12 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                 if drawing.is_some() {
                     <span class="export-tools">
                         <select class="small" data-testid="side-by-side" aria-label="Play beside another configuration" title="Play this trace in another configuration beside this one"
-                                onchange={p.on.reform(|e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); let v = s.value(); Msg::SetSide((!v.is_empty()).then_some(v)) })}>
+                                onchange={p.on.reform(|e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); let v = s.value(); Msg::Settings(SettingsMsg::Side((!v.is_empty()).then_some(v))) })}>
                             <option value="" selected={p.side.is_none()}>{"beside: none"}</option>
                             { for p.configs.iter().filter(|c| **c != p.config).map(|c| html! { <option value={*c} selected={p.side == Some(*c)}>{ format!("beside: {c}") }</option> }) }
                         </select>
-                        <button class="small" data-testid="export-svg" onclick={p.on.reform(|_| Msg::ExportSvg)} title="Save this picture as SVG (for slides)">{"SVG"}</button>
-                        <button class="small" data-testid="export-png" onclick={p.on.reform(|_| Msg::ExportPng)} title="Save this picture as PNG">{"PNG"}</button>
+                        <button class="small" data-testid="export-svg" onclick={p.on.reform(|_| Msg::Export(ExportMsg::Svg))} title="Save this picture as SVG (for slides)">{"SVG"}</button>
+                        <button class="small" data-testid="export-png" onclick={p.on.reform(|_| Msg::Export(ExportMsg::Png))} title="Save this picture as PNG">{"PNG"}</button>
                     </span>
                 }
             </h2>
@@ -419,8 +419,8 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                         }
                         if t.chart {
                             <span class="export-tools">
-                                <button class="small" data-testid="export-chart-svg" onclick={p.on.reform(|_| Msg::ExportChartSvg)} title="Save the message chart as SVG">{"SVG"}</button>
-                                <button class="small" data-testid="export-mermaid" onclick={p.on.reform(|_| Msg::ExportMermaid)} title="Save the message chart up to this step as Mermaid sequenceDiagram text">{"Mermaid"}</button>
+                                <button class="small" data-testid="export-chart-svg" onclick={p.on.reform(|_| Msg::Export(ExportMsg::ChartSvg))} title="Save the message chart as SVG">{"SVG"}</button>
+                                <button class="small" data-testid="export-mermaid" onclick={p.on.reform(|_| Msg::Export(ExportMsg::Mermaid))} title="Save the message chart up to this step as Mermaid sequenceDiagram text">{"Mermaid"}</button>
                             </span>
                         }
                     </h3>
@@ -533,13 +533,13 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
                 <span class="muted" data-testid="step-counter">{ format!(" step {cursor} of {}", n - 1) }</span>
             </h2>
             <div class="row timeline-tools">
-                <button data-testid="back" onclick={p.on.reform(|_| Msg::Back)} disabled={cursor == 0} title="Back (←)">{"◀ Back"}</button>
-                <button data-testid="forward" onclick={p.on.reform(|_| Msg::Forward)} disabled={cursor + 1 >= n && !matches!(p.lasso, Some(Lasso::BackTo(_)))} title="Forward (→); at the end of a loop, back into it">{"Forward ▶"}</button>
-                <button data-testid="undo-fork" onclick={p.on.reform(|_| Msg::UndoFork)} disabled={!p.can_undo_fork} title="Bring back the future the last fork dropped (u)">{"Undo fork"}</button>
-                <button data-testid="restore" onclick={p.on.reform(|_| Msg::RestorePrevious)} disabled={!p.can_restore} title="Bring back the trace that was replaced">{"Restore previous"}</button>
-                <button data-testid="reset" onclick={p.on.reform(|_| Msg::Reset)} title="Start over from the initial state">{"Reset"}</button>
-                <button data-testid="export" onclick={p.on.reform(|_| Msg::Export)} title="Download the trace (JSON; pex replay reads it)">{"Export"}</button>
-                <button data-testid="export-markdown" onclick={p.on.reform(|_| Msg::ExportMarkdown)} title="Download the trace as a Markdown table (step, action, what changed, what fails)">{"Markdown"}</button>
+                <button data-testid="back" onclick={p.on.reform(|_| Msg::Step(StepMsg::Back))} disabled={cursor == 0} title="Back (←)">{"◀ Back"}</button>
+                <button data-testid="forward" onclick={p.on.reform(|_| Msg::Step(StepMsg::Forward))} disabled={cursor + 1 >= n && !matches!(p.lasso, Some(Lasso::BackTo(_)))} title="Forward (→); at the end of a loop, back into it">{"Forward ▶"}</button>
+                <button data-testid="undo-fork" onclick={p.on.reform(|_| Msg::Step(StepMsg::UndoFork))} disabled={!p.can_undo_fork} title="Bring back the future the last fork dropped (u)">{"Undo fork"}</button>
+                <button data-testid="restore" onclick={p.on.reform(|_| Msg::Step(StepMsg::RestorePrevious))} disabled={!p.can_restore} title="Bring back the trace that was replaced">{"Restore previous"}</button>
+                <button data-testid="reset" onclick={p.on.reform(|_| Msg::Step(StepMsg::Reset))} title="Start over from the initial state">{"Reset"}</button>
+                <button data-testid="export" onclick={p.on.reform(|_| Msg::Export(ExportMsg::Trace))} title="Download the trace (JSON; pex replay reads it)">{"Export"}</button>
+                <button data-testid="export-markdown" onclick={p.on.reform(|_| Msg::Export(ExportMsg::Markdown))} title="Download the trace as a Markdown table (step, action, what changed, what fails)">{"Markdown"}</button>
                 <label class="button" title="Open a trace file">
                     {"Import"}
                     <input type="file" accept=".json,application/json" data-testid="import" hidden=true
@@ -550,8 +550,8 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
                                    if let Some(file) = input.files().and_then(|f| f.get(0)) {
                                        let link = link.clone();
                                        let reader = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |r| match r {
-                                           Ok(text) => link.emit(Msg::ImportText(text)),
-                                           Err(e) => link.emit(Msg::ImportFailed(e.to_string())),
+                                           Ok(text) => link.emit(Msg::Export(ExportMsg::ImportText(text))),
+                                           Err(e) => link.emit(Msg::Export(ExportMsg::ImportFailed(e.to_string()))),
                                        });
                                        // Dropping the reader would abort the read; it is freed by the browser once done.
                                        std::mem::forget(reader);
@@ -563,7 +563,7 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
             </div>
             if n > TIMELINE_WINDOW {
                 <input class="scrub" type="range" min="0" max={(n - 1).to_string()} value={cursor.to_string()} data-testid="scrub"
-                       oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::GoTo(i.value().parse().unwrap_or(0)) })} />
+                       oninput={p.on.reform(|e: InputEvent| { let i: HtmlInputElement = e.target_unchecked_into(); Msg::Step(StepMsg::GoTo(i.value().parse().unwrap_or(0))) })} />
             }
             <ol class="steps" data-testid="timeline" start={start.to_string()}>
                 { for entries.iter().map(|e| {
@@ -581,7 +581,7 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
                 if let Some(lasso) = p.lasso.filter(|_| entries.last().is_some_and(|e| e.index + 1 == n)) {
                     <li class="step loop-end" data-testid="loop-end">
                         { match lasso {
-                            Lasso::BackTo(k) => html! { <button onclick={p.on.reform(move |_| Msg::GoTo(k))} title="The behaviour goes on around its loop, for ever">{ format!("↻ back to step {k}") }</button> },
+                            Lasso::BackTo(k) => html! { <button onclick={p.on.reform(move |_| Msg::Step(StepMsg::GoTo(k)))} title="The behaviour goes on around its loop, for ever">{ format!("↻ back to step {k}") }</button> },
                             Lasso::Stuttering => html! { <span class="stutter" title="The last state repeats for ever">{"↻ stutters forever"}</span> },
                         } }
                     </li>
@@ -620,7 +620,7 @@ fn TimelineChip(p: &ChipProps) -> Html {
     );
     html! {
         <li {class} data-step={i.to_string()}>
-            <button onclick={p.on.reform(move |_| Msg::GoTo(i))} title={p.label.clone()}>
+            <button onclick={p.on.reform(move |_| Msg::Step(StepMsg::GoTo(i)))} title={p.label.clone()}>
                 <span class="idx">{ i }</span>{ p.label.clone() }
             </button>
         </li>
@@ -718,7 +718,7 @@ pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
                                 <span class="why muted small">{ why }</span>
                             }
                             if let Some(step) = r.first_broken {
-                                <button class="link first-broken" onclick={p.on.reform(move |_| Msg::GoTo(step))} title="Jump to the step where it first fails">
+                                <button class="link first-broken" onclick={p.on.reform(move |_| Msg::Step(StepMsg::GoTo(step)))} title="Jump to the step where it first fails">
                                     { format!("broke at step {step}") }
                                 </button>
                             }
@@ -744,7 +744,7 @@ pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
                                 if let Some(why) = &t.broken {
                                     <span class="why small" data-testid="temporal-why">{ format!("Fails on this behaviour: {why}") }</span>
                                     if let Some(step) = t.at {
-                                        <button class="link" onclick={p.on.reform(move |_| Msg::GoTo(step))}>{ format!("go to step {step}") }</button>
+                                        <button class="link" onclick={p.on.reform(move |_| Msg::Step(StepMsg::GoTo(step)))}>{ format!("go to step {step}") }</button>
                                     }
                                 } else {
                                     <span class="why muted small">{"About whole behaviours: the exhaustive check decides it; a counterexample loads as a loop."}</span>
@@ -800,7 +800,7 @@ pub(super) fn why_it_fails(c: &Causes, on: &Callback<Msg>) -> Html {
             if let Some(a) = &c.altered {
                 <p>
                     {"Caused at "}
-                    <button class="link" data-testid="cause-altered" onclick={let s = a.step; on.reform(move |_| Msg::GoTo(s))}>{ format!("step {}", a.step) }</button>
+                    <button class="link" data-testid="cause-altered" onclick={let s = a.step; on.reform(move |_| Msg::Step(StepMsg::GoTo(s)))}>{ format!("step {}", a.step) }</button>
                     { format!(": {} — safe could not take this step from the same state; this configuration changes {}.", a.label, a.family) }
                 </p>
             }
@@ -811,7 +811,7 @@ pub(super) fn why_it_fails(c: &Causes, on: &Callback<Msg>) -> Html {
                         <>
                             if i > 0 { {", "} }
                             { format!("{} at ", w.variable) }
-                            <button class="link" onclick={on.reform(move |_| Msg::GoTo(s))}>{ if s == 0 { "the initial state".to_string() } else { format!("step {s}") } }</button>
+                            <button class="link" onclick={on.reform(move |_| Msg::Step(StepMsg::GoTo(s)))}>{ if s == 0 { "the initial state".to_string() } else { format!("step {s}") } }</button>
                             if s > 0 { { format!(" ({})", w.label) } }
                         </>
                     } }) }
@@ -958,7 +958,7 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                     html! {
                         <div class="verdict bad" data-testid="check-result">
                             {"Temporal property "}{ breakable(name) }{ format!(" is violated by a fair behaviour: {shape}.") }
-                            <button class="link" onclick={{ let (on, v) = (p.on.clone(), state.violation()); Callback::from(move |_: MouseEvent| if let Some(v) = v.clone() { on.emit(Msg::LoadCounterexample(Box::new(v))) }) }}>{"load it again"}</button>
+                            <button class="link" onclick={{ let (on, v) = (p.on.clone(), state.violation()); Callback::from(move |_: MouseEvent| if let Some(v) = v.clone() { on.emit(Msg::Found(FoundMsg::LoadCounterexample(Box::new(v)))) }) }}>{"load it again"}</button>
                         </div>
                     }
                 }
@@ -976,10 +976,10 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                             { what }{ format!("; shortest counterexample: {}.", count(labels.len() as u64 + 1, "state")) }
                             if let Some(a) = cause {
                                 {" Caused at "}
-                                <button class="link" data-testid="check-cause" onclick={let s = a.step; p.on.reform(move |_| Msg::GoTo(s))}>{ format!("step {}", a.step) }</button>
+                                <button class="link" data-testid="check-cause" onclick={let s = a.step; p.on.reform(move |_| Msg::Step(StepMsg::GoTo(s)))}>{ format!("step {}", a.step) }</button>
                                 { format!(" ({}).", a.label) }
                             }
-                            <button class="link" onclick={{ let (on, v) = (p.on.clone(), state.violation()); Callback::from(move |_: MouseEvent| if let Some(v) = v.clone() { on.emit(Msg::LoadCounterexample(Box::new(v))) }) }}>{"load it again"}</button>
+                            <button class="link" onclick={{ let (on, v) = (p.on.clone(), state.violation()); Callback::from(move |_: MouseEvent| if let Some(v) = v.clone() { on.emit(Msg::Found(FoundMsg::LoadCounterexample(Box::new(v)))) }) }}>{"load it again"}</button>
                         </div>
                     }
                 }

@@ -8,7 +8,7 @@
 //! grace period, so Cancel terminates the worker at once (a fresh one serves the next run) and
 //! keeps the last figures.
 
-use super::app::Msg;
+use super::app::{FoundMsg, Msg};
 use super::dom;
 use super::panel_state::PanelState;
 use super::worker::{FromWorker, SimulateOutcome, SimulateRequest, ToWorker, WorkerHandle};
@@ -168,7 +168,7 @@ impl PanelState<SimulateState> {
     fn message(&self, m: FromWorker) {
         let (found, on) = self.change(|s| (s.message(m), s.on.clone()));
         if let Some(found) = found {
-            on.emit(Msg::SimulationFound(Box::new(found)));
+            on.emit(Msg::Found(FoundMsg::Simulation(Box::new(found))));
         }
     }
 
@@ -259,7 +259,7 @@ pub fn SimulatePanel(p: &SimulateProps) -> Html {
                 SimulateOutcome::Found { seed, walk, name, labels, .. } => {
                     let again = {
                         let (on, found) = (p.on.clone(), (request.clone(), outcome.clone()));
-                        Callback::from(move |_: MouseEvent| on.emit(Msg::SimulationFound(Box::new(found.clone()))))
+                        Callback::from(move |_: MouseEvent| on.emit(Msg::Found(FoundMsg::Simulation(Box::new(found.clone())))))
                     };
                     html! {
                         <div class="verdict bad" data-testid="simulate-result">
