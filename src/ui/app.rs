@@ -13,22 +13,18 @@ use super::lesson::LessonPanel;
 use super::panels::{
     count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, SidePanel, TimelinePanel, ViewPanel,
 };
+use super::play::RandomPlay;
 use super::simulate::{SimulatePanel, SimulateSettings};
 use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, SimulateRequest};
-use crate::engine::Lasso;
 use crate::explorer::embed::{Command, EmbedOptions, EmbedTheme};
 use crate::explorer::{timeline_window, Explorer, NoticeKind, ViewMode, INFO_NOTICE_MS};
 use crate::lessons::player::{Load, Player};
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::{Interval, Timeout};
+use gloo::timers::callback::Timeout;
 use serde_json::json;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-/// Random-play speeds, in steps per second; 0 is "as fast as the page allows".
-pub(super) const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 500, 1000, 0];
-/// Random play stops at this many steps, to bound memory.
-const MAX_TRACE: usize = 200_000;
 /// The address bar is updated this long after the last render (see `App::hash_timer`).
 const HASH_DELAY_MS: u32 = 150;
 /// Timeline chips drawn around the cursor; the slider reaches the rest. Laying out the chips was
@@ -214,11 +210,8 @@ pub struct App {
     lesson: Option<Player>,
     seed_text: String,
     seed_error: Option<String>,
-    playing: bool,
-    /// The trace's length when play last started (for the notice when it stops).
-    played_from: usize,
-    speed: usize,
-    play_timer: Option<Interval>,
+    /// Random play and its timer.
+    play: RandomPlay,
     /// Bumped when the model, configuration or constants change or a link is opened: the check
     /// panel then ends its check and clears its result.
     check_reset: u64,
@@ -240,87 +233,6 @@ pub struct App {
 }
 
 impl App {
-    fn stop_play(&mut self) {
-        self.playing = false;
-        self.play_timer = None;
-    }
-
-    fn start_play(&mut self, ctx: &Context<Self>) {
-        let speed = SPEEDS[self.speed];
-        let ms = if speed == 0 || speed > 20 { 50 } else { 1000 / speed };
-        let link = ctx.link().clone();
-        self.play_timer = Some(Interval::new(ms, move || link.send_message(Msg::Play(PlayMsg::Tick))));
-        self.playing = true;
-    }
-
-    /// One tick of random play: one step, or as many as the speed asks for.
-    fn play_tick(&mut self) {
-        let speed = SPEEDS[self.speed];
-        let budget_ms = 25.0;
-        let started = dom::now();
-        let steps = if speed == 0 {
-            usize::MAX
-        } else if speed > 20 {
-            (speed / 20) as usize
-        } else {
-            1
-        };
-        if let Some(lasso) = self.x.lasso() {
-            // A liveness counterexample plays as its behaviour goes: along the trace, then around
-            // its loop for ever (a stuttering end stays put).
-            for _ in 0..steps.min(1000) {
-                let last = self.x.session().len() - 1;
-                if lasso == Lasso::Stuttering && self.x.session().cursor() == last {
-                    self.stop_play();
-                    self.x.notify_info(format!("From step {last} on, nothing changes: the behaviour stutters there for ever."));
-                    return;
-                }
-                self.x.forward();
-                if speed == 0 && dom::now() - started > budget_ms {
-                    break;
-                }
-            }
-            return;
-        }
-        for _ in 0..steps {
-            if self.x.session().len() >= MAX_TRACE {
-                self.stop_play();
-                self.x.notify_info(format!("Random play stopped at {MAX_TRACE} steps."));
-                self.suggest_search();
-                return;
-            }
-            // Play continues from the end of the trace.
-            let last = self.x.session().len() - 1;
-            if self.x.session().cursor() != last {
-                self.x.go_to(last);
-            }
-            match self.x.random_step() {
-                None => {
-                    self.stop_play();
-                    let why = if self.x.session().outside_constraint() {
-                        "this state is outside the model's state constraint"
-                    } else if self.x.skip_stutter && !self.x.session().choices().is_empty() {
-                        "every enabled action leaves the state as it is, and such steps are skipped"
-                    } else {
-                        "no action is enabled (a deadlock)"
-                    };
-                    self.x.notify_info(format!("Random play stopped: {why}."));
-                    return;
-                }
-                Some((_, Some(broken))) if self.x.stop_at_violation => {
-                    self.stop_play();
-                    let at = self.x.session().cursor();
-                    self.x.notify_info(format!("Random play stopped at step {at}: {broken} fails."));
-                    return;
-                }
-                Some(_) => {}
-            }
-            if speed == 0 && dom::now() - started > budget_ms {
-                break;
-            }
-        }
-    }
-
     /// Info notices fade after [`INFO_NOTICE_MS`]; errors and warnings stay until dismissed.
     fn schedule_fades(&mut self, ctx: &Context<Self>) {
         let shown: Vec<u64> = self.x.notices().iter().filter(|n| n.kind == NoticeKind::Info).map(|n| n.id).collect();
@@ -335,7 +247,7 @@ impl App {
 
     fn sync_hash(&mut self) {
         // While a link or file is still being opened, the address bar keeps what the user gave.
-        if self.playing || self.x.work_in_progress().is_some() {
+        if self.play.playing() || self.x.work_in_progress().is_some() {
             return;
         }
         // An embed that shows why it cannot be shown keeps the link it was given.
@@ -353,21 +265,6 @@ impl App {
         if hash != self.last_hash {
             dom::replace_hash(&hash);
             self.last_hash = hash;
-        }
-    }
-
-    /// After random play that broke nothing, on a configuration expected to break something:
-    /// says where a violation is found faster.
-    fn suggest_search(&mut self) {
-        let played = self.x.session().len().saturating_sub(self.played_from);
-        if played < 100 || self.x.first_violation().is_some() {
-            return;
-        }
-        if let Some(expect) = self.x.model().config().expect {
-            self.x.notify_info(format!(
-                "{} of random play broke nothing. To find where {expect} fails: \"Find a violation\" runs many walks that skip steps changing nothing, and the exhaustive check finds the shortest counterexample.",
-                crate::engine::plural(played, "step", "steps")
-            ));
         }
     }
 
@@ -488,7 +385,7 @@ impl App {
         html! {
             <div class={classes!("app", "embed")}>
                 <EmbedBar title={m.info().title} config={m.config().name} cursor={cursor} len={n} action={action} failing={failing}
-                          playing={self.playing} controls={e.options.controls} full_link={full_link} on={on.clone()} />
+                          playing={self.play.playing()} controls={e.options.controls} full_link={full_link} on={on.clone()} />
                 <Notices work={x.work_in_progress()} notices={x.notices().to_vec()} comparison={x.comparison().cloned()} on={on.clone()} />
                 if let Some(player) = &self.lesson {
                     <LessonPanel player={player.clone()} on={on.clone()} />
@@ -630,27 +527,12 @@ impl App {
     }
 
     fn on_play(&mut self, ctx: &Context<Self>, m: PlayMsg) -> bool {
+        let link = ctx.link().clone();
+        let tick = move || link.send_message(Msg::Play(PlayMsg::Tick));
         match m {
-            PlayMsg::Toggle => {
-                if self.playing {
-                    self.stop_play();
-                    self.suggest_search();
-                } else {
-                    self.played_from = self.x.session().len();
-                    self.start_play(ctx);
-                }
-            }
-            PlayMsg::SetSpeed(i) => {
-                self.speed = i.min(SPEEDS.len() - 1);
-                if self.playing {
-                    self.start_play(ctx);
-                }
-            }
-            PlayMsg::Tick => {
-                if self.playing {
-                    self.play_tick();
-                }
-            }
+            PlayMsg::Toggle => self.play.toggle(&mut self.x, tick),
+            PlayMsg::SetSpeed(i) => self.play.set_speed(i, tick),
+            PlayMsg::Tick => self.play.tick(&mut self.x),
             PlayMsg::SeedInput(text) => {
                 self.seed_text = text.clone();
                 self.seed_error = self.x.set_seed(&text).err();
@@ -802,7 +684,7 @@ impl App {
                 let before = self.x.model().constants().clone();
                 self.x.edit_constant(&name, &text);
                 if &before != self.x.model().constants() {
-                    self.stop_play();
+                    self.play.stop();
                     self.check_reset += 1;
                 }
             }
@@ -847,7 +729,7 @@ impl App {
                 let hash = dom::hash();
                 let h = hash.trim_start_matches('#');
                 if h != self.last_hash && !h.is_empty() {
-                    self.stop_play();
+                    self.play.stop();
                     self.check_reset += 1;
                     self.x = Explorer::from_link_in(super::catalogue(), h);
                     self.seed_text = self.x.seed().to_string();
@@ -915,10 +797,7 @@ impl Component for App {
             show_embed_snippets: false,
             lesson: None,
             seed_error: None,
-            playing: false,
-            played_from: 0,
-            speed: 3,
-            play_timer: None,
+            play: RandomPlay::new(),
             check_reset: 0,
             on_violation: ctx.link().callback(|v| Msg::Found(FoundMsg::Violation(Box::new(v)))),
             dark,
@@ -939,7 +818,7 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         if let Some(only) = self.lesson.as_ref().and_then(|l| l.locked_to()) {
-            if msg.refused_by_lock(only, self.playing) {
+            if msg.refused_by_lock(only, self.play.playing()) {
                 let what = only.map_or("press Next to go on".to_string(), |l| format!("take {l}, or press Next once it is taken"));
                 self.x.notify_info(format!("The lesson holds the explorer at this step: {what}. (Close the lesson to explore freely.)"));
                 return true;
@@ -950,7 +829,7 @@ impl Component for App {
             self.x.cancel_work();
         }
         if msg.stops_play() {
-            self.stop_play();
+            self.play.stop();
         }
         // A handler says whether there is something to render; if so, the lesson is told what
         // the reader did first.
@@ -964,7 +843,7 @@ impl Component for App {
             Msg::Page(m) => self.on_page(m),
             Msg::CheckCommand => return ends_work,
             // A host's command is the app's own message, under the same rules.
-            Msg::Embed(Ok(command)) => return <Self as Component>::update(self, ctx, embed_command(command, self.playing)),
+            Msg::Embed(Ok(command)) => return <Self as Component>::update(self, ctx, embed_command(command, self.play.playing())),
             Msg::Embed(Err(why)) => {
                 if let Some(e) = &self.embed {
                     super::embed::post(&e.options, "error", json!({ "message": why }));
@@ -981,7 +860,7 @@ impl Component for App {
     fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
         if first {
             self.sync_hash();
-        } else if !self.playing {
+        } else if !self.play.playing() {
             let link = ctx.link().clone();
             self.hash_timer = Some(Timeout::new(HASH_DELAY_MS, move || link.send_message(Msg::Page(PageMsg::SyncHash))));
         }
@@ -1024,7 +903,7 @@ impl Component for App {
                 }
                 <main class="layout">
                     <aside class="col-left">
-                        <PlayPanel playing={self.playing} speed={self.speed} seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
+                        <PlayPanel playing={self.play.playing()} speed={self.play.speed()} seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
                                    stop_at_violation={x.stop_at_violation} skip_stutter={x.skip_stutter} locked={self.lesson.as_ref().is_some_and(|l| l.locked_to().is_some())} on={on.clone()} />
                         <ActionsPanel locked_to={self.lesson.as_ref().and_then(|l| l.locked_to().map(|o| o.map(str::to_string)))} enabled={choices.into_iter().map(|c| c.label).collect::<Vec<_>>()} disabled={disabled} outside={s.outside_constraint()} meanings={x.action_meanings()} on={on.clone()} />
                         <ConstantsPanel fields={x.fields().to_vec()} on={on.clone()} />

@@ -8,6 +8,7 @@ pub mod embed;
 pub mod lesson;
 pub mod panel_state;
 pub mod panels;
+pub mod play;
 pub mod simulate;
 pub mod svg;
 pub mod worker;

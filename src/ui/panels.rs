@@ -8,8 +8,9 @@
 //! play: n, actions: n, constants: n, view: n, timeline: n, inspector: n, properties: n, check: n }`):
 //! cheap, always on, read by `web/e2e/renders.test.mjs` and `web/e2e/bench.mjs`.
 
-use super::app::{ExportMsg, FoundMsg, LessonMsg, Msg, PageMsg, PlayMsg, SettingsMsg, StepMsg, SPEEDS, TIMELINE_WINDOW};
+use super::app::{ExportMsg, FoundMsg, LessonMsg, Msg, PageMsg, PlayMsg, SettingsMsg, StepMsg, TIMELINE_WINDOW};
 use super::check::{use_check, CheckForm, CheckSettings, CheckStatus, Death, UseCheck};
+use super::play::SPEEDS;
 use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use super::{chart, dom, svg};
 use crate::engine::{Definition, Lasso, Progress};
