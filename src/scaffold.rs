@@ -17,6 +17,7 @@ const FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../templates/new/Cargo.toml")),
     (".gitignore", include_str!("../templates/new/gitignore")),
     ("README.md", include_str!("../templates/new/README.md")),
+    ("rustfmt.toml", include_str!("../templates/new/rustfmt.toml")),
     ("Trunk.toml", include_str!("../templates/new/Trunk.toml")),
     ("index.html", include_str!("../templates/new/index.html")),
     ("src/lib.rs", include_str!("../templates/new/src/lib.rs")),
@@ -34,10 +35,7 @@ const LOCK: &str = include_str!("../Cargo.lock");
 
 /// The wasm-bindgen version trunk must find (the root's Trunk.toml pins it to Cargo.lock's).
 fn wasm_bindgen_version() -> &'static str {
-    include_str!("../Trunk.toml")
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("wasm_bindgen = \"")?.strip_suffix('"'))
-        .unwrap_or("0.2.130")
+    include_str!("../Trunk.toml").lines().find_map(|l| l.trim().strip_prefix("wasm_bindgen = \"")?.strip_suffix('"')).unwrap_or("0.2.130")
 }
 
 /// The checkout `pex` was built from: `pex new`'s default `--pex-path`.
@@ -46,10 +44,66 @@ pub fn default_pex_path() -> PathBuf {
 }
 
 const RESERVED: &[&str] = &[
-    "pex", "protocol-explorer", "protocol_explorer", "test", "core", "std", "alloc", "proc_macro", "self", "super", "crate", "Self", "as", "break",
-    "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract",
-    "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "pex",
+    "protocol-explorer",
+    "protocol_explorer",
+    "test",
+    "core",
+    "std",
+    "alloc",
+    "proc_macro",
+    "self",
+    "super",
+    "crate",
+    "Self",
+    "as",
+    "break",
+    "const",
+    "continue",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "fn",
+    "for",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "pub",
+    "ref",
+    "return",
+    "static",
+    "struct",
+    "trait",
+    "true",
+    "type",
+    "unsafe",
+    "use",
+    "where",
+    "while",
+    "async",
+    "await",
+    "dyn",
+    "abstract",
+    "become",
+    "box",
+    "do",
+    "final",
+    "macro",
+    "override",
+    "priv",
+    "typeof",
+    "unsized",
+    "virtual",
+    "yield",
+    "try",
+    "gen",
 ];
 
 /// Checks `name` as a crate, model and module name: lower-case ASCII letters, digits, `-` and
@@ -82,6 +136,23 @@ fn type_name(name: &str) -> String {
         .collect()
 }
 
+/// The path from directory `from` to `to` (both absolute): `..` up to their common ancestor, then down.
+fn relative(from: &Path, to: &Path) -> PathBuf {
+    let (a, b): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..a.len() {
+        out.push("..");
+    }
+    for c in &b[common..] {
+        out.push(c);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 /// Writes the crate `<into>/<name>/` and returns the files written, in order. Refuses a bad name,
 /// an existing directory, and a `pex_path` that is not a Protocol Explorer checkout.
 pub fn scaffold(name: &str, into: &Path, pex_path: &Path) -> Result<Vec<PathBuf>, String> {
@@ -91,13 +162,19 @@ pub fn scaffold(name: &str, into: &Path, pex_path: &Path) -> Result<Vec<PathBuf>
     if !manifest.contains("name = \"protocol-explorer\"") {
         return Err(format!("{} is not a Protocol Explorer checkout (its Cargo.toml is not the protocol-explorer package)", pex_path.display()));
     }
-    let pex_text = pex_path.to_str().filter(|p| !p.contains(['\'', '"', '\n'])).ok_or_else(|| {
-        format!("--pex-path {}: the path must be UTF-8 without quotes, to be written into Cargo.toml and index.html", pex_path.display())
-    })?;
+    let pex_text = pex_path
+        .to_str()
+        .filter(|p| !p.contains(['\'', '"', '\n']))
+        .ok_or_else(|| format!("--pex-path {}: the path must be UTF-8 without quotes, to be written into Cargo.toml and index.html", pex_path.display()))?;
     let dir = into.join(name);
     if dir.exists() {
         return Err(format!("{} already exists: choose another name or remove it", dir.display()));
     }
+    std::fs::create_dir_all(into).map_err(|e| format!("cannot create {}: {e}", into.display()))?;
+    let into_abs = into.canonicalize().map_err(|e| format!("{}: {e}", into.display()))?;
+    // trunk reads hrefs relative to the crate's directory, even absolute-looking ones.
+    let pex_rel = relative(&into_abs.join(name), &pex_path);
+    let pex_rel = pex_rel.to_str().ok_or_else(|| format!("{}: not UTF-8", pex_rel.display()))?.replace('\\', "/");
     let lib = name.replace('-', "_");
     let ty = type_name(name);
     // Cargo.toml takes the path as a TOML literal string: backslashes (Windows) stay as they are.
@@ -108,6 +185,7 @@ pub fn scaffold(name: &str, into: &Path, pex_path: &Path) -> Result<Vec<PathBuf>
             .replace("{{gap}}", GAP)
             .replace("\"{{pex_path}}\"", &format!("'{pex_text}'"))
             .replace("{{pex_path}}", pex_text)
+            .replace("{{pex_rel}}", &pex_rel)
             .replace("{{wasm_bindgen}}", wasm_bindgen_version())
     };
     let lock = std::fs::read_to_string(pex_path.join("Cargo.lock")).unwrap_or_else(|_| LOCK.to_string());
@@ -136,6 +214,8 @@ mod tests {
             assert!(check_name(bad).is_err(), "{bad}");
         }
         assert_eq!(type_name("my-lock_two"), "MyLockTwo");
+        assert_eq!(relative(Path::new("/tmp/x/demo"), Path::new("/work/pex")), PathBuf::from("../../../work/pex"));
+        assert_eq!(relative(Path::new("/work/pex/examples/demo"), Path::new("/work/pex")), PathBuf::from("../.."));
     }
 
     #[test]

@@ -51,7 +51,8 @@ impl ModelDef for Peterson {
                 },
                 ConfigSpec {
                     name: "flag-after-check",
-                    summary: "No turn, and a process checks the other's flag before raising its own: both pass the check, then both enter. MutualExclusion fails.",
+                    summary:
+                        "No turn, and a process checks the other's flag before raising its own: both pass the check, then both enter. MutualExclusion fails.",
                     expect: Some("MutualExclusion"),
                     tla_switches: &[("UseTurn", "FALSE")],
                     alters: &["Check", "SetFlag"],
@@ -72,10 +73,7 @@ impl ModelDef for Peterson {
     fn build(config: &ConfigSpec, _constants: &Constants) -> Result<Self, String> {
         Ok(Peterson {
             use_turn: config.switch("UseTurn"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Peterson::type_ok },
-                Invariant { name: "MutualExclusion", holds: Peterson::mutual_exclusion },
-            ],
+            invariants: vec![Invariant { name: "TypeOK", holds: Peterson::type_ok }, Invariant { name: "MutualExclusion", holds: Peterson::mutual_exclusion }],
         })
     }
 }

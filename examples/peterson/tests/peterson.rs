@@ -1,7 +1,7 @@
 //! The Peterson model through Protocol Explorer's public API: the exhaustive check's figures
 //! (TLC's, from `pex conform --tla-dir tla`), the gap's shortest counterexample, and a walk.
 
-use peterson_explorer::{catalogue, Action, Peterson, Pc};
+use peterson_explorer::{catalogue, Action, Pc, Peterson};
 use pex::engine::{random_walk, CheckOptions, Checker, ModelDef, Outcome, Progress, ViolationKind};
 use std::sync::Arc;
 
