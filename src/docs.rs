@@ -239,6 +239,7 @@ fn own_protocol() -> String {
         "\n## Check it, compare it with TLC, draw its graph\n\n\
          ```sh\ncd examples/peterson\ncargo run -- check peterson                           # 20 distinct states, depth 7: holds\n\
          cargo run -- check peterson --config flag-after-check  # MutualExclusion fails in 4 steps\n\
+         cargo run -- check peterson --config progress          # liveness under weak fairness: a waiting process enters\n\
          cargo run -- conform --tla-dir tla                     # TLC and pex agree on every cfg\n\
          cargo run -- graph peterson > peterson.dot             # the reachable state graph\ncargo test\n```\n\n\
          `conform` runs TLC (`tla2tools.jar` from `$PEX_TLA2TOOLS` or a `.tools/` folder here or above) on each cfg \

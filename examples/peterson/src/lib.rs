@@ -7,14 +7,15 @@
 //!
 //! Configurations: `safe`; `flag-after-check` (the naive two-flag protocol: no turn, and a process
 //! checks the other's flag before raising its own, so both can pass the check: MutualExclusion
-//! fails).
+//! fails); `progress` (liveness: under weak fairness on each process's steps after it raised its
+//! flag, a waiting process enters: Progress0 and Progress1 hold).
 //!
 //! The file reads like its twin, in the same order: constants, variables, `TypeOK`, `Init`, one
 //! function per action (guard and effect; `None` when not enabled), `Next`, the invariants, then
 //! TLC's plumbing (TLA+ values).
 
 use pex::catalogue::Catalogue;
-use pex::engine::{ConfigSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+use pex::engine::{ConfigSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value};
 
 /// This crate's catalogue: its one model, drawn by the generic "Variables" view. To list it beside
 /// Protocol Explorer's own models, add them: `Catalogue::new().with::<Peterson>().and(Catalogue::builtin())`.
@@ -28,6 +29,8 @@ pub struct Peterson {
     /// `UseTurn` in the twin: FALSE in the `flag-after-check` gap.
     pub use_turn: bool,
     invariants: Vec<Invariant<Peterson>>,
+    /// The `progress` config's fairness and temporal properties (`None` for a safety config).
+    fair_spec: Option<FairSpec<Peterson>>,
 }
 
 impl ModelDef for Peterson {
@@ -57,10 +60,19 @@ impl ModelDef for Peterson {
                     tla_switches: &[("UseTurn", "FALSE")],
                     alters: &["Check", "SetFlag"],
                 },
+                ConfigSpec {
+                    name: "progress",
+                    summary: "Liveness: with weak fairness on each process's steps after it raised its flag, a waiting process eventually enters.",
+                    expect: None,
+                    tla_switches: &[("UseTurn", "TRUE")],
+                    alters: &[],
+                },
             ],
             meanings: &[
                 ("TypeOK", "Each flag is a boolean, the turn is a process, and each process is at one of its labels."),
                 ("MutualExclusion", "The two processes are never both in the critical section."),
+                ("Progress0", "Process 0, once waiting, eventually enters the critical section."),
+                ("Progress1", "Process 1, once waiting, eventually enters the critical section."),
                 ("Check", "Only in the gap: the process sees the other's flag down and goes on to raise its own."),
                 ("SetFlag", "The process raises its flag: it wants the critical section (in the gap, it enters with it)."),
                 ("SetTurn", "The process gives the turn to the other."),
@@ -74,6 +86,11 @@ impl ModelDef for Peterson {
         Ok(Peterson {
             use_turn: config.switch("UseTurn"),
             invariants: vec![Invariant { name: "TypeOK", holds: Peterson::type_ok }, Invariant { name: "MutualExclusion", holds: Peterson::mutual_exclusion }],
+            fair_spec: (config.name == "progress").then(|| FairSpec {
+                name: "FairSpec",
+                fairness: vec![Peterson::WF_EACH_PROCESS],
+                properties: vec![Peterson::PROGRESS_0, Peterson::PROGRESS_1],
+            }),
         })
     }
 }
@@ -213,6 +230,27 @@ impl Peterson {
     fn mutual_exclusion(&self, s: &State) -> bool {
         !(s.pc[0] == Pc::Cs && s.pc[1] == Pc::Cs)
     }
+
+    // ---- Liveness ----
+
+    /// `Progress0 == pc[0] = "wait" ~> pc[0] = "cs"`.
+    const PROGRESS_0: LivenessProperty<Peterson> =
+        LivenessProperty { name: "Progress0", kind: Temporal::LeadsTo, p: |_, s| s.pc[0] == Pc::Wait, q: Some(|_, s| s.pc[0] == Pc::Cs) };
+    /// `Progress1 == pc[1] = "wait" ~> pc[1] = "cs"`.
+    const PROGRESS_1: LivenessProperty<Peterson> =
+        LivenessProperty { name: "Progress1", kind: Temporal::LeadsTo, p: |_, s| s.pc[1] == Pc::Wait, q: Some(|_, s| s.pc[1] == Pc::Cs) };
+
+    // ---- Fairness ----
+
+    /// `\A p \in Procs : WF_vars(Steps(p))`, `Steps(p) == SetTurn(p) \/ Enter(p) \/ Exit(p)`.
+    const WF_EACH_PROCESS: Fairness<Peterson> = Fairness {
+        kind: FairnessKind::Weak,
+        name: "\\A p \\in Procs : WF_vars(Steps(p))",
+        instance: |_, a| match *a {
+            Action::SetTurn(p) | Action::Enter(p) | Action::Exit(p) => Some(p as u32),
+            Action::Check(_) | Action::SetFlag(_) => None,
+        },
+    };
 }
 
 /// An action of `Next`, with its process.
@@ -279,6 +317,10 @@ impl Model for Peterson {
 
     fn invariants(&self) -> &[Invariant<Self>] {
         &self.invariants
+    }
+
+    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
+        self.fair_spec.as_ref()
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {

@@ -2,7 +2,7 @@
 //! (TLC's, from `pex conform --tla-dir tla`), the gap's shortest counterexample, and a walk.
 
 use peterson_explorer::{catalogue, Action, Pc, Peterson};
-use pex::engine::{random_walk, CheckOptions, Checker, ModelDef, Outcome, Progress, ViolationKind};
+use pex::engine::{random_walk, CheckOptions, Checker, DynOutcome, ModelDef, Outcome, Progress, ViolationKind};
 use std::sync::Arc;
 
 fn model(config: &str) -> Peterson {
@@ -38,6 +38,17 @@ fn flag_after_check_breaks_mutual_exclusion_in_four_steps() {
     let last = &v.trace.last().unwrap().1;
     assert_eq!(last.pc, [Pc::Cs, Pc::Cs]);
     assert_eq!(last.flag, [true, true]);
+}
+
+#[test]
+fn progress_holds_under_weak_fairness_with_tlcs_figures() {
+    // TLC (MC_progress.cfg): no error; 35 generated, 20 distinct, depth 7.
+    let m = catalogue().build("peterson", "progress", &[]).expect("in the catalogue");
+    let mut c = m.checker(CheckOptions::default());
+    while !c.run(10_000) {}
+    let result = c.result().expect("ended");
+    assert!(matches!(result.outcome, DynOutcome::Ok));
+    assert_eq!((result.progress.generated, result.progress.distinct, result.progress.depth), (35, 20, 7));
 }
 
 #[test]

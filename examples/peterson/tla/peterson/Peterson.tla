@@ -99,10 +99,24 @@ Next ==
 
 Spec == Init /\ [][Next]_vars
 
+\* The steps process p takes once it has raised its flag (none is forced on
+\* an idle process: it may stay idle for ever).
+Steps(p) == SetTurn(p) \/ Enter(p) \/ Exit(p)
+
+\* The `progress` config: weak fairness on each process's steps.
+FairSpec == Spec /\ \A p \in Procs : WF_vars(Steps(p))
+
 -----------------------------------------------------------------------------
 (* Invariants. *)
 
 \* Never both in the critical section.
 MutualExclusion == ~(pc[0] = "cs" /\ pc[1] = "cs")
+
+-----------------------------------------------------------------------------
+(* Liveness (the `progress` config, under FairSpec). *)
+
+\* A process that waits for the critical section eventually enters it.
+Progress0 == pc[0] = "wait" ~> pc[0] = "cs"
+Progress1 == pc[1] = "wait" ~> pc[1] = "cs"
 
 =============================================================================
