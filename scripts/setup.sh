@@ -41,6 +41,9 @@ fi
 # cargo cache hides this; a fresh CARGO_HOME does not.
 say "crates: fetching what Cargo.lock needs (every target)"
 cargo fetch --locked
+# The example crate's lock names only crates the root's has; fetching for it costs nothing then, and
+# keeps a fresh CARGO_HOME working if the two ever differ.
+cargo fetch --locked --manifest-path examples/peterson/Cargo.toml
 
 # npm: binaryen's wasm-opt (for trunk --release) and playwright-core (drives Debian's Chromium).
 if [ -x web/node_modules/.bin/wasm-opt ] && [ -d web/node_modules/playwright-core ] \

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up what is missing, then runs every test: rustfmt and clippy; native unit, property and CLI tests; the TLC
+# Sets up what is missing, then runs every test: rustfmt and clippy; native unit, property and CLI tests (and
+# `pex new`'s crate, built and tested); the example crate examples/peterson (tests, TLC conformance, site); the TLC
 # conformance run for every twin in tla/; the release build of the site (served under a sub-path);
 # end-to-end tests in headless Chromium against that build.
 set -euo pipefail
@@ -16,6 +17,20 @@ cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --fe
 
 step "Native tests: engine, models, explorer, CLI, properties"
 cargo test --release --locked
+
+step "The example crate examples/peterson: lint, its tests, its conformance with TLC (its own pex), its site"
+(
+  cd examples/peterson
+  # Its own package (an empty [workspace]); the shared target dir reuses the root's compiled crates.
+  export CARGO_TARGET_DIR="$PWD/../../target"
+  cargo fmt --check
+  cargo clippy --locked --all-targets -- -D warnings
+  cargo test --locked
+  "$CARGO_TARGET_DIR/debug/pex" conform --tla-dir tla
+  rm -rf dist
+  trunk build --offline
+  test -s dist/index.html && ls dist/*.wasm >/dev/null
+)
 
 step "TLC conformance: every cfg in tla/, with and without symmetry"
 cargo build --release --locked --bin pex

@@ -148,6 +148,14 @@ enum Cmd {
         #[arg(long, default_value = "tla")]
         tla_dir: PathBuf,
     },
+    /// Write a new crate with a protocol model of its own: model, TLA+ twin, CLI, site, test.
+    New {
+        /// The crate's name, also its model's: lower-case letters, digits, `-`, `_`.
+        name: String,
+        /// The Protocol Explorer checkout it depends on (default: the one this `pex` was built from).
+        #[arg(long, value_name = "DIR")]
+        pex_path: Option<PathBuf>,
+    },
     /// Lessons (`lessons/*.toml`): check them against their models, or print one as text.
     Lesson {
         #[command(subcommand)]
@@ -302,6 +310,7 @@ pub fn main(catalogue: Catalogue) -> ExitCode {
         Cmd::Lesson { command: LessonCmd::Check { files } } => lesson_check(&files),
         Cmd::Lesson { command: LessonCmd::Show { name, solutions } } => lesson_show(&name, solutions),
         Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),
+        Cmd::New { name, pex_path } => new_crate(&name, pex_path.as_deref()),
         Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, threads, tla_dir, json, peer } => {
             let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
             let threads = threads.unwrap_or(cores).max(1);
@@ -319,6 +328,21 @@ pub fn main(catalogue: Catalogue) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn new_crate(name: &str, pex_path: Option<&Path>) -> Result<u8, Fail> {
+    let pex_path = pex_path.map_or_else(crate::scaffold::default_pex_path, Path::to_path_buf);
+    let files = crate::scaffold::scaffold(name, Path::new("."), &pex_path).map_err(Fail)?;
+    for f in &files {
+        println!("  wrote {}", f.display());
+    }
+    println!(
+        "Created {name}/ ({}), depending on {}. Then:\n  cd {name}\n  cargo run -- check {name} --config {gap}\n  cargo run -- conform --tla-dir tla\n  trunk serve",
+        plural(files.len(), "file", "files"),
+        pex_path.display(),
+        gap = crate::scaffold::GAP
+    );
+    Ok(0)
 }
 
 fn write_docs(out: &std::path::Path) -> Result<u8, Fail> {

@@ -131,7 +131,10 @@ pub fn book(catalogue: &Catalogue) -> Result<Vec<Page>, String> {
         pages.push(Page { path: format!("lesson-{name}.md"), text: lesson_page(&catalogue, &run)? });
     }
     gallery.push_str(&format!("</div>\n\n<script src=\"{EMBED_SCRIPT}\"></script>\n"));
-    summary.push_str("\n# Using it\n\n- [Embedding the explorer](embedding.md)\n- [Five gaps on one page](five-gaps.md)\n");
+    summary.push_str(
+        "\n# Using it\n\n- [Embedding the explorer](embedding.md)\n- [Five gaps on one page](five-gaps.md)\n- [Model your own protocol](own-protocol.md)\n",
+    );
+    pages.push(Page { path: "own-protocol.md".into(), text: own_protocol() });
     pages.push(Page { path: "five-gaps.md".into(), text: five_gaps(&five) });
     pages.push(Page { path: "SUMMARY.md".into(), text: summary });
     pages.push(Page { path: "index.md".into(), text: gallery });
@@ -144,6 +147,112 @@ pub fn book(catalogue: &Catalogue) -> Result<Vec<Page>, String> {
     pages.push(Page { path: "gallery.css".into(), text: GALLERY_CSS.to_string() });
     pages.push(Page { path: "book.toml".into(), text: BOOK_TOML.to_string() });
     Ok(pages)
+}
+
+/// The files of `examples/peterson` the "Model your own protocol" page quotes.
+mod peterson {
+    pub const LIB: &str = include_str!("../examples/peterson/src/lib.rs");
+    pub const TWIN: &str = include_str!("../examples/peterson/tla/peterson/Peterson.tla");
+    pub const GAP_CFG: &str = include_str!("../examples/peterson/tla/peterson/MC_flag-after-check.cfg");
+    pub const CLI: &str = include_str!("../examples/peterson/src/bin/pex.rs");
+    pub const INDEX: &str = include_str!("../examples/peterson/index.html");
+}
+
+/// The lines of `text` from the first that starts (trimmed) with `from` up to, not including, the
+/// first after it that starts with `to`; panics when either is missing (the page's test then
+/// fails, so a quote never goes stale silently).
+fn lines_between(text: &str, from: &str, to: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| l.trim_start().starts_with(from)).unwrap_or_else(|| panic!("no line {from:?} to quote"));
+    let end = lines[start + 1..].iter().position(|l| l.trim_start().starts_with(to)).unwrap_or_else(|| panic!("no line {to:?} after {from:?}")) + start + 1;
+    lines[start..end].join("\n").trim_end().to_string()
+}
+
+/// "Model your own protocol": the Peterson example (`examples/peterson`), quoted from its files.
+fn own_protocol() -> String {
+    let fence = |lang: &str, code: &str| format!("```{lang}\n{}\n```\n", code.trim_end());
+    let catalogue_fn = lines_between(peterson::LIB, "/// This crate's catalogue", "// ---- CONSTANTS");
+    let constants = lines_between(peterson::LIB, "pub struct Peterson", "impl ModelDef for Peterson");
+    let info = lines_between(peterson::LIB, "configs: vec![", "meanings: &[");
+    let variables = lines_between(peterson::LIB, "pub struct State", "/// `Other(p)`");
+    let action = lines_between(peterson::LIB, "/// `Enter(p)`", "/// `Exit(p)`");
+    let next = lines_between(peterson::LIB, "/// `Next`'s candidates", "/// The successor by");
+    let invariant = lines_between(peterson::LIB, "/// Never both in the critical section.", "}");
+    let twin_enter = lines_between(peterson::TWIN, "\\* Enter once", "\\* Leave the critical");
+    let twin_next = lines_between(peterson::TWIN, "Next ==", "Spec ==");
+    let links: Vec<&str> = peterson::INDEX.lines().filter(|l| l.contains("data-trunk rel=\"rust\"")).map(str::trim).collect();
+    let mut page = String::from(
+        "# Model your own protocol\n\n\
+         A protocol of your own gets everything the built-in models have (the explorer, the exhaustive check, random \
+         walks, the state graph, the conformance run against TLC) from a crate of its own that depends on this \
+         repository. This page walks through `examples/peterson`, Peterson's mutual exclusion for two processes, \
+         written with the public API only; every snippet below is quoted from its files.\n\n\
+         ## Start from a skeleton\n\n\
+         ```sh\npex new my-lock          # or: cargo run -- new my-lock --pex-path <this checkout>\ncd my-lock\n\
+         cargo run -- check my-lock --config test-then-set\n```\n\n\
+         `pex new` writes a crate laid out like the example: the model in `src/lib.rs`, its TLA+ twin in \
+         `tla/my-lock/`, the binaries `pex`, `app` and `worker`, `Trunk.toml` and `index.html`, a test and a README. \
+         The skeleton is a lock for two processes whose gap `test-then-set` breaks `MutualExclusion`; rewrite the \
+         model and its twin together, action for action. It depends on this checkout by path \
+         (`--pex-path DIR`, by default the checkout `pex` was built from) and carries its `Cargo.lock`, so it builds \
+         offline with the same versions.\n\n\
+         ## The catalogue\n\n\
+         A crate lists its models in a `Catalogue`; its CLI, app and check worker are each one line over it. \
+         `.with::<M>()` registers a model drawn by the generic *Variables* view (every variable laid out by the \
+         shape of its value); `.with_view::<M>()` one that implements `View` and draws its own picture; \
+         `.and(Catalogue::builtin())` lists the built-in models after yours.\n\n",
+    );
+    page.push_str(&fence("rust", &catalogue_fn));
+    page.push_str("\n`src/bin/pex.rs`, the whole of it (`app.rs` calls `pex::ui::start`, `worker.rs` `pex::ui::worker::run_worker` the same way):\n\n");
+    page.push_str(&fence("rust", peterson::CLI));
+    page.push_str(
+        "\n## The model, section by section\n\n\
+         `src/lib.rs` reads like its twin `tla/peterson/Peterson.tla`, in the same order. **Constants**: the model's \
+         struct holds them, and the configs' TLA+ switches (here `UseTurn`, FALSE in the gap):\n\n",
+    );
+    page.push_str(&fence("rust", &constants));
+    page.push_str("\nEach config names the switches its cfg sets, the property a gap breaks, and the actions it alters (`safe` comes first):\n\n");
+    page.push_str(&fence("rust", &info));
+    page.push_str("\n**Variables**: one field per TLA+ variable (`to_tla` turns a state into TLA+ values, in `variables()` order):\n\n");
+    page.push_str(&fence("rust", &variables));
+    page.push_str("\n**Actions**: one function per action, its guard then its effect, `None` when not enabled. `Enter(p)`:\n\n");
+    page.push_str(&fence("rust", &action));
+    page.push_str("\nand its twin:\n\n");
+    page.push_str(&fence("tla", &twin_enter));
+    page.push_str(
+        "\n**Next** enumerates the candidate actions in the order of the twin's `Next` disjuncts, parameters \
+         ascending: TLC (one worker) explores in that order, which is how the two agree on every figure, including \
+         the state a failing search stops at.\n\n",
+    );
+    page.push_str(&fence("rust", &next));
+    page.push('\n');
+    page.push_str(&fence("tla", &twin_next));
+    page.push_str("\n**Invariants**, listed in `build` in the order the cfgs list them:\n\n");
+    page.push_str(&fence("rust", &invariant));
+    page.push_str(
+        "\n## The twin and its cfgs\n\n\
+         `tla/peterson/MC.cfg` is the `safe` config and `MC_<gap>.cfg` each gap; a cfg sets every constant and \
+         exactly its config's switches, and lists its invariants in the model's order:\n\n",
+    );
+    page.push_str(&fence("text", peterson::GAP_CFG));
+    page.push_str(
+        "\n## Check it, compare it with TLC, draw its graph\n\n\
+         ```sh\ncd examples/peterson\ncargo run -- check peterson                           # 20 distinct states, depth 7: holds\n\
+         cargo run -- check peterson --config flag-after-check  # MutualExclusion fails in 4 steps\n\
+         cargo run -- check peterson --config progress          # liveness under weak fairness: a waiting process enters\n\
+         cargo run -- conform --tla-dir tla                     # TLC and pex agree on every cfg\n\
+         cargo run -- graph peterson > peterson.dot             # the reachable state graph\ncargo test\n```\n\n\
+         `conform` runs TLC (`tla2tools.jar` from `$PEX_TLA2TOOLS` or a `.tools/` folder here or above) on each cfg \
+         and the crate's own `pex` on the same config, and compares distinct and generated states, depth, verdict \
+         and counterexample.\n\n\
+         ## Serve it\n\n\
+         ```sh\ntrunk serve        # the explorer with your model, on http://127.0.0.1:8081 for the example\n\
+         trunk build --release\n```\n\n\
+         `index.html` builds the app and the check worker from the crate's own binaries (the stylesheet is this \
+         repository's `web/style.css`, by relative path):\n\n",
+    );
+    page.push_str(&fence("html", &links.join("\n")));
+    page
 }
 
 fn model_page(catalogue: &Arc<Catalogue>, info: &crate::engine::ModelInfo, gaps: &[Gap]) -> String {
@@ -443,6 +552,25 @@ mod tests {
                 assert!(x.property_rows().iter().any(|r| r.holds_now == Some(false)) || x.lasso().is_some(), "{}: {link}", info.name);
             }
         }
+    }
+
+    #[test]
+    fn the_own_protocol_page_is_linked_and_quotes_the_example() {
+        let pages = book(catalogue::builtin()).unwrap();
+        let find = |p: &str| pages.iter().find(|x| x.path == format!("src/{p}")).map(|x| x.text.as_str());
+        assert!(find("SUMMARY.md").unwrap().contains("[Model your own protocol](own-protocol.md)"));
+        let page = find("own-protocol.md").unwrap();
+        for quoted in [
+            "pub fn catalogue() -> Catalogue",
+            "fn enter(&self",
+            "Enter(p) ==",
+            "UseTurn = FALSE",
+            "pex::cli::main(peterson_explorer::catalogue())",
+            "data-type=\"worker\"",
+        ] {
+            assert!(page.contains(quoted), "{quoted}");
+        }
+        assert_eq!(page.matches("```").count() % 2, 0, "every fence closed");
     }
 
     #[test]

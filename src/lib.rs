@@ -7,6 +7,7 @@
 //!   app, the check worker and the CLI are each given one ([`catalogue::Catalogue::builtin`] for
 //!   this repository's own; a crate of its own lists its models, with or without these).
 //! - [`cli`] (native, feature `cli`): the `pex` command line over a catalogue.
+//! - [`scaffold`] (native, feature `cli`): `pex new`, a crate with a model of its own.
 //! - [`tlc`] (native only): running TLC, reading its output and cfg files, and the conformance
 //!   and benchmark runs that compare the two.
 
@@ -19,6 +20,8 @@ pub mod engine;
 pub mod explorer;
 pub mod lessons;
 pub mod models;
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+pub mod scaffold;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tlc;
 #[cfg(feature = "web")]
