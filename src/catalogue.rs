@@ -52,7 +52,10 @@ pub const GENERIC_VIEW: ViewFns = ViewFns {
 pub struct Entry {
     pub info: fn() -> ModelInfo,
     build: BuildFn,
-    pub view: ViewFns,
+    /// The model's own view; `None` for a model the generic view draws. (Kept apart from
+    /// [`GENERIC_VIEW`] so that a program that draws nothing, the check worker, links no drawing
+    /// code.)
+    pub view: Option<ViewFns>,
 }
 
 impl Entry {
@@ -61,7 +64,7 @@ impl Entry {
         Entry {
             info: M::info,
             build: build_model::<M>,
-            view: ViewFns {
+            view: Some(ViewFns {
                 title: M::TITLE,
                 own: true,
                 view: |model, prev, state| {
@@ -78,13 +81,13 @@ impl Entry {
                     let states: Vec<&M::State> = states.iter().map(|s| typed::<M::State>(s)).collect();
                     m.trace_view(&states, cursor)
                 },
-            },
+            }),
         }
     }
 
     /// A model with no drawing code: the generic view draws it.
     pub fn generic<M: ModelDef>() -> Entry {
-        Entry { info: M::info, build: build_model::<M>, view: GENERIC_VIEW }
+        Entry { info: M::info, build: build_model::<M>, view: None }
     }
 }
 
@@ -97,6 +100,25 @@ fn build_model<M: ModelDef>(config: &str, constants: &Constants) -> Result<Arc<d
     })?;
     let model = M::build(&spec, constants).map_err(BuildError::Invalid)?;
     Ok(Arc::new(Erased::new(model, info, spec, constants.clone())) as Arc<dyn DynModel>)
+}
+
+/// The built-in models, in the order the catalogue presents them, each added by `$add`.
+macro_rules! builtin_models {
+    ($add:ident) => {
+        Catalogue::new()
+            .$add::<models::seqlock::Seqlock>()
+            .$add::<models::ebpf_ring::EbpfRing>()
+            .$add::<models::paxos::Paxos>()
+            .$add::<models::hlc::HlcModel>()
+            .$add::<models::occ::Occ>()
+            .$add::<models::mvcc::Mvcc>()
+            .$add::<models::routes::Routes>()
+            .$add::<models::composed::Composed>()
+            .$add::<models::crdt::Crdt>()
+            .$add::<models::gossip::Gossip>()
+            .$add::<models::persistence::Persistence>()
+            .$add::<models::anti_entropy::AntiEntropy>()
+    };
 }
 
 /// The models a program lists, in the order it presents them, and their lessons.
@@ -113,22 +135,16 @@ impl Catalogue {
         Catalogue::default()
     }
 
-    /// This repository's models and lessons (the built-in site and `pex`).
+    /// This repository's models, each with its own view, and their lessons (the built-in site
+    /// and `pex`).
     pub fn builtin() -> Catalogue {
-        Catalogue::new()
-            .with_view::<models::seqlock::Seqlock>()
-            .with_view::<models::ebpf_ring::EbpfRing>()
-            .with_view::<models::paxos::Paxos>()
-            .with_view::<models::hlc::HlcModel>()
-            .with_view::<models::occ::Occ>()
-            .with_view::<models::mvcc::Mvcc>()
-            .with_view::<models::routes::Routes>()
-            .with_view::<models::composed::Composed>()
-            .with_view::<models::crdt::Crdt>()
-            .with_view::<models::gossip::Gossip>()
-            .with_view::<models::persistence::Persistence>()
-            .with_view::<models::anti_entropy::AntiEntropy>()
-            .with_lessons(crate::lessons::embedded())
+        builtin_models!(with_view).with_lessons(crate::lessons::embedded())
+    }
+
+    /// This repository's models alone, with no view and no lesson: what the check worker needs
+    /// (it builds and checks models by name and draws nothing), without the weight of the rest.
+    pub fn builtin_models() -> Catalogue {
+        builtin_models!(with)
     }
 
     /// Adds a model drawn by the generic view.
@@ -230,9 +246,10 @@ impl Catalogue {
         (self.find(model)?.build)(config, constants)
     }
 
-    /// How a model of this catalogue is drawn; the generic view for one it does not list.
+    /// How a model of this catalogue is drawn: its own view, or the generic view for one that
+    /// has none (or that the catalogue does not list).
     pub fn view_of(&self, model: &str) -> ViewFns {
-        self.find(model).map_or(GENERIC_VIEW, |e| e.view)
+        self.find(model).ok().and_then(|e| e.view).unwrap_or(GENERIC_VIEW)
     }
 
     /// The picture of `state` (reached from `prev`, if given), drawn by the model's view.

@@ -327,6 +327,11 @@ fn worker_catalogue() -> Rc<Catalogue> {
 /// The worker's entry point, over the same catalogue as the page's app: listen to the page, then
 /// say so.
 pub fn run_worker(catalogue: Catalogue) {
+    // A panic is logged, then reported to the page before the instance traps.
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        report_panic(&info.to_string());
+    }));
     CATALOGUE.with(|c| *c.borrow_mut() = Rc::new(catalogue));
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
         let Some(text) = e.data().as_string() else { return };

@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn a_view_draws_only_the_model_its_entry_built() {
-        let seqlock = catalogue::builtin().find("seqlock").unwrap().view;
+        let seqlock = catalogue::builtin().find("seqlock").unwrap().view.unwrap();
         let paxos = catalogue::build("paxos", "safe", &[]).unwrap();
         let s = Session::new(Arc::clone(&paxos));
         assert!((seqlock.view)(paxos.as_ref(), None, s.state()).is_none());
