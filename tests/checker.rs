@@ -3,7 +3,7 @@
 //! The `Counter` cases are the specs TLC 2.15 was run on to learn its rules (see the docs of
 //! `engine::checker`); each expected figure is what TLC printed for the same spec.
 
-use pex::engine::{ActionProperty, CheckOptions, Checks, Checker, Invariant, Model, Outcome, Permutation, StopReason, SymmetricSet, Value, ViolationKind};
+use pex::engine::{ActionProperty, CheckOptions, Checker, Checks, Invariant, Model, Outcome, Permutation, StopReason, SymmetricSet, Value, ViolationKind};
 use std::sync::Arc;
 
 /// `VARIABLE x`, Init: x \in inits; Next: one disjunct per entry of `steps` (x' = x + d), plus an
