@@ -200,6 +200,14 @@ impl Permutation {
 /// Successors are enumerated in a fixed order: action families in the order of the twin's `Next`
 /// disjuncts, parameters ascending. TLC (one worker) explores in that same order, which is what lets
 /// the checker agree with it not only on totals but on the state it stops at.
+///
+/// A model writes only what is particular to it: `init_states`, `actions` and `next_state` (a
+/// catalogue model hands them to its twin-ordered `init`, `next` and `take`), the action names and
+/// labels, `checks` (one [`Checks`] value its `ModelDef::build` made for the config, kept in one
+/// field), `variables` and `to_tla`; and, where it has them, a CONSTRAINT, symmetric sets, its
+/// messages. Everything a config checks is read through `checks`: [`Model::invariants`],
+/// [`Model::action_properties`], [`Model::fair_spec`], [`Model::liveness`], [`Model::fairness`]
+/// and [`Model::specification`] are derived from it.
 pub trait Model: Send + Sync + Sized + 'static {
     type State: Clone + Eq + Hash + Debug + Send + Sync + 'static;
     type Action: Clone + Eq + Debug + Send + Sync + 'static;
