@@ -3,7 +3,7 @@
 //! The `Counter` cases are the specs TLC 2.15 was run on to learn its rules (see the docs of
 //! `engine::checker`); each expected figure is what TLC printed for the same spec.
 
-use pex::engine::{ActionProperty, CheckOptions, Checker, Invariant, Model, Outcome, Permutation, StopReason, SymmetricSet, Value, ViolationKind};
+use pex::engine::{ActionProperty, CheckOptions, Checker, Checks, Invariant, Model, Outcome, Permutation, StopReason, SymmetricSet, Value, ViolationKind};
 use std::sync::Arc;
 
 /// `VARIABLE x`, Init: x \in inits; Next: one disjunct per entry of `steps` (x' = x + d), plus an
@@ -14,8 +14,7 @@ struct Counter {
     jump: Option<(i64, i64)>,
     guard_below: Option<i64>,
     constraint: Option<i64>,
-    invariants: Vec<Invariant<Counter>>,
-    properties: Vec<ActionProperty<Counter>>,
+    checks: Checks<Counter>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -56,11 +55,8 @@ impl Model for Counter {
     fn action_names(&self) -> Vec<&'static str> {
         vec!["Add", "Jump"]
     }
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
-    }
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
     fn within_constraint(&self, x: &i64) -> bool {
         self.constraint.map(|c| *x <= c).unwrap_or(true)
@@ -74,7 +70,7 @@ impl Model for Counter {
 }
 
 fn counter() -> Counter {
-    Counter { inits: vec![0], steps: vec![1, 2], jump: None, guard_below: None, constraint: Some(3), invariants: vec![], properties: vec![] }
+    Counter { inits: vec![0], steps: vec![1, 2], jump: None, guard_below: None, constraint: Some(3), checks: Checks::new() }
 }
 
 fn inv(name: &'static str, holds: fn(&Counter, &i64) -> bool) -> Invariant<Counter> {
@@ -106,7 +102,7 @@ fn check(model: Counter, deadlock: bool) -> Figures {
 #[test]
 fn t1_states_outside_the_constraint_are_checked_but_not_kept() {
     let mut m = counter();
-    m.invariants = vec![inv("Inv", |_, x| *x != 5)];
+    m.checks.invariants = vec![inv("Inv", |_, x| *x != 5)];
     let f = check(m, false);
     // TLC: Invariant Inv violated; x = 0, 1, 3, 5; 9 generated, 4 distinct, depth 3.
     assert_eq!(f.verdict, Some((ViolationKind::Invariant, "Inv", vec![0, 1, 3, 5])));
@@ -116,7 +112,7 @@ fn t1_states_outside_the_constraint_are_checked_but_not_kept() {
 #[test]
 fn t1_safe_counts() {
     let mut m = counter();
-    m.invariants = vec![inv("Inv", |_, x| *x != 50)];
+    m.checks.invariants = vec![inv("Inv", |_, x| *x != 50)];
     let f = check(m, false);
     assert_eq!(f.verdict, None);
     assert_eq!((f.generated, f.distinct, f.depth), (9, 4, 3));
@@ -126,7 +122,7 @@ fn t1_safe_counts() {
 fn t2_action_properties_are_checked_on_steps_to_seen_states() {
     let mut m = counter();
     m.jump = Some((3, 1));
-    m.properties = vec![prop("Prop", |_, a, b| b > a)];
+    m.checks.action_properties = vec![prop("Prop", |_, a, b| b > a)];
     let f = check(m, false);
     assert_eq!(f.verdict, Some((ViolationKind::ActionProperty, "Prop", vec![0, 1, 3, 1])));
     assert_eq!((f.generated, f.distinct, f.depth), (10, 4, 3));
@@ -135,7 +131,7 @@ fn t2_action_properties_are_checked_on_steps_to_seen_states() {
 #[test]
 fn t3_the_violating_state_is_counted() {
     let mut m = counter();
-    m.invariants = vec![inv("Inv", |_, x| *x != 3)];
+    m.checks.invariants = vec![inv("Inv", |_, x| *x != 3)];
     let f = check(m, false);
     assert_eq!(f.verdict, Some((ViolationKind::Invariant, "Inv", vec![0, 1, 3])));
     assert_eq!((f.generated, f.distinct, f.depth), (5, 4, 3));
@@ -154,7 +150,7 @@ fn t4_initial_states_outside_the_constraint_are_dropped() {
 fn t5_an_initial_state_can_violate() {
     let mut m = counter();
     m.inits = vec![0, 7];
-    m.invariants = vec![inv("Inv", |_, x| *x != 7)];
+    m.checks.invariants = vec![inv("Inv", |_, x| *x != 7)];
     let f = check(m, false);
     assert_eq!(f.verdict, Some((ViolationKind::Invariant, "Inv", vec![7])));
 }
@@ -162,7 +158,7 @@ fn t5_an_initial_state_can_violate() {
 #[test]
 fn t6_action_properties_see_steps_leaving_the_constraint() {
     let mut m = counter();
-    m.properties = vec![prop("Prop", |_, _, b| *b < 5)];
+    m.checks.action_properties = vec![prop("Prop", |_, _, b| *b < 5)];
     let f = check(m, false);
     assert_eq!(f.verdict, Some((ViolationKind::ActionProperty, "Prop", vec![0, 1, 3, 5])));
     assert_eq!((f.generated, f.distinct, f.depth), (9, 4, 3));
@@ -171,8 +167,8 @@ fn t6_action_properties_see_steps_leaving_the_constraint() {
 #[test]
 fn t7_invariants_come_before_action_properties() {
     let mut m = counter();
-    m.invariants = vec![inv("Inv", |_, x| *x != 2)];
-    m.properties = vec![prop("Prop", |_, _, b| *b < 2)];
+    m.checks.invariants = vec![inv("Inv", |_, x| *x != 2)];
+    m.checks.action_properties = vec![prop("Prop", |_, _, b| *b < 2)];
     let f = check(m, false);
     assert_eq!(f.verdict, Some((ViolationKind::Invariant, "Inv", vec![0, 2])));
     assert_eq!((f.generated, f.distinct, f.depth), (3, 3, 2));
@@ -182,7 +178,7 @@ fn t7_invariants_come_before_action_properties() {
 fn t8_the_search_stops_at_the_first_bad_successor() {
     let mut m = counter();
     m.steps = vec![2, 1, 3];
-    m.invariants = vec![inv("Inv", |_, x| *x != 2)];
+    m.checks.invariants = vec![inv("Inv", |_, x| *x != 2)];
     let f = check(m, false);
     assert_eq!(f.verdict, Some((ViolationKind::Invariant, "Inv", vec![0, 2])));
     assert_eq!((f.generated, f.distinct, f.depth), (2, 2, 2));
@@ -215,12 +211,12 @@ fn t10_states_outside_the_constraint_are_not_deadlocks() {
 #[test]
 fn first_failing_invariant_in_config_order_is_reported() {
     let mut m = counter();
-    m.invariants = vec![inv("Small", |_, x| *x < 2), inv("NotTwo", |_, x| *x != 2)];
+    m.checks.invariants = vec![inv("Small", |_, x| *x < 2), inv("NotTwo", |_, x| *x != 2)];
     let f = check(m, false);
     // x = 2 breaks both; Small is listed first. (x = 1 is found first, then x = 2.)
     assert_eq!(f.verdict.unwrap().1, "Small");
     let mut m = counter();
-    m.invariants = vec![inv("NotTwo", |_, x| *x != 2), inv("Small", |_, x| *x < 2)];
+    m.checks.invariants = vec![inv("NotTwo", |_, x| *x != 2), inv("Small", |_, x| *x < 2)];
     assert_eq!(check(m, false).verdict.unwrap().1, "NotTwo");
 }
 
@@ -230,7 +226,7 @@ fn counterexamples_are_shortest() {
     let mut m = counter();
     m.steps = vec![1, 7];
     m.constraint = Some(20);
-    m.invariants = vec![inv("Not14", |_, x| *x != 14)];
+    m.checks.invariants = vec![inv("Not14", |_, x| *x != 14)];
     let f = check(m, false);
     assert_eq!(f.verdict.unwrap().2, vec![0, 7, 14]);
 }
@@ -241,7 +237,7 @@ fn slices_give_the_same_result_as_one_run() {
         let mut m = counter();
         m.steps = vec![1, 3, 5];
         m.constraint = Some(200);
-        m.invariants = vec![inv("Inv", |_, x| *x != 150)];
+        m.checks.invariants = vec![inv("Inv", |_, x| *x != 150)];
         m
     };
     let mut whole = Checker::new(Arc::new(mk()), CheckOptions::default());
@@ -301,7 +297,7 @@ struct Bits {
     a: usize,
     b: usize,
     pinned: bool,
-    invariants: Vec<Invariant<Bits>>,
+    checks: Checks<Bits>,
 }
 
 impl Model for Bits {
@@ -340,8 +336,8 @@ impl Model for Bits {
     fn action_names(&self) -> Vec<&'static str> {
         vec!["Flip"]
     }
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
     fn symmetric_sets(&self) -> Vec<SymmetricSet> {
         vec![SymmetricSet::new("A", (0..self.a).map(|i| format!("a{i}")).collect()), SymmetricSet::new("B", (0..self.b).map(|i| format!("b{i}")).collect())]
@@ -369,7 +365,7 @@ impl Model for Bits {
 }
 
 fn bits(a: usize, b: usize) -> Bits {
-    Bits { a, b, pinned: false, invariants: vec![] }
+    Bits { a, b, pinned: false, checks: Checks::new() }
 }
 
 fn distinct(model: Bits, symmetry: bool) -> u64 {
@@ -395,7 +391,7 @@ fn unsound_symmetry_still_gives_valid_traces() {
     // trace must still replay through real steps of the model.
     let mut m = bits(3, 1);
     m.pinned = true;
-    m.invariants = vec![Invariant { name: "NotAllA", holds: |_, s| !(s.0.iter().all(|b| *b)) }];
+    m.checks.invariants = vec![Invariant { name: "NotAllA", holds: |_, s| !(s.0.iter().all(|b| *b)) }];
     let model = Arc::new(m);
     let mut c = Checker::new(model.clone(), CheckOptions::default());
     let Outcome::Violation(v) = c.run_to_end() else { panic!("expected a violation") };
@@ -429,7 +425,7 @@ fn the_audit_catches_an_unsound_symmetry_and_passes_a_sound_one() {
 fn the_audit_catches_an_action_that_does_not_commute() {
     // Init is symmetric (all bits clear) but A0 may only turn its bit on once B0's is on: the
     // actions single out A0.
-    struct Skewed(Bits);
+    struct Skewed(Bits, Checks<Skewed>);
     impl Model for Skewed {
         type State = <Bits as Model>::State;
         type Action = <Bits as Model>::Action;
@@ -454,8 +450,8 @@ fn the_audit_catches_an_action_that_does_not_commute() {
         fn action_names(&self) -> Vec<&'static str> {
             self.0.action_names()
         }
-        fn invariants(&self) -> &[Invariant<Self>] {
-            &[]
+        fn checks(&self) -> &Checks<Self> {
+            &self.1
         }
         fn symmetric_sets(&self) -> Vec<SymmetricSet> {
             self.0.symmetric_sets()
@@ -470,7 +466,7 @@ fn the_audit_catches_an_action_that_does_not_commute() {
             self.0.to_tla(s)
         }
     }
-    let mut c = Checker::new(Arc::new(Skewed(bits(2, 1))), CheckOptions::default());
+    let mut c = Checker::new(Arc::new(Skewed(bits(2, 1), Checks::new())), CheckOptions::default());
     c.run_to_end();
     let problem = c.symmetry_problem().expect("A0's guard breaks A's symmetry");
     assert!(

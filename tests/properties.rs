@@ -4,80 +4,178 @@
 use pex::catalogue;
 use pex::engine::{random_walk, replay, DynModel, Session};
 use proptest::prelude::*;
+use proptest::strategy::Union;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-/// Small constants for each model, so that thousands of walks stay quick.
-fn small_constants() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
-    prop_oneof![
-        (1..=3i64, 1..=3i64, 0..=6i64).prop_map(|(n, r, m)| (
-            "seqlock".to_string(),
-            vec![("NumReaders".into(), n.to_string()), ("RingSize".into(), r.to_string()), ("MaxSeq".into(), m.to_string())]
-        )),
-        (1..=6i64, prop::sample::select(vec!["{1}", "{2}", "{1, 2}", "{1, 3}"]), 2..=10i64, 1..=4i64).prop_map(|(cap, sizes, off, live)| (
-            "ebpf-ring".to_string(),
-            vec![
-                ("Capacity".into(), cap.to_string()),
-                ("Sizes".into(), sizes.to_string()),
-                ("MaxOffset".into(), off.to_string()),
-                ("MaxLiveRecords".into(), live.to_string()),
-            ]
-        )),
-        (1..=3i64, 1..=2i64, 1..=5i64, 0..=4i64).prop_map(|(k, v, ts, ops)| (
-            "mvcc".to_string(),
-            vec![("Keys".into(), k.to_string()), ("Vals".into(), v.to_string()), ("MaxTs".into(), ts.to_string()), ("MaxOps".into(), ops.to_string())]
-        )),
-        (1..=3i64, 0..=4i64, 0..=6i64).prop_map(|(n, v, ops)| (
-            "routes".to_string(),
-            vec![("Nodes".into(), n.to_string()), ("MaxVersions".into(), v.to_string()), ("MaxOps".into(), ops.to_string())]
-        )),
-        (1..=3i64, 1..=3i64, 1..=3i64, 0..=3i64, 0..=5i64, 0..=5i64).prop_map(|(k, g, t, v, ts, ops)| (
-            "composed".to_string(),
-            vec![
-                ("Keys".into(), k.to_string()),
-                ("Groups".into(), g.to_string()),
-                ("TxnIds".into(), t.to_string()),
-                ("MaxVersions".into(), v.to_string()),
-                ("MaxTs".into(), ts.to_string()),
-                ("MaxOps".into(), ops.to_string()),
-                ("InitGroup".into(), format!("g{g}")),
-            ]
-        )),
-        (prop::sample::select(vec!["{1}", "{1, 2}", "{2, 3}", "{1, 2, 3}"]), 1..=2i64, 1..=3i64, 0..=4i64).prop_map(|(r, k, v, t)| (
-            "crdt".to_string(),
-            vec![("Replicas".into(), r.to_string()), ("Keys".into(), k.to_string()), ("Values".into(), v.to_string()), ("MaxTime".into(), t.to_string())]
-        )),
-        (1..=3i64, 1..=3i64, 1..=4i64, 0..=2i64).prop_map(|(d, b, s, c)| (
-            "persistence".to_string(),
-            vec![
-                ("MaxDeltas".into(), d.to_string()),
-                ("MaxBufferSize".into(), b.to_string()),
-                ("MaxSegments".into(), s.to_string()),
-                ("MaxCrashes".into(), c.to_string())
-            ]
-        )),
-        (prop::sample::select(vec!["{1}", "{1, 2}", "{2, 3}", "{1, 2, 3}"]), 1..=3i64, 1..=2i64, 0..=3i64).prop_map(|(r, k, v, t)| (
-            "anti-entropy".to_string(),
-            vec![
-                ("Replicas".into(), r.to_string()),
-                ("NumKeys".into(), k.to_string()),
-                ("NumBuckets".into(), k.min(2).to_string()),
-                ("NumValues".into(), v.to_string()),
-                ("MaxTimestamp".into(), t.to_string())
-            ]
-        )),
-        (prop::sample::select(vec!["{1}", "{1, 2}", "{1, 2, 3}"]), 1..=2i64, 0..=3i64, 0..=2i64, 0..=3i64).prop_map(|(r, k, d, e, msgs)| (
-            "gossip".to_string(),
-            vec![
-                ("Replicas".into(), r.to_string()),
-                ("Keys".into(), k.to_string()),
-                ("Owners".into(), "{1}".into()),
-                ("MaxDeltas".into(), d.to_string()),
-                ("MaxEpoch".into(), e.to_string()),
-                ("MaxMessages".into(), msgs.to_string())
-            ]
-        )),
+type Overrides = Vec<(String, String)>;
+
+/// Small constants for every model of the catalogue, so that thousands of walks stay quick. A
+/// model missing here fails [`every_model_has_small_constants`].
+fn small_constants_table() -> Vec<(&'static str, BoxedStrategy<Overrides>)> {
+    vec![
+        (
+            "seqlock",
+            (1..=3i64, 1..=3i64, 0..=6i64)
+                .prop_map(|(n, r, m)| vec![("NumReaders".into(), n.to_string()), ("RingSize".into(), r.to_string()), ("MaxSeq".into(), m.to_string())])
+                .boxed(),
+        ),
+        (
+            "ebpf-ring",
+            (1..=6i64, prop::sample::select(vec!["{1}", "{2}", "{1, 2}", "{1, 3}"]), 2..=10i64, 1..=4i64)
+                .prop_map(|(cap, sizes, off, live)| {
+                    vec![
+                        ("Capacity".into(), cap.to_string()),
+                        ("Sizes".into(), sizes.to_string()),
+                        ("MaxOffset".into(), off.to_string()),
+                        ("MaxLiveRecords".into(), live.to_string()),
+                    ]
+                })
+                .boxed(),
+        ),
+        (
+            "paxos",
+            (
+                prop::sample::select(vec!["{1}", "{1, 2}"]),
+                prop::sample::select(vec!["{1}", "{1, 2}", "{1, 2, 3}"]),
+                prop::sample::select(vec!["{0}", "{0, 1}"]),
+                1..=2i64,
+            )
+                .prop_map(|(p, a, att, v)| {
+                    vec![
+                        ("Proposers".into(), p.to_string()),
+                        ("Acceptors".into(), a.to_string()),
+                        ("Rounds".into(), "{1}".into()),
+                        ("Attempts".into(), att.to_string()),
+                        ("Values".into(), v.to_string()),
+                    ]
+                })
+                .boxed(),
+        ),
+        (
+            "hlc",
+            (1..=3i64, 0..=1i64, 2..=3i64, 1..=2i64, 0..=3i64, 0..=3i64, 0..=1i64)
+                .prop_map(|(n, skew, window, terms, ops, wall, logical)| {
+                    vec![
+                        ("Nodes".into(), n.to_string()),
+                        ("MaxClockSkewMs".into(), skew.to_string()),
+                        ("HlcPhysicalWindowMs".into(), window.to_string()),
+                        ("MaxTerms".into(), terms.to_string()),
+                        ("MaxOps".into(), ops.to_string()),
+                        ("MaxWallTime".into(), wall.to_string()),
+                        ("LogicalMax".into(), logical.to_string()),
+                    ]
+                })
+                .boxed(),
+        ),
+        (
+            "occ",
+            (1..=2i64, 1..=2i64, 1..=6i64, 1..=3i64)
+                .prop_map(|(k, t, ts, ops)| {
+                    vec![("Keys".into(), k.to_string()), ("TxnIds".into(), t.to_string()), ("MaxTs".into(), ts.to_string()), ("MaxOps".into(), ops.to_string())]
+                })
+                .boxed(),
+        ),
+        (
+            "mvcc",
+            (1..=3i64, 1..=2i64, 1..=5i64, 0..=4i64)
+                .prop_map(|(k, v, ts, ops)| {
+                    vec![("Keys".into(), k.to_string()), ("Vals".into(), v.to_string()), ("MaxTs".into(), ts.to_string()), ("MaxOps".into(), ops.to_string())]
+                })
+                .boxed(),
+        ),
+        (
+            "routes",
+            (1..=3i64, 0..=4i64, 0..=6i64)
+                .prop_map(|(n, v, ops)| vec![("Nodes".into(), n.to_string()), ("MaxVersions".into(), v.to_string()), ("MaxOps".into(), ops.to_string())])
+                .boxed(),
+        ),
+        (
+            "composed",
+            (1..=3i64, 1..=3i64, 1..=3i64, 0..=3i64, 0..=5i64, 0..=5i64)
+                .prop_map(|(k, g, t, v, ts, ops)| {
+                    vec![
+                        ("Keys".into(), k.to_string()),
+                        ("Groups".into(), g.to_string()),
+                        ("TxnIds".into(), t.to_string()),
+                        ("MaxVersions".into(), v.to_string()),
+                        ("MaxTs".into(), ts.to_string()),
+                        ("MaxOps".into(), ops.to_string()),
+                        ("InitGroup".into(), format!("g{g}")),
+                    ]
+                })
+                .boxed(),
+        ),
+        (
+            "crdt",
+            (prop::sample::select(vec!["{1}", "{1, 2}", "{2, 3}", "{1, 2, 3}"]), 1..=2i64, 1..=3i64, 0..=4i64)
+                .prop_map(|(r, k, v, t)| {
+                    vec![
+                        ("Replicas".into(), r.to_string()),
+                        ("Keys".into(), k.to_string()),
+                        ("Values".into(), v.to_string()),
+                        ("MaxTime".into(), t.to_string()),
+                    ]
+                })
+                .boxed(),
+        ),
+        (
+            "persistence",
+            (1..=3i64, 1..=3i64, 1..=4i64, 0..=2i64)
+                .prop_map(|(d, b, s, c)| {
+                    vec![
+                        ("MaxDeltas".into(), d.to_string()),
+                        ("MaxBufferSize".into(), b.to_string()),
+                        ("MaxSegments".into(), s.to_string()),
+                        ("MaxCrashes".into(), c.to_string()),
+                    ]
+                })
+                .boxed(),
+        ),
+        (
+            "anti-entropy",
+            (prop::sample::select(vec!["{1}", "{1, 2}", "{2, 3}", "{1, 2, 3}"]), 1..=3i64, 1..=2i64, 0..=3i64)
+                .prop_map(|(r, k, v, t)| {
+                    vec![
+                        ("Replicas".into(), r.to_string()),
+                        ("NumKeys".into(), k.to_string()),
+                        ("NumBuckets".into(), k.min(2).to_string()),
+                        ("NumValues".into(), v.to_string()),
+                        ("MaxTimestamp".into(), t.to_string()),
+                    ]
+                })
+                .boxed(),
+        ),
+        (
+            "gossip",
+            (prop::sample::select(vec!["{1}", "{1, 2}", "{1, 2, 3}"]), 1..=2i64, 0..=3i64, 0..=2i64, 0..=3i64)
+                .prop_map(|(r, k, d, e, msgs)| {
+                    vec![
+                        ("Replicas".into(), r.to_string()),
+                        ("Keys".into(), k.to_string()),
+                        ("Owners".into(), "{1}".into()),
+                        ("MaxDeltas".into(), d.to_string()),
+                        ("MaxEpoch".into(), e.to_string()),
+                        ("MaxMessages".into(), msgs.to_string()),
+                    ]
+                })
+                .boxed(),
+        ),
     ]
+}
+
+/// A model of the catalogue and small constants for it.
+fn small_constants() -> impl Strategy<Value = (String, Overrides)> {
+    Union::new(small_constants_table().into_iter().map(|(name, constants)| constants.prop_map(move |c| (name.to_string(), c)).boxed()))
+}
+
+#[test]
+fn every_model_has_small_constants() {
+    let mut table: Vec<&str> = small_constants_table().iter().map(|(name, _)| *name).collect();
+    let mut models: Vec<&str> = catalogue::infos().iter().map(|i| i.name).collect();
+    table.sort_unstable();
+    models.sort_unstable();
+    assert_eq!(table, models, "one entry per catalogue model");
 }
 
 fn labels(model: &dyn DynModel, seed: u64, steps: usize) -> Vec<String> {

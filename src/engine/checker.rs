@@ -835,11 +835,11 @@ impl<M: Model> Checker<M> {
 #[cfg(test)]
 mod memory_tests {
     use super::*;
-    use crate::engine::model::{ActionProperty, Invariant};
+    use crate::engine::model::Checks;
     use crate::engine::value::Value;
 
     /// A grid walk: (x, y) in 0..n × 0..n, one step right or up: n² states, two successors each.
-    struct Grid(u32);
+    struct Grid(u32, Checks<Grid>);
 
     impl Model for Grid {
         type State = (u32, u32);
@@ -870,11 +870,8 @@ mod memory_tests {
         fn action_names(&self) -> Vec<&'static str> {
             vec!["Right", "Up"]
         }
-        fn invariants(&self) -> &[Invariant<Self>] {
-            &[]
-        }
-        fn action_properties(&self) -> &[ActionProperty<Self>] {
-            &[]
+        fn checks(&self) -> &Checks<Self> {
+            &self.1
         }
         fn variables(&self) -> &'static [&'static str] {
             &["x", "y"]
@@ -885,7 +882,7 @@ mod memory_tests {
     }
 
     fn run(max_memory: Option<u64>, threads: usize) -> Checker<Grid> {
-        let mut c = Checker::new(Arc::new(Grid(300)), CheckOptions { max_memory, threads, ..CheckOptions::default() });
+        let mut c = Checker::new(Arc::new(Grid(300, Checks::new())), CheckOptions { max_memory, threads, ..CheckOptions::default() });
         c.run_to_end();
         c
     }

@@ -863,7 +863,7 @@ fn goal_of(g: &Graph, kind: Temporal, j: usize, is_init: impl Fn(u32) -> bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::model::{Fairness, Invariant, LivenessProperty};
+    use crate::engine::model::{Checks, FairSpec, Fairness, LivenessProperty};
     use crate::engine::value::Value;
 
     /// A hand-made graph: states `0..n`, actions `(family, from, to)`; the properties' P and Q are
@@ -872,8 +872,7 @@ mod tests {
         edges: Vec<(&'static str, u8, u8)>,
         p: Vec<u8>,
         q: Vec<u8>,
-        liveness: Vec<LivenessProperty<Tiny>>,
-        fairness: Vec<Fairness<Tiny>>,
+        checks: Checks<Tiny>,
         /// Per fairness condition: the families it covers, and whether each family is its own
         /// instance (`\A`) or all are one.
         fair_families: Vec<(Vec<&'static str>, bool)>,
@@ -910,14 +909,8 @@ mod tests {
             v.dedup();
             v
         }
-        fn invariants(&self) -> &[Invariant<Self>] {
-            &[]
-        }
-        fn liveness(&self) -> &[LivenessProperty<Self>] {
-            &self.liveness
-        }
-        fn fairness(&self) -> &[Fairness<Self>] {
-            &self.fairness
+        fn checks(&self) -> &Checks<Self> {
+            &self.checks
         }
         fn variables(&self) -> &'static [&'static str] {
             &["x"]
@@ -944,8 +937,11 @@ mod tests {
             edges: edges.to_vec(),
             p: p.to_vec(),
             q: q.to_vec(),
-            liveness: vec![LivenessProperty { name: "Prop", kind, p: in_p, q: (kind == Temporal::LeadsTo).then_some(in_q as fn(&Tiny, &u8) -> bool) }],
-            fairness: fairness(&fair.iter().map(|f| f.0).collect::<Vec<_>>()),
+            checks: Checks::new().fair_spec(Some(FairSpec {
+                name: "FairSpec",
+                fairness: fairness(&fair.iter().map(|f| f.0).collect::<Vec<_>>()),
+                properties: vec![LivenessProperty { name: "Prop", kind, p: in_p, q: (kind == Temporal::LeadsTo).then_some(in_q as fn(&Tiny, &u8) -> bool) }],
+            })),
             fair_families: fair.iter().map(|f| (f.1.to_vec(), f.2)).collect(),
         }
     }

@@ -27,7 +27,7 @@ pub use erased::{typed, AnyState, CheckResult, Choice, Definition, DynChecker, D
 pub use graph::{neighbourhood, reachable, GraphEdge, GraphNode, StateGraph};
 pub use messages::{MessageEvent, MessageOp};
 pub use model::{
-    variable_order, ActionProperty, ConfigSpec, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Permutation,
+    variable_order, ActionProperty, Checks, ConfigSpec, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Permutation,
     SymmetricSet, Temporal,
 };
 pub use replayer::{compare_configs, replay, Comparer, Divergence, Replayer, Steps};

@@ -83,6 +83,63 @@ pub struct FairSpec<M: Model> {
     pub properties: Vec<LivenessProperty<M>>,
 }
 
+/// Everything one configuration checks, in config order: what [`Model::checks`] returns. A model
+/// builds it once in `ModelDef::build`, the config deciding by name what goes in:
+///
+/// ```ignore
+/// let checks = Checks::new()
+///     .invariant("TypeOK", Seqlock::type_ok)
+///     .invariant("NoTornRead", Seqlock::no_torn_read)
+///     .invariant_if(config.name == "seed-invariant", "SeedNoTornRead", Seqlock::seed_no_torn_read)
+///     .fair_spec(match config.name { "progress" => Some(FairSpec { .. }), _ => None });
+/// ```
+pub struct Checks<M: Model> {
+    pub invariants: Vec<Invariant<M>>,
+    pub action_properties: Vec<ActionProperty<M>>,
+    /// The liveness config's FairSpec and temporal properties; `None` for a safety config.
+    pub fair_spec: Option<FairSpec<M>>,
+}
+
+impl<M: Model> Default for Checks<M> {
+    fn default() -> Self {
+        Checks { invariants: Vec::new(), action_properties: Vec::new(), fair_spec: None }
+    }
+}
+
+impl<M: Model> Checks<M> {
+    /// Nothing checked yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the invariant `name`.
+    pub fn invariant(mut self, name: &'static str, holds: fn(&M, &M::State) -> bool) -> Self {
+        self.invariants.push(Invariant { name, holds });
+        self
+    }
+
+    /// Adds the invariant `name` if `when` (a config that checks it).
+    pub fn invariant_if(self, when: bool, name: &'static str, holds: fn(&M, &M::State) -> bool) -> Self {
+        if when {
+            self.invariant(name, holds)
+        } else {
+            self
+        }
+    }
+
+    /// Adds the action property `name` (`[][P]_vars`).
+    pub fn action_property(mut self, name: &'static str, holds: fn(&M, &M::State, &M::State) -> bool) -> Self {
+        self.action_properties.push(ActionProperty { name, holds });
+        self
+    }
+
+    /// Sets the FairSpec the config checks (`None`: a safety config).
+    pub fn fair_spec(mut self, fair_spec: Option<FairSpec<M>>) -> Self {
+        self.fair_spec = fair_spec;
+        self
+    }
+}
+
 impl<M: Model> Clone for Invariant<M> {
     fn clone(&self) -> Self {
         Invariant { name: self.name, holds: self.holds }
@@ -143,6 +200,14 @@ impl Permutation {
 /// Successors are enumerated in a fixed order: action families in the order of the twin's `Next`
 /// disjuncts, parameters ascending. TLC (one worker) explores in that same order, which is what lets
 /// the checker agree with it not only on totals but on the state it stops at.
+///
+/// A model writes only what is particular to it: `init_states`, `actions` and `next_state` (a
+/// catalogue model hands them to its twin-ordered `init`, `next` and `take`), the action names and
+/// labels, `checks` (one [`Checks`] value its `ModelDef::build` made for the config, kept in one
+/// field), `variables` and `to_tla`; and, where it has them, a CONSTRAINT, symmetric sets, its
+/// messages. Everything a config checks is read through `checks`: [`Model::invariants`],
+/// [`Model::action_properties`], [`Model::fair_spec`], [`Model::liveness`], [`Model::fairness`]
+/// and [`Model::specification`] are derived from it.
 pub trait Model: Send + Sync + Sized + 'static {
     type State: Clone + Eq + Hash + Debug + Send + Sync + 'static;
     type Action: Clone + Eq + Debug + Send + Sync + 'static;
@@ -167,19 +232,24 @@ pub trait Model: Send + Sync + Sized + 'static {
     /// Every action family of this configuration, in `Next`'s order.
     fn action_names(&self) -> Vec<&'static str>;
 
+    /// What this configuration checks: its invariants, action properties and (for a liveness
+    /// config) its FairSpec, built once by `ModelDef::build` and kept in one field. The accessors
+    /// below read it and are not meant to be overridden.
+    fn checks(&self) -> &Checks<Self>;
+
     /// The invariants checked, in the order the config lists them (TLC reports the first that fails).
-    fn invariants(&self) -> &[Invariant<Self>];
+    fn invariants(&self) -> &[Invariant<Self>] {
+        &self.checks().invariants
+    }
 
     /// The action properties checked, in config order.
     fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &[]
+        &self.checks().action_properties
     }
 
-    /// What a liveness config checks, as one bundle (`None`, the default, for a safety config).
-    /// A model keeps it in one field built by `build` and returns it here; the three accessors
-    /// below read it, and are not meant to be overridden.
+    /// What a liveness config checks, as one bundle (`None` for a safety config).
     fn fair_spec(&self) -> Option<&FairSpec<Self>> {
-        None
+        self.checks().fair_spec.as_ref()
     }
 
     /// The temporal properties checked on fair behaviours, in config order (none for a safety config).

@@ -73,6 +73,17 @@ impl Value {
         Value::Func(v)
     }
 
+    /// A per-process variable over processes with integer ids (`[r \in Replicas |-> f(r)]`),
+    /// `f` given each process's index into `ids`: a tuple when the ids are `1..n` (TLC prints such
+    /// a function as a sequence), else a function from the ids.
+    pub fn per_id(ids: &[u8], f: impl Fn(usize) -> Value) -> Value {
+        if ids.iter().enumerate().all(|(i, &id)| id as usize == i + 1) {
+            Value::Tuple((0..ids.len()).map(f).collect())
+        } else {
+            Value::func(ids.iter().enumerate().map(|(i, &id)| (Value::Int(id as i64), f(i))))
+        }
+    }
+
     /// The children of a structured value, labelled as a reader would name them; used by trees
     /// and diffs (`ring[0].stamp`).
     pub fn children(&self) -> Vec<(String, &Value)> {

@@ -28,8 +28,7 @@
 
 use crate::engine::messages::{MessageEvent, MessageOp};
 use crate::engine::{
-    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo,
-    Temporal, Value,
+    Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -52,9 +51,8 @@ pub struct AntiEntropy {
     pub sync_all_buckets: bool,
     /// `LwwMerge`: a response is merged last-writer-wins (safe), not copied over.
     pub lww_merge: bool,
-    invariants: Vec<Invariant<AntiEntropy>>,
-    properties: Vec<ActionProperty<AntiEntropy>>,
-    fair_spec: Option<FairSpec<AntiEntropy>>,
+    /// What this config checks.
+    checks: Checks<AntiEntropy>,
 }
 
 impl ModelDef for AntiEntropy {
@@ -181,19 +179,16 @@ impl ModelDef for AntiEntropy {
             max_timestamp: constants.int("MaxTimestamp") as u8,
             sync_all_buckets: config.switch("SyncAllBuckets"),
             lww_merge: config.switch("LwwMerge"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: AntiEntropy::type_ok },
-                Invariant { name: "MerkleConsistent", holds: AntiEntropy::merkle_consistent },
-                Invariant { name: "NoSelfDivergence", holds: AntiEntropy::no_self_divergence },
-                Invariant { name: "PartitionSymmetric", holds: AntiEntropy::partition_symmetric },
-                Invariant { name: "SyncRequestsValid", holds: AntiEntropy::sync_requests_valid },
-            ],
-            properties: vec![
-                ActionProperty { name: "PartitionHealTriggers", holds: AntiEntropy::partition_heal_triggers },
-                ActionProperty { name: "SyncReconciles", holds: AntiEntropy::sync_reconciles },
-                ActionProperty { name: "LwwMonotonic", holds: AntiEntropy::lww_monotonic },
-            ],
-            fair_spec,
+            checks: Checks::new()
+                .invariant("TypeOK", AntiEntropy::type_ok)
+                .invariant("MerkleConsistent", AntiEntropy::merkle_consistent)
+                .invariant("NoSelfDivergence", AntiEntropy::no_self_divergence)
+                .invariant("PartitionSymmetric", AntiEntropy::partition_symmetric)
+                .invariant("SyncRequestsValid", AntiEntropy::sync_requests_valid)
+                .action_property("PartitionHealTriggers", AntiEntropy::partition_heal_triggers)
+                .action_property("SyncReconciles", AntiEntropy::sync_reconciles)
+                .action_property("LwwMonotonic", AntiEntropy::lww_monotonic)
+                .fair_spec(fair_spec),
         })
     }
 }
@@ -706,15 +701,6 @@ impl AntiEntropy {
 
     // ---- TLA+ values ----
 
-    /// A function on the replicas: TLC prints it as a tuple when Replicas is 1..n.
-    fn per_replica(&self, f: impl Fn(usize) -> Value) -> Value {
-        if self.replicas.iter().enumerate().all(|(i, &id)| id as usize == i + 1) {
-            Value::Tuple((0..self.n()).map(f).collect())
-        } else {
-            Value::func((0..self.n()).map(|r| (Value::Int(self.id(r) as i64), f(r))))
-        }
-    }
-
     fn entry_value(e: &Entry) -> Value {
         Value::record([("replica", Value::Int(e.replica as i64)), ("time", Value::Int(e.time as i64)), ("value", Value::Int(e.value as i64))])
     }
@@ -845,16 +831,8 @@ impl Model for AntiEntropy {
         Action::NAMES.to_vec()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
-    }
-
-    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
-        self.fair_spec.as_ref()
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn variables(&self) -> &'static [&'static str] {
@@ -896,12 +874,12 @@ impl Model for AntiEntropy {
 
     fn to_tla(&self, s: &State) -> Vec<Value> {
         vec![
-            self.per_replica(|r| self.store_value(&s.store[r])),
-            self.per_replica(|r| self.hashes_value(&s.buckets[r])),
-            self.per_replica(|r| self.hashes_value(&s.root[r])),
-            self.per_replica(|r| Value::set((0..self.n()).filter(|&p| s.marks(r, p)).map(|p| Value::Int(self.id(p) as i64)))),
+            Value::per_id(&self.replicas, |r| self.store_value(&s.store[r])),
+            Value::per_id(&self.replicas, |r| self.hashes_value(&s.buckets[r])),
+            Value::per_id(&self.replicas, |r| self.hashes_value(&s.root[r])),
+            Value::per_id(&self.replicas, |r| Value::set((0..self.n()).filter(|&p| s.marks(r, p)).map(|p| Value::Int(self.id(p) as i64)))),
             Value::set(s.pending.iter().map(|m| self.sync_value(m))),
-            self.per_replica(|r1| self.per_replica(|r2| Value::Bool(s.partitioned[r1][r2]))),
+            Value::per_id(&self.replicas, |r1| Value::per_id(&self.replicas, |r2| Value::Bool(s.partitioned[r1][r2]))),
         ]
     }
 }

@@ -22,9 +22,7 @@
 //! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
-use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value,
-};
+use crate::engine::{variable_order, Checks, ConfigSpec, ConstKind, ConstSpec, Constants, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value};
 
 // ---- CONSTANTS ----
 
@@ -39,8 +37,8 @@ pub struct Composed {
     pub init_group: u8,
     /// `EnableSafety`: Commit checks that g owns the written keys at the observed version.
     pub safety: bool,
-    invariants: Vec<Invariant<Composed>>,
-    properties: Vec<ActionProperty<Composed>>,
+    /// What this config checks.
+    checks: Checks<Composed>,
 }
 
 impl ModelDef for Composed {
@@ -107,16 +105,13 @@ impl ModelDef for Composed {
             max_ops: constants.int("MaxOps") as u8,
             init_group,
             safety: config.switch("EnableSafety"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Composed::type_ok },
-                Invariant { name: "Composed1_CommitToOwningGroup", holds: Composed::commit_to_owning_group },
-                Invariant { name: "Composed3_DistinctCommitTs", holds: Composed::distinct_commit_ts },
-            ],
-            properties: vec![
-                ActionProperty { name: "Composed_CatalogMonotonic", holds: Composed::catalog_monotonic },
-                ActionProperty { name: "Composed_TsMonotonic", holds: Composed::ts_monotonic },
-                ActionProperty { name: "Composed3_TsAction", holds: Composed::commit_raises_ts },
-            ],
+            checks: Checks::new()
+                .invariant("TypeOK", Composed::type_ok)
+                .invariant("Composed1_CommitToOwningGroup", Composed::commit_to_owning_group)
+                .invariant("Composed3_DistinctCommitTs", Composed::distinct_commit_ts)
+                .action_property("Composed_CatalogMonotonic", Composed::catalog_monotonic)
+                .action_property("Composed_TsMonotonic", Composed::ts_monotonic)
+                .action_property("Composed3_TsAction", Composed::commit_raises_ts),
         })
     }
 }
@@ -446,8 +441,8 @@ impl Model for Composed {
         Action::FAMILIES.iter().map(Action::name).collect()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
@@ -455,10 +450,6 @@ impl Model for Composed {
             "TypeOK",
             "Each field is written only under its bound or from a field already in range: the catalog and the counter rise only below their maxima, groups and keys come from their sets, and opCount rises only below MaxOps.",
         )]
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
     }
 
     /// The seed's StateConstraint (the guards already keep every state inside it).

@@ -22,8 +22,7 @@
 
 use crate::engine::messages::{MessageEvent, MessageOp};
 use crate::engine::{
-    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo,
-    Temporal, Value,
+    Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -48,10 +47,8 @@ pub struct Crdt {
     pub tie_break_by_replica: bool,
     /// `LossyPartitions`: writes send nothing across a cut link and a cut drops what is in flight.
     pub lossy_partitions: bool,
-    invariants: Vec<Invariant<Crdt>>,
-    properties: Vec<ActionProperty<Crdt>>,
-    /// The liveness configs' FairSpec and temporal property.
-    fair_spec: Option<FairSpec<Crdt>>,
+    /// What this config checks.
+    checks: Checks<Crdt>,
 }
 
 impl ModelDef for Crdt {
@@ -136,21 +133,20 @@ impl ModelDef for Crdt {
     fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
         let mut replicas: Vec<u8> = constants.int_set("Replicas").into_iter().map(|r| r as u8).collect();
         replicas.sort_unstable();
-        let mut invariants = vec![
-            Invariant { name: "TypeOK", holds: Crdt::type_ok },
-            Invariant { name: "TombstoneConsistency", holds: Crdt::tombstone_consistency },
-            Invariant { name: "MergeCommutative", holds: Crdt::merge_commutative },
-        ];
         // The liveness configs check convergence as the temporal property it is; the state
         // predicate would stop the lossy one at the first quiet divergent state, before any lasso.
-        let fair_spec = config.name.starts_with("convergence").then(|| FairSpec {
-            name: "FairSpec",
-            fairness: vec![Crdt::SF_RECEIVE, Crdt::WF_HEAL],
-            properties: vec![Crdt::CONVERGES_EVENTUALLY],
-        });
-        if fair_spec.is_none() {
-            invariants.push(Invariant { name: "EventualConvergence", holds: Crdt::eventual_convergence });
-        }
+        let liveness = config.name.starts_with("convergence");
+        let checks = Checks::new()
+            .invariant("TypeOK", Crdt::type_ok)
+            .invariant("TombstoneConsistency", Crdt::tombstone_consistency)
+            .invariant("MergeCommutative", Crdt::merge_commutative)
+            .invariant_if(!liveness, "EventualConvergence", Crdt::eventual_convergence)
+            .action_property("LamportMonotonic", Crdt::lamport_monotonic)
+            .fair_spec(liveness.then(|| FairSpec {
+                name: "FairSpec",
+                fairness: vec![Crdt::SF_RECEIVE, Crdt::WF_HEAL],
+                properties: vec![Crdt::CONVERGES_EVENTUALLY],
+            }));
         Ok(Crdt {
             replicas,
             keys: constants.names("Keys"),
@@ -158,9 +154,7 @@ impl ModelDef for Crdt {
             max_time: constants.int("MaxTime") as u8,
             tie_break_by_replica: config.switch("TieBreakByReplica"),
             lossy_partitions: config.switch("LossyPartitions"),
-            invariants,
-            properties: vec![ActionProperty { name: "LamportMonotonic", holds: Crdt::lamport_monotonic }],
-            fair_spec,
+            checks,
         })
     }
 }
@@ -522,15 +516,6 @@ impl Crdt {
 
     // ---- TLA+ values ----
 
-    /// A function on the replicas: TLC prints it as a tuple when Replicas is 1..n.
-    fn per_replica(&self, f: impl Fn(usize) -> Value) -> Value {
-        if self.replicas.iter().enumerate().all(|(i, &id)| id as usize == i + 1) {
-            Value::Tuple((0..self.n()).map(f).collect())
-        } else {
-            Value::func((0..self.n()).map(|r| (Value::Int(self.id(r) as i64), f(r))))
-        }
-    }
-
     fn timestamp_value(ts: Timestamp) -> Value {
         Value::record([("replica", Value::Int(ts.replica as i64)), ("time", Value::Int(ts.time as i64))])
     }
@@ -615,16 +600,8 @@ impl Model for Crdt {
         Action::NAMES.to_vec()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
-    }
-
-    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
-        self.fair_spec.as_ref()
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn variables(&self) -> &'static [&'static str] {
@@ -655,10 +632,10 @@ impl Model for Crdt {
 
     fn to_tla(&self, s: &State) -> Vec<Value> {
         vec![
-            self.per_replica(|r| Value::func((0..self.nkeys()).map(|k| (self.key_value(k), self.register_value(&s.registers[r][k]))))),
-            self.per_replica(|r| Self::timestamp_value(Timestamp { replica: self.id(r), time: s.clocks[r] })),
+            Value::per_id(&self.replicas, |r| Value::func((0..self.nkeys()).map(|k| (self.key_value(k), self.register_value(&s.registers[r][k]))))),
+            Value::per_id(&self.replicas, |r| Self::timestamp_value(Timestamp { replica: self.id(r), time: s.clocks[r] })),
             Value::set(s.network.iter().map(|m| self.delta_value(m))),
-            self.per_replica(|r1| self.per_replica(|r2| Value::Bool(s.partitioned[r1][r2]))),
+            Value::per_id(&self.replicas, |r1| Value::per_id(&self.replicas, |r2| Value::Bool(s.partitioned[r1][r2]))),
         ]
     }
 }

@@ -20,7 +20,7 @@
 //! function per action (guard and effect; `None` when not enabled), `Next`, the invariants, then
 //! TLC's plumbing (TLA+ values).
 
-use crate::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+use crate::engine::{Checks, ConfigSpec, ConstKind, ConstSpec, Constants, Model, ModelDef, ModelInfo, Value};
 
 // ---- CONSTANTS ----
 
@@ -31,7 +31,8 @@ pub struct EbpfRing {
     pub max_live_records: usize,
     /// `LockBeforePublish` in the twin: FALSE in the `publish-before-lock` gap.
     pub lock_before_publish: bool,
-    invariants: Vec<Invariant<EbpfRing>>,
+    /// What this config checks.
+    checks: Checks<EbpfRing>,
 }
 
 impl ModelDef for EbpfRing {
@@ -100,11 +101,10 @@ impl ModelDef for EbpfRing {
             max_offset: constants.int("MaxOffset") as i32,
             max_live_records: constants.int("MaxLiveRecords") as usize,
             lock_before_publish: config.switch("LockBeforePublish"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: EbpfRing::type_ok },
-                Invariant { name: "OffsetsConsistent", holds: EbpfRing::offsets_consistent },
-                Invariant { name: "Safety", holds: EbpfRing::safety },
-            ],
+            checks: Checks::new()
+                .invariant("TypeOK", EbpfRing::type_ok)
+                .invariant("OffsetsConsistent", EbpfRing::offsets_consistent)
+                .invariant("Safety", EbpfRing::safety),
         })
     }
 }
@@ -441,8 +441,8 @@ impl Model for EbpfRing {
         Action::FAMILIES.iter().filter(|a| !self.lock_before_publish || **a != Action::ProducerFinalizeLock).map(Action::name).collect()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn variables(&self) -> &'static [&'static str] {

@@ -23,8 +23,7 @@
 
 use crate::engine::messages::{MessageEvent, MessageOp};
 use crate::engine::{
-    ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo,
-    Temporal, Value,
+    Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -49,9 +48,8 @@ pub struct Gossip {
     pub route_to_self: bool,
     /// `Loss`: the network may lose a message.
     pub loss: bool,
-    invariants: Vec<Invariant<Gossip>>,
-    properties: Vec<ActionProperty<Gossip>>,
-    fair_spec: Option<FairSpec<Gossip>>,
+    /// What this config checks.
+    checks: Checks<Gossip>,
 }
 
 impl ModelDef for Gossip {
@@ -157,15 +155,14 @@ impl ModelDef for Gossip {
             dedup: config.switch("Dedup"),
             route_to_self: config.switch("RouteToSelf"),
             loss: config.switch("Loss"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Gossip::type_ok },
-                Invariant { name: "SourceCorrect", holds: Gossip::source_correct },
-                Invariant { name: "NoSelfTarget", holds: Gossip::no_self_target },
-                Invariant { name: "NoDuplicateProcessing", holds: Gossip::no_duplicate_processing },
-                Invariant { name: "SelectiveRouting", holds: Gossip::selective_routing },
-            ],
-            properties: vec![ActionProperty { name: "EpochMonotonic", holds: Gossip::epoch_monotonic }],
-            fair_spec,
+            checks: Checks::new()
+                .invariant("TypeOK", Gossip::type_ok)
+                .invariant("SourceCorrect", Gossip::source_correct)
+                .invariant("NoSelfTarget", Gossip::no_self_target)
+                .invariant("NoDuplicateProcessing", Gossip::no_duplicate_processing)
+                .invariant("SelectiveRouting", Gossip::selective_routing)
+                .action_property("EpochMonotonic", Gossip::epoch_monotonic)
+                .fair_spec(fair_spec),
         })
     }
 }
@@ -550,15 +547,6 @@ impl Gossip {
 
     // ---- TLA+ values ----
 
-    /// A function on the replicas: TLC prints it as a tuple when Replicas is 1..n.
-    fn per_replica(&self, f: impl Fn(usize) -> Value) -> Value {
-        if self.replicas.iter().enumerate().all(|(i, &id)| id as usize == i + 1) {
-            Value::Tuple((0..self.n()).map(f).collect())
-        } else {
-            Value::func((0..self.n()).map(|r| (Value::Int(self.id(r) as i64), f(r))))
-        }
-    }
-
     fn key_value(&self, k: usize) -> Value {
         Value::model(k, &self.keys[k])
     }
@@ -640,16 +628,8 @@ impl Model for Gossip {
         Action::NAMES.to_vec()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
-    }
-
-    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
-        self.fair_spec.as_ref()
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn variables(&self) -> &'static [&'static str] {
@@ -677,11 +657,11 @@ impl Model for Gossip {
 
     fn to_tla(&self, s: &State) -> Vec<Value> {
         vec![
-            self.per_replica(|r| Value::func((0..self.nkeys()).map(|k| (self.key_value(k), Value::Int(s.local_state[r][k] as i64))))),
-            self.per_replica(|r| Value::set(self.processed(s, r).into_iter().map(|d| self.delta_value(d)))),
-            self.per_replica(|r| Value::Int(s.gossip_epoch[r] as i64)),
+            Value::per_id(&self.replicas, |r| Value::func((0..self.nkeys()).map(|k| (self.key_value(k), Value::Int(s.local_state[r][k] as i64))))),
+            Value::per_id(&self.replicas, |r| Value::set(self.processed(s, r).into_iter().map(|d| self.delta_value(d)))),
+            Value::per_id(&self.replicas, |r| Value::Int(s.gossip_epoch[r] as i64)),
             Value::set(s.network.iter().map(|m| self.message_value(m))),
-            self.per_replica(|r| Value::Bool(s.selective_mode[r])),
+            Value::per_id(&self.replicas, |r| Value::Bool(s.selective_mode[r])),
         ]
     }
 }

@@ -18,9 +18,7 @@
 //! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
-use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value,
-};
+use crate::engine::{variable_order, Checks, ConfigSpec, ConstKind, ConstSpec, Constants, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value};
 
 // ---- CONSTANTS ----
 
@@ -42,8 +40,8 @@ pub struct HlcModel {
     pub logical_max: u8,
     /// `EnableSafety`: the handoff observe and the ceiling fence.
     pub enable_safety: bool,
-    invariants: Vec<Invariant<HlcModel>>,
-    properties: Vec<ActionProperty<HlcModel>>,
+    /// What this config checks.
+    checks: Checks<HlcModel>,
 }
 
 impl ModelDef for HlcModel {
@@ -120,17 +118,14 @@ impl ModelDef for HlcModel {
             max_wall_time: constants.int("MaxWallTime") as u8,
             logical_max: constants.int("LogicalMax") as u8,
             enable_safety: config.switch("EnableSafety"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: HlcModel::type_ok },
-                Invariant { name: "HLC1_PerNodeMonotonic", holds: HlcModel::hlc1_per_node_monotonic },
-                Invariant { name: "HLC2_NonNeg", holds: HlcModel::hlc2_non_neg },
-                Invariant { name: "HLC3_LeaderOnly", holds: HlcModel::hlc3_leader_only },
-                Invariant { name: "HLC4_NoRegressionAcrossTerms", holds: HlcModel::hlc4_no_regression_across_terms },
-            ],
-            properties: vec![
-                ActionProperty { name: "HLC1_Action", holds: HlcModel::hlc1_action },
-                ActionProperty { name: "HLC2_Action", holds: HlcModel::hlc2_action },
-            ],
+            checks: Checks::new()
+                .invariant("TypeOK", HlcModel::type_ok)
+                .invariant("HLC1_PerNodeMonotonic", HlcModel::hlc1_per_node_monotonic)
+                .invariant("HLC2_NonNeg", HlcModel::hlc2_non_neg)
+                .invariant("HLC3_LeaderOnly", HlcModel::hlc3_leader_only)
+                .invariant("HLC4_NoRegressionAcrossTerms", HlcModel::hlc4_no_regression_across_terms)
+                .action_property("HLC1_Action", HlcModel::hlc1_action)
+                .action_property("HLC2_Action", HlcModel::hlc2_action),
         })
     }
 }
@@ -436,8 +431,8 @@ impl Model for HlcModel {
         Action::FAMILIES.iter().map(|f| f(0).name()).collect()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
@@ -448,10 +443,6 @@ impl Model for HlcModel {
             ),
             ("HLC2_NonNeg", "Ceilings are unsigned integers here, so none can be negative (the seed lists the invariant, so it is kept)."),
         ]
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
     }
 
     /// `StateConstraint`.

@@ -17,9 +17,7 @@
 //! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
-use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value,
-};
+use crate::engine::{variable_order, Checks, ConfigSpec, ConstKind, ConstSpec, Constants, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value};
 
 // ---- CONSTANTS ----
 
@@ -30,8 +28,8 @@ pub struct Mvcc {
     pub max_ops: u8,
     /// `EnableSafety`: Compact keeps the newest version below the watermark.
     pub safety: bool,
-    invariants: Vec<Invariant<Mvcc>>,
-    properties: Vec<ActionProperty<Mvcc>>,
+    /// What this config checks.
+    checks: Checks<Mvcc>,
 }
 
 impl ModelDef for Mvcc {
@@ -85,15 +83,12 @@ impl ModelDef for Mvcc {
             max_ts: constants.int("MaxTs") as u8,
             max_ops: constants.int("MaxOps") as u8,
             safety: config.switch("EnableSafety"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Mvcc::type_ok },
-                Invariant { name: "MVCC1_VisibleVersionUnique", holds: Mvcc::unique },
-                Invariant { name: "MVCC4_NoLostCommitOnSnapshotInstall", holds: Mvcc::no_lost_commit },
-            ],
-            properties: vec![
-                ActionProperty { name: "MVCC_TsMonotonic", holds: Mvcc::ts_monotonic },
-                ActionProperty { name: "MVCC_GhostMonotonic", holds: Mvcc::ghost_monotonic },
-            ],
+            checks: Checks::new()
+                .invariant("TypeOK", Mvcc::type_ok)
+                .invariant("MVCC1_VisibleVersionUnique", Mvcc::unique)
+                .invariant("MVCC4_NoLostCommitOnSnapshotInstall", Mvcc::no_lost_commit)
+                .action_property("MVCC_TsMonotonic", Mvcc::ts_monotonic)
+                .action_property("MVCC_GhostMonotonic", Mvcc::ghost_monotonic),
         })
     }
 }
@@ -319,8 +314,8 @@ impl Model for Mvcc {
         Action::FAMILIES.iter().map(Action::name).collect()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
@@ -328,10 +323,6 @@ impl Model for Mvcc {
             "TypeOK",
             "Write adds a version at the counter plus one only while the counter is below MaxTs (and opCount below MaxOps) with a value of Vals, and Compact keeps a subset of a chain and sets the watermark within 1..MaxTs.",
         )]
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
     }
 
     /// The seed's StateConstraint (the guards already keep every state inside it).

@@ -21,8 +21,8 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model,
-    ModelDef, ModelInfo, Permutation, SymmetricSet, Temporal, Value,
+    variable_order, Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo,
+    Permutation, SymmetricSet, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -41,10 +41,8 @@ pub struct Occ {
     pub max_ops: u8,
     /// `EnableSafety`: a commit takes a fresh timestamp.
     pub enable_safety: bool,
-    invariants: Vec<Invariant<Occ>>,
-    properties: Vec<ActionProperty<Occ>>,
-    /// What a liveness config checks (`None` for a safety config).
-    fair_spec: Option<FairSpec<Occ>>,
+    /// What this config checks.
+    checks: Checks<Occ>,
 }
 
 impl ModelDef for Occ {
@@ -135,24 +133,21 @@ impl ModelDef for Occ {
             _ => None,
         };
         Ok(Occ {
-            fair_spec,
             keys,
             txn_ids,
             max_ts: constants.int("MaxTs") as u8,
             max_ops: constants.int("MaxOps") as u8,
             enable_safety: config.switch("EnableSafety"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Occ::type_ok },
-                Invariant { name: "OCC1_CommitTsAboveStart", holds: Occ::occ1_commit_ts_above_start },
-                Invariant { name: "OCC2_NoWriteWriteConflict", holds: Occ::occ2_no_write_write_conflict },
-                Invariant { name: "OCC3_ReadSnapshotStability", holds: Occ::occ3_read_snapshot_stability },
-                Invariant { name: "OCC4_NoStrandedLockAtQuiescence", holds: Occ::occ4_no_stranded_lock_at_quiescence },
-                Invariant { name: "OCC5_StartTsConsistency", holds: Occ::occ5_start_ts_consistency },
-            ],
-            properties: vec![
-                ActionProperty { name: "StartTsAssignedOnce", holds: Occ::start_ts_assigned_once },
-                ActionProperty { name: "CommitTsAssignedOnce", holds: Occ::commit_ts_assigned_once },
-            ],
+            checks: Checks::new()
+                .invariant("TypeOK", Occ::type_ok)
+                .invariant("OCC1_CommitTsAboveStart", Occ::occ1_commit_ts_above_start)
+                .invariant("OCC2_NoWriteWriteConflict", Occ::occ2_no_write_write_conflict)
+                .invariant("OCC3_ReadSnapshotStability", Occ::occ3_read_snapshot_stability)
+                .invariant("OCC4_NoStrandedLockAtQuiescence", Occ::occ4_no_stranded_lock_at_quiescence)
+                .invariant("OCC5_StartTsConsistency", Occ::occ5_start_ts_consistency)
+                .action_property("StartTsAssignedOnce", Occ::start_ts_assigned_once)
+                .action_property("CommitTsAssignedOnce", Occ::commit_ts_assigned_once)
+                .fair_spec(fair_spec),
         })
     }
 }
@@ -563,8 +558,8 @@ impl Model for Occ {
         Action::FAMILIES.iter().map(Action::name).collect()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
@@ -572,14 +567,6 @@ impl Model for Occ {
             "TypeOK",
             "Every timestamp written is the counter plus one below MaxTs, a commit stamp checked against MaxTs, a start or a version already in range, or 0, and opCount rises only below MaxOps.",
         )]
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
-    }
-
-    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
-        self.fair_spec.as_ref()
     }
 
     fn within_constraint(&self, s: &State) -> bool {

@@ -20,7 +20,7 @@
 //! function reads; so that `take` need not compute it again, `next` calls the action functions
 //! itself and each candidate carries the successor its function returned.
 
-use crate::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, MessageEvent, MessageOp, Model, ModelDef, ModelInfo, Value};
+use crate::engine::{Checks, ConfigSpec, ConstKind, ConstSpec, Constants, MessageEvent, MessageOp, Model, ModelDef, ModelInfo, Value};
 
 // ---- CONSTANTS ----
 
@@ -48,7 +48,8 @@ pub struct Paxos {
     layout: Layout,
     /// Acceptance code → (promise code of its proposal, value index): a table, not a division.
     decode: [(u8, u8); 64],
-    invariants: Vec<Invariant<Paxos>>,
+    /// What this config checks.
+    checks: Checks<Paxos>,
 }
 
 impl ModelDef for Paxos {
@@ -133,13 +134,12 @@ impl ModelDef for Paxos {
             quorums,
             layout,
             decode,
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Paxos::type_ok },
-                Invariant { name: "Agreement", holds: Paxos::agreement },
-                Invariant { name: "Validity", holds: Paxos::validity },
-                Invariant { name: "Consistency", holds: Paxos::consistency },
-                Invariant { name: "PromiseIntegrity", holds: Paxos::promise_integrity },
-            ],
+            checks: Checks::new()
+                .invariant("TypeOK", Paxos::type_ok)
+                .invariant("Agreement", Paxos::agreement)
+                .invariant("Validity", Paxos::validity)
+                .invariant("Consistency", Paxos::consistency)
+                .invariant("PromiseIntegrity", Paxos::promise_integrity),
         })
     }
 }
@@ -782,8 +782,8 @@ impl Model for Paxos {
         }
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {

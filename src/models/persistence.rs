@@ -25,7 +25,7 @@
 
 use crate::engine::messages::{MessageEvent, MessageOp};
 use crate::engine::{
-    ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
+    Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -49,8 +49,8 @@ pub struct Persistence {
     pub manifest_first: bool,
     /// `Backpressure`: a push is refused while the buffer is full.
     pub backpressure: bool,
-    invariants: Vec<Invariant<Persistence>>,
-    fair_spec: Option<FairSpec<Persistence>>,
+    /// What this config checks.
+    checks: Checks<Persistence>,
 }
 
 impl ModelDef for Persistence {
@@ -162,16 +162,15 @@ impl ModelDef for Persistence {
             ack_on_push: config.switch("AckOnPush"),
             manifest_first: config.switch("ManifestFirst"),
             backpressure: config.switch("Backpressure"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Persistence::type_ok },
-                Invariant { name: "WriteBufferBounded", holds: Persistence::write_buffer_bounded },
-                Invariant { name: "SegmentIdMonotonic", holds: Persistence::segment_id_monotonic },
-                Invariant { name: "ManifestConsistent", holds: Persistence::manifest_consistent },
-                Invariant { name: "NoSegmentIdReuse", holds: Persistence::no_segment_id_reuse },
-                Invariant { name: "DurabilityGuarantee", holds: Persistence::durability_guarantee },
-                Invariant { name: "RecoveryCompleteness", holds: Persistence::recovery_completeness },
-            ],
-            fair_spec,
+            checks: Checks::new()
+                .invariant("TypeOK", Persistence::type_ok)
+                .invariant("WriteBufferBounded", Persistence::write_buffer_bounded)
+                .invariant("SegmentIdMonotonic", Persistence::segment_id_monotonic)
+                .invariant("ManifestConsistent", Persistence::manifest_consistent)
+                .invariant("NoSegmentIdReuse", Persistence::no_segment_id_reuse)
+                .invariant("DurabilityGuarantee", Persistence::durability_guarantee)
+                .invariant("RecoveryCompleteness", Persistence::recovery_completeness)
+                .fair_spec(fair_spec),
         })
     }
 }
@@ -605,12 +604,8 @@ impl Model for Persistence {
         Action::NAMES.to_vec()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
-    }
-
-    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
-        self.fair_spec.as_ref()
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn variables(&self) -> &'static [&'static str] {
@@ -758,7 +753,7 @@ mod tests {
         let m = model("safe");
         let s = after(&m, &["PushDelta(1)", "FlushBuffer", "WriteSegment", "Crash", "Recover"]);
         assert_eq!((s.object_store.len(), s.manifest_segments, s.memory, s.acked), (1, 0, 0, 0));
-        assert!(m.invariants.iter().all(|i| (i.holds)(&m, &s)));
+        assert!(m.invariants().iter().all(|i| (i.holds)(&m, &s)));
     }
 
     #[test]

@@ -18,8 +18,8 @@
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
 use crate::engine::{
-    variable_order, ActionProperty, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model,
-    ModelDef, ModelInfo, Permutation, SymmetricSet, Temporal, Value,
+    variable_order, Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo,
+    Permutation, SymmetricSet, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -30,10 +30,8 @@ pub struct Routes {
     pub max_ops: u8,
     /// `EnableSafety`: the watcher refuses a version older than it has seen.
     pub safety: bool,
-    invariants: Vec<Invariant<Routes>>,
-    properties: Vec<ActionProperty<Routes>>,
-    /// What a liveness config checks (`None` for a safety config).
-    fair_spec: Option<FairSpec<Routes>>,
+    /// What this config checks.
+    checks: Checks<Routes>,
 }
 
 impl ModelDef for Routes {
@@ -103,22 +101,19 @@ impl ModelDef for Routes {
             _ => None,
         };
         Ok(Routes {
-            fair_spec,
             nodes: constants.names("Nodes"),
             max_versions: constants.int("MaxVersions") as u8,
             max_ops: constants.int("MaxOps") as u8,
             safety: config.switch("EnableSafety"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: Routes::type_ok },
-                Invariant { name: "Routes1_VersionInRange", holds: Routes::version_in_range },
-                Invariant { name: "Routes2_CoverageDisjoint", holds: Routes::coverage_disjoint },
-                Invariant { name: "Routes3_SplitAtomicity", holds: Routes::split_atomicity },
-                Invariant { name: "Routes4_NoEngineRegression", holds: Routes::no_engine_regression },
-            ],
-            properties: vec![
-                ActionProperty { name: "Routes1_Action", holds: Routes::catalog_monotonic },
-                ActionProperty { name: "Routes4_GhostMonotonic", holds: Routes::ghost_monotonic },
-            ],
+            checks: Checks::new()
+                .invariant("TypeOK", Routes::type_ok)
+                .invariant("Routes1_VersionInRange", Routes::version_in_range)
+                .invariant("Routes2_CoverageDisjoint", Routes::coverage_disjoint)
+                .invariant("Routes3_SplitAtomicity", Routes::split_atomicity)
+                .invariant("Routes4_NoEngineRegression", Routes::no_engine_regression)
+                .action_property("Routes1_Action", Routes::catalog_monotonic)
+                .action_property("Routes4_GhostMonotonic", Routes::ghost_monotonic)
+                .fair_spec(fair_spec),
         })
     }
 }
@@ -327,8 +322,8 @@ impl Model for Routes {
         Action::FAMILIES.iter().map(Action::name).collect()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
@@ -341,14 +336,6 @@ impl Model for Routes {
             ("Routes2_CoverageDisjoint", "Key ranges are not modelled here, so the invariant is TRUE, as in the seed."),
             ("Routes3_SplitAtomicity", "A route change is one step (ProposeRouteChange), so the invariant is TRUE, as in the seed."),
         ]
-    }
-
-    fn action_properties(&self) -> &[ActionProperty<Self>] {
-        &self.properties
-    }
-
-    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
-        self.fair_spec.as_ref()
     }
 
     /// The seed's StateConstraint (the guards already keep every state inside it).

@@ -16,7 +16,7 @@
 //! TLC's plumbing (TLA+ values).
 
 use crate::engine::{
-    ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
+    Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
 };
 
 // ---- CONSTANTS ----
@@ -27,9 +27,8 @@ pub struct Seqlock {
     pub max_seq: i32,
     /// `VerifyStamps` in the twin: FALSE in the `no-verify` gap.
     pub verify_stamps: bool,
-    invariants: Vec<Invariant<Seqlock>>,
-    /// What a liveness config checks (`None` for a safety config).
-    fair_spec: Option<FairSpec<Seqlock>>,
+    /// What this config checks.
+    checks: Checks<Seqlock>,
 }
 
 impl ModelDef for Seqlock {
@@ -108,30 +107,26 @@ impl ModelDef for Seqlock {
     }
 
     fn build(config: &ConfigSpec, constants: &Constants) -> Result<Self, String> {
-        let mut invariants = vec![
-            Invariant { name: "TypeOK", holds: Seqlock::type_ok },
-            Invariant { name: "ResultIsValid", holds: Seqlock::result_is_valid },
-            Invariant { name: "NoTornRead", holds: Seqlock::no_torn_read },
-        ];
-        if config.name == "seed-invariant" {
-            invariants.push(Invariant { name: "SeedNoTornRead", holds: Seqlock::seed_no_torn_read });
-        }
-        let fair_spec = match config.name {
-            "progress" => Some(FairSpec {
-                name: "FairSpecPerProcess",
-                fairness: vec![Seqlock::WF_WRITER, Seqlock::WF_EACH_READER],
-                properties: vec![Seqlock::READER_PROGRESS],
-            }),
-            "progress-next-only" => Some(FairSpec { name: "FairSpec", fairness: vec![Seqlock::WF_NEXT], properties: vec![Seqlock::READER_PROGRESS] }),
-            _ => None,
-        };
+        let checks = Checks::new()
+            .invariant("TypeOK", Seqlock::type_ok)
+            .invariant("ResultIsValid", Seqlock::result_is_valid)
+            .invariant("NoTornRead", Seqlock::no_torn_read)
+            .invariant_if(config.name == "seed-invariant", "SeedNoTornRead", Seqlock::seed_no_torn_read)
+            .fair_spec(match config.name {
+                "progress" => Some(FairSpec {
+                    name: "FairSpecPerProcess",
+                    fairness: vec![Seqlock::WF_WRITER, Seqlock::WF_EACH_READER],
+                    properties: vec![Seqlock::READER_PROGRESS],
+                }),
+                "progress-next-only" => Some(FairSpec { name: "FairSpec", fairness: vec![Seqlock::WF_NEXT], properties: vec![Seqlock::READER_PROGRESS] }),
+                _ => None,
+            });
         Ok(Seqlock {
             num_readers: constants.int("NumReaders") as usize,
             ring_size: constants.int("RingSize") as usize,
             max_seq: constants.int("MaxSeq") as i32,
             verify_stamps: config.switch("VerifyStamps"),
-            invariants,
-            fair_spec,
+            checks,
         })
     }
 }
@@ -514,12 +509,8 @@ impl Model for Seqlock {
         Action::FAMILIES.iter().map(Action::name).collect()
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
-    }
-
-    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
-        self.fair_spec.as_ref()
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn variables(&self) -> &'static [&'static str] {
