@@ -15,7 +15,7 @@
 //! TLC's plumbing (TLA+ values).
 
 use pex::catalogue::Catalogue;
-use pex::engine::{ConfigSpec, Constants, FairSpec, Fairness, FairnessKind, Invariant, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value};
+use pex::engine::{Checks, ConfigSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value};
 
 /// This crate's catalogue: its one model, drawn by the generic "Variables" view. To list it beside
 /// Protocol Explorer's own models, add them: `Catalogue::new().with::<Peterson>().and(Catalogue::builtin())`.
@@ -28,9 +28,9 @@ pub fn catalogue() -> Catalogue {
 pub struct Peterson {
     /// `UseTurn` in the twin: FALSE in the `flag-after-check` gap.
     pub use_turn: bool,
-    invariants: Vec<Invariant<Peterson>>,
-    /// The `progress` config's fairness and temporal properties (`None` for a safety config).
-    fair_spec: Option<FairSpec<Peterson>>,
+    /// What the config checks: its invariants and, for `progress`, its fairness and temporal
+    /// properties.
+    checks: Checks<Peterson>,
 }
 
 impl ModelDef for Peterson {
@@ -85,12 +85,13 @@ impl ModelDef for Peterson {
     fn build(config: &ConfigSpec, _constants: &Constants) -> Result<Self, String> {
         Ok(Peterson {
             use_turn: config.switch("UseTurn"),
-            invariants: vec![Invariant { name: "TypeOK", holds: Peterson::type_ok }, Invariant { name: "MutualExclusion", holds: Peterson::mutual_exclusion }],
-            fair_spec: (config.name == "progress").then(|| FairSpec {
-                name: "FairSpec",
-                fairness: vec![Peterson::WF_EACH_PROCESS],
-                properties: vec![Peterson::PROGRESS_0, Peterson::PROGRESS_1],
-            }),
+            checks: Checks::new().invariant("TypeOK", Peterson::type_ok).invariant("MutualExclusion", Peterson::mutual_exclusion).fair_spec(
+                (config.name == "progress").then(|| FairSpec {
+                    name: "FairSpec",
+                    fairness: vec![Peterson::WF_EACH_PROCESS],
+                    properties: vec![Peterson::PROGRESS_0, Peterson::PROGRESS_1],
+                }),
+            ),
         })
     }
 }
@@ -315,12 +316,8 @@ impl Model for Peterson {
         }
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
-    }
-
-    fn fair_spec(&self) -> Option<&FairSpec<Self>> {
-        self.fair_spec.as_ref()
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {

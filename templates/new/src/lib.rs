@@ -13,7 +13,7 @@
 //! TLC's plumbing (TLA+ values).
 
 use pex::catalogue::Catalogue;
-use pex::engine::{ConfigSpec, ConstKind, ConstSpec, Constants, Invariant, Model, ModelDef, ModelInfo, Value};
+use pex::engine::{Checks, ConfigSpec, ConstKind, ConstSpec, Constants, Model, ModelDef, ModelInfo, Value};
 
 /// This crate's catalogue: its one model, drawn by the generic "Variables" view. With
 /// `.with_view::<M>()` instead, a model that implements `pex::explorer::views::View` draws its own
@@ -28,7 +28,8 @@ pub struct {{Type}} {
     pub max_entries: u32,
     /// `Atomic` in the twin: FALSE in the `{{gap}}` gap.
     pub atomic: bool,
-    invariants: Vec<Invariant<{{Type}}>>,
+    /// What the config checks (its invariants; action properties and a FairSpec go here too).
+    checks: Checks<{{Type}}>,
 }
 
 impl ModelDef for {{Type}} {
@@ -77,10 +78,7 @@ impl ModelDef for {{Type}} {
         Ok({{Type}} {
             max_entries: constants.int("MaxEntries") as u32,
             atomic: config.switch("Atomic"),
-            invariants: vec![
-                Invariant { name: "TypeOK", holds: {{Type}}::type_ok },
-                Invariant { name: "MutualExclusion", holds: {{Type}}::mutual_exclusion },
-            ],
+            checks: Checks::new().invariant("TypeOK", {{Type}}::type_ok).invariant("MutualExclusion", {{Type}}::mutual_exclusion),
         })
     }
 }
@@ -246,8 +244,8 @@ impl Model for {{Type}} {
         }
     }
 
-    fn invariants(&self) -> &[Invariant<Self>] {
-        &self.invariants
+    fn checks(&self) -> &Checks<Self> {
+        &self.checks
     }
 
     fn variables(&self) -> &'static [&'static str] {
