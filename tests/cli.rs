@@ -346,3 +346,19 @@ fn graph_prints_every_distinct_state_or_refuses() {
     assert_bad_input(&["graph", "seqlock", "--max-states", "50"], "has more than 50 reachable states");
     assert!(pex(&["graph", "seqlock", "--max-states", "50"]).stdout.is_empty());
 }
+
+/// A command whose stdout is a pipe nobody reads (`pex list | head -1` once head is gone)
+/// stops quietly with exit code 141, without a panic.
+#[test]
+fn a_closed_stdout_ends_pex_quietly_with_exit_141() {
+    use std::process::Stdio;
+    for args in [&["list"][..], &["check", "seqlock", "-c", "no-verify", "--threads", "1"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pex")).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        // The reader goes away before pex has printed anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked") && !err.contains("failed printing"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {err}");
+    }
+}
