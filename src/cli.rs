@@ -390,13 +390,35 @@ fn write_docs(out: &std::path::Path) -> Result<u8, Fail> {
     Ok(0)
 }
 
-/// A lesson file's text, refusing a file too large to be a lesson before reading it.
-fn read_lesson(path: &Path) -> Result<String, String> {
-    let size = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
-    if size > lessons::MAX_LESSON_BYTES as u64 {
-        return Err(format!("{}: {size} bytes; a lesson file may hold at most {}", path.display(), lessons::MAX_LESSON_BYTES));
+/// `n` bytes for a message: whole MB when it is a whole number of them, bytes otherwise.
+fn bytes_text(n: usize) -> String {
+    if n >= 1 << 20 && n % (1 << 20) == 0 {
+        format!("{} MB", n >> 20)
+    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+        format!("{} KB", n >> 10)
+    } else {
+        plural(n, "byte", "bytes")
     }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The text of an input file (`what` names the kind: "trace file", "lesson file"), reading at
+/// most `limit` bytes and one more, whatever the file is (a regular file, a FIFO, `/dev/zero`):
+/// past `limit` it is refused, with the file and the limit named. Every file the CLI reads comes
+/// through here.
+fn read_input(path: &Path, what: &str, limit: usize) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() > limit {
+        return Err(format!("{}: {what} too large: more than {}; a {what} is at most {}", path.display(), bytes_text(limit), bytes_text(limit)));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("{}: not text (UTF-8): {e}", path.display()))
+}
+
+/// A lesson file's text (at most [`lessons::MAX_LESSON_BYTES`]).
+fn read_lesson(path: &Path) -> Result<String, String> {
+    read_input(path, "lesson file", lessons::MAX_LESSON_BYTES)
 }
 
 fn lesson_check(files: &[PathBuf]) -> Result<u8, Fail> {
@@ -825,17 +847,7 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
 }
 
 fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
-    // The size first: a trace file is bounded before anything reads it whole.
-    let size = std::fs::metadata(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?.len();
-    if size > crate::engine::trace::MAX_TRACE_FILE_BYTES as u64 {
-        return Err(Fail(format!(
-            "{}: trace file too large: {:.1} MB; a trace file is at most {} MB",
-            path.display(),
-            size as f64 / 1048576.0,
-            crate::engine::trace::MAX_TRACE_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?;
+    let text = read_input(path, "trace file", crate::engine::trace::MAX_TRACE_FILE_BYTES).map_err(Fail)?;
     let file = TraceFile::parse(&text).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     let model = catalogue().build(&file.model, &file.config, &file.constants)?;
     let (mut trace, stop) = replay(model.as_ref(), file.init, &file.actions);

@@ -278,7 +278,7 @@ fn counts_agree_with_their_nouns() {
 }
 
 #[test]
-fn replay_refuses_an_oversized_file_before_reading_it_and_walk_caps_its_steps() {
+fn replay_refuses_an_oversized_file_and_walk_caps_its_steps() {
     let dir = std::env::temp_dir().join(format!("pex-cli-big-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("big.json");
@@ -286,7 +286,12 @@ fn replay_refuses_an_oversized_file_before_reading_it_and_walk_caps_its_steps() 
     f.set_len(21 * 1024 * 1024).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pex")).args(["replay", path.to_str().unwrap()]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("trace file too large: 21.0 MB"), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("big.json: trace file too large: more than 20 MB; a trace file is at most 20 MB"), "{err}");
+    // A lesson file past its limit is refused the same way.
+    let lesson = dir.join("big.toml");
+    std::fs::write(&lesson, vec![b'#'; pex::lessons::MAX_LESSON_BYTES + 1]).unwrap();
+    assert_bad_input(&["lesson", "show", lesson.to_str().unwrap()], "big.toml: lesson file too large: more than 256 KB");
     std::fs::remove_dir_all(&dir).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pex")).args(["walk", "seqlock", "--steps", "1000000000"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -361,4 +366,14 @@ fn a_closed_stdout_ends_pex_quietly_with_exit_141() {
         assert!(!err.contains("panicked") && !err.contains("failed printing"), "{args:?}: {err}");
         assert_eq!(out.status.code(), Some(141), "{args:?}: {err}");
     }
+}
+
+/// Every input file is read through a bound: `/dev/zero` (endless) is refused once past the
+/// limit, quickly, instead of growing without end.
+#[cfg(unix)]
+#[test]
+fn replay_of_an_endless_file_is_refused_at_the_limit() {
+    let started = std::time::Instant::now();
+    assert_bad_input(&["replay", "/dev/zero"], "/dev/zero: trace file too large: more than 20 MB; a trace file is at most 20 MB");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
 }
