@@ -165,7 +165,8 @@ enum Cmd {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Replay a trace file and print its states.
+    /// Replay a trace file, print its states and check it again: the first state (or step) where
+    /// each invariant (action property) fails, and a lasso's temporal verdict (exit 1 if one fails).
     Replay {
         file: PathBuf,
         #[arg(long)]
@@ -863,21 +864,125 @@ fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
         }
     }
     trace.lasso = file.lasso;
+    let verdicts = recheck(model.as_ref(), &trace);
+    let fails = verdicts.iter().any(|v| v.fails_at.is_some() && (v.kind != crate::engine::ViolationKind::Liveness || v.fair));
     if json {
-        outln!("{}", serde_json::to_string_pretty(&trace_json(model.as_ref(), &trace, false)).unwrap());
-    } else {
-        for (i, step) in trace.steps.iter().enumerate() {
-            let head = step.action.as_deref().map(|a| format!("<{a}>")).unwrap_or_else(|| "<Initial predicate>".into());
-            outln!("State {}: {}", i + 1, head);
-            outln!("{}", state_to_tlc_text(model.as_ref(), &step.state));
-        }
-        match trace.lasso {
-            Some(crate::engine::Lasso::BackTo(i)) => outln!("Back to state {}.", i + 1),
-            Some(crate::engine::Lasso::Stuttering) => outln!("State {}: Stuttering", trace.len() + 1),
-            None => {}
+        let o = serde_json::json!({
+            "model": model.info().name,
+            "config": model.config().name,
+            "constants": model.constants().to_json(),
+            "result": if fails { "violation" } else { "ok" },
+            "properties": verdicts.iter().map(|v| {
+                let mut o = serde_json::json!({"name": v.name, "kind": v.kind.as_str(), "holds": v.fails_at.is_none()});
+                if v.kind == crate::engine::ViolationKind::Liveness {
+                    o["fair"] = v.fair.into();
+                } else {
+                    o["state"] = v.fails_at.map(|i| i + 1).into();
+                }
+                o
+            }).collect::<Vec<_>>(),
+            "lasso": trace.lasso,
+            "trace": trace_json(model.as_ref(), &trace, false),
+        });
+        outln!("{}", serde_json::to_string_pretty(&o).unwrap());
+        return Ok(u8::from(fails));
+    }
+    outln!("Model {} ({}), config {}: {}", model.info().name, model.info().title, model.config().name, model.config().summary);
+    outln!("Constants: {}", model.constants());
+    for (i, step) in trace.steps.iter().enumerate() {
+        let head = step.action.as_deref().map(|a| format!("<{a}>")).unwrap_or_else(|| "<Initial predicate>".into());
+        outln!("State {}: {}", i + 1, head);
+        outln!("{}", state_to_tlc_text(model.as_ref(), &step.state));
+    }
+    match trace.lasso {
+        Some(crate::engine::Lasso::BackTo(i)) => outln!("Back to state {}.", i + 1),
+        Some(crate::engine::Lasso::Stuttering) => outln!("State {}: Stuttering", trace.len() + 1),
+        None => {}
+    }
+    let last = trace.len();
+    for v in &verdicts {
+        match (v.kind, v.fails_at) {
+            (crate::engine::ViolationKind::Invariant, Some(i)) => outln!("Invariant {} fails at state {}, the first along the trace where it does.", v.name, i + 1),
+            (crate::engine::ViolationKind::ActionProperty, Some(i)) if i >= last => {
+                outln!("Action property {} fails on the step from state {last} back to the start of the loop.", v.name)
+            }
+            (crate::engine::ViolationKind::ActionProperty, Some(i)) => outln!("Action property {} fails on the step to state {}, the first along the trace where it does.", v.name, i + 1),
+            (crate::engine::ViolationKind::Liveness, Some(_)) if v.fair => outln!("Temporal property {} fails on this behaviour (its loop is fair).", v.name),
+            (crate::engine::ViolationKind::Liveness, Some(_)) => outln!(
+                "Temporal property {} fails on this behaviour, but its loop does not meet the fairness conditions ({}), so no fair behaviour is shown to break it.",
+                v.name,
+                model.fairness_names().join(" /\\ ")
+            ),
+            _ => {}
         }
     }
-    Ok(0)
+    let judged: Vec<&str> = verdicts.iter().filter(|v| v.fails_at.is_none()).map(|v| v.name).collect();
+    if !judged.is_empty() {
+        outln!("Holds along the trace: {}.", judged.join(", "));
+    }
+    if trace.lasso.is_none() && !model.liveness_names().is_empty() {
+        outln!("The trace has no loop, so the temporal properties ({}) were not judged.", model.liveness_names().join(", "));
+    }
+    if !fails {
+        outln!("No property fails along the trace.");
+    }
+    Ok(u8::from(fails))
+}
+
+/// One property's verdict on a replayed trace.
+struct Verdict {
+    name: &'static str,
+    kind: crate::engine::ViolationKind,
+    /// The trace index of the first state where an invariant fails, or of the state an action
+    /// property's failing step leads to (the trace's length for the step closing a lasso's
+    /// loop); for a temporal property, `Some(0)` when it fails on the lasso.
+    fails_at: Option<usize>,
+    /// For a temporal property: whether the lasso's loop meets every fairness condition.
+    fair: bool,
+}
+
+/// Every invariant at every state of `trace`, every action property on every step (and on the
+/// step that closes a lasso's loop), and, when `trace` is a lasso, every temporal property on the
+/// behaviour it stands for.
+fn recheck(model: &dyn DynModel, trace: &Trace) -> Vec<Verdict> {
+    use crate::engine::{Lasso, Temporal, ViolationKind};
+    let states: Vec<&crate::engine::AnyState> = trace.steps.iter().map(|s| &s.state).collect();
+    let mut out = Vec::new();
+    let invariants: Vec<Vec<bool>> = states.iter().map(|s| model.check_invariants(s)).collect();
+    for (k, name) in model.invariant_names().into_iter().enumerate() {
+        out.push(Verdict { name, kind: ViolationKind::Invariant, fails_at: invariants.iter().position(|v| !v[k]), fair: true });
+    }
+    // Steps as (from, to, index of `to`); a loop's closing step counts as index `len`.
+    let mut steps: Vec<(usize, usize, usize)> = (1..states.len()).map(|i| (i - 1, i, i)).collect();
+    if let Some(Lasso::BackTo(i)) = trace.lasso {
+        steps.push((states.len() - 1, i, states.len()));
+    }
+    let properties: Vec<(usize, Vec<bool>)> = steps.iter().map(|&(a, b, at)| (at, model.check_properties(states[a], states[b]))).collect();
+    for (k, name) in model.property_names().into_iter().enumerate() {
+        out.push(Verdict { name, kind: ViolationKind::ActionProperty, fails_at: properties.iter().find(|(_, v)| !v[k]).map(|(at, _)| *at), fair: true });
+    }
+    let Some(lasso) = trace.lasso else { return out };
+    let first = match lasso {
+        Lasso::BackTo(i) => i.min(states.len() - 1),
+        Lasso::Stuttering => states.len() - 1,
+    };
+    let fair = model.loop_obligations(trace).iter().all(|o| o.taken_at.is_some() || if o.strong { !o.enabled_somewhere } else { o.disabled_at.is_some() });
+    let values: Vec<Vec<(bool, Option<bool>)>> = states.iter().map(|s| model.liveness_values(s)).collect();
+    for (k, (name, kind)) in model.liveness_names().into_iter().zip(model.liveness_kinds()).enumerate() {
+        let p = |i: usize| values[i][k].0;
+        let q = |i: usize| values[i][k].1.unwrap_or(false);
+        let in_loop = first..states.len();
+        let holds = match kind {
+            Temporal::Eventually => (0..states.len()).any(p),
+            Temporal::AlwaysEventually => in_loop.clone().any(p),
+            Temporal::EventuallyAlways => in_loop.clone().all(p),
+            // Every P state is followed by a Q state: one in the loop answers every P; else each
+            // P must have a Q at or after it before the loop, and no P may sit in the loop.
+            Temporal::LeadsTo => in_loop.clone().any(q) || (0..states.len()).all(|i| !p(i) || (i < first && (i..first).any(q))),
+        };
+        out.push(Verdict { name, kind: ViolationKind::Liveness, fails_at: if holds { None } else { Some(0) }, fair });
+    }
+    out
 }
 
 fn conform_all(model: Option<&str>, tla_dir: &Path) -> Result<u8, Fail> {

@@ -142,7 +142,7 @@ fn trace_files_replay_and_bad_ones_are_refused() {
     let out = pex(&["check", "seqlock", "-c", "no-verify", "--out", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let replayed = pex(&["replay", file.to_str().unwrap()]);
-    assert_eq!(replayed.status.code(), Some(0));
+    assert_eq!(replayed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&replayed.stdout).contains("State 12: <ReaderVerify(1)>"));
 
     let broken = dir.join("broken.json");
@@ -376,4 +376,48 @@ fn replay_of_an_endless_file_is_refused_at_the_limit() {
     let started = std::time::Instant::now();
     assert_bad_input(&["replay", "/dev/zero"], "/dev/zero: trace file too large: more than 20 MB; a trace file is at most 20 MB");
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+}
+
+/// `pex replay` checks the trace again: the model, the config, each invariant's first failing
+/// state (exit 1 as for check), in text and in JSON; a lasso's temporal verdict.
+#[test]
+fn replay_rechecks_the_trace_and_names_the_failing_property_and_state() {
+    let dir = std::env::temp_dir().join(format!("pex-cli-recheck-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("torn.json");
+    assert_eq!(pex(&["check", "seqlock", "-c", "no-verify", "--out", file.to_str().unwrap()]).status.code(), Some(1));
+    let out = pex(&["replay", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.starts_with("Model seqlock ("), "{text}");
+    assert!(text.contains("config no-verify"), "{text}");
+    assert!(text.contains("Invariant NoTornRead fails at state 12, the first along the trace where it does."), "{text}");
+    let out = pex(&["replay", file.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!((v["model"].as_str(), v["config"].as_str(), v["result"].as_str()), (Some("seqlock"), Some("no-verify"), Some("violation")));
+    let props = v["properties"].as_array().unwrap();
+    let torn = props.iter().find(|p| p["name"] == "NoTornRead").unwrap();
+    assert_eq!((torn["kind"].as_str(), torn["holds"].as_bool(), torn["state"].as_u64()), (Some("invariant"), Some(false), Some(12)));
+    assert!(props.iter().filter(|p| p["name"] != "NoTornRead").all(|p| p["holds"] == true));
+    assert_eq!(v["trace"].as_array().unwrap().len(), 12);
+
+    // A trace where nothing fails yet: its first five states.
+    let mut short: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    short["actions"].as_array_mut().unwrap().truncate(4);
+    let ok = dir.join("ok.json");
+    std::fs::write(&ok, short.to_string()).unwrap();
+    let out = pex(&["replay", ok.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No property fails along the trace."));
+
+    // A lasso: the temporal property fails on it.
+    let lasso = dir.join("lasso.json");
+    assert_eq!(pex(&["check", "crdt", "-c", "convergence-lossy", "--threads", "1", "--out", lasso.to_str().unwrap()]).status.code(), Some(1));
+    let out = pex(&["replay", lasso.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let live = v["properties"].as_array().unwrap().iter().find(|p| p["name"] == "ConvergesEventually").unwrap().clone();
+    assert_eq!((live["kind"].as_str(), live["holds"].as_bool(), live["fair"].as_bool()), (Some("liveness"), Some(false), Some(true)));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
