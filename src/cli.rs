@@ -139,15 +139,16 @@ enum Cmd {
         out: Option<PathBuf>,
     },
     /// Look for a violation by many seeded random walks, as TLC's `-simulate` does: walk k has
-    /// seed `--seed` + k; the first walk that breaks a property is printed (and is `pex walk` with
-    /// its seed and `--skip-stutter`).
+    /// seed `--seed` + k; the first walk that breaks an invariant or action property is printed
+    /// (and is `pex walk` with its seed, and `--skip-stutter` unless `--keep-stutter`). Walks do
+    /// not judge temporal properties: `pex check` does.
     Simulate {
         #[command(flatten)]
         model: ModelArgs,
         /// The seed of the first walk.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Walks at most.
+        /// Walks at most (at least 1).
         #[arg(long, default_value_t = 10_000)]
         walks: u64,
         /// Steps per walk at most (TLC's -depth).
@@ -318,6 +319,7 @@ pub fn main(catalogue: Catalogue) -> ExitCode {
     let result = match cli.command {
         Cmd::List { json } => list(json),
         Cmd::Check { model, no_symmetry, no_symmetry_audit, deadlock, max_states, threads, max_seconds, max_memory, json, tlc_trace, out } => {
+            let threads_given = threads;
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
             let options = CheckOptions {
                 symmetry: !no_symmetry,
@@ -328,7 +330,7 @@ pub fn main(catalogue: Catalogue) -> ExitCode {
                 threads,
                 max_memory: max_memory.map(|m| m.saturating_mul(1024 * 1024)),
             };
-            check(&model, options, json, tlc_trace, out)
+            check(&model, options, threads_given, json, tlc_trace, out)
         }
         Cmd::Walk { model, seed, steps, stop_on_violation, skip_stutter, json, out } => {
             walk(&model, seed, steps, WalkOptions { stop_on_violation, skip_stutter }, json, out)
@@ -535,13 +537,21 @@ fn save_trace(model: &dyn DynModel, trace: &Trace, path: &PathBuf) -> Result<(),
     std::fs::write(path, text + "\n").map_err(|e| Fail(format!("cannot write {}: {e}", path.display())))
 }
 
-fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
+/// `threads_given` is `--threads` as given (the note that a liveness check runs on one thread is
+/// for those who asked for more).
+fn check(args: &ModelArgs, options: CheckOptions, threads_given: Option<usize>, json: bool, tlc_trace: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
     if let Some(s) = options.max_seconds {
         if !(s.is_finite() && s > 0.0) {
             return Err(Fail(format!("--max-seconds must be a positive number, got {s}")));
         }
     }
     let model = build(args)?;
+    let threads_note = match threads_given {
+        Some(n) if n > 1 && !model.liveness_names().is_empty() => {
+            Some(format!("liveness checks run on one thread, so this one used 1 of the {n} threads asked for (--threads)"))
+        }
+        _ => None,
+    };
     let mut checker = model.checker(options.clone());
     let started = Instant::now();
     let mut last_report = Instant::now();
@@ -604,6 +614,7 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
             "fairness": model.fairness_names(),
             "specification": model.specification(),
             "note": result.note,
+            "threads_note": threads_note,
             "bytes_per_edge": result.footprint.bytes_per_edge,
         });
         if !model.symmetric_sets().is_empty() {
@@ -639,6 +650,9 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
     let liveness = model.liveness_names();
     if !liveness.is_empty() {
         outln!("Liveness: {} under {} ({})", liveness.join(", "), model.specification(), model.fairness_names().join(" /\\ "));
+    }
+    if let Some(note) = &threads_note {
+        outln!("Note: {note}.");
     }
     if let Some(note) = &result.note {
         outln!("Note: {note}: symmetry reduction is unsound for temporal properties, so every state was explored.");
@@ -768,7 +782,22 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
     if options.max_seconds.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
         return Err(Fail("--max-seconds must be a number above 0".into()));
     }
+    if options.max_walks == Some(0) {
+        return Err(Fail("--walks must be at least 1".into()));
+    }
     let model = build(args)?;
+    // Walks judge invariants and action properties only: a temporal property needs a whole
+    // (infinite, fair) behaviour, which `pex check` searches for.
+    let temporal = model.liveness_names();
+    let check_hint = format!("pex check {} -c {}", model.info().name, model.config().name);
+    if model.invariant_names().is_empty() && model.property_names().is_empty() {
+        return Err(Fail(format!(
+            "{} ({}) has no invariant or action property for a walk to break, and walks do not judge temporal properties ({}): `{check_hint}` does",
+            model.info().name,
+            model.config().name,
+            temporal.join(", ")
+        )));
+    }
     let mut sim = Simulator::new(model.clone(), options.clone());
     let end = sim.run_to_end().clone();
     let p = sim.progress();
@@ -801,6 +830,7 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
             "steps": p.steps,
             "seconds": p.seconds,
             "end": ended,
+            "not_judged": temporal,
             "violation": found.as_ref().map(|(f, trace)| serde_json::json!({
                 "seed": f.seed, "walk": f.walk + 1, "kind": f.kind.as_str(), "invariant": f.name,
                 "length": trace.len(), "trace": trace_json(model.as_ref(), trace, false),
@@ -824,7 +854,7 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
         );
         match &found {
             Some((f, trace)) => outln!(
-                "Walk {} (seed {}) broke {} at state {}: `pex walk {} -c {} --seed {} --steps {} --skip-stutter` replays it.",
+                "Walk {} (seed {}) broke {} at state {}: `pex walk {} -c {} --seed {} --steps {}{}` replays it.",
                 f.walk + 1,
                 f.seed,
                 f.name,
@@ -832,16 +862,25 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
                 model.info().name,
                 model.config().name,
                 f.seed,
-                trace.len() - 1
+                trace.len() - 1,
+                if options.skip_stutter { " --skip-stutter" } else { "" }
             ),
             None => outln!(
-                "No walk broke a property ({}).",
+                "No walk broke {} ({}).",
+                if temporal.is_empty() { "a property" } else { "an invariant or action property" },
                 match end {
                     SimulateEnd::Walks => "every walk allowed ran",
                     SimulateEnd::Seconds => "the time bound ended the run",
                     _ => "the run was cancelled",
                 }
             ),
+        }
+        if found.is_none() && !temporal.is_empty() {
+            outln!(
+                "Walks do not judge temporal properties, so {} {} not judged: `{check_hint}` does.",
+                temporal.join(", "),
+                noun(temporal.len(), "was", "were")
+            );
         }
     }
     Ok(if found.is_some() { 1 } else { 0 })

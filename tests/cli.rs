@@ -421,3 +421,53 @@ fn replay_rechecks_the_trace_and_names_the_failing_property_and_state() {
     assert_eq!((live["kind"].as_str(), live["holds"].as_bool(), live["fair"].as_bool()), (Some("liveness"), Some(false), Some(true)));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Walks judge invariants and action properties, not temporal ones: on a config whose only
+/// property that fails is temporal, `pex simulate` says what it did not judge and points to
+/// `pex check`; `--walks 0` is refused; the replay hint's flags match the walks'.
+#[test]
+fn simulate_says_what_it_does_not_judge_and_its_hint_replays() {
+    let out = pex(&["simulate", "crdt", "-c", "convergence-lossy", "--walks", "20", "--depth", "50"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("No walk broke an invariant or action property"), "{text}");
+    assert!(
+        text.contains("Walks do not judge temporal properties, so ConvergesEventually was not judged: `pex check crdt -c convergence-lossy` does."),
+        "{text}"
+    );
+    let v = json(&pex(&["simulate", "gossip", "-c", "delivery-lossy", "--walks", "20", "--depth", "50", "--json"]));
+    assert_eq!(v["not_judged"], serde_json::json!(["GossipDelivery"]));
+    assert_bad_input(&["simulate", "seqlock", "--walks", "0"], "--walks must be at least 1");
+
+    for keep in [false, true] {
+        let mut args = vec!["simulate", "paxos", "-c", "ignore-accepted"];
+        if keep {
+            args.push("--keep-stutter");
+        }
+        let out = pex(&args);
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let last = text.lines().last().unwrap();
+        let hint = last.split('`').nth(1).unwrap_or_else(|| panic!("no hint in: {last}"));
+        assert_eq!(hint.contains("--skip-stutter"), !keep, "{hint}");
+        let state: u64 = last.split(" at state ").nth(1).and_then(|r| r.split(':').next()).unwrap().parse().unwrap();
+        let mut walk: Vec<&str> = hint.split(' ').skip(1).collect();
+        walk.push("--json");
+        let w = json(&pex(&walk));
+        assert_eq!(w["violation"]["invariant"], "Agreement", "{hint}");
+        assert_eq!(w["violation"]["position"].as_u64(), Some(state), "{hint}");
+    }
+}
+
+/// A liveness check runs on one thread: `--threads 2` says so, in text and in JSON.
+#[test]
+fn a_liveness_check_notes_that_it_runs_on_one_thread() {
+    let out = pex(&["check", "crdt", "-c", "convergence-lossy", "--threads", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("Note: liveness checks run on one thread, so this one used 1 of the 2 threads asked for (--threads)."), "{text}");
+    let v = json(&pex(&["check", "crdt", "-c", "convergence-lossy", "--threads", "2", "--json"]));
+    assert!(v["threads_note"].as_str().unwrap().starts_with("liveness checks run on one thread"));
+    let v = json(&pex(&["check", "crdt", "-c", "convergence-lossy", "--threads", "1", "--json"]));
+    assert!(v["threads_note"].is_null());
+}
