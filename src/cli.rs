@@ -886,7 +886,7 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
     Ok(if found.is_some() { 1 } else { 0 })
 }
 
-fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
+fn replay_file(path: &Path, json: bool) -> Result<u8, Fail> {
     let text = read_input(path, "trace file", crate::engine::trace::MAX_TRACE_FILE_BYTES).map_err(Fail)?;
     let file = TraceFile::parse(&text).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     let model = catalogue().build(&file.model, &file.config, &file.constants)?;
