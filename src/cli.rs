@@ -6,7 +6,8 @@
 //! did not check), 2 bad input, 3 a check
 //! ended at a bound before exploring everything, 4 a check found nothing but only under a symmetry
 //! reduction the audit found unsound (not a verdict on every reachable state; rerun with
-//! `--no-symmetry`).
+//! `--no-symmetry`), 141 standard output closed under pex (as in `pex list | head -1`: pex stops
+//! at once and quietly, the code a shell reports for a process ended by SIGPIPE).
 
 use crate::catalogue::{BuildError, Catalogue};
 use crate::engine::trace::{state_to_json, state_to_tlc_text};
@@ -21,6 +22,37 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+
+/// Exit code when standard output closed under pex (the reader of a pipe went away, as in
+/// `pex list | head -1`): 141, what a shell reports for a process ended by SIGPIPE.
+const CLOSED_STDOUT: u8 = 141;
+
+/// Writes to standard output. Every line the commands print goes through here: when stdout is
+/// closed (a broken pipe), pex stops at once, quietly, with exit code [`CLOSED_STDOUT`]; another
+/// write error is reported on stderr with exit code 2.
+fn write_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        drop(stdout);
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(CLOSED_STDOUT.into());
+        }
+        eprintln!("pex: error: cannot write to standard output: {e}");
+        std::process::exit(2);
+    }
+}
+
+/// `print!` through [`write_out`].
+macro_rules! out {
+    ($($arg:tt)*) => { write_out(format_args!($($arg)*)) };
+}
+
+/// `println!` through [`write_out`].
+macro_rules! outln {
+    () => { write_out(format_args!("\n")) };
+    ($($arg:tt)*) => { write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
 
 #[derive(Parser)]
 #[command(name = "pex", version, about = "Protocol Explorer: step through, walk and exhaustively check protocol models")]
@@ -107,15 +139,16 @@ enum Cmd {
         out: Option<PathBuf>,
     },
     /// Look for a violation by many seeded random walks, as TLC's `-simulate` does: walk k has
-    /// seed `--seed` + k; the first walk that breaks a property is printed (and is `pex walk` with
-    /// its seed and `--skip-stutter`).
+    /// seed `--seed` + k; the first walk that breaks an invariant or action property is printed
+    /// (and is `pex walk` with its seed, and `--skip-stutter` unless `--keep-stutter`). Walks do
+    /// not judge temporal properties: `pex check` does.
     Simulate {
         #[command(flatten)]
         model: ModelArgs,
         /// The seed of the first walk.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Walks at most.
+        /// Walks at most (at least 1).
         #[arg(long, default_value_t = 10_000)]
         walks: u64,
         /// Steps per walk at most (TLC's -depth).
@@ -133,7 +166,8 @@ enum Cmd {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Replay a trace file and print its states.
+    /// Replay a trace file, print its states and check it again: the first state (or step) where
+    /// each invariant (action property) fails, and a lasso's temporal verdict (exit 1 if one fails).
     Replay {
         file: PathBuf,
         #[arg(long)]
@@ -268,8 +302,8 @@ fn graph(args: &ModelArgs, format: &str, max_states: usize) -> Result<u8, Fail> 
         )));
     }
     match format {
-        "json" => println!("{}", g.to_json(model.as_ref())),
-        _ => print!("{}", g.to_dot(model.as_ref())),
+        "json" => outln!("{}", g.to_json(model.as_ref())),
+        _ => out!("{}", g.to_dot(model.as_ref())),
     }
     Ok(0)
 }
@@ -285,6 +319,7 @@ pub fn main(catalogue: Catalogue) -> ExitCode {
     let result = match cli.command {
         Cmd::List { json } => list(json),
         Cmd::Check { model, no_symmetry, no_symmetry_audit, deadlock, max_states, threads, max_seconds, max_memory, json, tlc_trace, out } => {
+            let threads_given = threads;
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
             let options = CheckOptions {
                 symmetry: !no_symmetry,
@@ -295,7 +330,7 @@ pub fn main(catalogue: Catalogue) -> ExitCode {
                 threads,
                 max_memory: max_memory.map(|m| m.saturating_mul(1024 * 1024)),
             };
-            check(&model, options, json, tlc_trace, out)
+            check(&model, options, threads_given, json, tlc_trace, out)
         }
         Cmd::Walk { model, seed, steps, stop_on_violation, skip_stutter, json, out } => {
             walk(&model, seed, steps, WalkOptions { stop_on_violation, skip_stutter }, json, out)
@@ -334,9 +369,9 @@ fn new_crate(name: &str, pex_path: Option<&Path>) -> Result<u8, Fail> {
     let pex_path = pex_path.map_or_else(crate::scaffold::default_pex_path, Path::to_path_buf);
     let files = crate::scaffold::scaffold(name, Path::new("."), &pex_path).map_err(Fail)?;
     for f in &files {
-        println!("  wrote {}", f.display());
+        outln!("  wrote {}", f.display());
     }
-    println!(
+    outln!(
         "Created {name}/ ({}), depending on {}. Then:\n  cd {name}\n  cargo run -- check {name} --config {gap}\n  cargo run -- conform --tla-dir tla\n  trunk serve",
         plural(files.len(), "file", "files"),
         pex_path.display(),
@@ -354,17 +389,39 @@ fn write_docs(out: &std::path::Path) -> Result<u8, Fail> {
         }
         std::fs::write(&path, &page.text).map_err(|e| Fail(format!("cannot write {}: {e}", path.display())))?;
     }
-    println!("Wrote {} files of the docs book to {}", pages.len(), out.display());
+    outln!("Wrote {} files of the docs book to {}", pages.len(), out.display());
     Ok(0)
 }
 
-/// A lesson file's text, refusing a file too large to be a lesson before reading it.
-fn read_lesson(path: &Path) -> Result<String, String> {
-    let size = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
-    if size > lessons::MAX_LESSON_BYTES as u64 {
-        return Err(format!("{}: {size} bytes; a lesson file may hold at most {}", path.display(), lessons::MAX_LESSON_BYTES));
+/// `n` bytes for a message: whole MB when it is a whole number of them, bytes otherwise.
+fn bytes_text(n: usize) -> String {
+    if n >= 1 << 20 && n % (1 << 20) == 0 {
+        format!("{} MB", n >> 20)
+    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+        format!("{} KB", n >> 10)
+    } else {
+        plural(n, "byte", "bytes")
     }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// The text of an input file (`what` names the kind: "trace file", "lesson file"), reading at
+/// most `limit` bytes and one more, whatever the file is (a regular file, a FIFO, `/dev/zero`):
+/// past `limit` it is refused, with the file and the limit named. Every file the CLI reads comes
+/// through here.
+fn read_input(path: &Path, what: &str, limit: usize) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() > limit {
+        return Err(format!("{}: {what} too large: more than {}; a {what} is at most {}", path.display(), bytes_text(limit), bytes_text(limit)));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("{}: not text (UTF-8): {e}", path.display()))
+}
+
+/// A lesson file's text (at most [`lessons::MAX_LESSON_BYTES`]).
+fn read_lesson(path: &Path) -> Result<String, String> {
+    read_input(path, "lesson file", lessons::MAX_LESSON_BYTES)
 }
 
 fn lesson_check(files: &[PathBuf]) -> Result<u8, Fail> {
@@ -379,15 +436,15 @@ fn lesson_check(files: &[PathBuf]) -> Result<u8, Fail> {
     let mut failed = 0;
     for (path, text) in &sources {
         match text.as_ref().map_err(|e| e.clone()).and_then(|t| lessons::load_in(catalogue(), path, t).map_err(|e| e.to_string())) {
-            Ok(run) => println!("ok    {path}: {}", run.summary_line()),
+            Ok(run) => outln!("ok    {path}: {}", run.summary_line()),
             Err(e) => {
                 failed += 1;
-                println!("FAIL  {e}");
+                outln!("FAIL  {e}");
             }
         }
     }
     if failed > 0 {
-        println!("{} of {} failed", failed, plural(sources.len(), "lesson", "lessons"));
+        outln!("{} of {} failed", failed, plural(sources.len(), "lesson", "lessons"));
         return Ok(1);
     }
     Ok(0)
@@ -406,7 +463,7 @@ fn lesson_show(name: &str, solutions: bool) -> Result<u8, Fail> {
         }
     };
     let run = lessons::load_in(catalogue(), &path, &text).map_err(|e| Fail(e.to_string()))?;
-    print!("{}", run.walk_text(solutions));
+    out!("{}", run.walk_text(solutions));
     Ok(0)
 }
 
@@ -428,23 +485,23 @@ fn list(json: bool) -> Result<u8, Fail> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap());
+        outln!("{}", serde_json::to_string_pretty(&v).unwrap());
         return Ok(0);
     }
     for i in infos {
-        println!("{} — {}", i.name, i.title);
-        println!("  {}", i.story);
-        println!("  configs:");
+        outln!("{} — {}", i.name, i.title);
+        outln!("  {}", i.story);
+        outln!("  configs:");
         for c in &i.configs {
             let expect = c.expect.map(|e| format!(" [breaks {e}]")).unwrap_or_default();
-            println!("    {:<20} {}{}", c.name, c.summary, expect);
+            outln!("    {:<20} {}{}", c.name, c.summary, expect);
         }
-        println!("  constants:");
+        outln!("  constants:");
         for c in &i.constants {
-            println!("    {:<16} = {:<12} {}", c.name, c.default, c.doc);
-            println!("    {:<16}   allowed: {}", "", c.allowed());
+            outln!("    {:<16} = {:<12} {}", c.name, c.default, c.doc);
+            outln!("    {:<16}   allowed: {}", "", c.allowed());
         }
-        println!();
+        outln!();
     }
     Ok(0)
 }
@@ -480,13 +537,21 @@ fn save_trace(model: &dyn DynModel, trace: &Trace, path: &PathBuf) -> Result<(),
     std::fs::write(path, text + "\n").map_err(|e| Fail(format!("cannot write {}: {e}", path.display())))
 }
 
-fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
+/// `threads_given` is `--threads` as given (the note that a liveness check runs on one thread is
+/// for those who asked for more).
+fn check(args: &ModelArgs, options: CheckOptions, threads_given: Option<usize>, json: bool, tlc_trace: bool, out: Option<PathBuf>) -> Result<u8, Fail> {
     if let Some(s) = options.max_seconds {
         if !(s.is_finite() && s > 0.0) {
             return Err(Fail(format!("--max-seconds must be a positive number, got {s}")));
         }
     }
     let model = build(args)?;
+    let threads_note = match threads_given {
+        Some(n) if n > 1 && !model.liveness_names().is_empty() => {
+            Some(format!("liveness checks run on one thread, so this one used 1 of the {n} threads asked for (--threads)"))
+        }
+        _ => None,
+    };
     let mut checker = model.checker(options.clone());
     let started = Instant::now();
     let mut last_report = Instant::now();
@@ -549,6 +614,7 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
             "fairness": model.fairness_names(),
             "specification": model.specification(),
             "note": result.note,
+            "threads_note": threads_note,
             "bytes_per_edge": result.footprint.bytes_per_edge,
         });
         if !model.symmetric_sets().is_empty() {
@@ -569,29 +635,30 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
                 o["reason"] = reason.as_str().into();
             }
         }
-        println!("{}", serde_json::to_string_pretty(&o).unwrap());
+        outln!("{}", serde_json::to_string_pretty(&o).unwrap());
         return Ok(code);
     }
-    println!("Model {} ({}), config {}: {}", model.info().name, model.info().title, model.config().name, model.config().summary);
-    println!("Constants: {}", model.constants());
+    outln!("Model {} ({}), config {}: {}", model.info().name, model.info().title, model.config().name, model.config().summary);
+    outln!("Constants: {}", model.constants());
     for (name, why) in model.by_construction() {
-        println!("Invariant {name} holds by construction: {why}");
+        outln!("Invariant {name} holds by construction: {why}");
     }
     let sets = model.symmetric_sets().iter().map(|s| s.name).collect::<Vec<&str>>().join(", ");
     if result.symmetry {
-        println!("Symmetry: {sets} (distinct counts classes of states)");
+        outln!("Symmetry: {sets} (distinct counts classes of states)");
     }
     let liveness = model.liveness_names();
     if !liveness.is_empty() {
-        println!("Liveness: {} under {} ({})", liveness.join(", "), model.specification(), model.fairness_names().join(" /\\ "));
+        outln!("Liveness: {} under {} ({})", liveness.join(", "), model.specification(), model.fairness_names().join(" /\\ "));
+    }
+    if let Some(note) = &threads_note {
+        outln!("Note: {note}.");
     }
     if let Some(note) = &result.note {
-        println!("Note: {note}: symmetry reduction is unsound for temporal properties, so every state was explored.");
+        outln!("Note: {note}: symmetry reduction is unsound for temporal properties, so every state was explored.");
     }
     if let Some(problem) = &result.symmetry_problem {
-        println!(
-            "Warning: the declared symmetry is not sound here: {problem}. Counts under it may differ from the counts without it (run with --no-symmetry)."
-        );
+        outln!("Warning: the declared symmetry is not sound here: {problem}. Counts under it may differ from the counts without it (run with --no-symmetry).");
     }
     // The same check without the reduction, for verdicts that only hold under it.
     let rerun = {
@@ -604,28 +671,28 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
         words.join(" ")
     };
     match &result.outcome {
-        DynOutcome::Ok if unsound => println!(
+        DynOutcome::Ok if unsound => outln!(
             "Model checking completed under the symmetry reduction by {sets}, which the audit found unsound (see the warning): no error was found in the reduced state space, but that does not show that every reachable state satisfies every property. For a verdict on every reachable state, run: {rerun}"
         ),
         DynOutcome::Ok if result.symmetry && reduction_sound.is_none() => {
-            println!("Model checking completed. No error has been found under the symmetry reduction by {sets}, which was not audited (--no-symmetry-audit).")
+            outln!("Model checking completed. No error has been found under the symmetry reduction by {sets}, which was not audited (--no-symmetry-audit).")
         }
-        DynOutcome::Ok => println!("Model checking completed. No error has been found."),
+        DynOutcome::Ok => outln!("Model checking completed. No error has been found."),
         DynOutcome::Violation { kind, name, trace } => {
             match kind {
-                crate::engine::ViolationKind::Invariant => println!("Error: Invariant {name} is violated."),
-                crate::engine::ViolationKind::ActionProperty => println!("Error: Action property {name} is violated."),
-                crate::engine::ViolationKind::Deadlock => println!("Error: Deadlock reached."),
-                crate::engine::ViolationKind::Liveness => println!("Error: Temporal properties were violated.\nThe property that fails: {name}."),
+                crate::engine::ViolationKind::Invariant => outln!("Error: Invariant {name} is violated."),
+                crate::engine::ViolationKind::ActionProperty => outln!("Error: Action property {name} is violated."),
+                crate::engine::ViolationKind::Deadlock => outln!("Error: Deadlock reached."),
+                crate::engine::ViolationKind::Liveness => outln!("Error: Temporal properties were violated.\nThe property that fails: {name}."),
             }
             if *kind == crate::engine::ViolationKind::Liveness {
-                println!("Error: The following behavior constitutes a counter-example:");
+                outln!("Error: The following behavior constitutes a counter-example:");
             } else {
-                println!("Error: The behavior up to this point is:");
+                outln!("Error: The behavior up to this point is:");
             }
-            print!("{}", trace.to_tlc_text(model.as_ref()));
+            out!("{}", trace.to_tlc_text(model.as_ref()));
             if unsound {
-                println!("Note: this behavior is real (replayed from an initial state), but the search reduced by a symmetry the audit found unsound, so it may not be a shortest one and the figures below count the reduced state space ({rerun} gives both without it).");
+                outln!("Note: this behavior is real (replayed from an initial state), but the search reduced by a symmetry the audit found unsound, so it may not be a shortest one and the figures below count the reduced state space ({rerun} gives both without it).");
             }
         }
         DynOutcome::Incomplete(reason) => {
@@ -635,7 +702,7 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
                 StopReason::Cancelled => "cancellation".to_string(),
                 StopReason::Memory => format!("the memory ceiling --max-memory {} MiB", options.max_memory.unwrap_or(0) / (1024 * 1024)),
             };
-            println!(
+            outln!(
                 "Stopped by {bound} before exploring every reachable state: no property failed on the {} found, but {} left on the queue {} never expanded, so the states beyond {} were not checked. This is not a verdict on the model.",
                 plural(p.distinct, "distinct state", "distinct states"),
                 plural(p.queue, "state", "states"),
@@ -644,19 +711,19 @@ fn check(args: &ModelArgs, options: CheckOptions, json: bool, tlc_trace: bool, o
             );
         }
     }
-    println!(
+    outln!(
         "{} generated, {} found, {} left on queue.",
         plural(p.generated, "state", "states"),
         plural(p.distinct, "distinct state", "distinct states"),
         plural(p.queue, "state", "states")
     );
     if matches!(result.outcome, DynOutcome::Incomplete(_)) {
-        println!("The depth reached before the run stopped is {}.", p.depth);
+        outln!("The depth reached before the run stopped is {}.", p.depth);
     } else {
-        println!("The depth of the complete state graph search is {}.", p.depth);
+        outln!("The depth of the complete state graph search is {}.", p.depth);
     }
     let memory = result.footprint.peak_memory_bytes.map(|b| format!(", peak memory {:.1} MiB", b as f64 / 1048576.0)).unwrap_or_default();
-    println!(
+    outln!(
         "{} {:.3}s ({:.0} distinct states/s, {:.1} bytes per stored state{memory}; fingerprint collision chance {:.1e}).",
         if matches!(result.outcome, DynOutcome::Incomplete(_)) { "Stopped after" } else { "Finished in" },
         p.seconds,
@@ -688,9 +755,9 @@ fn walk(args: &ModelArgs, seed: u64, steps: usize, options: WalkOptions, json: b
             "violation": w.violation.as_ref().map(|v| serde_json::json!({"position": v.position + 1, "kind": v.kind.as_str(), "invariant": v.name})),
             "trace": trace_json(model.as_ref(), &w.trace, false),
         });
-        println!("{}", serde_json::to_string_pretty(&o).unwrap());
+        outln!("{}", serde_json::to_string_pretty(&o).unwrap());
     } else {
-        print!("{}", w.trace.to_tlc_text(model.as_ref()));
+        out!("{}", w.trace.to_tlc_text(model.as_ref()));
         let end = match w.end {
             WalkEnd::Steps => "all it was asked for",
             WalkEnd::Deadlock => "then a deadlock: no action is enabled",
@@ -698,10 +765,10 @@ fn walk(args: &ModelArgs, seed: u64, steps: usize, options: WalkOptions, json: b
             WalkEnd::Violation => "stopped at the first violation",
             WalkEnd::OnlyStutter => "then a state where every enabled action changes nothing, and the walk skips those",
         };
-        println!("Walk with seed {seed}: {} ({end}).", plural(w.trace.len() - 1, "step", "steps"));
+        outln!("Walk with seed {seed}: {} ({end}).", plural(w.trace.len() - 1, "step", "steps"));
         match &w.violation {
-            Some(v) => println!("First violation: {} {} at state {}.", v.kind.as_str(), v.name, v.position + 1),
-            None => println!("No property failed along the walk."),
+            Some(v) => outln!("First violation: {} {} at state {}.", v.kind.as_str(), v.name, v.position + 1),
+            None => outln!("No property failed along the walk."),
         }
     }
     Ok(if w.violation.is_some() { 1 } else { 0 })
@@ -715,7 +782,22 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
     if options.max_seconds.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
         return Err(Fail("--max-seconds must be a number above 0".into()));
     }
+    if options.max_walks == Some(0) {
+        return Err(Fail("--walks must be at least 1".into()));
+    }
     let model = build(args)?;
+    // Walks judge invariants and action properties only: a temporal property needs a whole
+    // (infinite, fair) behaviour, which `pex check` searches for.
+    let temporal = model.liveness_names();
+    let check_hint = format!("pex check {} -c {}", model.info().name, model.config().name);
+    if model.invariant_names().is_empty() && model.property_names().is_empty() {
+        return Err(Fail(format!(
+            "{} ({}) has no invariant or action property for a walk to break, and walks do not judge temporal properties ({}): `{check_hint}` does",
+            model.info().name,
+            model.config().name,
+            temporal.join(", ")
+        )));
+    }
     let mut sim = Simulator::new(model.clone(), options.clone());
     let end = sim.run_to_end().clone();
     let p = sim.progress();
@@ -748,20 +830,21 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
             "steps": p.steps,
             "seconds": p.seconds,
             "end": ended,
+            "not_judged": temporal,
             "violation": found.as_ref().map(|(f, trace)| serde_json::json!({
                 "seed": f.seed, "walk": f.walk + 1, "kind": f.kind.as_str(), "invariant": f.name,
                 "length": trace.len(), "trace": trace_json(model.as_ref(), trace, false),
             })),
         });
-        println!("{}", serde_json::to_string_pretty(&o).unwrap());
+        outln!("{}", serde_json::to_string_pretty(&o).unwrap());
     } else {
         if let Some((f, trace)) = &found {
-            println!("Error: {} {} is violated.", if f.kind == crate::engine::ViolationKind::Invariant { "Invariant" } else { "Action property" }, f.name);
-            println!("The behavior up to this point is:");
-            print!("{}", trace.to_tlc_text(model.as_ref()));
+            outln!("Error: {} {} is violated.", if f.kind == crate::engine::ViolationKind::Invariant { "Invariant" } else { "Action property" }, f.name);
+            outln!("The behavior up to this point is:");
+            out!("{}", trace.to_tlc_text(model.as_ref()));
         }
         let rate = if p.seconds > 0.0 { format!(", {:.0} steps/s", p.steps as f64 / p.seconds) } else { String::new() };
-        println!(
+        outln!(
             "Simulation: {} ({} over all, depth at most {}{}) in {:.2} s{rate}.",
             plural(p.walks as usize, "walk", "walks"),
             plural(p.steps as usize, "step", "steps"),
@@ -770,8 +853,8 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
             p.seconds
         );
         match &found {
-            Some((f, trace)) => println!(
-                "Walk {} (seed {}) broke {} at state {}: `pex walk {} -c {} --seed {} --steps {} --skip-stutter` replays it.",
+            Some((f, trace)) => outln!(
+                "Walk {} (seed {}) broke {} at state {}: `pex walk {} -c {} --seed {} --steps {}{}` replays it.",
                 f.walk + 1,
                 f.seed,
                 f.name,
@@ -779,10 +862,12 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
                 model.info().name,
                 model.config().name,
                 f.seed,
-                trace.len() - 1
+                trace.len() - 1,
+                if options.skip_stutter { " --skip-stutter" } else { "" }
             ),
-            None => println!(
-                "No walk broke a property ({}).",
+            None => outln!(
+                "No walk broke {} ({}).",
+                if temporal.is_empty() { "a property" } else { "an invariant or action property" },
                 match end {
                     SimulateEnd::Walks => "every walk allowed ran",
                     SimulateEnd::Seconds => "the time bound ended the run",
@@ -790,22 +875,19 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
                 }
             ),
         }
+        if found.is_none() && !temporal.is_empty() {
+            outln!(
+                "Walks do not judge temporal properties, so {} {} not judged: `{check_hint}` does.",
+                temporal.join(", "),
+                noun(temporal.len(), "was", "were")
+            );
+        }
     }
     Ok(if found.is_some() { 1 } else { 0 })
 }
 
-fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
-    // The size first: a trace file is bounded before anything reads it whole.
-    let size = std::fs::metadata(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?.len();
-    if size > crate::engine::trace::MAX_TRACE_FILE_BYTES as u64 {
-        return Err(Fail(format!(
-            "{}: trace file too large: {:.1} MB; a trace file is at most {} MB",
-            path.display(),
-            size as f64 / 1048576.0,
-            crate::engine::trace::MAX_TRACE_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?;
+fn replay_file(path: &Path, json: bool) -> Result<u8, Fail> {
+    let text = read_input(path, "trace file", crate::engine::trace::MAX_TRACE_FILE_BYTES).map_err(Fail)?;
     let file = TraceFile::parse(&text).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     let model = catalogue().build(&file.model, &file.config, &file.constants)?;
     let (mut trace, stop) = replay(model.as_ref(), file.init, &file.actions);
@@ -821,30 +903,134 @@ fn replay_file(path: &PathBuf, json: bool) -> Result<u8, Fail> {
         }
     }
     trace.lasso = file.lasso;
+    let verdicts = recheck(model.as_ref(), &trace);
+    let fails = verdicts.iter().any(|v| v.fails_at.is_some() && (v.kind != crate::engine::ViolationKind::Liveness || v.fair));
     if json {
-        println!("{}", serde_json::to_string_pretty(&trace_json(model.as_ref(), &trace, false)).unwrap());
-    } else {
-        for (i, step) in trace.steps.iter().enumerate() {
-            let head = step.action.as_deref().map(|a| format!("<{a}>")).unwrap_or_else(|| "<Initial predicate>".into());
-            println!("State {}: {}", i + 1, head);
-            println!("{}", state_to_tlc_text(model.as_ref(), &step.state));
-        }
-        match trace.lasso {
-            Some(crate::engine::Lasso::BackTo(i)) => println!("Back to state {}.", i + 1),
-            Some(crate::engine::Lasso::Stuttering) => println!("State {}: Stuttering", trace.len() + 1),
-            None => {}
+        let o = serde_json::json!({
+            "model": model.info().name,
+            "config": model.config().name,
+            "constants": model.constants().to_json(),
+            "result": if fails { "violation" } else { "ok" },
+            "properties": verdicts.iter().map(|v| {
+                let mut o = serde_json::json!({"name": v.name, "kind": v.kind.as_str(), "holds": v.fails_at.is_none()});
+                if v.kind == crate::engine::ViolationKind::Liveness {
+                    o["fair"] = v.fair.into();
+                } else {
+                    o["state"] = v.fails_at.map(|i| i + 1).into();
+                }
+                o
+            }).collect::<Vec<_>>(),
+            "lasso": trace.lasso,
+            "trace": trace_json(model.as_ref(), &trace, false),
+        });
+        outln!("{}", serde_json::to_string_pretty(&o).unwrap());
+        return Ok(u8::from(fails));
+    }
+    outln!("Model {} ({}), config {}: {}", model.info().name, model.info().title, model.config().name, model.config().summary);
+    outln!("Constants: {}", model.constants());
+    for (i, step) in trace.steps.iter().enumerate() {
+        let head = step.action.as_deref().map(|a| format!("<{a}>")).unwrap_or_else(|| "<Initial predicate>".into());
+        outln!("State {}: {}", i + 1, head);
+        outln!("{}", state_to_tlc_text(model.as_ref(), &step.state));
+    }
+    match trace.lasso {
+        Some(crate::engine::Lasso::BackTo(i)) => outln!("Back to state {}.", i + 1),
+        Some(crate::engine::Lasso::Stuttering) => outln!("State {}: Stuttering", trace.len() + 1),
+        None => {}
+    }
+    let last = trace.len();
+    for v in &verdicts {
+        match (v.kind, v.fails_at) {
+            (crate::engine::ViolationKind::Invariant, Some(i)) => outln!("Invariant {} fails at state {}, the first along the trace where it does.", v.name, i + 1),
+            (crate::engine::ViolationKind::ActionProperty, Some(i)) if i >= last => {
+                outln!("Action property {} fails on the step from state {last} back to the start of the loop.", v.name)
+            }
+            (crate::engine::ViolationKind::ActionProperty, Some(i)) => outln!("Action property {} fails on the step to state {}, the first along the trace where it does.", v.name, i + 1),
+            (crate::engine::ViolationKind::Liveness, Some(_)) if v.fair => outln!("Temporal property {} fails on this behaviour (its loop is fair).", v.name),
+            (crate::engine::ViolationKind::Liveness, Some(_)) => outln!(
+                "Temporal property {} fails on this behaviour, but its loop does not meet the fairness conditions ({}), so no fair behaviour is shown to break it.",
+                v.name,
+                model.fairness_names().join(" /\\ ")
+            ),
+            _ => {}
         }
     }
-    Ok(0)
+    let judged: Vec<&str> = verdicts.iter().filter(|v| v.fails_at.is_none()).map(|v| v.name).collect();
+    if !judged.is_empty() {
+        outln!("Holds along the trace: {}.", judged.join(", "));
+    }
+    if trace.lasso.is_none() && !model.liveness_names().is_empty() {
+        outln!("The trace has no loop, so the temporal properties ({}) were not judged.", model.liveness_names().join(", "));
+    }
+    if !fails {
+        outln!("No property fails along the trace.");
+    }
+    Ok(u8::from(fails))
+}
+
+/// One property's verdict on a replayed trace.
+struct Verdict {
+    name: &'static str,
+    kind: crate::engine::ViolationKind,
+    /// The trace index of the first state where an invariant fails, or of the state an action
+    /// property's failing step leads to (the trace's length for the step closing a lasso's
+    /// loop); for a temporal property, `Some(0)` when it fails on the lasso.
+    fails_at: Option<usize>,
+    /// For a temporal property: whether the lasso's loop meets every fairness condition.
+    fair: bool,
+}
+
+/// Every invariant at every state of `trace`, every action property on every step (and on the
+/// step that closes a lasso's loop), and, when `trace` is a lasso, every temporal property on the
+/// behaviour it stands for.
+fn recheck(model: &dyn DynModel, trace: &Trace) -> Vec<Verdict> {
+    use crate::engine::{Lasso, Temporal, ViolationKind};
+    let states: Vec<&crate::engine::AnyState> = trace.steps.iter().map(|s| &s.state).collect();
+    let mut out = Vec::new();
+    let invariants: Vec<Vec<bool>> = states.iter().map(|s| model.check_invariants(s)).collect();
+    for (k, name) in model.invariant_names().into_iter().enumerate() {
+        out.push(Verdict { name, kind: ViolationKind::Invariant, fails_at: invariants.iter().position(|v| !v[k]), fair: true });
+    }
+    // Steps as (from, to, index of `to`); a loop's closing step counts as index `len`.
+    let mut steps: Vec<(usize, usize, usize)> = (1..states.len()).map(|i| (i - 1, i, i)).collect();
+    if let Some(Lasso::BackTo(i)) = trace.lasso {
+        steps.push((states.len() - 1, i, states.len()));
+    }
+    let properties: Vec<(usize, Vec<bool>)> = steps.iter().map(|&(a, b, at)| (at, model.check_properties(states[a], states[b]))).collect();
+    for (k, name) in model.property_names().into_iter().enumerate() {
+        out.push(Verdict { name, kind: ViolationKind::ActionProperty, fails_at: properties.iter().find(|(_, v)| !v[k]).map(|(at, _)| *at), fair: true });
+    }
+    let Some(lasso) = trace.lasso else { return out };
+    let first = match lasso {
+        Lasso::BackTo(i) => i.min(states.len() - 1),
+        Lasso::Stuttering => states.len() - 1,
+    };
+    let fair = model.loop_obligations(trace).iter().all(|o| o.taken_at.is_some() || if o.strong { !o.enabled_somewhere } else { o.disabled_at.is_some() });
+    let values: Vec<Vec<(bool, Option<bool>)>> = states.iter().map(|s| model.liveness_values(s)).collect();
+    for (k, (name, kind)) in model.liveness_names().into_iter().zip(model.liveness_kinds()).enumerate() {
+        let p = |i: usize| values[i][k].0;
+        let q = |i: usize| values[i][k].1.unwrap_or(false);
+        let in_loop = first..states.len();
+        let holds = match kind {
+            Temporal::Eventually => (0..states.len()).any(p),
+            Temporal::AlwaysEventually => in_loop.clone().any(p),
+            Temporal::EventuallyAlways => in_loop.clone().all(p),
+            // Every P state is followed by a Q state: one in the loop answers every P; else each
+            // P must have a Q at or after it before the loop, and no P may sit in the loop.
+            Temporal::LeadsTo => in_loop.clone().any(q) || (0..states.len()).all(|i| !p(i) || (i < first && (i..first).any(q))),
+        };
+        out.push(Verdict { name, kind: ViolationKind::Liveness, fails_at: if holds { None } else { Some(0) }, fair });
+    }
+    out
 }
 
 fn conform_all(model: Option<&str>, tla_dir: &Path) -> Result<u8, Fail> {
     let jar = find_jar().map_err(Fail)?;
     let cases = conform::discover(catalogue(), tla_dir, model).map_err(Fail)?;
-    println!("Conformance: {} under {}, TLC {} with -workers 1", plural(cases.len(), "cfg", "cfgs"), tla_dir.display(), jar.display());
+    outln!("Conformance: {} under {}, TLC {} with -workers 1", plural(cases.len(), "cfg", "cfgs"), tla_dir.display(), jar.display());
     if model.is_none() {
         for name in conform::without_twin(catalogue(), tla_dir) {
-            println!("  {name}: no twin ({} is missing), so no conformance run", tla_dir.join(name).display());
+            outln!("  {name}: no twin ({} is missing), so no conformance run", tla_dir.join(name).display());
         }
     }
     let mut failures = 0;
@@ -861,23 +1047,23 @@ fn conform_all(model: Option<&str>, tla_dir: &Path) -> Result<u8, Fail> {
                 .filter(|f| !f.pex.is_empty())
                 .map(|f| format!("{} {}", f.what, f.pex))
                 .collect();
-            println!("  {:<34} {:<12} {:<7} {}   (TLC {:.1}s, pex {:.3}s)", run.case, sym, status, summary.join(", "), run.tlc_seconds, run.pex_seconds);
+            outln!("  {:<34} {:<12} {:<7} {}   (TLC {:.1}s, pex {:.3}s)", run.case, sym, status, summary.join(", "), run.tlc_seconds, run.pex_seconds);
             if let Some(e) = &run.error {
                 failures += 1;
-                println!("      {e}");
+                outln!("      {e}");
             } else if !run.agrees() {
                 failures += 1;
                 for f in run.figures.iter().filter(|f| !f.agrees()) {
-                    println!("      {}: TLC {} | pex {}", f.what, f.tlc, f.pex);
+                    outln!("      {}: TLC {} | pex {}", f.what, f.tlc, f.pex);
                 }
             }
         }
     }
     if failures > 0 {
-        println!("Conformance FAILED: {failures} of {} {} from TLC.", plural(runs, "run", "runs"), noun(failures, "differs", "differ"));
+        outln!("Conformance FAILED: {failures} of {} {} from TLC.", plural(runs, "run", "runs"), noun(failures, "differs", "differ"));
         Ok(1)
     } else {
-        println!("Conformance passed: {} with TLC.", if runs == 1 { "the one run agrees".to_string() } else { format!("all {runs} runs agree") });
+        outln!("Conformance passed: {} with TLC.", if runs == 1 { "the one run agrees".to_string() } else { format!("all {runs} runs agree") });
         Ok(0)
     }
 }
@@ -922,22 +1108,31 @@ fn bench_all(
         if with_peer {
             bench_peer(model, config, repeat, threads, true, Some(&mut out))?;
         }
-        println!("{}", serde_json::to_string_pretty(&out).unwrap());
+        outln!("{}", serde_json::to_string_pretty(&out).unwrap());
         return Ok(0);
     }
     if let Some(s) = startup {
-        println!(
+        outln!(
             "TLC start-up (JVM, parse, a two-state spec): {s:.2}s; TLC runs with -workers {tlc_workers}; pex with {}.",
             plural(threads, "thread", "threads")
         );
     }
-    println!(
+    outln!(
         "{:<34} {:>10} {:>5} {:>10} {:>12} {:>9} {:>8} {:>10} {:>9} {:>9}",
-        "case", "distinct", "depth", "pex s", "states/s", "B/state", "peak MiB", "TLC s", "ratio", "ratio-su"
+        "case",
+        "distinct",
+        "depth",
+        "pex s",
+        "states/s",
+        "B/state",
+        "peak MiB",
+        "TLC s",
+        "ratio",
+        "ratio-su"
     );
     for r in &rows {
         let f = |x: Option<f64>, p: usize| x.map(|v| format!("{v:.p$}")).unwrap_or_else(|| "-".into());
-        println!(
+        outln!(
             "{:<34} {:>10} {:>5} {:>10.4} {:>12.0} {:>9.1} {:>8} {:>10} {:>9} {:>9}",
             format!("{}{}", r.case, if r.symmetry { " (sym)" } else { "" }),
             r.distinct,
@@ -951,7 +1146,7 @@ fn bench_all(
             f(r.ratio_after_startup, 1)
         );
         if r.liveness {
-            println!(
+            outln!(
                 "    liveness: pex and TLC on one thread each; {} B/edge ({} B/state include the graph)",
                 f(r.bytes_per_edge, 1),
                 format_args!("{:.1}", r.bytes_per_state)
@@ -960,24 +1155,24 @@ fn bench_all(
         if let Some(td) = r.tlc_distinct {
             if td != r.distinct {
                 if r.result.starts_with("violation") && r.liveness {
-                    println!(
+                    outln!(
                         "    (TLC checks temporal properties on the partial state graph as it searches, and stopped at a violation after {}; pex checks them once the search is complete)",
                         plural(td, "distinct state", "distinct states")
                     );
                 } else if r.result.starts_with("violation") && tlc_workers > 1 {
-                    println!(
+                    outln!(
                         "    (TLC with {tlc_workers} workers is not strictly breadth-first: it stopped at this violation after {})",
                         plural(td, "distinct state", "distinct states")
                     );
                 } else {
-                    println!("    note: TLC found {}", plural(td, "distinct state", "distinct states"));
+                    outln!("    note: TLC found {}", plural(td, "distinct state", "distinct states"));
                 }
             }
         }
     }
-    println!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up; peak MiB = peak resident memory of the case alone (a fresh pex check process running the same search; n/a where it cannot be read).");
+    outln!("ratio = TLC wall time / pex time; ratio-su = the same after subtracting TLC's start-up; peak MiB = peak resident memory of the case alone (a fresh pex check process running the same search; n/a where it cannot be read).");
     if with_peer {
-        println!();
+        outln!();
         bench_peer(model, config, repeat, threads, false, None)?;
     }
     Ok(0)
@@ -1013,15 +1208,15 @@ fn bench_peer(model: Option<&str>, config: Option<&str>, repeat: usize, threads:
         let body = serde_json::json!({"checker": "stateright 0.31 (crates.io), breadth-first, no symmetry", "threads": threads, "built": peer.is_some(), "rows": rows});
         match into {
             Some(out) => out["peer"] = body,
-            None => println!("{}", serde_json::to_string_pretty(&body).unwrap()),
+            None => outln!("{}", serde_json::to_string_pretty(&body).unwrap()),
         }
         return Ok(0);
     }
-    println!(
+    outln!(
         "Peer benchmark: pex beside Stateright 0.31 (breadth-first, no symmetry on either side), {} each, best of {repeat}.",
         plural(threads, "thread", "threads")
     );
-    println!("{:<30} {:>10} {:>9} {:>12} {:>14} {:>8}  verdict", "case", "distinct", "pex s", "Stateright s", "SR+our code s", "ratio");
+    outln!("{:<30} {:>10} {:>9} {:>12} {:>14} {:>8}  verdict", "case", "distinct", "pex s", "Stateright s", "SR+our code s", "ratio");
     for r in &rows {
         let f = |x: Option<f64>, p: usize| x.map(|v| format!("{v:.p$}")).unwrap_or_else(|| "-".into());
         let verdict = match (r.ratio, &r.stateright_error) {
@@ -1029,7 +1224,7 @@ fn bench_peer(model: Option<&str>, config: Option<&str>, repeat: usize, threads:
             (_, Some(e)) => format!("Stateright: {e}"),
             (None, None) => "-".into(),
         };
-        println!(
+        outln!(
             "{:<30} {:>10} {:>9.4} {:>12} {:>14} {:>8}  {}",
             r.case,
             r.distinct,
@@ -1041,10 +1236,10 @@ fn bench_peer(model: Option<&str>, config: Option<&str>, repeat: usize, threads:
         );
         if let Some(u) = r.stateright_unique_states {
             if u != r.distinct {
-                println!("    DIFFER: Stateright found {}; the models are not the same", plural(u, "unique state", "unique states"));
+                outln!("    DIFFER: Stateright found {}; the models are not the same", plural(u, "unique state", "unique states"));
             }
         }
     }
-    println!("ratio = Stateright's time / pex's (each the checker's own clock, model built, process start excluded); SR+our code = Stateright's checker running our model code (src/models/), which separates the checker's cost from the model's.");
+    outln!("ratio = Stateright's time / pex's (each the checker's own clock, model built, process start excluded); SR+our code = Stateright's checker running our model code (src/models/), which separates the checker's cost from the model's.");
     Ok(0)
 }

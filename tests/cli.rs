@@ -142,7 +142,7 @@ fn trace_files_replay_and_bad_ones_are_refused() {
     let out = pex(&["check", "seqlock", "-c", "no-verify", "--out", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let replayed = pex(&["replay", file.to_str().unwrap()]);
-    assert_eq!(replayed.status.code(), Some(0));
+    assert_eq!(replayed.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&replayed.stdout).contains("State 12: <ReaderVerify(1)>"));
 
     let broken = dir.join("broken.json");
@@ -278,7 +278,7 @@ fn counts_agree_with_their_nouns() {
 }
 
 #[test]
-fn replay_refuses_an_oversized_file_before_reading_it_and_walk_caps_its_steps() {
+fn replay_refuses_an_oversized_file_and_walk_caps_its_steps() {
     let dir = std::env::temp_dir().join(format!("pex-cli-big-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("big.json");
@@ -286,7 +286,12 @@ fn replay_refuses_an_oversized_file_before_reading_it_and_walk_caps_its_steps() 
     f.set_len(21 * 1024 * 1024).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pex")).args(["replay", path.to_str().unwrap()]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("trace file too large: 21.0 MB"), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("big.json: trace file too large: more than 20 MB; a trace file is at most 20 MB"), "{err}");
+    // A lesson file past its limit is refused the same way.
+    let lesson = dir.join("big.toml");
+    std::fs::write(&lesson, vec![b'#'; pex::lessons::MAX_LESSON_BYTES + 1]).unwrap();
+    assert_bad_input(&["lesson", "show", lesson.to_str().unwrap()], "big.toml: lesson file too large: more than 256 KB");
     std::fs::remove_dir_all(&dir).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pex")).args(["walk", "seqlock", "--steps", "1000000000"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -345,4 +350,124 @@ fn graph_prints_every_distinct_state_or_refuses() {
     assert_bad_input(&["graph", "seqlock", "--format", "json"], "has more than 100000 reachable states");
     assert_bad_input(&["graph", "seqlock", "--max-states", "50"], "has more than 50 reachable states");
     assert!(pex(&["graph", "seqlock", "--max-states", "50"]).stdout.is_empty());
+}
+
+/// A command whose stdout is a pipe nobody reads (`pex list | head -1` once head is gone)
+/// stops quietly with exit code 141, without a panic.
+#[test]
+fn a_closed_stdout_ends_pex_quietly_with_exit_141() {
+    use std::process::Stdio;
+    for args in [&["list"][..], &["check", "seqlock", "-c", "no-verify", "--threads", "1"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pex")).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        // The reader goes away before pex has printed anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked") && !err.contains("failed printing"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {err}");
+    }
+}
+
+/// Every input file is read through a bound: `/dev/zero` (endless) is refused once past the
+/// limit, quickly, instead of growing without end.
+#[cfg(unix)]
+#[test]
+fn replay_of_an_endless_file_is_refused_at_the_limit() {
+    let started = std::time::Instant::now();
+    assert_bad_input(&["replay", "/dev/zero"], "/dev/zero: trace file too large: more than 20 MB; a trace file is at most 20 MB");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+}
+
+/// `pex replay` checks the trace again: the model, the config, each invariant's first failing
+/// state (exit 1 as for check), in text and in JSON; a lasso's temporal verdict.
+#[test]
+fn replay_rechecks_the_trace_and_names_the_failing_property_and_state() {
+    let dir = std::env::temp_dir().join(format!("pex-cli-recheck-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("torn.json");
+    assert_eq!(pex(&["check", "seqlock", "-c", "no-verify", "--out", file.to_str().unwrap()]).status.code(), Some(1));
+    let out = pex(&["replay", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.starts_with("Model seqlock ("), "{text}");
+    assert!(text.contains("config no-verify"), "{text}");
+    assert!(text.contains("Invariant NoTornRead fails at state 12, the first along the trace where it does."), "{text}");
+    let out = pex(&["replay", file.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!((v["model"].as_str(), v["config"].as_str(), v["result"].as_str()), (Some("seqlock"), Some("no-verify"), Some("violation")));
+    let props = v["properties"].as_array().unwrap();
+    let torn = props.iter().find(|p| p["name"] == "NoTornRead").unwrap();
+    assert_eq!((torn["kind"].as_str(), torn["holds"].as_bool(), torn["state"].as_u64()), (Some("invariant"), Some(false), Some(12)));
+    assert!(props.iter().filter(|p| p["name"] != "NoTornRead").all(|p| p["holds"] == true));
+    assert_eq!(v["trace"].as_array().unwrap().len(), 12);
+
+    // A trace where nothing fails yet: its first five states.
+    let mut short: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    short["actions"].as_array_mut().unwrap().truncate(4);
+    let ok = dir.join("ok.json");
+    std::fs::write(&ok, short.to_string()).unwrap();
+    let out = pex(&["replay", ok.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No property fails along the trace."));
+
+    // A lasso: the temporal property fails on it.
+    let lasso = dir.join("lasso.json");
+    assert_eq!(pex(&["check", "crdt", "-c", "convergence-lossy", "--threads", "1", "--out", lasso.to_str().unwrap()]).status.code(), Some(1));
+    let out = pex(&["replay", lasso.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let live = v["properties"].as_array().unwrap().iter().find(|p| p["name"] == "ConvergesEventually").unwrap().clone();
+    assert_eq!((live["kind"].as_str(), live["holds"].as_bool(), live["fair"].as_bool()), (Some("liveness"), Some(false), Some(true)));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Walks judge invariants and action properties, not temporal ones: on a config whose only
+/// property that fails is temporal, `pex simulate` says what it did not judge and points to
+/// `pex check`; `--walks 0` is refused; the replay hint's flags match the walks'.
+#[test]
+fn simulate_says_what_it_does_not_judge_and_its_hint_replays() {
+    let out = pex(&["simulate", "crdt", "-c", "convergence-lossy", "--walks", "20", "--depth", "50"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("No walk broke an invariant or action property"), "{text}");
+    assert!(
+        text.contains("Walks do not judge temporal properties, so ConvergesEventually was not judged: `pex check crdt -c convergence-lossy` does."),
+        "{text}"
+    );
+    let v = json(&pex(&["simulate", "gossip", "-c", "delivery-lossy", "--walks", "20", "--depth", "50", "--json"]));
+    assert_eq!(v["not_judged"], serde_json::json!(["GossipDelivery"]));
+    assert_bad_input(&["simulate", "seqlock", "--walks", "0"], "--walks must be at least 1");
+
+    for keep in [false, true] {
+        let mut args = vec!["simulate", "paxos", "-c", "ignore-accepted"];
+        if keep {
+            args.push("--keep-stutter");
+        }
+        let out = pex(&args);
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let last = text.lines().last().unwrap();
+        let hint = last.split('`').nth(1).unwrap_or_else(|| panic!("no hint in: {last}"));
+        assert_eq!(hint.contains("--skip-stutter"), !keep, "{hint}");
+        let state: u64 = last.split(" at state ").nth(1).and_then(|r| r.split(':').next()).unwrap().parse().unwrap();
+        let mut walk: Vec<&str> = hint.split(' ').skip(1).collect();
+        walk.push("--json");
+        let w = json(&pex(&walk));
+        assert_eq!(w["violation"]["invariant"], "Agreement", "{hint}");
+        assert_eq!(w["violation"]["position"].as_u64(), Some(state), "{hint}");
+    }
+}
+
+/// A liveness check runs on one thread: `--threads 2` says so, in text and in JSON.
+#[test]
+fn a_liveness_check_notes_that_it_runs_on_one_thread() {
+    let out = pex(&["check", "crdt", "-c", "convergence-lossy", "--threads", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("Note: liveness checks run on one thread, so this one used 1 of the 2 threads asked for (--threads)."), "{text}");
+    let v = json(&pex(&["check", "crdt", "-c", "convergence-lossy", "--threads", "2", "--json"]));
+    assert!(v["threads_note"].as_str().unwrap().starts_with("liveness checks run on one thread"));
+    let v = json(&pex(&["check", "crdt", "-c", "convergence-lossy", "--threads", "1", "--json"]));
+    assert!(v["threads_note"].is_null());
 }

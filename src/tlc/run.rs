@@ -6,11 +6,19 @@ use std::process::Command;
 use std::time::Instant;
 
 /// Where the jar is: `$PEX_TLA2TOOLS`, else `.tools/tla2tools.jar` under the current directory or
-/// one of its parents (the set-up script puts it there).
+/// one of its parents (the set-up script puts it there). Always an absolute path: TLC runs in the
+/// twin's folder, where a relative one would name nothing (Java then says only "Could not find or
+/// load main class tlc2.TLC").
 pub fn find_jar() -> Result<PathBuf, String> {
-    if let Ok(p) = std::env::var("PEX_TLA2TOOLS") {
-        let p = PathBuf::from(p);
-        return if p.is_file() { Ok(p) } else { Err(format!("PEX_TLA2TOOLS={} is not a file", p.display())) };
+    if let Ok(given) = std::env::var("PEX_TLA2TOOLS") {
+        let p = Path::new(&given).canonicalize().map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => match std::env::current_dir() {
+                Ok(here) if Path::new(&given).is_relative() => format!("PEX_TLA2TOOLS={given} does not exist (looked for {})", here.join(&given).display()),
+                _ => format!("PEX_TLA2TOOLS={given} does not exist"),
+            },
+            _ => format!("PEX_TLA2TOOLS={given}: {e}"),
+        })?;
+        return if p.is_file() { Ok(p) } else { Err(format!("PEX_TLA2TOOLS={given} is not a file")) };
     }
     let mut dir = std::env::current_dir().map_err(|e| e.to_string())?;
     loop {
@@ -260,6 +268,30 @@ fn unique() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A relative `PEX_TLA2TOOLS` resolves to an absolute path; a missing one is named. The only
+    /// test that touches the variable (tests run on threads of one process).
+    #[test]
+    fn find_jar_makes_a_relative_pex_tla2tools_absolute() {
+        let before = std::env::var_os("PEX_TLA2TOOLS");
+        // Unit tests run in the crate's folder, which holds Cargo.toml.
+        std::env::set_var("PEX_TLA2TOOLS", "Cargo.toml");
+        let found = find_jar();
+        std::env::set_var("PEX_TLA2TOOLS", "no-such-dir/tla2tools.jar");
+        let missing = find_jar();
+        std::env::set_var("PEX_TLA2TOOLS", "src");
+        let dir = find_jar();
+        match before {
+            Some(v) => std::env::set_var("PEX_TLA2TOOLS", v),
+            None => std::env::remove_var("PEX_TLA2TOOLS"),
+        }
+        let found = found.unwrap();
+        assert!(found.is_absolute() && found.is_file(), "{}", found.display());
+        assert_eq!(found, Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml").canonicalize().unwrap());
+        let missing = missing.unwrap_err();
+        assert!(missing.starts_with("PEX_TLA2TOOLS=no-such-dir/tla2tools.jar does not exist (looked for /"), "{missing}");
+        assert_eq!(dir.unwrap_err(), "PEX_TLA2TOOLS=src is not a file");
+    }
 
     // Output printed by TLC 2.15 for small specs (see the module docs of engine::checker).
     const VIOLATION: &str = r#"TLC2 Version 2.15 of Day Month 20?? (rev: d5b5a7f)
