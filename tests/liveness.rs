@@ -357,7 +357,7 @@ fn the_liveness_phase_names_each_stage_and_a_stop_in_it_is_described_rightly() {
     let l = r.liveness.clone().unwrap();
     assert!(l.search_complete);
     assert!(l.verdicts.is_empty());
-    let text = pex::engine::verdict::stopped_text("cancellation", &r.progress, Some(&l));
+    let text = pex::engine::verdict::stopped_text("by cancellation", &r.progress, Some(&l));
     assert!(text.contains("during the liveness phase, after the search: every reachable state (265796 distinct states) was expanded"), "{text}");
     assert!(text.contains("the temporal property ReaderProgress was not judged"), "{text}");
     assert!(!text.contains("left on the queue"), "{text}");
@@ -367,6 +367,6 @@ fn the_liveness_phase_names_each_stage_and_a_stop_in_it_is_described_rightly() {
     let r = c.result().unwrap();
     let l = r.liveness.clone().unwrap();
     assert!(!l.search_complete);
-    let text = pex::engine::verdict::stopped_text("the bound --max-states 1000", &r.progress, Some(&l));
+    let text = pex::engine::verdict::stopped_text("by the bound --max-states 1000", &r.progress, Some(&l));
     assert!(text.contains("left on the queue") && text.contains("No temporal property was evaluated (ReaderProgress)"), "{text}");
 }

@@ -62,15 +62,15 @@ pub fn ok_text(liveness: Option<&LivenessReport>) -> String {
     }
 }
 
-/// The verdict of a check stopped early (`reason` as `StopReason::as_str` gives it; `bound` how
-/// the reader names it, e.g. `the bound --max-states 1000`): what was checked and what was not.
-pub fn stopped_text(bound: &str, progress: &Progress, liveness: Option<&LivenessReport>) -> String {
+/// The verdict of a check stopped early: what was checked and what was not. `how` follows
+/// "Stopped": `by the bound --max-states 1000`, `by cancellation`, `early (cancelled)`.
+pub fn stopped_text(how: &str, progress: &Progress, liveness: Option<&LivenessReport>) -> String {
     match liveness {
         Some(l) if l.search_complete => {
             let judged: Vec<&str> = l.verdicts.iter().map(|(n, _)| n.as_str()).collect();
             let rest: Vec<&str> = l.properties.iter().map(String::as_str).filter(|p| !judged.contains(p)).collect();
             let mut s = format!(
-                "Stopped by {bound} during the liveness phase, after the search: every reachable state ({}) was expanded and satisfies every invariant",
+                "Stopped {how} during the liveness phase, after the search: every reachable state ({}) was expanded and satisfies every invariant",
                 plural(progress.distinct, "distinct state", "distinct states")
             );
             if !judged.is_empty() {
@@ -91,7 +91,7 @@ pub fn stopped_text(bound: &str, progress: &Progress, liveness: Option<&Liveness
         }
         _ => {
             let mut s = format!(
-                "Stopped by {bound} before exploring every reachable state: no property failed on the {} found, but {} left on the queue {} never expanded, so the states beyond {} were not checked.",
+                "Stopped {how} before exploring every reachable state: no property failed on the {} found, but {} left on the queue {} never expanded, so the states beyond {} were not checked.",
                 plural(progress.distinct, "distinct state", "distinct states"),
                 plural(progress.queue, "state", "states"),
                 noun(progress.queue, "was", "were"),
@@ -134,22 +134,22 @@ mod tests {
     #[test]
     fn a_stop_in_the_liveness_phase_says_the_search_was_complete() {
         let p = Progress { distinct: 10, queue: 0, ..Progress::default() };
-        let t = stopped_text("cancellation", &p, Some(&report(&[("ReaderProgress", true)], true)));
+        let t = stopped_text("by cancellation", &p, Some(&report(&[("ReaderProgress", true)], true)));
         assert!(t.contains("after the search: every reachable state (10 distinct states) was expanded and satisfies every invariant"), "{t}");
         assert!(t.contains("ReaderProgress holds on every fair behaviour"), "{t}");
         assert!(t.contains("the temporal property WriterProgress was not judged"), "{t}");
         assert!(!t.contains("left on the queue"), "{t}");
-        let t = stopped_text("cancellation", &p, Some(&report(&[], true)));
+        let t = stopped_text("by cancellation", &p, Some(&report(&[], true)));
         assert!(t.contains("the temporal properties ReaderProgress and WriterProgress were not judged"), "{t}");
     }
 
     #[test]
     fn a_stop_in_the_search_of_a_liveness_config_says_no_temporal_property_was_evaluated() {
         let p = Progress { distinct: 10, queue: 3, ..Progress::default() };
-        let t = stopped_text("the bound --max-states 10", &p, Some(&report(&[], false)));
+        let t = stopped_text("by the bound --max-states 10", &p, Some(&report(&[], false)));
         assert!(t.contains("3 states left on the queue were never expanded"), "{t}");
         assert!(t.contains("No temporal property was evaluated (ReaderProgress and WriterProgress)"), "{t}");
-        let t = stopped_text("the bound --max-states 10", &p, None);
+        let t = stopped_text("by the bound --max-states 10", &p, None);
         assert!(!t.contains("temporal"), "{t}");
     }
 }
