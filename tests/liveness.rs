@@ -271,9 +271,9 @@ fn the_liveness_check_honours_bounds_and_cancel() {
     while c.progress().phase.is_none() {
         assert!(!c.run(50), "the liveness phase takes more than one slice of 50");
     }
-    assert_eq!(c.progress().phase.as_deref(), Some("liveness: state graph"));
+    assert!(c.progress().phase.as_deref().unwrap().starts_with("liveness: state graph built ("), "{:?}", c.progress().phase);
     assert!(!c.run(50));
-    assert_eq!(c.progress().phase.as_deref(), Some("liveness: ReaderProgress"));
+    assert_eq!(c.progress().phase.as_deref(), Some("liveness: property 1 of 1, ReaderProgress: its subgraph"));
     assert_eq!(c.progress().distinct, 265796);
     c.cancel();
     assert!(matches!(c.result().unwrap().outcome, DynOutcome::Incomplete(pex::engine::StopReason::Cancelled)));
@@ -311,4 +311,80 @@ fn trace_files_carry_the_lasso_and_old_files_still_read() {
     let file = TraceFile { model: "m".into(), config: "c".into(), constants: vec![], init: 0, actions: vec!["A".into()], lasso: Some(Lasso::BackTo(0)) };
     let round = TraceFile::parse(&serde_json::to_string(&file).unwrap()).unwrap();
     assert_eq!(round, file);
+}
+
+#[test]
+fn a_liveness_property_that_holds_is_said_to_hold_and_under_which_fairness() {
+    let model = catalogue::build("seqlock", "progress", &[]).unwrap();
+    let mut c = model.checker(CheckOptions::default());
+    while !c.run(1 << 16) {}
+    let r = c.result().unwrap();
+    assert!(matches!(r.outcome, DynOutcome::Ok));
+    assert_eq!(r.temporal_verdicts(), vec![("ReaderProgress".to_string(), true)]);
+    let l = r.liveness.as_ref().expect("a liveness config reports its temporal side");
+    assert_eq!(l.specification, "FairSpecPerProcess");
+    assert_eq!(l.fairness, model.fairness_names());
+    assert!(l.search_complete);
+    let text = pex::engine::verdict::ok_text(Some(l));
+    assert!(
+        text.starts_with(
+            "No error: every reachable state satisfies every invariant, and ReaderProgress holds on every fair behaviour (FairSpecPerProcess: WF_vars("
+        ),
+        "{text}"
+    );
+    // A violated one is judged false; a safety config has no temporal side.
+    let next_only = catalogue::build("seqlock", "progress-next-only", &[]).unwrap();
+    let mut c = next_only.checker(CheckOptions::default());
+    while !c.run(1 << 16) {}
+    assert_eq!(c.result().unwrap().temporal_verdicts(), vec![("ReaderProgress".to_string(), false)]);
+    let safe = catalogue::build("seqlock", "safe", &[]).unwrap();
+    let mut c = safe.checker(CheckOptions::default());
+    while !c.run(1 << 16) {}
+    assert!(c.result().unwrap().liveness.is_none());
+}
+
+#[test]
+fn the_liveness_phase_names_each_stage_and_a_stop_in_it_is_described_rightly() {
+    let model = catalogue::build("seqlock", "progress", &[]).unwrap();
+    let mut c = model.checker(CheckOptions::default());
+    let mut phases: Vec<String> = Vec::new();
+    while !c.run(200) {
+        let p = c.progress().phase.unwrap_or_else(|| "search".to_string());
+        let stage = p.split(" (").next().unwrap().to_string();
+        if phases.last() != Some(&stage) {
+            phases.push(stage);
+        }
+    }
+    assert_eq!(
+        phases,
+        vec![
+            "search",
+            "liveness: state graph built",
+            "liveness: property 1 of 1, ReaderProgress: its subgraph",
+            "liveness: property 1 of 1, ReaderProgress: fair components",
+            "liveness: property 1 of 1, ReaderProgress: the shortest lasso",
+        ]
+    );
+    // Cancelled after the search: every state expanded, the temporal property not judged.
+    let mut c = model.checker(CheckOptions::default());
+    while c.progress().phase.is_none() {
+        assert!(!c.run(1 << 16));
+    }
+    c.cancel();
+    let r = c.result().unwrap();
+    let l = r.liveness.clone().unwrap();
+    assert!(l.search_complete);
+    assert!(l.verdicts.is_empty());
+    let text = pex::engine::verdict::stopped_text("by cancellation", &r.progress, Some(&l));
+    assert!(text.contains("during the liveness phase, after the search: every reachable state (265796 distinct states) was expanded"), "{text}");
+    assert!(text.contains("the temporal property ReaderProgress was not judged"), "{text}");
+    assert!(!text.contains("left on the queue"), "{text}");
+    // Stopped by a bound during the search: no temporal property was evaluated.
+    let mut c = model.checker(CheckOptions { max_states: Some(1000), ..CheckOptions::default() });
+    while !c.run(100) {}
+    let r = c.result().unwrap();
+    let l = r.liveness.clone().unwrap();
+    assert!(!l.search_complete);
+    let text = pex::engine::verdict::stopped_text("by the bound --max-states 1000", &r.progress, Some(&l));
+    assert!(text.contains("left on the queue") && text.contains("No temporal property was evaluated (ReaderProgress)"), "{text}");
 }

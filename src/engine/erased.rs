@@ -12,6 +12,7 @@ use super::symmetry::Symmetry;
 use super::tla_text;
 use super::trace::{Lasso, Trace, TraceStep};
 use super::value::Value;
+use super::verdict::LivenessReport;
 use std::any::Any;
 use std::sync::Arc;
 
@@ -152,6 +153,18 @@ pub struct CheckResult {
     /// Anything else the reader of the result must know, e.g. "symmetry not used: liveness".
     pub note: Option<String>,
     pub outcome: DynOutcome,
+    /// A liveness config's temporal side: the FairSpec and its fairness, each temporal property
+    /// judged and whether it holds on every fair behaviour, and whether the search was complete.
+    /// `None` for a safety config.
+    pub liveness: Option<LivenessReport>,
+}
+
+impl CheckResult {
+    /// The temporal properties judged, each with whether it holds on every fair behaviour (empty
+    /// for a safety config, or when the run stopped before judging any).
+    pub fn temporal_verdicts(&self) -> Vec<(String, bool)> {
+        self.liveness.as_ref().map(|l| l.verdicts.clone()).unwrap_or_default()
+    }
 }
 
 #[derive(Clone)]
@@ -488,6 +501,16 @@ impl<M: Model> DynChecker for ErasedChecker<M> {
             Inner::Safety(c) => (c.uses_symmetry(), c.symmetry_problem().map(str::to_string), None),
             Inner::Liveness(_) => (false, None, self.declared_symmetry.then(|| "symmetry not used: liveness".to_string())),
         };
-        Some(CheckResult { progress: self.progress(), footprint: self.footprint(), symmetry, symmetry_problem, note, outcome })
+        let liveness = match &self.checker {
+            Inner::Safety(_) => None,
+            Inner::Liveness(c) => Some(LivenessReport {
+                specification: model.specification().to_string(),
+                fairness: model.fairness().iter().map(|f| f.name.to_string()).collect(),
+                properties: model.liveness().iter().map(|p| p.name.to_string()).collect(),
+                verdicts: c.verdicts().iter().map(|(n, h)| (n.to_string(), *h)).collect(),
+                search_complete: c.search_complete(),
+            }),
+        };
+        Some(CheckResult { progress: self.progress(), footprint: self.footprint(), symmetry, symmetry_problem, note, outcome, liveness })
     }
 }

@@ -31,6 +31,7 @@
 
 use super::checker::{CheckOptions, Checker, Footprint, Outcome, Path, Progress, StopReason, Violation, ViolationKind};
 use super::model::{FairnessKind, Model, Temporal};
+use super::text::plural;
 use super::trace::Lasso;
 use hashbrown::HashTable;
 use std::collections::{HashMap, VecDeque};
@@ -410,6 +411,8 @@ struct Search {
     work: Vec<Vec<u32>>,
     /// The fair component with the shallowest entry so far: (entry rank, states).
     best: Option<(u32, FairSet)>,
+    /// Every component is judged: the next slice builds the lasso (if any).
+    lasso_next: bool,
 }
 
 impl Search {
@@ -428,6 +431,7 @@ impl Search {
             tarjan: None,
             work: Vec::new(),
             best: None,
+            lasso_next: false,
             goal,
         };
         match &search.goal.seeds {
@@ -510,7 +514,23 @@ impl Search {
                 return None;
             }
         }
+        // The lasso in a slice of its own, so the progress can say so.
+        if !self.lasso_next {
+            self.lasso_next = true;
+            return None;
+        }
         Some(self.lasso(g, parent))
+    }
+
+    /// What the search is doing, for the progress.
+    fn stage(&self) -> &'static str {
+        if !self.sub_done {
+            "its subgraph"
+        } else if self.lasso_next {
+            "the shortest lasso"
+        } else {
+            "fair components"
+        }
     }
 
     /// The shortest lasso found: the best fair component's, or a stutter's if shorter.
@@ -668,6 +688,8 @@ pub struct LivenessChecker<M: Model> {
     search: Option<Search>,
     outcome: Option<Outcome<M>>,
     phase: Option<String>,
+    /// The temporal properties judged so far, and whether each holds on every fair behaviour.
+    verdicts: Vec<(&'static str, bool)>,
     edges: usize,
     started: Option<web_time::Instant>,
     finished_seconds: Option<f64>,
@@ -680,7 +702,18 @@ impl<M: Model> LivenessChecker<M> {
         options.threads = 1;
         let mut checker = Checker::new(model, options);
         checker.recorder = Some(Recorder::default());
-        LivenessChecker { checker, graph: None, next_property: 0, search: None, outcome: None, phase: None, edges: 0, started: None, finished_seconds: None }
+        LivenessChecker {
+            checker,
+            graph: None,
+            next_property: 0,
+            search: None,
+            outcome: None,
+            phase: None,
+            verdicts: Vec::new(),
+            edges: 0,
+            started: None,
+            finished_seconds: None,
+        }
     }
 
     pub fn model(&self) -> &Arc<M> {
@@ -718,6 +751,17 @@ impl<M: Model> LivenessChecker<M> {
             f.bytes_per_edge = Some(if self.edges > 0 { 8.0 } else { 0.0 });
         }
         f
+    }
+
+    /// Whether the search has ended: every reachable state expanded, every invariant checked.
+    pub fn search_complete(&self) -> bool {
+        self.checker.recorder.is_none()
+    }
+
+    /// The temporal properties judged so far, in config order, and whether each holds on every
+    /// fair behaviour (the last one `false` when a lasso breaks it).
+    pub fn verdicts(&self) -> &[(&'static str, bool)] {
+        &self.verdicts
     }
 
     /// The outcome once the run has ended: the search's own, or the first liveness violation.
@@ -772,7 +816,8 @@ impl<M: Model> LivenessChecker<M> {
             }
             let strong: Vec<bool> = self.model().fairness().iter().map(|f| f.kind == FairnessKind::Strong).collect();
             self.graph = Some(Graph::from_recorder(recorder, &strong));
-            self.phase = Some("liveness: state graph".to_string());
+            let g = self.graph.as_ref().expect("just built");
+            self.phase = Some(format!("liveness: state graph built ({}, {})", plural(g.len(), "state", "states"), plural(g.targets.len(), "edge", "edges")));
             return false;
         }
         if let Some(max) = self.checker.options().max_seconds {
@@ -790,16 +835,18 @@ impl<M: Model> LivenessChecker<M> {
         }
         let j = self.next_property;
         let prop = &props[j];
-        self.phase = Some(format!("liveness: {}", prop.name));
         let graph = self.graph.as_ref().expect("built above");
         let checker = &self.checker;
         let search = self.search.get_or_insert_with(|| Search::new(graph, goal_of(graph, prop.kind, j, |v| checker.parent_of(v).0.is_none())));
         // A slice of the liveness phase: about as much work as `budget` expansions of the search.
-        let Some(lasso) = search.step(graph, &|v| checker.parent_of(v).0, budget.saturating_mul(8).max(1)) else {
+        let found = search.step(graph, &|v| checker.parent_of(v).0, budget.saturating_mul(8).max(1));
+        self.phase = Some(format!("liveness: property {} of {}, {}: {}", j + 1, props.len(), prop.name, search.stage()));
+        let Some(lasso) = found else {
             return false;
         };
         self.search = None;
         self.next_property += 1;
+        self.verdicts.push((prop.name, lasso.is_none()));
         if let Some(lasso) = lasso {
             let (trace, kind) = self.replay(&lasso);
             self.phase = None;

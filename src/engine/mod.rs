@@ -19,6 +19,7 @@ pub mod text;
 pub mod tla_text;
 pub mod trace;
 pub mod value;
+pub mod verdict;
 pub mod walk;
 
 pub use checker::{CheckOptions, Checker, Footprint, Outcome, Progress, StopReason, Violation, ViolationKind};
@@ -36,4 +37,5 @@ pub use simulate::{FoundWalk, SimulateEnd, SimulateOptions, SimulateProgress, Si
 pub use text::{noun, plural};
 pub use trace::{Lasso, ReplayStop, Trace, TraceFile, TraceStep};
 pub use value::Value;
+pub use verdict::LivenessReport;
 pub use walk::{random_walk, random_walk_with, Walk, WalkEnd, WalkOptions, WalkViolation};

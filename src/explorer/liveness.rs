@@ -5,7 +5,7 @@
 
 use super::Explorer;
 use crate::engine::lasso::{breaks, loop_start, Breaks};
-use crate::engine::{Lasso, Obligation, Temporal};
+use crate::engine::{Lasso, LivenessReport, Obligation, Progress, Temporal};
 
 /// A temporal property in the properties panel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,6 +17,11 @@ pub struct TemporalRow {
     pub broken: Option<String>,
     /// The step the explanation points at.
     pub at: Option<usize>,
+    /// What a complete check of this configuration decided: `Some(true)` when it holds on every
+    /// fair behaviour, `Some(false)` when a fair behaviour breaks it; `None` when not judged.
+    pub checked: Option<bool>,
+    /// The row's sentence when the trace does not break it.
+    pub status: String,
 }
 
 /// The loop of a lasso trace, as the page shows it.
@@ -42,6 +47,12 @@ fn form(kind: Temporal) -> &'static str {
 impl Explorer {
     /// The configuration's temporal properties, each explained when the trace is a lasso breaking it.
     pub fn temporal_rows(&self) -> Vec<TemporalRow> {
+        self.temporal_rows_checked(None)
+    }
+
+    /// [`Explorer::temporal_rows`], with what a finished check of this configuration judged
+    /// (`checked`, its [`LivenessReport`]): a property it found to hold says so.
+    pub fn temporal_rows_checked(&self, checked: Option<&LivenessReport>) -> Vec<TemporalRow> {
         let m = &self.model;
         let names = m.liveness_names();
         if names.is_empty() {
@@ -67,7 +78,13 @@ impl Explorer {
                     }
                     None => (None, None),
                 };
-                TemporalRow { name: name.to_string(), form: form(kinds[k]), broken, at }
+                let verdict = checked.and_then(|c| c.verdict(name));
+                let status = match verdict {
+                    Some(true) => format!("Holds on every fair behaviour: checked ({}).", checked.map(|c| c.under()).unwrap_or_default()),
+                    Some(false) => "Fails: the check found a fair behaviour that breaks it (its counterexample loads as a loop).".to_string(),
+                    None => "About whole behaviours: the exhaustive check decides it; a counterexample loads as a loop.".to_string(),
+                };
+                TemporalRow { name: name.to_string(), form: form(kinds[k]), broken, at, checked: verdict, status }
             })
             .collect()
     }
@@ -79,11 +96,52 @@ impl Explorer {
         let last = trace.steps.len() - 1;
         let first = loop_start(lasso, trace.steps.len());
         let stutter = matches!(lasso, Lasso::Stuttering);
-        let mut obligations: Vec<(bool, String)> = self.model.loop_obligations(trace).iter().map(|o| (o.met(), obligation_text(o, last, stutter))).collect();
+        let found = self.model.loop_obligations(trace);
+        let mut obligations: Vec<(bool, String)> = found.iter().map(|o| (o.met(), obligation_text(o, last, stutter))).collect();
+        if stutter {
+            // A behaviour that stops: each fairness condition none of whose actions is enabled
+            // where it stops, and the steps enabled there that no fairness condition covers.
+            for f in self.model.fairness_names() {
+                if !found.iter().any(|o| o.fairness == f) {
+                    obligations.push((true, format!("{f}: none of its actions can change the state at step {last}, so stopping there breaks no fairness.")));
+                }
+            }
+            // With no fairness condition enabled there, every step that changes the state is under
+            // none.
+            let state = &trace.steps[last].state;
+            let mut unfair: Vec<String> = Vec::new();
+            for c in self.model.choices(state) {
+                if !self.model.same_state(state, &c.next) && !unfair.contains(&c.label) {
+                    unfair.push(c.label);
+                }
+            }
+            if found.is_empty() && !unfair.is_empty() && !self.model.fairness_names().is_empty() {
+                obligations.push((
+                    true,
+                    format!(
+                        "Enabled at step {last} but under no fairness condition, so a behaviour may leave {} untaken for ever: {}.",
+                        if unfair.len() == 1 { "it" } else { "them" },
+                        unfair.join(", ")
+                    ),
+                ));
+            }
+        }
         if self.model.fairness_names().is_empty() {
             obligations.push((true, "No fairness is assumed: a behaviour may stop taking steps anywhere, and stutter for ever.".to_string()));
         }
         Some(LoopView { first, last, stutter, obligations })
+    }
+}
+
+/// The check panel's line for a running check: the search, or the liveness phase's stage
+/// (`Progress::phase`: the state graph, property N of M and its stage).
+pub fn phase_text(progress: &Progress) -> String {
+    match progress.phase.as_deref() {
+        None => format!("Search: expanding the reachable states breadth-first and checking every invariant ({} on the queue).", progress.queue),
+        Some(p) => {
+            let p = p.strip_prefix("liveness: ").unwrap_or(p);
+            format!("Liveness, after the search (every state expanded): {p}.")
+        }
     }
 }
 

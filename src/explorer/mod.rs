@@ -31,7 +31,7 @@ pub mod views;
 pub use causes::{AlteredStep, Causes, LastWrite};
 pub use inspector::{timeline_window, trace_window, TraceDrawing, TreeRow, TRACE_VIEW_WINDOW};
 pub use jobs::SYNC_REPLAY_STEPS;
-pub use liveness::{LoopView, TemporalRow};
+pub use liveness::{phase_text, LoopView, TemporalRow};
 pub use notices::{Notice, NoticeKind, Notices, INFO_NOTICE_MS};
 pub use picture::{GraphSummary, ViewMode, NEIGHBOURHOOD_LEVELS, WHOLE_GRAPH_STATES};
 pub use settings::{Comparison, ConstField};

@@ -646,3 +646,52 @@ fn a_lasso_from_a_file_loops_and_explains_itself() {
     assert_eq!(y.lasso(), None);
     assert!(y.notices().iter().any(|n| n.text.contains("loop is not one of the model's")), "{:?}", y.notices());
 }
+
+/// A stuttering lasso says why fairness lets the behaviour stop: each fairness condition none of
+/// whose actions is enabled where it stops, and the steps enabled there that no condition covers.
+#[test]
+fn a_stuttering_lasso_lists_the_fairness_conditions_disabled_where_it_stops() {
+    let mut x = Explorer::new();
+    x.import_trace(r#"{"model":"occ","config":"termination","constants":[],"actions":[],"lasso":"stuttering"}"#).unwrap();
+    let l = x.loop_view().unwrap();
+    assert!(l.stutter);
+    assert!(!l.obligations.is_empty(), "nothing listed");
+    assert!(
+        l.obligations.iter().any(|(met, t)| *met
+            && t == "\\A t \\in TxnIds : WF_vars(Abort(t)): none of its actions can change the state at step 0, so stopping there breaks no fairness."),
+        "{:?}",
+        l.obligations
+    );
+    assert!(l.obligations.iter().any(|(_, t)| t.starts_with("Enabled at step 0 but under no fairness condition")), "{:?}", l.obligations);
+}
+
+/// A complete check's verdicts show in the temporal rows: a property that holds says so.
+#[test]
+fn temporal_rows_say_what_a_complete_check_judged() {
+    let m = catalogue::build("seqlock", "progress", &[]).unwrap();
+    let mut c = m.checker(Default::default());
+    while !c.run(1 << 16) {}
+    let report = c.result().unwrap().liveness.unwrap();
+    let mut x = Explorer::for_model("seqlock").unwrap();
+    x.select_config("progress").unwrap();
+    let before = x.temporal_rows();
+    assert_eq!(before[0].checked, None);
+    assert!(before[0].status.contains("the exhaustive check decides it"));
+    let rows = x.temporal_rows_checked(Some(&report));
+    assert_eq!(rows[0].checked, Some(true));
+    assert!(rows[0].status.starts_with("Holds on every fair behaviour: checked (FairSpecPerProcess: "), "{}", rows[0].status);
+}
+
+/// The check panel's progress line names the phase: the search, then the liveness stages.
+#[test]
+fn the_phase_text_names_the_search_and_the_liveness_stages() {
+    let m = catalogue::build("seqlock", "progress", &[]).unwrap();
+    let mut c = m.checker(Default::default());
+    assert!(!c.run(10));
+    assert!(super::phase_text(&c.progress()).starts_with("Search: expanding the reachable states breadth-first"));
+    while c.progress().phase.is_none() {
+        assert!(!c.run(1 << 16));
+    }
+    assert!(!c.run(50));
+    assert_eq!(super::phase_text(&c.progress()), "Liveness, after the search (every state expanded): property 1 of 1, ReaderProgress: its subgraph.");
+}

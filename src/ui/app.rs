@@ -16,6 +16,7 @@ use super::panels::{
 use super::play::RandomPlay;
 use super::simulate::{SimulatePanel, SimulateSettings};
 use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, SimulateRequest};
+use crate::engine::LivenessReport;
 use crate::explorer::embed::{Command, EmbedOptions, EmbedTheme};
 use crate::explorer::{timeline_window, Explorer, NoticeKind, ViewMode, INFO_NOTICE_MS};
 use crate::lessons::player::{Load, Player};
@@ -145,6 +146,8 @@ pub enum FoundMsg {
     LoadCounterexample(Box<(CheckRequest, CheckDone)>),
     /// A simulation found a walk that breaks a property: load it.
     Simulation(Box<(SimulateRequest, SimulateOutcome)>),
+    /// A check of a liveness config ended: what it judged of the temporal properties.
+    Checked(Box<LivenessReport>),
 }
 
 /// The page's housekeeping ([`App::on_page`]).
@@ -166,7 +169,7 @@ impl Msg {
         matches!(
             self,
             Msg::Page(PageMsg::Work | PageMsg::CancelWork | PageMsg::SyncHash | PageMsg::DismissNotice(_) | PageMsg::DismissComparison | PageMsg::HashChanged)
-                | Msg::Found(FoundMsg::Violation(_))
+                | Msg::Found(FoundMsg::Violation(_) | FoundMsg::Checked(_))
                 | Msg::Export(ExportMsg::LinkCopied(_))
                 | Msg::Settings(SettingsMsg::ToggleTheme)
                 | Msg::Embed(Err(_))
@@ -217,6 +220,10 @@ pub struct App {
     check_reset: u64,
     /// Made once, like `dispatch`.
     on_violation: Callback<(CheckRequest, CheckDone)>,
+    on_checked: Callback<LivenessReport>,
+    /// What the last check judged of the temporal properties, and the `check_reset` it ran under
+    /// (a newer one makes it stale).
+    checked: Option<(u64, LivenessReport)>,
     dark: bool,
     last_hash: String,
     /// The pending update of the address bar (written once the page is idle, not on every render:
@@ -707,6 +714,7 @@ impl App {
         match m {
             FoundMsg::Violation(v) | FoundMsg::LoadCounterexample(v) => self.load_counterexample(&v.0, &v.1),
             FoundMsg::Simulation(found) => self.load_simulated(&found.0, &found.1),
+            FoundMsg::Checked(report) => self.checked = Some((self.check_reset, *report)),
         }
         true
     }
@@ -800,6 +808,8 @@ impl Component for App {
             play: RandomPlay::new(),
             check_reset: 0,
             on_violation: ctx.link().callback(|v| Msg::Found(FoundMsg::Violation(Box::new(v)))),
+            on_checked: ctx.link().callback(|r| Msg::Found(FoundMsg::Checked(Box::new(r)))),
+            checked: None,
             dark,
             last_hash: String::new(),
             fading: Vec::new(),
@@ -927,10 +937,10 @@ impl Component for App {
                         <InspectorPanel rows={x.state_tree()} highlight={lesson_paths} />
                     </section>
                     <aside class="col-right">
-                        <PropertiesPanel rows={property_rows} highlight={lesson_properties} expect={m.config().expect} temporal={x.temporal_rows()} fairness={m.fairness_names()}
+                        <PropertiesPanel rows={property_rows} highlight={lesson_properties} expect={m.config().expect} temporal={x.temporal_rows_checked(self.checked.as_ref().filter(|(r, _)| *r == self.check_reset).map(|(_, c)| c))} fairness={m.fairness_names()}
                                          loop_view={loop_view} definitions={x.definitions()} causes={causes.clone()} on={on.clone()} />
                         <CheckPanel settings={CheckSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), sym: !m.symmetric_sets().is_empty() }}
-                                    reset={self.check_reset} on_violation={self.on_violation.clone()} dark={self.dark} causes={causes.clone()} on={on.clone()} />
+                                    reset={self.check_reset} on_violation={self.on_violation.clone()} on_checked={self.on_checked.clone()} dark={self.dark} causes={causes.clone()} on={on.clone()} />
                         <SimulatePanel settings={SimulateSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), seed: x.seed(), temporal: !m.liveness_names().is_empty() }}
                                        reset={self.check_reset} on={on.clone()} />
                     </aside>

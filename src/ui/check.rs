@@ -7,7 +7,7 @@
 use super::dom;
 use super::panel_state::PanelState;
 use super::worker::{CheckDone, CheckEnd, CheckRequest, FromWorker, ToWorker, WorkerHandle};
-use crate::engine::{Footprint, Progress};
+use crate::engine::{Footprint, LivenessReport, Progress};
 use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
@@ -121,6 +121,8 @@ pub struct CheckState {
     reset: u64,
     /// Told of a check that found a violation.
     on_violation: Callback<(CheckRequest, CheckDone)>,
+    /// Told what a finished check of a liveness config judged of its temporal properties.
+    on_checked: Callback<LivenessReport>,
 }
 
 impl CheckState {
@@ -191,6 +193,9 @@ impl CheckState {
         self.runner.handle = None;
         if let CheckStatus::Running { request, progress, .. } = std::mem::replace(&mut self.status, CheckStatus::Idle) {
             let symmetry = request.symmetry && self.settings.sym;
+            // The last progress says whether the search had ended (a phase after it); the
+            // temporal properties were not judged.
+            let liveness = progress.phase.is_some().then(|| LivenessReport { search_complete: true, ..LivenessReport::default() });
             let done = CheckDone {
                 progress,
                 footprint: Footprint::default(),
@@ -198,6 +203,7 @@ impl CheckState {
                 symmetry_problem: None,
                 note: None,
                 end: CheckEnd::Incomplete { reason: "cancelled".into() },
+                liveness,
             };
             self.status = CheckStatus::Done { request, done };
         }
@@ -221,30 +227,30 @@ impl CheckState {
     }
 
     /// Returns the finished check when it found a violation (the page loads its counterexample).
-    fn worker_message(&mut self, msg: FromWorker) -> Option<(CheckRequest, CheckDone)> {
+    fn worker_message(&mut self, msg: FromWorker) -> (Option<(CheckRequest, CheckDone)>, Option<LivenessReport>) {
         let running = match &self.status {
             CheckStatus::Running { id, .. } => Some(*id),
             _ => None,
         };
         let (id, ok) = match &msg {
-            FromWorker::Ready => return None,
+            FromWorker::Ready => return (None, None),
             FromWorker::Progress { id, .. } | FromWorker::Done { id, .. } | FromWorker::Failed { id, .. } => (Some(*id), true),
             FromWorker::Panicked { id, .. } => (*id, false),
             // A simulation's messages: it runs in a worker of its own (`super::simulate`).
-            FromWorker::SimulateProgress { .. } | FromWorker::Simulated { .. } => return None,
+            FromWorker::SimulateProgress { .. } | FromWorker::Simulated { .. } => return (None, None),
         };
         if !ok {
             // A worker that panicked is unusable, running or not.
-            let FromWorker::Panicked { message, .. } = msg else { return None };
+            let FromWorker::Panicked { message, .. } = msg else { return (None, None) };
             if running.is_some() && (id.is_none() || id == running) {
                 self.worker_died(Death::Error(message));
             } else {
                 self.runner.handle = None;
             }
-            return None;
+            return (None, None);
         }
         if id != running {
-            return None; // about a check the page no longer waits for
+            return (None, None); // about a check the page no longer waits for
         }
         if let CheckStatus::Running { last_heard, .. } = &mut self.status {
             *last_heard = dom::now();
@@ -256,20 +262,21 @@ impl CheckState {
                 }
             }
             FromWorker::Done { done, .. } => {
-                let CheckStatus::Running { request, .. } = std::mem::replace(&mut self.status, CheckStatus::Idle) else { return None };
+                let CheckStatus::Running { request, .. } = std::mem::replace(&mut self.status, CheckStatus::Idle) else { return (None, None) };
                 // A wasm memory never shrinks: a worker that grew large is let go, which gives its
                 // memory back and starts the next check's ceiling from a fresh worker.
                 if done.footprint.peak_memory_bytes.is_some_and(|b| b > RECYCLE_WORKER_BYTES) {
                     self.runner.handle = None;
                 }
                 let violation = matches!(done.end, CheckEnd::Violation { .. }).then(|| (request.clone(), done.clone()));
+                let checked = done.liveness.clone();
                 self.status = CheckStatus::Done { request, done };
-                return violation;
+                return (violation, checked);
             }
             FromWorker::Failed { message, .. } => self.status = CheckStatus::Failed(message),
             FromWorker::Ready | FromWorker::Panicked { .. } | FromWorker::SimulateProgress { .. } | FromWorker::Simulated { .. } => {}
         }
-        None
+        (None, None)
     }
 
     fn request(&self) -> Result<CheckRequest, String> {
@@ -354,7 +361,10 @@ impl PanelState<CheckState> {
     }
 
     fn worker_message(&self, m: FromWorker) {
-        let (violation, tell) = self.change(|s| (s.worker_message(m), s.on_violation.clone()));
+        let ((violation, checked), tell, tell_checked) = self.change(|s| (s.worker_message(m), s.on_violation.clone(), s.on_checked.clone()));
+        if let Some(c) = checked {
+            tell_checked.emit(c);
+        }
         if let Some(v) = violation {
             tell.emit(v);
         }
@@ -385,16 +395,25 @@ impl PanelState<CheckState> {
 /// opened) cancels a running check and clears the last result; `on_violation` is told of a check
 /// that found a violation.
 #[hook]
-pub fn use_check(settings: CheckSettings, reset: u64, on_violation: Callback<(CheckRequest, CheckDone)>) -> UseCheck {
+pub fn use_check(settings: CheckSettings, reset: u64, on_violation: Callback<(CheckRequest, CheckDone)>, on_checked: Callback<LivenessReport>) -> UseCheck {
     let state = {
-        let (settings, on_violation) = (settings.clone(), on_violation.clone());
-        use_mut_ref(move || CheckState { status: CheckStatus::Idle, form: CheckForm::default(), runner: CheckRunner::default(), settings, reset, on_violation })
+        let (settings, on_violation, on_checked) = (settings.clone(), on_violation.clone(), on_checked.clone());
+        use_mut_ref(move || CheckState {
+            status: CheckStatus::Idle,
+            form: CheckForm::default(),
+            runner: CheckRunner::default(),
+            settings,
+            reset,
+            on_violation,
+            on_checked,
+        })
     };
     let redraw = use_force_update();
     {
         let mut s = state.borrow_mut();
         s.settings = settings;
         s.on_violation = on_violation;
+        s.on_checked = on_checked;
         if s.reset != reset {
             s.reset = reset;
             s.cancel_check();

@@ -13,7 +13,8 @@ use super::check::{use_check, CheckForm, CheckSettings, CheckStatus, Death, UseC
 use super::play::SPEEDS;
 use super::worker::{CheckDone, CheckEnd, CheckRequest};
 use super::{chart, dom, svg};
-use crate::engine::{Definition, Lasso, Progress};
+use crate::engine::verdict::{ok_text, stopped_text};
+use crate::engine::{Definition, Lasso, LivenessReport, Progress};
 use crate::explorer::draw::{Drawing, Legend};
 use crate::explorer::{
     Causes, Comparison, ConstField, GraphSummary, LoopView, Notice, NoticeKind, PropertyRow, SideView, TemporalRow, TimelineEntry, TraceDrawing, TreeRow,
@@ -735,7 +736,7 @@ pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
                 <h3 class="subhead">{"Temporal properties"}</h3>
                 <ul class="props" data-testid="temporal">
                     { for p.temporal.iter().map(|t| {
-                        let state = if t.broken.is_some() { "bad" } else { "na" };
+                        let state = match (&t.broken, t.checked) { (Some(_), _) | (None, Some(false)) => "bad", (None, Some(true)) => "ok", (None, None) => "na" };
                         html! {
                             <li class={classes!("prop", "temporal", state)} data-prop={t.name.clone()}>
                                 <span class="lamp" aria-hidden="true"></span>
@@ -748,7 +749,7 @@ pub fn PropertiesPanel(p: &PropertiesProps) -> Html {
                                         <button class="link" onclick={p.on.reform(move |_| Msg::Step(StepMsg::GoTo(step)))}>{ format!("go to step {step}") }</button>
                                     }
                                 } else {
-                                    <span class="why muted small">{"About whole behaviours: the exhaustive check decides it; a counterexample loads as a loop."}</span>
+                                    <span class={classes!("why", "small", t.checked.is_none().then_some("muted"))} data-testid="temporal-status">{ t.status.clone() }</span>
                                 }
                             </li>
                         }
@@ -831,6 +832,8 @@ pub struct CheckProps {
     pub reset: u64,
     /// Told of a check that found a violation.
     pub on_violation: Callback<(CheckRequest, CheckDone)>,
+    /// Told what a finished check of a liveness config judged of its temporal properties.
+    pub on_checked: Callback<LivenessReport>,
     /// The theme, for the chart's colours.
     pub dark: bool,
     /// Why the properties that fail on the trace shown fail (the counterexample's cause, once loaded).
@@ -843,7 +846,7 @@ pub struct CheckProps {
 #[function_component]
 pub fn CheckPanel(p: &CheckProps) -> Html {
     count_render("check");
-    let check = use_check(p.settings.clone(), p.reset, p.on_violation.clone());
+    let check = use_check(p.settings.clone(), p.reset, p.on_violation.clone(), p.on_checked.clone());
     let state = check.state();
     let (status, form) = (&state.status, &state.form);
     // Each command is also told to the page, which ends a long replay under way (as any command
@@ -919,6 +922,7 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                     <div class="progress" data-testid="check-progress" title="share of found states already expanded">
                         <div class="bar" style={format!("width: {:.1}%", frac * 100.0)}></div>
                     </div>
+                    <p class="small muted" data-testid="check-phase">{ crate::explorer::phase_text(progress) }</p>
                     { figures(progress) }
                 </>
             }
@@ -949,7 +953,7 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                     </div>
                 },
                 CheckEnd::Ok => {
-                    html! { <div class="verdict ok" data-testid="check-result">{"No error: every reachable state satisfies every invariant."}</div> }
+                    html! { <div class="verdict ok" data-testid="check-result">{ ok_text(done.liveness.as_ref()) }</div> }
                 }
                 CheckEnd::Violation { kind, name, labels, lasso: Some(lasso), .. } if kind == "liveness" => {
                     let shape = match lasso {
@@ -984,14 +988,14 @@ pub fn CheckPanel(p: &CheckProps) -> Html {
                         </div>
                     }
                 }
-                CheckEnd::Incomplete { reason } if reason == "memory" => html! {
+                CheckEnd::Incomplete { reason } if reason == "memory" && done.liveness.as_ref().is_none_or(|l| !l.search_complete) => html! {
                     <div class="verdict warn" data-testid="check-result">
                         { format!("Stopped at the memory ceiling at {} ({}): set a bound or smaller constants.", count(done.progress.distinct, "state"),
                                   done.footprint.peak_memory_bytes.or(request.max_memory).map(mib).unwrap_or_default()) }
                     </div>
                 },
                 CheckEnd::Incomplete { reason } => {
-                    html! { <div class="verdict warn" data-testid="check-result">{ format!("Stopped early ({reason}): the figures cover the states explored so far.") }</div> }
+                    html! { <div class="verdict warn" data-testid="check-result">{ stopped_text(&format!("early ({reason})"), &done.progress, done.liveness.as_ref()) }</div> }
                 }
             };
             html! {

@@ -14,7 +14,9 @@
 //! for `ms` milliseconds without answering.
 
 use crate::catalogue::Catalogue;
-use crate::engine::{CheckOptions, DynChecker, DynOutcome, Footprint, Lasso, Progress, SimulateEnd, SimulateOptions, SimulateProgress, Simulator};
+use crate::engine::{
+    CheckOptions, DynChecker, DynOutcome, Footprint, Lasso, LivenessReport, Progress, SimulateEnd, SimulateOptions, SimulateProgress, Simulator,
+};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -108,6 +110,9 @@ pub struct CheckDone {
     #[serde(default)]
     pub note: Option<String>,
     pub end: CheckEnd,
+    /// A liveness config's temporal side (see `CheckResult::liveness`).
+    #[serde(default)]
+    pub liveness: Option<LivenessReport>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -185,7 +190,15 @@ fn done(checker: &dyn DynChecker) -> CheckDone {
         }
         DynOutcome::Incomplete(reason) => CheckEnd::Incomplete { reason: reason.as_str().to_string() },
     };
-    CheckDone { progress: r.progress, footprint: r.footprint, symmetry: r.symmetry, symmetry_problem: r.symmetry_problem, note: r.note, end }
+    CheckDone {
+        progress: r.progress,
+        footprint: r.footprint,
+        symmetry: r.symmetry,
+        symmetry_problem: r.symmetry_problem,
+        note: r.note,
+        end,
+        liveness: r.liveness,
+    }
 }
 
 fn schedule(id: u64) {
