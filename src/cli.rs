@@ -616,6 +616,8 @@ fn check(args: &ModelArgs, options: CheckOptions, threads_given: Option<usize>, 
             "note": result.note,
             "threads_note": threads_note,
             "bytes_per_edge": result.footprint.bytes_per_edge,
+            "temporal_verdicts": result.temporal_verdicts().iter().map(|(name, holds)| serde_json::json!({ "property": name, "holds": holds })).collect::<Vec<_>>(),
+            "fair_spec": result.liveness.as_ref().map(|l| l.under()),
         });
         if !model.symmetric_sets().is_empty() {
             o["tlc_variable_order"] = serde_json::json!(model.tlc_variable_order());
@@ -677,7 +679,12 @@ fn check(args: &ModelArgs, options: CheckOptions, threads_given: Option<usize>, 
         DynOutcome::Ok if result.symmetry && reduction_sound.is_none() => {
             outln!("Model checking completed. No error has been found under the symmetry reduction by {sets}, which was not audited (--no-symmetry-audit).")
         }
-        DynOutcome::Ok => outln!("Model checking completed. No error has been found."),
+        DynOutcome::Ok => {
+            outln!("Model checking completed. No error has been found.");
+            if let Some(l) = result.liveness.as_ref().filter(|l| !l.holding().is_empty()) {
+                outln!("{} on every fair behaviour ({}).", l.holding().iter().map(|n| format!("{n} holds")).collect::<Vec<_>>().join(", "), l.under());
+            }
+        }
         DynOutcome::Violation { kind, name, trace } => {
             match kind {
                 crate::engine::ViolationKind::Invariant => outln!("Error: Invariant {name} is violated."),
@@ -702,13 +709,17 @@ fn check(args: &ModelArgs, options: CheckOptions, threads_given: Option<usize>, 
                 StopReason::Cancelled => "cancellation".to_string(),
                 StopReason::Memory => format!("the memory ceiling --max-memory {} MiB", options.max_memory.unwrap_or(0) / (1024 * 1024)),
             };
-            outln!(
-                "Stopped by {bound} before exploring every reachable state: no property failed on the {} found, but {} left on the queue {} never expanded, so the states beyond {} were not checked. This is not a verdict on the model.",
-                plural(p.distinct, "distinct state", "distinct states"),
-                plural(p.queue, "state", "states"),
-                noun(p.queue, "was", "were"),
-                noun(p.queue, "it", "them"),
-            );
+            match result.liveness.as_ref() {
+                // A liveness config: what was and was not judged depends on the phase it stopped in.
+                Some(l) => outln!("{}", crate::engine::verdict::stopped_text(&format!("by {bound}"), p, Some(l))),
+                None => outln!(
+                    "Stopped by {bound} before exploring every reachable state: no property failed on the {} found, but {} left on the queue {} never expanded, so the states beyond {} were not checked. This is not a verdict on the model.",
+                    plural(p.distinct, "distinct state", "distinct states"),
+                    plural(p.queue, "state", "states"),
+                    noun(p.queue, "was", "were"),
+                    noun(p.queue, "it", "them"),
+                ),
+            }
         }
     }
     outln!(

@@ -471,3 +471,27 @@ fn a_liveness_check_notes_that_it_runs_on_one_thread() {
     let v = json(&pex(&["check", "crdt", "-c", "convergence-lossy", "--threads", "1", "--json"]));
     assert!(v["threads_note"].is_null());
 }
+
+#[test]
+fn a_temporal_property_that_holds_is_said_to_hold_and_under_which_fairness() {
+    let out = pex(&["check", "seqlock", "--config", "progress"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Model checking completed. No error has been found."), "{text}");
+    assert!(text.contains("ReaderProgress holds on every fair behaviour (FairSpecPerProcess: WF_vars(Writer)"), "{text}");
+    let v = json(&pex(&["check", "seqlock", "--config", "progress", "--json"]));
+    assert_eq!(v["temporal_verdicts"], serde_json::json!([{ "property": "ReaderProgress", "holds": true }]));
+    assert!(v["fair_spec"].as_str().unwrap().starts_with("FairSpecPerProcess: "), "{v}");
+    // A safety config judges no temporal property.
+    let v = json(&pex(&["check", "ebpf-ring", "--json"]));
+    assert_eq!(v["temporal_verdicts"], serde_json::json!([]));
+    assert!(v["fair_spec"].is_null());
+}
+
+#[test]
+fn a_liveness_check_stopped_by_a_bound_says_no_temporal_property_was_evaluated() {
+    let out = pex(&["check", "seqlock", "--config", "progress", "--max-states", "100"]);
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("No temporal property was evaluated"), "{text}");
+}
