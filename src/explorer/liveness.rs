@@ -3,7 +3,7 @@
 //! how its loop meets every fairness condition. Generic: from what models declare (predicates,
 //! fairness instances), through [`DynModel`](crate::engine::DynModel).
 
-use super::Explorer;
+use super::Verdicts;
 use crate::engine::lasso::{breaks, loop_start, Breaks};
 use crate::engine::{Lasso, Obligation, Temporal};
 
@@ -39,16 +39,16 @@ fn form(kind: Temporal) -> &'static str {
     }
 }
 
-impl Explorer {
+impl Verdicts<'_> {
     /// The configuration's temporal properties, each explained when the trace is a lasso breaking it.
     pub fn temporal_rows(&self) -> Vec<TemporalRow> {
-        let m = &self.model;
+        let m = &self.x.model;
         let names = m.liveness_names();
         if names.is_empty() {
             return Vec::new();
         }
         let kinds = m.liveness_kinds();
-        let trace = self.session.trace();
+        let trace = self.x.session.trace();
         let lasso = trace.lasso;
         let values: Vec<Vec<(bool, Option<bool>)>> =
             if lasso.is_some() { trace.steps.iter().map(|s| m.liveness_values(&s.state)).collect() } else { Vec::new() };
@@ -74,13 +74,13 @@ impl Explorer {
 
     /// The loop of the trace, when it is a lasso, with what fairness asks of it and how it answers.
     pub fn loop_view(&self) -> Option<LoopView> {
-        let trace = self.session.trace();
+        let trace = self.x.session.trace();
         let lasso = trace.lasso?;
         let last = trace.steps.len() - 1;
         let first = loop_start(lasso, trace.steps.len());
         let stutter = matches!(lasso, Lasso::Stuttering);
-        let mut obligations: Vec<(bool, String)> = self.model.loop_obligations(trace).iter().map(|o| (o.met(), obligation_text(o, last, stutter))).collect();
-        if self.model.fairness_names().is_empty() {
+        let mut obligations: Vec<(bool, String)> = self.x.model.loop_obligations(trace).iter().map(|o| (o.met(), obligation_text(o, last, stutter))).collect();
+        if self.x.model.fairness_names().is_empty() {
             obligations.push((true, "No fairness is assumed: a behaviour may stop taking steps anywhere, and stutter for ever.".to_string()));
         }
         Some(LoopView { first, last, stutter, obligations })
