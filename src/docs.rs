@@ -44,7 +44,7 @@ fn gaps(catalogue: &Arc<Catalogue>, model: &str) -> Result<Vec<Gap>, String> {
     let mut out = Vec::new();
     for c in info.configs.iter().filter(|c| c.expect.is_some()) {
         let (x, property) = Explorer::with_counterexample_in(catalogue.clone(), model, c.name)?;
-        let drawing = x.drawing().ok_or_else(|| format!("{model} has no view"))?;
+        let drawing = x.picture().drawing().ok_or_else(|| format!("{model} has no view"))?;
         out.push(Gap {
             config: c.name,
             summary: c.summary,
@@ -269,7 +269,7 @@ fn model_page(catalogue: &Arc<Catalogue>, info: &crate::engine::ModelInfo, gaps:
         p.push_str(&embed(&g.link, true));
         p.push('\n');
     }
-    if let Some(legend) = x.legend() {
+    if let Some(legend) = x.picture().legend() {
         p.push_str("## What the picture shows\n\n");
         for item in &legend.items {
             p.push_str(&format!("- {}\n", item.meaning));
@@ -288,11 +288,11 @@ fn model_page(catalogue: &Arc<Catalogue>, info: &crate::engine::ModelInfo, gaps:
         p.push_str(&format!("| `{}` | {} | {} |\n", c.name, cell(c.summary), c.expect.unwrap_or("nothing")));
     }
     p.push_str("\n## Properties\n\n");
-    for (name, d) in x.definitions() {
+    for (name, d) in x.verdicts().definitions() {
         p.push_str(&format!("**{name}**: {}\n\n```tla\n{}\n```\n\n", d.words.unwrap_or(""), d.tla.trim_end()));
     }
     p.push_str("## Actions\n\n");
-    for (name, words) in x.action_meanings() {
+    for (name, words) in x.inspect().action_meanings() {
         p.push_str(&format!("- **{name}**: {words}\n"));
     }
     for g in gaps {
@@ -322,7 +322,7 @@ fn lesson_link(catalogue: &Arc<Catalogue>, run: &LessonRun, steps: usize) -> Res
     let settings =
         Link { model: l.model.clone(), config: l.config.clone(), constants: l.constants.clone(), seed: l.seed, init: run.walk().init_index, ..Link::default() };
     let mut x = Explorer::from_link_in(catalogue.clone(), &settings.encode());
-    if let Some(n) = x.notices().first() {
+    if let Some(n) = x.notices().as_slice().first() {
         return Err(format!("{}: {}", l.file, n.text));
     }
     let labels = run.walk().labels();
@@ -548,8 +548,8 @@ mod tests {
             for cap in page.split("<protocol-explorer link=\"#").skip(1) {
                 let link = cap.split('"').next().unwrap().replace("&amp;", "&");
                 let x = Explorer::from_link(&link);
-                assert!(x.notices().is_empty(), "{}: {link}: {:?}", info.name, x.notices());
-                assert!(x.property_rows().iter().any(|r| r.holds_now == Some(false)) || x.lasso().is_some(), "{}: {link}", info.name);
+                assert!(x.notices().as_slice().is_empty(), "{}: {link}: {:?}", info.name, x.notices().as_slice());
+                assert!(x.verdicts().property_rows().iter().any(|r| r.holds_now == Some(false)) || x.lasso().is_some(), "{}: {link}", info.name);
             }
         }
     }
@@ -591,7 +591,7 @@ mod tests {
             assert_eq!(embeds.len(), 1, "{name}");
             let link = embeds[0].split('"').next().unwrap().replace("&amp;", "&");
             let x = Explorer::from_link(&link);
-            assert!(x.notices().is_empty(), "{name}: {link}: {:?}", x.notices());
+            assert!(x.notices().as_slice().is_empty(), "{name}: {link}: {:?}", x.notices().as_slice());
             assert_eq!(x.session().trace().labels(), run.walk().labels(), "{name}");
             assert_eq!(x.session().cursor(), 0, "{name}");
             assert_eq!(x.model().config().name, l.config, "{name}");
@@ -612,7 +612,7 @@ mod tests {
             for (j, link) in challenge_links.iter().enumerate() {
                 let x = Explorer::from_link(link);
                 let session = run.challenge_session(j).unwrap();
-                assert!(x.notices().is_empty(), "{name}: {link}");
+                assert!(x.notices().as_slice().is_empty(), "{name}: {link}");
                 assert_eq!(x.session().trace().labels(), session.trace().labels(), "{name} challenge {}", j + 1);
                 assert_eq!(x.session().cursor(), session.cursor(), "{name} challenge {}", j + 1);
             }
@@ -638,7 +638,7 @@ mod tests {
         assert_eq!(links.len(), 5);
         for link in links {
             let x = Explorer::from_link(&link);
-            assert!(x.notices().is_empty() && x.property_rows().iter().any(|r| r.holds_now == Some(false)), "{link}");
+            assert!(x.notices().as_slice().is_empty() && x.verdicts().property_rows().iter().any(|r| r.holds_now == Some(false)), "{link}");
         }
     }
 }

@@ -2,7 +2,7 @@
 //! do, and the steps that last wrote each variable the property reads. Derived from what every
 //! model declares (its `safe` config, its twin's definitions); nothing here knows a model.
 
-use super::Explorer;
+use super::Verdicts;
 use crate::catalogue::Catalogue;
 use crate::engine::{AnyState, DynModel};
 
@@ -38,30 +38,30 @@ pub struct LastWrite {
     pub label: String,
 }
 
-impl Explorer {
+impl Verdicts<'_> {
     /// Why `property` (an invariant or an action property) fails on the current trace, at the first
     /// step where it fails; `None` if it does not fail on this trace, or is a temporal property
     /// (whose failure is a whole lasso, not a step). Costs one pass over the trace up to the
     /// failure, remembered until the trace is cut or replaced.
     pub fn causes(&self, property: &str) -> Option<Causes> {
-        self.sync_caches();
-        if let Some(found) = self.causes_cache.borrow().iter().find(|c| c.property == property) {
+        self.x.sync_caches();
+        if let Some(found) = self.x.causes_cache.borrow().iter().find(|c| c.property == property) {
             return Some(found.clone());
         }
         let failed_at = self.property_rows().into_iter().find(|r| r.name == property)?.first_broken?;
-        let steps = &self.session.trace().steps;
+        let steps = &self.x.session.trace().steps;
         let states: Vec<&AnyState> = steps[..=failed_at].iter().map(|s| &s.state).collect();
         let labels: Vec<String> = steps[..=failed_at].iter().map(|s| s.action.clone().unwrap_or_else(|| "Init".to_string())).collect();
         let causes = Causes {
             property: property.to_string(),
             failed_at,
-            altered: altered_step(&self.catalogue, self.model.as_ref(), &states, &labels),
-            writes: last_writes(self.model.as_ref(), property, &states, &labels),
+            altered: altered_step(&self.x.catalogue, self.x.model.as_ref(), &states, &labels),
+            writes: last_writes(self.x.model.as_ref(), property, &states, &labels),
         };
         // The first failure, and every step before it, stay as they are while the trace only grows;
         // a cut or a replacement renews the revision and `sync_caches` drops the cache. A property
         // that does not fail yet is not cached: a later step may break it.
-        self.causes_cache.borrow_mut().push(causes.clone());
+        self.x.causes_cache.borrow_mut().push(causes.clone());
         Some(causes)
     }
 }
@@ -102,9 +102,9 @@ fn last_writes(model: &dyn DynModel, property: &str, states: &[&AnyState], label
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::catalogue;
     use crate::engine::{CheckOptions, DynOutcome, Value};
+    use crate::explorer::Explorer;
 
     /// The explorer on `model`/`config` at default constants, with the checker's shortest
     /// counterexample loaded; the name of the property it breaks.
@@ -134,7 +134,7 @@ mod tests {
         for (model, config, expect, alters) in gaps {
             let (x, broken) = counterexample(model, config);
             assert_eq!(broken, expect, "{model}/{config}");
-            let causes = x.causes(expect).unwrap_or_else(|| panic!("{model}/{config}: no causes"));
+            let causes = x.verdicts().causes(expect).unwrap_or_else(|| panic!("{model}/{config}: no causes"));
             let last = x.session().len() - 1;
             assert_eq!(causes.failed_at, last, "{model}/{config}: fails at the counterexample's last step");
             assert!(!causes.writes.is_empty(), "{model}/{config}: names the writes");
@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn paxos_ignore_accepted_is_an_accept_of_another_value_than_the_quorum_accepted() {
         let (x, _) = counterexample("paxos", "ignore-accepted");
-        let causes = x.causes("Agreement").unwrap();
+        let causes = x.verdicts().causes("Agreement").unwrap();
         let altered = causes.altered.unwrap();
         assert_eq!(altered.family, "Accept");
         // Accept(a, <<r, attempt, p>>, v): some acceptor had accepted a value before, and this
@@ -209,19 +209,19 @@ mod tests {
     #[test]
     fn causes_follow_the_trace_when_a_fork_cuts_the_failure_off() {
         let (mut x, _) = counterexample("paxos", "ignore-accepted");
-        assert!(x.causes("Agreement").is_some());
+        assert!(x.verdicts().causes("Agreement").is_some());
         x.go_to(0);
         let trace = x.session().trace();
         let other = x.model().choices(&trace.steps[0].state).into_iter().map(|c| c.label).find(|l| Some(l) != trace.steps[1].action.as_ref()).unwrap();
         x.take(&other).unwrap();
         assert_eq!(x.session().len(), 2, "the fork cut the rest of the trace");
-        assert_eq!(x.causes("Agreement"), None, "nothing fails on the forked trace");
+        assert_eq!(x.verdicts().causes("Agreement"), None, "nothing fails on the forked trace");
     }
 
     #[test]
     fn no_causes_for_a_property_that_holds_or_is_temporal() {
         let x = Explorer::for_model("paxos").unwrap();
-        assert_eq!(x.causes("Agreement"), None);
+        assert_eq!(x.verdicts().causes("Agreement"), None);
         // A liveness counterexample: the property fails on the lasso as a whole, not at a step.
         let mut x = Explorer::for_model("seqlock").unwrap();
         x.select_config("progress-next-only").unwrap();
@@ -233,6 +233,6 @@ mod tests {
         x.load_trace(trace.init_index, &labels, 0, "counterexample").unwrap();
         x.set_lasso(trace.lasso).unwrap();
         assert!(x.lasso().is_some());
-        assert_eq!(x.causes("ReaderProgress"), None);
+        assert_eq!(x.verdicts().causes("ReaderProgress"), None);
     }
 }

@@ -2,7 +2,7 @@
 //! each action's one-line meaning. The same for every state of a model, so they are computed once
 //! per model the explorer shows (extracting them from the twin's text is not free).
 
-use super::Explorer;
+use super::{Explorer, Inspector, Verdicts};
 use crate::engine::Definition;
 use std::sync::Arc;
 
@@ -29,14 +29,18 @@ impl Explorer {
         }
         f(&cache)
     }
+}
 
+impl Verdicts<'_> {
     /// Every property's definition (invariants, action properties, temporal properties).
     pub fn definitions(&self) -> Vec<(String, Definition)> {
-        self.with_definitions(|c| c.properties.clone())
+        self.x.with_definitions(|c| c.properties.clone())
     }
+}
 
+impl Inspector<'_> {
     /// Every action family with its one-line meaning, in `Next`'s order.
     pub fn action_meanings(&self) -> Vec<(&'static str, &'static str)> {
-        self.with_definitions(|c| c.actions.clone())
+        self.x.with_definitions(|c| c.actions.clone())
     }
 }

@@ -28,7 +28,7 @@ impl Explorer {
         for (i, step) in trace.steps.iter().enumerate() {
             let action = step.action.as_deref().unwrap_or("Init");
             let changed = if i == 0 { String::new() } else { changed_paths(m.as_ref(), &trace.steps[i - 1].state, &step.state).join(", ") };
-            let broken = self.broken_at(i).unwrap_or_default();
+            let broken = self.verdicts().broken_at(i).unwrap_or_default();
             out.push_str(&format!("| {i} | `{}` | {} | {} |\n", cell(action), cell(&changed), cell(&broken)));
         }
         match trace.lasso {

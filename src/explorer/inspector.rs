@@ -1,7 +1,7 @@
 //! The state at the cursor: the inspector's tree (with what the last step changed), the model's
 //! drawing, the trace view around the cursor, and the actions enabled there.
 
-use super::{draw, msc, Explorer};
+use super::{draw, msc, Explorer, Picture};
 use crate::engine::{plural, AnyState, Value};
 
 /// One row of the state inspector: a variable or a part of one, indented by depth.
@@ -50,10 +50,18 @@ fn tree_rows(depth: usize, path: &str, key: &str, value: &Value, changed: &[Stri
     }
 }
 
-impl Explorer {
+/// The state at the cursor as the inspector and the actions panel show it, read from an explorer
+/// ([`Explorer::inspect`]): its variables, its tree with what the last step changed, the enabled
+/// actions and what each family means (`definitions.rs`).
+#[derive(Clone, Copy)]
+pub struct Inspector<'a> {
+    pub(super) x: &'a Explorer,
+}
+
+impl Inspector<'_> {
     /// The state at the cursor, one TLA+ value per variable.
     pub fn state_vars(&self) -> Vec<(&'static str, Value)> {
-        self.model.variables().iter().copied().zip(self.model.to_tla(self.session.state())).collect()
+        self.x.model.variables().iter().copied().zip(self.x.model.to_tla(self.x.session.state())).collect()
     }
 
     /// The state at the cursor as rows of a tree, with what the last step changed marked.
@@ -68,21 +76,30 @@ impl Explorer {
 
     /// The paths (`ring[0].stamp`) the last step changed.
     pub fn changed(&self) -> Vec<String> {
-        match self.session.previous() {
-            Some(prev) => crate::engine::trace::changed_paths(self.model.as_ref(), &prev.state, self.session.state()),
+        match self.x.session.previous() {
+            Some(prev) => crate::engine::trace::changed_paths(self.x.model.as_ref(), &prev.state, self.x.session.state()),
             None => Vec::new(),
         }
     }
 
+    /// The enabled actions, and the action families with none enabled (shown greyed).
+    pub fn actions(&self) -> (Vec<crate::engine::Choice>, Vec<&'static str>) {
+        let choices = self.x.session.choices();
+        let disabled = self.x.model.action_names().into_iter().filter(|f| !choices.iter().any(|c| c.family == *f)).collect();
+        (choices, disabled)
+    }
+}
+
+impl Picture<'_> {
     /// The legend of the model's view (the same for every state).
     pub fn legend(&self) -> Option<draw::Legend> {
-        self.catalogue.legend(self.model.as_ref())
+        self.x.catalogue.legend(self.x.model.as_ref())
     }
 
     /// The domain view of the state at the cursor.
     pub fn drawing(&self) -> Option<draw::Drawing> {
-        let prev: Option<&AnyState> = self.session.previous().map(|s| &s.state);
-        self.catalogue.draw(self.model.as_ref(), prev, self.session.state())
+        let prev: Option<&AnyState> = self.x.session.previous().map(|s| &s.state);
+        self.x.catalogue.draw(self.x.model.as_ref(), prev, self.x.session.state())
     }
 
     /// The domain view of the state at the cursor with the shapes that draw these inspector paths
@@ -90,8 +107,8 @@ impl Explorer {
     pub fn drawing_highlighting(&self, paths: &[String]) -> Option<draw::Drawing> {
         let mut d = self.drawing()?;
         if !paths.is_empty() {
-            let state = self.session.state();
-            let ids: Vec<String> = paths.iter().flat_map(|p| self.catalogue.shapes_for(self.model.as_ref(), state, p)).collect();
+            let state = self.x.session.state();
+            let ids: Vec<String> = paths.iter().flat_map(|p| self.x.catalogue.shapes_for(self.x.model.as_ref(), state, p)).collect();
             d.highlight(&ids);
         }
         Some(d)
@@ -102,10 +119,10 @@ impl Explorer {
     /// Each covers the same window of at most [`TRACE_VIEW_WINDOW`] steps, so that their cost
     /// does not grow with the trace.
     pub fn trace_drawings(&self) -> Vec<TraceDrawing> {
-        let steps = &self.session.trace().steps;
-        let window = trace_window(steps.len(), self.session.cursor(), TRACE_VIEW_WINDOW);
+        let steps = &self.x.session.trace().steps;
+        let window = trace_window(steps.len(), self.x.session.cursor(), TRACE_VIEW_WINDOW);
         let states: Vec<&AnyState> = steps[window.clone()].iter().map(|s| &s.state).collect();
-        let own = self.catalogue.draw_trace(self.model.as_ref(), &states, self.session.cursor() - window.start).map(|(title, drawing)| TraceDrawing {
+        let own = self.x.catalogue.draw_trace(self.x.model.as_ref(), &states, self.x.session.cursor() - window.start).map(|(title, drawing)| TraceDrawing {
             title,
             drawing,
             window: window.clone(),
@@ -118,16 +135,16 @@ impl Explorer {
     /// The steps `range` of the trace with what each did to messages (the initial state, which
     /// did nothing, is left out); `None` for a model that declares no nodes.
     fn message_rows(&self, range: std::ops::Range<usize>) -> Option<(Vec<String>, Vec<msc::ChartRow>)> {
-        let lanes = self.model.nodes();
+        let lanes = self.x.model.nodes();
         if lanes.is_empty() {
             return None;
         }
-        let steps = &self.session.trace().steps;
+        let steps = &self.x.session.trace().steps;
         let rows = range
             .filter(|&i| i > 0 && i < steps.len())
             .map(|i| {
                 let label = steps[i].action.clone().unwrap_or_default();
-                msc::ChartRow { step: i, events: self.model.messages(&steps[i - 1].state, &label), label }
+                msc::ChartRow { step: i, events: self.x.model.messages(&steps[i - 1].state, &label), label }
             })
             .collect();
         Some((lanes, rows))
@@ -136,22 +153,15 @@ impl Explorer {
     /// The message-sequence chart of the steps in `window`, the step shown marked.
     pub fn message_chart(&self, window: std::ops::Range<usize>) -> Option<draw::Drawing> {
         let (lanes, rows) = self.message_rows(window)?;
-        Some(msc::sequence_chart(&lanes, &rows, self.session.cursor()))
+        Some(msc::sequence_chart(&lanes, &rows, self.x.session.cursor()))
     }
 
     /// The trace up to the step shown as Mermaid `sequenceDiagram` text (at most the last
     /// [`MERMAID_STEPS`] steps); `None` for a model that passes no messages.
     pub fn message_mermaid(&self) -> Option<String> {
-        let end = self.session.cursor() + 1;
+        let end = self.x.session.cursor() + 1;
         let (lanes, rows) = self.message_rows(end.saturating_sub(MERMAID_STEPS)..end)?;
         Some(msc::mermaid(&lanes, &rows))
-    }
-
-    /// The enabled actions, and the action families with none enabled (shown greyed).
-    pub fn actions(&self) -> (Vec<crate::engine::Choice>, Vec<&'static str>) {
-        let choices = self.session.choices();
-        let disabled = self.model.action_names().into_iter().filter(|f| !choices.iter().any(|c| c.family == *f)).collect();
-        (choices, disabled)
     }
 }
 
@@ -161,7 +171,7 @@ pub const MERMAID_STEPS: usize = 2000;
 /// Steps the trace view draws at most.
 pub const TRACE_VIEW_WINDOW: usize = 80;
 
-/// One picture of a stretch of the trace (see [`Explorer::trace_drawings`]).
+/// One picture of a stretch of the trace (see [`Picture::trace_drawings`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceDrawing {
     pub title: &'static str,

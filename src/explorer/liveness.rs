@@ -3,7 +3,7 @@
 //! how its loop meets every fairness condition. Generic: from what models declare (predicates,
 //! fairness instances), through [`DynModel`](crate::engine::DynModel).
 
-use super::Explorer;
+use super::Verdicts;
 use crate::engine::lasso::{breaks, loop_start, Breaks};
 use crate::engine::{Lasso, LivenessReport, Obligation, Progress, Temporal};
 
@@ -44,22 +44,22 @@ fn form(kind: Temporal) -> &'static str {
     }
 }
 
-impl Explorer {
+impl Verdicts<'_> {
     /// The configuration's temporal properties, each explained when the trace is a lasso breaking it.
     pub fn temporal_rows(&self) -> Vec<TemporalRow> {
         self.temporal_rows_checked(None)
     }
 
-    /// [`Explorer::temporal_rows`], with what a finished check of this configuration judged
+    /// [`Verdicts::temporal_rows`], with what a finished check of this configuration judged
     /// (`checked`, its [`LivenessReport`]): a property it found to hold says so.
     pub fn temporal_rows_checked(&self, checked: Option<&LivenessReport>) -> Vec<TemporalRow> {
-        let m = &self.model;
+        let m = &self.x.model;
         let names = m.liveness_names();
         if names.is_empty() {
             return Vec::new();
         }
         let kinds = m.liveness_kinds();
-        let trace = self.session.trace();
+        let trace = self.x.session.trace();
         let lasso = trace.lasso;
         let values: Vec<Vec<(bool, Option<bool>)>> =
             if lasso.is_some() { trace.steps.iter().map(|s| m.liveness_values(&s.state)).collect() } else { Vec::new() };
@@ -91,17 +91,17 @@ impl Explorer {
 
     /// The loop of the trace, when it is a lasso, with what fairness asks of it and how it answers.
     pub fn loop_view(&self) -> Option<LoopView> {
-        let trace = self.session.trace();
+        let trace = self.x.session.trace();
         let lasso = trace.lasso?;
         let last = trace.steps.len() - 1;
         let first = loop_start(lasso, trace.steps.len());
         let stutter = matches!(lasso, Lasso::Stuttering);
-        let found = self.model.loop_obligations(trace);
+        let found = self.x.model.loop_obligations(trace);
         let mut obligations: Vec<(bool, String)> = found.iter().map(|o| (o.met(), obligation_text(o, last, stutter))).collect();
         if stutter {
             // A behaviour that stops: each fairness condition none of whose actions is enabled
             // where it stops, and the steps enabled there that no fairness condition covers.
-            for f in self.model.fairness_names() {
+            for f in self.x.model.fairness_names() {
                 if !found.iter().any(|o| o.fairness == f) {
                     obligations.push((true, format!("{f}: none of its actions can change the state at step {last}, so stopping there breaks no fairness.")));
                 }
@@ -110,12 +110,12 @@ impl Explorer {
             // none.
             let state = &trace.steps[last].state;
             let mut unfair: Vec<String> = Vec::new();
-            for c in self.model.choices(state) {
-                if !self.model.same_state(state, &c.next) && !unfair.contains(&c.label) {
+            for c in self.x.model.choices(state) {
+                if !self.x.model.same_state(state, &c.next) && !unfair.contains(&c.label) {
                     unfair.push(c.label);
                 }
             }
-            if found.is_empty() && !unfair.is_empty() && !self.model.fairness_names().is_empty() {
+            if found.is_empty() && !unfair.is_empty() && !self.x.model.fairness_names().is_empty() {
                 obligations.push((
                     true,
                     format!(
@@ -126,7 +126,7 @@ impl Explorer {
                 ));
             }
         }
-        if self.model.fairness_names().is_empty() {
+        if self.x.model.fairness_names().is_empty() {
             obligations.push((true, "No fairness is assumed: a behaviour may stop taking steps anywhere, and stutter for ever.".to_string()));
         }
         Some(LoopView { first, last, stutter, obligations })

@@ -1,6 +1,9 @@
 //! The explorer: everything the web app shows and every command it accepts, as plain Rust with no
 //! web dependency, so that it is tested natively. The yew layer in `ui` renders an [`Explorer`]
-//! and forwards clicks and keys to its methods.
+//! and forwards clicks and keys to its methods. `Explorer`'s own methods are its commands and a few
+//! accessors; what a panel reads goes through a view borrowed from it: [`Verdicts`]
+//! (`x.verdicts()`), [`Inspector`] (`x.inspect()`), [`Picture`] (`x.picture()`), and the
+//! [`Notices`] (`x.notices()`, `x.notices_mut()`).
 //!
 //! Invariants of this type: the session always belongs to `model`; a constant field holds either
 //! a valid value that `model` was built with or an error that changed nothing; no command loses
@@ -29,14 +32,14 @@ mod verdicts;
 pub mod views;
 
 pub use causes::{AlteredStep, Causes, LastWrite};
-pub use inspector::{timeline_window, trace_window, TraceDrawing, TreeRow, TRACE_VIEW_WINDOW};
+pub use inspector::{timeline_window, trace_window, Inspector, TraceDrawing, TreeRow, TRACE_VIEW_WINDOW};
 pub use jobs::SYNC_REPLAY_STEPS;
 pub use liveness::{phase_text, LoopView, TemporalRow};
 pub use notices::{Notice, NoticeKind, Notices, INFO_NOTICE_MS};
-pub use picture::{GraphSummary, ViewMode, NEIGHBOURHOOD_LEVELS, WHOLE_GRAPH_STATES};
+pub use picture::{GraphSummary, Picture, ViewMode, NEIGHBOURHOOD_LEVELS, WHOLE_GRAPH_STATES};
 pub use settings::{Comparison, ConstField};
 pub use side::SideView;
-pub use verdicts::{PropertyRow, TimelineEntry};
+pub use verdicts::{PropertyRow, TimelineEntry, Verdicts};
 
 use crate::catalogue::{self, BuildError, Catalogue};
 use crate::engine::{DynModel, Session};
@@ -67,7 +70,7 @@ pub struct Explorer {
     /// Per-step facts, valid for the session revision `cached_for` (the trace only grew since).
     cached_for: std::cell::Cell<u64>,
     verdicts: RefCell<Vec<Option<StepVerdict>>>,
-    /// [`Explorer::causes`] found so far on this trace, one per failing property.
+    /// [`Verdicts::causes`] found so far on this trace, one per failing property.
     causes_cache: RefCell<Vec<Causes>>,
     /// Each step's position among the actions enabled before it, and the labels' checksum, for
     /// links: extended as the trace grows, so a link costs one step per new step.
@@ -79,7 +82,7 @@ pub struct Explorer {
     side: RefCell<Option<side::Side>>,
     /// Each property's definition and each action's meaning, for the model shown.
     definitions: RefCell<definitions::DefinitionCache>,
-    /// The view mode chosen (see [`Explorer::view_mode`]).
+    /// The view mode chosen (see [`Picture::view_mode`]).
     view_mode: ViewMode,
     /// The state graph of the model shown, once drawn.
     graph: RefCell<picture::GraphCache>,
@@ -153,6 +156,21 @@ impl Explorer {
 
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// What the properties say about the trace (see [`Verdicts`]).
+    pub fn verdicts(&self) -> Verdicts<'_> {
+        Verdicts { x: self }
+    }
+
+    /// The state at the cursor and the actions enabled there (see [`Inspector`]).
+    pub fn inspect(&self) -> Inspector<'_> {
+        Inspector { x: self }
+    }
+
+    /// What the view panel draws (see [`Picture`]).
+    pub fn picture(&self) -> Picture<'_> {
+        Picture { x: self }
     }
 }
 

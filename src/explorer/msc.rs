@@ -385,17 +385,17 @@ mod on_a_model {
     #[test]
     fn the_crdt_gap_reads_as_send_cut_drop_heal() {
         let (x, _) = Explorer::with_counterexample("crdt", "lossy-partition").unwrap();
-        let t = x.trace_drawings().pop().expect("crdt passes messages: the message chart");
+        let t = x.picture().trace_drawings().pop().expect("crdt passes messages: the message chart");
         assert!(t.chart);
         let (title, d) = (t.title, t.drawing);
         assert_eq!(title, "Messages");
         let ids = d.ids();
         assert!(ids.iter().any(|i| i.starts_with("msc-msg-drop-")), "{ids:?}");
         assert!(ids.iter().any(|i| i.starts_with("msc-partition-0-1-")), "{ids:?}");
-        let m = x.message_mermaid().unwrap();
+        let m = x.picture().message_mermaid().unwrap();
         assert!(m.contains("-xn1:") && m.contains("link cut") && m.contains("link healed"), "{m}");
         // A model that passes no messages has no chart.
-        assert!(Explorer::for_model("seqlock").unwrap().message_mermaid().is_none());
+        assert!(Explorer::for_model("seqlock").unwrap().picture().message_mermaid().is_none());
     }
 
     /// paxos's gap counterexample: its last step, Learn(1, v2), delivers to the learner the
@@ -412,7 +412,7 @@ mod on_a_model {
         let got: Vec<(crate::engine::MessageOp, usize, usize, &str)> = last.iter().map(|e| (e.op, e.from, e.to, e.label.as_str())).collect();
         use crate::engine::MessageOp::Deliver;
         assert_eq!(got, [(Deliver, 2, 5, "accepted ⟨1,0,2⟩=v2"), (Deliver, 4, 5, "accepted ⟨1,0,2⟩=v2")]);
-        let t = x.trace_drawings().pop().unwrap();
+        let t = x.picture().trace_drawings().pop().unwrap();
         assert!(t.chart);
         let ids = t.drawing.ids();
         assert!(ids.iter().any(|i| i.starts_with("msc-msg-deliver-accepted-r0-k1-v1-from-0")), "{ids:?}");

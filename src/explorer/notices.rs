@@ -57,6 +57,21 @@ impl Notices {
         }
     }
 
+    /// Shows `text` as an info notice (see [`Notices::push`]).
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.push(Notice::info(text));
+    }
+
+    /// Shows `text` as a warning.
+    pub fn warning(&mut self, text: impl Into<String>) {
+        self.push(Notice::warning(text));
+    }
+
+    /// Shows `text` as an error.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.push(Notice::error(text));
+    }
+
     pub fn dismiss(&mut self, id: u64) {
         self.items.retain(|n| n.id != id);
     }
@@ -67,23 +82,13 @@ impl Notices {
 }
 
 impl Explorer {
-    pub fn notices(&self) -> &[Notice] {
-        self.notices.as_slice()
+    /// The notices on screen.
+    pub fn notices(&self) -> &Notices {
+        &self.notices
     }
 
-    pub fn dismiss_notice(&mut self, id: u64) {
-        self.notices.dismiss(id);
-    }
-
-    pub fn notify_error(&mut self, text: impl Into<String>) {
-        self.notices.push(Notice::error(text));
-    }
-
-    pub fn notify_info(&mut self, text: impl Into<String>) {
-        self.notices.push(Notice::info(text));
-    }
-
-    pub fn notify_warning(&mut self, text: impl Into<String>) {
-        self.notices.push(Notice::warning(text));
+    /// The notices, to show one (`push`) or dismiss one.
+    pub fn notices_mut(&mut self) -> &mut Notices {
+        &mut self.notices
     }
 }

@@ -73,11 +73,19 @@ fn model_key(model: &Arc<dyn DynModel>) -> usize {
     Arc::as_ptr(model) as *const () as usize
 }
 
-impl Explorer {
+/// What the view panel draws at the cursor, read from an explorer ([`Explorer::picture`]): the
+/// view modes and the drawing and legend of the mode shown, the model's own drawing, the trace
+/// views, the message chart, the state graph.
+#[derive(Clone, Copy)]
+pub struct Picture<'a> {
+    pub(super) x: &'a Explorer,
+}
+
+impl Picture<'_> {
     /// The view modes this model offers, in tab order: its own picture if it has one, then the
     /// variables and the state graph.
     pub fn view_modes(&self) -> Vec<ViewMode> {
-        let own = self.catalogue.view_of(self.model.info().name).own;
+        let own = self.x.catalogue.view_of(self.x.model.info().name).own;
         let mut modes = Vec::with_capacity(3);
         if own {
             modes.push(ViewMode::Picture);
@@ -89,27 +97,23 @@ impl Explorer {
     /// The mode shown: the one chosen, if this model offers it, else its first.
     pub fn view_mode(&self) -> ViewMode {
         let modes = self.view_modes();
-        if modes.contains(&self.view_mode) {
-            self.view_mode
+        if modes.contains(&self.x.view_mode) {
+            self.x.view_mode
         } else {
             modes[0]
         }
     }
 
-    pub fn set_view_mode(&mut self, mode: ViewMode) {
-        self.view_mode = mode;
-    }
-
     /// The names of the properties failing at the cursor (invariants at this state, action
     /// properties on the step into it).
     fn failing_now(&self) -> Vec<&'static str> {
-        let state = self.session.state();
+        let state = self.x.session.state();
         let mut failing: Vec<&'static str> =
-            self.model.invariant_names().into_iter().zip(self.model.check_invariants(state)).filter(|(_, ok)| !ok).map(|(n, _)| n).collect();
-        if let Some(prev) = self.session.previous() {
-            if !self.model.same_state(&prev.state, state) {
-                let oks = self.model.check_properties(&prev.state, state);
-                failing.extend(self.model.property_names().into_iter().zip(oks).filter(|(_, ok)| !ok).map(|(n, _)| n));
+            self.x.model.invariant_names().into_iter().zip(self.x.model.check_invariants(state)).filter(|(_, ok)| !ok).map(|(n, _)| n).collect();
+        if let Some(prev) = self.x.session.previous() {
+            if !self.x.model.same_state(&prev.state, state) {
+                let oks = self.x.model.check_properties(&prev.state, state);
+                failing.extend(self.x.model.property_names().into_iter().zip(oks).filter(|(_, ok)| !ok).map(|(n, _)| n));
             }
         }
         failing
@@ -121,11 +125,11 @@ impl Explorer {
         match self.view_mode() {
             ViewMode::Picture => self.drawing_highlighting(paths),
             ViewMode::Variables => {
-                let prev: Option<&AnyState> = self.session.previous().map(|s| &s.state);
-                let mut d = generic::draw(self.model.as_ref(), prev, self.session.state(), &self.failing_now());
+                let prev: Option<&AnyState> = self.x.session.previous().map(|s| &s.state);
+                let mut d = generic::draw(self.x.model.as_ref(), prev, self.x.session.state(), &self.failing_now());
                 if !paths.is_empty() {
-                    let state = self.session.state();
-                    let ids: Vec<String> = paths.iter().flat_map(|p| generic::shapes_for(self.model.as_ref(), state, p)).collect();
+                    let state = self.x.session.state();
+                    let ids: Vec<String> = paths.iter().flat_map(|p| generic::shapes_for(self.x.model.as_ref(), state, p)).collect();
                     d.highlight(&ids);
                 }
                 Some(d)
@@ -138,9 +142,62 @@ impl Explorer {
     pub fn view_legend(&self) -> Option<Legend> {
         match self.view_mode() {
             ViewMode::Picture => self.legend(),
-            ViewMode::Variables => Some(generic::legend(self.model.as_ref())),
+            ViewMode::Variables => Some(generic::legend(self.x.model.as_ref())),
             ViewMode::Graph => Some(state_graph::legend()),
         }
+    }
+
+    /// The state graph at the cursor: the whole graph of a small space, else the last
+    /// [`NEIGHBOURHOOD_TRACE`] states of the trace and what lies [`NEIGHBOURHOOD_LEVELS`] steps
+    /// beyond the current one. The current state, the trace's path to it, a lasso's loop and the
+    /// states where an invariant fails are marked; the path is a counterexample's when an
+    /// invariant fails at its end.
+    pub fn graph(&self) -> Arc<StateGraph> {
+        if let Some(g) = self.x.whole_graph() {
+            return g;
+        }
+        let steps = &self.x.session.trace().steps;
+        let cursor = self.x.session.cursor();
+        let from = (cursor + 1).saturating_sub(NEIGHBOURHOOD_TRACE);
+        let states: Vec<AnyState> = steps[from..=cursor].iter().map(|s| s.state.clone()).collect();
+        Arc::new(neighbourhood(self.x.model.as_ref(), &states, NEIGHBOURHOOD_LEVELS, NEIGHBOURHOOD_NODES))
+    }
+
+    /// The state graph's drawing and what it holds.
+    pub fn graph_drawing(&self) -> (Drawing, GraphSummary) {
+        let g = self.graph();
+        let model = self.x.model.as_ref();
+        let steps = &self.x.session.trace().steps;
+        let cursor = self.x.session.cursor();
+        // The trace's path, up to the cursor (a neighbourhood holds only its last states).
+        let from = if g.complete && self.x.whole_graph().is_some() { 0 } else { (cursor + 1).saturating_sub(NEIGHBOURHOOD_TRACE) };
+        let mut path: Vec<usize> = Vec::new();
+        for s in &steps[from..=cursor] {
+            if let Some(id) = g.find(model, &s.state) {
+                if path.last() != Some(&id) {
+                    path.push(id);
+                }
+            }
+        }
+        let lasso_loop = match self.x.session.trace().lasso {
+            Some(lasso) => {
+                let first = crate::engine::lasso::loop_start(lasso, steps.len());
+                steps[first..].iter().filter_map(|s| g.find(model, &s.state)).collect()
+            }
+            None => Vec::new(),
+        };
+        let failing = g.failing(model);
+        let current = g.find(model, self.x.session.state());
+        let counterexample = current.is_some_and(|c| failing.contains(&c));
+        let highlight = GraphHighlight { current, path, counterexample, lasso_loop, failing };
+        let summary = GraphSummary { whole: self.x.whole_graph().is_some(), nodes: g.nodes.len(), edges: g.edges.len(), symmetry: g.symmetry };
+        (state_graph::draw(&g, &highlight), summary)
+    }
+}
+
+impl Explorer {
+    pub fn set_view_mode(&mut self, mode: ViewMode) {
+        self.view_mode = mode;
     }
 
     /// The whole reachable graph, if the space has at most [`WHOLE_GRAPH_STATES`] states
@@ -156,58 +213,11 @@ impl Explorer {
         cache.whole.clone()
     }
 
-    /// The state graph at the cursor: the whole graph of a small space, else the last
-    /// [`NEIGHBOURHOOD_TRACE`] states of the trace and what lies [`NEIGHBOURHOOD_LEVELS`] steps
-    /// beyond the current one. The current state, the trace's path to it, a lasso's loop and the
-    /// states where an invariant fails are marked; the path is a counterexample's when an
-    /// invariant fails at its end.
-    pub fn graph(&self) -> Arc<StateGraph> {
-        if let Some(g) = self.whole_graph() {
-            return g;
-        }
-        let steps = &self.session.trace().steps;
-        let cursor = self.session.cursor();
-        let from = (cursor + 1).saturating_sub(NEIGHBOURHOOD_TRACE);
-        let states: Vec<AnyState> = steps[from..=cursor].iter().map(|s| s.state.clone()).collect();
-        Arc::new(neighbourhood(self.model.as_ref(), &states, NEIGHBOURHOOD_LEVELS, NEIGHBOURHOOD_NODES))
-    }
-
-    /// The state graph's drawing and what it holds.
-    pub fn graph_drawing(&self) -> (Drawing, GraphSummary) {
-        let g = self.graph();
-        let model = self.model.as_ref();
-        let steps = &self.session.trace().steps;
-        let cursor = self.session.cursor();
-        // The trace's path, up to the cursor (a neighbourhood holds only its last states).
-        let from = if g.complete && self.whole_graph().is_some() { 0 } else { (cursor + 1).saturating_sub(NEIGHBOURHOOD_TRACE) };
-        let mut path: Vec<usize> = Vec::new();
-        for s in &steps[from..=cursor] {
-            if let Some(id) = g.find(model, &s.state) {
-                if path.last() != Some(&id) {
-                    path.push(id);
-                }
-            }
-        }
-        let lasso_loop = match self.session.trace().lasso {
-            Some(lasso) => {
-                let first = crate::engine::lasso::loop_start(lasso, steps.len());
-                steps[first..].iter().filter_map(|s| g.find(model, &s.state)).collect()
-            }
-            None => Vec::new(),
-        };
-        let failing = g.failing(model);
-        let current = g.find(model, self.session.state());
-        let counterexample = current.is_some_and(|c| failing.contains(&c));
-        let highlight = GraphHighlight { current, path, counterexample, lasso_loop, failing };
-        let summary = GraphSummary { whole: self.whole_graph().is_some(), nodes: g.nodes.len(), edges: g.edges.len(), symmetry: g.symmetry };
-        (state_graph::draw(&g, &highlight), summary)
-    }
-
     /// Makes the trace the shortest path to node `id` of the state graph shown (a click on a
     /// node): the previous trace can be restored. In a neighbourhood, the path goes through the
     /// trace's states shown.
     pub fn jump_to_graph_node(&mut self, id: usize) -> Result<(), String> {
-        let g = self.graph();
+        let g = self.picture().graph();
         let Some(node) = g.nodes.get(id) else {
             return Err(format!("the state graph has no node {id}"));
         };
@@ -254,20 +264,20 @@ mod tests {
     fn a_model_without_a_view_is_drawn_by_its_variables() {
         let catalogue = Arc::new(Catalogue::new().with::<models::seqlock::Seqlock>());
         let mut x = Explorer::in_catalogue(catalogue).unwrap();
-        assert_eq!(x.view_modes(), vec![ViewMode::Variables, ViewMode::Graph]);
-        assert_eq!(x.view_mode(), ViewMode::Variables);
+        assert_eq!(x.picture().view_modes(), vec![ViewMode::Variables, ViewMode::Graph]);
+        assert_eq!(x.picture().view_mode(), ViewMode::Variables);
         // Asking for the picture it does not have shows its first mode.
         x.set_view_mode(ViewMode::Picture);
-        assert_eq!(x.view_mode(), ViewMode::Variables);
-        let d = x.view_drawing(&[]).unwrap();
+        assert_eq!(x.picture().view_mode(), ViewMode::Variables);
+        let d = x.picture().view_drawing(&[]).unwrap();
         for var in x.model().variables() {
             assert!(d.find(&format!("var-{var}")).is_some(), "no panel for {var}");
         }
-        assert!(x.view_legend().is_some_and(|l| !l.items.is_empty()));
+        assert!(x.picture().view_legend().is_some_and(|l| !l.items.is_empty()));
         // The built-in catalogue draws the same model with its own picture first.
         let builtin = Explorer::for_model("seqlock").unwrap();
-        assert_eq!(builtin.view_modes(), vec![ViewMode::Picture, ViewMode::Variables, ViewMode::Graph]);
-        assert_eq!(builtin.view_mode(), ViewMode::Picture);
+        assert_eq!(builtin.picture().view_modes(), vec![ViewMode::Picture, ViewMode::Variables, ViewMode::Graph]);
+        assert_eq!(builtin.picture().view_mode(), ViewMode::Picture);
     }
 
     #[test]
@@ -275,7 +285,7 @@ mod tests {
         let (mut x, property) = Explorer::with_counterexample("seqlock", "no-verify").unwrap();
         assert_eq!(property, "NoTornRead");
         x.set_view_mode(ViewMode::Variables);
-        let d = x.view_drawing(&[]).unwrap();
+        let d = x.picture().view_drawing(&[]).unwrap();
         let reads = x.model().definition("NoTornRead").unwrap().reads;
         assert!(!reads.is_empty());
         for var in reads {
@@ -287,21 +297,21 @@ mod tests {
     fn a_small_space_is_drawn_whole_and_a_click_makes_the_trace_the_shortest_path() {
         let mut x = with_constants("seqlock", &[("MaxSeq", "1"), ("NumReaders", "1")]);
         x.set_view_mode(ViewMode::Graph);
-        let (d, summary) = x.graph_drawing();
+        let (d, summary) = x.picture().graph_drawing();
         let mut checker = x.model().checker(crate::engine::CheckOptions { threads: 1, ..Default::default() });
         while !checker.run(100_000) {}
         let distinct = checker.result().unwrap().progress.distinct as usize;
         assert!(summary.whole && summary.nodes == distinct && distinct <= WHOLE_GRAPH_STATES, "{summary:?} vs {distinct}");
         assert!(d.find("gnode-0").unwrap().class().contains("current"));
         // The deepest node: the trace becomes a shortest path to it, and it is the current one.
-        let g = x.graph();
+        let g = x.picture().graph();
         let far = g.nodes.iter().max_by_key(|n| n.depth).unwrap();
         let (far_id, far_depth) = (far.id, far.depth);
         x.jump_to_graph_node(far_id).unwrap();
         assert_eq!(x.session().cursor(), far_depth);
         assert_eq!(x.session().trace().len(), far_depth + 1);
         assert!(x.model().same_state(x.session().state(), &g.nodes[far_id].state));
-        let (d, _) = x.graph_drawing();
+        let (d, _) = x.picture().graph_drawing();
         assert!(d.find(&format!("gnode-{far_id}")).unwrap().class().contains("current"));
         // Every state of the trace is on the highlighted path.
         for s in &x.session().trace().steps {
@@ -321,9 +331,9 @@ mod tests {
             x.random_step();
         }
         x.set_view_mode(ViewMode::Graph);
-        let (d, summary) = x.graph_drawing();
+        let (d, summary) = x.picture().graph_drawing();
         assert!(!summary.whole, "{summary:?}");
-        let g = x.graph();
+        let g = x.picture().graph();
         let here = g.find(x.model().as_ref(), x.session().state()).unwrap();
         assert!(d.find(&format!("gnode-{here}")).unwrap().class().contains("current"));
         // Successors two levels deep are there, and a click on one extends the trace to it.
@@ -340,8 +350,8 @@ mod tests {
         let (mut x, _) = Explorer::with_counterexample("occ", "termination-unfair").unwrap();
         assert!(x.lasso().is_some());
         x.set_view_mode(ViewMode::Graph);
-        let (d, _) = x.graph_drawing();
-        let g = x.graph();
+        let (d, _) = x.picture().graph_drawing();
+        let g = x.picture().graph();
         let last = g.find(x.model().as_ref(), x.session().trace().steps.last().map(|s| &s.state).unwrap()).unwrap();
         assert!(d.find(&format!("gnode-{last}")).unwrap().class().contains("loop"), "the loop's last state is not marked");
     }

@@ -93,7 +93,7 @@ impl Explorer {
         // The first step where what fails differs, up to the cursor.
         while side.differ.is_none() && side.compared <= cursor.min(side.states.len().saturating_sub(1)) && !side.states.is_empty() {
             let i = side.compared;
-            let here = self.broken_at(i);
+            let here = self.verdicts().broken_at(i);
             let prev = (i > 0).then(|| &side.states[i - 1]);
             let there = first_violation(side.model.as_ref(), prev, &side.states[i]).map(|(_, n)| n);
             if here != there {

@@ -20,7 +20,7 @@ impl Explorer {
     /// label and the first property that fails on this step, if any.
     pub fn random_step(&mut self) -> Option<(String, Option<String>)> {
         let label = self.session.random_step_with(self.seed, self.skip_stutter)?;
-        let broken = self.broken_at(self.session.cursor());
+        let broken = self.verdicts().broken_at(self.session.cursor());
         Some((label, broken))
     }
 

@@ -33,7 +33,7 @@ fn starts_on_the_first_model_at_its_initial_state() {
     assert_eq!(x.model().config().name, "safe");
     assert_eq!(x.session().len(), 1);
     assert_eq!(x.fields().len(), 3);
-    assert!(x.drawing().is_some());
+    assert!(x.picture().drawing().is_some());
 }
 
 #[test]
@@ -41,15 +41,15 @@ fn invariants_panel_names_the_step_where_a_property_first_broke() {
     let mut x = Explorer::for_model("seqlock").unwrap();
     x.select_config("no-verify").unwrap();
     take_all(&mut x, &TORN);
-    let rows = x.property_rows();
+    let rows = x.verdicts().property_rows();
     let torn = rows.iter().find(|r| r.name == "NoTornRead").unwrap();
     assert_eq!((torn.holds_now, torn.first_broken), (Some(false), Some(11)));
     assert!(rows.iter().filter(|r| r.name != "NoTornRead").all(|r| r.holds_now == Some(true) && r.first_broken.is_none()));
     x.go_to(4);
-    let torn = x.property_rows().into_iter().find(|r| r.name == "NoTornRead").unwrap();
+    let torn = x.verdicts().property_rows().into_iter().find(|r| r.name == "NoTornRead").unwrap();
     assert_eq!((torn.holds_now, torn.first_broken), (Some(true), Some(11)), "green now, but the trace breaks it later");
-    assert_eq!(x.first_violation(), Some((11, "NoTornRead".to_string())));
-    let tl = x.timeline(0..100);
+    assert_eq!(x.verdicts().first_violation(), Some((11, "NoTornRead".to_string())));
+    let tl = x.verdicts().timeline(0..100);
     assert_eq!(tl.len(), 12);
     assert_eq!(tl[0].label, "Init");
     assert!(tl[11].bad && !tl[10].bad);
@@ -66,7 +66,7 @@ fn switching_config_replays_and_reports_where_verdicts_part() {
     assert_eq!(c.divergence.blocked, None);
     assert_eq!(c.divergence.verdicts_differ, Some((11, "NoTornRead".to_string())));
     assert_eq!(x.session().len(), 12);
-    assert!(x.first_violation().is_none(), "on safe the torn value is discarded");
+    assert!(x.verdicts().first_violation().is_none(), "on safe the torn value is discarded");
     assert!(c.summary().contains("From step 11"));
 }
 
@@ -81,7 +81,7 @@ fn a_switch_that_drops_steps_is_reversed_by_switching_back() {
     assert!(c.summary().contains("step 2, ProducerSubmit, is not enabled"));
     x.select_config("safe").unwrap();
     assert_eq!(labels(&x), vec!["ProducerReserve(1)", "ProducerSubmit", "ConsumerNext", "ConsumerReturn"]);
-    assert!(x.notices().iter().any(|n| n.text.contains("restored")));
+    assert!(x.notices().as_slice().iter().any(|n| n.text.contains("restored")));
 }
 
 #[test]
@@ -108,7 +108,7 @@ fn new_constants_that_cut_the_trace_say_so() {
     take_all(&mut x, &["ProducerReserve(2)", "ProducerSubmit"]);
     x.edit_constant("Sizes", "{1}");
     assert_eq!(x.session().len(), 1);
-    assert!(x.notices().iter().any(|n| n.kind == NoticeKind::Warning && n.text.contains("ProducerReserve(2) is no longer enabled")));
+    assert!(x.notices().as_slice().iter().any(|n| n.kind == NoticeKind::Warning && n.text.contains("ProducerReserve(2) is no longer enabled")));
 }
 
 #[test]
@@ -162,7 +162,7 @@ fn links_restore_exactly_the_step() {
     let text = x.link().encode();
     assert!(text.contains("k.Capacity=3") && !text.contains("MaxOffset"), "{text}");
     let y = Explorer::from_link(&text);
-    assert!(y.notices().is_empty(), "{:?}", y.notices());
+    assert!(y.notices().as_slice().is_empty(), "{:?}", y.notices().as_slice());
     assert_eq!(y.model().config().name, "publish-before-lock");
     assert_eq!(y.model().constants(), x.model().constants());
     assert_eq!(y.seed(), 7);
@@ -188,7 +188,7 @@ fn bad_links_open_the_initial_state_with_a_message() {
     ] {
         let x = Explorer::from_link(link);
         assert_eq!(x.session().len(), 1, "{link}");
-        let n = x.notices();
+        let n = x.notices().as_slice();
         assert_eq!(n.len(), 1, "{link}: {n:?}");
         assert_eq!(n[0].kind, NoticeKind::Error);
         assert!(n[0].text.contains(needle), "{link}: {}", n[0].text);
@@ -200,14 +200,14 @@ fn bad_links_open_the_initial_state_with_a_message() {
     l.checksum = Some(l.checksum.unwrap() ^ 1);
     let y = Explorer::from_link(&l.encode());
     assert_eq!(y.session().len(), 1);
-    assert_eq!(y.notices().len(), 1);
-    assert_eq!(y.notices()[0].text, "This link was opened in part: its trace does not match its settings (its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state.");
+    assert_eq!(y.notices().as_slice().len(), 1);
+    assert_eq!(y.notices().as_slice()[0].text, "This link was opened in part: its trace does not match its settings (its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state.");
     // A step past the end shows the last step and says so.
     let mut l = x.link();
     l.at = 40;
     let y = Explorer::from_link(&l.encode());
     assert_eq!(y.session().cursor(), 1);
-    assert_eq!(y.notices()[0].kind, NoticeKind::Warning);
+    assert_eq!(y.notices().as_slice()[0].kind, NoticeKind::Warning);
 }
 
 #[test]
@@ -218,33 +218,33 @@ fn a_link_keeps_every_part_it_can_and_names_the_rest() {
     assert_eq!(x.model().constants().int_set("Acceptors"), vec![1, 2]);
     assert_eq!(x.model().constants().names("Values"), vec!["v1", "v2"]);
     assert_eq!(x.seed(), 9);
-    assert_eq!(x.notices().len(), 1);
-    assert_eq!(x.notices()[0].kind, NoticeKind::Error);
-    let text = &x.notices()[0].text;
+    assert_eq!(x.notices().as_slice().len(), 1);
+    assert_eq!(x.notices().as_slice()[0].kind, NoticeKind::Error);
+    let text = &x.notices().as_slice()[0].text;
     assert!(text.starts_with("This link was opened in part: paxos has no constant Nope (its constants are Proposers, Acceptors, Rounds, Attempts, Values), so it is ignored; constant Values: 100000000 elements; allowed 1..3"), "{text}");
     assert!(text.contains("so it keeps its default"), "{text}");
     // An unknown config falls back to safe and keeps the constants.
     let x = Explorer::from_link("m=seqlock&c=fast&k.MaxSeq=3");
     assert_eq!((x.model().config().name, x.model().constants().int("MaxSeq")), ("safe", 3));
     assert!(
-        x.notices()[0]
+        x.notices().as_slice()[0]
             .text
             .contains("model seqlock has no config 'fast'; its configs are safe, no-verify, seed-invariant, progress, progress-next-only, so safe is used"),
         "{:?}",
-        x.notices()
+        x.notices().as_slice()
     );
     // Sets before members, whatever the link's order.
     let x = Explorer::from_link("m=composed&k.InitGroup=g3&k.Groups=3");
-    assert!(x.notices().is_empty(), "{:?}", x.notices());
+    assert!(x.notices().as_slice().is_empty(), "{:?}", x.notices().as_slice());
     assert_eq!(x.model().constants().name("InitGroup"), "g3");
     let x = Explorer::from_link("m=composed&k.InitGroup=a&k.Groups=%7Ba%2C%20b%7D");
-    assert!(x.notices().is_empty(), "{:?}", x.notices());
+    assert!(x.notices().as_slice().is_empty(), "{:?}", x.notices().as_slice());
     assert_eq!(x.model().constants().names("Groups"), vec!["a", "b"]);
     // A set the other constants' defaults refuse names both.
     let x = Explorer::from_link("m=composed&k.Groups=%7Ba%2C%20b%7D&k.MaxOps=2");
     assert_eq!(x.model().constants().names("Groups"), vec!["g1", "g2"]);
     assert_eq!(x.model().constants().int("MaxOps"), 2);
-    assert_eq!(x.notices()[0].text, "This link was opened in part: constant Groups = {a, b} does not fit the others (constant InitGroup: 'g1' is not in Groups = {a, b}), so it keeps its default.");
+    assert_eq!(x.notices().as_slice()[0].text, "This link was opened in part: constant Groups = {a, b} does not fit the others (constant InitGroup: 'g1' is not in Groups = {a, b}), so it keeps its default.");
 }
 
 #[test]
@@ -254,12 +254,12 @@ fn unknown_link_parameters_are_a_warning_and_change_nothing() {
     take_all(&mut x, &TORN[..3]);
     let text = x.link().encode();
     let y = Explorer::from_link(&format!("{text}&utm_source=lms&fbclid=1"));
-    assert!(y.notices().is_empty(), "{:?}", y.notices());
+    assert!(y.notices().as_slice().is_empty(), "{:?}", y.notices().as_slice());
     assert_eq!(labels(&y), labels(&x));
     let y = Explorer::from_link(&format!("{text}&widget=1&utm_source=lms"));
     assert_eq!(labels(&y), labels(&x));
     assert_eq!(y.model().config().name, "no-verify");
-    let texts: Vec<(&NoticeKind, &str)> = y.notices().iter().map(|n| (&n.kind, n.text.as_str())).collect();
+    let texts: Vec<(&NoticeKind, &str)> = y.notices().as_slice().iter().map(|n| (&n.kind, n.text.as_str())).collect();
     assert_eq!(texts, [(&NoticeKind::Warning, "This link has parameters this version does not use; they are ignored: widget.")]);
 }
 
@@ -276,15 +276,15 @@ fn a_link_cut_short_keeps_its_model_and_config() {
     assert_eq!((y.model().info().name, y.model().config().name), ("paxos", "ignore-accepted"));
     assert_eq!(y.model().constants(), x.model().constants());
     assert_eq!(y.session().len(), 1);
-    assert_eq!(y.notices().len(), 1);
+    assert_eq!(y.notices().as_slice().len(), 1);
     assert!(
-        y.notices()[0].text.contains("is not an 8-digit hexadecimal number (the link may have been cut short), so its trace is dropped"),
+        y.notices().as_slice()[0].text.contains("is not an 8-digit hexadecimal number (the link may have been cut short), so its trace is dropped"),
         "{:?}",
-        y.notices()
+        y.notices().as_slice()
     );
     let y = Explorer::from_link("#v=1&m=paxos&c=ignore-accepted&k.Val");
     assert_eq!(y.model().config().name, "ignore-accepted");
-    assert!(y.notices()[0].text.contains("constant Val has no value (the link may have been cut short)"), "{:?}", y.notices());
+    assert!(y.notices().as_slice()[0].text.contains("constant Val has no value (the link may have been cut short)"), "{:?}", y.notices().as_slice());
 }
 
 #[test]
@@ -296,14 +296,14 @@ fn a_link_whose_constants_were_edited_says_so_and_applies_them() {
     let text = x.link().encode();
     // An edit that leaves the trace's actions as they were keeps the trace.
     let y = Explorer::from_link(&text.replace("c=safe", "c=safe&k.Values=3"));
-    assert!(y.notices().is_empty(), "{:?}", y.notices());
+    assert!(y.notices().as_slice().is_empty(), "{:?}", y.notices().as_slice());
     assert_eq!((labels(&y), y.model().constants().names("Values").len()), (labels(&x), 3));
     // One that does not: the link's settings apply, at the initial state, and the notice says why.
     let y = Explorer::from_link(&text.replace("c=safe", "c=safe&k.Acceptors=%7B1%2C2%7D"));
     assert_eq!(y.model().constants().int_set("Acceptors"), vec![1, 2]);
     assert_eq!(y.session().len(), 1);
-    assert_eq!(y.notices().len(), 1);
-    assert_eq!(y.notices()[0].text, "This link was opened in part: its trace does not replay with its settings (step 1 asks for action #17 of 14; its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state.");
+    assert_eq!(y.notices().as_slice().len(), 1);
+    assert_eq!(y.notices().as_slice()[0].text, "This link was opened in part: its trace does not replay with its settings (step 1 asks for action #17 of 14; its constants or config were edited, or it was made with another version of the model), so the link's settings are applied at the initial state.");
 }
 
 #[test]
@@ -329,7 +329,7 @@ fn trace_files_are_bounded_and_never_panic() {
     let deep = format!(r#"{{"extra":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
     assert!(y.import_trace(&deep).unwrap_err().starts_with("not a trace file: missing field `model`"));
     assert_eq!(y.model().info().name, "ebpf-ring", "bad files change nothing");
-    assert!(y.notices().is_empty());
+    assert!(y.notices().as_slice().is_empty());
 }
 
 #[test]
@@ -352,7 +352,7 @@ fn trace_files_export_and_import() {
 #[test]
 fn actions_list_enabled_and_greyed_families() {
     let x = Explorer::for_model("seqlock").unwrap();
-    let (enabled, disabled) = x.actions();
+    let (enabled, disabled) = x.inspect().actions();
     let labels: Vec<&str> = enabled.iter().map(|c| c.label.as_str()).collect();
     assert_eq!(labels, vec!["WriterBegin", "ReaderLoadStamp1(1)", "ReaderLoadStamp1(2)"]);
     assert!(disabled.contains(&"WriterData") && disabled.contains(&"ReaderVerify"));
@@ -363,8 +363,8 @@ fn actions_list_enabled_and_greyed_families() {
 fn changed_fields_and_state_tree() {
     let mut x = Explorer::for_model("ebpf-ring").unwrap();
     x.take("ProducerReserve(2)").unwrap();
-    assert_eq!(x.changed(), vec!["producer", "reserve", "liveSize", "records"]);
-    let vars = x.state_vars();
+    assert_eq!(x.inspect().changed(), vec!["producer", "reserve", "liveSize", "records"]);
+    let vars = x.inspect().state_vars();
     assert_eq!(vars[0].0, "consumer");
     assert_eq!(vars.len(), 10);
 }
@@ -373,7 +373,7 @@ fn changed_fields_and_state_tree() {
 fn the_inspector_tree_marks_what_changed() {
     let mut x = Explorer::for_model("seqlock").unwrap();
     x.take("WriterBegin").unwrap();
-    let rows = x.state_tree();
+    let rows = x.inspect().state_tree();
     let find = |p: &str| rows.iter().find(|r| r.path == p).unwrap_or_else(|| panic!("no row {p}"));
     assert!(find("ring[0].stamp").changed);
     assert_eq!(find("ring[0].stamp").text, "1");
@@ -390,23 +390,23 @@ fn verdicts_follow_a_fork_that_replaces_the_last_step() {
     let mut x = Explorer::for_model("seqlock").unwrap();
     x.select_config("no-verify").unwrap();
     take_all(&mut x, &TORN);
-    assert_eq!(x.first_violation(), Some((11, "NoTornRead".to_string())));
+    assert_eq!(x.verdicts().first_violation(), Some((11, "NoTornRead".to_string())));
     // Replace step 11 by another action: same length, other state.
     x.go_to(10);
     x.take("ReaderLoadStamp1(2)").unwrap();
     assert_eq!(x.session().len(), 12);
-    assert_eq!(x.first_violation(), None);
-    assert!(x.property_rows().iter().all(|r| r.first_broken.is_none()));
-    assert!(!x.timeline(0..12)[11].bad);
+    assert_eq!(x.verdicts().first_violation(), None);
+    assert!(x.verdicts().property_rows().iter().all(|r| r.first_broken.is_none()));
+    assert!(!x.verdicts().timeline(0..12)[11].bad);
     // And back.
     x.undo_fork();
-    assert_eq!(x.first_violation(), Some((11, "NoTornRead".to_string())));
+    assert_eq!(x.verdicts().first_violation(), Some((11, "NoTornRead".to_string())));
     // Appending keeps what was scanned and adds the new steps.
     x.go_to(11);
     for _ in 0..5 {
         x.random_step();
     }
-    assert_eq!(x.first_violation(), Some((11, "NoTornRead".to_string())));
+    assert_eq!(x.verdicts().first_violation(), Some((11, "NoTornRead".to_string())));
 }
 
 #[test]
@@ -441,7 +441,7 @@ fn the_trace_view_draws_a_window_of_a_long_trace() {
     assert!(n > super::TRACE_VIEW_WINDOW, "a long enough walk ({n} states)");
     x.go_to(n / 2);
     // Its ballot timeline, then its message chart, over one same window.
-    let traces = x.trace_drawings();
+    let traces = x.picture().trace_drawings();
     assert_eq!(traces.iter().map(|t| (t.title, t.chart)).collect::<Vec<_>>(), [("Ballot timeline", false), ("Messages", true)]);
     for t in traces {
         assert_eq!(t.window.len(), super::TRACE_VIEW_WINDOW);
@@ -490,30 +490,30 @@ fn a_config_switch_on_a_long_trace_runs_in_slices_and_ends_as_a_switch_at_once_w
     assert!(x.cancel_work());
     assert_eq!(x.model().config().name, "seed-invariant");
     assert_eq!(labels(&x), before);
-    assert!(x.notices().iter().any(|n| n.text.contains("cancelled")));
+    assert!(x.notices().as_slice().iter().any(|n| n.text.contains("cancelled")));
 }
 
 #[test]
 fn notices_keep_the_newest_few_without_repeats() {
     let mut x = Explorer::new();
     for i in 0..7 {
-        x.notify_info(format!("notice {i}"));
+        x.notices_mut().info(format!("notice {i}"));
     }
-    x.notify_info("notice 5");
-    let texts: Vec<&str> = x.notices().iter().map(|n| n.text.as_str()).collect();
+    x.notices_mut().info("notice 5");
+    let texts: Vec<&str> = x.notices().as_slice().iter().map(|n| n.text.as_str()).collect();
     assert_eq!(texts, ["notice 4", "notice 6", "notice 5"]);
-    let id = x.notices()[1].id;
-    x.dismiss_notice(id);
-    let texts: Vec<&str> = x.notices().iter().map(|n| n.text.as_str()).collect();
+    let id = x.notices().as_slice()[1].id;
+    x.notices_mut().dismiss(id);
+    let texts: Vec<&str> = x.notices().as_slice().iter().map(|n| n.text.as_str()).collect();
     assert_eq!(texts, ["notice 4", "notice 5"]);
-    x.dismiss_notice(id);
-    assert_eq!(x.notices().len(), 2, "dismissing twice removes nothing else");
+    x.notices_mut().dismiss(id);
+    assert_eq!(x.notices().as_slice().len(), 2, "dismissing twice removes nothing else");
 }
 
 #[test]
 fn invariants_true_by_construction_say_so_and_why() {
     let x = Explorer::for_model("paxos").unwrap();
-    let rows = x.property_rows();
+    let rows = x.verdicts().property_rows();
     let validity = rows.iter().find(|r| r.name == "Validity").unwrap();
     assert!(validity.by_construction.is_some_and(|why| why.len() > 20), "{validity:?}");
     let agreement = rows.iter().find(|r| r.name == "Agreement").unwrap();
@@ -537,7 +537,7 @@ fn a_long_link_and_a_long_import_open_in_slices() {
     while !y.work(web_time::Duration::from_millis(5)) {}
     assert_eq!(labels(&y), labels(&x));
     assert_eq!(y.session().cursor(), 1234);
-    assert!(y.notices().is_empty(), "{:?}", y.notices());
+    assert!(y.notices().as_slice().is_empty(), "{:?}", y.notices().as_slice());
 
     // A long trace file: the same, and its failure comes as a notice.
     let exported = x.export_trace();
@@ -553,7 +553,7 @@ fn a_long_link_and_a_long_import_open_in_slices() {
     w.import_trace(&broken).unwrap();
     w.finish_work();
     assert_eq!(w.model().info().name, "paxos");
-    assert!(w.notices().iter().any(|n| n.kind == NoticeKind::Error && n.text.contains("does not replay")), "{:?}", w.notices());
+    assert!(w.notices().as_slice().iter().any(|n| n.kind == NoticeKind::Error && n.text.contains("does not replay")), "{:?}", w.notices().as_slice());
 }
 
 #[test]
@@ -571,7 +571,7 @@ fn the_links_running_checksum_and_positions_equal_a_fresh_computation() {
         assert_eq!(labels(&reopened), labels(&x), "round {round}");
         // Fork from the past: the trace is cut, and the cache starts over.
         x.go_to(x.session().len() / 2);
-        let first = x.actions().0[0].label.clone();
+        let first = x.inspect().actions().0[0].label.clone();
         x.take(&first).unwrap();
     }
 }
@@ -583,7 +583,7 @@ fn inspector_paths_and_timeline_steps_are_unique_keys() {
     for info in crate::catalogue::infos() {
         let mut x = Explorer::for_model(info.name).unwrap();
         for _ in 0..60 {
-            let rows = x.state_tree();
+            let rows = x.inspect().state_tree();
             let mut paths: Vec<&str> = rows.iter().map(|r| r.path.as_str()).collect();
             let n = paths.len();
             paths.sort_unstable();
@@ -594,7 +594,7 @@ fn inspector_paths_and_timeline_steps_are_unique_keys() {
             }
         }
         let window = timeline_window(x.session().len(), x.session().cursor(), 120, 40);
-        let steps: Vec<usize> = x.timeline(window).iter().map(|e| e.index).collect();
+        let steps: Vec<usize> = x.verdicts().timeline(window).iter().map(|e| e.index).collect();
         assert!(steps.windows(2).all(|w| w[0] < w[1]), "{}: timeline steps repeat", info.name);
     }
 }
@@ -627,10 +627,10 @@ fn a_lasso_from_a_file_loops_and_explains_itself() {
     assert_eq!(x.session().cursor(), last);
     assert!(x.forward());
     assert_eq!(x.session().cursor(), back);
-    let rows = x.temporal_rows();
+    let rows = x.verdicts().temporal_rows();
     assert_eq!(rows.len(), 1);
     assert!(rows[0].broken.as_deref().is_some_and(|w| w.contains("Q holds at no step after it")), "{rows:?}");
-    let l = x.loop_view().unwrap();
+    let l = x.verdicts().loop_view().unwrap();
     assert_eq!((l.first, l.last, l.stutter), (back, last, false));
     assert!(!l.obligations.is_empty() && l.obligations.iter().all(|(met, _)| *met), "{:?}", l.obligations);
     // The link holds the loop.
@@ -644,7 +644,7 @@ fn a_lasso_from_a_file_loops_and_explains_itself() {
     let mut y = Explorer::new();
     y.import_trace(&serde_json::to_string(&bad).unwrap()).unwrap();
     assert_eq!(y.lasso(), None);
-    assert!(y.notices().iter().any(|n| n.text.contains("loop is not one of the model's")), "{:?}", y.notices());
+    assert!(y.notices().as_slice().iter().any(|n| n.text.contains("loop is not one of the model's")), "{:?}", y.notices().as_slice());
 }
 
 /// A stuttering lasso says why fairness lets the behaviour stop: each fairness condition none of
@@ -653,7 +653,7 @@ fn a_lasso_from_a_file_loops_and_explains_itself() {
 fn a_stuttering_lasso_lists_the_fairness_conditions_disabled_where_it_stops() {
     let mut x = Explorer::new();
     x.import_trace(r#"{"model":"occ","config":"termination","constants":[],"actions":[],"lasso":"stuttering"}"#).unwrap();
-    let l = x.loop_view().unwrap();
+    let l = x.verdicts().loop_view().unwrap();
     assert!(l.stutter);
     assert!(!l.obligations.is_empty(), "nothing listed");
     assert!(
@@ -674,10 +674,10 @@ fn temporal_rows_say_what_a_complete_check_judged() {
     let report = c.result().unwrap().liveness.unwrap();
     let mut x = Explorer::for_model("seqlock").unwrap();
     x.select_config("progress").unwrap();
-    let before = x.temporal_rows();
+    let before = x.verdicts().temporal_rows();
     assert_eq!(before[0].checked, None);
     assert!(before[0].status.contains("the exhaustive check decides it"));
-    let rows = x.temporal_rows_checked(Some(&report));
+    let rows = x.verdicts().temporal_rows_checked(Some(&report));
     assert_eq!(rows[0].checked, Some(true));
     assert!(rows[0].status.starts_with("Holds on every fair behaviour: checked (FairSpecPerProcess: "), "{}", rows[0].status);
 }

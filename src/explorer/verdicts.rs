@@ -55,18 +55,29 @@ impl Explorer {
             self.causes_cache.borrow_mut().clear();
         }
     }
+}
 
+/// What the properties say about the trace, read from an explorer ([`Explorer::verdicts`]): each
+/// property's verdict now and where it first fails, the timeline's marks, why a property fails
+/// (`causes.rs`), the temporal properties and a lasso's loop (`liveness.rs`), the definitions
+/// (`definitions.rs`). Cached per step in the explorer (see `sync_caches`).
+#[derive(Clone, Copy)]
+pub struct Verdicts<'a> {
+    pub(super) x: &'a Explorer,
+}
+
+impl Verdicts<'_> {
     fn verdict(&self, index: usize) -> StepVerdict {
-        self.sync_caches();
-        if let Some(Some(v)) = self.verdicts.borrow().get(index) {
+        self.x.sync_caches();
+        if let Some(Some(v)) = self.x.verdicts.borrow().get(index) {
             return v.clone();
         }
-        let steps = &self.session.trace().steps;
+        let steps = &self.x.session.trace().steps;
         let state = &steps[index].state;
-        let invariants = self.model.check_invariants(state);
-        let properties = if index > 0 { self.model.check_properties(&steps[index - 1].state, state) } else { Vec::new() };
+        let invariants = self.x.model.check_invariants(state);
+        let properties = if index > 0 { self.x.model.check_properties(&steps[index - 1].state, state) } else { Vec::new() };
         let v = StepVerdict { invariants, properties };
-        let mut cache = self.verdicts.borrow_mut();
+        let mut cache = self.x.verdicts.borrow_mut();
         if cache.len() <= index {
             cache.resize(index + 1, None);
         }
@@ -78,22 +89,22 @@ impl Explorer {
     pub fn broken_at(&self, index: usize) -> Option<String> {
         let v = self.verdict(index);
         if let Some(i) = v.invariants.iter().position(|ok| !ok) {
-            return Some(self.model.invariant_names()[i].to_string());
+            return Some(self.x.model.invariant_names()[i].to_string());
         }
-        v.properties.iter().position(|ok| !ok).map(|i| self.model.property_names()[i].to_string())
+        v.properties.iter().position(|ok| !ok).map(|i| self.x.model.property_names()[i].to_string())
     }
 
     /// Brings the scan of first failures up to the end of the trace.
     fn scanned(&self) -> std::cell::Ref<'_, Scan> {
-        self.sync_caches();
+        self.x.sync_caches();
         {
-            let steps = &self.session.trace().steps;
-            let names = self.model.invariant_names().len() + self.model.property_names().len();
-            let mut scan = self.scan.borrow_mut();
+            let steps = &self.x.session.trace().steps;
+            let names = self.x.model.invariant_names().len() + self.x.model.property_names().len();
+            let mut scan = self.x.scan.borrow_mut();
             if scan.first_broken.len() != names {
                 *scan = Scan { first_broken: vec![None; names], ..Scan::default() };
             }
-            let invariants = self.model.invariant_names().len();
+            let invariants = self.x.model.invariant_names().len();
             for step in scan.upto..steps.len() {
                 let v = self.verdict(step);
                 for (i, ok) in v.invariants.iter().chain(v.properties.iter()).enumerate() {
@@ -103,21 +114,22 @@ impl Explorer {
                 }
                 if scan.first_any.is_none() {
                     if let Some(i) = v.invariants.iter().chain(v.properties.iter()).position(|ok| !ok) {
-                        let name = if i < invariants { self.model.invariant_names()[i] } else { self.model.property_names()[i - invariants] };
+                        let name = if i < invariants { self.x.model.invariant_names()[i] } else { self.x.model.property_names()[i - invariants] };
                         scan.first_any = Some((step, name.to_string()));
                     }
                 }
             }
             scan.upto = steps.len();
         }
-        self.scan.borrow()
+        self.x.scan.borrow()
     }
 
     /// Every invariant and action property with its verdict now and the step where it first fails.
     pub fn property_rows(&self) -> Vec<PropertyRow> {
-        let now = self.verdict(self.session.cursor());
+        let now = self.verdict(self.x.session.cursor());
         let scan = self.scanned();
         let mut rows: Vec<PropertyRow> = self
+            .x
             .model
             .invariant_names()
             .iter()
@@ -127,11 +139,11 @@ impl Explorer {
                 action: false,
                 holds_now: Some(now.invariants[i]),
                 first_broken: scan.first_broken[i],
-                by_construction: self.model.by_construction().iter().find(|(n, _)| n == name).map(|(_, why)| *why),
+                by_construction: self.x.model.by_construction().iter().find(|(n, _)| n == name).map(|(_, why)| *why),
             })
             .collect();
         let invariants = rows.len();
-        rows.extend(self.model.property_names().iter().enumerate().map(|(i, name)| PropertyRow {
+        rows.extend(self.x.model.property_names().iter().enumerate().map(|(i, name)| PropertyRow {
             name: name.to_string(),
             action: true,
             holds_now: now.properties.get(i).copied(),
@@ -148,8 +160,8 @@ impl Explorer {
 
     /// Timeline entries for steps `range` (clamped to the trace).
     pub fn timeline(&self, range: std::ops::Range<usize>) -> Vec<TimelineEntry> {
-        let n = self.session.len();
-        let steps = &self.session.trace().steps;
+        let n = self.x.session.len();
+        let steps = &self.x.session.trace().steps;
         (range.start.min(n)..range.end.min(n))
             .map(|i| TimelineEntry { index: i, label: steps[i].action.clone().unwrap_or_else(|| "Init".to_string()), bad: self.broken_at(i).is_some() })
             .collect()

@@ -242,7 +242,7 @@ pub struct App {
 impl App {
     /// Info notices fade after [`INFO_NOTICE_MS`]; errors and warnings stay until dismissed.
     fn schedule_fades(&mut self, ctx: &Context<Self>) {
-        let shown: Vec<u64> = self.x.notices().iter().filter(|n| n.kind == NoticeKind::Info).map(|n| n.id).collect();
+        let shown: Vec<u64> = self.x.notices().as_slice().iter().filter(|n| n.kind == NoticeKind::Info).map(|n| n.id).collect();
         self.fading.retain(|(id, _)| shown.contains(id));
         for id in shown {
             if !self.fading.iter().any(|(f, _)| *f == id) {
@@ -279,12 +279,12 @@ impl App {
         let SimulateOutcome::Found { seed, walk, name, init, labels, .. } = outcome else { return };
         let m = self.x.model();
         if request.model != m.info().name || request.config != m.config().name || request.constants != m.constants().to_pairs() {
-            self.x.notify_error("That walk belongs to other settings than the ones shown; run the simulation again.");
+            self.x.notices_mut().error("That walk belongs to other settings than the ones shown; run the simulation again.");
             return;
         }
         let title = format!("Walk {} of a simulation (seed {seed}), breaking {name}", walk + 1);
         if let Err(e) = self.x.load_trace(*init, labels, labels.len(), &title) {
-            self.x.notify_error(e);
+            self.x.notices_mut().error(e);
             return;
         }
         // The seed field holds the walk's seed: random play from any of its steps continues it.
@@ -297,7 +297,7 @@ impl App {
         let CheckEnd::Violation { init, labels, name, lasso, kind } = &done.end else { return };
         let m = self.x.model();
         if request.model != m.info().name || request.config != m.config().name || request.constants != m.constants().to_pairs() {
-            self.x.notify_error("That counterexample belongs to other settings than the ones shown; run the check again.");
+            self.x.notices_mut().error("That counterexample belongs to other settings than the ones shown; run the check again.");
             return;
         }
         let (init, labels, name) = (*init, labels.clone(), name.clone());
@@ -308,9 +308,9 @@ impl App {
             format!("Shortest counterexample to {name}")
         };
         if let Err(e) = self.x.load_trace(init, &labels, at, &what) {
-            self.x.notify_error(e);
+            self.x.notices_mut().error(e);
         } else if let Err(e) = self.x.set_lasso(*lasso) {
-            self.x.notify_error(format!("The counterexample's loop does not close: {e}."));
+            self.x.notices_mut().error(format!("The counterexample's loop does not close: {e}."));
         }
     }
 }
@@ -338,7 +338,7 @@ impl App {
         let mut player = match Player::open(&super::catalogue(), name) {
             Ok(p) => p,
             Err(e) => {
-                self.x.notify_error(format!("The lesson cannot be opened: {e}."));
+                self.x.notices_mut().error(format!("The lesson cannot be opened: {e}."));
                 return;
             }
         };
@@ -355,7 +355,7 @@ impl App {
         if let Some(load) = load {
             let at = load.labels.len();
             if let Err(e) = self.x.replace_trace(load.init, &load.labels, at) {
-                self.x.notify_error(format!("The lesson's walk does not replay here: {e}."));
+                self.x.notices_mut().error(format!("The lesson's walk does not replay here: {e}."));
             }
         }
     }
@@ -382,29 +382,29 @@ impl App {
         let (x, on) = (&self.x, &self.dispatch);
         let (m, s) = (x.model(), x.session());
         let (n, cursor) = (s.len(), s.cursor());
-        let rows = x.property_rows();
+        let rows = x.verdicts().property_rows();
         let failing: Vec<String> = rows.iter().filter(|r| r.holds_now == Some(false)).map(|r| r.name.clone()).collect();
-        let causes: Vec<_> = rows.iter().filter(|r| r.first_broken.is_some()).filter_map(|r| x.causes(&r.name)).collect();
+        let causes: Vec<_> = rows.iter().filter(|r| r.first_broken.is_some()).filter_map(|r| x.verdicts().causes(&r.name)).collect();
         let causes_here: Vec<_> = causes.iter().filter(|c| c.failed_at == cursor).cloned().collect();
         let action = s.trace().steps[cursor].action.clone();
         let full_link = format!("{}#{}", dom::href().split('#').next().unwrap_or_default(), x.link().encode());
-        let loop_view = x.loop_view();
+        let loop_view = x.verdicts().loop_view();
         html! {
             <div class={classes!("app", "embed")}>
                 <EmbedBar title={m.info().title} config={m.config().name} cursor={cursor} len={n} action={action} failing={failing}
                           playing={self.play.playing()} controls={e.options.controls} full_link={full_link} on={on.clone()} />
-                <Notices work={x.work_in_progress()} notices={x.notices().to_vec()} comparison={x.comparison().cloned()} on={on.clone()} />
+                <Notices work={x.work_in_progress()} notices={x.notices().as_slice().to_vec()} comparison={x.comparison().cloned()} on={on.clone()} />
                 if let Some(player) = &self.lesson {
                     <LessonPanel player={player.clone()} on={on.clone()} />
                 }
-                <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.view_drawing(&self.lesson.as_ref().map(|l| l.highlights().1).unwrap_or_default())} traces={x.trace_drawings()}
-                           modes={x.view_modes()} mode={x.view_mode()} graph={(x.view_mode() == ViewMode::Graph).then(|| x.graph_drawing().1)}
-                           repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.view_legend()}
+                <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.picture().view_drawing(&self.lesson.as_ref().map(|l| l.highlights().1).unwrap_or_default())} traces={x.picture().trace_drawings()}
+                           modes={x.picture().view_modes()} mode={x.picture().view_mode()} graph={(x.picture().view_mode() == ViewMode::Graph).then(|| x.picture().graph_drawing().1)}
+                           repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.picture().view_legend()}
                            config={m.config().name} configs={Vec::<&'static str>::new()} side={None::<&'static str>}
                            divergence={None::<(usize, String)>} causes_here={causes_here} />
                 if e.options.props {
-                    <PropertiesPanel rows={rows} highlight={self.lesson.as_ref().map(|l| l.highlights().0).unwrap_or_default()} expect={m.config().expect} temporal={x.temporal_rows()} fairness={m.fairness_names()}
-                                     loop_view={loop_view} definitions={x.definitions()} causes={causes} on={on.clone()} />
+                    <PropertiesPanel rows={rows} highlight={self.lesson.as_ref().map(|l| l.highlights().0).unwrap_or_default()} expect={m.config().expect} temporal={x.verdicts().temporal_rows()} fairness={m.fairness_names()}
+                                     loop_view={loop_view} definitions={x.verdicts().definitions()} causes={causes} on={on.clone()} />
                 }
             </div>
         }
@@ -422,7 +422,7 @@ impl App {
         }
         let (m, s) = (self.x.model(), self.x.session());
         let cursor = s.cursor();
-        let failing: Vec<String> = self.x.property_rows().into_iter().filter(|r| r.holds_now == Some(false)).map(|r| r.name).collect();
+        let failing: Vec<String> = self.x.verdicts().property_rows().into_iter().filter(|r| r.holds_now == Some(false)).map(|r| r.name).collect();
         let step = json!({
             "model": m.info().name,
             "config": m.config().name,
@@ -498,7 +498,7 @@ impl App {
         match m {
             StepMsg::Take(label) => {
                 if let Err(e) = self.x.take(&label) {
-                    self.x.notify_error(e);
+                    self.x.notices_mut().error(e);
                 }
             }
             StepMsg::Back => {
@@ -512,7 +512,7 @@ impl App {
             }
             StepMsg::Random => {
                 if self.x.random_step().is_none() {
-                    self.x.notify_info("No action is enabled here.");
+                    self.x.notices_mut().info("No action is enabled here.");
                 }
             }
             StepMsg::UndoFork => {
@@ -526,7 +526,7 @@ impl App {
             }
             StepMsg::GraphJump(id) => {
                 if let Err(e) = self.x.jump_to_graph_node(id) {
-                    self.x.notify_error(e);
+                    self.x.notices_mut().error(e);
                 }
             }
         }
@@ -608,14 +608,14 @@ impl App {
         match m {
             ExportMsg::Trace => {
                 if let Err(e) = dom::download(&format!("{model}-{config}-trace.json"), &self.x.export_trace()) {
-                    self.x.notify_error(format!("Could not export the trace: {e}"));
+                    self.x.notices_mut().error(format!("Could not export the trace: {e}"));
                 }
                 return false;
             }
             ExportMsg::Svg => {
                 match dom::view_svg().and_then(|(svg, _, _)| dom::download_as(&format!("{model}-{config}-step-{cursor}.svg"), &svg, "image/svg+xml")) {
                     Ok(()) => return false,
-                    Err(e) => self.x.notify_error(format!("Could not export the view: {e}")),
+                    Err(e) => self.x.notices_mut().error(format!("Could not export the view: {e}")),
                 }
             }
             ExportMsg::Png => {
@@ -629,7 +629,7 @@ impl App {
             }
             ExportMsg::Markdown => {
                 if let Err(e) = dom::download_as(&format!("{model}-{config}-trace.md"), &self.x.trace_markdown(), "text/markdown") {
-                    self.x.notify_error(format!("Could not export the trace: {e}"));
+                    self.x.notices_mut().error(format!("Could not export the trace: {e}"));
                 }
                 return false;
             }
@@ -637,38 +637,38 @@ impl App {
                 let name = format!("{model}-{config}-messages-step-{cursor}.svg");
                 match dom::chart_svg().and_then(|(svg, _, _)| dom::download_as(&name, &svg, "image/svg+xml")) {
                     Ok(()) => return false,
-                    Err(e) => self.x.notify_error(format!("Could not export the chart: {e}")),
+                    Err(e) => self.x.notices_mut().error(format!("Could not export the chart: {e}")),
                 }
             }
-            ExportMsg::Mermaid => match self.x.message_mermaid() {
+            ExportMsg::Mermaid => match self.x.picture().message_mermaid() {
                 Some(text) => match dom::download_as(&format!("{model}-{config}-messages.mmd"), &text, "text/vnd.mermaid") {
                     Ok(()) => return false,
-                    Err(e) => self.x.notify_error(format!("Could not export the chart: {e}")),
+                    Err(e) => self.x.notices_mut().error(format!("Could not export the chart: {e}")),
                 },
-                None => self.x.notify_error("This model passes no messages, so it has no message chart."),
+                None => self.x.notices_mut().error("This model passes no messages, so it has no message chart."),
             },
-            ExportMsg::Failed(e) => self.x.notify_error(format!("Could not export the view: {e}")),
+            ExportMsg::Failed(e) => self.x.notices_mut().error(format!("Could not export the view: {e}")),
             ExportMsg::ImportText(text) => match self.x.import_trace(&text) {
                 Ok(()) => self.seed_text = self.x.seed().to_string(),
-                Err(e) => self.x.notify_error(format!("Could not import: {e}")),
+                Err(e) => self.x.notices_mut().error(format!("Could not import: {e}")),
             },
-            ExportMsg::ImportFailed(e) => self.x.notify_error(format!("Could not read the file: {e}")),
+            ExportMsg::ImportFailed(e) => self.x.notices_mut().error(format!("Could not read the file: {e}")),
             ExportMsg::CopyLink => {
                 self.sync_hash();
                 let link = ctx.link().clone();
                 dom::copy_to_clipboard(&dom::href(), move |r| link.send_message(Msg::Export(ExportMsg::LinkCopied(r))));
                 return false;
             }
-            ExportMsg::LinkCopied(Ok(())) => self.x.notify_info("Link copied: it reopens this trace at this step."),
-            ExportMsg::LinkCopied(Err(why)) => self.x.notify_error(format!("The link was not copied: {why}. Copy it by hand: {}", dom::href())),
+            ExportMsg::LinkCopied(Ok(())) => self.x.notices_mut().info("Link copied: it reopens this trace at this step."),
+            ExportMsg::LinkCopied(Err(why)) => self.x.notices_mut().error(format!("The link was not copied: {why}. Copy it by hand: {}", dom::href())),
             ExportMsg::ToggleEmbedSnippets => self.show_embed_snippets = !self.show_embed_snippets,
             ExportMsg::CopyText(text) => {
                 let link = ctx.link().clone();
                 dom::copy_to_clipboard(&text, move |r| link.send_message(Msg::Export(ExportMsg::TextCopied(r))));
                 return false;
             }
-            ExportMsg::TextCopied(Ok(())) => self.x.notify_info("Copied: paste it into the page's HTML (Markdown pages take raw HTML too)."),
-            ExportMsg::TextCopied(Err(why)) => self.x.notify_error(format!("It was not copied: {why}. Select the text and copy it by hand.")),
+            ExportMsg::TextCopied(Ok(())) => self.x.notices_mut().info("Copied: paste it into the page's HTML (Markdown pages take raw HTML too)."),
+            ExportMsg::TextCopied(Err(why)) => self.x.notices_mut().error(format!("It was not copied: {why}. Select the text and copy it by hand.")),
         }
         true
     }
@@ -678,13 +678,13 @@ impl App {
             SettingsMsg::Model(name) => {
                 self.check_reset += 1;
                 if let Err(e) = self.x.select_model(&name) {
-                    self.x.notify_error(e);
+                    self.x.notices_mut().error(e);
                 }
             }
             SettingsMsg::Config(name) => {
                 self.check_reset += 1;
                 if let Err(e) = self.x.select_config(&name) {
-                    self.x.notify_error(e);
+                    self.x.notices_mut().error(e);
                 }
             }
             SettingsMsg::Constant(name, text) => {
@@ -697,7 +697,7 @@ impl App {
             }
             SettingsMsg::Side(config) => {
                 if let Err(e) = self.x.set_side(config.as_deref()) {
-                    self.x.notify_error(e);
+                    self.x.notices_mut().error(e);
                 }
             }
             SettingsMsg::ViewMode(mode) => self.x.set_view_mode(mode),
@@ -744,7 +744,7 @@ impl App {
                     self.last_hash = h.to_string();
                 }
             }
-            PageMsg::DismissNotice(i) => self.x.dismiss_notice(i),
+            PageMsg::DismissNotice(i) => self.x.notices_mut().dismiss(i),
             PageMsg::DismissComparison => self.x.dismiss_comparison(),
         }
         true
@@ -796,7 +796,7 @@ impl Component for App {
         listeners.extend([keys, hashes]);
         let mut x = x;
         if let Some(problems) = embed.as_ref().map(|e| &e.options.problems).filter(|p| !p.is_empty()) {
-            x.notify_warning(format!("This embed's settings were partly ignored: {}.", problems.join("; ")));
+            x.notices_mut().warning(format!("This embed's settings were partly ignored: {}.", problems.join("; ")));
         }
         let mut app = App {
             seed_text: x.seed().to_string(),
@@ -830,7 +830,7 @@ impl Component for App {
         if let Some(only) = self.lesson.as_ref().and_then(|l| l.locked_to()) {
             if msg.refused_by_lock(only, self.play.playing()) {
                 let what = only.map_or("press Next to go on".to_string(), |l| format!("take {l}, or press Next once it is taken"));
-                self.x.notify_info(format!("The lesson holds the explorer at this step: {what}. (Close the lesson to explore freely.)"));
+                self.x.notices_mut().info(format!("The lesson holds the explorer at this step: {what}. (Close the lesson to explore freely.)"));
                 return true;
             }
         }
@@ -896,18 +896,18 @@ impl Component for App {
         let (m, s) = (x.model(), x.session());
         let (n, cursor) = (s.len(), s.cursor());
         let window = timeline_window(n, cursor, TIMELINE_WINDOW, TIMELINE_STRIDE);
-        let (choices, disabled) = x.actions();
-        let loop_view = x.loop_view();
+        let (choices, disabled) = x.inspect().actions();
+        let loop_view = x.verdicts().loop_view();
         let side = x.side_view();
-        let property_rows = x.property_rows();
-        let causes: Vec<_> = property_rows.iter().filter(|r| r.first_broken.is_some()).filter_map(|r| x.causes(&r.name)).collect();
+        let property_rows = x.verdicts().property_rows();
+        let causes: Vec<_> = property_rows.iter().filter(|r| r.first_broken.is_some()).filter_map(|r| x.verdicts().causes(&r.name)).collect();
         let causes_here: Vec<_> = causes.iter().filter(|c| c.failed_at == cursor).cloned().collect();
         let divergence = side.as_ref().and_then(|v| v.divergence.clone());
         let (lesson_properties, lesson_paths) = self.lesson.as_ref().map(|l| l.highlights()).unwrap_or_default();
         html! {
             <div class="app">
                 <Header model={m.info().name} config={m.config().name} dark={self.dark} on={on.clone()} />
-                <Notices work={x.work_in_progress()} notices={x.notices().to_vec()} comparison={x.comparison().cloned()} on={on.clone()} />
+                <Notices work={x.work_in_progress()} notices={x.notices().as_slice().to_vec()} comparison={x.comparison().cloned()} on={on.clone()} />
                 if self.show_embed_snippets {
                     { self.embed_snippets() }
                 }
@@ -915,30 +915,30 @@ impl Component for App {
                     <aside class="col-left">
                         <PlayPanel playing={self.play.playing()} speed={self.play.speed()} seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
                                    stop_at_violation={x.stop_at_violation} skip_stutter={x.skip_stutter} locked={self.lesson.as_ref().is_some_and(|l| l.locked_to().is_some())} on={on.clone()} />
-                        <ActionsPanel locked_to={self.lesson.as_ref().and_then(|l| l.locked_to().map(|o| o.map(str::to_string)))} enabled={choices.into_iter().map(|c| c.label).collect::<Vec<_>>()} disabled={disabled} outside={s.outside_constraint()} meanings={x.action_meanings()} on={on.clone()} />
+                        <ActionsPanel locked_to={self.lesson.as_ref().and_then(|l| l.locked_to().map(|o| o.map(str::to_string)))} enabled={choices.into_iter().map(|c| c.label).collect::<Vec<_>>()} disabled={disabled} outside={s.outside_constraint()} meanings={x.inspect().action_meanings()} on={on.clone()} />
                         <ConstantsPanel fields={x.fields().to_vec()} on={on.clone()} />
                     </aside>
                     <section class="col-center">
                         if let Some(player) = &self.lesson {
                             <LessonPanel player={player.clone()} on={on.clone()} />
                         }
-                        <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.view_drawing(&lesson_paths)} traces={x.trace_drawings()}
-                                   modes={x.view_modes()} mode={x.view_mode()} graph={(x.view_mode() == ViewMode::Graph).then(|| x.graph_drawing().1)}
-                                   repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.view_legend()}
+                        <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.picture().view_drawing(&lesson_paths)} traces={x.picture().trace_drawings()}
+                                   modes={x.picture().view_modes()} mode={x.picture().view_mode()} graph={(x.picture().view_mode() == ViewMode::Graph).then(|| x.picture().graph_drawing().1)}
+                                   repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.picture().view_legend()}
                                    config={m.config().name} configs={m.info().configs.iter().map(|c| c.name).collect::<Vec<_>>()} side={x.side_config()}
                                    divergence={divergence.clone()} causes_here={causes_here} />
                         if let Some(view) = side {
                             <SidePanel model={m.info().name} view={view} cursor={cursor} />
                         }
-                        <TimelinePanel len={n} cursor={cursor} start={window.start} entries={x.timeline(window)}
-                                       first_bad={x.first_violation().map(|f| f.0)}
+                        <TimelinePanel len={n} cursor={cursor} start={window.start} entries={x.verdicts().timeline(window)}
+                                       first_bad={x.verdicts().first_violation().map(|f| f.0)}
                                        divergence={divergence.as_ref().map(|d| d.0).or_else(|| x.comparison().and_then(|c| c.divergence.verdicts_differ.as_ref().map(|d| d.0)))}
                                        can_undo_fork={s.can_undo_fork()} can_restore={x.can_restore_previous()} lasso={x.lasso()} on={on.clone()} />
-                        <InspectorPanel rows={x.state_tree()} highlight={lesson_paths} />
+                        <InspectorPanel rows={x.inspect().state_tree()} highlight={lesson_paths} />
                     </section>
                     <aside class="col-right">
-                        <PropertiesPanel rows={property_rows} highlight={lesson_properties} expect={m.config().expect} temporal={x.temporal_rows_checked(self.checked.as_ref().filter(|(r, _)| *r == self.check_reset).map(|(_, c)| c))} fairness={m.fairness_names()}
-                                         loop_view={loop_view} definitions={x.definitions()} causes={causes.clone()} on={on.clone()} />
+                        <PropertiesPanel rows={property_rows} highlight={lesson_properties} expect={m.config().expect} temporal={x.verdicts().temporal_rows_checked(self.checked.as_ref().filter(|(r, _)| *r == self.check_reset).map(|(_, c)| c))} fairness={m.fairness_names()}
+                                         loop_view={loop_view} definitions={x.verdicts().definitions()} causes={causes.clone()} on={on.clone()} />
                         <CheckPanel settings={CheckSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), sym: !m.symmetric_sets().is_empty() }}
                                     reset={self.check_reset} on_violation={self.on_violation.clone()} on_checked={self.on_checked.clone()} dark={self.dark} causes={causes.clone()} on={on.clone()} />
                         <SimulatePanel settings={SimulateSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), seed: x.seed(), temporal: !m.liveness_names().is_empty() }}

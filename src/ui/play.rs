@@ -88,7 +88,7 @@ impl RandomPlay {
                 let last = x.session().len() - 1;
                 if lasso == Lasso::Stuttering && x.session().cursor() == last {
                     self.stop();
-                    x.notify_info(format!("From step {last} on, nothing changes: the behaviour stutters there for ever."));
+                    x.notices_mut().info(format!("From step {last} on, nothing changes: the behaviour stutters there for ever."));
                     return;
                 }
                 x.forward();
@@ -101,7 +101,7 @@ impl RandomPlay {
         for _ in 0..steps {
             if x.session().len() >= MAX_TRACE {
                 self.stop();
-                x.notify_info(format!("Random play stopped at {MAX_TRACE} steps."));
+                x.notices_mut().info(format!("Random play stopped at {MAX_TRACE} steps."));
                 self.suggest_search(x);
                 return;
             }
@@ -120,13 +120,13 @@ impl RandomPlay {
                     } else {
                         "no action is enabled (a deadlock)"
                     };
-                    x.notify_info(format!("Random play stopped: {why}."));
+                    x.notices_mut().info(format!("Random play stopped: {why}."));
                     return;
                 }
                 Some((_, Some(broken))) if x.stop_at_violation => {
                     self.stop();
                     let at = x.session().cursor();
-                    x.notify_info(format!("Random play stopped at step {at}: {broken} fails."));
+                    x.notices_mut().info(format!("Random play stopped at step {at}: {broken} fails."));
                     return;
                 }
                 Some(_) => {}
@@ -141,11 +141,11 @@ impl RandomPlay {
     /// says where a violation is found faster.
     fn suggest_search(&self, x: &mut Explorer) {
         let played = x.session().len().saturating_sub(self.played_from);
-        if played < 100 || x.first_violation().is_some() {
+        if played < 100 || x.verdicts().first_violation().is_some() {
             return;
         }
         if let Some(expect) = x.model().config().expect {
-            x.notify_info(format!(
+            x.notices_mut().info(format!(
                 "{} of random play broke nothing. To find where {expect} fails: \"Find a violation\" runs many walks that skip steps changing nothing, and the exhaustive check finds the shortest counterexample.",
                 crate::engine::plural(played, "step", "steps")
             ));

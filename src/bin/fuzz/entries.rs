@@ -67,15 +67,15 @@ fn link(fragment: &str) -> Result<String, String> {
     // A long trace opens as a job in slices; the same work, all at once here.
     x.finish_work();
     if let Ok(d) = &decoded {
-        if x.model().info().name != d.link.model && x.notices().iter().all(|n| n.kind != NoticeKind::Error) {
+        if x.model().info().name != d.link.model && x.notices().as_slice().iter().all(|n| n.kind != NoticeKind::Error) {
             return Err(format!("BUG: the link names {} but {} opened without an error", d.link.model, x.model().info().name));
         }
     }
-    let errors: Vec<&str> = x.notices().iter().filter(|n| n.kind == NoticeKind::Error).map(|n| n.text.as_str()).collect();
+    let errors: Vec<&str> = x.notices().as_slice().iter().filter(|n| n.kind == NoticeKind::Error).map(|n| n.text.as_str()).collect();
     if !errors.is_empty() {
         return Err(errors.join("\n"));
     }
-    let warnings: Vec<&str> = x.notices().iter().map(|n| n.text.as_str()).collect();
+    let warnings: Vec<&str> = x.notices().as_slice().iter().map(|n| n.text.as_str()).collect();
     Ok(format!("{} {} at step {} of {} {}", x.model().info().name, x.model().config().name, x.session().cursor(), x.session().len(), warnings.join(" ")))
 }
 
@@ -109,7 +109,7 @@ fn trace(text: &str) -> Result<String, String> {
     // A long file opens as a job; a replay that fails then is told in an error notice.
     x.finish_work();
     if imported.is_ok() {
-        if let Some(n) = x.notices().iter().find(|n| n.kind == NoticeKind::Error) {
+        if let Some(n) = x.notices().as_slice().iter().find(|n| n.kind == NoticeKind::Error) {
             imported = Err(n.text.trim_start_matches("Could not import: ").to_string());
             if x.model().info().name != before || x.session().len() != 1 {
                 return Err("BUG: a trace file that did not replay changed the explorer".to_string());
@@ -122,7 +122,7 @@ fn trace(text: &str) -> Result<String, String> {
         (Err(_), Ok(())) => return Err("BUG: import accepted a file TraceFile::parse refuses".to_string()),
         _ => {}
     }
-    if imported.is_err() && (x.model().info().name != before || x.session().len() != 1 || !x.notices().is_empty()) {
+    if imported.is_err() && (x.model().info().name != before || x.session().len() != 1 || !x.notices().as_slice().is_empty()) {
         return Err("BUG: a refused trace file changed the explorer".to_string());
     }
     imported.map(|()| format!("{} step(s) of {}", x.session().len(), x.model().info().name))
