@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every test: rustfmt and clippy; native unit, property and CLI tests (and
-# `pex new`'s crate, built and tested); the example crate examples/peterson (tests, TLC conformance, site); the TLC
-# conformance run for every twin in tla/; the release build of the site (served under a sub-path);
-# end-to-end tests in headless Chromium against that build.
+# `pex new`'s crate, built and tested); the example crate examples/peterson (tests, TLC conformance, site); a crate
+# `pex new` writes, its site built; the TLC conformance run for every twin in tla/; the release build of the site
+# (served under a sub-path); end-to-end tests in headless Chromium against that build (the example's site too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -32,8 +32,20 @@ step "The example crate examples/peterson: lint, its tests, its conformance with
   test -s dist/index.html && ls dist/*.wasm >/dev/null
 )
 
-step "TLC conformance: every cfg in tla/, with and without symmetry"
+step "pex new: a crate written by the scaffold builds its site at once, offline"
 cargo build --release --locked --bin pex
+(
+  root="$PWD"
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+  cd "$scratch"
+  "$root/target/release/pex" new demo-lock --pex-path "$root"
+  cd demo-lock
+  CARGO_TARGET_DIR="$root/target" trunk build --offline
+  test -s dist/index.html && ls dist/*.wasm >/dev/null
+)
+
+step "TLC conformance: every cfg in tla/, with and without symmetry"
 ./target/release/pex conform
 
 step "Release build of the site (the app and the docs book), with a public URL other than /"
