@@ -356,12 +356,17 @@ fn graph_prints_every_distinct_state_or_refuses() {
 /// stops quietly with exit code 141, without a panic.
 #[test]
 fn a_closed_stdout_ends_pex_quietly_with_exit_141() {
-    use std::process::Stdio;
+    // The pipe is made, and its read end closed, before pex starts, by a single-threaded helper
+    // process: a pipe made here could be held open by a child that another test thread forks at
+    // the same moment, and pex's writes would then succeed.
+    const RUN_WITH_CLOSED_STDOUT: &str = "import os, subprocess, sys\n\
+        r, w = os.pipe()\n\
+        os.close(r)\n\
+        p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)\n\
+        sys.stderr.buffer.write(p.stderr)\n\
+        sys.exit(p.returncode)\n";
     for args in [&["list"][..], &["check", "seqlock", "-c", "no-verify", "--threads", "1"][..]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pex")).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        // The reader goes away before pex has printed anything.
-        drop(child.stdout.take());
-        let out = child.wait_with_output().unwrap();
+        let out = Command::new("python3").arg("-c").arg(RUN_WITH_CLOSED_STDOUT).arg(env!("CARGO_BIN_EXE_pex")).args(args).output().expect("python3 runs");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.contains("panicked") && !err.contains("failed printing"), "{args:?}: {err}");
         assert_eq!(out.status.code(), Some(141), "{args:?}: {err}");
