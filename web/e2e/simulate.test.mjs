@@ -17,6 +17,11 @@ test('simulation finds each gap\'s violation in the browser, as pex simulate doe
   const page = await open(env.browser, `${env.base}#v=1&m=seqlock&c=safe&seed=5`);
   for (const [model, config, expect] of gaps) {
     await page.goto(`${env.base}#v=1&m=${model}&c=${config}&seed=5`);
+    // Only the hash changes, so the page is not reloaded: wait until the app has taken the new
+    // link (and cleared the last result) before clicking, or the click runs the old config.
+    await page.waitForFunction(([m, c]) => document.querySelector('[data-testid=model-picker]')?.value === m
+      && document.querySelector(`[data-testid=config-${c}]`)?.classList.contains('active')
+      && !document.querySelector('[data-testid=simulate-result]'), [model, config]);
     await page.waitForSelector('[data-testid=simulate-run]');
     await page.click('[data-testid=simulate-run]');
     await page.waitForSelector('[data-testid=simulate-result]', { timeout: 60000 });
