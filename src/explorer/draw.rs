@@ -170,6 +170,9 @@ impl Shape {
     }
 }
 
+/// At most this many marks are named in a drawing's text alternative.
+pub const ALT_PARTS: usize = 60;
+
 /// A picture of one state, and what its last step did in words.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Drawing {
@@ -194,6 +197,38 @@ impl Drawing {
 
     pub fn texts(&self) -> Vec<String> {
         self.shapes.iter().flat_map(|s| s.texts()).collect()
+    }
+
+    /// What the drawing shows, in words, for a screen reader (the `<svg>`'s accessible name): the
+    /// caption (what the last step did and what fails), then each top-level mark in drawing order,
+    /// by its tooltip where it has one (the tooltip already explains the mark) or else by the text
+    /// drawn in it. Everything comes from the drawing of this state, so it changes with the step.
+    /// A large drawing (a state graph) is cut after [`ALT_PARTS`] marks, saying how many are left.
+    pub fn text_alternative(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for s in &self.shapes {
+            let words = match s {
+                Shape::Group { title: Some(t), .. } => t.clone(),
+                other => other.texts().join(" "),
+            };
+            let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !words.is_empty() && parts.last() != Some(&words) {
+                parts.push(words);
+            }
+        }
+        let left = parts.len().saturating_sub(ALT_PARTS);
+        parts.truncate(ALT_PARTS);
+        let mut alt = self.caption.join(" ");
+        if !parts.is_empty() {
+            if !alt.is_empty() {
+                alt.push_str(" Shown: ");
+            }
+            alt.push_str(&parts.join("; "));
+            if left > 0 {
+                alt.push_str(&format!("; and {left} more."));
+            }
+        }
+        alt
     }
 
     /// Marks the groups with these ids as what a lesson step points at (class `lesson-highlight`);

@@ -912,7 +912,7 @@ impl Component for App {
                     { self.embed_snippets() }
                 }
                 <main class="layout">
-                    <aside class="col-left">
+                    <aside class="col-left" aria-label="Stepping: play, actions and constants">
                         <PlayPanel playing={self.play.playing()} speed={self.play.speed()} seed_text={self.seed_text.clone()} seed_error={self.seed_error.clone()}
                                    stop_at_violation={x.stop_at_violation} skip_stutter={x.skip_stutter} locked={self.lesson.as_ref().is_some_and(|l| l.locked_to().is_some())} on={on.clone()} />
                         <ActionsPanel locked_to={self.lesson.as_ref().and_then(|l| l.locked_to().map(|o| o.map(str::to_string)))} enabled={choices.into_iter().map(|c| c.label).collect::<Vec<_>>()} disabled={disabled} outside={s.outside_constraint()} meanings={x.inspect().action_meanings()} on={on.clone()} />
@@ -936,7 +936,7 @@ impl Component for App {
                                        can_undo_fork={s.can_undo_fork()} can_restore={x.can_restore_previous()} lasso={x.lasso()} on={on.clone()} />
                         <InspectorPanel rows={x.inspect().state_tree()} highlight={lesson_paths} />
                     </section>
-                    <aside class="col-right">
+                    <aside class="col-right" aria-label="Properties and checks">
                         <PropertiesPanel rows={property_rows} highlight={lesson_properties} expect={m.config().expect} temporal={x.verdicts().temporal_rows_checked(self.checked.as_ref().filter(|(r, _)| *r == self.check_reset).map(|(_, c)| c))} fairness={m.fairness_names()}
                                          loop_view={loop_view} definitions={x.verdicts().definitions()} causes={causes.clone()} on={on.clone()} />
                         <CheckPanel settings={CheckSettings { model: m.info().name.to_string(), config: m.config().name.to_string(), constants: m.constants().to_pairs(), sym: !m.symmetric_sets().is_empty() }}

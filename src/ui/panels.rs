@@ -67,7 +67,7 @@ pub fn Header(p: &HeaderProps) -> Html {
         <header class="header">
             <div class="brand">
                 <span class="logo" aria-hidden="true">{"⟳"}</span>
-                <span class="title">{"Protocol Explorer"}</span>
+                <h1 class="title">{"Protocol Explorer"}</h1>
             </div>
             <label class="model-picker">
                 <span class="label">{"Model"}</span>
@@ -393,9 +393,9 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
             }
             if let Some(d) = drawing {
                 if p.graph.is_some() {
-                    <div class="view-scroll graph-scroll" data-testid="state-graph" onclick={on_graph_click}>{ svg::render(d) }</div>
+                    <div class="view-scroll graph-scroll" data-testid="state-graph" onclick={on_graph_click} tabindex="0" role="region" aria-label="State graph (scrolls)">{ svg::render(d) }</div>
                 } else {
-                    <div class="view-scroll">{ svg::render(d) }</div>
+                    <div class="view-scroll" tabindex="0" role="region" aria-label="Drawing (scrolls)">{ svg::render(d) }</div>
                 }
                 <ul class="caption" data-testid="caption">
                     { for d.caption.iter().map(|c| html! { <li>{ c.clone() }</li> }) }
@@ -426,7 +426,7 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
                             </span>
                         }
                     </h3>
-                    <div class="trace-drawing" data-testid="trace-view" data-chart={t.chart.then_some("")}>{ svg::render(&t.drawing) }</div>
+                    <div class="trace-drawing" data-testid="trace-view" data-chart={t.chart.then_some("")} tabindex="0" role="region" aria-label={if t.chart { "Message chart (scrolls)" } else { "Trace drawing (scrolls)" }}>{ svg::render(&t.drawing) }</div>
                     // How to read the trace view (the message chart says what its marks mean).
                     { for t.drawing.caption.iter().map(|c| html! { <p class="notation small" data-testid="trace-view-caption">{ c.clone() }</p> }) }
                 </>
@@ -474,7 +474,7 @@ pub fn SidePanel(p: &SideProps) -> Html {
                 <div class="diverge-banner reached">{ format!("Under {} the trace stops at step {}: the next action is not enabled there.", v.config, v.step) }</div>
             }
             if let Some(d) = &v.drawing {
-                <div class="view-scroll">{ svg::render(d) }</div>
+                <div class="view-scroll" tabindex="0" role="region" aria-label={format!("Drawing under {} (scrolls)", v.config)}>{ svg::render(d) }</div>
                 <ul class="caption" data-testid="side-caption">{ for d.caption.iter().map(|c| html! { <li>{ c.clone() }</li> }) }</ul>
             }
         </div>
@@ -643,7 +643,7 @@ pub fn InspectorPanel(p: &InspectorProps) -> Html {
     html! {
         <div class="card inspector">
             <h2>{"State"}<span class="muted">{" · changed by the last step in colour"}</span></h2>
-            <div class="tree" data-testid="inspector">
+            <div class="tree" data-testid="inspector" tabindex="0" role="region" aria-label="State variables (scrolls)">
                 // Keyed by path: a step re-renders the rows it changed (and those whose marks it
                 // cleared), not the whole tree.
                 { for rows.iter().map(|r| html! { <TreeRowView key={r.path.clone()} row={r.clone()} highlight={p.highlight.contains(&r.path)} /> }) }

@@ -59,6 +59,7 @@ const MAX_SCALE: f64 = 1.3;
 pub fn render(d: &Drawing) -> Html {
     html! {
         <svg class="view-svg" viewBox={format!("0 0 {} {}", d.width, d.height)} preserveAspectRatio="xMinYMin meet" role="img"
+             aria-label={d.text_alternative()}
              style={format!("min-width: {:.0}px; max-width: {:.0}px", d.width * MIN_SCALE, d.width * MAX_SCALE)}>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">

@@ -480,4 +480,31 @@ mod tests {
             }
         }
     }
+
+    /// Every drawing (state views and trace views, every model and config) has a text alternative
+    /// for screen readers: it starts with the caption, names what is drawn, and is generated from
+    /// the state: along a walk it changes.
+    #[test]
+    fn every_drawing_says_what_it_shows_in_words() {
+        use crate::engine::walk::{random_walk_with, WalkOptions};
+        for info in catalogue::infos() {
+            for config in info.configs {
+                let m = catalogue::build(info.name, config.name, &[]).unwrap();
+                let walk = random_walk_with(m.as_ref(), 3, 25, WalkOptions { stop_on_violation: false, skip_stutter: true });
+                let states: Vec<&AnyState> = walk.trace.steps.iter().map(|s| &s.state).collect();
+                let mut alts = std::collections::BTreeSet::new();
+                for (i, s) in states.iter().enumerate() {
+                    let d = draw(m.as_ref(), i.checked_sub(1).map(|j| states[j]), s).unwrap();
+                    let alt = d.text_alternative();
+                    assert!(alt.starts_with(&d.caption.join(" ")), "{} {} step {i}: {alt}", info.name, config.name);
+                    assert!(alt.len() > d.caption.join(" ").len() + 10, "{} {} step {i}: names no mark: {alt}", info.name, config.name);
+                    alts.insert(alt);
+                    if let Some((_, t)) = draw_trace(m.as_ref(), &states[..=i], i) {
+                        assert!(!t.text_alternative().is_empty(), "{} {} trace view at {i}", info.name, config.name);
+                    }
+                }
+                assert!(states.len() < 2 || alts.len() > 1, "{} {}: the same words for every state", info.name, config.name);
+            }
+        }
+    }
 }

@@ -1,0 +1,73 @@
+// axe-core on the app as a student meets it: both themes, a desktop and a phone width, a lesson
+// open, a check's verdict, a lasso, the state graph. No serious or critical violation may remain;
+// the ones axe rates minor or moderate are printed, not failed on.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { start, open } from './harness.mjs';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.stop(); });
+
+/** axe's violations on the page as it is now, serious and critical first. */
+async function audit(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 4) }));
+  });
+}
+
+async function expectNoSerious(page, where) {
+  const found = await audit(page);
+  const serious = found.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of found.filter(v => !serious.includes(v))) console.log(`# ${where}: ${v.impact} ${v.id} ${v.nodes.join(', ')}`);
+  assert.deepEqual(serious, [], `${where}: ${JSON.stringify(serious, null, 1)}`);
+}
+
+for (const dark of [false, true]) {
+  const theme = dark ? 'dark' : 'light';
+  for (const width of [1280, 390]) {
+    test(`axe: the app at ${width} px, ${theme} theme, stepped, checked, a lasso, the state graph`, async () => {
+      const page = await open(env.browser, `${env.base}#v=1&m=paxos&c=ignore-accepted&seed=5`, { width, dark });
+      for (let i = 0; i < 4; i++) await page.click('[data-testid=random-step]');
+      await expectNoSerious(page, `paxos stepped ${width} ${theme}`);
+      // Every drawing has words for a screen reader, and they change with the step.
+      const alt = () => page.locator('[data-testid=view] svg.view-svg').first().getAttribute('aria-label');
+      const before = await alt();
+      assert.ok(before && before.length > 20, before);
+      await page.click('[data-testid=random-step]');
+      assert.notEqual(await alt(), before);
+
+      await page.goto(`${env.base}#v=1&m=seqlock&c=no-verify&seed=1`);
+      await page.waitForFunction(() => document.querySelector('[data-testid=config-no-verify]')?.classList.contains('active'));
+      await page.click('[data-testid=check-run]');
+      await page.waitForSelector('[data-testid=check-result]', { timeout: 120000 });
+      await expectNoSerious(page, `seqlock check verdict ${width} ${theme}`);
+
+      await page.goto(`${env.base}#v=1&m=occ&c=termination-unfair`);
+      await page.waitForFunction(() => document.querySelector('[data-testid=config-termination-unfair]')?.classList.contains('active'));
+      await page.click('[data-testid=check-run]');
+      await page.waitForSelector('[data-testid=check-result]', { timeout: 120000 });
+      await expectNoSerious(page, `occ lasso ${width} ${theme}`);
+      await page.click('[data-testid=view-tab-graph]');
+      await page.waitForSelector('[data-testid=state-graph] svg');
+      await expectNoSerious(page, `occ state graph ${width} ${theme}`);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    });
+  }
+  test(`axe: a lesson open, ${theme} theme`, async () => {
+    const page = await open(env.browser, `${env.base}#v=1&m=seqlock`, { width: 390, dark });
+    await page.selectOption('[data-testid=lesson-picker]', 'paxos');
+    await page.waitForSelector('[data-testid=lesson-caption]');
+    await expectNoSerious(page, `paxos lesson ${theme}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
