@@ -45,7 +45,8 @@ cargo fetch --locked
 # keeps a fresh CARGO_HOME working if the two ever differ.
 cargo fetch --locked --manifest-path examples/peterson/Cargo.toml
 
-# npm: binaryen's wasm-opt (for trunk --release) and playwright-core (drives Debian's Chromium).
+# npm: binaryen's wasm-opt (for trunk --release), playwright-core (drives Debian's Chromium) and
+# axe-core (the accessibility audit in the e2e tests).
 if [ -x web/node_modules/.bin/wasm-opt ] && [ -d web/node_modules/playwright-core ] \
    && [ web/node_modules/.package-lock.json -nt web/package-lock.json ]; then
   say "npm packages: present"

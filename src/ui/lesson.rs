@@ -52,12 +52,29 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
     let lesson = player.run.lesson();
     let n = lesson.steps.len();
     let on = &p.on;
+    // Keyboard play: the control the reader needs next (Start, Take it / Show me, Next, a
+    // challenge) takes the focus whenever the lesson moves, since the one just pressed is often
+    // gone (Take it) and the focus would otherwise fall back to the page.
+    let next_control = use_node_ref();
+    {
+        let next_control = next_control.clone();
+        let place = match &player.place {
+            Place::Intro => (0, 0, false),
+            Place::Step { index, done } => (1, *index, *done),
+            Place::Challenges { open, .. } => (2, open.map_or(0, |o| o + 1), false),
+        };
+        use_effect_with(place, move |_| {
+            if let Some(e) = next_control.cast::<web_sys::HtmlElement>() {
+                let _ = e.focus();
+            }
+        });
+    }
     let body = match &player.place {
         Place::Intro => html! {
             <>
                 <div class="lesson-text" data-testid="lesson-intro">{ markdown(&lesson.intro) }</div>
                 <div class="row lesson-nav">
-                    <button class="primary" data-testid="lesson-next" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Next))}>{ format!("Start: {n} steps") }</button>
+                    <button class="primary" data-testid="lesson-next" ref={next_control.clone()} onclick={on.reform(|_| Msg::Lesson(LessonMsg::Next))}>{ format!("Start: {n} steps") }</button>
                 </div>
             </>
         },
@@ -68,7 +85,7 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                     <p class="lesson-do" data-testid="lesson-do">
                         {"Take "}<code>{ label.clone() }</code>
                         if !done {
-                            <button class="small" data-testid="lesson-take" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Take))}>{"Take it"}</button>
+                            <button class="small" data-testid="lesson-take" ref={next_control.clone()} onclick={on.reform(|_| Msg::Lesson(LessonMsg::Take))}>{"Take it"}</button>
                             <span class="muted small">{" (or click it in Actions)"}</span>
                         }
                     </p>
@@ -77,7 +94,7 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                     <p class="lesson-do" data-testid="lesson-wait">
                         {"Step until: "}<strong>{ until.describe() }</strong>
                         if !done {
-                            <button class="small" data-testid="lesson-show-me" onclick={on.reform(|_| Msg::Lesson(LessonMsg::ShowMe))}>{"Show me"}</button>
+                            <button class="small" data-testid="lesson-show-me" ref={next_control.clone()} onclick={on.reform(|_| Msg::Lesson(LessonMsg::ShowMe))}>{"Show me"}</button>
                         }
                     </p>
                 },
@@ -101,14 +118,16 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                     }
                     <div class="row lesson-nav">
                         <button data-testid="lesson-back" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Back))}>{"◀ Back"}</button>
-                        <button class="primary" data-testid="lesson-next" disabled={!done} onclick={on.reform(|_| Msg::Lesson(LessonMsg::Next))}>
+                        <button class="primary" data-testid="lesson-next" disabled={!done} ref={if *done { next_control.clone() } else { NodeRef::default() }} onclick={on.reform(|_| Msg::Lesson(LessonMsg::Next))}>
                             { if index + 1 < n { "Next ▶" } else { "Try it yourself ▶" } }
                         </button>
                     </div>
                 </>
             }
         }
-        Place::Challenges { open, hints, not_yet } => html! {
+        Place::Challenges { open, hints, not_yet } => {
+            let first_to_try = player.solved.iter().position(|solved| !solved).unwrap_or(0);
+            html! {
             <>
                 <ol class="lesson-challenges" data-testid="lesson-challenges">
                     { for lesson.challenges.iter().enumerate().map(|(j, c)| {
@@ -128,14 +147,14 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                                         <p class="lesson-not-yet" data-testid="challenge-not-yet">{ format!("Not yet: at this step, {} does not hold. Keep stepping, or take a hint.", c.goal.describe()) }</p>
                                     }
                                     <div class="row">
-                                        <button class="small" data-testid="challenge-check" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Check))}>{"Check"}</button>
+                                        <button class="small" data-testid="challenge-check" ref={next_control.clone()} onclick={on.reform(|_| Msg::Lesson(LessonMsg::Check))}>{"Check"}</button>
                                         <button class="small" data-testid="challenge-hint-more" disabled={*hints >= c.hints.len()} onclick={on.reform(|_| Msg::Lesson(LessonMsg::Hint))}>
                                             { format!("Hint ({} of {})", hints, c.hints.len()) }
                                         </button>
                                         <button class="small ghost" data-testid="challenge-solution" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Solution))}>{"Show a solution"}</button>
                                     </div>
                                 } else {
-                                    <button class="small" data-testid={format!("challenge-open-{j}")} onclick={on.reform(move |_| Msg::Lesson(LessonMsg::OpenChallenge(j)))}>
+                                    <button class="small" data-testid={format!("challenge-open-{j}")} ref={if j == first_to_try { next_control.clone() } else { NodeRef::default() }} onclick={on.reform(move |_| Msg::Lesson(LessonMsg::OpenChallenge(j)))}>
                                         { if solved { "Again" } else { "Try it" } }
                                     </button>
                                 }
@@ -147,7 +166,8 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                     <button data-testid="lesson-back" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Back))}>{"◀ Back to the walk"}</button>
                 </div>
             </>
-        },
+            }
+        }
     };
     let progress = match &player.place {
         Place::Intro => "introduction".to_string(),

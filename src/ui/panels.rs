@@ -243,7 +243,7 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
             } else if choices.is_empty() {
                 <p class="muted">{"No action is enabled: a deadlock (the checker reports it only when asked)."}</p>
             }
-            <ul class="action-list" data-testid="actions">
+            <ul class="action-list" data-testid="actions" tabindex="0" aria-label="Enabled actions (scrolls)">
                 { for choices.iter().map(|c| {
                     let label = c.clone();
                     let family = c.split('(').next().unwrap_or_default();

@@ -19,7 +19,7 @@ async function audit(page) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: AXE });
   return page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 4) }));
+    return r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => `${n.target.join(' ')}: ${(n.failureSummary || '').split('\n').slice(1).join(' ').trim().slice(0, 160)}`).slice(0, 4) }));
   });
 }
 
@@ -65,9 +65,36 @@ for (const dark of [false, true]) {
   test(`axe: a lesson open, ${theme} theme`, async () => {
     const page = await open(env.browser, `${env.base}#v=1&m=seqlock`, { width: 390, dark });
     await page.selectOption('[data-testid=lesson-picker]', 'paxos');
+    await page.waitForSelector('[data-testid=lesson-intro]');
+    await expectNoSerious(page, `paxos lesson intro ${theme}`);
+    await page.click('[data-testid=lesson-next]');
+    await page.click('[data-testid=lesson-take], [data-testid=lesson-show-me]');
     await page.waitForSelector('[data-testid=lesson-caption]');
-    await expectNoSerious(page, `paxos lesson ${theme}`);
+    await expectNoSerious(page, `paxos lesson step 1 ${theme}`);
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });
 }
+
+test('a lesson plays from the keyboard alone: the focus follows the lesson\'s next control', async () => {
+  const page = await open(env.browser, `${env.base}#v=1&m=seqlock`, { width: 390 });
+  await page.selectOption('[data-testid=lesson-picker]', 'seqlock');
+  await page.waitForSelector('[data-testid=lesson-intro]');
+  const steps = Number((await page.locator('[data-testid=lesson-next]').innerText()).match(/(\d+) steps/)[1]);
+  let presses = 0;
+  while (!(await page.locator('[data-testid=lesson-challenges]').count())) {
+    const focused = await page.evaluate(() => {
+      const e = document.activeElement;
+      return e && e.closest('[data-testid=lesson]') ? e.dataset.testid : `outside the lesson: ${e?.tagName}`;
+    });
+    assert.match(focused, /^(lesson-next|lesson-take|lesson-show-me)$/, `after ${presses} presses`);
+    await page.keyboard.press('Enter');
+    presses++;
+    assert.ok(presses <= 2 * steps + 1, `${presses} presses for ${steps} steps`);
+  }
+  // Start, then for each step its action (Take it / Show me) and Next.
+  assert.equal(presses, 2 * steps + 1);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'challenge-open-0');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
