@@ -548,7 +548,8 @@ impl Paxos {
     }
 
     /// The successor by a candidate of `next(s)`: the one its action's function computed there.
-    /// Debug builds check that the function, given a fresh view, still says the same.
+    /// Debug builds check that the function, given a fresh view, still says the same; the test
+    /// `next_agrees_with_each_actions_own_function_on_reachable_states` checks it in release too.
     fn take(&self, s: &State, candidate: &Candidate) -> Option<State> {
         debug_assert_eq!(self.step(s, &candidate.action), Some(candidate.next), "{:?} is not a candidate of {s:?}", candidate.action);
         Some(candidate.next)
