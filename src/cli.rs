@@ -271,12 +271,13 @@ impl From<BuildError> for Fail {
     }
 }
 
-fn parse_consts(items: &[String]) -> Result<Vec<(String, String)>, Fail> {
+/// `--const NAME=VALUE` arguments as (name, value) pairs (public for the fuzzer, `src/bin/fuzz.rs`).
+pub fn parse_consts(items: &[String]) -> Result<Vec<(String, String)>, String> {
     items
         .iter()
         .map(|kv| match kv.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
-            _ => Err(Fail(format!("--const expects NAME=VALUE, got '{kv}'"))),
+            _ => Err(format!("--const expects NAME=VALUE, got '{kv}'")),
         })
         .collect()
 }
@@ -289,7 +290,7 @@ fn catalogue() -> &'static Catalogue {
 }
 
 fn build(args: &ModelArgs) -> Result<Arc<dyn DynModel>, Fail> {
-    Ok(catalogue().build(&args.model, &args.config, &parse_consts(&args.constants)?)?)
+    Ok(catalogue().build(&args.model, &args.config, &parse_consts(&args.constants).map_err(Fail)?)?)
 }
 
 fn graph(args: &ModelArgs, format: &str, max_states: usize) -> Result<u8, Fail> {

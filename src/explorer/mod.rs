@@ -30,6 +30,7 @@ pub mod state_graph;
 mod stepping;
 mod verdicts;
 pub mod views;
+pub mod worker_protocol;
 
 pub use causes::{AlteredStep, Causes, LastWrite};
 pub use inspector::{timeline_window, trace_window, Inspector, TraceDrawing, TreeRow, TRACE_VIEW_WINDOW};

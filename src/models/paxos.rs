@@ -548,7 +548,8 @@ impl Paxos {
     }
 
     /// The successor by a candidate of `next(s)`: the one its action's function computed there.
-    /// Debug builds check that the function, given a fresh view, still says the same.
+    /// Debug builds check that the function, given a fresh view, still says the same; the test
+    /// `next_agrees_with_each_actions_own_function_on_reachable_states` checks it in release too.
     fn take(&self, s: &State, candidate: &Candidate) -> Option<State> {
         debug_assert_eq!(self.step(s, &candidate.action), Some(candidate.next), "{:?} is not a candidate of {s:?}", candidate.action);
         Some(candidate.next)
@@ -987,6 +988,115 @@ mod tests {
         assert_eq!(walk(&build("safe", "{0, 1}")), (49716, 452356, 1951773675389702821));
         assert_eq!(walk(&build("ignore-accepted", "{0, 1}")), (95604, 902548, 6668524882443071829));
         assert_eq!(walk(&build("safe", "{0, 2}")), (12429, 100660, 2432174999196429643));
+    }
+
+    /// Every action of `m`'s action space, in `next`'s order (its loops, outer first).
+    fn every_action(m: &Paxos) -> Vec<Action> {
+        let (n_a, n_r, per_round, n_v) = (m.n_a() as u8, m.n_r() as u8, m.per_round() as u8, m.n_v() as u8);
+        let mut all = Vec::new();
+        for a in 0..n_a {
+            for r in 0..n_r {
+                for k in 0..per_round {
+                    all.push(Action::Promise { a, r, k });
+                }
+            }
+        }
+        for a in 0..n_a {
+            for r in 0..n_r {
+                for k in 0..per_round {
+                    for v in 0..n_v {
+                        all.push(Action::Accept { a, r, k, v });
+                    }
+                }
+            }
+        }
+        for r in 0..n_r {
+            for v in 0..n_v {
+                all.push(Action::Learn { r, v });
+            }
+        }
+        for p in 0..m.n_p() as u8 {
+            for r in 0..n_r {
+                all.push(Action::IncrementAttempt { p, r });
+            }
+        }
+        all
+    }
+
+    /// What `take`'s `debug_assert` checks, and more, at `s`: `next` lists exactly the actions
+    /// whose own function (`step`, with a fresh round view) enables them, in `next`'s order, each
+    /// with the successor that function computes. The release test command compiles the
+    /// `debug_assert` out, so this is what checks the per-action functions there.
+    fn cross_check(m: &Paxos, all: &[Action], s: &State) -> Vec<Candidate> {
+        let mut listed = Vec::new();
+        m.next(s, &mut listed);
+        let by_function: Vec<Candidate> = all.iter().filter_map(|a| m.step(s, a).map(|next| Candidate { action: *a, next })).collect();
+        assert_eq!(listed, by_function, "next and the per-action functions disagree at {s:?}");
+        listed
+    }
+
+    fn build_with(config: &str, overrides: &[(&str, &str)]) -> Paxos {
+        let info = Paxos::info();
+        let pairs: Vec<(String, String)> = overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let c = Constants::build(&info.constants, &pairs).unwrap();
+        Paxos::build(info.config(config).unwrap(), &c).unwrap()
+    }
+
+    /// The cross-check on every reachable state of every config, with constants small enough to
+    /// explore whole (the defaults' 879,129 states of `safe` would take the test command seconds),
+    /// and along seeded random walks with the defaults and with larger sets.
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "slow in a debug build, where take's debug_assert makes the same check on every step anyway")]
+    fn next_agrees_with_each_actions_own_function_on_reachable_states() {
+        use rand::{Rng, SeedableRng};
+        let configs: Vec<&str> = Paxos::info().configs.iter().map(|c| c.name).collect();
+        assert_eq!(configs, ["safe", "ignore-accepted"]);
+        for config in &configs {
+            for attempts in ["{0, 1}", "{0, 2}"] {
+                let m = build_with(config, &[("Attempts", attempts)]);
+                let all = every_action(&m);
+                let mut seen: std::collections::HashSet<State> = m.init_states().into_iter().collect();
+                let mut queue: std::collections::VecDeque<State> = m.init_states().into();
+                let mut checked = 0usize;
+                while let Some(s) = queue.pop_front() {
+                    for c in cross_check(&m, &all, &s) {
+                        if seen.insert(c.next) {
+                            queue.push_back(c.next);
+                        }
+                    }
+                    checked += 1;
+                }
+                // The whole space was visited (the figures `successors_are_unchanged_on_whole_spaces` pins).
+                let expected = match (*config, attempts) {
+                    ("safe", "{0, 1}") => 49716,
+                    ("ignore-accepted", "{0, 1}") => 95604,
+                    ("safe", "{0, 2}") => 12429,
+                    ("ignore-accepted", "{0, 2}") => 23901,
+                    other => unreachable!("no figure for {other:?}"),
+                };
+                assert_eq!(checked, expected, "{config} with Attempts = {attempts}");
+            }
+            for overrides in
+                [&[][..], &[("Rounds", "{1, 2}")][..], &[("Values", "{v1, v2, v3}"), ("Proposers", "{1, 2, 3}")][..], &[("Acceptors", "{1, 2, 3, 4, 5}")][..]]
+            {
+                let m = build_with(config, overrides);
+                let all = every_action(&m);
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20);
+                let mut steps = 0usize;
+                for _ in 0..200 {
+                    let mut s = m.init_states()[0];
+                    for _ in 0..80 {
+                        let listed = cross_check(&m, &all, &s);
+                        if listed.is_empty() {
+                            break;
+                        }
+                        s = listed[rng.gen_range(0..listed.len())].next;
+                        steps += 1;
+                    }
+                }
+                assert!(steps > 200 * 10, "{config} {overrides:?}: walks of {steps} steps in all");
+            }
+        }
     }
 
     #[test]

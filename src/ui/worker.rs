@@ -14,9 +14,7 @@
 //! for `ms` milliseconds without answering.
 
 use crate::catalogue::Catalogue;
-use crate::engine::{
-    CheckOptions, DynChecker, DynOutcome, Footprint, Lasso, LivenessReport, Progress, SimulateEnd, SimulateOptions, SimulateProgress, Simulator,
-};
+use crate::engine::{CheckOptions, DynChecker, DynOutcome, Footprint, Lasso, LivenessReport, Progress, SimulateEnd, SimulateProgress, Simulator};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -24,28 +22,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_time::{Duration, Instant};
 
-/// What to check.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CheckRequest {
-    pub model: String,
-    pub config: String,
-    pub constants: Vec<(String, String)>,
-    pub symmetry: bool,
-    pub deadlock: bool,
-    pub max_states: Option<u64>,
-    pub max_seconds: Option<f64>,
-    /// The memory ceiling, in bytes of the worker's wasm memory.
-    pub max_memory: Option<u64>,
-}
-
-/// What to simulate (see `engine::simulate`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SimulateRequest {
-    pub model: String,
-    pub config: String,
-    pub constants: Vec<(String, String)>,
-    pub options: SimulateOptions,
-}
+pub use crate::explorer::worker_protocol::{CheckRequest, SimulateRequest, ToWorker};
 
 /// How a simulation ended.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,29 +32,6 @@ pub enum SimulateOutcome {
     Found { seed: u64, walk: u64, kind: String, name: String, init: usize, labels: Vec<String> },
     /// `walks`, `max-seconds` or `cancelled`.
     NotFound { reason: String },
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum ToWorker {
-    Start {
-        id: u64,
-        request: CheckRequest,
-    },
-    Simulate {
-        id: u64,
-        request: SimulateRequest,
-    },
-    Cancel {
-        id: u64,
-    },
-    /// Test hook: trap as an out-of-memory abort does (`panic: false`), or panic.
-    Crash {
-        panic: bool,
-    },
-    /// Test hook: stay busy this long without answering.
-    Hang {
-        ms: u32,
-    },
 }
 
 /// How a check ended.

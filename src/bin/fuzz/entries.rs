@@ -1,12 +1,16 @@
 //! The entry points from user input to the engine, as the fuzzer (`src/bin/fuzz.rs`) and the
 //! regression corpus (`tests/fuzz_corpus.rs`) call them: each takes text and returns what a person
-//! would see, `Ok` with a summary or `Err` with the message.
+//! would see, `Ok` with a summary or `Err` with the message. An `Err` starting with `BUG` is an
+//! inconsistency between two readers of the same input (a failure, like a panic).
 
 use pex::catalogue;
-use pex::engine::{Constants, TraceFile};
+use pex::engine::{CheckOptions, Constants, Simulator, TraceFile};
+use pex::explorer::embed::{lesson_of, snippets, Command, EmbedOptions, API_VERSION, PAGE_KEYS};
 use pex::explorer::link::Link;
+use pex::explorer::worker_protocol::ToWorker;
 use pex::explorer::{Explorer, NoticeKind};
 use pex::tlc::{parse_output, TlcCfg};
+use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entry {
@@ -23,10 +27,35 @@ pub enum Entry {
     TlcOutput,
     /// A lesson file: `lessons::load` (parse, then replay against its model).
     Lesson,
+    /// An embed's fragment: `EmbedOptions::from_fragment` (written back by `encode` and read
+    /// again), `lesson_of`, `Link::decode` passing the embed's keys over, `snippets`.
+    Embed,
+    /// The fragment on the first line, then one host `postMessage` per line as JSON: the explorer
+    /// opened from the fragment, each message read as `ui::embed::listen` reads it
+    /// (`Command::parse`) and applied as the app applies it.
+    EmbedCommand,
+    /// A check worker's message as JSON: `serde_json` into `ToWorker`; for a check or a simulation,
+    /// the model built from its model, config and constants (as the worker builds it), then one
+    /// slice of the check or a walk of the simulation.
+    WorkerRequest,
+    /// `pex`'s `--const` arguments: `model config` on the first line, one `NAME=VALUE` argument per
+    /// line after it: `cli::parse_consts`, then the catalogue's build.
+    CliConst,
 }
 
 impl Entry {
-    pub const ALL: [Entry; 6] = [Entry::Link, Entry::Constant, Entry::Trace, Entry::Cfg, Entry::TlcOutput, Entry::Lesson];
+    pub const ALL: [Entry; 10] = [
+        Entry::Link,
+        Entry::Constant,
+        Entry::Trace,
+        Entry::Cfg,
+        Entry::TlcOutput,
+        Entry::Lesson,
+        Entry::Embed,
+        Entry::EmbedCommand,
+        Entry::WorkerRequest,
+        Entry::CliConst,
+    ];
 
     /// The corpus folder's name.
     pub fn name(self) -> &'static str {
@@ -37,6 +66,10 @@ impl Entry {
             Entry::Cfg => "cfg",
             Entry::TlcOutput => "tlc-output",
             Entry::Lesson => "lesson",
+            Entry::Embed => "embed",
+            Entry::EmbedCommand => "embed-command",
+            Entry::WorkerRequest => "worker-request",
+            Entry::CliConst => "cli-const",
         }
     }
 
@@ -58,6 +91,17 @@ pub fn run(entry: Entry, input: &str) -> Result<String, String> {
         Entry::Cfg => cfg(input),
         Entry::TlcOutput => parse_output(input).map(|r| format!("{:?}, {} state(s)", r.outcome, r.trace_len())),
         Entry::Lesson => pex::lessons::load("fuzz.toml", input).map(|run| run.summary_line()).map_err(|e| e.to_string()),
+        Entry::Embed => embed(input),
+        Entry::EmbedCommand => embed_commands(input),
+        Entry::WorkerRequest => worker_request(input),
+        Entry::CliConst => {
+            // One argument per line (a file's last newline ends the last one).
+            let mut lines = input.lines();
+            let head = lines.next().unwrap_or_default();
+            let (model, config) = head.split_once(' ').unwrap_or((head, ""));
+            let items: Vec<String> = lines.map(str::to_string).collect();
+            cli_consts(model, config, &items)
+        }
     }
 }
 
@@ -140,4 +184,148 @@ fn cfg(text: &str) -> Result<String, String> {
         }
     }
     Ok(format!("{} constant(s), {} invariant(s); valid constants for {built} model(s)", cfg.constants.len(), cfg.invariants.len()))
+}
+
+fn embed(fragment: &str) -> Result<String, String> {
+    let lesson = lesson_of(fragment);
+    let _ = snippets("https://example.org/pex/index.html", fragment.trim_start_matches('#'));
+    if let Ok(d) = Link::decode(fragment) {
+        if let Some(key) = d.ignored.iter().find(|k| PAGE_KEYS.contains(&k.as_str())) {
+            return Err(format!("BUG: the link calls the page's key {key} unknown"));
+        }
+    }
+    let Some(o) = EmbedOptions::from_fragment(fragment) else {
+        return Ok(format!("not an embed; lesson {lesson:?}"));
+    };
+    // What `encode` writes (the "Embed" snippet's keys) must read back as the same options.
+    match EmbedOptions::from_fragment(&format!("#{}", o.encode())) {
+        Some(again) if again.problems.is_empty() && EmbedOptions { problems: Vec::new(), ..o.clone() } == again => {}
+        other => return Err(format!("BUG: {:?} encodes as {:?}, which reads back as {other:?}", o, o.encode())),
+    }
+    if o.problems.is_empty() {
+        Ok(format!("{o:?}; lesson {lesson:?}"))
+    } else {
+        Err(o.problems.join("; "))
+    }
+}
+
+/// A host's message as `ui::embed::listen` reads it: `None` when it is not addressed to the embed.
+fn command_of(message: &Value) -> Option<Result<Command, String>> {
+    let field = |name: &str| message.as_object().and_then(|o| o.get(name));
+    if field("target").and_then(Value::as_str) != Some("protocol-explorer") {
+        return None;
+    }
+    let version = field("v").and_then(Value::as_f64);
+    if version != Some(API_VERSION as f64) {
+        return Some(Err(format!("this embed speaks version {API_VERSION} of the message protocol; the command says v={version:?}")));
+    }
+    let kind = field("type").and_then(Value::as_str).unwrap_or_default();
+    let step = field("step").and_then(Value::as_f64);
+    let action = field("action").and_then(Value::as_str).map(str::to_string);
+    Some(Command::parse(kind, step, action))
+}
+
+fn embed_commands(input: &str) -> Result<String, String> {
+    let (fragment, messages) = input.split_once('\n').unwrap_or((input, ""));
+    let mut x = Explorer::from_link(fragment);
+    x.finish_work();
+    let mut done = Vec::new();
+    for line in messages.lines() {
+        let Ok(message) = serde_json::from_str::<Value>(line) else {
+            done.push("unreadable".to_string());
+            continue;
+        };
+        let command = match command_of(&message) {
+            None => continue,
+            Some(Err(e)) => {
+                done.push(format!("refused: {e}"));
+                continue;
+            }
+            Some(Ok(c)) => c,
+        };
+        let (before, len) = (x.session().cursor(), x.session().len());
+        // As `ui::app` maps a command to its message and handles it.
+        match &command {
+            Command::GoTo(i) => x.go_to(*i),
+            Command::Step(None) => {
+                let _ = x.random_step();
+            }
+            Command::Step(Some(label)) => {
+                if let Err(e) = x.take(label) {
+                    x.notices_mut().error(e);
+                }
+            }
+            Command::Back => {
+                x.back();
+            }
+            Command::Forward => {
+                x.forward();
+            }
+            Command::Play | Command::Pause => {}
+            Command::Reset => x.reset(),
+        }
+        let (cursor, now) = (x.session().cursor(), x.session().len());
+        if cursor >= now {
+            return Err(format!("BUG: after {command:?} the cursor is {cursor} of {now} step(s)"));
+        }
+        let expected = match &command {
+            Command::GoTo(i) => Some(((*i).min(len - 1), len)),
+            Command::Back => Some((before.saturating_sub(1), len)),
+            Command::Play | Command::Pause => Some((before, len)),
+            Command::Reset => Some((0, 1)),
+            _ => None,
+        };
+        if expected.is_some_and(|e| e != (cursor, now)) {
+            return Err(format!("BUG: {command:?} at step {before} of {len} left step {cursor} of {now}, not {expected:?}"));
+        }
+        done.push(format!("{command:?}"));
+    }
+    Ok(format!("{} at step {} of {}: {}", x.model().info().name, x.session().cursor(), x.session().len(), done.join(", ")))
+}
+
+fn worker_request(text: &str) -> Result<String, String> {
+    let msg = serde_json::from_str::<ToWorker>(text).map_err(|e| e.to_string())?;
+    let catalogue = catalogue::builtin();
+    match msg {
+        ToWorker::Start { id, request } => {
+            let model = catalogue.build(&request.model, &request.config, &request.constants).map_err(|e| e.to_string())?;
+            // The options as `ui::worker` makes them; one slice, bounded whatever the request's bounds.
+            let options = CheckOptions {
+                symmetry: request.symmetry,
+                deadlock: request.deadlock,
+                max_states: request.max_states,
+                max_seconds: request.max_seconds,
+                audit_symmetry: true,
+                threads: 1,
+                max_memory: request.max_memory,
+            };
+            let mut checker = model.checker(options);
+            let ended = checker.run(256);
+            Ok(format!("check {id} of {} {}: {:?}", request.model, request.config, if ended { checker.result().map(|r| r.progress) } else { None }))
+        }
+        ToWorker::Simulate { id, request } => {
+            let model = catalogue.build(&request.model, &request.config, &request.constants).map_err(|e| e.to_string())?;
+            // The page never asks for walks deeper than its form's bound (`ui::simulate`'s
+            // MAX_DEPTH); the worker trusts it, so deeper ones are built, not walked.
+            if request.options.depth > 100_000 {
+                return Ok(format!("simulation {id}: depth {} not walked", request.options.depth));
+            }
+            let mut sim = Simulator::new(model, request.options);
+            let ended = sim.run(1);
+            Ok(format!("simulation {id}: {:?} {:?}", ended, sim.progress().walks))
+        }
+        // Decoded only: `Crash` and `Hang` are the page's test hooks, which crash and hang.
+        other => Ok(format!("{other:?}")),
+    }
+}
+
+/// `pex --model M --config C --const A=1 --const B=2` reads its constants this way.
+pub fn cli_consts(model: &str, config: &str, items: &[String]) -> Result<String, String> {
+    let pairs = pex::cli::parse_consts(items)?;
+    let built = catalogue::builtin().build(model, config, &pairs).map_err(|e| e.to_string())?;
+    // A build that succeeds has taken every constant it was given.
+    if let Some((name, _)) = pairs.iter().find(|(name, _)| built.constants().get(name).is_none()) {
+        return Err(format!("BUG: {model} built with --const {name}, which it has no constant for"));
+    }
+    Ok(format!("{model} {}: {}", built.config().name, built.constants().to_pairs().len()))
 }

@@ -1,0 +1,52 @@
+//! The check worker's requests (`src/ui/worker.rs`): what the page sends, as serde_json text. Kept
+//! here, web-free, so that the native fuzzer (`src/bin/fuzz.rs`) decodes exactly the type the worker
+//! decodes and builds the models its requests name.
+
+use crate::engine::SimulateOptions;
+use serde::{Deserialize, Serialize};
+
+/// What to check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckRequest {
+    pub model: String,
+    pub config: String,
+    pub constants: Vec<(String, String)>,
+    pub symmetry: bool,
+    pub deadlock: bool,
+    pub max_states: Option<u64>,
+    pub max_seconds: Option<f64>,
+    /// The memory ceiling, in bytes of the worker's wasm memory.
+    pub max_memory: Option<u64>,
+}
+
+/// What to simulate (see `engine::simulate`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimulateRequest {
+    pub model: String,
+    pub config: String,
+    pub constants: Vec<(String, String)>,
+    pub options: SimulateOptions,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum ToWorker {
+    Start {
+        id: u64,
+        request: CheckRequest,
+    },
+    Simulate {
+        id: u64,
+        request: SimulateRequest,
+    },
+    Cancel {
+        id: u64,
+    },
+    /// Test hook: trap as an out-of-memory abort does (`panic: false`), or panic.
+    Crash {
+        panic: bool,
+    },
+    /// Test hook: stay busy this long without answering.
+    Hang {
+        ms: u32,
+    },
+}
