@@ -22,8 +22,10 @@
 //! enabled are removed, the rest split into components again). A state may stutter for ever when
 //! no obligation is enabled there. Tarjan's algorithm and every search here are iterative.
 //!
-//! Every stage is resumable: the search in `budget` expansions, then (per property) the subgraph's
-//! BFS, Tarjan and the fairness worklist in about `8 × budget` edges per [`LivenessChecker::run`].
+//! Every stage is resumable: the search in `budget` expansions, then the graph's build and (per
+//! property) the subgraph's BFS, Tarjan, the fairness worklist and the lasso's cycle in about
+//! `8 × budget` states or edges per [`LivenessChecker::run`], so the time bound and a cancel are
+//! honoured between slices. The memory ceiling is checked before each big allocation.
 //!
 //! The counterexample is a lasso: a shortest prefix (BFS parents, or a BFS inside the subgraph),
 //! then a cycle built greedily inside the fair component by breadth-first searches to the nearest
@@ -161,9 +163,15 @@ fn table_bytes(n: usize, slot: u64) -> u64 {
     buckets.saturating_mul(slot + 1).saturating_add(16)
 }
 
-/// `bytes` as MiB for a message.
+/// `bytes` for a message: in MiB, KiB or bytes, whichever shows it best.
 fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    } else if bytes >= 1 << 10 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        plural(bytes, "byte", "bytes")
+    }
 }
 
 /// The graph being built from the recorder a slice at a time: every state indexed by its
@@ -1018,6 +1026,9 @@ pub struct LivenessChecker<M: Model> {
     /// Why the run ended without a verdict it should have reached (a lasso that could not be
     /// replayed into states).
     error: Option<String>,
+    /// The memory ceiling of the liveness phase ([`CheckOptions::max_memory`]; the search
+    /// checks its own).
+    max_memory: Option<u64>,
 }
 
 impl<M: Model> LivenessChecker<M> {
@@ -1033,9 +1044,11 @@ impl<M: Model> LivenessChecker<M> {
         check_property_count(model.as_ref())?;
         options.symmetry = false;
         options.threads = 1;
+        let max_memory = options.max_memory;
         let mut checker = Checker::new(model, options);
         checker.recorder = Some(Recorder::default());
         Ok(LivenessChecker {
+            max_memory,
             checker,
             builder: None,
             graph: None,
@@ -1142,7 +1155,7 @@ impl<M: Model> LivenessChecker<M> {
 
     /// The bytes that may still be allocated under the memory ceiling (`u64::MAX` without one).
     fn room(&self) -> u64 {
-        match self.checker.options().max_memory {
+        match self.max_memory {
             Some(max) => max.saturating_sub(self.bytes_in_use()),
             None => u64::MAX,
         }
@@ -1151,7 +1164,7 @@ impl<M: Model> LivenessChecker<M> {
     /// Stops the run at the memory ceiling: `what` needs `bytes` more (`None`: has grown past it)
     /// beside `in_use`. The phase says which part of the check, and how much.
     fn stop_for_memory(&mut self, what: &str, bytes: Option<u64>, in_use: u64) {
-        let max = mib(self.checker.options().max_memory.unwrap_or(0));
+        let max = mib(self.max_memory.unwrap_or(0));
         self.phase = Some(match bytes {
             Some(b) => format!("liveness: {what} needs {} beside the {} in use, past the memory ceiling of {max}", mib(b), mib(in_use)),
             None => format!("liveness: {what} has grown to {} in use, past the memory ceiling of {max}", mib(in_use)),
@@ -1201,7 +1214,7 @@ impl<M: Model> LivenessChecker<M> {
         }
         // What the liveness phase has grown to since the last slice (queues, components, the
         // cycle) is checked too, not only its up-front allocations.
-        if let Some(max) = self.checker.options().max_memory {
+        if let Some(max) = self.max_memory {
             let in_use = self.bytes_in_use();
             if in_use > max {
                 let what = self.phase.as_deref().unwrap_or("liveness").trim_start_matches("liveness: ").to_string();
@@ -1352,6 +1365,9 @@ mod tests {
         /// Per fairness condition: the families it covers, and whether each family is its own
         /// instance (`\A`) or all are one.
         fair_families: Vec<(Vec<&'static str>, bool)>,
+        /// Once set, no state has a successor: a model whose successors are not a function of
+        /// its state (so a lasso recorded before cannot be replayed).
+        broken: std::sync::atomic::AtomicBool,
     }
 
     type TinyAction = (&'static str, u8, u8);
@@ -1369,6 +1385,9 @@ mod tests {
             vec![0]
         }
         fn actions(&self, s: &u8, out: &mut Vec<Self::Action>) {
+            if self.broken.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
             out.extend(self.edges.iter().filter(|e| e.1 == *s).copied());
         }
         fn next_state(&self, s: &u8, a: &Self::Action) -> Option<u8> {
@@ -1419,6 +1438,7 @@ mod tests {
                 properties: vec![LivenessProperty { name: "Prop", kind, p: in_p, q: (kind == Temporal::LeadsTo).then_some(in_q as fn(&Tiny, &u8) -> bool) }],
             })),
             fair_families: fair.iter().map(|f| (f.1.to_vec(), f.2)).collect(),
+            broken: Default::default(),
         }
     }
 
@@ -1519,6 +1539,179 @@ mod tests {
         assert_eq!(fams.len(), 2, "{cycle:?}");
         // Without fairness the lasso stutters in 00 at once.
         assert_eq!(check(tiny(edges, Temporal::LeadsTo, &[0], &[3], &[])), Some((vec![0], Lasso::Stuttering)));
+    }
+
+    /// A ring of `n` states (`Step` from each to the next) with `chords` more steps from each
+    /// state to the states after the next: one fair component (weak fairness on `Step`), so
+    /// `<>(x = n)` fails with a lasso round the ring.
+    fn ring(n: u8, chords: u8) -> Tiny {
+        let mut edges = Vec::new();
+        for i in 0..n {
+            for d in 1..=1 + chords {
+                edges.push(("Step", i, ((i as u32 + d as u32) % n as u32) as u8));
+            }
+        }
+        let wf: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Step"], false)];
+        tiny(&edges, Temporal::Eventually, &[], &[], wf)
+    }
+
+    /// Runs `c` a slice of `budget` at a time until its phase starts with `prefix`; the number
+    /// of slices that ended with that phase and the run not over, then the slices run.
+    fn slices_in_phase(c: &mut LivenessChecker<Tiny>, budget: usize, prefix: &str) -> usize {
+        let mut slices = 0;
+        while !c.run(budget) {
+            if c.progress().phase.is_some_and(|p| p.starts_with(prefix)) {
+                slices += 1;
+            }
+        }
+        slices
+    }
+
+    #[test]
+    fn the_state_graph_is_built_in_slices_and_a_cancel_or_the_time_bound_stops_it() {
+        // 250 states and 250 edges: about 60 slices of 8 states or edges each. Before, the whole
+        // graph was built in the search's last slice.
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        assert!(slices_in_phase(&mut c, 1, "liveness: state graph: indexing the states") > 20);
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        assert!(slices_in_phase(&mut c, 1, "liveness: state graph: resolving the edges") > 20);
+        // Slicing changes nothing: the lasso round the ring.
+        let want: Vec<u8> = (0..250).collect();
+        assert_eq!(check_in_slices(ring(250, 0), 1), Some((want.clone(), Lasso::BackTo(0))));
+        assert_eq!(check(ring(250, 0)), Some((want, Lasso::BackTo(0))));
+        // A cancel between two slices of the build ends the run there.
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        while !c.progress().phase.is_some_and(|p| p.starts_with("liveness: state graph: resolving")) {
+            assert!(!c.run(1));
+        }
+        c.cancel();
+        assert!(c.run(1));
+        assert!(matches!(c.outcome(), Some(Outcome::Incomplete(StopReason::Cancelled))));
+        assert!(c.progress().phase.unwrap().starts_with("liveness: state graph: resolving the edges ("));
+        // The time bound is checked between slices of the build too (the clock is moved on rather
+        // than waited for).
+        let options = CheckOptions { max_seconds: Some(60.0), ..CheckOptions::default() };
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), options);
+        while !c.progress().phase.is_some_and(|p| p.starts_with("liveness: state graph: indexing")) {
+            assert!(!c.run(1));
+        }
+        c.started = web_time::Instant::now().checked_sub(std::time::Duration::from_secs(120));
+        assert!(c.run(1));
+        assert!(matches!(c.outcome(), Some(Outcome::Incomplete(StopReason::MaxSeconds))));
+        assert!(c.progress().phase.unwrap().starts_with("liveness: state graph: indexing the states ("));
+    }
+
+    #[test]
+    fn the_lasso_cycle_is_built_in_slices_and_a_cancel_stops_it() {
+        // The cycle round 250 states takes a breadth-first search of the whole ring, about 30
+        // slices of 8 edges. Before, it was built in one slice.
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        assert!(slices_in_phase(&mut c, 1, "liveness: property 1 of 1, Prop: the shortest lasso (its cycle:") > 20);
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        while !c.progress().phase.is_some_and(|p| p.contains("the shortest lasso (its cycle:")) {
+            assert!(!c.run(1));
+        }
+        assert!(!c.run(1), "more than one slice");
+        c.cancel();
+        assert!(c.run(1));
+        assert!(matches!(c.outcome(), Some(Outcome::Incomplete(StopReason::Cancelled))));
+        assert!(c.verdicts().is_empty());
+        // With chords the cycle is shorter than the ring, and the same in any slices.
+        let whole = check(ring(250, 3)).expect("fails");
+        assert!(whole.0.len() < 250, "{whole:?}");
+        assert_eq!(check_in_slices(ring(250, 3), 1), Some(whole));
+    }
+
+    #[test]
+    fn a_memory_ceiling_stops_the_liveness_phase_before_each_big_allocation() {
+        // Each ceiling lies one byte short of what the next allocation needs beside what the run
+        // holds then, and is set once the search is over (it checks its own memory).
+        let fresh = || LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        let stopped = |c: &mut LivenessChecker<Tiny>| {
+            while !c.run(1) {}
+            assert!(matches!(c.outcome(), Some(Outcome::Incomplete(StopReason::Memory))));
+            c.progress().phase.expect("a phase")
+        };
+        // The state graph: its index and a state id per edge, beside the search and its record.
+        let mut c = fresh();
+        while c.builder.is_none() {
+            assert!(!c.run(1));
+        }
+        let b = c.builder.as_ref().unwrap();
+        let (in_use, need) = (c.checker.search_bytes() + b.r.bytes() as u64, GraphBuilder::bytes_needed(&b.r));
+        assert!(need >= 250 * 4 + 250 * 5, "{need}");
+        let mut c = fresh();
+        c.max_memory = Some(in_use + need - 1);
+        let phase = stopped(&mut c);
+        assert!(phase.starts_with("liveness: state graph: its index of the states and a state id per edge needs "), "{phase}");
+        assert!(phase.ends_with(&format!(" in use, past the memory ceiling of {}", mib(in_use + need - 1))), "{phase}");
+        assert!(c.graph.is_none() && c.builder.is_none());
+        let mut c = fresh();
+        c.max_memory = Some(in_use + need);
+        while c.graph.is_none() {
+            assert!(!c.run(1), "the graph fits");
+        }
+        // The property's search.
+        let mut c = fresh();
+        while c.graph.is_none() {
+            assert!(!c.run(1));
+        }
+        let ceiling = c.bytes_in_use() + Search::bytes_needed(250);
+        c.max_memory = Some(ceiling - 1);
+        let phase = stopped(&mut c);
+        assert!(phase.starts_with(&format!("liveness: property 1 of 1, Prop: its search needs {} beside ", mib(Search::bytes_needed(250)))), "{phase}");
+        assert!(c.search.is_none());
+        // The lasso's cycle.
+        let mut c = fresh();
+        while !c.search.as_ref().is_some_and(|s| s.lasso_next) {
+            assert!(!c.run(1));
+        }
+        c.max_memory = Some(c.bytes_in_use() + CycleBuilder::bytes_needed(250, 1) - 1);
+        let phase = stopped(&mut c);
+        assert!(phase.starts_with("liveness: property 1 of 1, Prop: the lasso's cycle needs "), "{phase}");
+        assert!(c.verdicts().is_empty());
+        // What has grown past the ceiling since the last slice stops the next one.
+        let mut c = fresh();
+        while c.graph.is_none() {
+            assert!(!c.run(1));
+        }
+        c.max_memory = Some(c.bytes_in_use() - 1);
+        assert!(stopped(&mut c).starts_with("liveness: state graph built (250 states, 250 edges) has grown to "));
+    }
+
+    #[test]
+    fn a_lasso_that_cannot_be_replayed_is_an_error_not_a_short_trace() {
+        let wf: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Spin"], false), (WEAK, &["Go"], false)];
+        let m = Arc::new(tiny(SPINNER, Temporal::Eventually, &[2], &[], wf));
+        let mut c = LivenessChecker::new(m.clone(), CheckOptions::default());
+        while c.progress().phase.is_none() {
+            assert!(!c.run(1));
+        }
+        // The graph is recorded; now the model no longer takes the steps it recorded.
+        m.broken.store(true, std::sync::atomic::Ordering::Relaxed);
+        while !c.run(1) {}
+        assert!(matches!(c.outcome(), Some(Outcome::Incomplete(StopReason::Cancelled))));
+        let error = c.error().expect("an error");
+        assert!(error.starts_with("Prop fails, but the lasso that breaks it could not be replayed: no step from state 0 of 2 leads to"), "{error}");
+        assert!(c.progress().phase.unwrap().contains(error));
+    }
+
+    #[test]
+    fn more_than_32_temporal_properties_are_refused_when_the_checker_is_made() {
+        let with = |n: usize| {
+            let mut m = tiny(TOGGLE, Temporal::Eventually, &[1], &[], &[]);
+            let props = (0..n).map(|_| LivenessProperty { name: "Prop", kind: Temporal::Eventually, p: in_p, q: None }).collect();
+            m.checks = Checks::new().fair_spec(Some(FairSpec { name: "FairSpec", fairness: Vec::new(), properties: props }));
+            m
+        };
+        let e = LivenessChecker::try_new(Arc::new(with(33)), CheckOptions::default()).err().expect("refused");
+        assert!(e.starts_with("33 temporal properties in one config, but a liveness check judges at most 32"), "{e}");
+        assert_eq!(check_property_count(&with(33)), Err(e));
+        // 32 are judged, the last one as the first (each fails: x = 1 is never forced).
+        let mut c = LivenessChecker::try_new(Arc::new(with(32)), CheckOptions::default()).expect("accepted");
+        assert!(matches!(c.run_to_end(), Outcome::Violation(_)));
+        let mut one = LivenessChecker::new(Arc::new(with(1)), CheckOptions::default());
+        assert!(matches!(one.run_to_end(), Outcome::Violation(_)));
     }
 
     #[test]
