@@ -99,6 +99,7 @@ fn build_model<M: ModelDef>(config: &str, constants: &Constants) -> Result<Arc<d
         known: info.configs.iter().map(|c| c.name.to_string()).collect(),
     })?;
     let model = M::build(&spec, constants).map_err(BuildError::Invalid)?;
+    crate::engine::liveness::check_property_count(&model).map_err(BuildError::Invalid)?;
     Ok(Arc::new(Erased::new(model, info, spec, constants.clone())) as Arc<dyn DynModel>)
 }
 

@@ -570,6 +570,10 @@ fn check(args: &ModelArgs, options: CheckOptions, threads_given: Option<usize>, 
             last_report = Instant::now();
         }
     }
+    // A counterexample the engine found but could not replay is an error, not a verdict.
+    if let Some(error) = checker.error() {
+        return Err(Fail(error));
+    }
     let result = checker.result().expect("finished");
     let p = &result.progress;
     // Whether the reduction the search used is one: trivially with no reduction, false when the

@@ -140,6 +140,11 @@ pub trait DynChecker: Send {
     fn uses_symmetry(&self) -> bool;
     /// The result, once the run has ended.
     fn result(&self) -> Option<CheckResult>;
+    /// Why the run ended without the verdict it should have reached, if it did (a liveness
+    /// counterexample that could not be replayed into states); its result is then incomplete.
+    fn error(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The end of a check, of any model.
@@ -499,7 +504,7 @@ impl<M: Model> DynChecker for ErasedChecker<M> {
         };
         let (symmetry, symmetry_problem, note) = match &self.checker {
             Inner::Safety(c) => (c.uses_symmetry(), c.symmetry_problem().map(str::to_string), None),
-            Inner::Liveness(_) => (false, None, self.declared_symmetry.then(|| "symmetry not used: liveness".to_string())),
+            Inner::Liveness(_) => (false, None, self.error().or_else(|| self.declared_symmetry.then(|| "symmetry not used: liveness".to_string()))),
         };
         let liveness = match &self.checker {
             Inner::Safety(_) => None,
@@ -512,5 +517,12 @@ impl<M: Model> DynChecker for ErasedChecker<M> {
             }),
         };
         Some(CheckResult { progress: self.progress(), footprint: self.footprint(), symmetry, symmetry_problem, note, outcome, liveness })
+    }
+
+    fn error(&self) -> Option<String> {
+        match &self.checker {
+            Inner::Safety(_) => None,
+            Inner::Liveness(c) => c.error().map(str::to_string),
+        }
     }
 }

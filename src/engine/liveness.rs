@@ -22,8 +22,10 @@
 //! enabled are removed, the rest split into components again). A state may stutter for ever when
 //! no obligation is enabled there. Tarjan's algorithm and every search here are iterative.
 //!
-//! Every stage is resumable: the search in `budget` expansions, then (per property) the subgraph's
-//! BFS, Tarjan and the fairness worklist in about `8 × budget` edges per [`LivenessChecker::run`].
+//! Every stage is resumable: the search in `budget` expansions, then the graph's build and (per
+//! property) the subgraph's BFS, Tarjan, the fairness worklist and the lasso's cycle in about
+//! `8 × budget` states or edges per [`LivenessChecker::run`], so the time bound and a cancel are
+//! honoured between slices. The memory ceiling is checked before each big allocation.
 //!
 //! The counterexample is a lasso: a shortest prefix (BFS parents, or a BFS inside the subgraph),
 //! then a cycle built greedily inside the fair component by breadth-first searches to the nearest
@@ -150,24 +152,125 @@ pub struct Graph {
     pub strong: Vec<bool>,
 }
 
-impl Graph {
-    /// Resolves the recorded successor fingerprints to ids.
-    pub fn from_recorder(mut r: Recorder, strong_conditions: &[bool]) -> Graph {
+/// Bytes of a hashbrown table sized for `n` entries of `slot` bytes: its buckets (a power of two,
+/// at least 8/7 of `n`), each with one control byte, and a group of trailing control bytes.
+fn table_bytes(n: usize, slot: u64) -> u64 {
+    let buckets = match n {
+        0..4 => 4,
+        4..8 => 8,
+        _ => ((n as u64).saturating_mul(8) / 7).next_power_of_two(),
+    };
+    buckets.saturating_mul(slot + 1).saturating_add(16)
+}
+
+/// `bytes` for a message: in MiB, KiB or bytes, whichever shows it best.
+fn mib(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    } else if bytes >= 1 << 10 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        plural(bytes, "byte", "bytes")
+    }
+}
+
+/// The graph being built from the recorder a slice at a time: every state indexed by its
+/// fingerprint, then every edge's successor fingerprint resolved to a state id. All its memory is
+/// allocated by [`GraphBuilder::new`], so [`GraphBuilder::bytes_needed`] can be checked first.
+struct GraphBuilder {
+    r: Recorder,
+    index: HashTable<u32>,
+    /// The states `0..indexed` are in `index`.
+    indexed: usize,
+    /// The successor ids of the first edges (filled once every state is indexed).
+    targets: Vec<u32>,
+    strong: Vec<bool>,
+}
+
+impl GraphBuilder {
+    /// What [`GraphBuilder::new`] allocates beside the recorder: the index, a state id per edge,
+    /// and the closing entries of the offsets (a new block if they are full).
+    fn bytes_needed(r: &Recorder) -> u64 {
+        let n = r.fps.len();
+        let offsets = if r.offsets.capacity() < n + 1 { (n as u64 + 1) * 8 } else { 0 };
+        table_bytes(n, 4) + r.edges() as u64 * 4 + offsets
+    }
+
+    fn new(mut r: Recorder, strong_conditions: &[bool]) -> GraphBuilder {
         let n = r.fps.len();
         r.offsets.truncate(n);
-        while r.offsets.len() < n {
-            r.offsets.push(r.edge_fp.len() as u64); // not expanded (cannot happen after a full search)
-        }
-        r.offsets.push(r.edge_fp.len() as u64);
-        let fps = r.fps;
-        let mut index: HashTable<u32> = HashTable::with_capacity(n);
-        for (id, &fp) in fps.iter().enumerate() {
-            index.insert_unique(fp, id as u32, |&i| fps[i as usize]);
-        }
-        let targets: Vec<u32> = r.edge_fp.iter().map(|&fp| index.find(fp, |&i| fps[i as usize] == fp).copied().unwrap_or(NONE)).collect();
-        drop(r.edge_fp);
+        r.offsets.reserve_exact(n + 1 - r.offsets.len());
+        // States not expanded (cannot happen after a full search) have no edges.
+        r.offsets.resize(n + 1, r.edge_fp.len() as u64);
         let strong = r.obligations.iter().map(|&(f, _)| strong_conditions.get(f as usize).copied().unwrap_or(false)).collect();
-        Graph { fps, bits: r.bits, offsets: r.offsets, targets, labels: r.edge_label, label_obligations: r.label_obligations, strong }
+        GraphBuilder { index: HashTable::with_capacity(n), indexed: 0, targets: Vec::with_capacity(r.edge_fp.len()), strong, r }
+    }
+
+    /// Works until the graph is complete (true) or `budget` states and edges are spent (false).
+    fn step(&mut self, budget: &mut usize) -> bool {
+        let fps = &self.r.fps;
+        while self.indexed < fps.len() {
+            if *budget == 0 {
+                return false;
+            }
+            *budget -= 1;
+            let fp = fps[self.indexed];
+            self.index.insert_unique(fp, self.indexed as u32, |&i| fps[i as usize]);
+            self.indexed += 1;
+        }
+        while self.targets.len() < self.r.edge_fp.len() {
+            if *budget == 0 {
+                return false;
+            }
+            *budget -= 1;
+            let fp = self.r.edge_fp[self.targets.len()];
+            self.targets.push(self.index.find(fp, |&i| fps[i as usize] == fp).copied().unwrap_or(NONE));
+        }
+        true
+    }
+
+    /// Bytes held: the recorder, the index and the resolved targets.
+    fn bytes(&self) -> u64 {
+        self.r.bytes() as u64 + table_bytes(self.index.capacity(), 4) + self.targets.capacity() as u64 * 4
+    }
+
+    /// What the build is doing, for the progress.
+    fn stage(&self) -> String {
+        if self.indexed < self.r.fps.len() {
+            format!("liveness: state graph: indexing the states ({} of {})", self.indexed, self.r.fps.len())
+        } else {
+            format!("liveness: state graph: resolving the edges ({} of {})", self.targets.len(), self.r.edge_fp.len())
+        }
+    }
+
+    /// The graph, once [`GraphBuilder::step`] has said it is complete.
+    fn finish(self) -> Graph {
+        let r = self.r;
+        Graph {
+            fps: r.fps,
+            bits: r.bits,
+            offsets: r.offsets,
+            targets: self.targets,
+            labels: r.edge_label,
+            label_obligations: r.label_obligations,
+            strong: self.strong,
+        }
+    }
+}
+
+impl Graph {
+    /// Resolves the recorded successor fingerprints to ids, at once.
+    pub fn from_recorder(r: Recorder, strong_conditions: &[bool]) -> Graph {
+        let mut builder = GraphBuilder::new(r, strong_conditions);
+        let mut budget = usize::MAX;
+        builder.step(&mut budget);
+        builder.finish()
+    }
+
+    /// Bytes held by the graph's arrays.
+    fn bytes(&self) -> u64 {
+        let per_state = (self.fps.capacity() + self.bits.capacity() + self.offsets.capacity()) as u64 * 8;
+        per_state + (self.targets.capacity() + self.labels.capacity()) as u64 * 4
     }
 
     pub fn len(&self) -> usize {
@@ -413,6 +516,11 @@ struct Search {
     best: Option<(u32, FairSet)>,
     /// Every component is judged: the next slice builds the lasso (if any).
     lasso_next: bool,
+    /// The states of `order` scanned for one that may stutter for ever, and the first found.
+    stutter_scan: usize,
+    stutter: Option<u32>,
+    /// The best fair component's cycle, being built.
+    cycle: Option<CycleBuilder>,
 }
 
 impl Search {
@@ -432,6 +540,9 @@ impl Search {
             work: Vec::new(),
             best: None,
             lasso_next: false,
+            stutter_scan: 0,
+            stutter: None,
+            cycle: None,
             goal,
         };
         match &search.goal.seeds {
@@ -455,8 +566,9 @@ impl Search {
         search
     }
 
-    /// Works until the search is over (`Some(lasso or none)`) or `budget` is spent (`None`).
-    fn step(&mut self, g: &Graph, parent: &dyn Fn(u32) -> Option<u32>, mut budget: usize) -> Option<Option<IdLasso>> {
+    /// Works until the search is over, `budget` is spent, or its next allocation would take more
+    /// than `room` bytes.
+    fn step(&mut self, g: &Graph, parent: &dyn Fn(u32) -> Option<u32>, mut budget: usize, room: u64) -> SearchStep {
         // The subgraph: states reachable from the seeds inside `allowed`, with a BFS parent.
         while !self.sub_done {
             let Some(u) = self.queue.pop_front() else {
@@ -479,13 +591,13 @@ impl Search {
             }
             budget = budget.saturating_sub(g.edges(u).len() + 1);
             if budget == 0 {
-                return None;
+                return SearchStep::Working;
             }
         }
         loop {
             if let Some(tarjan) = self.tarjan.as_mut() {
                 if !tarjan.step(g, &self.pos, &mut budget) {
-                    return None;
+                    return SearchStep::Working;
                 }
                 self.work.append(&mut tarjan.out);
                 self.tarjan = None;
@@ -511,31 +623,94 @@ impl Search {
                 }
             }
             if budget == 0 {
-                return None;
+                return SearchStep::Working;
             }
         }
         // The lasso in a slice of its own, so the progress can say so.
         if !self.lasso_next {
             self.lasso_next = true;
-            return None;
+            return SearchStep::Working;
         }
-        Some(self.lasso(g, parent))
+        // The best stuttering state: the first in BFS order.
+        let must = self.goal.must.as_deref();
+        while self.stutter_scan < self.order.len() && self.stutter.is_none() {
+            if budget == 0 {
+                return SearchStep::Working;
+            }
+            let v = self.order[self.stutter_scan];
+            budget = budget.saturating_sub(g.edges(v).len() + 1);
+            if must.is_none_or(|m| m[v as usize]) && g.none_enabled(v) {
+                self.stutter = Some(v);
+            }
+            self.stutter_scan += 1;
+        }
+        // The best fair component's cycle, through its state nearest the initial states.
+        if self.cycle.is_none() {
+            if let Some((_, fair)) = &self.best {
+                let bytes = CycleBuilder::bytes_needed(fair.states.len(), g.obligations());
+                if bytes > room {
+                    return SearchStep::Over { what: "the lasso's cycle", bytes };
+                }
+            }
+            if let Some((_, fair)) = self.best.take() {
+                let entry = fair.states.iter().copied().min_by_key(|&v| self.rank[v as usize]).unwrap_or(fair.states[0]);
+                self.cycle = Some(CycleBuilder::new(g, fair.states, entry, &mut self.pos));
+            }
+        }
+        if let Some(cycle) = self.cycle.as_mut() {
+            if !cycle.step(g, &self.pos, must, &mut budget) {
+                return SearchStep::Working;
+            }
+        }
+        SearchStep::Done(self.lasso(parent))
+    }
+
+    /// What [`Search::new`] and the search's later arrays take for a graph of `n` states, at
+    /// most: the goal (allowed, must: a byte each; seeds: 4), the BFS (parent 4, in_sub 1, order 4,
+    /// queue 4, rank 4), scratch (pos, mark: 4 each) and Tarjan's arrays (vs, index, low: 4 each;
+    /// on-stack 1; stack 4; call stack 16; components out 4).
+    fn bytes_needed(n: usize) -> u64 {
+        n as u64 * ((1 + 1 + 4) + (4 + 1 + 4 + 4 + 4) + (4 + 4) + (4 + 4 + 4 + 1 + 4 + 16 + 4))
+    }
+
+    /// Bytes held now.
+    fn bytes(&self) -> u64 {
+        let goal = self.goal.allowed.capacity() + self.goal.must.as_ref().map_or(0, Vec::capacity) + self.goal.seeds.as_ref().map_or(0, Vec::capacity) * 4;
+        let words =
+            (self.sub_parent.capacity() + self.order.capacity() + self.rank.capacity() + self.queue.capacity() + self.pos.capacity() + self.mark.capacity())
+                * 4;
+        let tarjan = self.tarjan.as_ref().map_or(0, |t| {
+            (t.vs.capacity() + t.index.capacity() + t.low.capacity() + t.stack.capacity()) * 4
+                + t.on.capacity()
+                + t.call.capacity() * 16
+                + t.out.iter().map(|c| c.capacity() * 4).sum::<usize>()
+        });
+        let work: usize = self.work.iter().map(|c| c.capacity() * 4).sum();
+        (goal + self.in_sub.capacity() + words + tarjan + work) as u64 + self.cycle.as_ref().map_or(0, CycleBuilder::bytes)
     }
 
     /// What the search is doing, for the progress.
-    fn stage(&self) -> &'static str {
+    fn stage(&self) -> String {
         if !self.sub_done {
-            "its subgraph"
-        } else if self.lasso_next {
-            "the shortest lasso"
+            "its subgraph".to_string()
+        } else if !self.lasso_next {
+            "fair components".to_string()
         } else {
-            "fair components"
+            match self.cycle.as_ref().and_then(|c| c.needs_left().map(|n| (n, c.cycle.len()))) {
+                Some((needs, states)) => {
+                    format!(
+                        "the shortest lasso (its cycle: {} so far, {} to meet)",
+                        plural(states, "state", "states"),
+                        plural(needs, "requirement", "requirements")
+                    )
+                }
+                None => "the shortest lasso".to_string(),
+            }
         }
     }
 
     /// The shortest lasso found: the best fair component's, or a stutter's if shorter.
-    fn lasso(&mut self, g: &Graph, parent: &dyn Fn(u32) -> Option<u32>) -> Option<IdLasso> {
-        let rank = &self.rank;
+    fn lasso(&mut self, parent: &dyn Fn(u32) -> Option<u32>) -> Option<IdLasso> {
         let sub_parent = &self.sub_parent;
         // The prefix from an initial state to `v`.
         let prefix_to = |v: u32| -> Vec<u32> {
@@ -552,21 +727,26 @@ impl Search {
             ids.reverse();
             ids
         };
-        // The best stuttering state: the first in BFS order.
-        let must = self.goal.must.as_deref();
-        let stutter = self.order.iter().copied().find(|&v| must.is_none_or(|m| m[v as usize]) && g.none_enabled(v));
-        let cycle_lasso = self.best.take().map(|(_, fair)| {
-            self.token += 1;
-            let entry = fair.states.iter().copied().min_by_key(|&v| rank[v as usize]).unwrap_or(fair.states[0]);
-            let cycle = build_cycle(g, &fair.states, entry, must, &mut self.mark, self.token);
-            IdLasso { prefix: prefix_to(entry), cycle }
+        let cycle_lasso = self.cycle.take().map(|c| {
+            let entry = c.entry;
+            IdLasso { prefix: prefix_to(entry), cycle: c.into_cycle() }
         });
-        let stutter_lasso = stutter.map(|v| IdLasso { prefix: prefix_to(v), cycle: Vec::new() });
+        let stutter_lasso = self.stutter.map(|v| IdLasso { prefix: prefix_to(v), cycle: Vec::new() });
         match (cycle_lasso, stutter_lasso) {
             (Some(c), Some(s)) => Some(if s.prefix.len() <= c.prefix.len() + c.cycle.len() { s } else { c }),
             (c, s) => c.or(s),
         }
     }
+}
+
+/// What a slice of a [`Search`] came to.
+enum SearchStep {
+    /// More to do.
+    Working,
+    /// The next step would allocate `bytes` for `what`, more than the room it was given.
+    Over { what: &'static str, bytes: u64 },
+    /// The search is over: the shortest fair lasso breaking the property, if any.
+    Done(Option<IdLasso>),
 }
 
 /// A requirement the cycle must meet: visit one of some states, or take an edge of some
@@ -581,107 +761,257 @@ enum Need {
     Must,
 }
 
-/// A cycle through `entry` inside `set` (marked with `token`) that meets every requirement:
-/// greedy breadth-first searches to the nearest state or edge discharging one, then back.
-fn build_cycle(g: &Graph, set: &[u32], entry: u32, must: Option<&[bool]>, mark: &mut [u32], token: u32) -> Vec<u32> {
-    for &v in set {
-        mark[v as usize] = token;
+/// A cycle through `entry` inside the strongly connected `set` that meets every requirement,
+/// built a slice at a time ([`CycleBuilder::step`]): first the obligations enabled at each state
+/// of the set (once per state), then greedy breadth-first searches inside the set to the nearest
+/// state or edge that discharges an outstanding requirement, and at last back to `entry`.
+struct CycleBuilder {
+    set: Vec<u32>,
+    entry: u32,
+    /// Per state of `set` (by its place there), `words` words of bits: the obligations enabled
+    /// there. Filled for the first `enabled_done` states.
+    enabled: Vec<u64>,
+    words: usize,
+    enabled_done: usize,
+    /// The obligations enabled somewhere in the set, as bits.
+    somewhere: Vec<u64>,
+    /// The requirements still to meet; `None` until every state's enabled set is known.
+    needs: Option<Vec<Need>>,
+    cycle: Vec<u32>,
+    current: u32,
+    /// The breadth-first search under way (`searching`): its queue (graph ids) and, per state of
+    /// the set, the number of the search that reached it, from which state and by which edge.
+    searching: bool,
+    queue: VecDeque<u32>,
+    search_number: u32,
+    seen: Vec<u32>,
+    from: Vec<u32>,
+    via: Vec<usize>,
+    done: bool,
+}
+
+impl CycleBuilder {
+    /// What [`CycleBuilder::new`] allocates for a set of `m` states and `k` obligations (the
+    /// queue and the cycle, which grow as it works, are counted by [`CycleBuilder::bytes`]).
+    fn bytes_needed(m: usize, k: usize) -> u64 {
+        let words = k.div_ceil(64) as u64;
+        let m = m as u64;
+        m * words * 8 + m * (4 + 4 + 8) + words * 8
     }
-    let k = g.obligations();
-    let mut en = vec![false; k];
-    let mut enabled_somewhere = vec![false; k];
-    for &v in set {
-        g.enabled_set(v, &mut en);
-        for o in 0..k {
-            enabled_somewhere[o] |= en[o];
+
+    /// `pos` is scratch of one entry per state of the graph: it locates each state of `set` there.
+    fn new(g: &Graph, set: Vec<u32>, entry: u32, pos: &mut [u32]) -> CycleBuilder {
+        for (i, &v) in set.iter().enumerate() {
+            pos[v as usize] = i as u32;
+        }
+        let m = set.len();
+        let words = g.obligations().div_ceil(64);
+        CycleBuilder {
+            enabled: vec![0; m * words],
+            words,
+            enabled_done: 0,
+            somewhere: vec![0; words],
+            needs: None,
+            cycle: Vec::new(),
+            current: entry,
+            searching: false,
+            queue: VecDeque::new(),
+            search_number: 0,
+            seen: vec![0; m],
+            from: vec![NONE; m],
+            via: vec![0; m],
+            done: false,
+            set,
+            entry,
         }
     }
-    let mut needs: Vec<Need> = Vec::new();
-    for (o, &somewhere) in enabled_somewhere.iter().enumerate() {
-        if !somewhere {
-            continue; // disabled everywhere in the set: met by any cycle
+
+    fn bytes(&self) -> u64 {
+        let arrays = (self.enabled.capacity() + self.somewhere.capacity()) * 8 + (self.seen.capacity() + self.from.capacity()) * 4 + self.via.capacity() * 8;
+        (arrays + self.queue.capacity() * 4 + self.cycle.capacity() * 4 + self.set.capacity() * 4) as u64
+    }
+
+    /// The place of `t` in the set, if it is there.
+    fn local(&self, pos: &[u32], t: u32) -> Option<usize> {
+        if t == NONE {
+            return None;
         }
-        needs.push(if g.strong[o] { Need::Strong(o as u32) } else { Need::Weak(o as u32) });
+        let p = pos[t as usize] as usize;
+        (p < self.set.len() && self.set[p] == t).then_some(p)
     }
-    if must.is_some() {
-        needs.push(Need::Must);
+
+    fn is_enabled(&self, local: usize, o: u32) -> bool {
+        self.enabled[local * self.words + o as usize / 64] & (1 << (o % 64)) != 0
     }
-    let state_meets = |need: &Need, v: u32, en: &mut [bool]| -> bool {
-        match *need {
-            Need::Weak(o) => {
-                g.enabled_set(v, en);
-                !en[o as usize]
-            }
+
+    /// Whether being at `v` (in the set) meets `need`: a weak obligation disabled there, or a
+    /// `must` state.
+    fn state_meets(&self, pos: &[u32], must: Option<&[bool]>, need: Need, v: u32) -> bool {
+        match need {
+            Need::Weak(o) => self.local(pos, v).is_some_and(|l| !self.is_enabled(l, o)),
             Need::Strong(_) => false,
             Need::Must => must.is_some_and(|m| m[v as usize]),
         }
-    };
-    let edge_meets = |need: &Need, e: usize| -> bool {
-        match *need {
+    }
+
+    fn edge_meets(g: &Graph, need: Need, e: usize) -> bool {
+        match need {
             Need::Weak(o) | Need::Strong(o) => g.label_obligations[g.labels[e] as usize].contains(&o),
             Need::Must => false,
         }
-    };
-    let mut cycle: Vec<u32> = Vec::new();
-    let mut current = entry;
-    needs.retain(|nd| !state_meets(nd, entry, &mut en));
-    let mut seen: HashMap<u32, (u32, usize)> = HashMap::new();
-    loop {
-        let back_home = needs.is_empty();
-        if back_home && current == entry && !cycle.is_empty() {
-            break;
-        }
-        // A BFS inside the set from `current` to the first edge that discharges a need (or,
-        // with none left, leads back to `entry`).
-        seen.clear();
-        seen.insert(current, (NONE, usize::MAX));
-        let mut queue = VecDeque::from([current]);
-        let mut found: Option<(u32, usize, u32)> = None;
-        'bfs: while let Some(u) = queue.pop_front() {
-            for e in g.edges(u) {
-                let t = g.targets[e];
-                if t == NONE || mark[t as usize] != token {
-                    continue;
-                }
-                let hit = if back_home { t == entry } else { needs.iter().any(|nd| edge_meets(nd, e) || state_meets(nd, t, &mut en)) };
-                if hit {
-                    found = Some((u, e, t));
-                    break 'bfs;
-                }
-                if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(t) {
-                    slot.insert((u, e));
-                    queue.push_back(t);
+    }
+
+    /// The requirements still to meet, for the progress.
+    fn needs_left(&self) -> Option<usize> {
+        self.needs.as_ref().map(Vec::len)
+    }
+
+    /// Works until the cycle is complete (true) or `budget` edges are spent (false).
+    fn step(&mut self, g: &Graph, pos: &[u32], must: Option<&[bool]>, budget: &mut usize) -> bool {
+        // The obligations enabled at each state, once per state.
+        while self.enabled_done < self.set.len() {
+            if *budget == 0 {
+                return false;
+            }
+            let v = self.set[self.enabled_done];
+            *budget = budget.saturating_sub(g.edges(v).len() + 1);
+            let row = self.enabled_done * self.words;
+            for e in g.edges(v) {
+                for &o in &g.label_obligations[g.labels[e] as usize] {
+                    self.enabled[row + o as usize / 64] |= 1 << (o % 64);
                 }
             }
+            for w in 0..self.words {
+                self.somewhere[w] |= self.enabled[row + w];
+            }
+            self.enabled_done += 1;
         }
-        let Some((u, e, t)) = found else {
-            break; // cannot happen in a strongly connected set
-        };
-        let mut path = vec![(t, e)];
-        let mut cur = u;
-        while cur != current {
-            let (p, pe) = seen[&cur];
-            path.push((cur, pe));
-            cur = p;
+        if self.needs.is_none() {
+            let mut needs: Vec<Need> = Vec::new();
+            for o in 0..g.obligations() as u32 {
+                if self.somewhere[o as usize / 64] & (1 << (o % 64)) == 0 {
+                    continue; // disabled everywhere in the set: met by any cycle
+                }
+                needs.push(if g.strong[o as usize] { Need::Strong(o) } else { Need::Weak(o) });
+            }
+            if must.is_some() {
+                needs.push(Need::Must);
+            }
+            needs.retain(|&nd| !self.state_meets(pos, must, nd, self.entry));
+            self.needs = Some(needs);
         }
-        path.reverse();
-        for &(v, e) in &path {
-            needs.retain(|nd| !(edge_meets(nd, e) || state_meets(nd, v, &mut en)));
-            cycle.push(v);
+        while !self.done {
+            let back_home = self.needs.as_ref().is_none_or(Vec::is_empty);
+            if !self.searching {
+                if back_home && self.current == self.entry && !self.cycle.is_empty() {
+                    self.done = true;
+                    break;
+                }
+                // A BFS inside the set from `current` to the first edge that discharges a need
+                // (or, with none left, leads back to `entry`).
+                self.search_number += 1;
+                let Some(start) = self.local(pos, self.current) else {
+                    self.done = true; // cannot happen: the cycle stays in the set
+                    break;
+                };
+                self.seen[start] = self.search_number;
+                self.from[start] = NONE;
+                self.queue.clear();
+                self.queue.push_back(self.current);
+                self.searching = true;
+            }
+            if *budget == 0 {
+                return false;
+            }
+            let mut found: Option<(u32, usize, u32)> = None;
+            while let Some(u) = self.queue.pop_front() {
+                *budget = budget.saturating_sub(g.edges(u).len() + 1);
+                for e in g.edges(u) {
+                    let t = g.targets[e];
+                    let Some(lt) = self.local(pos, t) else { continue };
+                    let hit = if back_home {
+                        t == self.entry
+                    } else {
+                        let needs = self.needs.as_deref().unwrap_or_default();
+                        needs.iter().any(|&nd| Self::edge_meets(g, nd, e) || self.state_meets(pos, must, nd, t))
+                    };
+                    if hit {
+                        found = Some((u, e, t));
+                        break;
+                    }
+                    if self.seen[lt] != self.search_number {
+                        self.seen[lt] = self.search_number;
+                        self.from[lt] = u;
+                        self.via[lt] = e;
+                        self.queue.push_back(t);
+                    }
+                }
+                if found.is_some() || *budget == 0 {
+                    break;
+                }
+            }
+            let Some((u, e, t)) = found else {
+                if self.queue.is_empty() {
+                    self.done = true; // cannot happen in a strongly connected set
+                    break;
+                }
+                return false;
+            };
+            self.searching = false;
+            let mut path = vec![(t, e)];
+            let mut cur = u;
+            while cur != self.current {
+                let Some(l) = self.local(pos, cur) else { break };
+                path.push((cur, self.via[l]));
+                cur = self.from[l];
+            }
+            path.reverse();
+            *budget = budget.saturating_sub(path.len());
+            let mut needs = self.needs.take().unwrap_or_default();
+            for &(v, e) in &path {
+                needs.retain(|&nd| !(Self::edge_meets(g, nd, e) || self.state_meets(pos, must, nd, v)));
+                self.cycle.push(v);
+            }
+            self.needs = Some(needs);
+            self.current = t;
         }
-        current = t;
+        true
     }
-    // The cycle ends at `entry`: drop that last state (it is the prefix's last state).
-    if cycle.last() == Some(&entry) {
-        cycle.pop();
+
+    /// The cycle, once [`CycleBuilder::step`] has said it is complete: the states after `entry`,
+    /// the last stepping back to it.
+    fn into_cycle(mut self) -> Vec<u32> {
+        // The cycle ends at `entry`: drop that last state (it is the prefix's last state).
+        if self.cycle.last() == Some(&self.entry) {
+            self.cycle.pop();
+        }
+        self.cycle
     }
-    cycle
+}
+
+/// The most temporal properties a check judges: each has two predicate bits (P and Q) in a
+/// state's 64-bit word of [`Recorder`].
+pub const MAX_TEMPORAL_PROPERTIES: usize = 32;
+
+/// Whether the checker can judge `model`'s temporal properties: refused, with the reason, when
+/// there are more than [`MAX_TEMPORAL_PROPERTIES`].
+pub fn check_property_count<M: Model>(model: &M) -> Result<(), String> {
+    let n = model.liveness().len();
+    if n > MAX_TEMPORAL_PROPERTIES {
+        return Err(format!(
+            "{} temporal properties in one config, but a liveness check judges at most {MAX_TEMPORAL_PROPERTIES} (each takes two bits of a 64-bit word per state): split them over several configs",
+            n
+        ));
+    }
+    Ok(())
 }
 
 /// A check of invariants, action properties and liveness properties, resumable like
 /// [`Checker::run`].
 pub struct LivenessChecker<M: Model> {
     checker: Checker<M>,
+    /// The state graph being built from the search's recorder, a slice at a time.
+    builder: Option<GraphBuilder>,
     graph: Option<Graph>,
     /// The next property to check, once the search is done, and the search of its subgraph.
     next_property: usize,
@@ -693,17 +1023,34 @@ pub struct LivenessChecker<M: Model> {
     edges: usize,
     started: Option<web_time::Instant>,
     finished_seconds: Option<f64>,
+    /// Why the run ended without a verdict it should have reached (a lasso that could not be
+    /// replayed into states).
+    error: Option<String>,
+    /// The memory ceiling of the liveness phase ([`CheckOptions::max_memory`]; the search
+    /// checks its own).
+    max_memory: Option<u64>,
 }
 
 impl<M: Model> LivenessChecker<M> {
-    /// A check without symmetry (symmetry and liveness do not mix soundly).
-    pub fn new(model: Arc<M>, mut options: CheckOptions) -> Self {
+    /// A check without symmetry (symmetry and liveness do not mix soundly). Panics when the model
+    /// has more temporal properties than a check judges ([`LivenessChecker::try_new`] says so
+    /// instead; the catalogue refuses such a model when it builds it).
+    pub fn new(model: Arc<M>, options: CheckOptions) -> Self {
+        Self::try_new(model, options).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A check without symmetry, or why the model's temporal properties cannot be judged.
+    pub fn try_new(model: Arc<M>, mut options: CheckOptions) -> Result<Self, String> {
+        check_property_count(model.as_ref())?;
         options.symmetry = false;
         options.threads = 1;
+        let max_memory = options.max_memory;
         let mut checker = Checker::new(model, options);
         checker.recorder = Some(Recorder::default());
-        LivenessChecker {
+        Ok(LivenessChecker {
+            max_memory,
             checker,
+            builder: None,
             graph: None,
             next_property: 0,
             search: None,
@@ -713,7 +1060,8 @@ impl<M: Model> LivenessChecker<M> {
             edges: 0,
             started: None,
             finished_seconds: None,
-        }
+            error: None,
+        })
     }
 
     pub fn model(&self) -> &Arc<M> {
@@ -769,8 +1117,15 @@ impl<M: Model> LivenessChecker<M> {
         self.outcome.as_ref()
     }
 
-    /// Does a bounded slice of work (up to `budget` expansions of the search, or one property
-    /// after it); true once the run has ended.
+    /// Why the run ended without the verdict it should have reached, if it did: a lasso the
+    /// state graph holds could not be replayed into states (the outcome is then
+    /// `Incomplete(Cancelled)`, there being no stop reason for it).
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Does a bounded slice of work (up to `budget` expansions of the search, or about
+    /// `8 × budget` states or edges of the liveness phase); true once the run has ended.
     pub fn run(&mut self, budget: usize) -> bool {
         if self.outcome.is_some() {
             return true;
@@ -785,8 +1140,40 @@ impl<M: Model> LivenessChecker<M> {
         done
     }
 
+    /// Bytes the check holds in its liveness phase: the search's structures (still needed for
+    /// the lassos' prefixes), the graph or its build, and the current property's search. In a
+    /// browser at least the wasm linear memory (it holds everything, free blocks included).
+    fn bytes_in_use(&self) -> u64 {
+        let known = self.checker.search_bytes()
+            + self.builder.as_ref().map_or(0, GraphBuilder::bytes)
+            + self.graph.as_ref().map_or(0, Graph::bytes)
+            + self.search.as_ref().map_or(0, Search::bytes);
+        #[cfg(target_arch = "wasm32")]
+        let known = known.max(super::checker::peak_memory_bytes().unwrap_or(0));
+        known
+    }
+
+    /// The bytes that may still be allocated under the memory ceiling (`u64::MAX` without one).
+    fn room(&self) -> u64 {
+        match self.max_memory {
+            Some(max) => max.saturating_sub(self.bytes_in_use()),
+            None => u64::MAX,
+        }
+    }
+
+    /// Stops the run at the memory ceiling: `what` needs `bytes` more (`None`: has grown past it)
+    /// beside `in_use`. The phase says which part of the check, and how much.
+    fn stop_for_memory(&mut self, what: &str, bytes: Option<u64>, in_use: u64) {
+        let max = mib(self.max_memory.unwrap_or(0));
+        self.phase = Some(match bytes {
+            Some(b) => format!("liveness: {what} needs {} beside the {} in use, past the memory ceiling of {max}", mib(b), mib(in_use)),
+            None => format!("liveness: {what} has grown to {} in use, past the memory ceiling of {max}", mib(in_use)),
+        });
+        self.outcome = Some(Outcome::Incomplete(StopReason::Memory));
+    }
+
     fn step(&mut self, budget: usize) -> bool {
-        if self.graph.is_none() {
+        if self.graph.is_none() && self.builder.is_none() {
             if !self.checker.run(budget) {
                 return false;
             }
@@ -806,18 +1193,17 @@ impl<M: Model> LivenessChecker<M> {
             self.edges = recorder.edges();
             // Resolving the edges needs an index of the states and 4 bytes per edge beside what
             // the search holds: refuse rather than pass the memory ceiling.
-            if let Some(max) = self.checker.options().max_memory {
-                let n = recorder.fps.len() as u64;
-                let extra = n.saturating_mul(8).saturating_mul(8) / 7 + n + self.edges as u64 * 4 + n * 8 * 3;
-                if self.checker.search_bytes().saturating_add(extra) > max {
-                    self.outcome = Some(Outcome::Incomplete(StopReason::Memory));
-                    return true;
-                }
+            let bytes = GraphBuilder::bytes_needed(&recorder);
+            if bytes > self.room().saturating_sub(recorder.bytes() as u64) {
+                // The recorder counts as in use in the message, as it was.
+                let in_use = self.bytes_in_use() + recorder.bytes() as u64;
+                self.stop_for_memory("state graph: its index of the states and a state id per edge", Some(bytes), in_use);
+                return true;
             }
             let strong: Vec<bool> = self.model().fairness().iter().map(|f| f.kind == FairnessKind::Strong).collect();
-            self.graph = Some(Graph::from_recorder(recorder, &strong));
-            let g = self.graph.as_ref().expect("just built");
-            self.phase = Some(format!("liveness: state graph built ({}, {})", plural(g.len(), "state", "states"), plural(g.targets.len(), "edge", "edges")));
+            let builder = GraphBuilder::new(recorder, &strong);
+            self.phase = Some(builder.stage());
+            self.builder = Some(builder);
             return false;
         }
         if let Some(max) = self.checker.options().max_seconds {
@@ -825,6 +1211,29 @@ impl<M: Model> LivenessChecker<M> {
                 self.outcome = Some(Outcome::Incomplete(StopReason::MaxSeconds));
                 return true;
             }
+        }
+        // What the liveness phase has grown to since the last slice (queues, components, the
+        // cycle) is checked too, not only its up-front allocations.
+        if let Some(max) = self.max_memory {
+            let in_use = self.bytes_in_use();
+            if in_use > max {
+                let what = self.phase.as_deref().unwrap_or("liveness").trim_start_matches("liveness: ").to_string();
+                self.stop_for_memory(&what, None, in_use);
+                return true;
+            }
+        }
+        // A slice of the liveness phase: about as much work as `budget` expansions of the search.
+        let units = budget.saturating_mul(8).max(1);
+        if let Some(builder) = self.builder.as_mut() {
+            let mut left = units;
+            if !builder.step(&mut left) {
+                self.phase = Some(builder.stage());
+                return false;
+            }
+            let g = self.builder.take().expect("just stepped").finish();
+            self.phase = Some(format!("liveness: state graph built ({}, {})", plural(g.len(), "state", "states"), plural(g.targets.len(), "edge", "edges")));
+            self.graph = Some(g);
+            return false;
         }
         let model = self.checker.model().clone();
         let props = model.liveness();
@@ -835,22 +1244,47 @@ impl<M: Model> LivenessChecker<M> {
         }
         let j = self.next_property;
         let prop = &props[j];
+        let room = self.room();
         let graph = self.graph.as_ref().expect("built above");
+        if self.search.is_none() {
+            let bytes = Search::bytes_needed(graph.len());
+            if bytes > room {
+                let in_use = self.bytes_in_use();
+                self.stop_for_memory(&format!("property {} of {}, {}: its search", j + 1, props.len(), prop.name), Some(bytes), in_use);
+                return true;
+            }
+            let checker = &self.checker;
+            self.search = Some(Search::new(graph, goal_of(graph, prop.kind, j, |v| checker.parent_of(v).0.is_none())));
+        }
         let checker = &self.checker;
-        let search = self.search.get_or_insert_with(|| Search::new(graph, goal_of(graph, prop.kind, j, |v| checker.parent_of(v).0.is_none())));
-        // A slice of the liveness phase: about as much work as `budget` expansions of the search.
-        let found = search.step(graph, &|v| checker.parent_of(v).0, budget.saturating_mul(8).max(1));
+        let search = self.search.as_mut().expect("made above");
+        let found = search.step(graph, &|v| checker.parent_of(v).0, units, room);
         self.phase = Some(format!("liveness: property {} of {}, {}: {}", j + 1, props.len(), prop.name, search.stage()));
-        let Some(lasso) = found else {
-            return false;
+        let lasso = match found {
+            SearchStep::Working => return false,
+            SearchStep::Over { what, bytes } => {
+                let in_use = self.bytes_in_use();
+                self.stop_for_memory(&format!("property {} of {}, {}: {what}", j + 1, props.len(), prop.name), Some(bytes), in_use);
+                return true;
+            }
+            SearchStep::Done(lasso) => lasso,
         };
         self.search = None;
         self.next_property += 1;
         self.verdicts.push((prop.name, lasso.is_none()));
         if let Some(lasso) = lasso {
-            let (trace, kind) = self.replay(&lasso);
-            self.phase = None;
-            self.outcome = Some(Outcome::Violation(Violation { kind: ViolationKind::Liveness, name: prop.name, trace, lasso: Some(kind) }));
+            match self.replay(&lasso) {
+                Ok((trace, kind)) => {
+                    self.phase = None;
+                    self.outcome = Some(Outcome::Violation(Violation { kind: ViolationKind::Liveness, name: prop.name, trace, lasso: Some(kind) }));
+                }
+                Err(e) => {
+                    let error = format!("{} fails, but the lasso that breaks it could not be replayed: {e}", prop.name);
+                    self.phase = Some(format!("liveness: property {} of {}, {}: {error}", j + 1, props.len(), prop.name));
+                    self.error = Some(error);
+                    self.outcome = Some(Outcome::Incomplete(StopReason::Cancelled));
+                }
+            }
             return true;
         }
         if self.next_property >= props.len() {
@@ -861,14 +1295,16 @@ impl<M: Model> LivenessChecker<M> {
         false
     }
 
-    /// The typed states and actions of a lasso, replayed from its initial state.
-    fn replay(&self, lasso: &IdLasso) -> (Path<M>, Lasso) {
+    /// The typed states and actions of a lasso, replayed from its initial state; an error when
+    /// some step of it cannot be taken again (two states sharing a fingerprint, or a model whose
+    /// successors are not a function of its state).
+    fn replay(&self, lasso: &IdLasso) -> Result<(Path<M>, Lasso), String> {
         let model = self.checker.model();
-        let graph = self.graph.as_ref().expect("graph");
-        let first = lasso.prefix[0];
+        let graph = self.graph.as_ref().ok_or("no state graph")?;
+        let first = *lasso.prefix.first().ok_or("an empty lasso")?;
         let (_, via) = self.checker.parent_of(first);
         let inits = model.init_states();
-        let mut state = inits[via as usize].clone();
+        let mut state = inits.get(via as usize).ok_or_else(|| format!("initial state {via} of {} is gone", inits.len()))?.clone();
         let mut path: Path<M> = vec![(None, state.clone())];
         let mut actions = Vec::new();
         let ids: Vec<u32> = lasso.prefix[1..].iter().chain(lasso.cycle.iter()).copied().collect();
@@ -877,12 +1313,18 @@ impl<M: Model> LivenessChecker<M> {
             actions.clear();
             model.actions(&state, &mut actions);
             let step = actions.iter().find_map(|a| model.next_state(&state, a).filter(|t| *t != state && model.fingerprint(t) == fp).map(|t| (a.clone(), t)));
-            let Some((a, t)) = step else { break };
+            let Some((a, t)) = step else {
+                return Err(format!(
+                    "no step from state {} of {} leads to the state the graph records next (fingerprint {fp:#018x}): two states share a fingerprint, or the model's successors are not a function of its state",
+                    path.len() - 1,
+                    lasso.prefix.len() + lasso.cycle.len()
+                ));
+            };
             state = t;
             path.push((Some(a), state.clone()));
         }
         let kind = if lasso.cycle.is_empty() { Lasso::Stuttering } else { Lasso::BackTo(lasso.prefix.len() - 1) };
-        (path, kind)
+        Ok((path, kind))
     }
 
     pub fn run_to_end(&mut self) -> &Outcome<M> {
@@ -923,6 +1365,9 @@ mod tests {
         /// Per fairness condition: the families it covers, and whether each family is its own
         /// instance (`\A`) or all are one.
         fair_families: Vec<(Vec<&'static str>, bool)>,
+        /// Once set, no state has a successor: a model whose successors are not a function of
+        /// its state (so a lasso recorded before cannot be replayed).
+        broken: std::sync::atomic::AtomicBool,
     }
 
     type TinyAction = (&'static str, u8, u8);
@@ -940,6 +1385,9 @@ mod tests {
             vec![0]
         }
         fn actions(&self, s: &u8, out: &mut Vec<Self::Action>) {
+            if self.broken.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
             out.extend(self.edges.iter().filter(|e| e.1 == *s).copied());
         }
         fn next_state(&self, s: &u8, a: &Self::Action) -> Option<u8> {
@@ -990,6 +1438,7 @@ mod tests {
                 properties: vec![LivenessProperty { name: "Prop", kind, p: in_p, q: (kind == Temporal::LeadsTo).then_some(in_q as fn(&Tiny, &u8) -> bool) }],
             })),
             fair_families: fair.iter().map(|f| (f.1.to_vec(), f.2)).collect(),
+            broken: Default::default(),
         }
     }
 
@@ -1090,6 +1539,179 @@ mod tests {
         assert_eq!(fams.len(), 2, "{cycle:?}");
         // Without fairness the lasso stutters in 00 at once.
         assert_eq!(check(tiny(edges, Temporal::LeadsTo, &[0], &[3], &[])), Some((vec![0], Lasso::Stuttering)));
+    }
+
+    /// A ring of `n` states (`Step` from each to the next) with `chords` more steps from each
+    /// state to the states after the next: one fair component (weak fairness on `Step`), so
+    /// `<>(x = n)` fails with a lasso round the ring.
+    fn ring(n: u8, chords: u8) -> Tiny {
+        let mut edges = Vec::new();
+        for i in 0..n {
+            for d in 1..=1 + chords {
+                edges.push(("Step", i, ((i as u32 + d as u32) % n as u32) as u8));
+            }
+        }
+        let wf: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Step"], false)];
+        tiny(&edges, Temporal::Eventually, &[], &[], wf)
+    }
+
+    /// Runs `c` a slice of `budget` at a time until its phase starts with `prefix`; the number
+    /// of slices that ended with that phase and the run not over, then the slices run.
+    fn slices_in_phase(c: &mut LivenessChecker<Tiny>, budget: usize, prefix: &str) -> usize {
+        let mut slices = 0;
+        while !c.run(budget) {
+            if c.progress().phase.is_some_and(|p| p.starts_with(prefix)) {
+                slices += 1;
+            }
+        }
+        slices
+    }
+
+    #[test]
+    fn the_state_graph_is_built_in_slices_and_a_cancel_or_the_time_bound_stops_it() {
+        // 250 states and 250 edges: about 60 slices of 8 states or edges each. Before, the whole
+        // graph was built in the search's last slice.
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        assert!(slices_in_phase(&mut c, 1, "liveness: state graph: indexing the states") > 20);
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        assert!(slices_in_phase(&mut c, 1, "liveness: state graph: resolving the edges") > 20);
+        // Slicing changes nothing: the lasso round the ring.
+        let want: Vec<u8> = (0..250).collect();
+        assert_eq!(check_in_slices(ring(250, 0), 1), Some((want.clone(), Lasso::BackTo(0))));
+        assert_eq!(check(ring(250, 0)), Some((want, Lasso::BackTo(0))));
+        // A cancel between two slices of the build ends the run there.
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        while !c.progress().phase.is_some_and(|p| p.starts_with("liveness: state graph: resolving")) {
+            assert!(!c.run(1));
+        }
+        c.cancel();
+        assert!(c.run(1));
+        assert!(matches!(c.outcome(), Some(Outcome::Incomplete(StopReason::Cancelled))));
+        assert!(c.progress().phase.unwrap().starts_with("liveness: state graph: resolving the edges ("));
+        // The time bound is checked between slices of the build too (the clock is moved on rather
+        // than waited for).
+        let options = CheckOptions { max_seconds: Some(60.0), ..CheckOptions::default() };
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), options);
+        while !c.progress().phase.is_some_and(|p| p.starts_with("liveness: state graph: indexing")) {
+            assert!(!c.run(1));
+        }
+        c.started = web_time::Instant::now().checked_sub(std::time::Duration::from_secs(120));
+        assert!(c.run(1));
+        assert!(matches!(c.outcome(), Some(Outcome::Incomplete(StopReason::MaxSeconds))));
+        assert!(c.progress().phase.unwrap().starts_with("liveness: state graph: indexing the states ("));
+    }
+
+    #[test]
+    fn the_lasso_cycle_is_built_in_slices_and_a_cancel_stops_it() {
+        // The cycle round 250 states takes a breadth-first search of the whole ring, about 30
+        // slices of 8 edges. Before, it was built in one slice.
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        assert!(slices_in_phase(&mut c, 1, "liveness: property 1 of 1, Prop: the shortest lasso (its cycle:") > 20);
+        let mut c = LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        while !c.progress().phase.is_some_and(|p| p.contains("the shortest lasso (its cycle:")) {
+            assert!(!c.run(1));
+        }
+        assert!(!c.run(1), "more than one slice");
+        c.cancel();
+        assert!(c.run(1));
+        assert!(matches!(c.outcome(), Some(Outcome::Incomplete(StopReason::Cancelled))));
+        assert!(c.verdicts().is_empty());
+        // With chords the cycle is shorter than the ring, and the same in any slices.
+        let whole = check(ring(250, 3)).expect("fails");
+        assert!(whole.0.len() < 250, "{whole:?}");
+        assert_eq!(check_in_slices(ring(250, 3), 1), Some(whole));
+    }
+
+    #[test]
+    fn a_memory_ceiling_stops_the_liveness_phase_before_each_big_allocation() {
+        // Each ceiling lies one byte short of what the next allocation needs beside what the run
+        // holds then, and is set once the search is over (it checks its own memory).
+        let fresh = || LivenessChecker::new(Arc::new(ring(250, 0)), CheckOptions::default());
+        let stopped = |c: &mut LivenessChecker<Tiny>| {
+            while !c.run(1) {}
+            assert!(matches!(c.outcome(), Some(Outcome::Incomplete(StopReason::Memory))));
+            c.progress().phase.expect("a phase")
+        };
+        // The state graph: its index and a state id per edge, beside the search and its record.
+        let mut c = fresh();
+        while c.builder.is_none() {
+            assert!(!c.run(1));
+        }
+        let b = c.builder.as_ref().unwrap();
+        let (in_use, need) = (c.checker.search_bytes() + b.r.bytes() as u64, GraphBuilder::bytes_needed(&b.r));
+        assert!(need >= 250 * 4 + 250 * 5, "{need}");
+        let mut c = fresh();
+        c.max_memory = Some(in_use + need - 1);
+        let phase = stopped(&mut c);
+        assert!(phase.starts_with("liveness: state graph: its index of the states and a state id per edge needs "), "{phase}");
+        assert!(phase.ends_with(&format!(" in use, past the memory ceiling of {}", mib(in_use + need - 1))), "{phase}");
+        assert!(c.graph.is_none() && c.builder.is_none());
+        let mut c = fresh();
+        c.max_memory = Some(in_use + need);
+        while c.graph.is_none() {
+            assert!(!c.run(1), "the graph fits");
+        }
+        // The property's search.
+        let mut c = fresh();
+        while c.graph.is_none() {
+            assert!(!c.run(1));
+        }
+        let ceiling = c.bytes_in_use() + Search::bytes_needed(250);
+        c.max_memory = Some(ceiling - 1);
+        let phase = stopped(&mut c);
+        assert!(phase.starts_with(&format!("liveness: property 1 of 1, Prop: its search needs {} beside ", mib(Search::bytes_needed(250)))), "{phase}");
+        assert!(c.search.is_none());
+        // The lasso's cycle.
+        let mut c = fresh();
+        while !c.search.as_ref().is_some_and(|s| s.lasso_next) {
+            assert!(!c.run(1));
+        }
+        c.max_memory = Some(c.bytes_in_use() + CycleBuilder::bytes_needed(250, 1) - 1);
+        let phase = stopped(&mut c);
+        assert!(phase.starts_with("liveness: property 1 of 1, Prop: the lasso's cycle needs "), "{phase}");
+        assert!(c.verdicts().is_empty());
+        // What has grown past the ceiling since the last slice stops the next one.
+        let mut c = fresh();
+        while c.graph.is_none() {
+            assert!(!c.run(1));
+        }
+        c.max_memory = Some(c.bytes_in_use() - 1);
+        assert!(stopped(&mut c).starts_with("liveness: state graph built (250 states, 250 edges) has grown to "));
+    }
+
+    #[test]
+    fn a_lasso_that_cannot_be_replayed_is_an_error_not_a_short_trace() {
+        let wf: &[(FairnessKind, &[&str], bool)] = &[(WEAK, &["Spin"], false), (WEAK, &["Go"], false)];
+        let m = Arc::new(tiny(SPINNER, Temporal::Eventually, &[2], &[], wf));
+        let mut c = LivenessChecker::new(m.clone(), CheckOptions::default());
+        while c.progress().phase.is_none() {
+            assert!(!c.run(1));
+        }
+        // The graph is recorded; now the model no longer takes the steps it recorded.
+        m.broken.store(true, std::sync::atomic::Ordering::Relaxed);
+        while !c.run(1) {}
+        assert!(matches!(c.outcome(), Some(Outcome::Incomplete(StopReason::Cancelled))));
+        let error = c.error().expect("an error");
+        assert!(error.starts_with("Prop fails, but the lasso that breaks it could not be replayed: no step from state 0 of 2 leads to"), "{error}");
+        assert!(c.progress().phase.unwrap().contains(error));
+    }
+
+    #[test]
+    fn more_than_32_temporal_properties_are_refused_when_the_checker_is_made() {
+        let with = |n: usize| {
+            let mut m = tiny(TOGGLE, Temporal::Eventually, &[1], &[], &[]);
+            let props = (0..n).map(|_| LivenessProperty { name: "Prop", kind: Temporal::Eventually, p: in_p, q: None }).collect();
+            m.checks = Checks::new().fair_spec(Some(FairSpec { name: "FairSpec", fairness: Vec::new(), properties: props }));
+            m
+        };
+        let e = LivenessChecker::try_new(Arc::new(with(33)), CheckOptions::default()).err().expect("refused");
+        assert!(e.starts_with("33 temporal properties in one config, but a liveness check judges at most 32"), "{e}");
+        assert_eq!(check_property_count(&with(33)), Err(e));
+        // 32 are judged, the last one as the first (each fails: x = 1 is never forced).
+        let mut c = LivenessChecker::try_new(Arc::new(with(32)), CheckOptions::default()).expect("accepted");
+        assert!(matches!(c.run_to_end(), Outcome::Violation(_)));
+        let mut one = LivenessChecker::new(Arc::new(with(1)), CheckOptions::default());
+        assert!(matches!(one.run_to_end(), Outcome::Violation(_)));
     }
 
     #[test]

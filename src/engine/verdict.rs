@@ -87,6 +87,10 @@ pub fn stopped_text(how: &str, progress: &Progress, liveness: Option<&LivenessRe
                     noun(rest.len() as u64, "it", "them")
                 );
             }
+            // Where in the liveness phase it stopped (and, at the memory ceiling, what needed how much).
+            if let Some(phase) = &progress.phase {
+                s += &format!(" It stopped at: {}.", phase.strip_prefix("liveness: ").unwrap_or(phase));
+            }
             s
         }
         _ => {
@@ -141,6 +145,11 @@ mod tests {
         assert!(!t.contains("left on the queue"), "{t}");
         let t = stopped_text("by cancellation", &p, Some(&report(&[], true)));
         assert!(t.contains("the temporal properties ReaderProgress and WriterProgress were not judged"), "{t}");
+        assert!(!t.contains("It stopped at"), "{t}");
+        // The phase it stopped in is named.
+        let p = Progress { phase: Some("liveness: state graph: indexing the states (3 of 10)".into()), ..p };
+        let t = stopped_text("by the bound --max-seconds 1", &p, Some(&report(&[], true)));
+        assert!(t.ends_with(" It stopped at: state graph: indexing the states (3 of 10)."), "{t}");
     }
 
     #[test]

@@ -692,6 +692,10 @@ fn the_phase_text_names_the_search_and_the_liveness_stages() {
     while c.progress().phase.is_none() {
         assert!(!c.run(1 << 16));
     }
+    assert!(super::phase_text(&c.progress()).starts_with("Liveness, after the search (every state expanded): state graph: indexing the states ("));
+    while !c.progress().phase.is_some_and(|p| p.starts_with("liveness: state graph built")) {
+        assert!(!c.run(1 << 16));
+    }
     assert!(!c.run(50));
     assert_eq!(super::phase_text(&c.progress()), "Liveness, after the search (every state expanded): property 1 of 1, ReaderProgress: its subgraph.");
 }
