@@ -19,6 +19,22 @@ pub struct CheckRequest {
     pub max_memory: Option<u64>,
 }
 
+impl CheckRequest {
+    /// The checker's options for this request, as the web worker runs it: one thread (a worker
+    /// is one), the symmetry audit on.
+    pub fn options(&self) -> crate::engine::CheckOptions {
+        crate::engine::CheckOptions {
+            symmetry: self.symmetry,
+            deadlock: self.deadlock,
+            max_states: self.max_states,
+            max_seconds: self.max_seconds,
+            audit_symmetry: true,
+            threads: 1,
+            max_memory: self.max_memory,
+        }
+    }
+}
+
 /// What to simulate (see `engine::simulate`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SimulateRequest {

@@ -14,7 +14,7 @@
 //! for `ms` milliseconds without answering.
 
 use crate::catalogue::Catalogue;
-use crate::engine::{CheckOptions, DynChecker, DynOutcome, Footprint, Lasso, LivenessReport, Progress, SimulateEnd, SimulateProgress, Simulator};
+use crate::engine::{DynChecker, DynOutcome, Footprint, Lasso, LivenessReport, Progress, SimulateEnd, SimulateProgress, Simulator};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -226,15 +226,7 @@ fn received(msg: ToWorker) {
                     return;
                 }
             };
-            let options = CheckOptions {
-                symmetry: request.symmetry,
-                deadlock: request.deadlock,
-                max_states: request.max_states,
-                max_seconds: request.max_seconds,
-                audit_symmetry: true,
-                threads: 1,
-                max_memory: request.max_memory,
-            };
+            let options = request.options();
             start(id, Job::Check(model.checker(options)));
         }
         ToWorker::Simulate { id, request } => match worker_catalogue().build(&request.model, &request.config, &request.constants) {

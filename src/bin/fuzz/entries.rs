@@ -4,7 +4,7 @@
 //! inconsistency between two readers of the same input (a failure, like a panic).
 
 use pex::catalogue;
-use pex::engine::{CheckOptions, Constants, Simulator, TraceFile};
+use pex::engine::{Constants, Simulator, TraceFile};
 use pex::explorer::embed::{lesson_of, snippets, Command, EmbedOptions, API_VERSION, PAGE_KEYS};
 use pex::explorer::link::Link;
 use pex::explorer::worker_protocol::ToWorker;
@@ -290,15 +290,7 @@ fn worker_request(text: &str) -> Result<String, String> {
         ToWorker::Start { id, request } => {
             let model = catalogue.build(&request.model, &request.config, &request.constants).map_err(|e| e.to_string())?;
             // The options as `ui::worker` makes them; one slice, bounded whatever the request's bounds.
-            let options = CheckOptions {
-                symmetry: request.symmetry,
-                deadlock: request.deadlock,
-                max_states: request.max_states,
-                max_seconds: request.max_seconds,
-                audit_symmetry: true,
-                threads: 1,
-                max_memory: request.max_memory,
-            };
+            let options = request.options();
             let mut checker = model.checker(options);
             let ended = checker.run(256);
             Ok(format!("check {id} of {} {}: {:?}", request.model, request.config, if ended { checker.result().map(|r| r.progress) } else { None }))
