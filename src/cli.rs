@@ -329,6 +329,7 @@ pub fn main(catalogue: Catalogue) -> ExitCode {
                 max_seconds,
                 audit_symmetry: !no_symmetry_audit,
                 threads,
+                adapt_threads: true,
                 max_memory: max_memory.map(|m| m.saturating_mul(1024 * 1024)),
             };
             check(&model, options, threads_given, json, tlc_trace, out)
@@ -556,7 +557,7 @@ fn check(args: &ModelArgs, options: CheckOptions, threads_given: Option<usize>, 
     let mut checker = model.checker(options.clone());
     let started = Instant::now();
     let mut last_report = Instant::now();
-    while !checker.run(1 << 14) {
+    while !checker.run(1 << 16) {
         if started.elapsed() > Duration::from_secs(5) && last_report.elapsed() > Duration::from_secs(5) {
             let p = checker.progress();
             eprintln!(

@@ -489,8 +489,10 @@ fn the_parallel_search_is_the_sequential_one() {
     };
     for (model, config) in catalogue::infos().iter().flat_map(|i| i.configs.iter().map(|c| (i.name, c.name)).collect::<Vec<_>>()) {
         let m = catalogue::build(model, config, &smaller(model, config)).unwrap();
+        // Every thread in every slice (not one or all, whichever is faster), so that the parallel
+        // search is what runs.
         let run = |threads: usize| {
-            let mut c = m.checker(CheckOptions { threads, ..CheckOptions::default() });
+            let mut c = m.checker(CheckOptions { threads, adapt_threads: false, ..CheckOptions::default() });
             while !c.run(1000) {}
             let r = c.result().unwrap();
             let verdict = match r.outcome {
@@ -502,5 +504,10 @@ fn the_parallel_search_is_the_sequential_one() {
         let one = run(1);
         assert_eq!(run(2), one, "{model}/{config}");
         assert_eq!(run(3), one, "{model}/{config}");
+        // And switching between one thread and all, slice by slice, as the default does.
+        let mut c = m.checker(CheckOptions { threads: 2, ..CheckOptions::default() });
+        while !c.run(3000) {}
+        let r = c.result().unwrap();
+        assert_eq!((r.progress.distinct, r.progress.generated, r.progress.depth), (one.0, one.1, one.2), "{model}/{config} adapting");
     }
 }

@@ -68,6 +68,10 @@ pub struct CheckOptions {
     /// Threads that compute successors (native only; a web worker has one). The search and every
     /// figure are the same for any number: successors are merged in queue order on one thread.
     pub threads: usize,
+    /// With `threads` > 1, run each slice on one thread or on all of them, whichever has been
+    /// faster on this search (the default; see `Pace`), so more threads are never slower than
+    /// one. `false` keeps every thread busy in every slice (the tests that compare the two).
+    pub adapt_threads: bool,
     /// Stop cleanly, with a partial result, before the search's memory would pass this many bytes:
     /// checked with the bounds, it stops when the next growth of the visited set, the parent and
     /// action arrays or the queue (each doubles when full) could pass the ceiling before the next
@@ -78,7 +82,16 @@ pub struct CheckOptions {
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { symmetry: true, deadlock: false, max_states: None, max_seconds: None, audit_symmetry: true, threads: 1, max_memory: None }
+        CheckOptions {
+            symmetry: true,
+            deadlock: false,
+            max_states: None,
+            max_seconds: None,
+            audit_symmetry: true,
+            threads: 1,
+            adapt_threads: true,
+            max_memory: None,
+        }
     }
 }
 
@@ -224,6 +237,9 @@ struct Successor<M: Model> {
     /// Position of the action in the expanded state's action list.
     k: u32,
     kind: Kind,
+    /// The first action property the step breaks (none on a stuttering step: `[P]_vars` holds).
+    /// Decided with the successor, so it can be on any thread: it does not depend on what was seen.
+    broken: Option<&'static str>,
     next: M::State,
 }
 
@@ -250,7 +266,43 @@ fn successors_of<M: Model>(model: &M, symmetry: Option<&Symmetry>, state: &M::St
         } else {
             Kind::Outside
         };
-        out.push(Successor { k: k as u32, kind, next });
+        let broken = match kind {
+            Kind::Stutter => None,
+            _ => model.action_properties().iter().find(|p| !(p.holds)(model, state, &next)).map(|p| p.name),
+        };
+        out.push(Successor { k: k as u32, kind, broken, next });
+    }
+}
+
+/// Which is faster on this search, one thread or all of them, measured on the search itself: a
+/// model whose states are cheap to expand but costly to allocate and free (crdt's) can run slower
+/// on two threads than on one, and the serial merge bounds any gain. The first two windows try
+/// one and then all; after that the faster runs, and every eighth window tries the other again,
+/// since the search's shape changes with its depth. Rates are successors generated per second,
+/// which is the same work in both.
+#[derive(Default)]
+struct Pace {
+    /// Successors per second in the last window on one thread, and on all of them.
+    rate: [Option<f64>; 2],
+    /// Windows run on one thread, and on all of them.
+    windows: [u64; 2],
+}
+
+impl Pace {
+    fn parallel_next(&self) -> bool {
+        match self.rate {
+            [None, _] => false,
+            [_, None] => true,
+            [Some(one), Some(all)] => (all > one) != ((self.windows[0] + self.windows[1]) % 8 == 7),
+        }
+    }
+
+    fn record(&mut self, parallel: bool, generated: u64, seconds: f64) {
+        self.windows[parallel as usize] += 1;
+        // A window too short to time (the last of a search) says nothing.
+        if generated >= 1024 && seconds > 0.0 {
+            self.rate[parallel as usize] = Some(generated as f64 / seconds);
+        }
     }
 }
 
@@ -279,6 +331,8 @@ pub struct Checker<M: Model> {
     max_fanout: usize,
     /// The state graph, recorded for a liveness check (see `engine::liveness`).
     pub(crate) recorder: Option<super::liveness::Recorder>,
+    /// One thread or all (with `threads` > 1).
+    pace: Pace,
 }
 
 impl<M: Model> Checker<M> {
@@ -303,6 +357,7 @@ impl<M: Model> Checker<M> {
             successors: Vec::new(),
             max_fanout: 0,
             recorder: None,
+            pace: Pace::default(),
         }
     }
 
@@ -437,13 +492,6 @@ impl<M: Model> Checker<M> {
         self.model.invariants().iter().find(|inv| !(inv.holds)(&self.model, state)).map(|inv| inv.name)
     }
 
-    fn first_failed_property(&self, from: &M::State, to: &M::State) -> Option<&'static str> {
-        if from == to {
-            return None; // [P]_vars holds on a stuttering step.
-        }
-        self.model.action_properties().iter().find(|p| !(p.holds)(&self.model, from, to)).map(|p| p.name)
-    }
-
     fn start(&mut self) {
         self.started = Some(Instant::now());
         if self.auditing() {
@@ -487,9 +535,29 @@ impl<M: Model> Checker<M> {
         }
         #[cfg(not(target_arch = "wasm32"))]
         if self.options.threads > 1 && !self.auditing() && self.recorder.is_none() {
-            self.run_parallel(budget, self.options.threads);
+            // One thread or all of them, whichever has been faster on this search (see `Pace`):
+            // both expand in the same order, so every figure is the same either way.
+            let parallel = !self.options.adapt_threads || self.pace.parallel_next();
+            let (generated, clock) = (self.generated, Instant::now());
+            if parallel {
+                self.run_parallel(budget, self.options.threads);
+            } else {
+                self.run_sequential(budget);
+            }
+            self.pace.record(parallel, self.generated - generated, clock.elapsed().as_secs_f64());
             return self.outcome.is_some();
         }
+        self.run_sequential(budget);
+        self.outcome.is_some()
+    }
+
+    /// Windows run on one thread and on all of them (see `Pace`).
+    pub fn thread_windows(&self) -> [u64; 2] {
+        self.pace.windows
+    }
+
+    /// Up to `budget` expansions on this thread.
+    fn run_sequential(&mut self, budget: usize) {
         let mut actions = std::mem::take(&mut self.actions);
         for n in 0..budget {
             let Some((state, id, level)) = self.queue.pop_front() else {
@@ -511,7 +579,6 @@ impl<M: Model> Checker<M> {
             self.finish(Outcome::Ok);
         }
         self.actions = actions;
-        self.outcome.is_some()
     }
 
     /// Expands up to `budget` states as a pipeline: chunks from the front of the queue become jobs;
@@ -520,6 +587,10 @@ impl<M: Model> Checker<M> {
     /// state). When the result it needs next is not ready, this thread computes a pending job
     /// itself rather than wait. Chunks are only ever taken from the front of the queue and merging
     /// only appends at its back, so the order of expansion is the sequential one.
+    ///
+    /// The merging thread frees nothing: the expanded states and the successors not kept go back to
+    /// the workers to drop, so that the one serial part of the search does only the table's work
+    /// (and most memory is freed by the thread that allocated it).
     #[cfg(not(target_arch = "wasm32"))]
     fn run_parallel(&mut self, budget: usize, threads: usize) {
         use std::collections::BTreeMap;
@@ -527,8 +598,12 @@ impl<M: Model> Checker<M> {
         const CHUNK: usize = 2048;
         type Entry<M> = (<M as Model>::State, u32, u32);
         type Done<M> = (Vec<Entry<M>>, Vec<Successor<M>>, Vec<usize>);
+        /// An expanded chunk and the successors it discarded.
+        type Garbage<M> = (Vec<Entry<M>>, Vec<<M as Model>::State>);
         struct Jobs<M: Model> {
             pending: VecDeque<(u64, Vec<Entry<M>>)>,
+            /// Expanded chunks and discarded successors, for a worker to free.
+            garbage: Vec<Garbage<M>>,
             closed: bool,
         }
         fn compute<M: Model>(model: &M, symmetry: Option<&Symmetry>, chunk: Vec<Entry<M>>, actions: &mut Vec<M::Action>) -> Done<M> {
@@ -542,7 +617,7 @@ impl<M: Model> Checker<M> {
         let workers = threads - 1;
         let model = self.model.clone();
         let symmetry = self.symmetry.clone();
-        let jobs = (Mutex::new(Jobs::<M> { pending: VecDeque::new(), closed: false }), Condvar::new());
+        let jobs = (Mutex::new(Jobs::<M> { pending: VecDeque::new(), garbage: Vec::new(), closed: false }), Condvar::new());
         std::thread::scope(|scope| {
             let (results_tx, results_rx) = mpsc::channel::<(u64, Done<M>)>();
             for _ in 0..workers {
@@ -556,6 +631,12 @@ impl<M: Model> Checker<M> {
                             loop {
                                 if let Some(job) = j.pending.pop_front() {
                                     break job;
+                                }
+                                if let Some(garbage) = j.garbage.pop() {
+                                    drop(j);
+                                    drop(garbage);
+                                    j = jobs.0.lock().expect("job queue");
+                                    continue;
                                 }
                                 if j.closed {
                                     return;
@@ -617,9 +698,10 @@ impl<M: Model> Checker<M> {
                 let mut succs = succs.into_iter();
                 let mut start = 0;
                 let mut stop = false;
+                let mut discarded = Vec::with_capacity(succs.len());
                 for (index, end) in ends.into_iter().enumerate() {
                     let (state, id, level) = &chunk[index];
-                    if let Some(outcome) = self.merge(state, *id, *level, succs.by_ref().take(end - start)) {
+                    if let Some(outcome) = self.merge(state, *id, *level, succs.by_ref().take(end - start), &mut |s| discarded.push(s)) {
                         // Everything taken but not merged goes back to the front of the queue, in
                         // order, so "left on queue" stays true.
                         let mut back: Vec<Entry<M>> = chunk[index + 1..].to_vec();
@@ -635,6 +717,10 @@ impl<M: Model> Checker<M> {
                         break;
                     }
                     start = end;
+                }
+                if !stop {
+                    jobs.0.lock().expect("job queue").garbage.push((chunk, discarded));
+                    jobs.1.notify_one();
                 }
                 if self.queue.len() > self.peak_queue {
                     self.peak_queue = self.queue.len();
@@ -757,13 +843,23 @@ impl<M: Model> Checker<M> {
     /// the new ones, checks invariants on new states (and on states outside the constraint) and
     /// action properties on every step. Sequential, whatever computed the successors.
     #[inline]
-    fn merge(&mut self, state: &M::State, id: u32, level: u32, successors: impl Iterator<Item = Successor<M>>) -> Option<Outcome<M>> {
+    /// Stores the new ones among `state`'s successors and checks them; a successor not kept goes
+    /// to `discard` (the parallel search has it freed on the thread that made it).
+    fn merge(
+        &mut self,
+        state: &M::State,
+        id: u32,
+        level: u32,
+        successors: impl Iterator<Item = Successor<M>>,
+        discard: &mut impl FnMut(M::State),
+    ) -> Option<Outcome<M>> {
         let mut count = 0usize;
         for succ in successors {
             count += 1;
             self.generated += 1;
-            let Successor { k, kind, next } = succ;
+            let Successor { k, kind, broken, next } = succ;
             if let Kind::Stutter = kind {
+                discard(next);
                 continue;
             }
             // Count and store the state before checking it, as TLC does: the figures at a
@@ -787,11 +883,12 @@ impl<M: Model> Checker<M> {
                     return Some(self.violation(ViolationKind::Invariant, name, id, state, k, next));
                 }
             }
-            if let Some(name) = self.first_failed_property(state, &next) {
+            if let Some(name) = broken {
                 return Some(self.violation(ViolationKind::ActionProperty, name, id, state, k, next));
             }
-            if let Some(stored) = new_id {
-                self.queue.push_back((next, stored, level + 1));
+            match new_id {
+                Some(stored) => self.queue.push_back((next, stored, level + 1)),
+                None => discard(next),
             }
         }
         if count > self.max_fanout {
@@ -826,7 +923,7 @@ impl<M: Model> Checker<M> {
                 }
             }
         }
-        let outcome = self.merge(state, id, level, succs.drain(..));
+        let outcome = self.merge(state, id, level, succs.drain(..), &mut drop);
         self.successors = succs;
         outcome
     }
@@ -914,5 +1011,40 @@ mod memory_tests {
         let c = run(Some(u64::MAX), 1);
         assert!(matches!(c.outcome(), Some(Outcome::Ok)));
         assert!(c.memory_after_growth(u64::MAX / 4) == u64::MAX);
+    }
+}
+
+#[cfg(test)]
+mod pace_tests {
+    use super::Pace;
+
+    /// Runs a window as `pace` chooses, at these rates (successors per second) for one thread and all.
+    fn window(pace: &mut Pace, rates: [u64; 2]) -> bool {
+        let parallel = pace.parallel_next();
+        pace.record(parallel, rates[parallel as usize], 1.0);
+        parallel
+    }
+
+    #[test]
+    fn pace_tries_both_then_runs_the_faster_and_tries_the_other_every_eighth_window() {
+        let mut pace = Pace::default();
+        let picks: Vec<bool> = (0..16).map(|_| window(&mut pace, [10_000, 20_000])).collect();
+        let expected: Vec<bool> = (0..16).map(|n| n == 1 || (n > 1 && n % 8 != 7)).collect();
+        assert_eq!(picks, expected, "one, all, then all but for windows 7 and 15");
+        // All threads become slower (a deeper level, more allocation): one thread takes over once
+        // the next try of one thread shows it.
+        let picks: Vec<bool> = (16..32).map(|_| window(&mut pace, [30_000, 20_000])).collect();
+        assert_eq!(picks[..8], [true, true, true, true, true, true, true, false], "windows 16-23: all, until 23 tries one");
+        assert_eq!(picks[8..], [false, false, false, false, false, false, false, true], "then one thread, and window 31 tries all again");
+        assert_eq!(pace.windows, [3 + 8, 13 + 8], "windows on one thread and on all");
+    }
+
+    #[test]
+    fn a_window_too_short_to_time_changes_no_rate() {
+        let mut pace = Pace::default();
+        pace.record(false, 10, 0.001);
+        assert_eq!(pace.rate, [None, None]);
+        assert!(!pace.parallel_next(), "still to be measured on one thread");
+        assert_eq!(pace.windows, [1, 0]);
     }
 }
