@@ -2,7 +2,7 @@
 # Sets up what is missing, then runs every test: rustfmt and clippy; native unit, property and CLI tests (and
 # `pex new`'s crate, built and tested); a seeded fuzz run over every input path; the example crate examples/peterson (tests, TLC conformance, site); a crate
 # `pex new` writes, its site built; the TLC conformance run for every twin in tla/; the release build of the site
-# (served under a sub-path); end-to-end tests in headless Chromium against that build (the example's site too).
+# (served under a sub-path), checked free of test hooks, and a second build with them; end-to-end tests in headless Chromium against that build (the example's site too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -55,8 +55,14 @@ step "TLC conformance: every cfg in tla/, with and without symmetry"
 
 step "Release build of the site (the app and the docs book), with a public URL other than /"
 scripts/site.sh /protocol-explorer/
+# The browser tests' hooks (window.__pexRenders, __pexCrashWorker, __pexHangWorker) stay out of
+# what users download; a second build with them serves the tests that need them.
+if grep -rl '__pex' dist; then echo "the release site carries test hooks (the files above)" >&2; exit 1; fi
+rm -rf target/dist-test-hooks
+PEX_TEST_HOOKS=1 trunk build --release --locked --public-url /protocol-explorer/ --dist target/dist-test-hooks
+grep -q '__pexRenders' target/dist-test-hooks/app-*_bg.wasm
 
 step "End-to-end tests in headless Chromium"
-(cd web && PEX_DIST="$PWD/../dist" PEX_PUBLIC_URL=/protocol-explorer/ PEX_BIN="$PWD/../target/release/pex" npm run --silent e2e)
+(cd web && PEX_DIST="$PWD/../dist" PEX_HOOKS_DIST="$PWD/../target/dist-test-hooks" PEX_PUBLIC_URL=/protocol-explorer/ PEX_BIN="$PWD/../target/release/pex" npm run --silent e2e)
 
 step "All tests passed in $(( $(date +%s) - started ))s"

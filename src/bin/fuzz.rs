@@ -498,9 +498,7 @@ fn worker_request(rng: &mut ChaCha8Rng, seeds: &Seeds) -> String {
             };
             ToWorker::Simulate { id, request: SimulateRequest { model, config, constants, options } }
         }
-        16 | 17 => ToWorker::Cancel { id },
-        18 => ToWorker::Crash { panic: rng.gen() },
-        _ => ToWorker::Hang { ms: rng.gen() },
+        _ => ToWorker::Cancel { id },
     };
     let mut value = serde_json::to_value(&msg).expect("a request encodes");
     if rng.gen_bool(0.2) {

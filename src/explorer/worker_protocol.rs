@@ -30,6 +30,7 @@ impl CheckRequest {
             max_seconds: self.max_seconds,
             audit_symmetry: true,
             threads: 1,
+            adapt_threads: true,
             max_memory: self.max_memory,
         }
     }
@@ -46,23 +47,7 @@ pub struct SimulateRequest {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ToWorker {
-    Start {
-        id: u64,
-        request: CheckRequest,
-    },
-    Simulate {
-        id: u64,
-        request: SimulateRequest,
-    },
-    Cancel {
-        id: u64,
-    },
-    /// Test hook: trap as an out-of-memory abort does (`panic: false`), or panic.
-    Crash {
-        panic: bool,
-    },
-    /// Test hook: stay busy this long without answering.
-    Hang {
-        ms: u32,
-    },
+    Start { id: u64, request: CheckRequest },
+    Simulate { id: u64, request: SimulateRequest },
+    Cancel { id: u64 },
 }

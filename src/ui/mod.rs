@@ -13,6 +13,13 @@ pub mod simulate;
 pub mod svg;
 pub mod worker;
 
+/// Whether this build carries the browser tests' hooks: the render counts in `window.__pexRenders`
+/// and `window.__pexCrashWorker` / `window.__pexHangWorker`. Only a build made with
+/// `PEX_TEST_HOOKS` set in its environment has them (the test command builds such a second site
+/// for the tests that need them); in every other build this is `false`, the hooks' code is compiled
+/// out, and users never download it (the test command checks the released files for `__pex`).
+pub const TEST_HOOKS: bool = option_env!("PEX_TEST_HOOKS").is_some();
+
 use crate::catalogue::Catalogue;
 use std::sync::{Arc, OnceLock};
 

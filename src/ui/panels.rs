@@ -4,9 +4,10 @@
 //! changes what one panel shows (a check's progress, say) renders that panel alone; the rest
 //! compare equal and are skipped.
 //!
-//! Every component counts its renders in `window.__pexRenders` (`{ app: n, header: n, notices: n,
-//! play: n, actions: n, constants: n, view: n, timeline: n, inspector: n, properties: n, check: n }`):
-//! cheap, always on, read by `web/e2e/renders.test.mjs` and `web/e2e/bench.mjs`.
+//! In a build with the test hooks ([`TEST_HOOKS`](super::TEST_HOOKS)), every component counts its
+//! renders in `window.__pexRenders` (`{ app: n, header: n, notices: n, play: n, actions: n,
+//! constants: n, view: n, timeline: n, inspector: n, properties: n, check: n }`), read by
+//! `web/e2e/renders.test.mjs` and `web/e2e/bench.mjs`; in users' builds the count is compiled out.
 
 use super::app::{ExportMsg, FoundMsg, LessonMsg, Msg, PageMsg, PlayMsg, SettingsMsg, StepMsg, TIMELINE_WINDOW};
 use super::check::{use_check, CheckForm, CheckSettings, CheckStatus, Death, UseCheck};
@@ -24,8 +25,11 @@ use wasm_bindgen::JsValue;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Adds one to `window.__pexRenders[name]`.
+/// Adds one to `window.__pexRenders[name]` (only in a build with the test hooks).
 pub fn count_render(name: &str) {
+    if !super::TEST_HOOKS {
+        return;
+    }
     let window = dom::window();
     let key = JsValue::from_str("__pexRenders");
     let counts = match js_sys::Reflect::get(&window, &key) {

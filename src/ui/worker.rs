@@ -8,10 +8,10 @@
 //! out of memory) and `terminate()` a worker that died or stopped answering ([`WorkerHandle`]).
 //! A worker that traps is never reused: the page spawns a fresh one for the next check.
 //!
-//! Test hooks (debug aids, harmless in production): while a worker exists, the page defines
-//! `window.__pexCrashWorker(panic)`, which makes the worker trap as an out-of-memory abort does
-//! (or panic, when `panic` is true), and `window.__pexHangWorker(ms)`, which keeps the worker busy
-//! for `ms` milliseconds without answering.
+//! Test hooks, only in a build with them ([`TEST_HOOKS`](super::TEST_HOOKS); compiled out of users'
+//! builds): while a worker exists, the page defines `window.__pexCrashWorker(panic)`, which makes
+//! the worker trap as an out-of-memory abort does (or panic, when `panic` is true), and
+//! `window.__pexHangWorker(ms)`, which keeps the worker busy for `ms` milliseconds without answering.
 
 use crate::catalogue::Catalogue;
 use crate::engine::{DynChecker, DynOutcome, Footprint, Lasso, LivenessReport, Progress, SimulateEnd, SimulateProgress, Simulator};
@@ -257,7 +257,22 @@ fn received(msg: ToWorker) {
                 post(&reply);
             }
         }
-        ToWorker::Crash { panic } => {
+    }
+}
+
+/// The test hooks' messages to the worker (see the module's header); read only in a build with
+/// the hooks.
+#[derive(Serialize, Deserialize)]
+enum TestHookMsg {
+    /// Trap as an out-of-memory abort does (`panic: false`), or panic.
+    Crash { panic: bool },
+    /// Stay busy this long without answering.
+    Hang { ms: u32 },
+}
+
+fn test_hook(msg: TestHookMsg) {
+    match msg {
+        TestHookMsg::Crash { panic } => {
             if panic {
                 panic!("the page asked this worker to crash (test hook)");
             }
@@ -267,7 +282,7 @@ fn received(msg: ToWorker) {
             #[cfg(not(target_arch = "wasm32"))]
             std::process::abort();
         }
-        ToWorker::Hang { ms } => {
+        TestHookMsg::Hang { ms } => {
             let started = Instant::now();
             while started.elapsed() < Duration::from_millis(ms as u64) {}
         }
@@ -294,6 +309,11 @@ pub fn run_worker(catalogue: Catalogue) {
     CATALOGUE.with(|c| *c.borrow_mut() = Rc::new(catalogue));
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
         let Some(text) = e.data().as_string() else { return };
+        if super::TEST_HOOKS {
+            if let Ok(hook) = serde_json::from_str::<TestHookMsg>(&text) {
+                return test_hook(hook);
+            }
+        }
         match serde_json::from_str::<ToWorker>(&text) {
             Ok(msg) => received(msg),
             Err(err) => gloo::console::error!(format!("worker: unreadable message: {err}")),
@@ -321,8 +341,9 @@ pub struct WorkerHandle {
     pending: Rc<RefCell<Vec<String>>>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    /// The test hooks set on `window` (none in users' builds).
     _hooks: Vec<(&'static str, JsValue)>,
-    _hook_closures: [TestHook; 2],
+    _hook_closures: Vec<TestHook>,
 }
 
 /// A test hook on `window` (`__pexCrashWorker`, `__pexHangWorker`), kept alive with the worker.
@@ -359,27 +380,8 @@ impl WorkerHandle {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        // The test hooks post straight to this worker.
-        let crash = {
-            let worker = worker.clone();
-            Closure::<dyn Fn(JsValue)>::new(move |panic: JsValue| {
-                let msg = ToWorker::Crash { panic: panic.is_truthy() };
-                let _ = worker.post_message(&JsValue::from_str(&serde_json::to_string(&msg).unwrap_or_default()));
-            })
-        };
-        let hang = {
-            let worker = worker.clone();
-            Closure::<dyn Fn(JsValue)>::new(move |ms: JsValue| {
-                let msg = ToWorker::Hang { ms: ms.as_f64().unwrap_or(5000.0).clamp(0.0, 600_000.0) as u32 };
-                let _ = worker.post_message(&JsValue::from_str(&serde_json::to_string(&msg).unwrap_or_default()));
-            })
-        };
-        let hooks: Vec<(&'static str, JsValue)> = vec![("__pexCrashWorker", crash.as_ref().clone()), ("__pexHangWorker", hang.as_ref().clone())];
-        let window = super::dom::window();
-        for (name, f) in &hooks {
-            let _ = js_sys::Reflect::set(&window, &JsValue::from_str(name), f);
-        }
-        Ok(WorkerHandle { worker, ready, pending, _on_message: on_message, _on_error: on_error, _hooks: hooks, _hook_closures: [crash, hang] })
+        let (hooks, hook_closures) = if super::TEST_HOOKS { test_hooks(&worker) } else { (Vec::new(), Vec::new()) };
+        Ok(WorkerHandle { worker, ready, pending, _on_message: on_message, _on_error: on_error, _hooks: hooks, _hook_closures: hook_closures })
     }
 
     /// Whether the worker has loaded and said so.
@@ -396,6 +398,24 @@ impl WorkerHandle {
             self.pending.borrow_mut().push(text);
         }
     }
+}
+
+/// Sets the test hooks on `window`, posting straight to `worker`.
+fn test_hooks(worker: &web_sys::Worker) -> (Vec<(&'static str, JsValue)>, Vec<TestHook>) {
+    fn hook(worker: &web_sys::Worker, msg: impl Fn(JsValue) -> TestHookMsg + 'static) -> TestHook {
+        let worker = worker.clone();
+        Closure::<dyn Fn(JsValue)>::new(move |arg: JsValue| {
+            let _ = worker.post_message(&JsValue::from_str(&serde_json::to_string(&msg(arg)).unwrap_or_default()));
+        })
+    }
+    let crash = hook(worker, |panic| TestHookMsg::Crash { panic: panic.is_truthy() });
+    let hang = hook(worker, |ms| TestHookMsg::Hang { ms: ms.as_f64().unwrap_or(5000.0).clamp(0.0, 600_000.0) as u32 });
+    let hooks: Vec<(&'static str, JsValue)> = vec![("__pexCrashWorker", crash.as_ref().clone()), ("__pexHangWorker", hang.as_ref().clone())];
+    let window = super::dom::window();
+    for (name, f) in &hooks {
+        let _ = js_sys::Reflect::set(&window, &JsValue::from_str(name), f);
+    }
+    (hooks, vec![crash, hang])
 }
 
 impl Drop for WorkerHandle {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { start, open, pex, text, OUT } from './harness.mjs';
 
 let env;
-before(async () => { env = await start(); });
+before(async () => { env = await start({ hooks: true }); });
 after(async () => { await env?.stop(); });
 
 // Paxos with five acceptors and three values: tens of millions of states (the run that used to

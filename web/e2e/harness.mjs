@@ -11,6 +11,9 @@ import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DIST = resolve(process.env.PEX_DIST || join(here, '../../dist'));
+/** The same site built with the test hooks (PEX_TEST_HOOKS set: window.__pexRenders,
+ * __pexCrashWorker, __pexHangWorker), which users' builds leave out; for the tests that need them. */
+export const HOOKS_DIST = resolve(process.env.PEX_HOOKS_DIST || join(here, '../../target/dist-test-hooks'));
 export const PUBLIC_URL = process.env.PEX_PUBLIC_URL || '/protocol-explorer/';
 export const PEX = resolve(process.env.PEX_BIN || join(here, '../../target/release/pex'));
 export const OUT = join(here, 'out');
@@ -37,15 +40,21 @@ async function waitForServer(url, ms = 10000) {
   throw new Error(`server at ${url} did not come up`);
 }
 
-/** Serves dist/ at PUBLIC_URL and launches Chromium. Returns { base, browser, stop }. */
-export async function start() {
-  if (!existsSync(join(DIST, 'index.html'))) throw new Error(`no build at ${DIST}: run trunk build --release first`);
+/** Serves dist/ (or, with hooks, the test-hooks build) at PUBLIC_URL and launches Chromium.
+ * Returns { base, browser, stop }. */
+export async function start({ hooks = false } = {}) {
+  const dist = hooks ? HOOKS_DIST : DIST;
+  if (!existsSync(join(dist, 'index.html'))) {
+    throw new Error(hooks
+      ? `no test-hooks build at ${dist}: PEX_TEST_HOOKS=1 trunk build --release --dist ${dist} --public-url ${PUBLIC_URL}`
+      : `no build at ${dist}: run trunk build --release first`);
+  }
   mkdirSync(OUT, { recursive: true });
   const root = mkdtempSync(join(tmpdir(), 'pex-site-'));
   const segments = PUBLIC_URL.split('/').filter(Boolean);
   let dir = root;
   for (const s of segments.slice(0, -1)) { dir = join(dir, s); mkdirSync(dir); }
-  symlinkSync(DIST, join(dir, segments[segments.length - 1]));
+  symlinkSync(dist, join(dir, segments[segments.length - 1]));
   const port = await freePort();
   const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', '--directory', root, String(port)], { stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}${PUBLIC_URL}`;
@@ -81,6 +90,19 @@ export function pex(...args) {
 export const text = (page, sel) => page.locator(sel).innerText();
 
 /** The step counter says "step C of N"; returns [C, N]. */
+/** Clicks Pause (the play button while it plays) and returns the step counter's text as it was
+ * when the click reached the page, read in a capture listener that runs before the app's own. */
+export async function pauseAndReadShown(page) {
+  await page.evaluate(() => {
+    window.__shownAtPause = null;
+    addEventListener('click', e => {
+      if (e.target.closest('[data-testid=play]')) window.__shownAtPause = document.querySelector('[data-testid=step-counter]').textContent;
+    }, { capture: true, once: true });
+  });
+  await page.click('[data-testid=play]');
+  return page.evaluate(() => window.__shownAtPause);
+}
+
 export async function stepCounter(page) {
   const t = await text(page, '[data-testid=step-counter]');
   const m = t.match(/step (\d+) of (\d+)/);

@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, open, text, stepCounter } from './harness.mjs';
+import { start, open, text, stepCounter, pauseAndReadShown } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -111,7 +111,9 @@ test('switching config on a long trace replays it in slices with progress, then 
     const m = document.querySelector('[data-testid=step-counter]')?.textContent.match(/of (\d+)/);
     return m && Number(m[1]) > 40000;
   }, null, { timeout: 60000 });
-  await page.click('[data-testid=play]');
+  const shown = await pauseAndReadShown(page);
+  assert.match(await text(page, '[data-testid=play]'), /Play/, 'the click paused play');
+  assert.equal(await text(page, '[data-testid=step-counter]'), shown, 'play stopped at the step shown when Pause was clicked');
   const [, n] = await stepCounter(page);
   await page.evaluate(() => {
     window.__sawProgress = false;
@@ -124,6 +126,31 @@ test('switching config on a long trace replays it in slices with progress, then 
   assert.match(await text(page, '[data-testid=comparison]'), /safe → seed-invariant/);
   assert.equal((await stepCounter(page))[1], n, 'every step replays under seed-invariant');
   assert.match(await page.locator('[data-testid=config-seed-invariant]').getAttribute('class'), /active/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('on a busy page, a pause stops at the step shown when it was clicked, and nothing plays after it', async () => {
+  const page = await open(env.browser, `${env.base}#v=1&m=seqlock&c=safe&seed=3`);
+  await page.locator('[data-testid=stop-at-violation]').uncheck();
+  await page.locator('[data-testid=speed]').fill('9');
+  // A phone's CPU (six times slower): each tick of play takes its whole budget, renders are slow,
+  // and ticks queue behind the click.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
+  await page.click('[data-testid=play]');
+  for (const at of [500, 1500, 3000]) {
+    await page.waitForFunction(at => Number(document.querySelector('[data-testid=step-counter]')?.textContent.match(/of (\d+)/)?.[1]) > at, at, { timeout: 60000 });
+    const shown = await pauseAndReadShown(page);
+    assert.match(shown, /step (\d+) of \1$/, 'while playing, the counter shows the end of the trace');
+    assert.match(await text(page, '[data-testid=play]'), /Play/, 'the click paused play');
+    assert.equal(await text(page, '[data-testid=step-counter]'), shown, `paused at the step shown when Pause was clicked (${shown})`);
+    await page.waitForTimeout(400);
+    assert.equal(await text(page, '[data-testid=step-counter]'), shown, 'no step was played after the pause');
+    await page.click('[data-testid=play]');
+  }
+  await page.click('[data-testid=play]');
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { start, open, stepCounter } from './harness.mjs';
 
 let env;
-before(async () => { env = await start(); });
+before(async () => { env = await start({ hooks: true }); });
 after(async () => { await env?.stop(); });
 
 // Paxos with five acceptors and three values: a check that runs far longer than this test.
