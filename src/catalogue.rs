@@ -5,7 +5,8 @@
 //! A model's one registration is its line in a catalogue: its `ModelDef` (and its `View`, if it
 //! draws its own picture) carry everything else.
 
-use crate::engine::{typed, AnyState, ConstError, Constants, DynModel, Erased, ModelDef, ModelInfo};
+use crate::engine::foreign::{match_trace, read_any, Format, TraceText};
+use crate::engine::{typed, AnyState, ConstError, Constants, DynModel, Erased, ModelDef, ModelInfo, TraceFile};
 use crate::explorer::draw::{Drawing, Legend};
 use crate::explorer::generic;
 use crate::explorer::views::{StatePath, View};
@@ -130,7 +131,128 @@ pub struct Catalogue {
     lessons: Vec<(&'static str, &'static str)>,
 }
 
+/// What is known of a trace file's model before it is read (`pex replay --config`, a twin's cfg).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TraceHint {
+    pub model: Option<String>,
+    pub config: Option<String>,
+    /// `(name, value)` in `--const` syntax, over the model's defaults.
+    pub constants: Vec<(String, String)>,
+}
+
+/// A trace file opened: this project's own, or one made from another tool's trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenedTrace {
+    pub file: TraceFile,
+    /// The other tool's format, if it was one.
+    pub format: Option<Format>,
+    /// What that tool said was violated.
+    pub violated: Option<String>,
+    /// Other configs the trace is also a behaviour of (the first matching one, or the one that
+    /// checks what the tool says was violated, is used).
+    pub also: Vec<String>,
+}
+
 impl Catalogue {
+    /// Opens a trace file of any format (see `engine::foreign`): this project's JSON as it is;
+    /// a TLC error trace or an ITF trace matched state by state against the models whose
+    /// variables it has (or the one `hint` names), under each config (or `hint`'s) with `hint`'s
+    /// constants. The config is the one under which the trace is a behaviour; of several, the
+    /// first that checks the property the tool says is violated, else the first.
+    pub fn open_trace(&self, text: &str, hint: &TraceHint) -> Result<OpenedTrace, String> {
+        let trace = match read_any(text)? {
+            TraceText::Pex(file) => return Ok(OpenedTrace { file, format: None, violated: None, also: Vec::new() }),
+            TraceText::Foreign(t) => t,
+        };
+        let what = trace.format.name();
+        // An ITF file pex wrote names its model, config and constants; what the reader gives wins.
+        let written;
+        let hint = match &trace.written_by_pex {
+            Some(w) => {
+                let mut constants = w.constants.clone();
+                constants.extend(hint.constants.iter().cloned());
+                written = TraceHint { model: hint.model.clone().or(Some(w.model.clone())), config: hint.config.clone().or(Some(w.config.clone())), constants };
+                &written
+            }
+            None => hint,
+        };
+        let vars: Vec<&str> = trace.states[0].keys().map(String::as_str).collect();
+        let mut models = Vec::new();
+        for entry in &self.entries {
+            let info = (entry.info)();
+            if hint.model.as_deref().is_some_and(|m| m != info.name) {
+                continue;
+            }
+            let Some(first) = info.configs.first() else { continue };
+            let Ok(model) = self.build(info.name, first.name, &[]) else { continue };
+            let mut theirs: Vec<&str> = model.variables().to_vec();
+            theirs.sort();
+            if hint.model.is_some() || theirs == vars {
+                models.push(info);
+            }
+        }
+        if let Some(m) = &hint.model {
+            self.find(m).map_err(|e| e.to_string())?;
+        }
+        if models.is_empty() {
+            return Err(format!("a {what} of another spec: no model here has its variables ({})", vars.join(", ")));
+        }
+        // Of several models with these variables, the one the file names.
+        if models.len() > 1 {
+            if let Some(module) = &trace.module {
+                let named: Vec<ModelInfo> = models.iter().filter(|i| i.tla_module == module).cloned().collect();
+                if !named.is_empty() {
+                    models = named;
+                }
+            }
+        }
+        let mut found = Vec::new();
+        let mut refusals = Vec::new();
+        for info in &models {
+            for config in &info.configs {
+                if hint.config.as_deref().is_some_and(|c| c != config.name) {
+                    continue;
+                }
+                let model = self.build(info.name, config.name, &hint.constants).map_err(|e| e.to_string())?;
+                match match_trace(model.as_ref(), &trace) {
+                    Ok((init, actions, lasso)) => {
+                        let checks = trace.violated.as_deref().is_some_and(|v| {
+                            v == "Deadlock"
+                                || model.invariant_names().contains(&v)
+                                || model.property_names().contains(&v)
+                                || model.liveness_names().contains(&v)
+                        });
+                        let file = TraceFile {
+                            model: info.name.to_string(),
+                            config: config.name.to_string(),
+                            constants: model.constants().to_pairs(),
+                            init,
+                            actions,
+                            lasso,
+                        };
+                        found.push((checks, file));
+                    }
+                    Err(why) => refusals.push(why.to_string()),
+                }
+            }
+        }
+        if let Some(c) = &hint.config {
+            if found.is_empty() && refusals.is_empty() {
+                return Err(format!("{} has no config {c}", models.iter().map(|i| i.name).collect::<Vec<_>>().join(", ")));
+            }
+        }
+        if found.is_empty() {
+            return Err(match refusals.len() {
+                1 => refusals.remove(0),
+                _ => format!("the {what} is not a behaviour of the model under any config: {}", refusals.join("; ")),
+            });
+        }
+        let pick = found.iter().position(|(checks, _)| *checks).unwrap_or(0);
+        let (_, file) = found.remove(pick);
+        let also = found.into_iter().map(|(_, f)| format!("{}/{}", f.model, f.config)).collect();
+        Ok(OpenedTrace { file, format: Some(trace.format), violated: trace.violated, also })
+    }
+
     /// An empty catalogue: add models with [`Catalogue::with`] or [`Catalogue::with_view`].
     pub fn new() -> Catalogue {
         Catalogue::default()

@@ -114,7 +114,8 @@ enum Cmd {
         /// With --json: add each trace state as TLC prints it (`tlc` beside `state`).
         #[arg(long)]
         tlc_trace: bool,
-        /// Write a counterexample as a trace file (JSON) that `pex replay` and the web app load.
+        /// Write a counterexample as a trace file (JSON) that `pex replay` and the web app load;
+        /// a name ending in `.itf.json` writes the Informal Trace Format (Apalache, Quint).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -168,8 +169,23 @@ enum Cmd {
     },
     /// Replay a trace file, print its states and check it again: the first state (or step) where
     /// each invariant (action property) fails, and a lasso's temporal verdict (exit 1 if one fails).
+    /// Reads pex's own trace files, TLC's error trace (its output, or the trace alone) and ITF
+    /// (Apalache, Quint); another tool's trace is matched state by state against the model.
     Replay {
         file: PathBuf,
+        /// For another tool's trace: the model (default: the one with the trace's variables).
+        #[arg(long)]
+        model: Option<String>,
+        /// For another tool's trace: the config (default: the one it is a behaviour of).
+        #[arg(long, short)]
+        config: Option<String>,
+        /// For another tool's trace: a constant, over the model's defaults.
+        #[arg(long = "const", value_name = "K=V")]
+        constants: Vec<String>,
+        /// For another tool's trace: the twin's cfg TLC ran (tla/<model>/MC_<config>.cfg), which
+        /// gives the model, the config and the constants.
+        #[arg(long, value_name = "FILE")]
+        cfg: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -341,7 +357,13 @@ pub fn main(catalogue: Catalogue) -> ExitCode {
             let options = SimulateOptions { first_seed: seed, max_walks: Some(walks), depth, max_seconds, skip_stutter: !keep_stutter };
             simulate(&model, options, json, out)
         }
-        Cmd::Replay { file, json } => replay_file(&file, json),
+        Cmd::Replay { file, model, config, constants, cfg, json } => (|| {
+            let mut hint = crate::catalogue::TraceHint { model, config, constants: parse_consts(&constants).map_err(Fail)? };
+            if let Some(cfg) = cfg {
+                hint = hint_of_cfg(&cfg, hint)?;
+            }
+            replay_file(&file, &hint, json)
+        })(),
         Cmd::Docs { out } => write_docs(&out),
         Cmd::Graph { model, format, max_states } => graph(&model, &format, max_states),
         Cmd::Lesson { command: LessonCmd::Check { files } } => lesson_check(&files),
@@ -527,6 +549,12 @@ fn trace_json(model: &dyn DynModel, trace: &Trace, tlc_text: bool) -> serde_json
 }
 
 fn save_trace(model: &dyn DynModel, trace: &Trace, path: &PathBuf) -> Result<(), Fail> {
+    // A name ending in .itf.json asks for the Informal Trace Format (Apalache, Quint).
+    if path.to_string_lossy().ends_with(".itf.json") {
+        let source = format!("{}.tla", model.info().tla_module);
+        let text = serde_json::to_string_pretty(&crate::engine::foreign::to_itf(model, trace, &source)).expect("serialisable");
+        return std::fs::write(path, text + "\n").map_err(|e| Fail(format!("cannot write {}: {e}", path.display())));
+    }
     let file = TraceFile {
         model: model.info().name.to_string(),
         config: model.config().name.to_string(),
@@ -903,9 +931,31 @@ fn simulate(args: &ModelArgs, options: SimulateOptions, json: bool, out: Option<
     Ok(if found.is_some() { 1 } else { 0 })
 }
 
-fn replay_file(path: &Path, json: bool) -> Result<u8, Fail> {
+/// The model, config and constants of a twin's cfg (`tla/<model>/MC_<config>.cfg`).
+fn hint_of_cfg(cfg: &Path, hint: crate::catalogue::TraceHint) -> Result<crate::catalogue::TraceHint, Fail> {
+    let dir = cfg.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let file = cfg.file_name().and_then(|f| f.to_str()).ok_or_else(|| Fail(format!("{}: not a file name", cfg.display())))?;
+    let model = match &hint.model {
+        Some(m) => m.clone(),
+        None => {
+            let folder = dir.canonicalize().ok().and_then(|d| d.file_name().map(|f| f.to_string_lossy().to_string())).unwrap_or_default();
+            if catalogue().find(&folder).is_err() {
+                return Err(Fail(format!("{}: a twin's cfg lives in tla/<model>/, and {folder:?} is no model here; say which with --model", cfg.display())));
+            }
+            folder
+        }
+    };
+    let info = (catalogue().find(&model)?.info)();
+    let case = crate::tlc::conform::load_case(catalogue(), &info, dir, file).map_err(Fail)?;
+    let mut constants = case.constants;
+    constants.extend(hint.constants);
+    Ok(crate::catalogue::TraceHint { model: Some(model), config: Some(case.config), constants })
+}
+
+fn replay_file(path: &Path, hint: &crate::catalogue::TraceHint, json: bool) -> Result<u8, Fail> {
     let text = read_input(path, "trace file", crate::engine::trace::MAX_TRACE_FILE_BYTES).map_err(Fail)?;
-    let file = TraceFile::parse(&text).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let opened = catalogue().open_trace(&text, hint).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let file = opened.file.clone();
     let model = catalogue().build(&file.model, &file.config, &file.constants)?;
     let (mut trace, stop) = replay(model.as_ref(), file.init, &file.actions);
     if let Some(stop) = &stop {
@@ -924,6 +974,9 @@ fn replay_file(path: &Path, json: bool) -> Result<u8, Fail> {
     let fails = verdicts.iter().any(|v| v.fails_at.is_some() && (v.kind != crate::engine::ViolationKind::Liveness || v.fair));
     if json {
         let o = serde_json::json!({
+            "format": opened.format.map_or("pex", |f| match f { crate::engine::foreign::Format::Tlc => "tlc", crate::engine::foreign::Format::Itf => "itf" }),
+            "violated_says": opened.violated,
+            "also_behaviour_of": opened.also,
             "model": model.info().name,
             "config": model.config().name,
             "constants": model.constants().to_json(),
@@ -942,6 +995,28 @@ fn replay_file(path: &Path, json: bool) -> Result<u8, Fail> {
         });
         outln!("{}", serde_json::to_string_pretty(&o).unwrap());
         return Ok(u8::from(fails));
+    }
+    if let Some(format) = opened.format {
+        outln!(
+            "Read as a {}: every state matched the model's, step by step, under config {}{}.",
+            format.name(),
+            model.config().name,
+            if opened.also.is_empty() { String::new() } else { format!(" (also a behaviour of {}; --config picks another)", opened.also.join(", ")) }
+        );
+        if let Some(v) = &opened.violated {
+            outln!("It says {v} is violated; the check below says where.");
+        }
+    }
+    if let Some(format) = opened.format {
+        outln!(
+            "Read as a {}: every state matched the model's, step by step, under config {}{}.",
+            format.name(),
+            model.config().name,
+            if opened.also.is_empty() { String::new() } else { format!(" (also a behaviour of {}; --config picks another)", opened.also.join(", ")) }
+        );
+        if let Some(v) = &opened.violated {
+            outln!("It says {v} is violated; the check below says where.");
+        }
     }
     outln!("Model {} ({}), config {}: {}", model.info().name, model.info().title, model.config().name, model.config().summary);
     outln!("Constants: {}", model.constants());

@@ -500,3 +500,85 @@ fn a_liveness_check_stopped_by_a_bound_says_no_temporal_property_was_evaluated()
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("No temporal property was evaluated"), "{text}");
 }
+
+/// TLC's own output for paxos's gap (tla/paxos/MC_ignore-accepted.cfg, TLC 2.15): `pex replay`
+/// matches every state, picks the config, and finds Agreement failing where TLC says.
+const TLC_PAXOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/paxos-ignore-accepted.tlc.out");
+
+#[test]
+fn replay_reads_tlc_output_and_finds_the_violation_where_tlc_does() {
+    let out = pex(&["replay", TLC_PAXOS]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.starts_with("Read as a TLC error trace: every state matched the model's, step by step, under config ignore-accepted."), "{text}");
+    assert!(text.contains("It says Agreement is violated"), "{text}");
+    assert!(text.contains("Invariant Agreement fails at state 11, the first along the trace where it does."), "{text}");
+    let v = json(&pex(&["replay", TLC_PAXOS, "--json"]));
+    assert_eq!((v["format"].as_str(), v["model"].as_str(), v["config"].as_str()), (Some("tlc"), Some("paxos"), Some("ignore-accepted")));
+    let agreement = v["properties"].as_array().unwrap().iter().find(|p| p["name"] == "Agreement").unwrap().clone();
+    assert_eq!(agreement["state"].as_u64(), Some(11));
+    // The twin's cfg gives the same.
+    let cfg = concat!(env!("CARGO_MANIFEST_DIR"), "/tla/paxos/MC_ignore-accepted.cfg");
+    let v = json(&pex(&["replay", TLC_PAXOS, "--cfg", cfg, "--json"]));
+    assert_eq!(
+        (v["config"].as_str(), v["properties"].as_array().unwrap().iter().find(|p| p["name"] == "Agreement").unwrap()["state"].as_u64()),
+        (Some("ignore-accepted"), Some(11))
+    );
+}
+
+#[test]
+fn a_tlc_trace_that_is_not_a_behaviour_says_which_state_and_variable_differ() {
+    let dir = std::env::temp_dir().join(format!("pex-cli-foreign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(TLC_PAXOS).unwrap();
+    // State 5 learns a value nobody accepted.
+    let mut blocks: Vec<String> = text.split("\n\n").map(str::to_string).collect();
+    let five = blocks.iter().position(|b| b.contains("State 5:")).unwrap();
+    assert!(blocks[five].contains("/\\ learned = <<{}>>"), "{}", blocks[five]);
+    blocks[five] = blocks[five].replace("/\\ learned = <<{}>>", "/\\ learned = <<{v2}>>");
+    let bad = dir.join("bad.out");
+    std::fs::write(&bad, blocks.join("\n\n")).unwrap();
+    assert_bad_input(&["replay", bad.to_str().unwrap(), "--config", "ignore-accepted"], "state 5 is not a step of paxos/ignore-accepted from state 4");
+    assert_bad_input(&["replay", bad.to_str().unwrap(), "--config", "ignore-accepted"], "the trace has learned = <<{v2}>>, the model has learned = <<{}>>");
+    // Without --config each config says why.
+    assert_bad_input(&["replay", bad.to_str().unwrap()], "the TLC error trace is not a behaviour of the model");
+    // The trace of another spec.
+    assert_bad_input(&["replay", TLC_PAXOS, "--model", "seqlock"], "it is a trace of another spec");
+    let renamed = dir.join("renamed.out");
+    std::fs::write(&renamed, text.replace("/\\ learned =", "/\\ decided =")).unwrap();
+    assert_bad_input(
+        &["replay", renamed.to_str().unwrap()],
+        "a TLC error trace of another spec: no model here has its variables (accepted, decided, promised, proposerAttempt)",
+    );
+    // Other constants than the trace's: the first state already differs.
+    assert_bad_input(&["replay", TLC_PAXOS, "--const", "Acceptors={1, 2}"], "state 1 is not an initial state of paxos/");
+    // Text that is no trace at all.
+    let junk = dir.join("junk.txt");
+    std::fs::write(&junk, "TLC2 Version 2.15\nModel checking completed. No error has been found.\n").unwrap();
+    assert_bad_input(&["replay", junk.to_str().unwrap()], "not a trace file (neither JSON nor a TLC error trace): no TLC error trace in it");
+}
+
+#[test]
+fn an_itf_export_replays_to_the_same_verdict_and_reimports_as_the_same_trace() {
+    let dir = std::env::temp_dir().join(format!("pex-cli-itf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (model, config, property) in
+        [("paxos", "ignore-accepted", "Agreement"), ("seqlock", "no-verify", "NoTornRead"), ("crdt", "convergence-lossy", "ConvergesEventually")]
+    {
+        let (pexf, itf) = (dir.join(format!("{model}.json")), dir.join(format!("{model}.itf.json")));
+        assert_eq!(pex(&["check", model, "-c", config, "--threads", "1", "--out", pexf.to_str().unwrap()]).status.code(), Some(1));
+        assert_eq!(pex(&["check", model, "-c", config, "--threads", "1", "--out", itf.to_str().unwrap()]).status.code(), Some(1));
+        let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&itf).unwrap()).unwrap();
+        assert_eq!(written["#meta"]["format"], "ITF", "{model}");
+        assert!(written["states"][0]["#meta"]["index"] == 0, "{model}");
+        let (a, b) = (json(&pex(&["replay", pexf.to_str().unwrap(), "--json"])), json(&pex(&["replay", itf.to_str().unwrap(), "--json"])));
+        assert_eq!(b["format"], "itf");
+        assert_eq!(
+            (&a["config"], &a["trace"], &a["lasso"], &a["properties"]),
+            (&b["config"], &b["trace"], &b["lasso"], &b["properties"]),
+            "{model}: the ITF file replays as the pex file does"
+        );
+        let failing = a["properties"].as_array().unwrap().iter().find(|p| p["name"] == property).unwrap().clone();
+        assert_eq!(failing["holds"], false, "{model}: {failing}");
+    }
+}

@@ -281,6 +281,7 @@ fn successors_of<M: Model>(model: &M, symmetry: Option<&Symmetry>, state: &M::St
 /// since the search's shape changes with its depth. Rates are successors generated per second,
 /// which is the same work in both.
 #[derive(Default)]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))] // a web worker has one thread
 struct Pace {
     /// Successors per second in the last window on one thread, and on all of them.
     rate: [Option<f64>; 2],
@@ -288,6 +289,7 @@ struct Pace {
     windows: [u64; 2],
 }
 
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 impl Pace {
     fn parallel_next(&self) -> bool {
         match self.rate {
