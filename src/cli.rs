@@ -1135,9 +1135,12 @@ fn conform_all(model: Option<&str>, tla_dir: &Path) -> Result<u8, Fail> {
             let summary: Vec<String> = run
                 .figures
                 .iter()
-                .filter(|f| matches!(f.what, "distinct" | "depth" | "property" | "trace length" | "result"))
+                .filter(|f| matches!(f.what, "distinct" | "depth" | "property" | "trace length" | "result" | "TLC's trace in pex replay"))
                 .filter(|f| !f.pex.is_empty())
-                .map(|f| format!("{} {}", f.what, f.pex))
+                .map(|f| match f.what {
+                    "TLC's trace in pex replay" => format!("TLC's trace replayed: {}", f.pex),
+                    _ => format!("{} {}", f.what, f.pex),
+                })
                 .collect();
             outln!("  {:<34} {:<12} {:<7} {}   (TLC {:.1}s, pex {:.3}s)", run.case, sym, status, summary.join(", "), run.tlc_seconds, run.pex_seconds);
             if let Some(e) = &run.error {

@@ -326,6 +326,11 @@ pub fn read_itf(json: &Json) -> Result<ForeignTrace, String> {
         let file = s.rsplit(['/', '\\']).next().unwrap_or(s);
         file.split('.').next().unwrap_or(file).to_string()
     });
+    // pex writes a behaviour that stutters for ever as a loop back to its last state, and says so.
+    let lasso = match lasso {
+        Some(Lasso::BackTo(k)) if k + 1 == read.len() && json.pointer("/#meta/pex/stuttering") == Some(&Json::Bool(true)) => Some(Lasso::Stuttering),
+        other => other,
+    };
     // What pex wrote of itself (any other tool's file lacks it); the actions are matched anew.
     let written_by_pex = json.pointer("/#meta/pex").and_then(|p| {
         let field = |k: &str| p.get(k).and_then(Json::as_str).map(str::to_string);
@@ -468,8 +473,11 @@ pub fn to_itf(model: &dyn DynModel, trace: &Trace, source: &str) -> Json {
     });
     match trace.lasso {
         Some(Lasso::BackTo(k)) => out["loop"] = json!(k),
-        // Staying put for ever: a loop back to the last state (read back as stuttering).
-        Some(Lasso::Stuttering) => out["loop"] = json!(trace.len() - 1),
+        // Staying put for ever: a loop back to the last state, and a word that no action is taken.
+        Some(Lasso::Stuttering) => {
+            out["loop"] = json!(trace.len() - 1);
+            out["#meta"]["pex"]["stuttering"] = json!(true);
+        }
         None => {}
     }
     out

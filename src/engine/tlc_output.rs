@@ -42,6 +42,8 @@ pub struct TlcResult {
     pub lasso: Option<TlcLasso>,
     /// Wall time of the whole java process, JVM start included.
     pub wall_seconds: f64,
+    /// TLC's output as it printed it (empty when only parsed).
+    pub output: String,
 }
 
 /// The end of TLC's temporal counterexample.
@@ -120,7 +122,7 @@ pub fn parse_output(output: &str) -> Result<TlcResult, String> {
     if outcome == TlcOutcome::Temporal && depth.is_none() {
         depth = progress_depth;
     }
-    Ok(TlcResult { outcome, distinct, generated, depth, trace, lasso, wall_seconds: 0.0 })
+    Ok(TlcResult { outcome, distinct, generated, depth, trace, lasso, wall_seconds: 0.0, output: String::new() })
 }
 
 /// An error trace as TLC printed it, read from its whole output or from the trace alone (pasted

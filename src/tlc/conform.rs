@@ -264,6 +264,56 @@ pub fn run_pex(case: &Case, symmetry: bool) -> Result<PexResult, String> {
     Ok(PexResult { json })
 }
 
+/// TLC's own counterexample, opened by `pex replay` (this very binary) with the case's cfg: the
+/// property TLC names must fail there at the state where TLC stopped (an invariant at the last
+/// state, an action property on the last step) or, for a temporal property, on the lasso as a
+/// fair behaviour. `None` when TLC found nothing to replay (no violation, a deadlock, or a
+/// violation in an initial state).
+fn tlc_trace_in_replay(case: &Case, tlc: &TlcResult) -> Option<Figure> {
+    let what = "TLC's trace in pex replay";
+    let (kind, name) = match &tlc.outcome {
+        TlcOutcome::Invariant { name, initial: false } => ("invariant", name.clone()),
+        TlcOutcome::ActionProperty { name } => ("action-property", name.clone()),
+        TlcOutcome::Temporal => ("liveness", String::new()),
+        _ => return None,
+    };
+    let n = tlc.trace.len();
+    let theirs = match kind {
+        "liveness" => "a temporal property fails on a fair lasso".to_string(),
+        _ => format!("{name} fails at state {n}"),
+    };
+    let file = std::env::temp_dir().join(format!("pex-tlc-trace-{}-{}.out", std::process::id(), case.name().replace(['/', '.'], "-")));
+    let replayed = (|| -> Result<serde_json::Value, String> {
+        std::fs::write(&file, &tlc.output).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let out =
+            Command::new(exe).arg("replay").arg(&file).arg("--cfg").arg(&case.cfg_path).arg("--json").output().map_err(|e| format!("cannot run pex: {e}"))?;
+        if !matches!(out.status.code(), Some(0) | Some(1)) {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        }
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("pex replay --json printed no JSON: {e}"))
+    })();
+    let _ = std::fs::remove_file(&file);
+    let mine = match replayed {
+        Err(e) => format!("refused: {e}"),
+        Ok(v) => {
+            let props = v["properties"].as_array().cloned().unwrap_or_default();
+            if kind == "liveness" {
+                match props.iter().find(|p| p["kind"] == "liveness" && p["holds"] == false && p["fair"] == true) {
+                    Some(_) => "a temporal property fails on a fair lasso".to_string(),
+                    None => "no temporal property fails on it".to_string(),
+                }
+            } else {
+                match props.iter().find(|p| p["name"] == name.as_str()).and_then(|p| p["state"].as_u64()) {
+                    Some(at) => format!("{name} fails at state {at}"),
+                    None => format!("{name} holds along it"),
+                }
+            }
+        }
+    };
+    Some(Figure { what, tlc: theirs, pex: mine })
+}
+
 /// One line of the comparison: a figure and both sides' values.
 #[derive(Clone, Debug)]
 pub struct Figure {
@@ -438,6 +488,9 @@ pub fn run_case(jar: &Path, case: &Case) -> Vec<CaseRun> {
                 // Under symmetry TLC rebuilds its trace from fingerprints and may print other
                 // members of the same classes; only the length is compared then.
                 run.figures = compare(&t, &p, !symmetry);
+                if !symmetry {
+                    run.figures.extend(tlc_trace_in_replay(case, &t));
+                }
             }
             (Err(e), _) => run.error = Some(format!("TLC: {e}")),
             (_, Err(e)) => run.error = Some(format!("pex: {e}")),

@@ -68,6 +68,7 @@ pub fn run_tlc(jar: &Path, spec: &Path, cfg: &Path, workers: usize) -> Result<Tl
     let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
     let mut result = parse_output(&text)?;
     result.wall_seconds = wall;
+    result.output = text;
     Ok(result)
 }
 
