@@ -241,6 +241,7 @@ impl Catalogue {
                 return Err(format!("{} has no config {c}", models.iter().map(|i| i.name).collect::<Vec<_>>().join(", ")));
             }
         }
+        refusals.dedup();
         if found.is_empty() {
             return Err(match refusals.len() {
                 1 => refusals.remove(0),

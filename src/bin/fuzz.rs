@@ -117,6 +117,8 @@ struct Seeds {
     traces: Vec<String>,
     cfgs: Vec<String>,
     outputs: Vec<String>,
+    /// ITF traces (and TLC outputs) for the foreign-trace entry.
+    foreign: Vec<String>,
     lessons: Vec<String>,
     /// (model, constant, kind) for every catalogued model's constants.
     consts: Vec<(String, String, ConstKind)>,
@@ -134,6 +136,7 @@ fn seeds(rng: &mut ChaCha8Rng) -> Seeds {
         traces: Vec::new(),
         cfgs: Vec::new(),
         outputs: TLC_SAMPLES.iter().map(|t| t.to_string()).collect(),
+        foreign: Vec::new(),
         lessons: pex::lessons::embedded().iter().map(|(_, text)| text.to_string()).collect(),
         consts: Vec::new(),
         models: Vec::new(),
@@ -167,6 +170,7 @@ fn seeds(rng: &mut ChaCha8Rng) -> Seeds {
                 s.labelled.push((x.link().encode(), x.session().trace().labels()));
                 s.traces.push(x.export_trace());
                 let trace = x.session().trace();
+                s.foreign.push(pex::engine::foreign::to_itf(x.model().as_ref(), &trace, "Spec.tla").to_string());
                 let text = trace.to_tlc_text(x.model().as_ref());
                 s.outputs.push(format!(
                     "TLC2 Version 2.15\nError: Invariant {} is violated.\nError: The behavior up to this point is:\n{text}\n{} states generated, {} distinct states found, 0 states left on queue.\nThe depth of the complete state graph search is {}.\n",
@@ -577,6 +581,8 @@ fn generate(rng: &mut ChaCha8Rng, seeds: &Seeds, entry: Entry) -> String {
         Entry::Trace => &seeds.traces,
         Entry::Cfg => &seeds.cfgs,
         Entry::TlcOutput => &seeds.outputs,
+        Entry::ForeignTrace if rng.gen_bool(0.5) => &seeds.outputs,
+        Entry::ForeignTrace => &seeds.foreign,
         Entry::Lesson => &seeds.lessons,
         Entry::Embed => {
             let f = embed_fragment(rng, seeds);
@@ -852,7 +858,7 @@ fn main() -> ExitCode {
         started.elapsed().as_secs_f64()
     );
     let weights = [
-        (Entry::Link, 20),
+        (Entry::Link, 14),
         (Entry::Constant, 15),
         (Entry::Trace, 13),
         (Entry::Cfg, 9),
@@ -862,6 +868,7 @@ fn main() -> ExitCode {
         (Entry::EmbedCommand, 8),
         (Entry::WorkerRequest, 9),
         (Entry::CliConst, 6),
+        (Entry::ForeignTrace, 6),
     ];
     debug_assert_eq!(weights.iter().map(|(_, w)| w).sum::<u32>(), 100);
     let mut counts = [0u64; Entry::ALL.len()];

@@ -376,7 +376,9 @@ fn nearest(trace: &BTreeMap<String, Shown>, candidates: &[(String, BTreeMap<Stri
     let Some((what, diff)) = candidates.iter().map(|(what, s)| (what, differing(trace, s))).min_by_key(|(_, d)| d.len()) else {
         return "no action is enabled there".to_string();
     };
-    let (var, theirs, mine) = diff[0];
+    let Some(&(var, theirs, mine)) = diff.first() else {
+        return format!("the nearest, {what}, is the same in every variable");
+    };
     let more = match diff.len() - 1 {
         0 => String::new(),
         n => format!(" (and {} more)", plural(n, "variable", "variables")),
@@ -392,6 +394,10 @@ pub fn match_trace(model: &dyn DynModel, trace: &ForeignTrace) -> Result<(usize,
     let theirs: Vec<&str> = trace.states[0].keys().map(String::as_str).collect();
     let mut sorted = names.clone();
     sorted.sort();
+    if let Some(i) = trace.states.iter().position(|s| !s.keys().map(String::as_str).eq(theirs.iter().copied())).filter(|_| sorted == theirs) {
+        let vars: Vec<&str> = trace.states[i].keys().map(String::as_str).collect();
+        return Err(Mismatch(format!("state {} has the variables {}, where state 1 has {}", i + 1, vars.join(", "), theirs.join(", "))));
+    }
     if sorted != theirs {
         return Err(Mismatch(format!(
             "this trace's variables ({}) are not {}'s ({}): it is a trace of another spec",

@@ -41,10 +41,13 @@ pub enum Entry {
     /// `pex`'s `--const` arguments: `model config` on the first line, one `NAME=VALUE` argument per
     /// line after it: `cli::parse_consts`, then the catalogue's build.
     CliConst,
+    /// Another tool's trace (TLC's text, ITF) or pex's own: `Catalogue::open_trace`, then a replay
+    /// of what it opened as (which must replay: it was matched state by state).
+    ForeignTrace,
 }
 
 impl Entry {
-    pub const ALL: [Entry; 10] = [
+    pub const ALL: [Entry; 11] = [
         Entry::Link,
         Entry::Constant,
         Entry::Trace,
@@ -55,6 +58,7 @@ impl Entry {
         Entry::EmbedCommand,
         Entry::WorkerRequest,
         Entry::CliConst,
+        Entry::ForeignTrace,
     ];
 
     /// The corpus folder's name.
@@ -70,6 +74,7 @@ impl Entry {
             Entry::EmbedCommand => "embed-command",
             Entry::WorkerRequest => "worker-request",
             Entry::CliConst => "cli-const",
+            Entry::ForeignTrace => "foreign-trace",
         }
     }
 
@@ -94,6 +99,7 @@ pub fn run(entry: Entry, input: &str) -> Result<String, String> {
         Entry::Embed => embed(input),
         Entry::EmbedCommand => embed_commands(input),
         Entry::WorkerRequest => worker_request(input),
+        Entry::ForeignTrace => foreign_trace(input),
         Entry::CliConst => {
             // One argument per line (a file's last newline ends the last one).
             let mut lines = input.lines();
@@ -103,6 +109,17 @@ pub fn run(entry: Entry, input: &str) -> Result<String, String> {
             cli_consts(model, config, &items)
         }
     }
+}
+
+fn foreign_trace(text: &str) -> Result<String, String> {
+    let opened = catalogue::builtin().open_trace(text, &pex::catalogue::TraceHint::default())?;
+    let f = &opened.file;
+    let model = catalogue::build(&f.model, &f.config, &f.constants).map_err(|e| format!("BUG: opened as {}/{} but does not build: {e}", f.model, f.config))?;
+    let (trace, stop) = pex::engine::replay(model.as_ref(), f.init, &f.actions);
+    if let Some(stop) = stop {
+        return Err(format!("BUG: opened as {}/{}, matched state by state, but does not replay: {stop}", f.model, f.config));
+    }
+    Ok(format!("{:?}: {}/{}, {} states", opened.format, f.model, f.config, trace.len()))
 }
 
 fn link(fragment: &str) -> Result<String, String> {
