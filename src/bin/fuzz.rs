@@ -170,7 +170,7 @@ fn seeds(rng: &mut ChaCha8Rng) -> Seeds {
                 s.labelled.push((x.link().encode(), x.session().trace().labels()));
                 s.traces.push(x.export_trace());
                 let trace = x.session().trace();
-                s.foreign.push(pex::engine::foreign::to_itf(x.model().as_ref(), &trace, "Spec.tla").to_string());
+                s.foreign.push(pex::engine::foreign::to_itf(x.model().as_ref(), trace, "Spec.tla").to_string());
                 let text = trace.to_tlc_text(x.model().as_ref());
                 s.outputs.push(format!(
                     "TLC2 Version 2.15\nError: Invariant {} is violated.\nError: The behavior up to this point is:\n{text}\n{} states generated, {} distinct states found, 0 states left on queue.\nThe depth of the complete state graph search is {}.\n",
