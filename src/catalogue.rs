@@ -62,9 +62,15 @@ pub struct Entry {
 impl Entry {
     /// A model drawn by its own [`View`].
     pub fn drawn<M: ModelDef + View>() -> Entry {
+        Entry { build: build_model::<M>, ..Entry::drawn_without_checker::<M>() }
+    }
+
+    /// [`Entry::drawn`] for a program that never checks in its own thread: its models have no
+    /// checker (see [`Erased::without_checker`]), so their checkers' code is not linked.
+    pub fn drawn_without_checker<M: ModelDef + View>() -> Entry {
         Entry {
             info: M::info,
-            build: build_model::<M>,
+            build: build_model_without_checker::<M>,
             view: Some(ViewFns {
                 title: M::TITLE,
                 own: true,
@@ -93,6 +99,17 @@ impl Entry {
 }
 
 fn build_model<M: ModelDef>(config: &str, constants: &Constants) -> Result<Arc<dyn DynModel>, BuildError> {
+    let (model, info, spec) = built::<M>(config, constants)?;
+    Ok(Arc::new(Erased::new(model, info, spec, constants.clone())) as Arc<dyn DynModel>)
+}
+
+/// [`build_model`] without the checker (see [`Erased::without_checker`]).
+fn build_model_without_checker<M: ModelDef>(config: &str, constants: &Constants) -> Result<Arc<dyn DynModel>, BuildError> {
+    let (model, info, spec) = built::<M>(config, constants)?;
+    Ok(Arc::new(Erased::without_checker(model, info, spec, constants.clone())) as Arc<dyn DynModel>)
+}
+
+fn built<M: ModelDef>(config: &str, constants: &Constants) -> Result<(M, ModelInfo, crate::engine::ConfigSpec), BuildError> {
     let info = M::info();
     let spec = info.config(config).cloned().ok_or_else(|| BuildError::UnknownConfig {
         model: info.name.to_string(),
@@ -101,7 +118,7 @@ fn build_model<M: ModelDef>(config: &str, constants: &Constants) -> Result<Arc<d
     })?;
     let model = M::build(&spec, constants).map_err(BuildError::Invalid)?;
     crate::engine::liveness::check_property_count(&model).map_err(BuildError::Invalid)?;
-    Ok(Arc::new(Erased::new(model, info, spec, constants.clone())) as Arc<dyn DynModel>)
+    Ok((model, info, spec))
 }
 
 /// The built-in models, in the order the catalogue presents them, each added by `$add`.
@@ -265,6 +282,12 @@ impl Catalogue {
         builtin_models!(with_view).with_lessons(crate::lessons::embedded())
     }
 
+    /// What the app's page needs: [`Catalogue::builtin`] without the checkers (the page checks in
+    /// its worker, which builds [`Catalogue::builtin_models`]), a few hundred kilobytes less wasm.
+    pub fn builtin_app() -> Catalogue {
+        builtin_models!(with_view_without_checker).with_lessons(crate::lessons::embedded())
+    }
+
     /// This repository's models alone, with no view and no lesson: what the check worker needs
     /// (it builds and checks models by name and draws nothing), without the weight of the rest.
     pub fn builtin_models() -> Catalogue {
@@ -285,6 +308,11 @@ impl Catalogue {
     /// When the catalogue already has a model of that name.
     pub fn with_view<M: ModelDef + View>(self) -> Catalogue {
         self.with_entry(Entry::drawn::<M>())
+    }
+
+    /// [`Catalogue::with_view`] without the checker (see [`Entry::drawn_without_checker`]).
+    pub fn with_view_without_checker<M: ModelDef + View>(self) -> Catalogue {
+        self.with_entry(Entry::drawn_without_checker::<M>())
     }
 
     /// Adds an entry.

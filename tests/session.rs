@@ -137,3 +137,39 @@ fn changed_paths_point_at_the_field_that_moved() {
     let changed = pex::engine::trace::changed_paths(m.as_ref(), &before, s.state());
     assert_eq!(changed, vec!["ring[0].stamp", "writerPC"]);
 }
+
+#[test]
+fn truncating_keeps_the_first_steps_and_marks_the_trace_changed() {
+    let mut s = Session::new(model("seqlock", "safe"));
+    for _ in 0..6 {
+        s.random_step(3).unwrap();
+    }
+    let (first, revision) = (labels(&s)[..3].to_vec(), s.revision());
+    s.truncate(4);
+    assert_eq!((s.len(), s.cursor(), labels(&s)), (4, 3, first), "three steps kept, the cursor at the last");
+    assert_ne!(s.revision(), revision, "the trace did not only grow: caches keyed by revision are stale");
+    let revision = s.revision();
+    s.truncate(10);
+    assert_eq!((s.len(), s.revision()), (4, revision), "a longer length changes nothing");
+    s.truncate(0);
+    assert_eq!((s.len(), s.cursor()), (1, 0), "the initial state always stays");
+}
+
+#[test]
+fn a_pause_goes_back_to_the_steps_the_page_showed() {
+    let mut x = pex::explorer::Explorer::for_model("seqlock").unwrap();
+    for _ in 0..5 {
+        x.random_step().unwrap();
+    }
+    let shown = (x.session().len(), x.session().cursor());
+    let at_shown = x.session().trace().labels();
+    // A tick queued before the pause appends steps the page never drew.
+    for _ in 0..4 {
+        x.random_step().unwrap();
+    }
+    x.back_to_shown(shown.0, shown.1);
+    assert_eq!((x.session().len(), x.session().cursor(), x.session().trace().labels()), (shown.0, shown.1, at_shown));
+    // Play that appended nothing after what was shown (or moved only the cursor) keeps the trace.
+    x.back_to_shown(shown.0, 2);
+    assert_eq!((x.session().len(), x.session().cursor()), (shown.0, 2));
+}

@@ -179,21 +179,68 @@ pub enum DynOutcome {
     Incomplete(StopReason),
 }
 
+/// Makes the checker of a typed model (see [`Erased::without_checker`]).
+type CheckerFn<M> = fn(&Arc<M>, CheckOptions) -> Box<dyn DynChecker>;
+
 /// A typed model behind the [`DynModel`] interface.
 pub struct Erased<M: ModelDef> {
     model: Arc<M>,
     info: ModelInfo,
     config: ConfigSpec,
     constants: Constants,
+    make_checker: Option<CheckerFn<M>>,
 }
 
 impl<M: ModelDef> Erased<M> {
     pub fn new(model: M, info: ModelInfo, config: ConfigSpec, constants: Constants) -> Self {
-        Erased { model: Arc::new(model), info, config, constants }
+        Erased { model: Arc::new(model), info, config, constants, make_checker: Some(checker_of::<M>) }
+    }
+
+    /// The same model without a checker: [`DynModel::checker`] then gives one that ends at once
+    /// with an error. For a program that never checks in its own thread (the app's page, whose
+    /// checks run in the worker): every `Erased<M>` with a checker carries the checker's code for
+    /// its `M` (the search, liveness, lassos: a few hundred kilobytes of wasm over twelve models),
+    /// and without one, none of it is linked.
+    pub fn without_checker(model: M, info: ModelInfo, config: ConfigSpec, constants: Constants) -> Self {
+        Erased { model: Arc::new(model), info, config, constants, make_checker: None }
     }
 
     pub fn model(&self) -> &M {
         &self.model
+    }
+}
+
+fn checker_of<M: ModelDef>(model: &Arc<M>, options: CheckOptions) -> Box<dyn DynChecker> {
+    if model.liveness().is_empty() {
+        Box::new(ErasedChecker { checker: Inner::Safety(Box::new(Checker::new(model.clone(), options))), declared_symmetry: false })
+    } else {
+        let declared_symmetry = options.symmetry && !model.symmetric_sets().is_empty();
+        Box::new(ErasedChecker { checker: Inner::Liveness(Box::new(LivenessChecker::new(model.clone(), options))), declared_symmetry })
+    }
+}
+
+/// The checker of a model built [`Erased::without_checker`]: it checks nothing and says so.
+struct NoChecker;
+
+impl DynChecker for NoChecker {
+    fn run(&mut self, _budget: usize) -> bool {
+        true
+    }
+    fn cancel(&mut self) {}
+    fn progress(&self) -> Progress {
+        Progress::default()
+    }
+    fn footprint(&self) -> Footprint {
+        Footprint::default()
+    }
+    fn uses_symmetry(&self) -> bool {
+        false
+    }
+    fn result(&self) -> Option<CheckResult> {
+        None
+    }
+    fn error(&self) -> Option<String> {
+        Some("this program was built without a checker for this model (the app checks in its worker)".to_string())
     }
 }
 
@@ -390,11 +437,9 @@ impl<M: ModelDef> DynModel for Erased<M> {
     }
 
     fn checker(&self, options: CheckOptions) -> Box<dyn DynChecker> {
-        if self.model.liveness().is_empty() {
-            Box::new(ErasedChecker { checker: Inner::Safety(Box::new(Checker::new(self.model.clone(), options))), declared_symmetry: false })
-        } else {
-            let declared_symmetry = options.symmetry && !self.model.symmetric_sets().is_empty();
-            Box::new(ErasedChecker { checker: Inner::Liveness(Box::new(LivenessChecker::new(self.model.clone(), options))), declared_symmetry })
+        match self.make_checker {
+            Some(make) => make(&self.model, options),
+            None => Box::new(NoChecker),
         }
     }
 

@@ -182,6 +182,17 @@ impl Session {
         self.cursor = index.min(self.trace.steps.len() - 1);
     }
 
+    /// Keeps the first `len` steps (at least the initial state) and drops the rest, the cursor
+    /// kept within: for a pause that lands after random play appended steps the page never showed.
+    pub fn truncate(&mut self, len: usize) {
+        let len = len.max(1);
+        if len < self.trace.steps.len() {
+            self.trace.steps.truncate(len);
+            self.cursor = self.cursor.min(len - 1);
+            self.revision = fresh_revision();
+        }
+    }
+
     pub fn can_undo_fork(&self) -> bool {
         self.discarded.is_some()
     }

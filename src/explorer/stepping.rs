@@ -60,6 +60,14 @@ impl Explorer {
         self.session.undo_fork()
     }
 
+    /// Back to what the page showed: `len` steps, the cursor at `cursor`. Steps random play
+    /// appended after that were never shown and are dropped (a pause stops at the step the reader
+    /// saw); a lasso's play only moved the cursor.
+    pub fn back_to_shown(&mut self, len: usize, cursor: usize) {
+        self.session.truncate(len);
+        self.session.go_to(cursor);
+    }
+
     /// Starts over from the initial state (the current trace can be brought back with
     /// [`Explorer::restore_previous`]).
     pub fn reset(&mut self) {

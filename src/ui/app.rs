@@ -13,7 +13,7 @@ use super::lesson::LessonPanel;
 use super::panels::{
     count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, SidePanel, TimelinePanel, ViewPanel,
 };
-use super::play::RandomPlay;
+use super::play::{RandomPlay, Shown};
 use super::simulate::{SimulatePanel, SimulateSettings};
 use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, SimulateRequest};
 use crate::engine::LivenessReport;
@@ -190,6 +190,14 @@ impl Msg {
         }
     }
 
+    /// Notes what the page shows when this message is the reader's play or pause, read where the
+    /// input is (see [`Shown`]).
+    fn note_input(&self, shown: &Shown) {
+        if matches!(self, Msg::Play(PlayMsg::Toggle)) {
+            shown.toggle_asked();
+        }
+    }
+
     /// Whether a lesson's step that holds the explorer (`only`: the one action it asks for, if
     /// any) refuses this: a step it does not ask for, keys included.
     fn refused_by_lock(&self, only: Option<&str>, playing: bool) -> bool {
@@ -236,6 +244,8 @@ pub struct App {
     /// Sends any [`Msg`] to this component: made once, so the panels' props that hold it compare
     /// equal from one render to the next.
     dispatch: Callback<Msg>,
+    /// What the page shows, for a pause that must stop there (see [`Shown`]).
+    shown: Shown,
     _listeners: Vec<EventListener>,
 }
 
@@ -537,7 +547,13 @@ impl App {
         let link = ctx.link().clone();
         let tick = move || link.send_message(Msg::Play(PlayMsg::Tick));
         match m {
-            PlayMsg::Toggle => self.play.toggle(&mut self.x, tick),
+            PlayMsg::Toggle => {
+                let shown = self.shown.take_at_toggle();
+                if let Some((len, cursor)) = shown.filter(|_| self.play.playing()) {
+                    self.x.back_to_shown(len, cursor);
+                }
+                self.play.toggle(&mut self.x, tick)
+            }
             PlayMsg::SetSpeed(i) => self.play.set_speed(i, tick),
             PlayMsg::Tick => self.play.tick(&mut self.x),
             PlayMsg::SeedInput(text) => {
@@ -779,6 +795,8 @@ impl Component for App {
             embedded
         });
         let link = ctx.link().clone();
+        let shown = Shown::default();
+        let shown_for_keys = shown.clone();
         // Not passive: a key the app handles must not also scroll the page (Space, Home, End,
         // arrows), and only the listener itself can prevent that, synchronously.
         let keys = EventListener::new_with_options(&dom::document(), "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
@@ -788,6 +806,7 @@ impl Component for App {
             }
             if let Some(msg) = key_command(&e.key()) {
                 e.prevent_default();
+                msg.note_input(&shown_for_keys);
                 link.send_message(msg);
             }
         });
@@ -815,7 +834,14 @@ impl Component for App {
             fading: Vec::new(),
             work_timer: None,
             hash_timer: None,
-            dispatch: ctx.link().callback(|m: Msg| m),
+            dispatch: {
+                let shown = shown.clone();
+                ctx.link().callback(move |m: Msg| {
+                    m.note_input(&shown);
+                    m
+                })
+            },
+            shown,
             _listeners: listeners,
         };
         // A link that names a lesson opens it (at the reader's kept progress), before the first
@@ -868,6 +894,7 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
+        self.shown.rendered(self.x.session().len(), self.x.session().cursor());
         if first {
             self.sync_hash();
         } else if !self.play.playing() {

@@ -5,6 +5,36 @@ use super::dom;
 use crate::engine::Lasso;
 use crate::explorer::Explorer;
 use gloo::timers::callback::Interval;
+use std::cell::Cell;
+use std::rc::Rc;
+
+/// What the page shows of the trace (its length and the cursor) as of the last render, and what
+/// it showed when the reader asked for a pause. A tick of play can already be queued when Pause
+/// is clicked (or Space pressed) and run before the pause is handled, appending steps the page
+/// never showed; the pause then goes back to what was shown, so play stops at the step the reader
+/// saw. Noted where the reader's input is read, synchronously, before any queued message runs.
+#[derive(Clone, Default)]
+pub(super) struct Shown {
+    now: Rc<Cell<(usize, usize)>>,
+    at_pause: Rc<Cell<Option<(usize, usize)>>>,
+}
+
+impl Shown {
+    /// After a render: the trace's length and the cursor on the page.
+    pub(super) fn rendered(&self, len: usize, cursor: usize) {
+        self.now.set((len, cursor));
+    }
+
+    /// The reader asked to play or pause: remember what the page shows.
+    pub(super) fn toggle_asked(&self) {
+        self.at_pause.set(Some(self.now.get()));
+    }
+
+    /// What the page showed when the reader last asked to play or pause (once).
+    pub(super) fn take_at_toggle(&self) -> Option<(usize, usize)> {
+        self.at_pause.take()
+    }
+}
 
 /// Random-play speeds, in steps per second; 0 is "as fast as the page allows".
 pub(super) const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 500, 1000, 0];

@@ -100,7 +100,7 @@ export async function pauseAndReadShown(page) {
     }, { capture: true, once: true });
   });
   await page.click('[data-testid=play]');
-  return page.evaluate(() => window.__shownAtPause);
+  return (await page.evaluate(() => window.__shownAtPause))?.trim();
 }
 
 export async function stepCounter(page) {
