@@ -5,7 +5,7 @@
 //! A model's one registration is its line in a catalogue: its `ModelDef` (and its `View`, if it
 //! draws its own picture) carry everything else.
 
-use crate::engine::foreign::{match_trace, read_any, Format, TraceText};
+use crate::engine::foreign::{match_trace, read_any, ForeignTrace, Format, TraceText};
 use crate::engine::{typed, AnyState, ConstError, Constants, DynModel, Erased, ModelDef, ModelInfo, TraceFile};
 use crate::explorer::draw::{Drawing, Legend};
 use crate::explorer::generic;
@@ -177,10 +177,14 @@ impl Catalogue {
     /// constants. The config is the one under which the trace is a behaviour; of several, the
     /// first that checks the property the tool says is violated, else the first.
     pub fn open_trace(&self, text: &str, hint: &TraceHint) -> Result<OpenedTrace, String> {
-        let trace = match read_any(text)? {
-            TraceText::Pex(file) => return Ok(OpenedTrace { file, format: None, violated: None, also: Vec::new() }),
-            TraceText::Foreign(t) => t,
-        };
+        match read_any(text)? {
+            TraceText::Pex(file) => Ok(OpenedTrace { file, format: None, violated: None, also: Vec::new() }),
+            TraceText::Foreign(t) => self.open_foreign(&t, hint),
+        }
+    }
+
+    /// [`Catalogue::open_trace`] of another tool's trace, once read.
+    pub fn open_foreign(&self, trace: &ForeignTrace, hint: &TraceHint) -> Result<OpenedTrace, String> {
         let what = trace.format.name();
         // An ITF file pex wrote names its model, config and constants; what the reader gives wins.
         let written;
@@ -231,7 +235,7 @@ impl Catalogue {
                     continue;
                 }
                 let model = self.build(info.name, config.name, &hint.constants).map_err(|e| e.to_string())?;
-                match match_trace(model.as_ref(), &trace) {
+                match match_trace(model.as_ref(), trace) {
                     Ok((init, actions, lasso)) => {
                         let checks = trace.violated.as_deref().is_some_and(|v| {
                             v == "Deadlock"
@@ -268,7 +272,7 @@ impl Catalogue {
         let pick = found.iter().position(|(checks, _)| *checks).unwrap_or(0);
         let (_, file) = found.remove(pick);
         let also = found.into_iter().map(|(_, f)| format!("{}/{}", f.model, f.config)).collect();
-        Ok(OpenedTrace { file, format: Some(trace.format), violated: trace.violated, also })
+        Ok(OpenedTrace { file, format: Some(trace.format), violated: trace.violated.clone(), also })
     }
 
     /// An empty catalogue: add models with [`Catalogue::with`] or [`Catalogue::with_view`].

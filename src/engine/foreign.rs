@@ -243,6 +243,9 @@ pub fn read_any(text: &str) -> Result<TraceText, String> {
             super::trace::MAX_TRACE_FILE_BYTES / (1024 * 1024)
         ));
     }
+    if text.trim().is_empty() {
+        return Err("not a trace file: it is empty".to_string());
+    }
     if text.trim_start().starts_with('{') {
         let json: Json = serde_json::from_str(text).map_err(|e| format!("not a trace file: {e}"))?;
         if json.get("states").is_some() {

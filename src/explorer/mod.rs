@@ -40,6 +40,7 @@ pub use notices::{Notice, NoticeKind, Notices, INFO_NOTICE_MS};
 pub use picture::{GraphSummary, Picture, ViewMode, NEIGHBOURHOOD_LEVELS, WHOLE_GRAPH_STATES};
 pub use settings::{Comparison, ConstField};
 pub use side::SideView;
+pub use stepping::FOREIGN_STATES_IN_APP;
 pub use verdicts::{PropertyRow, TimelineEntry, Verdicts};
 
 use crate::catalogue::{self, BuildError, Catalogue};

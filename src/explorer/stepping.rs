@@ -4,8 +4,14 @@
 use super::jobs::{Job, OpenKind, SYNC_REPLAY_STEPS};
 use super::settings::fields_for;
 use super::{Explorer, Notice};
-use crate::engine::{plural, replay, DynModel, Lasso, Replayer, Session, Steps, TraceFile};
+use crate::catalogue::TraceHint;
+use crate::engine::foreign::{read_any, TraceText};
+use crate::engine::{plural, replay, DynModel, Lasso, Replayer, Session, Steps};
 use std::sync::Arc;
+
+/// The longest trace from another tool (TLC, ITF) the app opens: it is matched against the model
+/// state by state, under each config, before anything shows, and the page waits for that.
+pub const FOREIGN_STATES_IN_APP: usize = 2_000;
 
 impl Explorer {
     pub fn can_restore_previous(&self) -> bool {
@@ -132,10 +138,38 @@ impl Explorer {
         serde_json::to_string_pretty(&self.session.trace_file()).expect("serialisable") + "\n"
     }
 
+    /// The current trace in the Informal Trace Format (Apalache, Quint; `pex replay` reads it too).
+    pub fn export_itf(&self) -> String {
+        let source = format!("{}.tla", self.model.info().tla_module);
+        serde_json::to_string_pretty(&crate::engine::foreign::to_itf(self.model.as_ref(), self.session.trace(), &source)).expect("serialisable") + "\n"
+    }
+
     /// Opens a trace file: its model, config and constants, and the trace. Bad input changes
-    /// nothing and says what is wrong.
+    /// nothing and says what is wrong. Reads this project's trace files, TLC's error traces and
+    /// ITF (see `engine::foreign`); another tool's trace is matched state by state at once, so
+    /// it is bounded at [`FOREIGN_STATES_IN_APP`] states (`pex replay` opens longer ones).
     pub fn import_trace(&mut self, text: &str) -> Result<(), String> {
-        let file = TraceFile::parse(text)?;
+        let file = match read_any(text)? {
+            TraceText::Pex(file) => file,
+            TraceText::Foreign(t) => {
+                if t.states.len() > FOREIGN_STATES_IN_APP {
+                    return Err(format!(
+                        "this {} has {} states; the app matches at most {FOREIGN_STATES_IN_APP} (pex replay opens it whole)",
+                        t.format.name(),
+                        t.states.len()
+                    ));
+                }
+                let opened = self.catalogue.open_foreign(&t, &TraceHint::default())?;
+                let also = if opened.also.is_empty() { String::new() } else { format!(" (also a behaviour of {})", opened.also.join(", ")) };
+                self.notices.push(Notice::info(format!(
+                    "Read a {}: every state matched {}/{}, step by step{also}.",
+                    t.format.name(),
+                    opened.file.model,
+                    opened.file.config
+                )));
+                opened.file
+            }
+        };
         let model = self.catalogue.build(&file.model, &file.config, &file.constants).map_err(|e| format!("trace file: {e}"))?;
         self.job = None;
         let states = file.actions.len() + 1;

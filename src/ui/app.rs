@@ -110,6 +110,8 @@ pub enum ExportMsg {
     Svg,
     Png,
     Markdown,
+    /// The trace in the Informal Trace Format.
+    Itf,
     /// The message chart as Mermaid text.
     Mermaid,
     /// The message chart as SVG.
@@ -645,6 +647,12 @@ impl App {
             }
             ExportMsg::Markdown => {
                 if let Err(e) = dom::download_as(&format!("{model}-{config}-trace.md"), &self.x.trace_markdown(), "text/markdown") {
+                    self.x.notices_mut().error(format!("Could not export the trace: {e}"));
+                }
+                return false;
+            }
+            ExportMsg::Itf => {
+                if let Err(e) = dom::download(&format!("{model}-{config}-trace.itf.json"), &self.x.export_itf()) {
                     self.x.notices_mut().error(format!("Could not export the trace: {e}"));
                 }
                 return false;

@@ -546,9 +546,10 @@ pub fn TimelinePanel(p: &TimelineProps) -> Html {
                 <button data-testid="reset" onclick={p.on.reform(|_| Msg::Step(StepMsg::Reset))} title="Start over from the initial state">{"Reset"}</button>
                 <button data-testid="export" onclick={p.on.reform(|_| Msg::Export(ExportMsg::Trace))} title="Download the trace (JSON; pex replay reads it)">{"Export"}</button>
                 <button data-testid="export-markdown" onclick={p.on.reform(|_| Msg::Export(ExportMsg::Markdown))} title="Download the trace as a Markdown table (step, action, what changed, what fails)">{"Markdown"}</button>
-                <label class="button" title="Open a trace file">
+                <button data-testid="export-itf" onclick={p.on.reform(|_| Msg::Export(ExportMsg::Itf))} title="Download the trace in the Informal Trace Format (Apalache, Quint)">{"ITF"}</button>
+                <label class="button" title="Open a trace file: this app's JSON, a TLC error trace (its output), or ITF (Apalache, Quint)">
                     {"Import"}
-                    <input type="file" accept=".json,application/json" data-testid="import" hidden=true
+                    <input type="file" accept=".json,.txt,.out,.log,.tlc,application/json,text/plain" data-testid="import" hidden=true
                            onchange={{
                                let link = p.on.clone();
                                Callback::from(move |e: Event| {

@@ -5,6 +5,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, open, pex, text, stepCounter, timelineLabels, invariant, OUT } from './harness.mjs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 let env;
 before(async () => { env = await start(); });
@@ -261,6 +265,40 @@ test('traces export to a file and import back; a bad file is refused with a mess
   await page.waitForSelector('[data-testid=notice-error]');
   assert.match(await text(page, '[data-testid=notice-error]'), /does not replay: step 1: action WriterData is not enabled/);
   assert.deepEqual(await stepCounter(page), [5, 5]);
+  await page.context().close();
+});
+
+test("TLC's own error trace and an ITF file open in the app, matched state by state; ITF exports", async () => {
+  const page = await open(env.browser, `${env.base}#v=1&m=seqlock&c=safe`);
+  // TLC 2.15's output for paxos's gap (tests/fixtures): the app finds the model and the config.
+  await page.setInputFiles('[data-testid=import]', join(here, '../../tests/fixtures/paxos-ignore-accepted.tlc.out'));
+  await page.waitForFunction(() => /step 10 of 10/.test(document.querySelector('[data-testid=step-counter]')?.innerText));
+  assert.equal(await page.locator('[data-testid=model-picker]').inputValue(), 'paxos');
+  assert.match(await page.locator('[data-testid=config-ignore-accepted]').getAttribute('class'), /active/);
+  assert.match(await text(page, '[data-testid=notice-info]'), /Read a TLC error trace: every state matched paxos\/ignore-accepted, step by step/);
+  assert.match(await invariant(page, 'Agreement'), /bad/, 'Agreement fails at the last state, as TLC says');
+  // Its ITF export opens again as the same trace.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-itf]')]);
+  const itf = join(OUT, 'paxos-ignore-accepted.itf.json');
+  await download.saveAs(itf);
+  const written = JSON.parse(readFileSync(itf, 'utf8'));
+  assert.equal(written['#meta'].format, 'ITF');
+  assert.equal(written.states.length, 11);
+  assert.deepEqual(pex('replay', itf, '--json').properties.find(p => p.name === 'Agreement').state, 11, 'pex replay reads the app\'s ITF');
+  await page.click('[data-testid=reset]');
+  await page.setInputFiles('[data-testid=import]', itf);
+  await page.waitForFunction(() => /step 10 of 10/.test(document.querySelector('[data-testid=step-counter]')?.innerText));
+  // A TLC trace whose fifth state is no step of the model says which variable differs.
+  const blocks = readFileSync(join(here, '../../tests/fixtures/paxos-ignore-accepted.tlc.out'), 'utf8').split('\n\n');
+  const five = blocks.findIndex(b => b.includes('State 5:'));
+  blocks[five] = blocks[five].replace('/\\ learned = <<{}>>', '/\\ learned = <<{v2}>>');
+  const bad = join(OUT, 'bad-tlc-trace.out');
+  writeFileSync(bad, blocks.join('\n\n'));
+  await page.setInputFiles('[data-testid=import]', bad);
+  await page.waitForSelector('[data-testid=notice-error]');
+  assert.match(await text(page, '[data-testid=notice-error]'), /state 5 is not a step of paxos\/ignore-accepted from state 4: .* the trace has learned = <<\{v2\}>>, the model has learned = <<\{\}>>/);
+  assert.deepEqual(await stepCounter(page), [10, 10], 'the refused file changed nothing');
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });
 

@@ -4,7 +4,7 @@
 //! inconsistency between two readers of the same input (a failure, like a panic).
 
 use pex::catalogue;
-use pex::engine::{Constants, Simulator, TraceFile};
+use pex::engine::{Constants, Simulator};
 use pex::explorer::embed::{lesson_of, snippets, Command, EmbedOptions, API_VERSION, PAGE_KEYS};
 use pex::explorer::link::Link;
 use pex::explorer::worker_protocol::ToWorker;
@@ -19,7 +19,8 @@ pub enum Entry {
     /// `model name` on the first line, the constant's text after it: `Constants::build` and
     /// `Explorer::edit_constant`.
     Constant,
-    /// A trace file: `TraceFile::parse` and `Explorer::import_trace`.
+    /// A trace file (pex's, TLC's, ITF): `engine::foreign::read_any` and the catalogue's
+    /// `open_foreign`, against `Explorer::import_trace`.
     Trace,
     /// A TLC cfg: `TlcCfg::parse` (and the model constants it sets, through `Constants::build`).
     Cfg,
@@ -163,7 +164,19 @@ pub fn constant(model: &str, name: &str, text: &str) -> Result<String, String> {
 }
 
 fn trace(text: &str) -> Result<String, String> {
-    let parsed = TraceFile::parse(text);
+    // What the app's import must agree with: this project's trace file as parsed, another tool's
+    // trace as the catalogue opens it (up to the app's bound on those).
+    let parsed = match pex::engine::foreign::read_any(text) {
+        Ok(pex::engine::foreign::TraceText::Pex(file)) => Ok(file),
+        Ok(pex::engine::foreign::TraceText::Foreign(t)) if t.states.len() > pex::explorer::FOREIGN_STATES_IN_APP => {
+            return match Explorer::new().import_trace(text) {
+                Ok(()) => Err("BUG: the app opened another tool's trace longer than its bound".to_string()),
+                Err(e) => Err(e),
+            };
+        }
+        Ok(pex::engine::foreign::TraceText::Foreign(t)) => catalogue::builtin().open_foreign(&t, &pex::catalogue::TraceHint::default()).map(|o| o.file),
+        Err(e) => Err(e),
+    };
     let mut x = Explorer::new();
     let before = x.model().info().name;
     let mut imported = x.import_trace(text);
@@ -179,8 +192,8 @@ fn trace(text: &str) -> Result<String, String> {
         }
     }
     match (&parsed, &imported) {
-        (Err(e), Err(f)) if e != f => return Err(format!("BUG: TraceFile::parse says {e} but import says {f}")),
-        (Err(_), Ok(())) => return Err("BUG: import accepted a file TraceFile::parse refuses".to_string()),
+        (Err(e), Err(f)) if e != f => return Err(format!("BUG: the trace reader says {e} but import says {f}")),
+        (Err(_), Ok(())) => return Err("BUG: import accepted a file the trace reader refuses".to_string()),
         _ => {}
     }
     if imported.is_err() && (x.model().info().name != before || x.session().len() != 1 || !x.notices().as_slice().is_empty()) {
