@@ -20,7 +20,7 @@ pub(super) struct Shown {
 }
 
 impl Shown {
-    /// After a render: the trace's length and the cursor on the page.
+    /// At each render: the trace's length and the cursor it puts on the page.
     pub(super) fn rendered(&self, len: usize, cursor: usize) {
         self.now.set((len, cursor));
     }
