@@ -1007,17 +1007,6 @@ fn replay_file(path: &Path, hint: &crate::catalogue::TraceHint, json: bool) -> R
             outln!("It says {v} is violated; the check below says where.");
         }
     }
-    if let Some(format) = opened.format {
-        outln!(
-            "Read as a {}: every state matched the model's, step by step, under config {}{}.",
-            format.name(),
-            model.config().name,
-            if opened.also.is_empty() { String::new() } else { format!(" (also a behaviour of {}; --config picks another)", opened.also.join(", ")) }
-        );
-        if let Some(v) = &opened.violated {
-            outln!("It says {v} is violated; the check below says where.");
-        }
-    }
     outln!("Model {} ({}), config {}: {}", model.info().name, model.info().title, model.config().name, model.config().summary);
     outln!("Constants: {}", model.constants());
     for (i, step) in trace.steps.iter().enumerate() {

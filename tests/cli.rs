@@ -511,6 +511,7 @@ fn replay_reads_tlc_output_and_finds_the_violation_where_tlc_does() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.starts_with("Read as a TLC error trace: every state matched the model's, step by step, under config ignore-accepted."), "{text}");
+    assert_eq!(text.matches("Read as a TLC error trace").count(), 1, "{text}");
     assert!(text.contains("It says Agreement is violated"), "{text}");
     assert!(text.contains("Invariant Agreement fails at state 11, the first along the trace where it does."), "{text}");
     let v = json(&pex(&["replay", TLC_PAXOS, "--json"]));

@@ -147,49 +147,23 @@ fn list<'a>(j: &'a Json, what: &str) -> Result<&'a Vec<Json>, String> {
     j.as_array().ok_or_else(|| format!("{what} must hold an array"))
 }
 
-/// As TLA+ writes it (for messages).
+/// As TLA+ writes it (for messages), through the model's own printing.
 impl fmt::Display for Canon {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn join<T>(f: &mut fmt::Formatter<'_>, items: &[T], each: impl Fn(&mut fmt::Formatter<'_>, &T) -> fmt::Result) -> fmt::Result {
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(", ")?;
-                }
-                each(f, item)?;
-            }
-            Ok(())
-        }
-        match self {
-            Canon::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
-            Canon::Int(i) => write!(f, "{i}"),
-            Canon::BigInt(s) => f.write_str(s),
-            Canon::Str(s) => write!(f, "\"{s}\""),
-            Canon::Seq(items) => {
-                f.write_str("<<")?;
-                join(f, items, |f, v| write!(f, "{v}"))?;
-                f.write_str(">>")
-            }
-            Canon::Rec(fields) => {
-                f.write_str("[")?;
-                join(f, fields, |f, (k, v)| write!(f, "{k} |-> {v}"))?;
-                f.write_str("]")
-            }
-            Canon::Set(items) => {
-                f.write_str("{")?;
-                join(f, items, |f, v| write!(f, "{v}"))?;
-                f.write_str("}")
-            }
-            Canon::Map(pairs) => {
-                f.write_str("(")?;
-                for (i, (k, v)) in pairs.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(" @@ ")?;
-                    }
-                    write!(f, "{k} :> {v}")?;
-                }
-                f.write_str(")")
+        fn value(c: &Canon) -> Value {
+            match c {
+                Canon::Bool(b) => Value::Bool(*b),
+                Canon::Int(i) => Value::Int(*i),
+                // Printed bare, as a model value is.
+                Canon::BigInt(digits) => Value::Model { ordinal: 0, name: digits.clone() },
+                Canon::Str(s) => Value::Str(s.clone()),
+                Canon::Seq(items) => Value::Tuple(items.iter().map(value).collect()),
+                Canon::Rec(fields) => Value::Record(fields.iter().map(|(k, v)| (k.clone(), value(v))).collect()),
+                Canon::Set(items) => Value::Set(items.iter().map(value).collect()),
+                Canon::Map(pairs) => Value::Func(pairs.iter().map(|(k, v)| (value(k), value(v))).collect()),
             }
         }
+        write!(f, "{}", value(self))
     }
 }
 
@@ -246,12 +220,19 @@ pub fn read_any(text: &str) -> Result<TraceText, String> {
     if text.trim().is_empty() {
         return Err("not a trace file: it is empty".to_string());
     }
-    if text.trim_start().starts_with('{') {
-        let json: Json = serde_json::from_str(text).map_err(|e| format!("not a trace file: {e}"))?;
-        if json.get("states").is_some() {
-            return read_itf(&json).map(TraceText::Foreign);
+    let start = text.trim_start();
+    if start.starts_with('{') || start.starts_with('[') {
+        // This project's own file first (its reader's messages are the ones people see); then
+        // ITF, an object with "states".
+        let own = super::trace::TraceFile::parse(text);
+        if own.is_err() && start.starts_with('{') {
+            if let Ok(json) = serde_json::from_str::<Json>(text) {
+                if json.get("states").is_some() {
+                    return read_itf(&json).map(TraceText::Foreign);
+                }
+            }
         }
-        return super::trace::TraceFile::parse(text).map(TraceText::Pex);
+        return own.map(TraceText::Pex);
     }
     read_tlc(text).map(TraceText::Foreign).map_err(|e| format!("not a trace file (neither JSON nor a TLC error trace): {e}"))
 }

@@ -147,6 +147,14 @@ pub fn read_error_trace(output: &str) -> Result<ErrorTrace, String> {
     Ok(ErrorTrace { outcome: scan.outcome, module: scan.module, states: scan.trace, lasso: scan.lasso })
 }
 
+/// The state whose `/\\ var = value` lines follow line `i` (up to a blank line), and the index
+/// of the line after them.
+fn state_after(lines: &[&str], i: usize, header: &str) -> (TlcState, usize) {
+    let end = (i + 1..lines.len()).find(|&j| lines[j].trim().is_empty()).unwrap_or(lines.len());
+    let (vars, order) = parse_state_block(&lines[i + 1..end]);
+    (TlcState { header: header.to_string(), vars, order }, end)
+}
+
 /// What [`scan`] read.
 struct Scan {
     outcome: Option<TlcOutcome>,
@@ -184,15 +192,9 @@ fn scan(output: &str) -> Result<Scan, String> {
             let initial = rest.contains("initial state");
             if initial {
                 // The violating initial state follows, without a "State 1:" header.
-                let mut j = i + 1;
-                let mut block = Vec::new();
-                while j < lines.len() && !lines[j].trim().is_empty() {
-                    block.push(lines[j]);
-                    j += 1;
-                }
-                let (vars, order) = parse_state_block(&block);
-                trace.push(TlcState { header: "<Initial predicate>".into(), vars, order });
-                i = j;
+                let (state, next) = state_after(&lines, i, "<Initial predicate>");
+                trace.push(state);
+                i = next;
             }
             outcome = Some(TlcOutcome::Invariant { name, initial });
         } else if let Some(rest) = line.strip_prefix("Error: Action property ") {
@@ -211,15 +213,9 @@ fn scan(output: &str) -> Result<Scan, String> {
                 if n.parse::<usize>().is_ok() && header.trim() == "Stuttering" {
                     lasso = Some(TlcLasso::Stuttering);
                 } else if n.parse::<usize>().is_ok() {
-                    let mut j = i + 1;
-                    let mut block = Vec::new();
-                    while j < lines.len() && !lines[j].trim().is_empty() {
-                        block.push(lines[j]);
-                        j += 1;
-                    }
-                    let (vars, order) = parse_state_block(&block);
-                    trace.push(TlcState { header: header.to_string(), vars, order });
-                    i = j;
+                    let (state, next) = state_after(&lines, i, header);
+                    trace.push(state);
+                    i = next;
                     continue;
                 }
             }

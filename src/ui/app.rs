@@ -923,9 +923,6 @@ impl Component for App {
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         count_render("app");
-        // What this render puts on the page (a pause goes back to it; see `Shown`). Noted here,
-        // where every render passes: `rendered` was seen to lag behind during fast play.
-        self.shown.rendered(self.x.session().len(), self.x.session().cursor());
         if let Some(e) = &self.embed {
             return self.embed_view(e);
         }

@@ -8,32 +8,35 @@ use gloo::timers::callback::Interval;
 use std::cell::Cell;
 use std::rc::Rc;
 
-/// What the page shows of the trace (its length and the cursor) as of the last render, and what
-/// it showed when the reader asked for a pause. A tick of play can already be queued when Pause
-/// is clicked (or Space pressed) and run before the pause is handled, appending steps the page
-/// never showed; the pause then goes back to what was shown, so play stops at the step the reader
-/// saw. Noted where the reader's input is read, synchronously, before any queued message runs.
+/// What the page showed of the trace when the reader asked to play or pause. A tick of play can
+/// already be queued, or its rendering under way, when Pause is clicked (or Space pressed); it then
+/// runs before the pause is handled and appends steps the page never showed. So where the reader's
+/// input is read, synchronously, the step counter the reader is looking at is read off the page
+/// ("step C of N"), and the pause goes back to it: play stops at the step the reader saw. (Values
+/// noted in `view` or `rendered` were seen to run ahead of or lag behind the page under load: yew
+/// renders the root and its panels in separate runs of its scheduler.)
 #[derive(Clone, Default)]
 pub(super) struct Shown {
-    now: Rc<Cell<(usize, usize)>>,
-    at_pause: Rc<Cell<Option<(usize, usize)>>>,
+    at_toggle: Rc<Cell<Option<(usize, usize)>>>,
 }
 
 impl Shown {
-    /// At each render: the trace's length and the cursor it puts on the page.
-    pub(super) fn rendered(&self, len: usize, cursor: usize) {
-        self.now.set((len, cursor));
-    }
-
-    /// The reader asked to play or pause: remember what the page shows.
+    /// The reader asked to play or pause: remember the trace's length and the cursor the page shows.
     pub(super) fn toggle_asked(&self) {
-        self.at_pause.set(Some(self.now.get()));
+        self.at_toggle.set(shown_on_page());
     }
 
     /// What the page showed when the reader last asked to play or pause (once).
     pub(super) fn take_at_toggle(&self) -> Option<(usize, usize)> {
-        self.at_pause.take()
+        self.at_toggle.take()
     }
+}
+
+/// The trace's length and the cursor, as the timeline's step counter shows them.
+fn shown_on_page() -> Option<(usize, usize)> {
+    let text = dom::document().query_selector("[data-testid=step-counter]").ok()??.text_content()?;
+    let (cursor, last) = text.trim().strip_prefix("step ")?.split_once(" of ")?;
+    Some((last.trim().parse::<usize>().ok()? + 1, cursor.trim().parse().ok()?))
 }
 
 /// Random-play speeds, in steps per second; 0 is "as fast as the page allows".

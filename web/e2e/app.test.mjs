@@ -275,7 +275,7 @@ test("TLC's own error trace and an ITF file open in the app, matched state by st
   await page.waitForFunction(() => /step 10 of 10/.test(document.querySelector('[data-testid=step-counter]')?.innerText));
   assert.equal(await page.locator('[data-testid=model-picker]').inputValue(), 'paxos');
   assert.match(await page.locator('[data-testid=config-ignore-accepted]').getAttribute('class'), /active/);
-  assert.match(await text(page, '[data-testid=notice-info]'), /Read a TLC error trace: every state matched paxos\/ignore-accepted, step by step/);
+  assert.match((await page.locator('[data-testid=notice-info]').allInnerTexts()).join(' | '), /Read a TLC error trace: every state matched paxos\/ignore-accepted, step by step/);
   assert.match(await invariant(page, 'Agreement'), /bad/, 'Agreement fails at the last state, as TLC says');
   // Its ITF export opens again as the same trace.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-itf]')]);
