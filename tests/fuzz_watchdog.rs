@@ -27,7 +27,11 @@ fn a_short_run_reaches_every_entry_and_passes() {
         })
         .collect();
     let names: Vec<&str> = counts.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["link", "constant", "trace", "cfg", "tlc-output", "lesson", "embed", "embed-command", "worker-request", "cli-const", "foreign-trace"], "{per}");
+    assert_eq!(
+        names,
+        ["link", "constant", "trace", "cfg", "tlc-output", "lesson", "embed", "embed-command", "worker-request", "cli-const", "foreign-trace"],
+        "{per}"
+    );
     assert!(counts.iter().all(|(_, n)| *n > 0), "an entry got no input: {per}");
     assert_eq!(counts.iter().map(|(_, n)| n).sum::<u64>(), 300, "{per}");
 }
