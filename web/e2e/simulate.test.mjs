@@ -50,6 +50,9 @@ test('random play that breaks nothing suggests the simulation; skipping stutter 
   await page.click('[data-testid=play]');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-counter]').textContent.match(/step (\d+)/)[1]) > 300);
   await page.click('[data-testid=play]');
+  // The notice comes with the render that handles the pause: wait for it (on a busy machine
+  // that render comes later than the click's return).
+  await page.waitForFunction(() => /of random play broke nothing/.test(document.querySelector('.notices')?.innerText ?? ''));
   const notices = await text(page, '.notices');
   assert.match(notices, /of random play broke nothing/);
   assert.match(notices, /Find a violation/);
