@@ -276,6 +276,22 @@ enum LessonCmd {
         #[arg(long)]
         solutions: bool,
     },
+    /// Serve a lesson file to the app while you write it: prints the file's URL and the app's link
+    /// that plays it (`#lesson-src=…`), checks it, and checks it again each time the file changes.
+    /// Runs until stopped (Ctrl-C).
+    Serve {
+        /// The lesson file (served at `/<its file name>`, read again on every request).
+        file: PathBuf,
+        /// The port to listen on (0: any free port; the printed URL says which).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// The app the printed link opens (the hosted site, or `trunk serve`'s address).
+        #[arg(long, default_value = "http://127.0.0.1:8080/")]
+        app: String,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        address: String,
+    },
 }
 
 /// Bad input: printed as one line, exit code 2.
@@ -368,6 +384,7 @@ pub fn main(catalogue: Catalogue) -> ExitCode {
         Cmd::Graph { model, format, max_states } => graph(&model, &format, max_states),
         Cmd::Lesson { command: LessonCmd::Check { files } } => lesson_check(&files),
         Cmd::Lesson { command: LessonCmd::Show { name, solutions } } => lesson_show(&name, solutions),
+        Cmd::Lesson { command: LessonCmd::Serve { file, port, app, address } } => lesson_serve(crate::serve::Options { file, address, port, app }),
         Cmd::Conform { model, tla_dir } => conform_all(model.as_deref(), &tla_dir),
         Cmd::New { name, pex_path } => new_crate(&name, pex_path.as_deref()),
         Cmd::Bench { model, config, repeat, no_tlc, tlc_workers, threads, tla_dir, json, peer } => {
@@ -418,7 +435,7 @@ fn write_docs(out: &std::path::Path) -> Result<u8, Fail> {
 }
 
 /// `n` bytes for a message: whole MB when it is a whole number of them, bytes otherwise.
-fn bytes_text(n: usize) -> String {
+pub(crate) fn bytes_text(n: usize) -> String {
     if n >= 1 << 20 && n % (1 << 20) == 0 {
         format!("{} MB", n >> 20)
     } else if n >= 1 << 10 && n % (1 << 10) == 0 {
@@ -448,18 +465,29 @@ fn read_lesson(path: &Path) -> Result<String, String> {
     read_input(path, "lesson file", lessons::MAX_LESSON_BYTES)
 }
 
+/// A lesson file read and checked against `catalogue`: its run, or the one-line problem (the file,
+/// where in it and what), as `pex lesson check` and `pex lesson serve` report them.
+pub(crate) fn check_lesson_file(catalogue: &Catalogue, path: &Path) -> Result<lessons::LessonRun, String> {
+    let text = read_lesson(path)?;
+    lessons::load_in(catalogue, &path.display().to_string(), &text).map_err(|e| e.to_string())
+}
+
 fn lesson_check(files: &[PathBuf]) -> Result<u8, Fail> {
-    let sources: Vec<(String, Result<String, String>)> = if files.is_empty() {
-        catalogue().lessons().iter().map(|(path, text)| (path.to_string(), Ok(text.to_string()))).collect()
-    } else {
-        files.iter().map(|f| (f.display().to_string(), read_lesson(f))).collect()
+    // Each lesson is checked as its line is printed.
+    let count = if files.is_empty() { catalogue().lessons().len() } else { files.len() };
+    let check = |i: usize| match files.get(i) {
+        Some(f) => (f.display().to_string(), check_lesson_file(catalogue(), f)),
+        None => {
+            let (path, text) = catalogue().lessons()[i];
+            (path.to_string(), lessons::load_in(catalogue(), path, text).map_err(|e| e.to_string()))
+        }
     };
-    if sources.is_empty() {
+    if count == 0 {
         return Err(Fail("no lessons: none were compiled in and no files were given".to_string()));
     }
     let mut failed = 0;
-    for (path, text) in &sources {
-        match text.as_ref().map_err(|e| e.clone()).and_then(|t| lessons::load_in(catalogue(), path, t).map_err(|e| e.to_string())) {
+    for (path, result) in (0..count).map(check) {
+        match result {
             Ok(run) => outln!("ok    {path}: {}", run.summary_line()),
             Err(e) => {
                 failed += 1;
@@ -468,10 +496,20 @@ fn lesson_check(files: &[PathBuf]) -> Result<u8, Fail> {
         }
     }
     if failed > 0 {
-        outln!("{} of {} failed", failed, plural(sources.len(), "lesson", "lessons"));
+        outln!("{} of {} failed", failed, plural(count, "lesson", "lessons"));
         return Ok(1);
     }
     Ok(0)
+}
+
+/// `pex lesson serve`: [`crate::serve::run`] on standard output until the process is stopped.
+fn lesson_serve(options: crate::serve::Options) -> Result<u8, Fail> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    match crate::serve::run(catalogue(), &options, &mut std::io::stdout(), &stop) {
+        Ok(()) => Ok(0),
+        Err(crate::serve::ServeError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(CLOSED_STDOUT),
+        Err(e) => Err(Fail(e.to_string())),
+    }
 }
 
 fn lesson_show(name: &str, solutions: bool) -> Result<u8, Fail> {

@@ -22,6 +22,8 @@ pub mod lessons;
 pub mod models;
 #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
 pub mod scaffold;
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+pub mod serve;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tlc;
 #[cfg(feature = "web")]
