@@ -79,7 +79,8 @@ fn embed(link: &str, props: bool) -> String {
 }
 
 /// Every file of the book: `book.toml`, and under `src/` `SUMMARY.md`, the gallery (`index.md`), a
-/// page per model, `embedding.md`, and a picture per model (`pictures/<model>.svg`).
+/// page per model and per lesson, the "Using it" pages (`write-a-lesson.md` with its example lesson
+/// in `examples/`, `embedding.md`, …), and a picture per model (`pictures/<model>.svg`).
 pub fn book(catalogue: &Catalogue) -> Result<Vec<Page>, String> {
     let catalogue = Arc::new(catalogue.clone());
     let infos = catalogue.infos();
@@ -132,8 +133,11 @@ pub fn book(catalogue: &Catalogue) -> Result<Vec<Page>, String> {
     }
     gallery.push_str(&format!("</div>\n\n<script src=\"{EMBED_SCRIPT}\"></script>\n"));
     summary.push_str(
-        "\n# Using it\n\n- [Embedding the explorer](embedding.md)\n- [Five gaps on one page](five-gaps.md)\n- [Model your own protocol](own-protocol.md)\n",
+        "\n# Using it\n\n- [Write a lesson](write-a-lesson.md)\n- [Embedding the explorer](embedding.md)\n- [Five gaps on one page](five-gaps.md)\n\
+         - [Model your own protocol](own-protocol.md)\n",
     );
+    pages.push(Page { path: "write-a-lesson.md".into(), text: write_a_lesson(&catalogue)? });
+    pages.push(Page { path: format!("examples/{EXAMPLE_FILE}"), text: EXAMPLE_LESSON.to_string() });
     pages.push(Page { path: "own-protocol.md".into(), text: own_protocol() });
     pages.push(Page { path: "five-gaps.md".into(), text: five_gaps(&five) });
     pages.push(Page { path: "SUMMARY.md".into(), text: summary });
@@ -412,6 +416,184 @@ fn lesson_page(catalogue: &Arc<Catalogue>, run: &LessonRun) -> Result<String, St
     Ok(p)
 }
 
+/// The worked example of "Write a lesson": a complete lesson, kept in `lessons/examples/` (not
+/// `lessons/*.toml`, so it is not one of the lessons compiled into the app). The book ships it
+/// beside the page (`examples/<file>`), where the page's embed loads it with `lesson-src`.
+pub const EXAMPLE_LESSON: &str = include_str!("../lessons/examples/gossip-twice.toml");
+/// The worked example's file name.
+pub const EXAMPLE_FILE: &str = "gossip-twice.toml";
+/// What JavaScript's `encodeURIComponent` leaves as it is: letters, digits and `-_.!~*'()`.
+const URI_COMPONENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'!').remove(b'~').remove(b'*').remove(b'\'').remove(b'(').remove(b')');
+/// The port the chapter's `pex lesson serve` example listens on.
+const EXAMPLE_PORT: u16 = 8123;
+
+/// "Write a lesson": a worked example, then the author's loop (`pex lesson check`, `pex lesson
+/// serve`), then trying and publishing a lesson (a link, an embed, inline). Every verdict it
+/// quotes is computed here from the example, so the page cannot show a lesson or a message that
+/// no longer holds (the example must check, or the book is not written).
+fn write_a_lesson(catalogue: &Arc<Catalogue>) -> Result<String, String> {
+    let fence = |lang: &str, code: &str| format!("```{lang}\n{}\n```\n", code.trim_end());
+    let run = lessons::load_in(catalogue, EXAMPLE_FILE, EXAMPLE_LESSON).map_err(|e| format!("the worked example of write-a-lesson.md: {e}"))?;
+    let l = run.lesson();
+    // What the checks say of the example, and of two mistakes made in it.
+    let ok = run.summary_line();
+    let mistake = |from: &str, to: &str| -> Result<String, String> {
+        if !EXAMPLE_LESSON.contains(from) {
+            return Err(format!("write-a-lesson.md: the worked example has no {from:?} to change"));
+        }
+        match lessons::load_in(catalogue, EXAMPLE_FILE, &EXAMPLE_LESSON.replacen(from, to, 1)) {
+            Err(e) => Ok(e.to_string()),
+            Ok(_) => Err(format!("write-a-lesson.md: changing {from:?} to {to:?} still checks")),
+        }
+    };
+    let unclosed = mistake("config = \"no-dedup\"", "config = \"no-dedup")?;
+    let no_breaks = mistake("breaks = \"NoDuplicateProcessing\"\n", "")?;
+    let url = format!("http://127.0.0.1:{EXAMPLE_PORT}/{EXAMPLE_FILE}");
+    let encode = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let limit_kib = lessons::MAX_LESSON_BYTES / 1024;
+    let mut p = format!(
+        "# Write a lesson\n\n\
+         A lesson walks a reader through one protocol, one step at a time: a short story at the start, a caption \
+         for each step, a question now and then, and a few \"try it\" challenges at the end. The lessons in this \
+         book are built in, but you can write your own for your students, for a talk or for a design review, \
+         and share it as a link or put it on your own page. A lesson is one small text file in \
+         [TOML](https://toml.io); you need no Rust and no build, only a model the explorer already has \
+         ([the gallery](index.md) lists them).\n\n\
+         The explorer checks a lesson against its model before playing it: every action you name must be one \
+         the reader can take at that moment, every condition you wait for must really come true, every \
+         challenge must be solvable by the solution you give. So a lesson that opens is a lesson that works.\n\n\
+         ## A worked example\n\n\
+         This lesson ({steps}, {challenges}) shows the gap `{config}` of the [gossip model](gossip.md): a \
+         network that delivers a message twice, and a receiver that counts it twice. Here it is, the whole \
+         file, `{EXAMPLE_FILE}`:\n\n",
+        steps = crate::engine::plural(l.steps.len(), "step", "steps"),
+        challenges = crate::engine::plural(l.challenges.len(), "challenge", "challenges"),
+        config = l.config,
+    );
+    p.push_str(&fence("toml", EXAMPLE_LESSON));
+    p.push_str(&format!(
+        "\nAnd here it is playing (it is fetched from [`examples/{EXAMPLE_FILE}`](examples/{EXAMPLE_FILE}), \
+         beside this page):\n\n\
+         <protocol-explorer lesson-src=\"examples/{EXAMPLE_FILE}\" theme=\"page\" props></protocol-explorer>\n\n\
+         What the parts do:\n\n\
+         - **`title`, `summary`, `intro`**: the lesson's name, one sentence about it, and the story shown before \
+         the first step. Captions, questions and the intro are Markdown: `**bold**`, `*italic*`, `` `code` ``.\n\
+         - **`model`, `config`**: the protocol and its configuration, as the explorer names them (a model's page \
+         lists its configurations; `pex list` prints them all).\n\
+         - **`[constants]`**: changes to the model's default constants, here two replicas instead of three. Put it \
+         after the keys above: in TOML a table runs until the next `[…]` line.\n\
+         - **`[[steps]]`**, in order. `do = \"…\"` is one action, written exactly as the explorer's list of \
+         actions writes it. `wait = {{ … }}` lets the reader step freely until a condition holds, with \
+         `solution` as one way there (the explorer's *Show me*). `highlight` picks what to emphasise: property \
+         names and rows of the state inspector (`local_state[2]`). `question` and `answer` are optional.\n\
+         - **`breaks`**: the step where a property first fails must say so. The check works out where that \
+         happens along your walk and insists the caption shown there is the one that explains it.\n\
+         - **`[[challenges]]`**: a `prompt`, a `goal` checked live as the reader plays, `hints` from a nudge to \
+         nearly the answer, and a `solution` the check replays to prove the goal can be reached.\n\n\
+         The full format, with every kind of condition (`fails`, `holds`, `took`, `steps_at_least`, `value`) and \
+         how inspector paths are written, is `lessons/README.md` in the repository. To find the actions to walk, \
+         open the model in the explorer and step through, or let the checker find the shortest way to a broken \
+         property: `pex check gossip --config no-dedup` prints it, action by action, with the labels to use.\n\n\
+         ## Check it as you write\n\n\
+         `pex` is the explorer's command-line tool (the repository's README says how to build it). It checks a \
+         lesson file exactly as the explorer will:\n\n"
+    ));
+    p.push_str(&fence(
+        "text",
+        &format!(
+            "$ pex lesson check {EXAMPLE_FILE}\nok    {EXAMPLE_FILE}: {ok}\n$ pex lesson show {EXAMPLE_FILE}      # the whole walk as text: each step, what changed, the challenges"
+        ),
+    ));
+    p.push_str(
+        "\nA mistake is one line that says where it is: a line and column for a slip in the TOML (here a \
+         missing quote), a step or challenge for something that does not fit the model (here the missing \
+         `breaks`):\n\n",
+    );
+    p.push_str(&fence("text", &format!("FAIL  {unclosed}\nFAIL  {no_breaks}")));
+    p.push_str(
+        "\n## See it in the explorer while you write\n\n\
+         `pex lesson serve` shares the file with the explorer on your own computer and checks it again every \
+         time you save it:\n\n",
+    );
+    p.push_str(&fence(
+        "text",
+        &format!(
+            "$ pex lesson serve {EXAMPLE_FILE} --port {EXAMPLE_PORT}\n\
+             serving {EXAMPLE_FILE} at {url}\n\
+             open: http://127.0.0.1:8080/#lesson-src={}\n\
+             ok: {} — {ok}",
+            encode(&url),
+            l.title
+        ),
+    ));
+    p.push_str(&format!(
+        "\nOpen the `open:` link: the explorer fetches your file and plays it. Edit the file and save it: `pex` \
+         prints `changed: {EXAMPLE_FILE}` and a new `ok:` or `error:` line, and reloading the page shows the new \
+         version (the file is read afresh for every request). If the lesson has a mistake, the explorer shows it \
+         in place of the lesson, with its line and column, so you can keep both windows side by side. A file that \
+         is moved away gives an `error:` line until it is back. Stop the server with Ctrl-C.\n\n\
+         The link opens the app at `--app` (by default `http://127.0.0.1:8080/`, where `trunk serve` runs it from \
+         the repository). To use a hosted explorer instead, such as [this site's]({APP}), give its address: \
+         `--app https://…/protocol-explorer/`. The server allows pages from any site to read the file, including \
+         the extra permission Chrome asks before a public site may fetch from your own computer; a browser that \
+         still refuses says so in the explorer, and a local app (`trunk serve`) always works. `--port` picks the \
+         port (without it, any free one: the printed link says which) and `--address` the address to listen on \
+         (`127.0.0.1`, only your computer, by default).\n\n\
+         ## Try a file without a server\n\n\
+         In the explorer, **Lessons…** then **Open a lesson file…** plays a `.toml` file from your computer, and \
+         so does dropping the file on the page (any other file dropped there is imported as a trace). The file \
+         is checked the same way and a mistake is shown in place. A link cannot point at a file on your disk, so \
+         to share the lesson, publish it.\n\n\
+         ## Publish it\n\n\
+         Put the `.toml` file on any web server that lets other sites read it, that is, one that sends the \
+         `Access-Control-Allow-Origin` header with it. GitHub Pages does, for example: commit the file to a \
+         repository with Pages switched on. If the explorer cannot fetch an address (not found, not allowed by \
+         the server, too large, not a lesson), it says why where the lesson would be.\n\n\
+         **A link.** Add `#lesson-src=` and the file's address, percent-encoded (as JavaScript's \
+         `encodeURIComponent` writes it), to the explorer's address:\n\n"
+    ));
+    let published = format!("https://you.github.io/course/{EXAMPLE_FILE}");
+    let component = percent_encoding::utf8_percent_encode(&published, URI_COMPONENT);
+    p.push_str(&fence("text", &format!("https://example.org/protocol-explorer/#lesson-src={component}")));
+    p.push_str(&format!(
+        "\nopens the lesson at `{published}` in the explorer at `https://example.org/protocol-explorer/` (put \
+         the address of the explorer you use, such as [this site's]({APP}), in its place).\n\n\
+         **On your own page**, with the explorer's embed script (see [Embedding the explorer](embedding.md)). \
+         `lesson-src` is the file's address, relative to your page or absolute; the lesson names its model, so no \
+         `model` attribute is needed:\n\n"
+    ));
+    p.push_str(&fence(
+        "html",
+        &format!(
+            "<script src=\"https://example.org/protocol-explorer/embed.js\" defer></script>\n\
+             <protocol-explorer lesson-src=\"{EXAMPLE_FILE}\" props></protocol-explorer>"
+        ),
+    ));
+    p.push_str(
+        "\n**Inline**, with no file at all: write the lesson into the page, inside the element, in a \
+         `<script type=\"text/x-pex-lesson\">` (the browser leaves its text alone; it only must not contain \
+         `</script>`):\n\n",
+    );
+    let head: Vec<&str> = EXAMPLE_LESSON.lines().filter(|line| ["title", "model", "config"].iter().any(|k| line.starts_with(&format!("{k} =")))).collect();
+    p.push_str(&fence(
+        "html",
+        &format!("<protocol-explorer props>\n<script type=\"text/x-pex-lesson\">\n{}\n# … the rest of the lesson, as in the file above …\n</script>\n</protocol-explorer>", head.join("\n")),
+    ));
+    p.push_str(&format!(
+        "\nA built-in lesson is `lesson=\"gossip\"` on the element, or `#lesson=gossip` in a link.\n\n\
+         The explorer keeps each reader's progress through a lesson (the step they reached, the challenges they \
+         solved) in their own browser, separately for each lesson source: a lesson from an address by its \
+         address, a file or an inline lesson by its text.\n\n\
+         **Limits.** A lesson file is at most {limit_kib} KiB, with at most {} steps and {} challenges; its \
+         captions are Markdown, and HTML written in them is shown as text.\n\n\
+         <script src=\"{EMBED_SCRIPT}\"></script>\n",
+        lessons::MAX_STEPS,
+        lessons::MAX_CHALLENGES,
+    ));
+    Ok(p)
+}
+
 /// A page with the first five models' gaps embedded, one under another: what a course page
 /// with several explorers looks like, and what `web/e2e/bench.mjs` measures (bytes and time to
 /// first paint with posters only, then with every frame ready).
@@ -488,16 +670,37 @@ browser. In the app, **Embed** (beside *Copy link*) gives the two snippets below
 | `theme` | `light`, `dark`, `auto` (the reader's colour scheme, the default) or `page` (follow this page) |
 | `height` | a fixed height in pixels; without it the frame fits its content |
 | `loading` | `lazy` (the default: a poster until it nears the screen or is clicked) or `eager` |
+| `lesson` | a built-in lesson by name (`paxos`): its player above the view |
+| `lesson-src` | the address of a lesson file (`.toml`), relative to this page or absolute; its server must send `Access-Control-Allow-Origin` |
 
-A bad attribute or an unknown model shows a message in place of the widget. Several explorers on
-one page load one after another, so the app's WebAssembly is downloaded once.
+A lesson can also be written into the page: a `<script type="text/x-pex-lesson">` inside the
+element holds its text (TOML). A lesson from `lesson-src` or written inline names its own model, so
+the element needs no `model`; give at most one lesson. [Write a lesson](write-a-lesson.md) shows all
+three:
+
+```html
+<protocol-explorer lesson="gossip"></protocol-explorer>
+<protocol-explorer lesson-src="my-lesson.toml"></protocol-explorer>
+<protocol-explorer>
+  <script type="text/x-pex-lesson">
+title = "…"
+model = "gossip"
+…
+  </script>
+</protocol-explorer>
+```
+
+A bad attribute or an unknown model shows a message in place of the widget; a lesson that cannot
+be fetched or does not check is explained inside the explorer, where the lesson would be. Several
+explorers on one page load one after another, so the app's WebAssembly is downloaded once.
 
 **Events** (DOM `CustomEvent`s on the element, `detail` as below): `pex-ready`, `pex-step`
 (`model, config, step, steps, action, failing`), `pex-violation` (`step, properties`),
-`pex-resize` (`height`), `pex-error` (`message`).
+`pex-resize` (`height`), `pex-error` (`message`; also for a lesson that cannot be loaded or played).
 
 **Methods**: `goTo(n)`, `step(action?)` (a random step, or the action with that label),
-`back()`, `forward()`, `play()`, `pause()`, `reset()`.
+`back()`, `forward()`, `play()`, `pause()`, `reset()`, `lesson(text)` (play this lesson, its TOML
+text; `pex-error` says why when it cannot).
 
 ```html
 <script>
@@ -627,6 +830,44 @@ mod tests {
                 assert!(gallery.contains(&format!("[Its lesson](lesson-{name}.md)")), "{name}");
                 assert!(find(&format!("{name}.md")).unwrap().contains(&format!("[Its lesson](lesson-{name}.md)")), "{name}");
             }
+        }
+    }
+
+    #[test]
+    fn the_write_a_lesson_chapter_is_linked_and_its_worked_example_checks() {
+        // The worked example is a valid lesson with a property that breaks, and not one of the
+        // lessons compiled into the app.
+        let run = lessons::load_in(catalogue::builtin(), EXAMPLE_FILE, EXAMPLE_LESSON).unwrap_or_else(|e| panic!("{e}"));
+        assert!(run.lesson().steps.iter().any(|s| !s.breaks.is_empty()) && !run.lesson().challenges.is_empty());
+        assert!(lessons::embedded().iter().all(|(path, text)| !path.contains("gossip-twice") && *text != EXAMPLE_LESSON));
+
+        let pages = book(catalogue::builtin()).unwrap();
+        let find = |p: &str| pages.iter().find(|x| x.path == format!("src/{p}")).map(|x| x.text.as_str());
+        assert!(find("SUMMARY.md").unwrap().contains("# Using it\n\n- [Write a lesson](write-a-lesson.md)\n- [Embedding the explorer](embedding.md)\n"));
+        let page = find("write-a-lesson.md").unwrap();
+        assert!(page.starts_with("# Write a lesson\n"));
+        assert_eq!(page.matches("```").count() % 2, 0, "every fence closed");
+        // The whole example, as a TOML block; the file itself beside the page, where its embed loads it.
+        assert!(page.contains(&format!("```toml\n{}\n```\n", EXAMPLE_LESSON.trim_end())));
+        assert_eq!(find(&format!("examples/{EXAMPLE_FILE}")), Some(EXAMPLE_LESSON));
+        assert!(page.contains(&format!("<protocol-explorer lesson-src=\"examples/{EXAMPLE_FILE}\"")));
+        assert!(page.trim_end().ends_with(&format!("<script src=\"{EMBED_SCRIPT}\"></script>")));
+        // The verdicts it quotes are the checker's.
+        assert!(page.contains(&format!("ok    {EXAMPLE_FILE}: {}\n", run.summary_line())));
+        assert!(page.contains(&format!("FAIL  {EXAMPLE_FILE}: line 4, column ")), "{page}");
+        assert!(page.contains(&format!("FAIL  {EXAMPLE_FILE}: step 3: NoDuplicateProcessing first fails")), "{page}");
+        assert!(page.contains(&format!("ok: {} — {}\n", run.lesson().title, run.summary_line())));
+        // The published link carries the file's address, percent-encoded.
+        let link = page.split("https://example.org/protocol-explorer/#lesson-src=").nth(1).unwrap().split_whitespace().next().unwrap();
+        let decoded = percent_encoding::percent_decode_str(link).decode_utf8().unwrap();
+        assert_eq!(decoded, format!("https://you.github.io/course/{EXAMPLE_FILE}"));
+        for words in ["pex lesson check", "pex lesson serve", "Open a lesson file…", "Access-Control-Allow-Origin", "text/x-pex-lesson", "256 KiB"] {
+            assert!(page.contains(words), "{words}");
+        }
+        // The embed contract lists the lesson attributes and the inline lesson.
+        let embedding = find("embedding.md").unwrap();
+        for words in ["| `lesson` |", "| `lesson-src` |", "<script type=\"text/x-pex-lesson\">", "(write-a-lesson.md)"] {
+            assert!(embedding.contains(words), "{words}");
         }
     }
 

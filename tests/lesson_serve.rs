@@ -335,3 +335,22 @@ fn the_pex_command_serves_and_prints_the_link() {
     let r = fetched.unwrap();
     assert_eq!((r.status, r.body.as_slice()), (200, SEQLOCK.as_bytes()));
 }
+
+/// The "Write a lesson" chapter of the docs book quotes what `pex lesson serve` prints for its
+/// worked example (on port 8123, from the file's own folder): those are the lines it prints.
+#[test]
+fn the_books_chapter_quotes_what_serve_prints() {
+    let dir = TempDir::new("book");
+    let file = dir.0.join(pex::docs::EXAMPLE_FILE);
+    std::fs::write(&file, pex::docs::EXAMPLE_LESSON).unwrap();
+    let server = Server::start(&file);
+    let port = server.at.rsplit(':').next().unwrap().to_string();
+    let pages = pex::docs::book(pex::catalogue::builtin()).unwrap();
+    let page = &pages.iter().find(|p| p.path == "src/write-a-lesson.md").expect("the chapter").text;
+    let encoded_port = |line: &str| line.replace(&format!("%3A{port}%2F"), "%3A8123%2F");
+    for line in &server.start {
+        let quoted = encoded_port(&line.replace(&file.display().to_string(), pex::docs::EXAMPLE_FILE).replace(&format!(":{port}/"), ":8123/"));
+        assert!(page.contains(&format!("\n{quoted}\n")), "the chapter does not quote {quoted:?}");
+    }
+    assert!(page.contains(&format!("$ pex lesson serve {} --port 8123\n", pex::docs::EXAMPLE_FILE)));
+}
