@@ -14,7 +14,8 @@
 //! ```
 //!
 //! The first three at start; then, each time the file's modification time or length changes (polled
-//! every [`POLL`]), `changed: <path>` and a new `ok:` or `error:` line. A file that disappears gives
+//! every [`POLL`]; once it has stayed the same for a moment, so a save is read whole), `changed:
+//! <path>` and a new `ok:` or `error:` line. A file that disappears gives
 //! an `error:` line (it cannot be read) and `404` until it is back.
 //!
 //! Only the standard library: a thread per connection (at most [`MAX_CONNECTIONS`] at once), each
@@ -42,6 +43,8 @@ const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a connection is kept open after its response, for the client to close it.
 const LINGER: Duration = Duration::from_secs(1);
+/// How long a changed file must stay the same before it is checked (see [`settle`]).
+const SETTLE: Duration = Duration::from_millis(50);
 /// How long the accept loop sleeps when there is nothing to do.
 const IDLE: Duration = Duration::from_millis(20);
 
@@ -148,7 +151,7 @@ pub fn run(catalogue: &Catalogue, opts: &Options, out: &mut impl Write, stop: &A
             polled = Instant::now();
             let now = signature(&opts.file);
             if now != seen {
-                seen = now;
+                seen = settle(&opts.file, now);
                 say(format!("changed: {}", opts.file.display()))?;
                 say(verdict(catalogue, &opts.file))?;
             }
@@ -158,6 +161,21 @@ pub fn run(catalogue: &Catalogue, opts: &Options, out: &mut impl Write, stop: &A
         }
     }
     Ok(())
+}
+
+/// A changed file's signature once it has stopped changing: a save that truncates the file and
+/// then writes it may be seen in between, empty; this waits until two looks [`SETTLE`] apart agree
+/// (for two seconds at most), so the check reads the saved text and not half of it.
+fn settle(path: &Path, mut now: Option<(Option<SystemTime>, u64)>) -> Option<(Option<SystemTime>, u64)> {
+    let until = Instant::now() + Duration::from_secs(2);
+    loop {
+        std::thread::sleep(SETTLE);
+        let again = signature(path);
+        if again == now || Instant::now() >= until {
+            return again;
+        }
+        now = again;
+    }
 }
 
 /// What the watcher compares: the file's modification time and length (`None`: it cannot be
