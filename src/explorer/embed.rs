@@ -22,7 +22,20 @@ pub const API_VERSION: u32 = 1;
 
 /// The fragment keys the page reads besides the link's own: the embed's, and `lesson` (the lesson
 /// player's lesson); a deep link passes them over without calling them unknown.
-pub const PAGE_KEYS: &[&str] = &["embed", "props", "controls", "theme", "origin", "lesson"];
+pub const PAGE_KEYS: &[&str] = &["embed", "props", "controls", "theme", "origin", "lesson", "lesson-src", "lesson-inline"];
+
+/// Whether a fragment waits for its host page to send a lesson (`lesson-inline=1`: `embed.js`
+/// found a `<script type="text/x-pex-lesson">` in the element and sends it once the frame is
+/// ready).
+pub fn waits_for_inline_lesson(fragment: &str) -> bool {
+    fragment.trim_start_matches('#').split('&').any(|p| p == "lesson-inline=1")
+}
+
+/// Whether the lesson a fragment opens comes from elsewhere (a URL or the host page): then the
+/// lesson names the model, and the link need not.
+pub fn lesson_from_elsewhere(fragment: &str) -> bool {
+    lesson_src_of(fragment).is_some() || waits_for_inline_lesson(fragment)
+}
 
 /// The lesson a fragment opens (`lesson=<name>`), if any.
 pub fn lesson_of(fragment: &str) -> Option<String> {
@@ -32,6 +45,43 @@ pub fn lesson_of(fragment: &str) -> Option<String> {
         .find_map(|p| p.strip_prefix("lesson="))
         .map(|v| percent_decode_str(v).decode_utf8_lossy().into_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// The URL of the lesson a fragment loads (`lesson-src=<percent-encoded url>`), as written: the
+/// page resolves it against its own address and checks it with [`check_lesson_url`].
+pub fn lesson_src_of(fragment: &str) -> Option<String> {
+    fragment
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|p| p.strip_prefix("lesson-src="))
+        .map(|v| percent_decode_str(v).decode_utf8_lossy().trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The longest lesson URL the page will fetch.
+pub const MAX_LESSON_URL: usize = 2048;
+
+/// Whether the page may fetch a lesson from `url` (already resolved to an absolute URL): http or
+/// https, a host, no credentials, not absurdly long. The error says why not.
+pub fn check_lesson_url(url: &str) -> Result<(), String> {
+    if url.len() > MAX_LESSON_URL {
+        return Err(format!("the lesson's address is {} characters long; at most {MAX_LESSON_URL} are read", url.len()));
+    }
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
+        return Err(format!("the lesson's address '{}' is not an http or https address", shown(url)));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() {
+        return Err(format!("the lesson's address '{}' names no host", shown(url)));
+    }
+    if authority.contains('@') {
+        return Err(format!("the lesson's address '{}' carries a user name or password; give its address without them", shown(url)));
+    }
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(format!("the lesson's address '{}' contains spaces or control characters", shown(url)));
+    }
+    Ok(())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,11 +213,14 @@ pub enum Command {
     Play,
     Pause,
     Reset,
+    /// `{type: 'lesson', text: '…TOML…'}`: play this lesson (`embed.js` sends the host page's
+    /// `<script type="text/x-pex-lesson">` this way once the embed is ready).
+    Lesson(String),
 }
 
 impl Command {
-    /// Reads a command from a message's `type` and its optional `step` and `action` fields.
-    pub fn parse(kind: &str, step: Option<f64>, action: Option<String>) -> Result<Command, String> {
+    /// Reads a command from a message's `type` and its optional `step`, `action` and `text` fields.
+    pub fn parse(kind: &str, step: Option<f64>, action: Option<String>, text: Option<String>) -> Result<Command, String> {
         Ok(match kind {
             "goto" => match step {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 1e9 => Command::GoTo(n as usize),
@@ -180,7 +233,14 @@ impl Command {
             "play" => Command::Play,
             "pause" => Command::Pause,
             "reset" => Command::Reset,
-            other => return Err(format!("unknown command '{}'; the commands are goto, step, back, forward, play, pause and reset", shown(other))),
+            "lesson" => match text {
+                Some(t) if t.len() > crate::lessons::MAX_LESSON_BYTES => {
+                    return Err(format!("the lesson is {} bytes; a lesson may hold at most {}", t.len(), crate::lessons::MAX_LESSON_BYTES))
+                }
+                Some(t) if !t.trim().is_empty() => Command::Lesson(t),
+                _ => return Err("lesson needs the lesson's text: {type: 'lesson', text: '…'}".to_string()),
+            },
+            other => return Err(format!("unknown command '{}'; the commands are goto, step, back, forward, play, pause, reset and lesson", shown(other))),
         })
     }
 }
@@ -251,11 +311,36 @@ mod tests {
 
     #[test]
     fn commands_are_read_or_refused_with_a_reason() {
-        assert_eq!(Command::parse("goto", Some(3.0), None), Ok(Command::GoTo(3)));
-        assert_eq!(Command::parse("step", None, Some("Promise(1)".into())), Ok(Command::Step(Some("Promise(1)".into()))));
-        assert!(Command::parse("goto", Some(-1.0), None).unwrap_err().contains("whole number"));
-        assert!(Command::parse("goto", Some(1.5), None).is_err());
-        assert!(Command::parse("goto", None, None).is_err());
-        assert!(Command::parse("explode", None, None).unwrap_err().contains("unknown command 'explode'"));
+        assert_eq!(Command::parse("goto", Some(3.0), None, None), Ok(Command::GoTo(3)));
+        assert_eq!(Command::parse("step", None, Some("Promise(1)".into()), None), Ok(Command::Step(Some("Promise(1)".into()))));
+        assert!(Command::parse("goto", Some(-1.0), None, None).unwrap_err().contains("whole number"));
+        assert!(Command::parse("goto", Some(1.5), None, None).is_err());
+        assert!(Command::parse("goto", None, None, None).is_err());
+        assert!(Command::parse("explode", None, None, None).unwrap_err().contains("unknown command 'explode'"));
+        assert_eq!(Command::parse("lesson", None, None, Some("title = 'x'".into())), Ok(Command::Lesson("title = 'x'".into())));
+        assert!(Command::parse("lesson", None, None, Some("  ".into())).unwrap_err().contains("needs the lesson's text"));
+        let huge = "#".repeat(crate::lessons::MAX_LESSON_BYTES + 1);
+        assert!(Command::parse("lesson", None, None, Some(huge)).unwrap_err().contains("at most"));
+    }
+
+    #[test]
+    fn a_lesson_url_is_read_from_the_fragment_and_checked() {
+        assert_eq!(lesson_src_of("#v=1&lesson-src=https%3A%2F%2Fa.b%2Fl.toml&embed=1").as_deref(), Some("https://a.b/l.toml"));
+        assert_eq!(lesson_src_of("#v=1&lesson=paxos"), None);
+        assert_eq!(lesson_src_of("#lesson-src="), None);
+        assert!(check_lesson_url("https://teach.example/l.toml").is_ok());
+        assert!(check_lesson_url("http://127.0.0.1:4000/l.toml?v=2").is_ok());
+        for (bad, why) in [
+            ("javascript:alert(1)", "not an http"),
+            ("file:///etc/passwd", "not an http"),
+            ("https://", "names no host"),
+            ("https://me:pw@a.b/l.toml", "user name or password"),
+            ("https://a.b/l l.toml", "spaces"),
+        ] {
+            assert!(check_lesson_url(bad).unwrap_err().contains(why), "{bad}");
+        }
+        assert!(check_lesson_url(&format!("https://a.b/{}", "x".repeat(MAX_LESSON_URL))).unwrap_err().contains("characters long"));
+        let d = super::super::link::Link::decode("v=1&m=paxos&lesson-src=https%3A%2F%2Fa.b%2Fl.toml").unwrap();
+        assert!(d.ignored.is_empty(), "{d:?}");
     }
 }

@@ -137,6 +137,19 @@ pub enum Place {
     Challenge(usize),
 }
 
+impl LessonError {
+    /// For a mistake in the text: (line, that line of `text`, column), to show the line with a
+    /// caret under the column. The line is cut to 200 characters around the column.
+    pub fn excerpt(&self, text: &str) -> Option<(usize, String, usize)> {
+        let Place::Text { line, column } = self.at else { return None };
+        let whole = text.lines().nth(line.checked_sub(1)?)?;
+        let chars: Vec<char> = whole.chars().filter(|c| *c != '\r').collect();
+        let from = column.saturating_sub(100).min(chars.len());
+        let shown: String = chars[from..].iter().take(200).collect();
+        Some((line, shown, column - from.min(column.saturating_sub(1))))
+    }
+}
+
 impl fmt::Display for LessonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.at {

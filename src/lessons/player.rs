@@ -3,7 +3,7 @@
 //! challenges are solved. Web-free: the app's lesson panel draws it and loads what it says into
 //! the explorer; the reader's own steps come back through [`Player::observe`].
 
-use super::{load_in, LessonRun, StepKind};
+use super::{load_in, LessonError, LessonRun, StepKind};
 use crate::catalogue::Catalogue;
 use crate::engine::Session;
 use crate::explorer::link::Link;
@@ -35,9 +35,64 @@ pub struct Load {
     pub labels: Vec<String>,
 }
 
+/// Where a lesson came from. It names the lesson in a link (when a link can name it) and keys the
+/// reader's kept progress, so two lessons of the same name from different places never share it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LessonSource {
+    /// Compiled into the program (`lessons/<name>.toml`): `lesson=<name>` in a link.
+    Builtin(String),
+    /// Fetched from this absolute http(s) URL: `lesson-src=<url>` in a link or on an embed.
+    Url(String),
+    /// A file the reader opened or dropped on the page: its name and a digest of its text (a link
+    /// cannot name a file on the reader's disk).
+    File { name: String, digest: u64 },
+    /// The lesson a host page wrote inside its `<protocol-explorer>` element: a digest of its text.
+    Inline { digest: u64 },
+}
+
+impl LessonSource {
+    /// The key of the reader's kept progress. A built-in lesson keeps the key it always had.
+    pub fn progress_key(&self) -> String {
+        match self {
+            LessonSource::Builtin(name) => format!("pex-lesson-{name}"),
+            LessonSource::Url(url) => format!("pex-lesson-url-{url}"),
+            LessonSource::File { name, digest } => format!("pex-lesson-file-{digest:016x}-{name}"),
+            LessonSource::Inline { digest } => format!("pex-lesson-inline-{digest:016x}"),
+        }
+    }
+
+    /// The fragment keys that open this lesson again (`lesson=paxos`, `lesson-src=<encoded url>`);
+    /// `None` for a file or an inline lesson, which a link cannot carry.
+    pub fn fragment(&self) -> Option<String> {
+        let encode = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
+        match self {
+            LessonSource::Builtin(name) => Some(format!("lesson={}", encode(name))),
+            LessonSource::Url(url) => Some(format!("lesson-src={}", encode(url))),
+            LessonSource::File { .. } | LessonSource::Inline { .. } => None,
+        }
+    }
+
+    /// How error messages name the lesson: its file, URL or place.
+    pub fn label(&self) -> String {
+        match self {
+            LessonSource::Builtin(name) => format!("lessons/{name}.toml"),
+            LessonSource::Url(url) => url.clone(),
+            LessonSource::File { name, .. } => name.clone(),
+            LessonSource::Inline { .. } => "the lesson in this page".to_string(),
+        }
+    }
+}
+
+/// A digest of a lesson's text that is the same in every build and on every platform (FNV-1a,
+/// 64 bits): it keys the progress of lessons that have no name of their own.
+pub fn digest(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 #[derive(Clone)]
 pub struct Player {
-    pub name: String,
+    /// Where the lesson came from: its link and the key of its progress.
+    pub source: LessonSource,
     pub run: Arc<LessonRun>,
     pub place: Place,
     /// Challenges solved (kept with the progress).
@@ -46,7 +101,7 @@ pub struct Player {
 
 impl PartialEq for Player {
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name && self.place == other.place && self.solved == other.solved
+        self.source == other.source && self.place == other.place && self.solved == other.solved
     }
 }
 
@@ -61,8 +116,19 @@ impl Player {
             }
         })?;
         let run = load_in(catalogue, path, text).map_err(|e| e.to_string())?;
+        Ok(Player::of(LessonSource::Builtin(name.to_string()), run))
+    }
+
+    /// A lesson's text from elsewhere (a URL, a file, a host page), checked against its model as
+    /// `pex lesson check` checks it. The error says where in the text, for the reader to fix.
+    pub fn from_text(catalogue: &Catalogue, source: LessonSource, text: &str) -> Result<Player, LessonError> {
+        let run = load_in(catalogue, &source.label(), text)?;
+        Ok(Player::of(source, run))
+    }
+
+    fn of(source: LessonSource, run: LessonRun) -> Player {
         let solved = vec![false; run.lesson().challenges.len()];
-        Ok(Player { name: name.to_string(), run: Arc::new(run), place: Place::Intro, solved })
+        Player { source, run: Arc::new(run), place: Place::Intro, solved }
     }
 
     /// The link that opens the lesson's model, config, constants and seed at the initial state.
@@ -278,6 +344,49 @@ mod tests {
         assert!(stop.is_none(), "{stop:?}");
         let at = trace.len() - 1;
         Session::from_trace(model, trace, at)
+    }
+
+    #[test]
+    fn a_lesson_from_text_is_checked_and_keyed_by_its_source() {
+        let (_, text) = super::super::find_embedded("seqlock").unwrap();
+        let url = LessonSource::Url("https://teach.example/her lesson.toml?x=1&y=2".into());
+        let p = Player::from_text(catalogue::builtin(), url.clone(), text).unwrap();
+        assert_eq!(p.steps(), Player::open(catalogue::builtin(), "seqlock").unwrap().steps());
+        // The link names the URL so that the page reads the same URL back.
+        let fragment = url.fragment().unwrap();
+        assert_eq!(
+            crate::explorer::embed::lesson_src_of(&format!("#v=1&m=seqlock&{fragment}")).as_deref(),
+            Some("https://teach.example/her lesson.toml?x=1&y=2")
+        );
+        // Progress is kept per source: the same text from a file, inline or built in never shares it.
+        let file = LessonSource::File { name: "seqlock.toml".into(), digest: digest(text) };
+        let inline = LessonSource::Inline { digest: digest(text) };
+        let keys = [LessonSource::Builtin("seqlock".into()), url, file.clone(), inline.clone()].map(|s| s.progress_key());
+        assert_eq!(keys[0], "pex-lesson-seqlock", "a built-in lesson keeps the key readers' progress is kept under");
+        assert!(keys.iter().enumerate().all(|(i, k)| keys[..i].iter().all(|o| o != k)), "{keys:?}");
+        assert_eq!(file.fragment(), None);
+        assert_ne!(digest(text), digest(&text.replacen("title", "title ", 1)));
+        assert_eq!(digest("a"), 0xaf63_dc4c_8601_ec8c, "FNV-1a: the same in every build");
+    }
+
+    #[test]
+    fn a_lesson_with_a_mistake_says_where_in_its_text() {
+        let (_, text) = super::super::find_embedded("seqlock").unwrap();
+        let broken = text.replacen("title = ", "title = = ", 1);
+        let source = LessonSource::File { name: "mine.toml".into(), digest: digest(&broken) };
+        let e = Player::from_text(catalogue::builtin(), source, &broken).err().unwrap();
+        let super::super::Place::Text { line, column } = e.at else { panic!("{e}") };
+        assert!(e.to_string().starts_with(&format!("mine.toml: line {line}, column {column}: ")), "{e}");
+        let (shown_line, shown_text, caret) = e.excerpt(&broken).unwrap();
+        assert_eq!(shown_line, line);
+        assert!(shown_text.contains("title = = "), "{shown_text}");
+        assert_eq!(caret, column);
+        // A mistake against the model (not the text) has no excerpt, and says which step.
+        let wrong = text.replacen("do = \"", "do = \"Nonsense", 1);
+        let e = Player::from_text(catalogue::builtin(), LessonSource::Inline { digest: 1 }, &wrong).err().unwrap();
+        assert!(matches!(e.at, super::super::Place::Step(_)), "{e}");
+        assert!(e.to_string().starts_with("the lesson in this page: step "), "{e}");
+        assert_eq!(e.excerpt(&wrong), None);
     }
 
     #[test]

@@ -5,10 +5,11 @@
 
 use pex::catalogue;
 use pex::engine::{Constants, Simulator};
-use pex::explorer::embed::{lesson_of, snippets, Command, EmbedOptions, API_VERSION, PAGE_KEYS};
+use pex::explorer::embed::{check_lesson_url, lesson_of, lesson_src_of, snippets, Command, EmbedOptions, API_VERSION, PAGE_KEYS};
 use pex::explorer::link::Link;
 use pex::explorer::worker_protocol::ToWorker;
 use pex::explorer::{Explorer, NoticeKind};
+use pex::lessons::player::{digest, LessonSource, Player};
 use pex::tlc::{parse_output, TlcCfg};
 use serde_json::Value;
 
@@ -96,7 +97,11 @@ pub fn run(entry: Entry, input: &str) -> Result<String, String> {
         Entry::Trace => trace(input),
         Entry::Cfg => cfg(input),
         Entry::TlcOutput => parse_output(input).map(|r| format!("{:?}, {} state(s)", r.outcome, r.trace_len())),
-        Entry::Lesson => pex::lessons::load("fuzz.toml", input).map(|run| run.summary_line()).map_err(|e| e.to_string()),
+        Entry::Lesson => pex::lessons::load("fuzz.toml", input).map(|run| run.summary_line()).map_err(|e| {
+            // What the app shows under a mistake in the text: the line, cut around its column.
+            let _ = e.excerpt(input);
+            e.to_string()
+        }),
         Entry::Embed => embed(input),
         Entry::EmbedCommand => embed_commands(input),
         Entry::WorkerRequest => worker_request(input),
@@ -218,6 +223,8 @@ fn cfg(text: &str) -> Result<String, String> {
 
 fn embed(fragment: &str) -> Result<String, String> {
     let lesson = lesson_of(fragment);
+    // A lesson's URL: what the page would fetch, or why it will not.
+    let lesson_src = lesson_src_of(fragment).map(|url| check_lesson_url(&url).map(|()| url));
     let _ = snippets("https://example.org/pex/index.html", fragment.trim_start_matches('#'));
     if let Ok(d) = Link::decode(fragment) {
         if let Some(key) = d.ignored.iter().find(|k| PAGE_KEYS.contains(&k.as_str())) {
@@ -225,7 +232,7 @@ fn embed(fragment: &str) -> Result<String, String> {
         }
     }
     let Some(o) = EmbedOptions::from_fragment(fragment) else {
-        return Ok(format!("not an embed; lesson {lesson:?}"));
+        return Ok(format!("not an embed; lesson {lesson:?}; lesson-src {lesson_src:?}"));
     };
     // What `encode` writes (the "Embed" snippet's keys) must read back as the same options.
     match EmbedOptions::from_fragment(&format!("#{}", o.encode())) {
@@ -233,7 +240,7 @@ fn embed(fragment: &str) -> Result<String, String> {
         other => return Err(format!("BUG: {:?} encodes as {:?}, which reads back as {other:?}", o, o.encode())),
     }
     if o.problems.is_empty() {
-        Ok(format!("{o:?}; lesson {lesson:?}"))
+        Ok(format!("{o:?}; lesson {lesson:?}; lesson-src {lesson_src:?}"))
     } else {
         Err(o.problems.join("; "))
     }
@@ -252,7 +259,8 @@ fn command_of(message: &Value) -> Option<Result<Command, String>> {
     let kind = field("type").and_then(Value::as_str).unwrap_or_default();
     let step = field("step").and_then(Value::as_f64);
     let action = field("action").and_then(Value::as_str).map(str::to_string);
-    Some(Command::parse(kind, step, action))
+    let text = field("text").and_then(Value::as_str).map(str::to_string);
+    Some(Command::parse(kind, step, action, text))
 }
 
 fn embed_commands(input: &str) -> Result<String, String> {
@@ -293,6 +301,29 @@ fn embed_commands(input: &str) -> Result<String, String> {
             }
             Command::Play | Command::Pause => {}
             Command::Reset => x.reset(),
+            // As the app opens a host page's lesson: checked against its model, then its link
+            // opened (a lesson that passes its check must open).
+            Command::Lesson(text) => {
+                let source = LessonSource::Inline { digest: digest(text) };
+                match Player::from_text(catalogue::builtin(), source, text) {
+                    Ok(p) => {
+                        x = Explorer::from_link(&p.link().encode());
+                        x.finish_work();
+                        if x.model().info().name != p.link().model {
+                            return Err(format!(
+                                "BUG: a lesson that passed its check opened {} instead of its model {}",
+                                x.model().info().name,
+                                p.link().model
+                            ));
+                        }
+                    }
+                    Err(e) => {
+                        let _ = e.excerpt(text);
+                        done.push(format!("lesson refused: {e}"));
+                        continue;
+                    }
+                }
+            }
         }
         let (cursor, now) = (x.session().cursor(), x.session().len());
         if cursor >= now {
@@ -303,6 +334,7 @@ fn embed_commands(input: &str) -> Result<String, String> {
             Command::Back => Some((before.saturating_sub(1), len)),
             Command::Play | Command::Pause => Some((before, len)),
             Command::Reset => Some((0, 1)),
+            Command::Lesson(_) => Some((0, 1)),
             _ => None,
         };
         if expected.is_some_and(|e| e != (cursor, now)) {
