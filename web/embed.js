@@ -19,10 +19,15 @@
  *   loading                    lazy (the default: a poster until it is near the screen or
  *                              clicked) or eager
  *   lesson                     a lesson's name (lessons/<name>.toml): its player above the view
+ *   lesson-src                 the address of a lesson file (.toml; relative to this page), fetched
+ *                              by the explorer: its server must allow it (Access-Control-Allow-Origin)
+ *   <script type="text/x-pex-lesson">  inside the element: a lesson written into this page
+ *                              (sent to the explorer once it is ready). A lesson names its model,
+ *                              so with lesson-src or an inline lesson no model attribute is needed.
  *
  * Events (CustomEvent, details as the embed's messages): pex-ready, pex-step, pex-violation,
- * pex-resize, pex-error. Methods: goTo(n), step(action?), back(), forward(), play(), pause(),
- * reset(). Several explorers on one page load one after another, so the app's WebAssembly is
+ * pex-resize, pex-error (also for a lesson that cannot be loaded or played). Methods: goTo(n),
+ * step(action?), back(), forward(), play(), pause(), reset(), lesson(text). Several explorers on one page load one after another, so the app's WebAssembly is
  * downloaded once and the others take it from the browser's cache.
  *
  * The frame is the app itself (index.html beside this script) with embed=1 in its fragment; the
@@ -35,6 +40,8 @@
   var APP = new URL('index.html', script && script.src ? script.src : location.href);
   var API = 1;
   var DEFAULT_HEIGHT = 420;
+  // The most a lesson may hold, in bytes of UTF-8 (as the explorer checks it: lessons::MAX_LESSON_BYTES).
+  var MAX_LESSON_BYTES = 256 * 1024;
   // One frame loads at a time: the next starts when the previous is ready (or failed), so the
   // WebAssembly it fetched is in the browser's cache.
   var queue = Promise.resolve();
@@ -63,16 +70,33 @@
     return matchMedia('(prefers-color-scheme: dark)').matches;
   }
 
+  /** The lesson written inside the element (<script type="text/x-pex-lesson">), or null. */
+  function inlineLesson(el) {
+    for (var i = 0; i < el.children.length; i++) {
+      var c = el.children[i];
+      if (c.tagName === 'SCRIPT' && (c.getAttribute('type') || '').trim().toLowerCase() === 'text/x-pex-lesson') return c.textContent;
+    }
+    return null;
+  }
+
   /** The frame's fragment from the attributes, or throws Error(why) for a bad attribute. */
   function fragment(el) {
     var parts = [];
     var link = el.getAttribute('link');
     var model = el.getAttribute('model');
+    var lessonSrc = el.getAttribute('lesson-src');
+    var inline = inlineLesson(el);
+    var given = [el.hasAttribute('lesson'), lessonSrc !== null, inline !== null].filter(Boolean).length;
+    if (given > 1) throw new Error('it names more than one lesson: give one of a lesson attribute, a lesson-src attribute or a <script type="text/x-pex-lesson"> inside the element.');
+    // A lesson from elsewhere names its own model.
+    var lessonNamesModel = (lessonSrc !== null || inline !== null) && link === null && (model === null || !model.trim());
     if (link !== null) {
       link = link.trim().replace(/^[^#]*#/, '').replace(/^#/, '');
       if (!/(^|&)m=[^&]+/.test(link)) throw new Error('link="' + short(link) + '" is not a Protocol Explorer link: it names no model (m=…). Copy one with "Embed" or "Copy link" in the app.');
       // The embed's own keys come from the attributes, not from a pasted link.
       parts = link.split('&').filter(function (p) { return p && !/^(embed|props|controls|theme|origin)(=|$)/.test(p); });
+    } else if (lessonNamesModel) {
+      parts.push('v=1');
     } else if (model === null || !model.trim()) {
       throw new Error('it needs a model attribute (for example model="paxos") or a link attribute.');
     } else {
@@ -112,6 +136,18 @@
     if (lesson !== null) {
       if (!/^[a-z0-9][a-z0-9-]*$/.test(lesson.trim())) throw new Error('lesson="' + short(lesson) + '" is not a lesson name (such as paxos).');
       parts.push('lesson=' + lesson.trim());
+    }
+    if (lessonSrc !== null) {
+      var url;
+      try { url = new URL(lessonSrc.trim(), document.baseURI); } catch (e) { throw new Error('lesson-src="' + short(lessonSrc) + '" is not a URL.'); }
+      if (!/^https?:$/.test(url.protocol)) throw new Error('lesson-src="' + short(lessonSrc) + '" is not an http or https address.');
+      parts.push('lesson-src=' + encodeURIComponent(url.href));
+    }
+    if (inline !== null) {
+      if (!inline.trim()) throw new Error('its <script type="text/x-pex-lesson"> is empty: write the lesson (TOML) inside it.');
+      var bytes = new TextEncoder().encode(inline).length;
+      if (bytes > MAX_LESSON_BYTES) throw new Error('its lesson is ' + bytes + ' bytes; a lesson may hold at most ' + MAX_LESSON_BYTES + '.');
+      parts.push('lesson-inline=1');
     }
     parts.push('embed=1');
     var controls = el.getAttribute('controls');
@@ -187,7 +223,7 @@
       play.textContent = '▶ Open the explorer';
       var what = document.createElement('span');
       what.className = 'what';
-      what.textContent = decodeURIComponent(model) + ' · ' + decodeURIComponent(config);
+      what.textContent = model ? decodeURIComponent(model) + ' · ' + decodeURIComponent(config) : 'a lesson';
       poster.appendChild(play);
       poster.appendChild(what);
       poster.addEventListener('click', this._load.bind(this));
@@ -259,6 +295,11 @@
         this._ready = d.type === 'ready';
         if (this._loaded) this._loaded();
       }
+      // The inline lesson goes to the frame whenever it says it is ready (a reloaded frame too).
+      if (d.type === 'ready') {
+        var lesson = inlineLesson(this);
+        if (lesson !== null) this._send('lesson', { text: lesson });
+      }
       if (d.type === 'resize' && !this._height && d.height > 0) {
         this._frame.style.height = Math.min(Math.ceil(d.height) + 2, 4000) + 'px';
       }
@@ -279,6 +320,8 @@
     play() { return this._send('play'); }
     pause() { return this._send('pause'); }
     reset() { return this._send('reset'); }
+    /** Plays this lesson (its TOML text) in the explorer; pex-error says why when it cannot. */
+    lesson(text) { return this._send('lesson', { text: String(text) }); }
   }
 
   customElements.define('protocol-explorer', ProtocolExplorer);

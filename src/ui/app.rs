@@ -9,7 +9,7 @@
 use super::check::CheckSettings;
 use super::dom;
 use super::embed::{EmbedBar, EmbedError, EmbedSnippets, HeightWatch};
-use super::lesson::LessonPanel;
+use super::lesson::{LessonPanel, LessonProblem, LessonStatus, LessonStatusCard};
 use super::panels::{
     count_render, ActionsPanel, CheckPanel, ConstantsPanel, Header, InspectorPanel, Notices, PlayPanel, PropertiesPanel, SidePanel, TimelinePanel, ViewPanel,
 };
@@ -19,7 +19,7 @@ use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, Simulate
 use crate::engine::LivenessReport;
 use crate::explorer::embed::{Command, EmbedOptions, EmbedTheme};
 use crate::explorer::{timeline_window, Explorer, NoticeKind, ViewMode, INFO_NOTICE_MS};
-use crate::lessons::player::{Load, Player};
+use crate::lessons::player::{digest, LessonSource, Load, Player};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Timeout;
 use serde_json::json;
@@ -28,6 +28,8 @@ use yew::prelude::*;
 
 /// The address bar is updated this long after the last render (see `App::hash_timer`).
 const HASH_DELAY_MS: u32 = 150;
+/// How long a lesson's fetch may take before the page says there was no answer.
+const LESSON_FETCH_MS: u32 = 30_000;
 /// Timeline chips drawn around the cursor; the slider reaches the rest. Laying out the chips was
 /// most of a step's layout: 120 chips cost about 3 ms a step on the benchmark machine, 48 about
 /// 1.3 ms (seqlock, layout with and without the chips), and 48 still fill several screen widths.
@@ -90,6 +92,19 @@ pub enum PlayMsg {
 pub enum LessonMsg {
     /// Open the lesson of this name (from the picker or the link's `lesson` key).
     Open(String),
+    /// Open a lesson's text from elsewhere: a file the reader opened or dropped, the host page's
+    /// inline lesson.
+    OpenText(LessonSource, String),
+    /// Fetch the lesson at this address (as written in a link: resolved against the page) and
+    /// open it.
+    Fetch(String),
+    /// A fetch ended (or ran out of time): its number (a later fetch makes it stale), the
+    /// address, and the text or why there is none.
+    Fetched(u64, String, Result<String, String>),
+    /// A lesson file the reader chose could not be read: its name and why.
+    FileFailed(String, String),
+    /// Close the card of a lesson that is loading or could not be opened.
+    DismissStatus,
     Close,
     Next,
     Back,
@@ -187,6 +202,7 @@ impl Msg {
             Msg::Found(m) => matches!(m, FoundMsg::Violation(_) | FoundMsg::Simulation(_)),
             Msg::Export(m) => matches!(m, ExportMsg::ImportText(_)),
             Msg::Lesson(LessonMsg::Open(name)) => !name.is_empty(),
+            Msg::Lesson(LessonMsg::OpenText(..) | LessonMsg::Fetched(_, _, Ok(_))) => true,
             Msg::Lesson(m) => matches!(m, LessonMsg::Back | LessonMsg::OpenChallenge(_)),
             Msg::Play(_) | Msg::Page(_) | Msg::CheckCommand | Msg::Embed(_) => false,
         }
@@ -221,6 +237,16 @@ pub struct App {
     show_embed_snippets: bool,
     /// The lesson being played, if any.
     lesson: Option<Player>,
+    /// A lesson on its way (fetched from a URL) or one that could not be opened, shown where the
+    /// lesson would be.
+    lesson_status: Option<LessonStatus>,
+    /// The address of the lesson being fetched or that failed to load: the address bar keeps
+    /// naming it, so a reload (after fixing the file) tries again.
+    lesson_src: Option<String>,
+    /// Numbers the fetches of lessons: only the latest one's answer counts.
+    lesson_fetch: u64,
+    /// Ends a fetch that gets no answer.
+    lesson_fetch_timer: Option<Timeout>,
     seed_text: String,
     seed_error: Option<String>,
     /// Random play and its timer.
@@ -274,8 +300,14 @@ impl App {
             return;
         }
         let mut hash = self.x.link().encode();
-        if let Some(l) = &self.lesson {
-            hash = format!("{hash}&lesson={}", l.name);
+        let lesson = match &self.lesson {
+            // The host page sends its inline lesson again whenever the frame says it is ready.
+            Some(l) if matches!(l.source, LessonSource::Inline { .. }) && self.embed.is_some() => Some("lesson-inline=1".to_string()),
+            Some(l) => l.source.fragment(),
+            None => self.lesson_src.as_ref().map(|url| LessonSource::Url(url.clone())).and_then(|s| s.fragment()),
+        };
+        if let Some(keys) = lesson {
+            hash = format!("{hash}&{keys}");
         }
         if let Some(e) = &self.embed {
             // The embed's own keys stay, so a reload of the frame is still the embed.
@@ -340,6 +372,7 @@ fn embed_command(command: Command, playing: bool) -> Msg {
         // Already playing, or already paused: nothing to do (keeping the address in step is harmless).
         Command::Play | Command::Pause => Msg::Page(PageMsg::SyncHash),
         Command::Reset => Msg::Step(StepMsg::Reset),
+        Command::Lesson(text) => Msg::Lesson(LessonMsg::OpenText(LessonSource::Inline { digest: digest(&text) }, text)),
     }
 }
 
@@ -347,19 +380,78 @@ impl App {
     /// Opens a lesson: the explorer on its model, config and constants, at the step its kept
     /// progress names (or its intro). A lesson that cannot be opened changes nothing.
     fn open_lesson(&mut self, name: &str) {
-        let mut player = match Player::open(&super::catalogue(), name) {
-            Ok(p) => p,
-            Err(e) => {
-                self.x.notices_mut().error(format!("The lesson cannot be opened: {e}."));
-                return;
-            }
-        };
+        match Player::open(&super::catalogue(), name) {
+            Ok(player) => self.open_player(player),
+            Err(e) => self.x.notices_mut().error(format!("The lesson cannot be opened: {e}.")),
+        }
+    }
+
+    /// Opens a lesson's text from a URL, a file or the host page, checked as `pex lesson check`
+    /// checks it; a mistake is shown where the lesson would be, and nothing else changes.
+    fn open_lesson_text(&mut self, source: LessonSource, text: &str) {
+        match Player::from_text(&super::catalogue(), source, text) {
+            Ok(player) => self.open_player(player),
+            Err(e) => self.lesson_failed(LessonProblem { message: e.to_string(), excerpt: e.excerpt(text) }),
+        }
+    }
+
+    fn open_player(&mut self, mut player: Player) {
         self.x = Explorer::from_link_in(super::catalogue(), &player.link().encode());
         self.seed_text = self.x.seed().to_string();
         self.check_reset += 1;
-        let load = dom::load_progress(&format!("pex-lesson-{name}")).and_then(|kept| player.restore(&kept));
+        let load = dom::load_progress(&player.source.progress_key()).and_then(|kept| player.restore(&kept));
         self.lesson = Some(player);
+        self.lesson_status = None;
+        self.lesson_src = None;
         self.lesson_load(load);
+    }
+
+    /// Shows why a lesson cannot be played (and tells an embed's host).
+    fn lesson_failed(&mut self, problem: LessonProblem) {
+        if let Some(e) = &self.embed {
+            super::embed::post(&e.options, "error", json!({ "message": problem.message }));
+        }
+        self.lesson_status = Some(LessonStatus::Failed(problem));
+    }
+
+    /// Fetches the lesson at `written` (a link's `lesson-src`, resolved against the page); it
+    /// opens when it comes, or says why it did not.
+    fn fetch_lesson(&mut self, ctx: &Context<Self>, written: &str) {
+        let url = match dom::resolve_url(written).and_then(|u| crate::explorer::embed::check_lesson_url(&u).map(|()| u)) {
+            Ok(url) => url,
+            Err(e) => return self.lesson_failed(LessonProblem { message: format!("The lesson cannot be loaded: {e}."), excerpt: None }),
+        };
+        self.lesson_fetch += 1;
+        let (number, link, for_timer) = (self.lesson_fetch, ctx.link().clone(), ctx.link().clone());
+        let (answer_url, timer_url) = (url.clone(), url.clone());
+        dom::fetch_text(&url, crate::lessons::MAX_LESSON_BYTES, move |r| link.send_message(Msg::Lesson(LessonMsg::Fetched(number, answer_url, r))));
+        self.lesson_fetch_timer = Some(Timeout::new(LESSON_FETCH_MS, move || {
+            let why = format!("no answer came in {} seconds", LESSON_FETCH_MS / 1000);
+            for_timer.send_message(Msg::Lesson(LessonMsg::Fetched(number, timer_url, Err(why))))
+        }));
+        self.lesson_status = Some(LessonStatus::Loading(url.clone()));
+        self.lesson_src = Some(url);
+    }
+
+    /// Opens the lesson a link names (`lesson=` or `lesson-src=`), unless it is the one open; a
+    /// link that names none closes the lesson.
+    fn follow_link_lesson(&mut self, ctx: &Context<Self>, hash: &str) {
+        use crate::explorer::embed::{lesson_of, lesson_src_of};
+        let open = self.lesson.as_ref().map(|l| l.source.clone());
+        if let Some(name) = lesson_of(hash) {
+            if open != Some(LessonSource::Builtin(name.clone())) {
+                self.open_lesson(&name);
+            }
+        } else if let Some(src) = lesson_src_of(hash) {
+            let same = |url: &String| dom::resolve_url(&src).is_ok_and(|u| &u == url);
+            if !matches!(&open, Some(LessonSource::Url(u)) if same(u)) && !self.lesson_src.as_ref().is_some_and(same) {
+                self.fetch_lesson(ctx, &src);
+            }
+        } else {
+            self.lesson = None;
+            self.lesson_status = None;
+            self.lesson_src = None;
+        }
     }
 
     /// Shows a lesson's trace in the explorer.
@@ -376,7 +468,7 @@ impl App {
     fn lesson_observe(&mut self) {
         if let Some(l) = &mut self.lesson {
             l.observe(self.x.session());
-            dom::store_progress(&format!("pex-lesson-{}", l.name), &l.progress());
+            dom::store_progress(&l.source.progress_key(), &l.progress());
         }
     }
 
@@ -406,6 +498,9 @@ impl App {
                 <EmbedBar title={m.info().title} config={m.config().name} cursor={cursor} len={n} action={action} failing={failing}
                           playing={self.play.playing()} controls={e.options.controls} full_link={full_link} on={on.clone()} />
                 <Notices work={x.work_in_progress()} notices={x.notices().as_slice().to_vec()} comparison={x.comparison().cloned()} on={on.clone()} />
+                if let Some(status) = &self.lesson_status {
+                    <LessonStatusCard status={status.clone()} on={on.clone()} />
+                }
                 if let Some(player) = &self.lesson {
                     <LessonPanel player={player.clone()} on={on.clone()} />
                 }
@@ -488,6 +583,7 @@ struct Embedded {
 impl Embedded {
     fn new(options: EmbedOptions, hash: &str, on: Callback<Result<Command, String>>) -> (Embedded, EventListener) {
         let error = match crate::explorer::link::Link::decode(hash) {
+            Err(_) if crate::explorer::embed::lesson_from_elsewhere(hash) => None,
             Err(e) => Some(format!("Its link could not be read: {e}.")),
             // The catalogue's error names the models there are (and the player's the lessons).
             Ok(d) => super::catalogue().find(&d.link.model).err().map(|e| format!("It names an {e}.")).or_else(|| {
@@ -568,10 +664,31 @@ impl App {
         true
     }
 
-    fn on_lesson(&mut self, m: LessonMsg) -> bool {
+    fn on_lesson(&mut self, ctx: &Context<Self>, m: LessonMsg) -> bool {
         match m {
             LessonMsg::Open(name) if name.is_empty() => return false,
             LessonMsg::Open(name) => self.open_lesson(&name),
+            LessonMsg::OpenText(source, text) => self.open_lesson_text(source, &text),
+            LessonMsg::Fetch(written) => self.fetch_lesson(ctx, &written),
+            LessonMsg::Fetched(number, _, _) if number != self.lesson_fetch => return false,
+            LessonMsg::Fetched(_, url, answer) => {
+                // The first answer ends this fetch: a late one (or the timer's) is stale.
+                self.lesson_fetch += 1;
+                self.lesson_fetch_timer = None;
+                match answer {
+                    Ok(text) => self.open_lesson_text(LessonSource::Url(url), &text),
+                    Err(why) => self.lesson_failed(LessonProblem { message: format!("The lesson at {url} cannot be loaded: {why}."), excerpt: None }),
+                }
+            }
+            LessonMsg::FileFailed(name, why) => {
+                self.lesson_failed(LessonProblem { message: format!("The file {name} cannot be opened as a lesson: {why}."), excerpt: None })
+            }
+            LessonMsg::DismissStatus => {
+                self.lesson_fetch += 1;
+                self.lesson_fetch_timer = None;
+                self.lesson_status = None;
+                self.lesson_src = None;
+            }
             LessonMsg::Close => self.lesson = None,
             LessonMsg::Next => {
                 let load = self.lesson.as_mut().and_then(|l| l.advance());
@@ -743,7 +860,7 @@ impl App {
         true
     }
 
-    fn on_page(&mut self, m: PageMsg) -> bool {
+    fn on_page(&mut self, ctx: &Context<Self>, m: PageMsg) -> bool {
         match m {
             PageMsg::Work => {
                 self.work_timer = None;
@@ -766,6 +883,8 @@ impl App {
                     self.x = Explorer::from_link_in(super::catalogue(), h);
                     self.seed_text = self.x.seed().to_string();
                     self.last_hash = h.to_string();
+                    let h = h.to_string();
+                    self.follow_link_lesson(ctx, &h);
                 }
             }
             PageMsg::DismissNotice(i) => self.x.notices_mut().dismiss(i),
@@ -781,7 +900,10 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let hash = dom::hash();
-        let x = if hash.trim_start_matches('#').is_empty() {
+        // A lesson from a URL or the host page names its own model: until it comes, the link
+        // need not name one.
+        let lesson_names_model = crate::explorer::embed::lesson_from_elsewhere(&hash) && crate::explorer::link::Link::decode(&hash).is_err();
+        let x = if hash.trim_start_matches('#').is_empty() || lesson_names_model {
             Explorer::in_catalogue(super::catalogue()).expect("start refuses an empty catalogue")
         } else {
             Explorer::from_link_in(super::catalogue(), &hash)
@@ -821,6 +943,25 @@ impl Component for App {
         let link = ctx.link().clone();
         let hashes = EventListener::new(&dom::window(), "hashchange", move |_| link.send_message(Msg::Page(PageMsg::HashChanged)));
         listeners.extend([keys, hashes]);
+        // A file dropped on the app: a lesson (`.toml`) opens as a lesson, anything else is read
+        // as a trace (this app's JSON, TLC's output, ITF), as "Import" reads it. Not in an embed:
+        // there a drop is the host page's.
+        if embed.is_none() {
+            let over = EventListener::new_with_options(&dom::document(), "dragover", EventListenerOptions::enable_prevent_default(), |e| {
+                let e: &web_sys::DragEvent = wasm_bindgen::JsCast::unchecked_ref(e);
+                if e.data_transfer().is_some_and(|d| d.types().includes(&"Files".into(), 0)) {
+                    e.prevent_default();
+                }
+            });
+            let link = ctx.link().clone();
+            let drop = EventListener::new_with_options(&dom::document(), "drop", EventListenerOptions::enable_prevent_default(), move |e| {
+                let e: &web_sys::DragEvent = wasm_bindgen::JsCast::unchecked_ref(e);
+                let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) else { return };
+                e.prevent_default();
+                super::lesson::read_dropped(file, link.callback(|m| m));
+            });
+            listeners.extend([over, drop]);
+        }
         let mut x = x;
         if let Some(problems) = embed.as_ref().map(|e| &e.options.problems).filter(|p| !p.is_empty()) {
             x.notices_mut().warning(format!("This embed's settings were partly ignored: {}.", problems.join("; ")));
@@ -831,6 +972,10 @@ impl Component for App {
             embed,
             show_embed_snippets: false,
             lesson: None,
+            lesson_status: None,
+            lesson_src: None,
+            lesson_fetch: 0,
+            lesson_fetch_timer: None,
             seed_error: None,
             play: RandomPlay::new(),
             check_reset: 0,
@@ -854,8 +999,9 @@ impl Component for App {
         };
         // A link that names a lesson opens it (at the reader's kept progress), before the first
         // render, so the address keeps naming it.
-        if let Some(name) = crate::explorer::embed::lesson_of(&hash) {
-            app.open_lesson(&name);
+        app.follow_link_lesson(ctx, &hash);
+        if app.embed.is_some() && crate::explorer::embed::waits_for_inline_lesson(&hash) {
+            app.lesson_status = Some(LessonStatus::Loading("this page".to_string()));
         }
         app
     }
@@ -880,11 +1026,11 @@ impl Component for App {
         let render = match msg {
             Msg::Step(m) => self.on_step(m),
             Msg::Play(m) => self.on_play(ctx, m),
-            Msg::Lesson(m) => self.on_lesson(m),
+            Msg::Lesson(m) => self.on_lesson(ctx, m),
             Msg::Export(m) => self.on_export(ctx, m),
             Msg::Settings(m) => self.on_settings(m),
             Msg::Found(m) => self.on_found(m),
-            Msg::Page(m) => self.on_page(m),
+            Msg::Page(m) => self.on_page(ctx, m),
             Msg::CheckCommand => return ends_work,
             // A host's command is the app's own message, under the same rules.
             Msg::Embed(Ok(command)) => return <Self as Component>::update(self, ctx, embed_command(command, self.play.playing())),
@@ -953,6 +1099,9 @@ impl Component for App {
                         <ConstantsPanel fields={x.fields().to_vec()} on={on.clone()} />
                     </aside>
                     <section class="col-center">
+                        if let Some(status) = &self.lesson_status {
+                            <LessonStatusCard status={status.clone()} on={on.clone()} />
+                        }
                         if let Some(player) = &self.lesson {
                             <LessonPanel player={player.clone()} on={on.clone()} />
                         }

@@ -185,3 +185,77 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
         </div>
     }
 }
+
+/// A lesson from a URL, a file or the host page that is on its way or could not be opened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LessonStatus {
+    /// Being fetched from this address.
+    Loading(String),
+    Failed(LessonProblem),
+}
+
+/// Why a lesson cannot be played, said where the lesson would be: the message, and for a mistake
+/// in its text the line with a caret under the column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonProblem {
+    pub message: String,
+    /// (line, the line's text, column) of a mistake in the text.
+    pub excerpt: Option<(usize, String, usize)>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonStatusProps {
+    pub status: LessonStatus,
+    pub on: Callback<Msg>,
+}
+
+#[function_component]
+pub fn LessonStatusCard(p: &LessonStatusProps) -> Html {
+    let close = html! {
+        <button class="ghost small close" data-testid="lesson-problem-close" onclick={p.on.reform(|_| Msg::Lesson(LessonMsg::DismissStatus))} aria-label="Close">{"×"}</button>
+    };
+    match &p.status {
+        LessonStatus::Loading(url) => html! {
+            <div class="card lesson lesson-status" role="status" data-testid="lesson-loading">
+                <h2>{"Loading a lesson"}{ close }</h2>
+                <p class="small">{ format!("From {url}…") }</p>
+            </div>
+        },
+        LessonStatus::Failed(problem) => html! {
+            <div class="card lesson lesson-status lesson-problem" role="alert" data-testid="lesson-problem">
+                <h2>{"This lesson cannot be played"}{ close }</h2>
+                <p data-testid="lesson-problem-message">{ problem.message.clone() }</p>
+                if let Some((line, text, column)) = &problem.excerpt {
+                    <pre class="lesson-excerpt" data-testid="lesson-problem-excerpt" tabindex="0" aria-label={format!("Line {line} of the lesson, the mistake at column {column}")}>
+                        { format!("{line:>4} │ {text}\n     │ {}^", " ".repeat(column.saturating_sub(1))) }
+                    </pre>
+                }
+                <p class="small muted">{"Nothing else changed. Fix the lesson and open it again; \"Write a lesson\" in the docs explains the format."}</p>
+            </div>
+        },
+    }
+}
+
+/// Reads a file the reader dropped on the app or chose: a `.toml` is a lesson (refused unread
+/// when larger than a lesson may be), anything else a trace to import.
+pub fn read_dropped(file: web_sys::File, on: Callback<Msg>) {
+    use super::app::ExportMsg;
+    use crate::lessons::player::{digest, LessonSource};
+    let name = file.name();
+    let lesson = name.to_ascii_lowercase().ends_with(".toml");
+    if lesson && file.size() > crate::lessons::MAX_LESSON_BYTES as f64 {
+        let why = format!("it is {} bytes; a lesson may hold at most {}", file.size(), crate::lessons::MAX_LESSON_BYTES);
+        on.emit(Msg::Lesson(LessonMsg::FileFailed(name, why)));
+        return;
+    }
+    let reader = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |r| {
+        on.emit(match (r, lesson) {
+            (Ok(text), true) => Msg::Lesson(LessonMsg::OpenText(LessonSource::File { name, digest: digest(&text) }, text)),
+            (Err(e), true) => Msg::Lesson(LessonMsg::FileFailed(name, e.to_string())),
+            (Ok(text), false) => Msg::Export(ExportMsg::ImportText(text)),
+            (Err(e), false) => Msg::Export(ExportMsg::ImportFailed(e.to_string())),
+        })
+    });
+    // Dropping the reader would abort the read; the browser frees it once done.
+    std::mem::forget(reader);
+}

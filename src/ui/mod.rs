@@ -185,6 +185,70 @@ pub mod dom {
         });
     }
 
+    /// Resolves a lesson's address as written (a link's `lesson-src`, perhaps relative) against
+    /// this page's address.
+    pub fn resolve_url(url: &str) -> Result<String, String> {
+        web_sys::Url::new_with_base(url, &href()).map(|u| u.href()).map_err(|_| format!("the lesson's address '{url}' is not a URL"))
+    }
+
+    /// Fetches a lesson's text from `url` (already checked) and calls `done` with it, or with why
+    /// it could not be had: the browser's network or CORS refusal (which a page cannot tell apart),
+    /// an HTTP error, a body over `limit` bytes (the download is cancelled there) or not UTF-8.
+    pub fn fetch_text(url: &str, limit: usize, done: impl FnOnce(Result<String, String>) + 'static) {
+        let url = url.to_string();
+        wasm_bindgen_futures::spawn_local(async move { done(fetch_text_now(&url, limit).await) });
+    }
+
+    async fn fetch_text_now(url: &str, limit: usize) -> Result<String, String> {
+        use wasm_bindgen_futures::JsFuture;
+        let init = web_sys::RequestInit::new();
+        init.set_mode(web_sys::RequestMode::Cors);
+        init.set_credentials(web_sys::RequestCredentials::Omit);
+        let message = |e: &JsValue| js_sys::Reflect::get(e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{e:?}"));
+        let response = match JsFuture::from(window().fetch_with_str_and_init(url, &init)).await {
+            Ok(r) => r.unchecked_into::<web_sys::Response>(),
+            Err(e) => {
+                let page_https = href().starts_with("https:");
+                let hint = if page_https && url.starts_with("http:") && !is_loopback(url) {
+                    "this page is served over https, so the browser refuses an http address: serve the lesson over https"
+                } else {
+                    "the server did not answer, or it does not let other sites read the file (it must send the header Access-Control-Allow-Origin; see \"Write a lesson\" in the docs)"
+                };
+                return Err(format!("it could not be fetched: {hint}. The browser says: {}", message(&e)));
+            }
+        };
+        if !response.ok() {
+            let status = response.status_text();
+            return Err(format!("the server answered {} {}", response.status(), if status.is_empty() { "(an error)".to_string() } else { status }));
+        }
+        let Some(body) = response.body() else { return Ok(String::new()) };
+        let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+        let mut bytes: Vec<u8> = Vec::new();
+        loop {
+            let chunk = JsFuture::from(reader.read()).await.map_err(|e| format!("its download broke off: {}", message(&e)))?;
+            let field = |name: &str| js_sys::Reflect::get(&chunk, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+            if field("done").as_bool().unwrap_or(true) {
+                break;
+            }
+            let value = js_sys::Uint8Array::new(&field("value"));
+            if bytes.len() + value.length() as usize > limit {
+                let _ = reader.cancel();
+                return Err(format!("it is larger than {limit} bytes, the most a lesson may hold"));
+            }
+            let start = bytes.len();
+            bytes.resize(start + value.length() as usize, 0);
+            value.copy_to(&mut bytes[start..]);
+        }
+        String::from_utf8(bytes).map_err(|e| format!("it is not UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()))
+    }
+
+    /// `http://127.0.0.1…`, `http://localhost…`, `http://[::1]…`: addresses an https page may
+    /// still fetch over http (`pex lesson serve`).
+    fn is_loopback(url: &str) -> bool {
+        let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+        ["127.0.0.1", "localhost", "[::1]"].iter().any(|h| rest.starts_with(h) && matches!(rest[h.len()..].chars().next(), None | Some(':' | '/')))
+    }
+
     /// [`scroll_current_step_into_view`] at the next animation frame: the page is laid out then
     /// anyway, so reading positions costs no forced layout in the middle of a render.
     pub fn scroll_current_step_into_view_before_paint() {

@@ -107,10 +107,34 @@ pub fn Header(p: &HeaderProps) -> Html {
                 <button class="ghost" data-testid="copy-link" onclick={p.on.reform(|_| Msg::Export(ExportMsg::CopyLink))} title="Copy a link to this exact step">{"Copy link"}</button>
                 <button class="ghost" data-testid="embed" onclick={p.on.reform(|_| Msg::Export(ExportMsg::ToggleEmbedSnippets))} title="Put this step into a docs or course page">{"Embed"}</button>
                 <select class="ghost lesson-picker" data-testid="lesson-picker" aria-label="Lessons" title="A guided walk through a protocol and its gap"
-                        onchange={p.on.reform(|e: Event| { let s: HtmlSelectElement = e.target_unchecked_into(); let v = s.value(); s.set_value(""); Msg::Lesson(LessonMsg::Open(v)) })}>
+                        onchange={p.on.reform(|e: Event| {
+                            let s: HtmlSelectElement = e.target_unchecked_into();
+                            let v = s.value();
+                            s.set_value("");
+                            if v == OPEN_LESSON_FILE {
+                                // The file chooser; what is chosen comes through the input's change.
+                                if let Some(input) = super::dom::document().get_element_by_id("lesson-file") {
+                                    wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&input).click();
+                                }
+                                return Msg::Lesson(LessonMsg::Open(String::new()));
+                            }
+                            Msg::Lesson(LessonMsg::Open(v))
+                        })}>
                     <option value="" selected=true>{"Lessons…"}</option>
                     { for super::lesson::lesson_list().into_iter().map(|(name, title)| html! { <option value={name}>{ title }</option> }) }
+                    <option value={OPEN_LESSON_FILE}>{"Open a lesson file…"}</option>
                 </select>
+                <input type="file" id="lesson-file" accept=".toml,application/toml,text/plain" data-testid="lesson-file" hidden=true aria-label="A lesson file (.toml)"
+                       onchange={{
+                           let on = p.on.clone();
+                           Callback::from(move |e: Event| {
+                               let input: HtmlInputElement = e.target_unchecked_into();
+                               if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                   super::lesson::read_dropped(file, on.clone());
+                               }
+                               input.set_value("");
+                           })
+                       }} />
                 <button class="ghost" data-testid="theme" onclick={p.on.reform(|_| Msg::Settings(SettingsMsg::ToggleTheme))} title="Light or dark theme">
                     { if p.dark { "☀ Light" } else { "☾ Dark" } }
                 </button>
@@ -118,6 +142,9 @@ pub fn Header(p: &HeaderProps) -> Html {
         </header>
     }
 }
+
+/// The picker's entry that opens the file chooser (no lesson's name: those are file names).
+const OPEN_LESSON_FILE: &str = "+file";
 
 #[derive(Properties, PartialEq)]
 pub struct NoticesProps {
