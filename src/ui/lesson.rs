@@ -80,10 +80,16 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
         },
         Place::Step { index, done } => {
             let step = &lesson.steps[*index];
+            // The step of the trace (as the view and the timeline number them) this lesson step
+            // makes: lesson steps and trace steps differ once a `wait` step takes several.
+            let trace_step = player.run.step_start(*index).map(|s| s + 1);
             let what = match &step.kind {
                 StepKind::Take(label) => html! {
                     <p class="lesson-do" data-testid="lesson-do">
                         {"Take "}<code>{ label.clone() }</code>
+                        if let Some(t) = trace_step {
+                            <span class="muted small" data-testid="lesson-trace-step">{ format!(" (step {t} of the trace) ") }</span>
+                        }
                         if !done {
                             <button class="small" data-testid="lesson-take" ref={next_control.clone()} onclick={on.reform(|_| Msg::Lesson(LessonMsg::Take))}>{"Take it"}</button>
                             <span class="muted small">{" (or click it in Actions)"}</span>
@@ -113,8 +119,12 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
                                 { step.answer.as_deref().map(markdown).unwrap_or_default() }
                             </details>
                         }
+                    } else if matches!(step.kind, StepKind::Wait { .. }) {
+                        // A wait is the reader's own task: what to look for is said before it is
+                        // done, not after.
+                        <div class="lesson-text" data-testid="lesson-task">{ markdown(&step.caption) }</div>
                     } else {
-                        <p class="muted small">{"The caption shows once this step is done."}</p>
+                        <p class="muted small">{"Take it: then this says what it did."}</p>
                     }
                     <div class="row lesson-nav">
                         <button data-testid="lesson-back" onclick={on.reform(|_| Msg::Lesson(LessonMsg::Back))}>{"◀ Back"}</button>
@@ -171,7 +181,7 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
     };
     let progress = match &player.place {
         Place::Intro => "introduction".to_string(),
-        Place::Step { index, .. } => format!("step {} of {n}", index + 1),
+        Place::Step { index, .. } => format!("lesson step {} of {n}", index + 1),
         Place::Challenges { .. } => format!("try it: {} of {} solved", player.solved.iter().filter(|s| **s).count(), player.solved.len()),
     };
     html! {

@@ -44,8 +44,18 @@ async function walkTheLesson(page, steps, { shot } = {}) {
         assert.deepEqual(await stepCounter(page), before);
       }
     }
+    // The lesson says which step of the trace a `do` step makes (lesson and trace steps differ
+    // once a wait has taken several), and a wait says what to look for before it is done.
+    let traceStep = null;
+    if (steps[i] === 'take') {
+      traceStep = Number((await text(page, '[data-testid=lesson-trace-step]')).match(/step (\d+) of the trace/)[1]);
+      assert.equal(traceStep, (await stepCounter(page))[0] + 1, `lesson step ${i + 1}`);
+    } else {
+      assert.ok((await text(page, '[data-testid=lesson-task]')).trim().length > 0, `lesson step ${i + 1}: the wait's caption shows before it is done`);
+    }
     await page.click(steps[i] === 'take' ? '[data-testid=lesson-take]' : '[data-testid=lesson-show-me]');
     await page.waitForSelector('[data-testid=lesson-caption]');
+    if (traceStep !== null) assert.equal((await stepCounter(page))[0], traceStep, 'the view shows the trace step the lesson named');
     if (i + 1 < steps.length) await page.click('[data-testid=lesson-next]');
   }
 }
