@@ -13,9 +13,14 @@
  *   step                       the step of the trace shown (with a link's trace)
  *   controls                   "false" hides the step bar (drive it with the methods below)
  *   props                      present: the properties panel under the view
- *   theme                      light, dark, auto (the reader's colour scheme; the default) or page
- *                              (follow this page: dark when its background is dark)
- *   height                     a fixed height in pixels; without it the frame fits its content
+ *   actions                    present: the enabled actions as buttons, so a reader takes the one
+ *                              they choose
+ *   theme                      light, dark, auto (the reader's colour scheme, as it changes; the
+ *                              default) or page (follow this page: dark when its background is
+ *                              dark, and again whenever the page's theme changes)
+ *   height                     a fixed height in pixels; without it the frame fits its content once
+ *                              it is ready, then only grows (with room to spare), so the page
+ *                              around it moves as little as possible
  *   loading                    lazy (the default: a poster until it is near the screen or
  *                              clicked) or eager
  *   lesson                     a lesson's name (lessons/<name>.toml): its player above the view
@@ -154,8 +159,10 @@
     if (controls !== null && !/^(|true|false|1|0)$/.test(controls.trim())) throw new Error('controls="' + short(controls) + '" is neither true nor false.');
     if (controls !== null && /^(false|0)$/.test(controls.trim())) parts.push('controls=0');
     if (el.hasAttribute('props') && !/^(false|0)$/.test(el.getAttribute('props'))) parts.push('props=1');
+    if (el.hasAttribute('actions') && !/^(false|0)$/.test(el.getAttribute('actions'))) parts.push('actions=1');
     var theme = (el.getAttribute('theme') || 'auto').trim();
     if (!/^(light|dark|auto|page)$/.test(theme)) throw new Error('theme="' + short(theme) + '" is not light, dark, auto or page.');
+    el._followPage = theme === 'page';
     if (theme === 'page') theme = pageIsDark() ? 'dark' : 'light';
     if (theme !== 'auto') parts.push('theme=' + theme);
     if (/^https?:$/.test(location.protocol)) parts.push('origin=' + encodeURIComponent(location.origin));
@@ -191,6 +198,30 @@
     disconnectedCallback() {
       window.removeEventListener('message', this._onMessage);
       if (this._observer) this._observer.disconnect();
+      if (this._themeWatch) this._themeWatch();
+    }
+
+    /** theme="page": tells the frame whenever the page turns light or dark (a theme picker that
+     * changes a class or attribute on <html> or <body>, or the reader's colour scheme). */
+    _followPageTheme() {
+      if (this._themeWatch) return;
+      var self = this;
+      var check = function () {
+        var dark = pageIsDark();
+        if (dark === self._dark) return;
+        self._dark = dark;
+        if (self._frame) self._frame.className = dark ? 'dark' : '';
+        self._send('theme', { theme: dark ? 'dark' : 'light' });
+      };
+      var observer = new MutationObserver(check);
+      var watch = { attributes: true, attributeFilter: ['class', 'style', 'data-theme'] };
+      observer.observe(document.documentElement, watch);
+      if (document.body) observer.observe(document.body, watch);
+      var scheme = matchMedia('(prefers-color-scheme: dark)');
+      // The page's stylesheet may answer the scheme after this event: look again a frame later.
+      var onScheme = function () { requestAnimationFrame(check); };
+      scheme.addEventListener('change', onScheme);
+      this._themeWatch = function () { observer.disconnect(); scheme.removeEventListener('change', onScheme); self._themeWatch = null; };
     }
 
     /** Shows the poster (or the error), and loads the frame when near the screen or clicked. */
@@ -291,9 +322,13 @@
           this._poster = null;
           this._frame.style.position = '';
           this._frame.style.visibility = '';
+          this._shown = true;
+          // Fitted while hidden: that is the height the host sees appear.
+          this._fitted = !!this._sized;
         }
         this._ready = d.type === 'ready';
         if (this._loaded) this._loaded();
+        if (this._ready && this._followPage) this._followPageTheme();
       }
       // The inline lesson goes to the frame whenever it says it is ready (a reloaded frame too).
       if (d.type === 'ready') {
@@ -301,7 +336,18 @@
         if (lesson !== null) this._send('lesson', { text: lesson });
       }
       if (d.type === 'resize' && !this._height && d.height > 0) {
-        this._frame.style.height = Math.min(Math.ceil(d.height) + 2, 4000) + 'px';
+        var fit = Math.min(Math.ceil(d.height) + 2, 4000);
+        var now = parseFloat(this._frame.style.height) || 0;
+        if (!this._fitted) {
+          // Until it is shown and has fitted its content once, the frame fits it exactly: the
+          // host moves when the poster gives way to it.
+          this._frame.style.height = fit + 'px';
+          this._sized = true;
+          this._fitted = this._shown;
+        } else if (fit > now) {
+          // Shown, it only grows, and with room to spare, so later steps rarely move the host.
+          this._frame.style.height = Math.min(Math.ceil(fit * 1.15), 4000) + 'px';
+        }
       }
       this.dispatchEvent(new CustomEvent('pex-' + d.type, { detail: d }));
     }

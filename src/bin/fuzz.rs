@@ -362,6 +362,7 @@ fn embed_fragment(rng: &mut ChaCha8Rng, seeds: &Seeds) -> String {
         let o = EmbedOptions {
             props: rng.gen(),
             controls: rng.gen(),
+            actions: rng.gen(),
             theme: pick(rng, &[EmbedTheme::Light, EmbedTheme::Dark, EmbedTheme::Auto]).clone(),
             origin: rng.gen_bool(0.5).then(|| pick(rng, &["https://docs.example.org", "http://localhost:8080", "https://[::1]:3000"]).to_string()),
             problems: Vec::new(),
@@ -369,13 +370,16 @@ fn embed_fragment(rng: &mut ChaCha8Rng, seeds: &Seeds) -> String {
         keys.push(o.encode());
     }
     for _ in 0..rng.gen_range(0..6) {
-        let choices: [(&str, &[&str]); 6] = [
+        let choices: [(&str, &[&str]); 9] = [
             ("embed", &["1", "0", "view", "true", "no", ""]),
             ("props", &["1", "0", "yes", "maybe", ""]),
             ("controls", &["0", "1", "false", "2"]),
             ("theme", &["light", "dark", "auto", "purple", "", "DARK"]),
             ("origin", &["https://docs.example.org/", "HTTPS://A.B", "javascript:alert(1)", "https://a.b/path", "https://", "ftp://a.b", "https://a b"]),
             ("lesson", &["seqlock", "paxos-basics", "", "../x"]),
+            ("actions", &["1", "0", "yes", "maybe", ""]),
+            ("lesson-src", &["https%3A%2F%2Fa.b%2Fl.toml", "l.toml", "javascript:alert(1)", "https://me:pw@a.b/", "http%3A%2F%2F127.0.0.1%3A1%2F"]),
+            ("lesson-inline", &["1", "0", ""]),
         ];
         let (key, values) = *pick(rng, &choices);
         let value = if rng.gen_bool(0.15) { pick(rng, HOSTILE).to_string() } else { pick(rng, values).to_string() };
@@ -409,7 +413,7 @@ fn embed_commands(rng: &mut ChaCha8Rng, seeds: &Seeds) -> String {
     let mut lines = vec![if rng.gen_bool(0.5) { format!("{link}&embed=1") } else { link }];
     for _ in 0..rng.gen_range(1..8) {
         let kind = if rng.gen_bool(0.9) {
-            pick(rng, &["goto", "step", "back", "forward", "play", "pause", "reset"]).to_string()
+            pick(rng, &["goto", "step", "back", "forward", "play", "pause", "reset", "theme", "lesson"]).to_string()
         } else {
             pick(rng, HOSTILE).to_string()
         };
@@ -421,6 +425,16 @@ fn embed_commands(rng: &mut ChaCha8Rng, seeds: &Seeds) -> String {
         if rng.gen_bool(0.5) {
             let action = if !labels.is_empty() && rng.gen_bool(0.7) { pick(rng, &labels).clone() } else { pick(rng, HOSTILE).to_string() };
             o.insert("action".into(), json!(action));
+        }
+        if kind == "theme" {
+            let theme = if rng.gen_bool(0.8) { pick(rng, &["light", "dark"]).to_string() } else { pick(rng, HOSTILE).to_string() };
+            o.insert("theme".into(), json!(theme));
+        }
+        if kind == "lesson" {
+            // A lesson the host page wrote, whole or mangled.
+            let (_, text) = *pick(rng, pex::lessons::embedded());
+            let text = if rng.gen_bool(0.5) { mutate(rng, text, text) } else { text.to_string() };
+            o.insert("text".into(), json!(text));
         }
         match rng.gen_range(0..20) {
             0 => {

@@ -7,6 +7,7 @@
 //! - `embed=1` (or `embed=view`): the compact layout, the view and a step bar;
 //! - `props=1`: the properties panel under the view as well;
 //! - `controls=0`: no step bar (a picture of one step, driven by the host through messages);
+//! - `actions=1`: the enabled actions as buttons, so a reader takes the one they choose;
 //! - `theme=light|dark|auto` (`auto`, the default, follows the reader's colour scheme);
 //! - `origin=<the host page's origin>`: events go to that origin alone and commands are taken from
 //!   it alone. Without it events go to any parent (they say nothing a link does not) and commands
@@ -22,7 +23,7 @@ pub const API_VERSION: u32 = 1;
 
 /// The fragment keys the page reads besides the link's own: the embed's, and `lesson` (the lesson
 /// player's lesson); a deep link passes them over without calling them unknown.
-pub const PAGE_KEYS: &[&str] = &["embed", "props", "controls", "theme", "origin", "lesson", "lesson-src", "lesson-inline"];
+pub const PAGE_KEYS: &[&str] = &["embed", "props", "controls", "actions", "theme", "origin", "lesson", "lesson-src", "lesson-inline"];
 
 /// Whether a fragment waits for its host page to send a lesson (`lesson-inline=1`: `embed.js`
 /// found a `<script type="text/x-pex-lesson">` in the element and sends it once the frame is
@@ -98,6 +99,8 @@ pub struct EmbedOptions {
     pub props: bool,
     /// Show the step bar.
     pub controls: bool,
+    /// Show the enabled actions, to take one by hand.
+    pub actions: bool,
     pub theme: EmbedTheme,
     /// The host page's origin (`https://docs.example.org`), when the host names it.
     pub origin: Option<String>,
@@ -111,7 +114,7 @@ impl EmbedOptions {
     /// `problems` and the default is used.
     pub fn from_fragment(fragment: &str) -> Option<EmbedOptions> {
         let mut embed = false;
-        let mut o = EmbedOptions { props: false, controls: true, theme: EmbedTheme::Auto, origin: None, problems: Vec::new() };
+        let mut o = EmbedOptions { props: false, controls: true, actions: false, theme: EmbedTheme::Auto, origin: None, problems: Vec::new() };
         for part in fragment.trim_start_matches('#').split('&') {
             let (key, value) = part.split_once('=').unwrap_or((part, ""));
             let value = percent_decode_str(value).decode_utf8_lossy();
@@ -120,6 +123,7 @@ impl EmbedOptions {
                 "embed" => embed = !matches!(value, "0" | "false" | "no"),
                 "props" => o.props = flag(value, "props", false, &mut o.problems),
                 "controls" => o.controls = flag(value, "controls", true, &mut o.problems),
+                "actions" => o.actions = flag(value, "actions", false, &mut o.problems),
                 "theme" => {
                     o.theme = match value {
                         "light" => EmbedTheme::Light,
@@ -152,6 +156,9 @@ impl EmbedOptions {
         }
         if !self.controls {
             s.push_str("&controls=0");
+        }
+        if self.actions {
+            s.push_str("&actions=1");
         }
         match self.theme {
             EmbedTheme::Light => s.push_str("&theme=light"),
@@ -213,6 +220,9 @@ pub enum Command {
     Play,
     Pause,
     Reset,
+    /// `{type: 'theme', theme: 'light' | 'dark'}`: the host's theme changed (`embed.js` sends it
+    /// for `theme="page"` whenever the page's background turns light or dark).
+    Theme(bool),
     /// `{type: 'lesson', text: '…TOML…'}`: play this lesson (`embed.js` sends the host page's
     /// `<script type="text/x-pex-lesson">` this way once the embed is ready).
     Lesson(String),
@@ -233,6 +243,13 @@ impl Command {
             "play" => Command::Play,
             "pause" => Command::Pause,
             "reset" => Command::Reset,
+            "theme" => match text.as_deref() {
+                Some("dark") => Command::Theme(true),
+                Some("light") => Command::Theme(false),
+                other => {
+                    return Err(format!("theme needs theme: 'light' or 'dark', not {}", other.map_or("nothing".to_string(), |t| format!("'{}'", shown(t)))))
+                }
+            },
             "lesson" => match text {
                 Some(t) if t.len() > crate::lessons::MAX_LESSON_BYTES => {
                     return Err(format!("the lesson is {} bytes; a lesson may hold at most {}", t.len(), crate::lessons::MAX_LESSON_BYTES))
@@ -240,7 +257,9 @@ impl Command {
                 Some(t) if !t.trim().is_empty() => Command::Lesson(t),
                 _ => return Err("lesson needs the lesson's text: {type: 'lesson', text: '…'}".to_string()),
             },
-            other => return Err(format!("unknown command '{}'; the commands are goto, step, back, forward, play, pause, reset and lesson", shown(other))),
+            other => {
+                return Err(format!("unknown command '{}'; the commands are goto, step, back, forward, play, pause, reset, theme and lesson", shown(other)))
+            }
         })
     }
 }
@@ -274,8 +293,8 @@ mod tests {
 
     #[test]
     fn embed_options_are_read_and_written_back() {
-        let o = EmbedOptions::from_fragment("#v=1&m=paxos&embed=1&props=1&controls=0&theme=dark&origin=https%3A%2F%2FDocs.Example.org%2F").unwrap();
-        assert!(o.props && !o.controls && o.theme == EmbedTheme::Dark && o.problems.is_empty());
+        let o = EmbedOptions::from_fragment("#v=1&m=paxos&embed=1&props=1&controls=0&actions=1&theme=dark&origin=https%3A%2F%2FDocs.Example.org%2F").unwrap();
+        assert!(o.props && !o.controls && o.actions && o.theme == EmbedTheme::Dark && o.problems.is_empty());
         assert_eq!(o.origin.as_deref(), Some("https://docs.example.org"));
         assert_eq!(EmbedOptions::from_fragment(&format!("#{}", o.encode())).unwrap(), o);
         assert!(o.accepts_from("https://docs.example.org") && !o.accepts_from("https://evil.example"));
@@ -329,6 +348,8 @@ mod tests {
         assert_eq!(lesson_src_of("#v=1&lesson=paxos"), None);
         assert_eq!(lesson_src_of("#lesson-src="), None);
         assert!(check_lesson_url("https://teach.example/l.toml").is_ok());
+        assert_eq!(Command::parse("theme", None, None, Some("dark".into())), Ok(Command::Theme(true)));
+        assert!(Command::parse("theme", None, None, Some("purple".into())).unwrap_err().contains("'light' or 'dark', not 'purple'"));
         assert!(check_lesson_url("http://127.0.0.1:4000/l.toml?v=2").is_ok());
         for (bad, why) in [
             ("javascript:alert(1)", "not an http"),

@@ -153,6 +153,9 @@ pub enum SettingsMsg {
     /// Show the model's picture, its variables or its state graph.
     ViewMode(ViewMode),
     ToggleTheme,
+    /// The light (`false`) or dark theme, not kept: an embed's host or the reader's colour scheme
+    /// changed.
+    Theme(bool),
 }
 
 /// A trace found elsewhere, to load ([`App::on_found`]).
@@ -188,7 +191,7 @@ impl Msg {
             Msg::Page(PageMsg::Work | PageMsg::CancelWork | PageMsg::SyncHash | PageMsg::DismissNotice(_) | PageMsg::DismissComparison | PageMsg::HashChanged)
                 | Msg::Found(FoundMsg::Violation(_) | FoundMsg::Checked(_))
                 | Msg::Export(ExportMsg::LinkCopied(_))
-                | Msg::Settings(SettingsMsg::ToggleTheme)
+                | Msg::Settings(SettingsMsg::ToggleTheme | SettingsMsg::Theme(_))
                 | Msg::Embed(Err(_))
         )
     }
@@ -372,6 +375,7 @@ fn embed_command(command: Command, playing: bool) -> Msg {
         // Already playing, or already paused: nothing to do (keeping the address in step is harmless).
         Command::Play | Command::Pause => Msg::Page(PageMsg::SyncHash),
         Command::Reset => Msg::Step(StepMsg::Reset),
+        Command::Theme(dark) => Msg::Settings(SettingsMsg::Theme(dark)),
         Command::Lesson(text) => Msg::Lesson(LessonMsg::OpenText(LessonSource::Inline { digest: digest(&text) }, text)),
     }
 }
@@ -491,6 +495,7 @@ impl App {
         let causes: Vec<_> = rows.iter().filter(|r| r.first_broken.is_some()).filter_map(|r| x.verdicts().causes(&r.name)).collect();
         let causes_here: Vec<_> = causes.iter().filter(|c| c.failed_at == cursor).cloned().collect();
         let action = s.trace().steps[cursor].action.clone();
+        let (choices, disabled) = if e.options.actions { x.inspect().actions() } else { Default::default() };
         let full_link = format!("{}#{}", dom::href().split('#').next().unwrap_or_default(), x.link().encode());
         let loop_view = x.verdicts().loop_view();
         html! {
@@ -509,11 +514,32 @@ impl App {
                            repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.picture().view_legend()}
                            config={m.config().name} configs={Vec::<&'static str>::new()} side={None::<&'static str>}
                            divergence={None::<(usize, String)>} causes_here={causes_here} />
+                if e.options.actions {
+                    <ActionsPanel locked_to={self.lesson.as_ref().and_then(|l| l.locked_to().map(|o| o.map(str::to_string)))} enabled={choices.into_iter().map(|c| c.label).collect::<Vec<_>>()}
+                                  disabled={disabled} outside={s.outside_constraint()} meanings={x.inspect().action_meanings()} on={on.clone()} />
+                }
                 if e.options.props {
                     <PropertiesPanel rows={rows} highlight={self.lesson.as_ref().map(|l| l.highlights().0).unwrap_or_default()} expect={m.config().expect} temporal={x.verdicts().temporal_rows()} fairness={m.fairness_names()}
                                      loop_view={loop_view} definitions={x.verdicts().definitions()} causes={causes} on={on.clone()} />
                 }
             </div>
+        }
+    }
+
+    /// Why a host's command cannot be carried out as sent, if it cannot: a step past the end of
+    /// the trace, an action not enabled here.
+    fn command_problem(&self, command: &Command) -> Option<String> {
+        let last = self.x.session().len() - 1;
+        match command {
+            Command::GoTo(i) if *i > last => Some(format!("goto {i}: the trace has steps 0 to {last}, so step {last} is shown")),
+            Command::Step(Some(label)) => {
+                let enabled: Vec<String> = self.x.inspect().actions().0.into_iter().map(|c| c.label).collect();
+                (!enabled.contains(label)).then(|| match enabled.is_empty() {
+                    true => format!("step '{label}': no action is enabled at step {}", self.x.session().cursor()),
+                    false => format!("step '{label}': it is not enabled at step {}; the enabled actions are {}", self.x.session().cursor(), enabled.join(", ")),
+                })
+            }
+            _ => None,
         }
     }
 
@@ -540,6 +566,11 @@ impl App {
         });
         if first {
             super::embed::post(&e.options, "ready", step.clone());
+            // What the link asked for and did not get (an unknown config, a constant out of
+            // range: the explorer shows a notice and uses the default) is the host's to know.
+            for n in self.x.notices().as_slice().iter().filter(|n| n.kind != NoticeKind::Info) {
+                super::embed::post(&e.options, "error", json!({ "message": n.text }));
+            }
         }
         if e.last_step.as_ref() != Some(&step) {
             super::embed::post(&e.options, "step", step.clone());
@@ -847,6 +878,11 @@ impl App {
                 dom::set_theme(self.dark);
                 dom::store_theme(self.dark);
             }
+            SettingsMsg::Theme(dark) if dark == self.dark => return false,
+            SettingsMsg::Theme(dark) => {
+                self.dark = dark;
+                dom::set_theme(dark);
+            }
         }
         true
     }
@@ -919,6 +955,14 @@ impl Component for App {
         };
         dom::set_theme(dark);
         let mut listeners = Vec::new();
+        // An embed on `auto` follows the reader's colour scheme as it changes (a phone at dusk).
+        if matches!(embed_options.as_ref().map(|o| &o.theme), Some(EmbedTheme::Auto)) {
+            if let Ok(Some(query)) = dom::window().match_media("(prefers-color-scheme: dark)") {
+                let link = ctx.link().clone();
+                let watched = query.clone();
+                listeners.push(EventListener::new(&query, "change", move |_| link.send_message(Msg::Settings(SettingsMsg::Theme(watched.matches())))));
+            }
+        }
         let embed = embed_options.map(|options| {
             let (embedded, listener) = Embedded::new(options, &hash, ctx.link().callback(Msg::Embed));
             listeners.push(listener);
@@ -1033,7 +1077,14 @@ impl Component for App {
             Msg::Page(m) => self.on_page(ctx, m),
             Msg::CheckCommand => return ends_work,
             // A host's command is the app's own message, under the same rules.
-            Msg::Embed(Ok(command)) => return <Self as Component>::update(self, ctx, embed_command(command, self.play.playing())),
+            Msg::Embed(Ok(command)) => {
+                // A command the host cannot have meant as sent is carried out as far as it can be
+                // (a step past the end shows the last), and the host is told.
+                if let (Some(e), Some(why)) = (&self.embed, self.command_problem(&command)) {
+                    super::embed::post(&e.options, "error", json!({ "message": why }));
+                }
+                return <Self as Component>::update(self, ctx, embed_command(command, self.play.playing()));
+            }
             Msg::Embed(Err(why)) => {
                 if let Some(e) = &self.embed {
                     super::embed::post(&e.options, "error", json!({ "message": why }));

@@ -55,7 +55,8 @@ pub fn listen(options: &EmbedOptions, on: Callback<Result<Command, String>>) -> 
         let kind = field("type").and_then(|t| t.as_string()).unwrap_or_default();
         let step = field("step").and_then(|s| s.as_f64());
         let action = field("action").and_then(|a| a.as_string());
-        let text = field("text").and_then(|t| t.as_string());
+        // A lesson's text, or a theme's name.
+        let text = field("text").and_then(|t| t.as_string()).or_else(|| field("theme").and_then(|t| t.as_string()));
         on.emit(Command::parse(&kind, step, action, text));
     })
 }

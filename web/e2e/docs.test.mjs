@@ -7,6 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, pex, OUT } from './harness.mjs';
 
@@ -176,6 +177,27 @@ test('a lesson page renders its steps, answers folded away, and the lesson\'s wa
   const ready = await page.evaluate(() => window.events.find(e => e.index === 0 && e.type === 'pex-ready').detail);
   const walk = Number(shown.match(/^## Step \d+ \(walk step (\d+)\)/gm).pop().match(/walk step (\d+)/)[1]);
   assert.deepEqual([ready.model, ready.step, ready.steps], ['paxos', 0, walk]);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('"Write a lesson" plays its worked example in an embed, fetched beside the page', async () => {
+  const page = await openBook('write-a-lesson.html');
+  assert.match(await page.locator('main h1').first().innerText(), /Write a lesson/);
+  // The worked example in the chapter's text is the file the embed plays.
+  const example = readFileSync(join(import.meta.dirname, '../../lessons/examples/gossip-twice.toml'), 'utf8');
+  const title = example.match(/^title = "(.*)"$/m)[1];
+  assert.ok((await page.locator('main').innerText()).includes(`title = "${title}"`), 'the chapter quotes the example');
+  const index = await page.evaluate(() => [...document.querySelectorAll('protocol-explorer')].findIndex(e => e.hasAttribute('lesson-src')));
+  assert.ok(index >= 0, 'an embed with lesson-src');
+  await readyEmbed(page, index);
+  const frame = frames(page).find(f => f.url().includes('lesson-src='));
+  await frame.waitForSelector('[data-testid=lesson-title]', { timeout: 30000 });
+  assert.equal((await frame.locator('[data-testid=lesson-title]').innerText()).trim(), title);
+  await frame.click('[data-testid=lesson-next]');
+  await frame.click('[data-testid=lesson-take], [data-testid=lesson-show-me]');
+  await frame.waitForSelector('[data-testid=lesson-caption]');
+  assert.deepEqual(await page.evaluate(() => window.events.filter(e => e.type === 'pex-error').map(e => e.detail.message)), []);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -259,7 +259,8 @@ fn command_of(message: &Value) -> Option<Result<Command, String>> {
     let kind = field("type").and_then(Value::as_str).unwrap_or_default();
     let step = field("step").and_then(Value::as_f64);
     let action = field("action").and_then(Value::as_str).map(str::to_string);
-    let text = field("text").and_then(Value::as_str).map(str::to_string);
+    // As `ui::embed::listen` reads it: a lesson's text, or a theme's name.
+    let text = field("text").and_then(Value::as_str).or_else(|| field("theme").and_then(Value::as_str)).map(str::to_string);
     Some(Command::parse(kind, step, action, text))
 }
 
@@ -299,7 +300,7 @@ fn embed_commands(input: &str) -> Result<String, String> {
             Command::Forward => {
                 x.forward();
             }
-            Command::Play | Command::Pause => {}
+            Command::Play | Command::Pause | Command::Theme(_) => {}
             Command::Reset => x.reset(),
             // As the app opens a host page's lesson: checked against its model, then its link
             // opened (a lesson that passes its check must open).
@@ -332,7 +333,7 @@ fn embed_commands(input: &str) -> Result<String, String> {
         let expected = match &command {
             Command::GoTo(i) => Some(((*i).min(len - 1), len)),
             Command::Back => Some((before.saturating_sub(1), len)),
-            Command::Play | Command::Pause => Some((before, len)),
+            Command::Play | Command::Pause | Command::Theme(_) => Some((before, len)),
             Command::Reset => Some((0, 1)),
             Command::Lesson(_) => Some((0, 1)),
             _ => None,
