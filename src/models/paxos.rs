@@ -326,6 +326,28 @@ impl Paxos {
         &self.quorums
     }
 
+    /// The quorum (bit mask), the acceptor and the value that an acceptance of value `v` at
+    /// proposal `k`, round `r`, from state `s`, ignored: every quorum that promised `k` had an
+    /// acceptor with another value at the highest proposal it had accepted (only the gap's Accept
+    /// does that). `None` when some quorum allowed `v`.
+    pub fn ignored_overlap(&self, s: &State, r: usize, k: usize, v: usize) -> Option<(u8, usize, usize)> {
+        let want = (k + 1) as u8;
+        let promisers: u8 = (0..self.n_a()).filter(|&a| self.promised(s, a, r) == want).fold(0, |acc, a| acc | 1 << a);
+        let mut ignored = None;
+        for &q in self.quorums() {
+            if q & promisers != q {
+                continue;
+            }
+            let best = (0..self.n_a()).filter(|&a| q & (1 << a) != 0).map(|a| self.accepted(s, a, r)).max().unwrap_or(0);
+            if best == 0 || self.accepted_value(best) == v {
+                return None; // some quorum allowed v: the rule was respected
+            }
+            let holder = (0..self.n_a()).find(|&a| q & (1 << a) != 0 && self.accepted(s, a, r) == best)?;
+            ignored.get_or_insert((q, holder, self.accepted_value(best)));
+        }
+        ignored
+    }
+
     // ---- TypeOK ----
 
     /// Every code in range; [`Model::by_construction`] says why no action can break it.
@@ -705,19 +727,30 @@ impl Model for Paxos {
         proposers.chain(acceptors).chain(std::iter::once("learner".to_string())).collect()
     }
 
-    /// The messages the actions imply. The twin keeps no message set (an acceptor may answer any
-    /// proposal at any time), so each step is read as the exchange it stands for:
+    /// The messages the actions imply, as a person draws this Paxos on a whiteboard. The twin keeps
+    /// no message set (an acceptor may answer any proposal at any time), so a message is delivered
+    /// at the step whose action first reads what it carries:
     /// - Promise(a, p): p's proposer's prepare reaches a (sent and delivered in the step) and a's
-    ///   promise leaves for the proposer, carrying what a accepted last;
-    /// - Accept(a, p, v): a's promise of p reaches the proposer (Promise(a, p) sent it, and a
-    ///   accepts p at most once), whose accept request for v reaches a (sent and delivered in the
-    ///   step); a's "accepted" leaves for the learner;
+    ///   promise leaves for the proposer, carrying what a accepted last (its label says so:
+    ///   "promise ⟨1,0,2⟩, last accepted ⟨1,0,1⟩=v1");
+    /// - Accept(a, p, v), the first acceptance of p: the proposer reads the promises of p (Accept's
+    ///   guard reads every acceptor that promised exactly p), so every one of them reaches the
+    ///   proposer here, then its accept request for v reaches a (sent and delivered in the step);
+    ///   a's "accepted" leaves for the learner. A later acceptance of p reads no promise the first
+    ///   did not: its step is the accept request and the "accepted" alone. Where the value rule
+    ///   was ignored (the gap), the request's label names the value it ignored ("accept
+    ///   ⟨1,0,2⟩=v2, ignoring v1");
     /// - Learn(r, v): the learner receives "accepted" from every acceptor whose acceptance in r is
     ///   of v (each sent by that acceptor's Accept; Learn(r, v) happens once);
     /// - IncrementAttempt(p, r): the proposer's timer.
     ///
-    /// A stuttering step (a promise or acceptance already made) sends nothing. A promise no accept
-    /// followed, or an "accepted" the learner did without, stays in flight.
+    /// Whether an acceptance is p's first is read off the state: once any acceptor accepted p, no
+    /// acceptance of a higher proposal can have happened while p is still acceptable (that needed a
+    /// majority promising above p, and any majority meets the one p needs), so an acceptor that
+    /// accepted p still shows it. A stuttering step (a promise or acceptance already made) sends
+    /// nothing. A promise no acceptance read (one made after p's first acceptance, or one the
+    /// acceptor went back on by promising higher), or an "accepted" the learner did without, stays
+    /// in flight.
     fn messages(&self, s: &State, candidate: &Candidate, next: &State) -> Vec<MessageEvent> {
         if s == next {
             return Vec::new();
@@ -741,9 +774,12 @@ impl Model for Paxos {
                 0 => "none".to_string(),
                 c => format!("{}={}", prop(r, self.accepted_proposal(c) - 1), self.values[self.accepted_value(c)]),
             };
+            let label = match last.as_str() {
+                "none" => format!("promise {}, nothing accepted", prop(r, k)),
+                _ => format!("promise {}, last accepted {last}", prop(r, k)),
+            };
             let mut contents = fields(r, k, None);
             contents.push(("last accepted".to_string(), last));
-            let label = format!("promise {}", prop(r, k));
             event(op, acceptor(a), proposer_of(k), format!("promise r{r} k{k} from {a}"), label, contents)
         };
         let accepted = |a: u8, r: u8, k: u8, v: u8, op: MessageOp| {
@@ -762,13 +798,31 @@ impl Model for Paxos {
             }
             Action::Accept { a, r, k, v } => {
                 let id = format!("accept r{r} k{k} v{v} to {a}");
-                let label = format!("accept {}={}", prop(r, k), self.values[v as usize]);
-                vec![
-                    promise(a, r, k, MessageOp::Deliver),
-                    event(MessageOp::Send, proposer_of(k), acceptor(a), id.clone(), label.clone(), fields(r, k, Some(v))),
-                    event(MessageOp::Deliver, proposer_of(k), acceptor(a), id, label, fields(r, k, Some(v))),
+                let want = k + 1;
+                let first = (0..self.n_a()).all(|b| self.accepted_proposal(self.accepted(s, b, r as usize)) != want);
+                let mut events: Vec<MessageEvent> = if first {
+                    (0..self.n_a() as u8).filter(|&b| self.promised(s, b as usize, r as usize) == want).map(|b| promise(b, r, k, MessageOp::Deliver)).collect()
+                } else {
+                    Vec::new()
+                };
+                let mut contents = fields(r, k, Some(v));
+                let label = match self.ignored_overlap(s, r as usize, k as usize, v as usize) {
+                    Some((_, holder, other)) => {
+                        let code = self.accepted(s, holder, r as usize);
+                        contents.push((
+                            "ignored".to_string(),
+                            format!("{} accepted at {} by acceptor {}", self.values[other], prop(r, self.accepted_proposal(code) - 1), self.acceptors[holder]),
+                        ));
+                        format!("accept {}={}, ignoring {}", prop(r, k), self.values[v as usize], self.values[other])
+                    }
+                    None => format!("accept {}={}", prop(r, k), self.values[v as usize]),
+                };
+                events.extend([
+                    event(MessageOp::Send, proposer_of(k), acceptor(a), id.clone(), label.clone(), contents.clone()),
+                    event(MessageOp::Deliver, proposer_of(k), acceptor(a), id, label, contents),
                     accepted(a, r, k, v, MessageOp::Send),
-                ]
+                ]);
+                events
             }
             Action::Learn { r, v } => (0..self.n_a() as u8)
                 .filter_map(|a| {
@@ -1105,5 +1159,49 @@ mod tests {
         let c = Constants::build(&info.constants, &[("Attempts".into(), "{1, 2}".into())]).unwrap();
         let err = Paxos::build(info.config("safe").unwrap(), &c).err().expect("refused");
         assert!(err.contains("must include 0"), "{err}");
+    }
+
+    /// The message declarations pair up along long walks with five acceptors (where promises come
+    /// after a proposal's first acceptance, and acceptors go back on promises): every promise is
+    /// delivered at most once, after it was sent, and only at the first acceptance of its
+    /// proposal; no promise is read after a higher proposal was accepted.
+    #[test]
+    fn promises_reach_their_proposer_once_at_the_first_acceptance() {
+        use crate::engine::{random_walk_with, WalkOptions};
+        use std::collections::HashMap;
+        let five = [("Acceptors".to_string(), "{1, 2, 3, 4, 5}".to_string())];
+        for (config, overrides) in [("ignore-accepted", &five[..]), ("safe", &five[..]), ("ignore-accepted", &[][..])] {
+            let m = crate::catalogue::build("paxos", config, overrides).unwrap();
+            let (mut delivered, mut first_reads) = (0, 0);
+            for seed in 0..200 {
+                let walk = random_walk_with(m.as_ref(), seed, 60, WalkOptions { stop_on_violation: false, skip_stutter: true });
+                let mut copies: HashMap<String, i32> = HashMap::new();
+                for pair in walk.trace.steps.windows(2) {
+                    let label = pair[1].action.as_deref().unwrap();
+                    let events = m.messages(&pair[0].state, label);
+                    let promises = events.iter().filter(|e| e.op == MessageOp::Deliver && e.label.starts_with("promise")).count();
+                    if promises > 0 {
+                        assert!(label.starts_with("Accept"), "{config} seed {seed}: {label} delivers promises");
+                        first_reads += 1;
+                    }
+                    for e in events {
+                        let n = copies.entry(e.id.clone()).or_insert(0);
+                        match e.op {
+                            MessageOp::Send => {
+                                assert_eq!(*n, 0, "{config} seed {seed}: {label}: {} sent twice", e.id);
+                                *n = 1;
+                            }
+                            MessageOp::Deliver => {
+                                assert_eq!(*n, 1, "{config} seed {seed}: {label}: {} delivered while not in flight", e.id);
+                                *n = 0;
+                                delivered += 1;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            assert!(delivered > 0 && first_reads > 0, "{config}: the walks deliver nothing");
+        }
     }
 }

@@ -27,27 +27,6 @@ fn proposal_text(m: &Paxos, r: usize, k: usize) -> String {
     format!("<<{}, {}, {}>>", m.rounds[r], att, p)
 }
 
-/// The acceptors (bit mask) of a quorum whose accepted value the acceptance `a` (of value `v` at
-/// proposal `k`, round `r`) ignored: every quorum that promised `k` had an acceptor with another
-/// value at the highest proposal it had accepted.
-fn ignored_overlap(m: &Paxos, prev: &State, r: usize, k: usize, v: usize) -> Option<(u8, usize, usize)> {
-    let want = (k + 1) as u8;
-    let promisers: u8 = (0..m.n_a()).filter(|&a| m.promised(prev, a, r) == want).fold(0, |acc, a| acc | 1 << a);
-    let mut ignored = None;
-    for &q in m.quorums() {
-        if q & promisers != q {
-            continue;
-        }
-        let best = (0..m.n_a()).filter(|&a| q & (1 << a) != 0).map(|a| m.accepted(prev, a, r)).max().unwrap_or(0);
-        if best == 0 || m.accepted_value(best) == v {
-            return None; // some quorum allowed v: the rule was respected
-        }
-        let holder = (0..m.n_a()).find(|&a| q & (1 << a) != 0 && m.accepted(prev, a, r) == best).unwrap();
-        ignored.get_or_insert((q, holder, m.accepted_value(best)));
-    }
-    ignored
-}
-
 fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
     let Some(p) = prev else {
         return vec![format!(
@@ -65,7 +44,7 @@ fn caption(m: &Paxos, prev: Option<&State>, s: &State) -> Vec<String> {
                 let k = m.accepted_proposal(code) as usize - 1;
                 let v = m.accepted_value(code);
                 out.push(format!("Acceptor {} accepted {} with {}.", m.acceptors[a], proposal_text(m, r, k), m.values[v]));
-                if let Some((q, holder, other)) = ignored_overlap(m, p, r, k, v) {
+                if let Some((q, holder, other)) = m.ignored_overlap(p, r, k, v) {
                     let members: Vec<String> = (0..m.n_a()).filter(|&b| q & (1 << b) != 0).map(|b| m.acceptors[b].to_string()).collect();
                     out.push(format!(
                         "The value rule was ignored: quorum {{{}}} contains acceptor {}, which had accepted {} at a lower proposal, yet {} was proposed.",
@@ -218,7 +197,7 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
                     fresh.push((a, r * m.per_round() + k));
                     if m.accepted(s, a, r) != m.accepted(p, a, r) {
                         let code = m.accepted(s, a, r);
-                        if let Some((q, _, _)) = ignored_overlap(m, p, r, m.accepted_proposal(code) as usize - 1, m.accepted_value(code)) {
+                        if let Some((q, _, _)) = m.ignored_overlap(p, r, m.accepted_proposal(code) as usize - 1, m.accepted_value(code)) {
                             ignored = Some((q, r));
                         }
                     }
