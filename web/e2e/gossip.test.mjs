@@ -100,3 +100,49 @@ test('screenshots of the gossip view at 1280 and 768 px, light and dark', async 
     }
   }
 });
+
+test('gossip: the message chart draws a delta still in flight to replica 3 as going to replica 3, labels apart, at 768 and 1280 px in both themes', async () => {
+  for (const [width, dark] of [[1280, false], [1280, true], [768, false], [768, true]]) {
+    const where = `${width} px ${dark ? 'dark' : 'light'}`;
+    const page = await open(env.browser, `${env.base}#v=1&m=gossip&c=safe`, { width, height: 900, dark });
+    await clickAction(page, 'CreateDelta(1, k1)');
+    await clickAction(page, 'ReceiveGossip(2, DeltaBatch k1@1#1 e0 1->2)');
+    const f = await page.evaluate(() => {
+      const region = document.querySelector('[data-testid=trace-view][data-chart]');
+      const svg = region.querySelector('svg');
+      const line = sel => ['x1', 'y1', 'x2', 'y2'].map(a => Number(svg.querySelector(`${sel} line`).getAttribute(a)));
+      const texts = [...svg.querySelectorAll('text.msc-msg-label, text.msc-row, text.msc-lane-name')].map(t => {
+        const b = t.getBBox();
+        return { text: t.textContent, x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height };
+      });
+      return {
+        delivered: line('[data-id^="msc-msg-deliver-"]'),
+        inFlight: line('[data-id^="msc-msg-in-flight-"]'),
+        inFlightClass: svg.querySelector('[data-id^="msc-msg-in-flight-"] line').getAttribute('class'),
+        texts, width: svg.viewBox.baseVal.width, scroll: [region.scrollWidth, region.clientWidth],
+      };
+    });
+    // Replica 1's lane, replica 2's (where the delivered copy ends), and the one in flight: dashed,
+    // past replica 2's lane, ending just short of replica 3's.
+    const [lane1, , lane2] = f.delivered;
+    const lane3 = lane2 + (lane2 - lane1);
+    assert.equal(f.inFlight[0], lane1);
+    assert.match(f.inFlightClass, /\bin-flight\b/);
+    assert.ok(f.inFlight[2] > lane2 + (lane2 - lane1) / 2 && f.inFlight[2] < lane3, `${where}: the in-flight arrow ends at ${f.inFlight[2]}, lanes at ${lane1}, ${lane2}, ${lane3}`);
+    const labels = f.texts.map(t => t.text);
+    assert.ok(labels.includes('Δ k1@1#1 (in flight)') && labels.includes('Δ k1@1#1'), labels.join(' | '));
+    assert.ok(labels.includes('2 ReceiveGossip(2, DeltaBatch k1@1#1 e0 1->2)'), 'the row label is whole');
+    // No two texts meet (the broadcast's two labels, one step, one direction, are on lines of their own).
+    for (let i = 0; i < f.texts.length; i++) {
+      const a = f.texts[i];
+      assert.ok(a.x0 >= -0.5 && a.x1 <= f.width + 0.5, `${where}: "${a.text}" is cut`);
+      for (const b of f.texts.slice(i + 1)) {
+        assert.ok(a.x1 <= b.x0 + 0.5 || b.x1 <= a.x0 + 0.5 || a.y1 <= b.y0 + 0.5 || b.y1 <= a.y0 + 0.5, `${where}: "${a.text}" overlaps "${b.text}"`);
+      }
+    }
+    assert.ok(f.scroll[0] <= f.scroll[1], `${where}: the chart is ${f.scroll[0]} px wide in ${f.scroll[1]}`);
+    await page.locator('[data-testid=trace-view][data-chart]').screenshot({ path: join(OUT, `gossip-chart-in-flight-${width}-${dark ? 'dark' : 'light'}.png`) });
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
