@@ -60,7 +60,12 @@ impl Value {
 
     /// A set, normalised as TLC normalises sets: sorted in TLC's order, without duplicates.
     pub fn set(items: impl IntoIterator<Item = Value>) -> Value {
-        let mut v: Vec<Value> = items.into_iter().collect();
+        Value::set_of(items.into_iter().collect())
+    }
+
+    /// [`Value::set`] of a vector. Not generic, so the sort is compiled once rather than once per
+    /// caller's iterator type.
+    fn set_of(mut v: Vec<Value>) -> Value {
         v.sort_by(Value::tlc_cmp);
         v.dedup();
         Value::Set(v)
@@ -68,7 +73,11 @@ impl Value {
 
     /// A function from the given keys; keys are sorted into domain order.
     pub fn func(pairs: impl IntoIterator<Item = (Value, Value)>) -> Value {
-        let mut v: Vec<(Value, Value)> = pairs.into_iter().collect();
+        Value::func_of(pairs.into_iter().collect())
+    }
+
+    /// [`Value::func`] of a vector (not generic: one sort for every caller).
+    fn func_of(mut v: Vec<(Value, Value)>) -> Value {
         v.sort_by(|a, b| a.0.tlc_cmp(&b.0));
         Value::Func(v)
     }
