@@ -15,6 +15,7 @@ pub mod model;
 pub mod replayer;
 pub mod session;
 pub mod simulate;
+pub mod sorted;
 pub mod symmetry;
 pub mod text;
 pub mod tla_text;

@@ -27,6 +27,7 @@
 //! the plumbing (TLA+ values, messages).
 
 use crate::engine::messages::{MessageEvent, MessageOp};
+use crate::engine::sorted;
 use crate::engine::{
     Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
 };
@@ -353,7 +354,7 @@ impl AntiEntropy {
 
     /// Puts the network back in TLC's set order.
     fn normalise(&self, pending: &mut Vec<Sync>) {
-        pending.sort_by(|a, b| self.sync_value(a).tlc_cmp(&self.sync_value(b)));
+        sorted::sort_by(pending, |a, b| self.sync_value(a).tlc_cmp(&self.sync_value(b)));
         pending.dedup();
     }
 

@@ -21,6 +21,7 @@
 //! the plumbing (TLA+ values, messages).
 
 use crate::engine::messages::{MessageEvent, MessageOp};
+use crate::engine::sorted;
 use crate::engine::{
     Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
 };
@@ -294,7 +295,7 @@ impl Crdt {
         for p in self.recipients(s, r) {
             t.network.push(Delta { dst: p as u8, key: k as u8, reg, src: r as u8 });
         }
-        t.network.sort_unstable();
+        sorted::sort(&mut t.network);
         t.network.dedup();
         Some(t)
     }

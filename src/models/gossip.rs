@@ -22,6 +22,7 @@
 //! the plumbing (TLA+ values, messages).
 
 use crate::engine::messages::{MessageEvent, MessageOp};
+use crate::engine::sorted;
 use crate::engine::{
     Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
 };
@@ -296,7 +297,7 @@ impl Gossip {
     /// `Created`, in TLC's order.
     pub fn created(&self, s: &State) -> Vec<DeltaId> {
         let mut v: Vec<DeltaId> = (0..self.n()).flat_map(|r| self.created_by(s, r)).collect();
-        v.sort_unstable();
+        sorted::sort(&mut v);
         v
     }
 
@@ -348,7 +349,7 @@ impl Gossip {
         for p in targets {
             t.network.push(Message { delta: Some(d), epoch: s.gossip_epoch[r], source: r as u8, target: p as u8, kind });
         }
-        t.network.sort_unstable();
+        sorted::sort(&mut t.network);
         t.network.dedup();
         Some(t)
     }
@@ -385,7 +386,7 @@ impl Gossip {
         for p in (0..self.n()).filter(|&p| p != r) {
             t.network.push(Message { delta: None, epoch: t.gossip_epoch[r], source: r as u8, target: p as u8, kind: Kind::Heartbeat });
         }
-        t.network.sort_unstable();
+        sorted::sort(&mut t.network);
         t.network.dedup();
         Some(t)
     }

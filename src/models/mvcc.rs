@@ -17,6 +17,7 @@
 //! function per action (guard and effect; `None` when not enabled), `Next`, the properties, then
 //! TLC's plumbing (constraint, symmetry, TLA+ values).
 
+use crate::engine::sorted;
 use crate::engine::{variable_order, Checks, ConfigSpec, ConstKind, ConstSpec, Constants, Model, ModelDef, ModelInfo, Permutation, SymmetricSet, Value};
 
 // ---- CONSTANTS ----
@@ -158,7 +159,7 @@ impl Mvcc {
             let chain = &mut chains[k];
             if !chain.contains(&ver) {
                 chain.push(ver);
-                chain.sort();
+                sorted::sort(chain);
             }
         }
         t.ts_counter = s.ts_counter + 1;
@@ -174,7 +175,7 @@ impl Mvcc {
         if self.safety {
             if let Some(w) = latest_before(chain, new_min - 1) {
                 kept.push(w);
-                kept.sort();
+                sorted::sort(&mut kept);
             }
         }
         kept
@@ -339,7 +340,7 @@ impl Model for Mvcc {
             let mut out = vec![Vec::new(); chains.len()];
             for (k, c) in chains.iter().enumerate() {
                 let mut moved: Vec<Version> = c.iter().map(|w| Version { ts: w.ts, val: p.apply(1, w.val as usize) as u8 }).collect();
-                moved.sort();
+                sorted::sort(&mut moved);
                 out[p.apply(0, k)] = moved;
             }
             out

@@ -24,6 +24,7 @@
 //! the plumbing (TLA+ values, messages).
 
 use crate::engine::messages::{MessageEvent, MessageOp};
+use crate::engine::sorted;
 use crate::engine::{
     Checks, ConfigSpec, ConstKind, ConstSpec, Constants, FairSpec, Fairness, FairnessKind, LivenessProperty, Model, ModelDef, ModelInfo, Temporal, Value,
 };
@@ -329,7 +330,7 @@ impl Persistence {
         }
         let mut t = s.clone();
         t.object_store.push(seg.clone());
-        t.object_store.sort();
+        sorted::sort(&mut t.object_store);
         Some(t)
     }
 
