@@ -810,35 +810,13 @@ impl<M: Model> Checker<M> {
     /// `u64::MAX` if one such block could not be allocated at all (over `isize::MAX` bytes: 2 GiB
     /// on wasm32).
     pub fn memory_after_growth(&self, expansions: u64) -> u64 {
-        let incoming = expansions.saturating_mul(self.max_fanout.max(1) as u64);
-        let grow = |len: usize, capacity: usize| -> Option<u64> {
-            let need = len as u64 + incoming;
-            (need > capacity as u64).then(|| need.max(capacity as u64 * 2))
-        };
-        let mut blocks = Vec::with_capacity(4);
-        if let Some(n) = grow(self.table.len(), self.table.capacity()) {
-            blocks.push(table_bytes(buckets_for(n.min(usize::MAX as u64) as usize)));
-        }
-        for len_cap in [(self.parent.len(), self.parent.capacity()), (self.via.len(), self.via.capacity())] {
-            if let Some(n) = grow(len_cap.0, len_cap.1) {
-                blocks.push(n.saturating_mul(4));
-            }
-        }
-        if let Some(n) = grow(self.queue.len(), self.queue.capacity()) {
-            blocks.push(n.saturating_mul(Self::entry_bytes()));
-        }
-        if let Some(r) = &self.recorder {
-            // Per state: fingerprint, predicates, edge offset; per edge: fingerprint and label.
-            for (len, cap, size) in r.growing() {
-                if let Some(n) = grow(len, cap) {
-                    blocks.push(n.saturating_mul(size));
-                }
-            }
-        }
-        if blocks.iter().any(|&b| b > isize::MAX as u64) {
-            return u64::MAX;
-        }
-        blocks.into_iter().fold(self.memory_in_use(), u64::saturating_add)
+        let lens = [
+            (self.table.len(), self.table.capacity()),
+            (self.parent.len(), self.parent.capacity()),
+            (self.via.len(), self.via.capacity()),
+            (self.queue.len(), self.queue.capacity()),
+        ];
+        growth(lens, Self::entry_bytes(), self.max_fanout, self.recorder.as_ref(), self.memory_in_use(), expansions)
     }
 
     /// Takes the successors of one expanded state, in order, as TLC would: counts them, stores
@@ -929,6 +907,42 @@ impl<M: Model> Checker<M> {
         self.successors = succs;
         outcome
     }
+}
+
+/// [`Checker::memory_after_growth`], of the search's (length, capacity) pairs: the visited set,
+/// the parent and action arrays, the queue (entries of `entry_bytes`). Not generic, so compiled
+/// once rather than once per model.
+fn growth(lens: [(usize, usize); 4], entry_bytes: u64, max_fanout: usize, recorder: Option<&super::liveness::Recorder>, in_use: u64, expansions: u64) -> u64 {
+    let incoming = expansions.saturating_mul(max_fanout.max(1) as u64);
+    let grow = |len: usize, capacity: usize| -> Option<u64> {
+        let need = len as u64 + incoming;
+        (need > capacity as u64).then(|| need.max(capacity as u64 * 2))
+    };
+    let [table, parent, via, queue] = lens;
+    let mut blocks = Vec::with_capacity(4);
+    if let Some(n) = grow(table.0, table.1) {
+        blocks.push(table_bytes(buckets_for(n.min(usize::MAX as u64) as usize)));
+    }
+    for len_cap in [parent, via] {
+        if let Some(n) = grow(len_cap.0, len_cap.1) {
+            blocks.push(n.saturating_mul(4));
+        }
+    }
+    if let Some(n) = grow(queue.0, queue.1) {
+        blocks.push(n.saturating_mul(entry_bytes));
+    }
+    if let Some(r) = recorder {
+        // Per state: fingerprint, predicates, edge offset; per edge: fingerprint and label.
+        for (len, cap, size) in r.growing() {
+            if let Some(n) = grow(len, cap) {
+                blocks.push(n.saturating_mul(size));
+            }
+        }
+    }
+    if blocks.iter().any(|&b| b > isize::MAX as u64) {
+        return u64::MAX;
+    }
+    blocks.into_iter().fold(in_use, u64::saturating_add)
 }
 
 #[cfg(test)]

@@ -335,66 +335,41 @@ impl<M: ModelDef> DynModel for Erased<M> {
             Lasso::BackTo(i) => i.min(last),
             Lasso::Stuttering => last,
         };
-        // The loop's states, and its steps as (index of the state they leave, typed action): the
-        // steps first+1..=last, and for a loop the step from the last state back to the first.
+        let fairness = m.fairness();
+        // An action as the fairness conditions see it (the rest, in `obligations`, is not generic).
+        let seen = |a: &M::Action| LoopAction { instances: fairness.iter().map(|f| (f.instance)(m, a)).collect(), label: m.action_label(a) };
+        // The loop's states, and its steps as (index of the state they leave, action): the steps
+        // first+1..=last, and for a loop the step from the last state back to the first.
         let states: Vec<&M::State> = (first..=last).map(|i| typed::<M::State>(&trace.steps[i].state)).collect();
         let action_between = |from: &M::State, to: &M::State, label: Option<&str>| -> Option<M::Action> {
             let mut actions = Vec::new();
             m.actions(from, &mut actions);
             actions.into_iter().find(|a| label.is_none_or(|l| m.action_label(a) == l) && m.next_state(from, a).as_ref() == Some(to))
         };
-        let mut steps: Vec<(usize, M::Action)> = Vec::new();
+        let mut steps: Vec<(usize, LoopAction)> = Vec::new();
         for i in first + 1..=last {
             let from = typed::<M::State>(&trace.steps[i - 1].state);
             if let Some(a) = action_between(from, typed::<M::State>(&trace.steps[i].state), trace.steps[i].action.as_deref()) {
-                steps.push((i - 1, a));
+                steps.push((i - 1, seen(&a)));
             }
         }
         if matches!(lasso, Lasso::BackTo(_)) {
             if let Some(a) = action_between(states[states.len() - 1], states[0], None) {
-                steps.push((last, a));
+                steps.push((last, seen(&a)));
             }
         }
         // The actions that change the state, enabled at each loop state (fairness speaks of
         // <<A>>_vars steps).
-        let enabled: Vec<Vec<M::Action>> = states
+        let enabled: Vec<Vec<LoopAction>> = states
             .iter()
             .map(|s| {
                 let mut actions = Vec::new();
                 m.actions(s, &mut actions);
-                actions.into_iter().filter(|a| m.next_state(s, a).is_some_and(|t| &t != *s)).collect()
+                actions.iter().filter(|a| m.next_state(s, a).is_some_and(|t| &t != *s)).map(seen).collect()
             })
             .collect();
-        let mut out = Vec::new();
-        for f in m.fairness() {
-            let mut instances: Vec<u32> = Vec::new();
-            for a in enabled.iter().flatten().chain(steps.iter().map(|(_, a)| a)) {
-                if let Some(k) = (f.instance)(m, a) {
-                    if !instances.contains(&k) {
-                        instances.push(k);
-                    }
-                }
-            }
-            instances.sort_unstable();
-            for k in instances {
-                let taken = steps.iter().find(|(_, a)| (f.instance)(m, a) == Some(k));
-                let enabled_at: Vec<bool> = enabled.iter().map(|acts| acts.iter().any(|a| (f.instance)(m, a) == Some(k))).collect();
-                let example = taken
-                    .map(|(_, a)| a)
-                    .or_else(|| enabled.iter().flatten().find(|a| (f.instance)(m, a) == Some(k)))
-                    .map(|a| m.action_label(a))
-                    .unwrap_or_default();
-                out.push(Obligation {
-                    fairness: f.name,
-                    strong: f.kind == FairnessKind::Strong,
-                    example,
-                    taken_at: taken.map(|(i, _)| *i),
-                    disabled_at: enabled_at.iter().position(|e| !e).map(|j| first + j),
-                    enabled_somewhere: enabled_at.iter().any(|e| *e),
-                });
-            }
-        }
-        out
+        let conditions: Vec<(&'static str, bool)> = fairness.iter().map(|f| (f.name, f.kind == FairnessKind::Strong)).collect();
+        obligations(&conditions, first, &steps, &enabled)
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
@@ -476,6 +451,47 @@ impl<M: ModelDef> DynModel for Erased<M> {
             .find_map(|a| self.model.next_state(s, a).map(|next| self.model.messages(s, a, &next)))
             .unwrap_or_default()
     }
+}
+
+/// An action of a lasso's loop, as its fairness conditions see it: its instance of each
+/// condition (`None` outside it), and its label.
+struct LoopAction {
+    instances: Vec<Option<u32>>,
+    label: String,
+}
+
+/// [`DynModel::loop_obligations`] once the loop's actions are known: each fairness condition
+/// (name, strong) instance by instance, in ascending order. `steps` are the loop's steps (index of
+/// the state each leaves, action), `enabled` the actions enabled at each loop state, the first
+/// being trace index `first`.
+fn obligations(conditions: &[(&'static str, bool)], first: usize, steps: &[(usize, LoopAction)], enabled: &[Vec<LoopAction>]) -> Vec<Obligation> {
+    let mut out = Vec::new();
+    for (c, &(fairness, strong)) in conditions.iter().enumerate() {
+        let mut instances: Vec<u32> = Vec::new();
+        for a in enabled.iter().flatten().chain(steps.iter().map(|(_, a)| a)) {
+            if let Some(k) = a.instances[c] {
+                if !instances.contains(&k) {
+                    instances.push(k);
+                }
+            }
+        }
+        instances.sort_unstable();
+        for k in instances {
+            let taken = steps.iter().find(|(_, a)| a.instances[c] == Some(k));
+            let enabled_at: Vec<bool> = enabled.iter().map(|acts| acts.iter().any(|a| a.instances[c] == Some(k))).collect();
+            let example =
+                taken.map(|(_, a)| a).or_else(|| enabled.iter().flatten().find(|a| a.instances[c] == Some(k))).map(|a| a.label.clone()).unwrap_or_default();
+            out.push(Obligation {
+                fairness,
+                strong,
+                example,
+                taken_at: taken.map(|(i, _)| *i),
+                disabled_at: enabled_at.iter().position(|e| !e).map(|j| first + j),
+                enabled_somewhere: enabled_at.iter().any(|e| *e),
+            });
+        }
+    }
+    out
 }
 
 /// The search behind a [`DynChecker`]: plain, or with the state graph for liveness.

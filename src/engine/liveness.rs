@@ -1164,11 +1164,7 @@ impl<M: Model> LivenessChecker<M> {
     /// Stops the run at the memory ceiling: `what` needs `bytes` more (`None`: has grown past it)
     /// beside `in_use`. The phase says which part of the check, and how much.
     fn stop_for_memory(&mut self, what: &str, bytes: Option<u64>, in_use: u64) {
-        let max = mib(self.max_memory.unwrap_or(0));
-        self.phase = Some(match bytes {
-            Some(b) => format!("liveness: {what} needs {} beside the {} in use, past the memory ceiling of {max}", mib(b), mib(in_use)),
-            None => format!("liveness: {what} has grown to {} in use, past the memory ceiling of {max}", mib(in_use)),
-        });
+        self.phase = Some(memory_phase(self.max_memory.unwrap_or(0), what, bytes, in_use));
         self.outcome = Some(Outcome::Incomplete(StopReason::Memory));
     }
 
@@ -1330,6 +1326,16 @@ impl<M: Model> LivenessChecker<M> {
     pub fn run_to_end(&mut self) -> &Outcome<M> {
         while !self.run(1 << 16) {}
         self.outcome.as_ref().expect("finished")
+    }
+}
+
+/// The phase of a check stopped at the memory ceiling `max` (see `LivenessChecker::stop_for_memory`;
+/// not generic, so its formatting is compiled once rather than once per model).
+fn memory_phase(max: u64, what: &str, bytes: Option<u64>, in_use: u64) -> String {
+    let max = mib(max);
+    match bytes {
+        Some(b) => format!("liveness: {what} needs {} beside the {} in use, past the memory ceiling of {max}", mib(b), mib(in_use)),
+        None => format!("liveness: {what} has grown to {} in use, past the memory ceiling of {max}", mib(in_use)),
     }
 }
 
