@@ -667,8 +667,9 @@ browser. In the app, **Embed** (beside *Copy link*) gives the two snippets below
 | `step` | the step of the link's trace shown |
 | `controls` | `false` hides the step bar |
 | `props` | shows the properties panel under the view |
-| `theme` | `light`, `dark`, `auto` (the reader's colour scheme, the default) or `page` (follow this page) |
-| `height` | a fixed height in pixels; without it the frame fits its content |
+| `actions` | shows the enabled actions as buttons, so a reader takes the one they choose |
+| `theme` | `light`, `dark`, `auto` (the reader's colour scheme as it changes, the default) or `page` (follow this page, also when its theme changes later) |
+| `height` | a fixed height in pixels; without it the frame fits its content when it appears, then only grows, with room to spare, so your text moves as little as possible |
 | `loading` | `lazy` (the default: a poster until it nears the screen or is clicked) or `eager` |
 | `lesson` | a built-in lesson by name (`paxos`): its player above the view |
 | `lesson-src` | the address of a lesson file (`.toml`), relative to this page or absolute; its server must send `Access-Control-Allow-Origin` |
@@ -696,7 +697,10 @@ explorers on one page load one after another, so the app's WebAssembly is downlo
 
 **Events** (DOM `CustomEvent`s on the element, `detail` as below): `pex-ready`, `pex-step`
 (`model, config, step, steps, action, failing`), `pex-violation` (`step, properties`),
-`pex-resize` (`height`), `pex-error` (`message`; also for a lesson that cannot be loaded or played).
+`pex-resize` (`height`), `pex-error` (`message`): for a lesson that cannot be loaded or played, a
+config or constant of the element that the explorer does not have (it shows its default instead
+and says so), a `goTo` past the end of the trace (the last step is shown) and a `step` whose action
+is not enabled.
 
 **Methods**: `goTo(n)`, `step(action?)` (a random step, or the action with that label),
 `back()`, `forward()`, `play()`, `pause()`, `reset()`, `lesson(text)` (play this lesson, its TOML
@@ -718,17 +722,20 @@ text; `pex-error` says why when it cannot).
 ```
 
 The fragment is a deep link plus the embed's keys: `embed=1`, `props=1`, `controls=0`,
-`theme=light|dark|auto`, and `origin=<your page's origin>`. With `origin`, the frame sends its
+`actions=1`, `theme=light|dark|auto`, `lesson=<name>`, `lesson-src=<encoded address>`, and
+`origin=<your page's origin>`. With `origin`, the frame sends its
 events to that origin alone and takes commands from it alone; without it, events go to the parent
 page and commands are taken from the parent window only.
 
 Messages are version 1 of the embed protocol. Events:
 `{source: 'protocol-explorer', v: 1, type: 'ready' | 'step' | 'violation' | 'resize' | 'error', ...}`.
 Commands: `{target: 'protocol-explorer', v: 1, type: 'goto', step: 3}`, `type: 'step'` (with an
-optional `action`), `'back'`, `'forward'`, `'play'`, `'pause'`, `'reset'`. A command of another
+optional `action`), `'back'`, `'forward'`, `'play'`, `'pause'`, `'reset'`, `'theme'` (with
+`theme: 'light' | 'dark'`), `'lesson'` (with `text`: a lesson's TOML). A command of another
 version, or one that cannot be read, is answered with an `error` event and changes nothing.
 
-The embed needs no cookies and no storage: it keeps nothing between visits.
+The embed needs no cookies and no storage. Where the browser allows storage, a lesson's progress
+is kept (per lesson source) so a reader comes back to their step; nothing else is kept.
 "#;
 
 #[cfg(test)]

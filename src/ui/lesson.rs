@@ -63,9 +63,15 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
             Place::Step { index, done } => (1, *index, *done),
             Place::Challenges { open, .. } => (2, open.map_or(0, |o| o + 1), false),
         };
-        use_effect_with(place, move |_| {
+        use_effect_with(place, move |place| {
             if let Some(e) = next_control.cast::<web_sys::HtmlElement>() {
                 let _ = e.focus();
+            }
+            // A step just done: the caption and the mark it is about on screen together, once
+            // the view has drawn it (at the next frame).
+            if place.0 == 1 && place.2 {
+                let then = wasm_bindgen::closure::Closure::once_into_js(bring_step_into_view);
+                let _ = super::dom::window().request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&then));
             }
         });
     }
@@ -193,6 +199,26 @@ pub fn LessonPanel(p: &LessonProps) -> Html {
             <h3 class="lesson-title" data-testid="lesson-title">{ lesson.title.clone() }</h3>
             { body }
         </div>
+    }
+}
+
+/// On a narrow screen the drawing scrolls sideways and sits under the lesson: centre the marks the
+/// step highlights in the drawing's scroller, and if the drawing starts below the window, scroll
+/// the page so the caption is at its top with the drawing under it.
+fn bring_step_into_view() {
+    let document = super::dom::document();
+    let find = |selector: &str| document.query_selector(selector).ok().flatten();
+    if let (Some(mark), Some(scroller)) = (find(".view-scroll .lesson-highlight"), find(".view-scroll")) {
+        let (m, s) = (mark.get_bounding_client_rect(), scroller.get_bounding_client_rect());
+        if m.left() < s.left() || m.right() > s.right() {
+            scroller.set_scroll_left(scroller.scroll_left() + ((m.left() + m.width() / 2.0) - (s.left() + s.width() / 2.0)) as i32);
+        }
+    }
+    let height = super::dom::window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+    if let (Some(caption), Some(view)) = (find("[data-testid=lesson-caption]"), find("[data-testid=view]")) {
+        if view.get_bounding_client_rect().top() > height * 0.6 {
+            caption.scroll_into_view();
+        }
     }
 }
 

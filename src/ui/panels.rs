@@ -135,6 +135,7 @@ pub fn Header(p: &HeaderProps) -> Html {
                                input.set_value("");
                            })
                        }} />
+                <a class="button ghost" data-testid="docs-link" href={dom::asset_url("docs/")} title="The docs: every protocol's story, the lessons, embedding the explorer, modelling your own protocol">{"Docs"}</a>
                 <button class="ghost" data-testid="theme" onclick={p.on.reform(|_| Msg::Settings(SettingsMsg::ToggleTheme))} title="Light or dark theme">
                     { if p.dark { "☀ Light" } else { "☾ Dark" } }
                 </button>

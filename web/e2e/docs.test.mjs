@@ -181,6 +181,17 @@ test('a lesson page renders its steps, answers folded away, and the lesson\'s wa
   await page.context().close();
 });
 
+test('the app links to the docs', async () => {
+  const page = await openBook('index.html');
+  const app = new URL('../', page.url()).href;
+  await page.goto(app);
+  await page.waitForSelector('[data-testid=view]');
+  await page.click('[data-testid=docs-link]');
+  await page.waitForSelector('.pex-gallery');
+  assert.equal(new URL(page.url()).pathname, new URL('docs/', app).pathname);
+  await page.context().close();
+});
+
 test('"Write a lesson" plays its worked example in an embed, fetched beside the page', async () => {
   const page = await openBook('write-a-lesson.html');
   assert.match(await page.locator('main h1').first().innerText(), /Write a lesson/);
