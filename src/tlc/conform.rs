@@ -486,11 +486,12 @@ pub fn run_case(jar: &Path, case: &Case) -> Vec<CaseRun> {
                 run.tlc_seconds = t.wall_seconds;
                 run.pex_seconds = p.seconds();
                 // Under symmetry TLC rebuilds its trace from fingerprints and may print other
-                // members of the same classes; only the length is compared then.
+                // members of the same classes than pex's trace; only the length is compared then.
                 run.figures = compare(&t, &p, !symmetry);
-                if !symmetry {
-                    run.figures.extend(tlc_trace_in_replay(case, &t));
-                }
+                // Each state TLC prints is still a real successor of the one before (TLC rebuilds
+                // the trace by generating successors and keeping the one whose fingerprint is
+                // next), so its trace must replay in either mode.
+                run.figures.extend(tlc_trace_in_replay(case, &t));
             }
             (Err(e), _) => run.error = Some(format!("TLC: {e}")),
             (_, Err(e)) => run.error = Some(format!("pex: {e}")),
