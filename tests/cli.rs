@@ -583,3 +583,21 @@ fn an_itf_export_replays_to_the_same_verdict_and_reimports_as_the_same_trace() {
         assert_eq!(failing["holds"], false, "{model}: {failing}");
     }
 }
+
+/// TLC's output for hlc's gap under `SYMMETRY NodeSymmetry` (tla/hlc/MC_gap.cfg, TLC 2.15). TLC
+/// rebuilds such a trace from fingerprints of symmetry classes, by generating successors, so each
+/// printed state is a real step of the model and the trace replays as printed.
+const TLC_HLC_SYMMETRY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hlc-gap-symmetry.tlc.out");
+
+#[test]
+fn replay_reads_a_trace_tlc_printed_under_symmetry() {
+    let out = pex(&["replay", TLC_HLC_SYMMETRY]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.starts_with("Read as a TLC error trace: every state matched the model's, step by step, under config gap."), "{text}");
+    assert!(text.contains("Invariant HLC4_NoRegressionAcrossTerms fails at state 5, the first along the trace where it does."), "{text}");
+    let v = json(&pex(&["replay", TLC_HLC_SYMMETRY, "--cfg", concat!(env!("CARGO_MANIFEST_DIR"), "/tla/hlc/MC_gap.cfg"), "--json"]));
+    assert_eq!((v["format"].as_str(), v["model"].as_str(), v["config"].as_str()), (Some("tlc"), Some("hlc"), Some("gap")));
+    let hlc4 = v["properties"].as_array().unwrap().iter().find(|p| p["name"] == "HLC4_NoRegressionAcrossTerms").unwrap().clone();
+    assert_eq!(hlc4["state"].as_u64(), Some(5));
+}
