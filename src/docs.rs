@@ -149,6 +149,7 @@ pub fn book(catalogue: &Catalogue) -> Result<Vec<Page>, String> {
         p.path = format!("src/{}", p.path);
     }
     pages.push(Page { path: "gallery.css".into(), text: GALLERY_CSS.to_string() });
+    pages.push(Page { path: "a11y.js".into(), text: A11Y_JS.to_string() });
     pages.push(Page { path: "book.toml".into(), text: BOOK_TOML.to_string() });
     Ok(pages)
 }
@@ -624,8 +625,35 @@ create-missing = false
 
 [output.html]
 additional-css = ["gallery.css"]
+additional-js = ["a11y.js"]
 no-section-label = true
 "#;
+
+/// What mdBook 0.5's pages lack for a keyboard or screen-reader reader (axe-core's serious and
+/// critical findings, checked by `web/e2e/a11y.test.mjs`). The sidebar toggle is a `<label>`
+/// that mdBook gives `aria-label` and `aria-expanded`, which ARIA allows on a button but not on a
+/// label, and which no key reaches: it gets the button role it acts as, a place in the tab order
+/// and Enter/Space. A code block wider than the page scrolls, so it must take the focus for the
+/// arrow keys to scroll it.
+const A11Y_JS: &str = "\
+(() => {
+  const toggle = document.getElementById('mdbook-sidebar-toggle');
+  if (toggle) {
+    toggle.setAttribute('role', 'button');
+    toggle.tabIndex = 0;
+    toggle.addEventListener('keydown', e => {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle.click(); }
+    });
+  }
+  for (const code of document.querySelectorAll('pre > code')) {
+    if (!code.hasAttribute('tabindex')) {
+      code.tabIndex = 0;
+      code.setAttribute('role', 'region');
+      code.setAttribute('aria-label', 'Code (scrolls)');
+    }
+  }
+})();
+";
 
 const GALLERY_CSS: &str = "\
 .pex-gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 16px; }
@@ -645,6 +673,17 @@ protocol-explorer { margin: 12px 0; }
 .coal .pex-breaks, .navy .pex-breaks, .ayu .pex-breaks { color: #ff8a80; }
 details { margin: 6px 0; }
 details > summary { cursor: pointer; color: var(--links, #4183c4); }
+/* mdBook's dark themes draw links and the current sidebar entry in #2b79a2: 3.6:1 on navy's
+   background, 2.8:1 on its sidebar (WCAG asks 4.5:1). A lighter blue gives 7.2:1 and 5.6:1. */
+.coal, .navy { --links: #5aaee0; --sidebar-active: #5aaee0; }
+@media (prefers-color-scheme: dark) { html:not(.js) { --links: #5aaee0; --sidebar-active: #5aaee0; } }
+/* Tomorrow Night's tags and attributes (#cc6666) are 4.45:1 on its code background. */
+:is(.coal, .navy) :is(.hljs-variable, .hljs-attribute, .hljs-attr, .hljs-tag, .hljs-regexp, .hljs-tag .hljs-title) { color: #dd7777; }
+/* It also dims a script inside HTML to half opacity (3.1:1 to 3.5:1); the script is what the
+   embedding page asks a reader to copy. */
+.xml :is(.javascript, .vbscript, .css, .hljs-cdata) { opacity: 1; }
+/* A link inside running text is told apart by more than its colour (WCAG 1.4.1). */
+.content main :is(p, li, td) > a:not(.pex-picture) { text-decoration: underline; text-underline-offset: 2px; }
 ";
 
 const EMBEDDING: &str = r#"# Embedding the explorer

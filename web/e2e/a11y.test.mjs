@@ -1,5 +1,7 @@
 // axe-core on the app as a student meets it: both themes, a desktop and a phone width, a lesson
-// open, a check's verdict, a lasso, the state graph. No serious or critical violation may remain;
+// open, a lesson's problem card, a check's verdict, a lasso, the state graph; and on the docs book
+// (it needs dist/docs/, scripts/site.sh): the gallery, a model page and the explorer embedded in it,
+// the embedding guide and "Write a lesson". No serious or critical violation may remain;
 // the ones axe rates minor or moderate are printed, not failed on.
 
 import { test, before, after } from 'node:test';
@@ -62,6 +64,41 @@ for (const dark of [false, true]) {
       await page.context().close();
     });
   }
+  test(`axe: a lesson that cannot be played (its problem card), ${theme} theme`, async () => {
+    // A lesson with a mistake, chosen through the lessons menu's file input: the card shows the
+    // message and the line with a caret.
+    const page = await open(env.browser, `${env.base}#v=1&m=seqlock`, { width: 390, dark });
+    await page.setInputFiles('#lesson-file', { name: 'broken.toml', mimeType: 'text/plain', buffer: Buffer.from('title = "Broken"\nmodel = "seqlock"\nconfig = \n') });
+    await page.waitForSelector('[data-testid=lesson-problem-excerpt]', { timeout: 30000 });
+    await expectNoSerious(page, `lesson problem card ${theme}`);
+    await page.context().close();
+  });
+
+  // The docs book (scripts/site.sh builds it into dist/docs/): the gallery, a model page with an
+  // embedded explorer (audited inside its frame too), the embedding guide and "Write a lesson".
+  for (const width of [1280, 390]) {
+    test(`axe: the book at ${width} px, ${theme} theme: gallery, a model page and its embed, embedding, write a lesson`, async () => {
+      for (const name of ['index.html', 'paxos.html', 'embedding.html', 'write-a-lesson.html']) {
+        const context = await env.browser.newContext({ viewport: { width, height: 900 }, colorScheme: dark ? 'dark' : 'light' });
+        const page = await context.newPage();
+        const errors = [];
+        page.on('pageerror', e => errors.push(e.message));
+        assert.ok((await page.goto(`${env.base}docs/${name}`)).ok(), `docs/${name}`);
+        // mdBook picks its dark theme (navy) from the reader's scheme.
+        assert.equal(await page.evaluate(() => document.documentElement.classList.contains('navy')), dark, `docs/${name}: theme`);
+        await page.waitForFunction(() => document.querySelector('#mdbook-sidebar-toggle')?.getAttribute('role') === 'button');
+        await expectNoSerious(page, `book ${name} ${width} ${theme}`);
+        if (name === 'paxos.html') {
+          const frame = await (await page.waitForSelector('protocol-explorer iframe', { timeout: 30000 })).contentFrame();
+          await frame.waitForSelector('[data-testid=view]', { timeout: 30000 });
+          await expectNoSerious(frame, `book ${name} ${width} ${theme}, inside the embed`);
+        }
+        assert.deepEqual(errors, []);
+        await context.close();
+      }
+    });
+  }
+
   test(`axe: a lesson open, ${theme} theme`, async () => {
     const page = await open(env.browser, `${env.base}#v=1&m=seqlock`, { width: 390, dark });
     await page.selectOption('[data-testid=lesson-picker]', 'paxos');
@@ -75,6 +112,33 @@ for (const dark of [false, true]) {
     await page.context().close();
   });
 }
+
+test('the book\'s sidebar opens and closes from the keyboard', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${env.base}docs/paxos.html`);
+  const toggle = page.locator('#mdbook-sidebar-toggle');
+  await page.waitForFunction(() => document.querySelector('#mdbook-sidebar-toggle')?.getAttribute('role') === 'button');
+  // On a phone the sidebar starts closed, out of the window; Tab reaches the toggle before the
+  // page's content.
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.ok(await page.evaluate(() => document.querySelector('#mdbook-sidebar a[href="seqlock.html"]').getBoundingClientRect().right <= 0), 'closed at first');
+  let presses = 0;
+  while (!(await page.evaluate(() => document.activeElement?.id === 'mdbook-sidebar-toggle'))) {
+    await page.keyboard.press('Tab');
+    assert.ok(++presses <= 5, `${presses} Tabs without reaching the sidebar toggle`);
+  }
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#mdbook-sidebar-toggle').getAttribute('aria-expanded') === 'true');
+  // The sidebar slides in: wait until its link to seqlock's page is inside the window.
+  await page.waitForFunction(() => {
+    const r = document.querySelector('#mdbook-sidebar a[href="seqlock.html"]')?.getBoundingClientRect();
+    return r && r.left >= 0 && r.right <= innerWidth && getComputedStyle(document.getElementById('mdbook-sidebar')).visibility !== 'hidden';
+  });
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.querySelector('#mdbook-sidebar-toggle').getAttribute('aria-expanded') === 'false');
+  await context.close();
+});
 
 test('a lesson plays from the keyboard alone: the focus follows the lesson\'s next control', async () => {
   const page = await open(env.browser, `${env.base}#v=1&m=seqlock`, { width: 390 });
