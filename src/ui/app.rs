@@ -265,6 +265,12 @@ pub struct App {
     checked: Option<(u64, LivenessReport)>,
     dark: bool,
     last_hash: String,
+    /// The address bar's fragment as the browser shows it after the app last wrote or read it
+    /// (the browser may percent-encode what was written). When it differs, someone else changed
+    /// it (a pasted link, a link clicked in the page) and its `hashchange` is still to come: the
+    /// app must not write over it meanwhile, or that event would find the app's own fragment and
+    /// the reader's link would be lost.
+    seen_hash: String,
     /// The pending update of the address bar (written once the page is idle, not on every render:
     /// a long trace's link is long).
     hash_timer: Option<Timeout>,
@@ -316,9 +322,13 @@ impl App {
             // The embed's own keys stay, so a reload of the frame is still the embed.
             hash = format!("{hash}&{}", e.options.encode());
         }
+        if !self.seen_hash.is_empty() && dom::hash() != self.seen_hash {
+            return;
+        }
         if hash != self.last_hash {
             dom::replace_hash(&hash);
             self.last_hash = hash;
+            self.seen_hash = dom::hash();
         }
     }
 
@@ -912,6 +922,7 @@ impl App {
             }
             PageMsg::HashChanged => {
                 let hash = dom::hash();
+                self.seen_hash = hash.clone();
                 let h = hash.trim_start_matches('#');
                 if h != self.last_hash && !h.is_empty() {
                     self.play.stop();
@@ -1028,6 +1039,7 @@ impl Component for App {
             checked: None,
             dark,
             last_hash: String::new(),
+            seen_hash: String::new(),
             fading: Vec::new(),
             work_timer: None,
             hash_timer: None,

@@ -204,6 +204,27 @@ test('a deep link reopens exactly the same step, and survives a reload', async (
   await other.context().close();
 });
 
+test('a link that lands while the app is about to update the address bar is followed, not written over', async () => {
+  const page = await open(env.browser, `${env.base}#v=1&m=ebpf-ring&c=safe`);
+  await clickAction(page, 'ProducerReserve(2)');
+  // A step schedules the app's own update of the address bar. Meanwhile a new fragment arrives
+  // whose hashchange event has not been handled yet: pushState changes the address without one.
+  await page.evaluate(() => history.pushState(null, '', '#v=1&m=paxos&c=ignore-accepted'));
+  await clickAction(page, 'ProducerSubmit');
+  // Long past the app's update delay (150 ms): the address is still the one that arrived.
+  await page.waitForTimeout(1500);
+  assert.equal(new URL(page.url()).hash, '#v=1&m=paxos&c=ignore-accepted');
+  // Its event, late, is followed.
+  await page.evaluate(() => window.dispatchEvent(new HashChangeEvent('hashchange')));
+  await page.waitForFunction(() => document.querySelector('[data-testid=model-picker]').value === 'paxos');
+  assert.deepEqual(await stepCounter(page), [0, 0]);
+  // And the app writes the address again from then on.
+  await page.click('[data-testid=random-step]');
+  await page.waitForFunction(() => location.hash.includes('m=paxos') && location.hash.includes('t='));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a malformed or outdated link shows a message and the initial state, never a blank page', async () => {
   for (const [hash, message] of [
     ['#v=1&m=paxos-9', /unknown model 'paxos-9'/],
