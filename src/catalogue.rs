@@ -7,7 +7,7 @@
 
 use crate::engine::foreign::{match_trace, read_any, ForeignTrace, Format, TraceText};
 use crate::engine::{typed, AnyState, ConstError, Constants, DynModel, Erased, ModelDef, ModelInfo, TraceFile};
-use crate::explorer::draw::{Drawing, Legend};
+use crate::explorer::draw::{Drawing, Layout, Legend};
 use crate::explorer::generic;
 use crate::explorer::views::{StatePath, View};
 use crate::models;
@@ -29,7 +29,7 @@ pub struct ViewFns {
     /// Whether this is the model's own drawing (false: the generic view).
     pub own: bool,
     /// [`View::view`] of a model this entry built (`None` for another model's).
-    pub view: fn(&dyn DynModel, Option<&AnyState>, &AnyState) -> Option<Drawing>,
+    pub view: fn(&dyn DynModel, Option<&AnyState>, &AnyState, Layout) -> Option<Drawing>,
     /// [`View::trace_view`] of a model this entry built.
     pub trace_view: TraceViewFn,
     /// [`View::legend`] of a model this entry built.
@@ -42,7 +42,7 @@ pub struct ViewFns {
 pub const GENERIC_VIEW: ViewFns = ViewFns {
     title: generic::TITLE,
     own: false,
-    view: |model, prev, state| Some(generic::draw(model, prev, state, &[])),
+    view: |model, prev, state, _| Some(generic::draw(model, prev, state, &[])),
     trace_view: |_, _, _| None,
     legend: |model| Some(generic::legend(model)),
     shapes_for: generic::shapes_for,
@@ -74,9 +74,9 @@ impl Entry {
             view: Some(ViewFns {
                 title: M::TITLE,
                 own: true,
-                view: |model, prev, state| {
+                view: |model, prev, state, layout| {
                     let m = model.as_any().downcast_ref::<M>()?;
-                    Some(m.view(prev.map(typed::<M::State>), typed::<M::State>(state)))
+                    Some(m.view(prev.map(typed::<M::State>), typed::<M::State>(state), layout))
                 },
                 legend: |model| Some(model.as_any().downcast_ref::<M>()?.legend()),
                 shapes_for: |model, state, path| match model.as_any().downcast_ref::<M>() {
@@ -408,9 +408,16 @@ impl Catalogue {
         self.find(model).ok().and_then(|e| e.view).unwrap_or(GENERIC_VIEW)
     }
 
-    /// The picture of `state` (reached from `prev`, if given), drawn by the model's view.
+    /// The picture of `state` (reached from `prev`, if given), drawn by the model's view in its
+    /// wide layout (a desktop's, and the pictures exported for the docs).
     pub fn draw(&self, model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState) -> Option<Drawing> {
-        (self.view_of(model.info().name).view)(model, prev, state)
+        self.draw_laid_out(model, prev, state, Layout::Wide)
+    }
+
+    /// [`Catalogue::draw`] laid out for `layout` (a phone's narrow column stacks and wraps what
+    /// the wide layout puts side by side; a view with no narrow layout draws its wide one).
+    pub fn draw_laid_out(&self, model: &dyn DynModel, prev: Option<&AnyState>, state: &AnyState, layout: Layout) -> Option<Drawing> {
+        (self.view_of(model.info().name).view)(model, prev, state, layout)
     }
 
     /// A picture of a stretch of a trace, for models that have one (the ballot timeline of

@@ -170,6 +170,47 @@ impl Shape {
     }
 }
 
+/// How much room a view has: a drawing is laid out for one of a few width classes (not for every
+/// pixel, so that resizing a window redraws only when a class changes). `Wide` is the desktop
+/// layout every view has; `Narrow` is a phone's (a drawing column under about 560 px): a view that
+/// has a narrow layout stacks its lanes, wraps its slots into rows and puts labels under rather
+/// than beside its marks, at most [`NARROW_WIDTH`] wide, so that it is shown whole, without
+/// sideways scrolling, with its 11 px text at 9 px or more. The same marks carry the same ids in
+/// both layouts. A view without a narrow layout draws its wide one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Layout {
+    #[default]
+    Wide,
+    Narrow,
+}
+
+/// The widest a narrow drawing is (its view box): at a 320 px phone's drawing column (about
+/// 290 px) it is shown at 0.82, its 11 px text at 9 px.
+pub const NARROW_WIDTH: f64 = 350.0;
+
+impl Layout {
+    /// The class for a drawing column `px` CSS pixels wide.
+    pub fn for_width(px: f64) -> Layout {
+        if px > 0.0 && px < 560.0 {
+            Layout::Narrow
+        } else {
+            Layout::Wide
+        }
+    }
+
+    pub fn is_narrow(self) -> bool {
+        self == Layout::Narrow
+    }
+
+    /// The widest a drawing may be in this layout, or `wide` (the view's own width) when wide.
+    pub fn max_width(self, wide: f64) -> f64 {
+        match self {
+            Layout::Wide => wide,
+            Layout::Narrow => NARROW_WIDTH.min(wide),
+        }
+    }
+}
+
 /// At most this many marks are named in a drawing's text alternative.
 pub const ALT_PARTS: usize = 60;
 
@@ -318,6 +359,16 @@ pub fn slot_strip(x: f64, y: f64, w: f64, h: f64, cells: &[Cell]) -> Shape {
     Shape::group("slot-strip", children)
 }
 
+/// [`slot_strip`] wrapped into rows of at most `per_row` cells, `pitch` apart vertically (a narrow
+/// layout's ring). Cell `i` is at row `i / per_row`, column `i % per_row`; returns the shape and
+/// each cell's top-left corner. With `per_row` ≥ the number of cells it is a slot strip.
+pub fn slot_grid(x: f64, y: f64, w: f64, h: f64, per_row: usize, pitch: f64, cells: &[Cell]) -> (Shape, Vec<(f64, f64)>) {
+    let per_row = per_row.max(1);
+    let corners: Vec<(f64, f64)> = (0..cells.len()).map(|i| (x + (i % per_row) as f64 * w, y + (i / per_row) as f64 * pitch)).collect();
+    let children = cells.iter().zip(&corners).map(|(c, &(cx, cy))| cell_shape(cx, cy, w, h, c)).collect();
+    (Shape::group("slot-strip", children), corners)
+}
+
 fn cell_shape(x: f64, y: f64, w: f64, h: f64, c: &Cell) -> Shape {
     let mut children = vec![Shape::Rect { x: x + 2.0, y, w: w - 4.0, h, rx: 6.0, class: format!("cell {}", c.class) }];
     let cx = x + w / 2.0;
@@ -357,6 +408,14 @@ pub enum Direction {
 
 /// A labelled triangle pointing at (x, y).
 pub fn pointer(id: &str, x: f64, y: f64, dir: Direction, label: &str, class: &str) -> Shape {
+    pointer_within(id, x, y, dir, label, class, (f64::NEG_INFINITY, f64::INFINITY))
+}
+
+/// [`pointer`] whose label stays between `bounds` (a narrow drawing's edges): centred on the tip
+/// where it fits, else slid along until it does.
+pub fn pointer_within(id: &str, x: f64, y: f64, dir: Direction, label: &str, class: &str, bounds: (f64, f64)) -> Shape {
+    let half = (text_width(label) - 12.0) / 2.0;
+    let label_x = if half * 2.0 >= bounds.1 - bounds.0 { (bounds.0 + bounds.1) / 2.0 } else { x.clamp(bounds.0 + half, bounds.1 - half) };
     let (tip, base, text_y) = match dir {
         Direction::Down => (y, y - 9.0, y - 13.0),
         Direction::Up => (y, y + 9.0, y + 21.0),
@@ -366,7 +425,7 @@ pub fn pointer(id: &str, x: f64, y: f64, dir: Direction, label: &str, class: &st
         id: Some(id.to_string()),
         class: format!("pointer {class}"),
         title: None,
-        children: vec![Shape::Path { d, class: "pointer-head".into(), arrow: false }, Shape::text(x, text_y, label, "pointer-label", Anchor::Middle)],
+        children: vec![Shape::Path { d, class: "pointer-head".into(), arrow: false }, Shape::text(label_x, text_y, label, "pointer-label", Anchor::Middle)],
     }
 }
 
@@ -395,6 +454,39 @@ pub fn badge_row(x: f64, y: f64, gap: f64, items: &[(String, String, String)]) -
         at += w + gap;
     }
     (out, at)
+}
+
+/// Badges from (x, y) (the first row's vertical centre), `gap` apart, wrapped onto a new row
+/// `row_h` lower when the next would pass `max_x` (a narrow layout's badge row). Returns them and
+/// the number of rows.
+pub fn badge_flow(x: f64, y: f64, max_x: f64, gap: f64, row_h: f64, items: &[(String, String, String)]) -> (Vec<Shape>, usize) {
+    let mut out = Vec::new();
+    let (mut at, mut row) = (x, 0usize);
+    for (id, text, class) in items {
+        let w = text_width(text);
+        if at > x && at + w > max_x {
+            at = x;
+            row += 1;
+        }
+        let (b, _) = badge(id, at, y + row as f64 * row_h, text, class);
+        out.push(b);
+        at += w + gap;
+    }
+    (out, if items.is_empty() { 0 } else { row + 1 })
+}
+
+/// How many rows [`badge_flow`] puts these badges on.
+pub fn badge_flow_rows(x: f64, max_x: f64, gap: f64, items: &[(String, String, String)]) -> usize {
+    badge_flow(x, 0.0, max_x, gap, 0.0, items).1
+}
+
+/// A lane with its title on a line of its own above its contents (a narrow layout's lane: the
+/// contents take the whole width). The title's baseline is at `y + 15`; contents start at `y + 22`.
+#[allow(clippy::too_many_arguments)]
+pub fn lane_titled(id: &str, x: f64, y: f64, w: f64, h: f64, title: &str, class: &str, children: Vec<Shape>) -> Shape {
+    let mut all = vec![Shape::Rect { x, y, w, h, rx: 8.0, class: "lane-box".into() }, Shape::text(x + 10.0, y + 15.0, title, "lane-title", Anchor::Start)];
+    all.extend(children);
+    Shape::Group { id: Some(id.to_string()), class: format!("lane {class}"), title: None, children: all }
 }
 
 /// A horizontal band with its title on the left: one lane per actor.

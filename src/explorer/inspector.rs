@@ -98,14 +98,15 @@ impl Picture<'_> {
 
     /// The domain view of the state at the cursor.
     pub fn drawing(&self) -> Option<draw::Drawing> {
-        let prev: Option<&AnyState> = self.x.session.previous().map(|s| &s.state);
-        self.x.catalogue.draw(self.x.model.as_ref(), prev, self.x.session.state())
+        self.drawing_highlighting(&[], draw::Layout::Wide)
     }
 
-    /// The domain view of the state at the cursor with the shapes that draw these inspector paths
-    /// highlighted (a lesson step's highlight).
-    pub fn drawing_highlighting(&self, paths: &[String]) -> Option<draw::Drawing> {
-        let mut d = self.drawing()?;
+    /// The domain view of the state at the cursor, laid out for `layout` (the page's drawing
+    /// column: narrow on a phone), with the shapes that draw these inspector paths highlighted (a
+    /// lesson step's highlight). The ids are the same in every layout.
+    pub fn drawing_highlighting(&self, paths: &[String], layout: draw::Layout) -> Option<draw::Drawing> {
+        let prev: Option<&AnyState> = self.x.session.previous().map(|s| &s.state);
+        let mut d = self.x.catalogue.draw_laid_out(self.x.model.as_ref(), prev, self.x.session.state(), layout)?;
         if !paths.is_empty() {
             let state = self.x.session.state();
             let ids: Vec<String> = paths.iter().flat_map(|p| self.x.catalogue.shapes_for(self.x.model.as_ref(), state, p)).collect();

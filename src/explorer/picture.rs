@@ -2,7 +2,7 @@
 //! has it; a model without drawing code has only it) or the state graph (the reachable graph of a
 //! small space, or the neighbourhood of the trace in a large one), and jumping to a graph node.
 
-use super::draw::{Drawing, Legend};
+use super::draw::{Drawing, Layout, Legend};
 use super::state_graph::{self, GraphHighlight};
 use super::{generic, Explorer};
 use crate::engine::{neighbourhood, reachable, AnyState, DynModel, StateGraph};
@@ -122,8 +122,14 @@ impl Picture<'_> {
     /// The picture of the mode shown, at the cursor, with the shapes that draw these inspector
     /// paths highlighted (a lesson step's highlight; the state graph highlights none).
     pub fn view_drawing(&self, paths: &[String]) -> Option<Drawing> {
+        self.view_drawing_in(paths, Layout::Wide)
+    }
+
+    /// [`Picture::view_drawing`] with the model's picture laid out for `layout` (the page's
+    /// drawing column; the Variables view and the state graph have one layout).
+    pub fn view_drawing_in(&self, paths: &[String], layout: Layout) -> Option<Drawing> {
         match self.view_mode() {
-            ViewMode::Picture => self.drawing_highlighting(paths),
+            ViewMode::Picture => self.drawing_highlighting(paths, layout),
             ViewMode::Variables => {
                 let prev: Option<&AnyState> = self.x.session.previous().map(|s| &s.state);
                 let mut d = generic::draw(self.x.model.as_ref(), prev, self.x.session.state(), &self.failing_now());

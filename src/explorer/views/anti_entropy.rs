@@ -5,7 +5,9 @@
 //! to messages comes from the model's own declaration (`Model::messages`): a digest exchange or a
 //! delivery is drawn faint at its receiver, a dropped sync crossed out.
 
-use super::super::draw::{badge_row, ended_tokens, network, slot_strip, Cell, Drawing, Legend, LegendItem, LinkRows, NetLink, NetNode, NetToken, Shape};
+use super::super::draw::{
+    badge_row, ended_tokens, network, slot_strip, Cell, Drawing, Layout, Legend, LegendItem, LinkRows, NetLink, NetNode, NetToken, Shape,
+};
 use super::{last_action, last_step_messages, StatePath, View};
 use crate::engine::plural;
 use crate::models::anti_entropy::{Action, AntiEntropy, Kind, State, Sync};
@@ -279,7 +281,7 @@ impl View for AntiEntropy {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
         view(self, prev, s)
     }
 }

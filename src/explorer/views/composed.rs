@@ -4,7 +4,7 @@
 //! through a group that did not own a written key at that version marks the card and the key's
 //! cell red.
 
-use super::super::draw::{badge, badge_row, Anchor, Drawing, Legend, LegendItem, Shape};
+use super::super::draw::{badge, badge_row, Anchor, Drawing, Layout, Legend, LegendItem, Shape};
 use super::{StatePath, View};
 use crate::models::composed::{Composed, State, Txn, TxnState};
 
@@ -162,7 +162,7 @@ impl View for Composed {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
         view(self, prev, s)
     }
 }

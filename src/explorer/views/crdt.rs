@@ -4,7 +4,7 @@
 //! the model's own message declaration (`Model::messages`): a delta just sent sits near its sender,
 //! one just delivered is drawn faint at its receiver, one just dropped is crossed out.
 
-use super::super::draw::{badge_row, ended_tokens, network, Drawing, Legend, LegendItem, LinkRows, NetLink, NetNode, NetToken, Shape};
+use super::super::draw::{badge_row, ended_tokens, network, Drawing, Layout, Legend, LegendItem, LinkRows, NetLink, NetNode, NetToken, Shape};
 use super::{last_action, last_step_messages, StatePath, View};
 use crate::engine::plural;
 use crate::models::crdt::{Action, Crdt, Delta, State};
@@ -159,7 +159,7 @@ impl View for Crdt {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
         view(self, prev, s)
     }
 }

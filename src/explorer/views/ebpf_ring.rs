@@ -2,7 +2,7 @@
 //! and reserve pointers; the ring as a strip of `Capacity` units coloured by the state of the
 //! record occupying each; the record the consumer holds; and the async query's lamp.
 
-use super::super::draw::{axis, badge, badge_row, lane, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Legend, LegendItem, Shape};
+use super::super::draw::{axis, badge, badge_row, lane, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Layout, Legend, LegendItem, Shape};
 use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::ebpf_ring::{EbpfRing, RecordState, State};
@@ -120,7 +120,7 @@ impl View for EbpfRing {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
         view(self, prev, s)
     }
 }

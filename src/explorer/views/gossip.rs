@@ -6,7 +6,7 @@
 //! sender, one just delivered is drawn faint at its receiver, a redelivered copy is marked, a lost
 //! one is crossed out.
 
-use super::super::draw::{badge_row, ended_tokens, network, Anchor, Drawing, Legend, LegendItem, LinkRows, NetLink, NetNode, NetToken, Shape};
+use super::super::draw::{badge_row, ended_tokens, network, Anchor, Drawing, Layout, Legend, LegendItem, LinkRows, NetLink, NetNode, NetToken, Shape};
 use super::{last_action, last_step_messages, StatePath, View};
 use crate::engine::plural;
 use crate::models::gossip::{Action, DeltaId, Gossip, Kind, Message, State};
@@ -176,7 +176,7 @@ impl View for Gossip {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
         view(self, prev, s)
     }
 }

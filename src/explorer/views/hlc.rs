@@ -4,7 +4,7 @@
 //! is not above an earlier term's (an HLC4 regression) is joined to that earlier timestamp by a red
 //! arrow going back. An HLC value `⟨wall, logical⟩` sits at `wall + logical / (LogicalMax + 1)`.
 
-use super::super::draw::{axis, badge_row, lane, Anchor, Drawing, Legend, LegendItem, Shape};
+use super::super::draw::{axis, badge_row, lane, Anchor, Drawing, Layout, Legend, LegendItem, Shape};
 use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::hlc::{Commit, Hlc, HlcModel, State};
@@ -180,7 +180,7 @@ impl View for HlcModel {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
         view(self, prev, s)
     }
 }

@@ -16,7 +16,7 @@ pub mod seqlock;
 #[cfg(test)]
 mod testing;
 
-use super::draw::{Drawing, Legend};
+use super::draw::{Drawing, Layout, Legend};
 use crate::engine::{MessageEvent, Model};
 
 /// A model's view: what the catalogue needs to draw it. Every model of the catalogue has one
@@ -25,8 +25,9 @@ pub trait View: Model {
     /// The view's name, shown as the panel's title.
     const TITLE: &'static str;
 
-    /// The picture of `state`, reached from `prev` if given.
-    fn view(&self, prev: Option<&Self::State>, state: &Self::State) -> Drawing;
+    /// The picture of `state`, reached from `prev` if given, laid out for `layout` (a view with
+    /// no narrow layout draws its wide one whatever it is given).
+    fn view(&self, prev: Option<&Self::State>, state: &Self::State, layout: Layout) -> Drawing;
 
     /// What the view's marks and colours mean, and its notation: shown under the picture.
     fn legend(&self) -> Legend;
@@ -44,6 +45,10 @@ pub trait View: Model {
         Vec::new()
     }
 }
+
+/// The models whose view has a narrow layout of its own (see [`Layout`]): the others draw their
+/// wide layout whatever they are given.
+pub const NARROW_VIEWS: &[&str] = &["seqlock", "paxos"];
 
 /// An inspector path taken apart: `ring[0].stamp` is the variable `ring`, the keys `["0"]` and
 /// the field `stamp`; `routes[0][k1]` has two keys and no field. What [`View::shapes_for`] matches.
@@ -427,7 +432,7 @@ mod tests {
         let seqlock = catalogue::builtin().find("seqlock").unwrap().view.unwrap();
         let paxos = catalogue::build("paxos", "safe", &[]).unwrap();
         let s = Session::new(Arc::clone(&paxos));
-        assert!((seqlock.view)(paxos.as_ref(), None, s.state()).is_none());
+        assert!((seqlock.view)(paxos.as_ref(), None, s.state(), Layout::Wide).is_none());
         assert!((seqlock.trace_view)(paxos.as_ref(), &[s.state()], 0).is_none());
     }
 
@@ -476,6 +481,75 @@ mod tests {
             for item in &legend.items {
                 for class in item.classes() {
                     assert!(drawn.contains(&class), "{}: the legend's '{}' ({}) is never drawn", info.name, class, item.meaning);
+                }
+            }
+        }
+    }
+
+    /// The horizontal extent of a shape, its texts measured at the drawings' font (a character
+    /// is about 6.6 units wide).
+    fn x_extent(shape: &crate::explorer::draw::Shape) -> (f64, f64) {
+        use crate::explorer::draw::{Anchor, Shape};
+        match shape {
+            Shape::Rect { x, w, .. } => (*x, x + w),
+            Shape::Circle { cx, r, .. } => (cx - r, cx + r),
+            Shape::Line { x1, x2, .. } => (x1.min(*x2), x1.max(*x2)),
+            Shape::Path { .. } => (f64::INFINITY, f64::NEG_INFINITY),
+            Shape::Text { x, text, anchor, .. } => {
+                let w = text.chars().count() as f64 * 6.6;
+                match anchor {
+                    Anchor::Start => (*x, x + w),
+                    Anchor::Middle => (x - w / 2.0, x + w / 2.0),
+                    Anchor::End => (x - w, *x),
+                }
+            }
+            Shape::Group { children, .. } => children.iter().map(x_extent).fold((f64::INFINITY, f64::NEG_INFINITY), |a, b| (a.0.min(b.0), a.1.max(b.1))),
+        }
+    }
+
+    /// A view with a narrow layout draws, on every config along walks and counterexamples, a
+    /// drawing at most `NARROW_WIDTH` wide with every mark and text inside it (nothing to scroll
+    /// sideways to), the same marks under the same ids as its wide layout (lesson highlights and
+    /// tests find them in both) and the same caption.
+    #[test]
+    fn narrow_layouts_fit_a_phone_with_the_same_marks() {
+        use crate::engine::{random_walk_with, WalkOptions};
+        use crate::explorer::draw::NARROW_WIDTH;
+        for name in NARROW_VIEWS {
+            let info = catalogue::infos().into_iter().find(|i| i.name == *name).unwrap();
+            for config in &info.configs {
+                let m = catalogue::build(name, config.name, &[]).unwrap();
+                let mut traces: Vec<_> =
+                    (0..12).map(|seed| random_walk_with(m.as_ref(), seed, 60, WalkOptions { stop_on_violation: false, skip_stutter: true }).trace).collect();
+                let mut c = m.checker(Default::default());
+                while !c.run(100_000) {}
+                if let Some(crate::engine::CheckResult { outcome: DynOutcome::Violation { trace, .. }, .. }) = c.result() {
+                    traces.push(trace);
+                }
+                for t in &traces {
+                    let states: Vec<&AnyState> = t.steps.iter().map(|s| &s.state).collect();
+                    for i in 0..states.len() {
+                        let prev = i.checked_sub(1).map(|j| states[j]);
+                        let wide = catalogue::builtin().draw_laid_out(m.as_ref(), prev, states[i], Layout::Wide).unwrap();
+                        let narrow = catalogue::builtin().draw_laid_out(m.as_ref(), prev, states[i], Layout::Narrow).unwrap();
+                        let at = format!("{name} {} step {i}", config.name);
+                        assert!(narrow.width <= NARROW_WIDTH && narrow.width < wide.width, "{at}: narrow {} wide, wide {}", narrow.width, wide.width);
+                        let (mut a, mut b) = (wide.ids(), narrow.ids());
+                        a.sort();
+                        b.sort();
+                        assert_eq!(a, b, "{at}: the two layouts draw different marks");
+                        assert_eq!(wide.caption, narrow.caption, "{at}");
+                        for s in &narrow.shapes {
+                            let (lo, hi) = x_extent(s);
+                            assert!(
+                                lo >= -0.5 && hi <= narrow.width + 0.5,
+                                "{at}: {:?} spans {lo:.0}..{hi:.0} of {}: {:?}",
+                                s.texts(),
+                                narrow.width,
+                                s.class()
+                            );
+                        }
+                    }
                 }
             }
         }

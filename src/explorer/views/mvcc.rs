@@ -4,7 +4,7 @@
 //! still needs (the gap) is drawn red as lost, and the key's read badge says what that read finds
 //! against what the ghost shows.
 
-use super::super::draw::{axis, badge, badge_row, lane, text_width, Anchor, Drawing, Legend, LegendItem, Shape};
+use super::super::draw::{axis, badge, badge_row, lane, text_width, Anchor, Drawing, Layout, Legend, LegendItem, Shape};
 use super::{StatePath, View};
 use crate::models::mvcc::{latest_before, Mvcc, State, Version};
 
@@ -133,7 +133,7 @@ impl View for Mvcc {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
         view(self, prev, s)
     }
 }

@@ -3,7 +3,7 @@
 //! (Idle → Active → Prepared → Committed or Aborted) with its start and commit timestamps, its
 //! write set and what it read. A commit not above its start (OCC1) shows in red.
 
-use super::super::draw::{badge, badge_row, lane, slot_strip, Anchor, Cell, Drawing, Legend, LegendItem, Shape};
+use super::super::draw::{badge, badge_row, lane, slot_strip, Anchor, Cell, Drawing, Layout, Legend, LegendItem, Shape};
 use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::occ::{Occ, State, TxnState, NO_LOCK};
@@ -145,7 +145,7 @@ impl View for Occ {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
         view(self, prev, s)
     }
 }

@@ -7,7 +7,7 @@
 //! [`timeline`] draws the ballot timeline of a whole trace: one row per proposal, one column per
 //! step, a mark for each Promise, Accept and Learn.
 
-use super::super::draw::{badge, badge_row, Anchor, Drawing, Legend, LegendItem, Shape};
+use super::super::draw::{badge, badge_flow, badge_row, Anchor, Drawing, Layout, Legend, LegendItem, Shape};
 use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::paxos::{Paxos, State};
@@ -16,10 +16,21 @@ const LEFT: f64 = 84.0;
 const CELL_W: f64 = 96.0;
 const CELL_H: f64 = 46.0;
 const TOP: f64 = 58.0;
+/// The narrow layout: row heads, proposal columns and the room for "◀ ignored" on the right.
+const NARROW_LEFT: f64 = 76.0;
+const NARROW_CELL_W: f64 = 70.0;
+const NARROW_PER_ROW: usize = 3;
+const IGNORED_W: f64 = 64.0;
 
 /// A proposal column: round index and proposal index within the round.
 fn columns(m: &Paxos) -> Vec<(usize, usize)> {
     (0..m.n_r()).flat_map(|r| (0..m.per_round()).map(move |k| (r, k))).collect()
+}
+
+/// A proposal without spaces (`<<1,0,2>>`), for a narrow column.
+fn proposal_short(m: &Paxos, r: usize, k: usize) -> String {
+    let (att, p) = m.proposal(k);
+    format!("<<{},{},{}>>", m.rounds[r], att, p)
 }
 
 fn proposal_text(m: &Paxos, r: usize, k: usize) -> String {
@@ -170,8 +181,8 @@ impl View for Paxos {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
-        view(self, prev, s)
+    fn view(&self, prev: Option<&State>, s: &State, layout: Layout) -> Drawing {
+        view(self, prev, s, layout)
     }
 
     fn trace_view(&self, states: &[&State], cursor: usize) -> Option<(&'static str, Drawing)> {
@@ -179,10 +190,19 @@ impl View for Paxos {
     }
 }
 
-fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
+/// The wide layout puts every proposal column side by side; the narrow one (a phone) wraps them
+/// into blocks of [`NARROW_PER_ROW`] columns, one under the other, each with the acceptors' row
+/// heads, and the "◀ ignored" marks beside the block holding the ignored acceptance.
+fn view(m: &Paxos, prev: Option<&State>, s: &State, layout: Layout) -> Drawing {
     let cols = columns(m);
+    let narrow = layout.is_narrow();
+    let (left, cell_w, per_row) = if narrow { (NARROW_LEFT, NARROW_CELL_W, NARROW_PER_ROW) } else { (LEFT, CELL_W, cols.len().max(1)) };
+    let blocks = cols.len().max(1).div_ceil(per_row);
+    let block_pitch = m.n_a() as f64 * CELL_H + 56.0;
+    // Column c's left edge and the top of its block's first row.
+    let at = |c: usize| (left + (c % per_row) as f64 * cell_w, TOP + (c / per_row) as f64 * block_pitch);
     // Room on the right for the "◀ ignored" marks.
-    let width = LEFT + cols.len() as f64 * CELL_W + 84.0;
+    let width = if narrow { left + cols.len().clamp(1, per_row) as f64 * cell_w + IGNORED_W } else { LEFT + cols.len() as f64 * CELL_W + 84.0 };
     let mut shapes = Vec::new();
     let majority = m.n_a() / 2 + 1;
 
@@ -208,7 +228,7 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
 
     // Column headers and each column's quorum status.
     for (c, &(r, k)) in cols.iter().enumerate() {
-        let x = LEFT + c as f64 * CELL_W;
+        let (x, top) = at(c);
         let code = (k + 1) as u8;
         let promised = (0..m.n_a()).filter(|&a| m.promised(s, a, r) == code).count();
         let accepted_by_value: Vec<usize> = (0..m.n_v())
@@ -227,15 +247,17 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
             "column"
         };
         let mut children = vec![
-            Shape::Rect { x: x + 2.0, y: TOP - 40.0, w: CELL_W - 4.0, h: m.n_a() as f64 * CELL_H + 42.0, rx: 8.0, class: "column-box".into() },
-            Shape::text(x + CELL_W / 2.0, TOP - 24.0, proposal_text(m, r, k), "column-head", Anchor::Middle),
+            Shape::Rect { x: x + 2.0, y: top - 40.0, w: cell_w - 4.0, h: m.n_a() as f64 * CELL_H + 42.0, rx: 8.0, class: "column-box".into() },
+            Shape::text(x + cell_w / 2.0, top - 24.0, if narrow { proposal_short(m, r, k) } else { proposal_text(m, r, k) }, "column-head", Anchor::Middle),
         ];
         let status = match chosen {
             Some(v) => format!("chosen {}", m.values[v]),
+            None if promised >= majority && narrow => "quorum".to_string(),
             None if promised >= majority => "quorum promised".to_string(),
+            None if narrow => format!("{promised}/{} prom.", m.n_a()),
             None => format!("{promised}/{} promised", m.n_a()),
         };
-        children.push(Shape::text(x + CELL_W / 2.0, TOP - 8.0, status, "column-status", Anchor::Middle));
+        children.push(Shape::text(x + cell_w / 2.0, top - 8.0, status, "column-status", Anchor::Middle));
         shapes.push(Shape::Group {
             id: Some(format!("col-{c}")),
             class: class.into(),
@@ -246,11 +268,23 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
 
     // One row per acceptor.
     for a in 0..m.n_a() {
-        let y = TOP + a as f64 * CELL_H;
-        shapes.push(Shape::text(LEFT - 10.0, y + CELL_H / 2.0 + 4.0, format!("acceptor {}", m.acceptors[a]), "row-head", Anchor::End));
+        let row_y = |c: usize| at(c).1 + a as f64 * CELL_H;
+        for b in 0..blocks {
+            let y = row_y(b * per_row);
+            shapes.push(Shape::text(
+                left - if narrow { 6.0 } else { 10.0 },
+                y + CELL_H / 2.0 + 4.0,
+                format!("acceptor {}", m.acceptors[a]),
+                "row-head",
+                Anchor::End,
+            ));
+        }
         let in_ignored = ignored.map(|(q, _)| q & (1 << a) != 0).unwrap_or(false);
+        // The block whose row gets the "◀ ignored" mark: the one holding the ignored acceptance.
+        let mut ignored_block = 0;
         for (c, &(r, k)) in cols.iter().enumerate() {
-            let x = LEFT + c as f64 * CELL_W;
+            let (x, _) = at(c);
+            let y = row_y(c);
             let code = (k + 1) as u8;
             let promise = m.promised(s, a, r);
             let acc = m.accepted(s, a, r);
@@ -272,23 +306,24 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
             }
             if in_ignored && accepted_here && ignored.map(|(_, r2)| r2 == r).unwrap_or(false) {
                 class.push_str(" ignored");
+                ignored_block = c / per_row;
             }
-            let mut children = vec![Shape::Rect { x: x + 6.0, y: y + 4.0, w: CELL_W - 12.0, h: CELL_H - 8.0, rx: 6.0, class: "ballot-box".into() }];
+            let mut children = vec![Shape::Rect { x: x + 6.0, y: y + 4.0, w: cell_w - 12.0, h: CELL_H - 8.0, rx: 6.0, class: "ballot-box".into() }];
             for (i, l) in lines.iter().enumerate() {
-                children.push(Shape::text(x + CELL_W / 2.0, y + 20.0 + i as f64 * 14.0, l.clone(), "ballot-text", Anchor::Middle));
+                children.push(Shape::text(x + cell_w / 2.0, y + 20.0 + i as f64 * 14.0, l.clone(), "ballot-text", Anchor::Middle));
             }
             shapes.push(Shape::Group { id: Some(format!("cell-{}-{c}", m.acceptors[a])), class, title: None, children });
         }
         if in_ignored {
-            shapes.push(
-                Shape::text(LEFT + cols.len() as f64 * CELL_W + 4.0, y + CELL_H / 2.0 + 4.0, "◀ ignored", "ignored-mark", Anchor::Start)
-                    .with_id(format!("ignored-{}", m.acceptors[a])),
-            );
+            let last = ((ignored_block + 1) * per_row).min(cols.len().max(1)) - 1;
+            let (x, y) = (at(last).0 + cell_w + 4.0, row_y(ignored_block * per_row));
+            shapes.push(Shape::text(x, y + CELL_H / 2.0 + 4.0, "◀ ignored", "ignored-mark", Anchor::Start).with_id(format!("ignored-{}", m.acceptors[a])));
         }
     }
 
     // Learned values per round, and the proposers' attempts.
-    let mut y = TOP + m.n_a() as f64 * CELL_H + 22.0;
+    let mut y = TOP + (blocks - 1) as f64 * block_pitch + m.n_a() as f64 * CELL_H + 22.0;
+    let badge_x = if narrow { 8.0 } else { LEFT };
     for r in 0..m.n_r() {
         let learned: Vec<usize> = (0..m.n_v()).filter(|v| m.learned(s, r) & (1 << v) != 0).collect();
         let text = if learned.is_empty() {
@@ -301,7 +336,7 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
             1 => "good",
             _ => "bad",
         };
-        let (b, _) = badge(&format!("learned-{}", m.rounds[r]), LEFT, y, &text, class);
+        let (b, _) = badge(&format!("learned-{}", m.rounds[r]), badge_x, y, &text, class);
         shapes.push(b);
         y += 26.0;
     }
@@ -311,8 +346,14 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State) -> Drawing {
             (format!("attempt-{}", m.proposers[p]), format!("proposer {} attempt {}", m.proposers[p], per_round.join("/")), "plain".to_string())
         })
         .collect();
-    let (row, _) = badge_row(LEFT, y, 6.0, &attempts);
-    shapes.extend(row);
+    if narrow {
+        let (row, rows) = badge_flow(badge_x, y, width - 8.0, 6.0, 26.0, &attempts);
+        shapes.extend(row);
+        y += rows.saturating_sub(1) as f64 * 26.0;
+    } else {
+        let (row, _) = badge_row(LEFT, y, 6.0, &attempts);
+        shapes.extend(row);
+    }
     Drawing { width, height: y + 16.0, shapes, caption: caption(m, prev, s) }
 }
 

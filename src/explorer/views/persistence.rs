@@ -5,7 +5,7 @@
 //! the step that crashed it); the object store's segments as blocks, and the manifest as the list
 //! of ids it names (a name with no segment behind it is drawn missing).
 
-use super::super::draw::{badge, gauge, lane, slot_strip, Anchor, Cell, Drawing, Legend, LegendItem, Mark, Shape};
+use super::super::draw::{badge, gauge, lane, slot_strip, Anchor, Cell, Drawing, Layout, Legend, LegendItem, Mark, Shape};
 use super::{last_action, StatePath, View};
 use crate::engine::plural;
 use crate::models::persistence::{bit, Action, Persistence, Segment, State};
@@ -200,7 +200,7 @@ impl View for Persistence {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
         view(self, prev, s)
     }
 }

@@ -3,7 +3,7 @@
 //! marked on it. A node behind the catalog is merely lagging; a node below a version it already had
 //! has regressed, and its gauge flashes red.
 
-use super::super::draw::{badge, gauge, lane, Drawing, Legend, LegendItem, Mark};
+use super::super::draw::{badge, gauge, lane, Drawing, Layout, Legend, LegendItem, Mark};
 use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::routes::{Routes, State};
@@ -86,7 +86,7 @@ impl View for Routes {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
+    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
         view(self, prev, s)
     }
 }

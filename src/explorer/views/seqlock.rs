@@ -3,12 +3,19 @@
 //! the writer's pointer, and one lane per reader with its registers. A torn read shows as a red
 //! result; a lapped reader's jump as an arrow along the sequence line.
 
-use super::super::draw::{axis, badge_row, lane, message_arrow, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Legend, LegendItem, Shape};
+use super::super::draw::{
+    axis, badge_flow, badge_flow_rows, badge_row, lane, lane_titled, message_arrow, pointer, pointer_within, slot_grid, Anchor, Cell, Direction, Drawing,
+    Layout, Legend, LegendItem, Shape,
+};
 use super::{StatePath, View};
 use crate::models::seqlock::{ReaderPc, Seqlock, State, WriterPc};
 
 const WIDTH: f64 = 680.0;
 const LEFT: f64 = 92.0;
+/// The narrow layout's left margin (the axis title sits above the axis rather than beside it).
+const NARROW_LEFT: f64 = 24.0;
+/// The narrow layout's narrowest slot: `slot 0 · seq 12` fits.
+const NARROW_CELL_W: f64 = 108.0;
 
 fn slot_class(stamp: i32) -> &'static str {
     if stamp == 0 {
@@ -115,18 +122,24 @@ impl View for Seqlock {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State) -> Drawing {
-        view(self, prev, s)
+    fn view(&self, prev: Option<&State>, s: &State, layout: Layout) -> Drawing {
+        view(self, prev, s, layout)
     }
 }
 
-fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
+/// The wide layout puts the ring's slots in one strip and each reader's registers in one row
+/// beside its name; the narrow one (a phone) wraps the slots into rows of as many as fit, puts
+/// the titles above rather than beside the axis, the ring and each lane, and wraps the registers.
+fn view(m: &Seqlock, prev: Option<&State>, s: &State, layout: Layout) -> Drawing {
     let mut shapes = Vec::new();
     let readers = s.readers.len();
+    let narrow = layout.is_narrow();
+    let width = layout.max_width(WIDTH);
+    let left = if narrow { NARROW_LEFT } else { LEFT };
 
     // The sequence line: what is published, what is being written, where each reader is.
     let axis_y = 40.0;
-    let (ax, at) = axis("sequences", LEFT, axis_y, WIDTH - LEFT - 30.0, 0, m.max_seq as i64 + 1, "sequence");
+    let (ax, at) = axis("sequences", left, axis_y, width - left - 30.0, 0, m.max_seq as i64 + 1, if narrow { "" } else { "sequence" });
     shapes.push(ax);
     for seq in 0..=m.max_seq {
         let class = if seq <= s.cursor {
@@ -142,13 +155,8 @@ fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
                 .with_title(format!("sequence {seq}: {}", class.trim_start_matches("seq "))),
         );
     }
-    shapes.push(Shape::text(
-        LEFT,
-        axis_y - 16.0,
-        if s.cursor < 0 { "published cursor: none yet".to_string() } else { format!("published cursor: {}", s.cursor) },
-        "note",
-        Anchor::Start,
-    ));
+    let published = if s.cursor < 0 { "published cursor: none yet".to_string() } else { format!("published cursor: {}", s.cursor) };
+    shapes.push(Shape::text(left, axis_y - 16.0, if narrow { format!("sequences · {published}") } else { published }, "note", Anchor::Start));
     for (r, rd) in s.readers.iter().enumerate() {
         let x = at(rd.cursor as f64);
         let y = axis_y + 34.0 + r as f64 * 13.0;
@@ -161,10 +169,14 @@ fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
         }
     }
 
-    // The ring.
-    let ring_y = 116.0 + readers as f64 * 13.0;
-    let cell_w = ((WIDTH - LEFT - 20.0) / m.ring_size as f64).min(220.0);
+    // The ring: one strip, or in a narrow layout rows of as many slots as fit, each row with
+    // room above for the writer's pointer and below for the readers'.
+    let ring_y = 116.0 + readers as f64 * 13.0 + if narrow { 14.0 } else { 0.0 };
+    let per_row = if narrow { (((width - 2.0 * NARROW_LEFT) / NARROW_CELL_W).floor() as usize).clamp(1, m.ring_size.max(1)) } else { m.ring_size.max(1) };
+    let cell_w = if narrow { (width - 2.0 * NARROW_LEFT) / per_row as f64 } else { ((WIDTH - LEFT - 20.0) / m.ring_size as f64).min(220.0) };
     let cell_h = 72.0;
+    let ring_rows = m.ring_size.max(1).div_ceil(per_row);
+    let row_pitch = cell_h + 60.0;
     let cells: Vec<Cell> = s
         .ring
         .iter()
@@ -176,9 +188,17 @@ fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
                 "odd" => format!("writing seq {}", (slot.stamp - 1) / 2),
                 _ => format!("holds seq {}", slot.stamp / 2 - 1),
             };
+            let head = if !narrow {
+                format!("slot {i} · {state}")
+            } else if slot.stamp == 0 {
+                format!("slot {i}")
+            } else {
+                // The colour says writing (odd) or done (even).
+                format!("slot {i} · seq {}", (slot.stamp - 1) / 2)
+            };
             Cell {
                 id: format!("slot-{i}"),
-                head: format!("slot {i} · {state}"),
+                head,
                 body,
                 foot: format!("value {}", slot.value),
                 class: slot_class(slot.stamp).into(),
@@ -191,21 +211,26 @@ fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
             }
         })
         .collect();
-    shapes.push(Shape::text(LEFT - 10.0, ring_y + cell_h / 2.0 + 4.0, "ring", "axis-title", Anchor::End));
-    shapes.push(slot_strip(LEFT, ring_y, cell_w, cell_h, &cells));
-    let slot_x = |slot: usize| LEFT + (slot as f64 + 0.5) * cell_w;
+    if narrow {
+        shapes.push(Shape::text(left, ring_y - 34.0, "ring", "axis-title", Anchor::Start));
+    } else {
+        shapes.push(Shape::text(LEFT - 10.0, ring_y + cell_h / 2.0 + 4.0, "ring", "axis-title", Anchor::End));
+    }
+    let (strip, corners) = slot_grid(left, ring_y, cell_w, cell_h, per_row, row_pitch, &cells);
+    shapes.push(strip);
+    let slot_at = |slot: usize| corners.get(slot).map(|&(x, y)| (x + cell_w / 2.0, y)).unwrap_or((left, ring_y));
     if s.writer_seq <= m.max_seq || s.writer_pc != WriterPc::Idle {
         let label = format!("writer · seq {} · {}", s.writer_seq, s.writer_pc.name());
-        shapes.push(pointer("writer", slot_x(m.slot_of(s.writer_seq)), ring_y - 2.0, Direction::Down, &label, "writer"));
+        let (x, y) = slot_at(m.slot_of(s.writer_seq));
+        shapes.push(pointer_within("writer", x, y - 2.0, Direction::Down, &label, "writer", (4.0, width - 4.0)));
     } else {
-        shapes.push(Shape::text(LEFT, ring_y - 12.0, "writer done: every sequence published", "note", Anchor::Start).with_id("writer"));
+        shapes.push(Shape::text(left, ring_y - 12.0, "writer done: every sequence published", "note", Anchor::Start).with_id("writer"));
     }
 
-    // One lane per reader.
-    let lane_y0 = ring_y + cell_h + 34.0;
-    let lane_h = 34.0;
+    // One lane per reader: its registers in a row beside its name, or (narrow) wrapped under it.
+    let lane_y0 = ring_y + (ring_rows - 1) as f64 * row_pitch + cell_h + 34.0;
+    let mut y = lane_y0;
     for (r, rd) in s.readers.iter().enumerate() {
-        let y = lane_y0 + r as f64 * (lane_h + 8.0);
         let torn = rd.result >= rd.cursor;
         let mut items = vec![
             (format!("r{}-phase", r + 1), rd.pc.name().to_string(), format!("phase {}", rd.pc.name())),
@@ -220,12 +245,26 @@ fn view(m: &Seqlock, prev: Option<&State>, s: &State) -> Drawing {
         ];
         let result = if rd.result < 0 { "result —".to_string() } else { format!("result {}", rd.result) };
         items.push((format!("r{}-result", r + 1), if torn { format!("{result} · TORN") } else { result }, if torn { "bad".into() } else { "good".into() }));
-        let (badges, _) = badge_row(LEFT, y + lane_h / 2.0, 6.0, &items);
-        shapes.push(lane(&format!("reader-{}", r + 1), 10.0, y, WIDTH - 20.0, lane_h, &format!("reader {}", r + 1), if torn { "torn" } else { "" }, badges));
+        let (id, title, class) = (format!("reader-{}", r + 1), format!("reader {}", r + 1), if torn { "torn" } else { "" });
+        let lane_h = if narrow {
+            let (x0, x1) = (18.0, width - 12.0);
+            let rows = badge_flow_rows(x0, x1, 6.0, &items);
+            let h = 22.0 + rows as f64 * 24.0 + 4.0;
+            let (badges, _) = badge_flow(x0, y + 22.0 + 12.0, x1, 6.0, 24.0, &items);
+            shapes.push(lane_titled(&id, 6.0, y, width - 12.0, h, &title, class, badges));
+            h
+        } else {
+            let h = 34.0;
+            let (badges, _) = badge_row(LEFT, y + h / 2.0, 6.0, &items);
+            shapes.push(lane(&id, 10.0, y, WIDTH - 20.0, h, &title, class, badges));
+            h
+        };
+        y += lane_h + 8.0;
         // The reader's pointer under the slot it reads.
-        let px = slot_x(m.slot_of(rd.cursor)) + (r as f64 - (readers as f64 - 1.0) / 2.0) * 22.0;
-        shapes.push(pointer(&format!("reader-ptr-{}", r + 1), px, ring_y + cell_h + 2.0, Direction::Up, &format!("R{}", r + 1), &format!("reader r{}", r + 1)));
+        let (sx, sy) = slot_at(m.slot_of(rd.cursor));
+        let px = sx + (r as f64 - (readers as f64 - 1.0) / 2.0) * 22.0;
+        shapes.push(pointer(&format!("reader-ptr-{}", r + 1), px, sy + cell_h + 2.0, Direction::Up, &format!("R{}", r + 1), &format!("reader r{}", r + 1)));
     }
-    let height = lane_y0 + readers as f64 * (lane_h + 8.0) + 6.0;
-    Drawing { width: WIDTH, height, shapes, caption: caption(m, prev, s) }
+    let height = y + 6.0;
+    Drawing { width, height, shapes, caption: caption(m, prev, s) }
 }
