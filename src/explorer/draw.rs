@@ -184,9 +184,9 @@ pub enum Layout {
     Narrow,
 }
 
-/// The widest a narrow drawing is (its view box): at a 320 px phone's drawing column (about
-/// 290 px) it is shown at 0.82, its 11 px text at 9 px.
-pub const NARROW_WIDTH: f64 = 350.0;
+/// The widest a narrow drawing is (its view box): in a 320 px phone's drawing column (266 px) it
+/// is shown at 0.82, its 11 px text at 9 px.
+pub const NARROW_WIDTH: f64 = 324.0;
 
 impl Layout {
     /// The class for a drawing column `px` CSS pixels wide.

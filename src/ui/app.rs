@@ -17,6 +17,7 @@ use super::play::{RandomPlay, Shown};
 use super::simulate::{SimulatePanel, SimulateSettings};
 use super::worker::{CheckDone, CheckEnd, CheckRequest, SimulateOutcome, SimulateRequest};
 use crate::engine::LivenessReport;
+use crate::explorer::draw::Layout;
 use crate::explorer::embed::{Command, EmbedOptions, EmbedTheme};
 use crate::explorer::{timeline_window, Explorer, NoticeKind, ViewMode, INFO_NOTICE_MS};
 use crate::lessons::player::{digest, LessonSource, Load, Player};
@@ -156,6 +157,9 @@ pub enum SettingsMsg {
     /// The light (`false`) or dark theme, not kept: an embed's host or the reader's colour scheme
     /// changed.
     Theme(bool),
+    /// The view panel's width class changed (a phone turned, a window resized): the picture is
+    /// laid out again for it.
+    Layout(Layout),
 }
 
 /// A trace found elsewhere, to load ([`App::on_found`]).
@@ -191,7 +195,7 @@ impl Msg {
             Msg::Page(PageMsg::Work | PageMsg::CancelWork | PageMsg::SyncHash | PageMsg::DismissNotice(_) | PageMsg::DismissComparison | PageMsg::HashChanged)
                 | Msg::Found(FoundMsg::Violation(_) | FoundMsg::Checked(_))
                 | Msg::Export(ExportMsg::LinkCopied(_))
-                | Msg::Settings(SettingsMsg::ToggleTheme | SettingsMsg::Theme(_))
+                | Msg::Settings(SettingsMsg::ToggleTheme | SettingsMsg::Theme(_) | SettingsMsg::Layout(_))
                 | Msg::Embed(Err(_))
         )
     }
@@ -264,6 +268,9 @@ pub struct App {
     /// (a newer one makes it stale).
     checked: Option<(u64, LivenessReport)>,
     dark: bool,
+    /// The width class of the view panel, which the model's picture is laid out for (measured by
+    /// the panel: `SettingsMsg::Layout`).
+    layout: Layout,
     last_hash: String,
     /// The address bar's fragment as the browser shows it after the app last wrote or read it
     /// (the browser may percent-encode what was written). When it differs, someone else changed
@@ -519,7 +526,7 @@ impl App {
                 if let Some(player) = &self.lesson {
                     <LessonPanel player={player.clone()} on={on.clone()} />
                 }
-                <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.picture().view_drawing(&self.lesson.as_ref().map(|l| l.highlights().1).unwrap_or_default())} traces={x.picture().trace_drawings()}
+                <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.picture().view_drawing_in(&self.lesson.as_ref().map(|l| l.highlights().1).unwrap_or_default(), self.layout)} traces={x.picture().trace_drawings()}
                            modes={x.picture().view_modes()} mode={x.picture().view_mode()} graph={(x.picture().view_mode() == ViewMode::Graph).then(|| x.picture().graph_drawing().1)}
                            repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.picture().view_legend()}
                            config={m.config().name} configs={Vec::<&'static str>::new()} side={None::<&'static str>}
@@ -893,6 +900,8 @@ impl App {
                 self.dark = dark;
                 dom::set_theme(dark);
             }
+            SettingsMsg::Layout(layout) if layout == self.layout => return false,
+            SettingsMsg::Layout(layout) => self.layout = layout,
         }
         true
     }
@@ -1038,6 +1047,7 @@ impl Component for App {
             on_checked: ctx.link().callback(|r| Msg::Found(FoundMsg::Checked(Box::new(r)))),
             checked: None,
             dark,
+            layout: super::svg::initial_layout(),
             last_hash: String::new(),
             seen_hash: String::new(),
             fading: Vec::new(),
@@ -1168,7 +1178,7 @@ impl Component for App {
                         if let Some(player) = &self.lesson {
                             <LessonPanel player={player.clone()} on={on.clone()} />
                         }
-                        <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.picture().view_drawing(&lesson_paths)} traces={x.picture().trace_drawings()}
+                        <ViewPanel model={m.info().name} on={on.clone()} cursor={cursor} len={n} drawing={x.picture().view_drawing_in(&lesson_paths, self.layout)} traces={x.picture().trace_drawings()}
                                    modes={x.picture().view_modes()} mode={x.picture().view_mode()} graph={(x.picture().view_mode() == ViewMode::Graph).then(|| x.picture().graph_drawing().1)}
                                    repeat={loop_view.as_ref().map(|l| (l.first, l.last, l.stutter))} legend={x.picture().view_legend()}
                                    config={m.config().name} configs={m.info().configs.iter().map(|c| c.name).collect::<Vec<_>>()} side={x.side_config()}

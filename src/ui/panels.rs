@@ -364,6 +364,16 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
     count_render("view");
     let name = p.model;
     let drawing = p.drawing.as_ref();
+    // The panel's width class, measured whenever it is resized: the model's picture is laid out
+    // for it (narrow on a phone).
+    let card = use_node_ref();
+    {
+        let (card, on) = (card.clone(), p.on.clone());
+        use_effect_with((), move |_| {
+            let watch = svg::LayoutWatch::new(&card, on.reform(|l| Msg::Settings(SettingsMsg::Layout(l))));
+            move || drop(watch)
+        });
+    }
     let title = match p.mode {
         ViewMode::Picture => super::catalogue().view_name(name),
         other => other.label(),
@@ -383,7 +393,7 @@ pub fn ViewPanel(p: &ViewProps) -> Html {
         })
     };
     html! {
-        <div class="card view" data-testid="view">
+        <div class="card view" data-testid="view" ref={card}>
             if p.modes.len() > 1 {
                 <div class="view-tabs" role="tablist" aria-label="How to draw the state">
                     { for p.modes.iter().map(|&m| html! {

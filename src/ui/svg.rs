@@ -1,6 +1,8 @@
 //! A [`Drawing`] as SVG.
 
-use crate::explorer::draw::{Drawing, Shape};
+use crate::explorer::draw::{Drawing, Layout, Shape};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 fn shape(s: &Shape) -> Html {
@@ -68,5 +70,39 @@ pub fn render(d: &Drawing) -> Html {
             </defs>
             { for d.shapes.iter().map(|s| html! { <TopShape shape={s.clone()} /> }) }
         </svg>
+    }
+}
+
+/// The width class to lay the first picture out for, before the view panel has been measured:
+/// the window's width less the page's margins.
+pub fn initial_layout() -> Layout {
+    let width = web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).unwrap_or(0.0);
+    Layout::for_width(width - 40.0)
+}
+
+/// Watches an element (the view panel) and says its width class whenever the element is resized
+/// (a `ResizeObserver`; the class, not the pixels, so a resize redraws only when it crosses a
+/// class's edge: the receiver ignores a class it already has).
+pub struct LayoutWatch {
+    observer: web_sys::ResizeObserver,
+    _callback: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl LayoutWatch {
+    pub fn new(node: &NodeRef, on: Callback<Layout>) -> Option<LayoutWatch> {
+        let element = node.cast::<web_sys::Element>()?;
+        let watched = element.clone();
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| {
+            on.emit(Layout::for_width(watched.client_width() as f64));
+        });
+        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        observer.observe(&element);
+        Some(LayoutWatch { observer, _callback: callback })
+    }
+}
+
+impl Drop for LayoutWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
     }
 }

@@ -102,3 +102,60 @@ test('in a lesson on a phone, "Take it" leaves the caption and the drawing on th
   }
   await page.context().close();
 });
+
+// Drawings re-lay out for a phone (src/explorer/draw.rs `Layout`): at 320 and 390 px the views
+// that have a narrow layout are shown whole, without sideways scrolling, at a scale that keeps
+// their 11 px text at 9 px or more, with the mark that matters on the screen: seqlock's torn
+// result and paxos's "◀ ignored".
+const TORN = ['WriterBegin', 'WriterData', 'WriterFinish', 'ReaderLoadStamp1(1)', 'WriterBegin', 'WriterData',
+  'WriterFinish', 'WriterBegin', 'WriterData', 'ReaderLoadValue(1)', 'ReaderVerify(1)'];
+
+/** The drawing's fit in its scroller: overflow, the scale its text is shown at, and where a mark is. */
+const fit = (page, mark) => page.evaluate(mark => {
+  const scroller = document.querySelector('[data-testid=view] .view-scroll');
+  const svg = scroller.querySelector('.view-svg');
+  const box = scroller.getBoundingClientRect();
+  const m = mark && svg.querySelector(`[data-id="${mark}"]`)?.getBoundingClientRect();
+  return {
+    scroll: scroller.scrollWidth, client: scroller.clientWidth,
+    scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+    mark: m ? { inside: m.left >= box.left - 1 && m.right <= box.right + 1, left: Math.round(m.left), right: Math.round(m.right) } : null,
+    box: { left: Math.round(box.left), right: Math.round(box.right) },
+  };
+}, mark);
+
+const fits = (f, what) => {
+  assert.ok(f.scroll <= f.client + 1, `${what}: the drawing is ${f.scroll} px wide in a ${f.client} px scroller (it scrolls sideways)`);
+  assert.ok(f.scale * 11 >= 9 - 0.01, `${what}: its 11 px text is shown at ${(f.scale * 11).toFixed(1)} px`);
+};
+
+test('on a phone, seqlock\'s drawing re-lays out: whole, readable, the torn result on screen', async () => {
+  for (const width of [320, 390]) {
+    const page = await open(env.browser, `${env.base}#v=1&m=seqlock&c=no-verify`, { width, height: 800 });
+    fits(await fit(page), `seqlock at ${width} px, initial state`);
+    for (const a of TORN) await page.click(`[data-testid=actions] [data-action="${a}"]`);
+    await page.waitForFunction(() => /TORN/.test(document.querySelector('[data-testid=view] [data-id=r1-result]')?.textContent ?? ''));
+    const f = await fit(page, 'r1-result');
+    fits(f, `seqlock at ${width} px, torn read`);
+    assert.ok(f.mark?.inside, `seqlock at ${width} px: the TORN result at ${JSON.stringify(f.mark)} is outside the drawing's box ${JSON.stringify(f.box)}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
+test('on a phone, paxos\'s ballots re-lay out: whole, readable, "◀ ignored" on screen', async () => {
+  for (const width of [320, 390]) {
+    const page = await open(env.browser, `${env.base}#v=1&m=paxos&c=ignore-accepted`, { width, height: 800 });
+    fits(await fit(page), `paxos at ${width} px, initial state`);
+    await page.click('[data-testid=check-run]');
+    await page.waitForSelector('[data-testid=check-cause]', { timeout: 120000 });
+    await page.click('[data-testid=check-cause]');
+    await page.waitForSelector('[data-testid=view] [data-id^=ignored-]');
+    const id = await page.locator('[data-testid=view] [data-id^=ignored-]').first().getAttribute('data-id');
+    const f = await fit(page, id);
+    fits(f, `paxos at ${width} px, the ignored value rule`);
+    assert.ok(f.mark?.inside, `paxos at ${width} px: ${id} at ${JSON.stringify(f.mark)} is outside the drawing's box ${JSON.stringify(f.box)}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});

@@ -2,7 +2,10 @@
 //! and reserve pointers; the ring as a strip of `Capacity` units coloured by the state of the
 //! record occupying each; the record the consumer holds; and the async query's lamp.
 
-use super::super::draw::{axis, badge, badge_row, lane, pointer, slot_strip, Anchor, Cell, Direction, Drawing, Layout, Legend, LegendItem, Shape};
+use super::super::draw::{
+    axis, badge, badge_flow, badge_flow_rows, badge_row, lane, lane_titled, pointer, pointer_within, slot_grid, Anchor, Cell, Direction, Drawing, Layout,
+    Legend, LegendItem, Shape,
+};
 use super::{StatePath, View};
 use crate::engine::plural;
 use crate::models::ebpf_ring::{EbpfRing, RecordState, State};
@@ -120,18 +123,28 @@ impl View for EbpfRing {
         }
     }
 
-    fn view(&self, prev: Option<&State>, s: &State, _layout: Layout) -> Drawing {
-        view(self, prev, s)
+    fn view(&self, prev: Option<&State>, s: &State, layout: Layout) -> Drawing {
+        view(self, prev, s, layout)
     }
 }
 
-fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
+/// The wide layout puts the ring's units in one strip and the lanes' titles beside their
+/// contents; the narrow one (a phone) wraps the units into rows of as many as fit and puts the
+/// titles above the axis, the ring and each lane's contents.
+fn view(m: &EbpfRing, prev: Option<&State>, s: &State, layout: Layout) -> Drawing {
     let mut shapes = Vec::new();
+    let narrow = layout.is_narrow();
+    let width = layout.max_width(WIDTH);
+    let left = if narrow { 24.0 } else { LEFT };
+    let bounds = (4.0, width - 4.0);
 
     // Offsets never wrap in this model: show them on a line.
     let axis_y = 58.0;
-    let (ax, at) = axis("offsets", LEFT, axis_y, WIDTH - LEFT - 30.0, 0, m.max_offset as i64, "offset");
+    let (ax, at) = axis("offsets", left, axis_y, width - left - 30.0, 0, m.max_offset as i64, if narrow { "" } else { "offset" });
     shapes.push(ax);
+    if narrow {
+        shapes.push(Shape::text(left - 14.0, 16.0, "offset", "axis-title", Anchor::Start));
+    }
     // Pointers at the same offset share one label ("P=R 3").
     let marks = [("consumer", "C", s.consumer), ("producer", "P", s.producer), ("reserve", "R", s.reserve)];
     for (i, (id, _, off)) in marks.iter().enumerate() {
@@ -140,14 +153,17 @@ fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
         }
         let names: Vec<&str> = marks.iter().filter(|m| m.2 == *off).map(|m| m.1).collect();
         let label = format!("{} {off}", names.join("="));
-        shapes.push(pointer(&format!("off-{id}"), at(*off as f64), axis_y - 6.0, Direction::Down, &label, id));
+        shapes.push(pointer_within(&format!("off-{id}"), at(*off as f64), axis_y - 6.0, Direction::Down, &label, id, bounds));
     }
 
     // The ring: Capacity units; offset o lives in unit o % Capacity.
     let cap = m.capacity as usize;
-    let unit_w = ((WIDTH - LEFT - 20.0) / cap as f64).min(150.0);
+    let per_row = if narrow { (((width - 2.0 * left) / 120.0).floor() as usize).clamp(1, cap.max(1)) } else { cap.max(1) };
+    let unit_w = if narrow { (width - 2.0 * left) / per_row as f64 } else { ((WIDTH - LEFT - 20.0) / cap as f64).min(150.0) };
     let ring_y = 112.0;
     let unit_h = 70.0;
+    let row_pitch = unit_h + 44.0;
+    let ring_rows = cap.max(1).div_ceil(per_row);
     let mut owner: Vec<Option<(usize, RecordState, i32)>> = vec![None; cap];
     let mut offset = s.consumer;
     for (k, r) in s.records.iter().enumerate() {
@@ -178,23 +194,32 @@ fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
             },
         })
         .collect();
-    shapes.push(Shape::text(LEFT - 10.0, ring_y + unit_h / 2.0 + 4.0, "ring", "axis-title", Anchor::End));
-    shapes.push(slot_strip(LEFT, ring_y, unit_w, unit_h, &cells));
-    let unit_x = |o: i32| LEFT + ((o as usize % cap) as f64 + 0.5) * unit_w;
-    shapes.push(pointer("ring-consumer", unit_x(s.consumer), ring_y + unit_h + 2.0, Direction::Up, "consumer", "consumer"));
+    if narrow {
+        shapes.push(Shape::text(left - 14.0, ring_y - 10.0, "ring", "axis-title", Anchor::Start));
+    } else {
+        shapes.push(Shape::text(LEFT - 10.0, ring_y + unit_h / 2.0 + 4.0, "ring", "axis-title", Anchor::End));
+    }
+    let (strip, corners) = slot_grid(left, ring_y, unit_w, unit_h, per_row, row_pitch, &cells);
+    shapes.push(strip);
+    // The middle of the bottom edge of the unit offset `o` lives in.
+    let unit_at = |o: i32| corners.get(o as usize % cap).map(|&(x, y)| (x + unit_w / 2.0, y + unit_h)).unwrap_or((left, ring_y + unit_h));
+    let (cx, cy) = unit_at(s.consumer);
+    shapes.push(pointer_within("ring-consumer", cx, cy + 2.0, Direction::Up, "consumer", "consumer", bounds));
     if s.reserve - s.consumer < m.capacity || s.records.is_empty() {
-        shapes.push(pointer(
+        let (rx, ry) = unit_at(s.reserve);
+        shapes.push(pointer_within(
             "ring-reserve",
-            unit_x(s.reserve) + if s.reserve % m.capacity == s.consumer % m.capacity { 30.0 } else { 0.0 },
-            ring_y + unit_h + 2.0,
+            rx + if s.reserve % m.capacity == s.consumer % m.capacity { 30.0 } else { 0.0 },
+            ry + 2.0,
             Direction::Up,
             "next reserve",
             "reserve",
+            bounds,
         ));
     }
 
     // The consumer's hand and the async query.
-    let lane_y = ring_y + unit_h + 40.0;
+    let lane_y = ring_y + (ring_rows - 1) as f64 * row_pitch + unit_h + 40.0;
     let held_text =
         if s.held.active { format!("holds {}, {}", plural(s.held.size, "unit", "units"), s.held.state.name()) } else { "holds nothing".to_string() };
     let held_class = if !s.held.active {
@@ -204,10 +229,16 @@ fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
     } else {
         "bad"
     };
-    let (held, _) = badge("held", LEFT, lane_y + 17.0, &held_text, held_class);
-    shapes.push(lane("consumer-lane", 10.0, lane_y, WIDTH - 20.0, 34.0, "consumer", "", vec![held]));
+    let lane_h = if narrow { 48.0 } else { 34.0 };
+    if narrow {
+        let (held, _) = badge("held", 18.0, lane_y + 34.0, &held_text, held_class);
+        shapes.push(lane_titled("consumer-lane", 6.0, lane_y, width - 12.0, lane_h, "consumer", "", vec![held]));
+    } else {
+        let (held, _) = badge("held", LEFT, lane_y + 17.0, &held_text, held_class);
+        shapes.push(lane("consumer-lane", 10.0, lane_y, WIDTH - 20.0, lane_h, "consumer", "", vec![held]));
+    }
 
-    let async_y = lane_y + 42.0;
+    let async_y = lane_y + lane_h + 8.0;
     let lamp = if s.async_pending {
         "pending"
     } else if s.async_completed {
@@ -224,12 +255,23 @@ fn view(m: &EbpfRing, prev: Option<&State>, s: &State) -> Drawing {
         if s.trip_wire { "trip wire set".into() } else { "trip wire clear".into() },
         if s.trip_wire { "warn".into() } else { "plain".into() },
     ));
-    let mut children = vec![Shape::Circle { cx: LEFT + 8.0, cy: async_y + 17.0, r: 8.0, class: format!("lamp {lamp}") }.with_id("async-lamp")];
-    let (badges, _) = badge_row(LEFT + 24.0, async_y + 17.0, 6.0, &items);
-    children.extend(badges);
-    shapes.push(lane("async-lane", 10.0, async_y, WIDTH - 20.0, 34.0, "async", "", children));
+    let async_h = if narrow {
+        let (x0, x1) = (42.0, width - 12.0);
+        let h = 22.0 + badge_flow_rows(x0, x1, 6.0, &items) as f64 * 24.0 + 4.0;
+        let mut children = vec![Shape::Circle { cx: 26.0, cy: async_y + 34.0, r: 8.0, class: format!("lamp {lamp}") }.with_id("async-lamp")];
+        let (badges, _) = badge_flow(x0, async_y + 34.0, x1, 6.0, 24.0, &items);
+        children.extend(badges);
+        shapes.push(lane_titled("async-lane", 6.0, async_y, width - 12.0, h, "async", "", children));
+        h
+    } else {
+        let mut children = vec![Shape::Circle { cx: LEFT + 8.0, cy: async_y + 17.0, r: 8.0, class: format!("lamp {lamp}") }.with_id("async-lamp")];
+        let (badges, _) = badge_row(LEFT + 24.0, async_y + 17.0, 6.0, &items);
+        children.extend(badges);
+        shapes.push(lane("async-lane", 10.0, async_y, WIDTH - 20.0, 34.0, "async", "", children));
+        34.0
+    };
 
     let live = format!("live {} of {} units · {}", s.live_size, m.capacity, plural(s.records.len(), "record", "records"));
-    shapes.push(Shape::text(WIDTH - 20.0, ring_y - 10.0, live, "note", Anchor::End));
-    Drawing { width: WIDTH, height: async_y + 42.0, shapes, caption: caption(prev, s) }
+    shapes.push(Shape::text(width - if narrow { 8.0 } else { 20.0 }, ring_y - 10.0, live, "note", Anchor::End));
+    Drawing { width, height: async_y + async_h + 8.0, shapes, caption: caption(prev, s) }
 }

@@ -48,7 +48,7 @@ pub trait View: Model {
 
 /// The models whose view has a narrow layout of its own (see [`Layout`]): the others draw their
 /// wide layout whatever they are given.
-pub const NARROW_VIEWS: &[&str] = &["seqlock", "paxos"];
+pub const NARROW_VIEWS: &[&str] = &["seqlock", "paxos", "ebpf-ring"];
 
 /// An inspector path taken apart: `ring[0].stamp` is the variable `ring`, the keys `["0"]` and
 /// the field `stamp`; `routes[0][k1]` has two keys and no field. What [`View::shapes_for`] matches.

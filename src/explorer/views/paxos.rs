@@ -16,11 +16,12 @@ const LEFT: f64 = 84.0;
 const CELL_W: f64 = 96.0;
 const CELL_H: f64 = 46.0;
 const TOP: f64 = 58.0;
-/// The narrow layout: row heads, proposal columns and the room for "◀ ignored" on the right.
-const NARROW_LEFT: f64 = 76.0;
-const NARROW_CELL_W: f64 = 70.0;
+/// The narrow layout: row heads (the acceptors' ids under an "acceptor" title), proposal columns
+/// and the room for "◀ ignored" on the right.
+const NARROW_LEFT: f64 = 62.0;
+const NARROW_CELL_W: f64 = 66.0;
 const NARROW_PER_ROW: usize = 3;
-const IGNORED_W: f64 = 64.0;
+const IGNORED_W: f64 = 62.0;
 
 /// A proposal column: round index and proposal index within the round.
 fn columns(m: &Paxos) -> Vec<(usize, usize)> {
@@ -266,18 +267,18 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State, layout: Layout) -> Drawing {
         });
     }
 
-    // One row per acceptor.
+    // One row per acceptor (narrow: each block's rows headed by the acceptors' ids, under a title).
+    if narrow {
+        for b in 0..blocks {
+            shapes.push(Shape::text(4.0, at(b * per_row).1 - 24.0, "acceptor", "row-head", Anchor::Start));
+        }
+    }
     for a in 0..m.n_a() {
         let row_y = |c: usize| at(c).1 + a as f64 * CELL_H;
         for b in 0..blocks {
             let y = row_y(b * per_row);
-            shapes.push(Shape::text(
-                left - if narrow { 6.0 } else { 10.0 },
-                y + CELL_H / 2.0 + 4.0,
-                format!("acceptor {}", m.acceptors[a]),
-                "row-head",
-                Anchor::End,
-            ));
+            let head = if narrow { m.acceptors[a].to_string() } else { format!("acceptor {}", m.acceptors[a]) };
+            shapes.push(Shape::text(left - 10.0, y + CELL_H / 2.0 + 4.0, head, "row-head", Anchor::End));
         }
         let in_ignored = ignored.map(|(q, _)| q & (1 << a) != 0).unwrap_or(false);
         // The block whose row gets the "◀ ignored" mark: the one holding the ignored acceptance.
@@ -316,7 +317,7 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State, layout: Layout) -> Drawing {
         }
         if in_ignored {
             let last = ((ignored_block + 1) * per_row).min(cols.len().max(1)) - 1;
-            let (x, y) = (at(last).0 + cell_w + 4.0, row_y(ignored_block * per_row));
+            let (x, y) = (at(last).0 + cell_w + if narrow { 2.0 } else { 4.0 }, row_y(ignored_block * per_row));
             shapes.push(Shape::text(x, y + CELL_H / 2.0 + 4.0, "◀ ignored", "ignored-mark", Anchor::Start).with_id(format!("ignored-{}", m.acceptors[a])));
         }
     }
