@@ -96,6 +96,12 @@ impl Entry {
     pub fn generic<M: ModelDef>() -> Entry {
         Entry { info: M::info, build: build_model::<M>, view: None }
     }
+
+    /// A model for a program that only checks it (the check worker): no drawing code, and none
+    /// of what showing it takes (see [`Erased::checker_only`]: no twin's text, no message code).
+    pub fn checker_only<M: ModelDef>() -> Entry {
+        Entry { info: M::info, build: build_model_checker_only::<M>, view: None }
+    }
 }
 
 fn build_model<M: ModelDef>(config: &str, constants: &Constants) -> Result<Arc<dyn DynModel>, BuildError> {
@@ -107,6 +113,12 @@ fn build_model<M: ModelDef>(config: &str, constants: &Constants) -> Result<Arc<d
 fn build_model_without_checker<M: ModelDef>(config: &str, constants: &Constants) -> Result<Arc<dyn DynModel>, BuildError> {
     let (model, info, spec) = built::<M>(config, constants)?;
     Ok(Arc::new(Erased::without_checker(model, info, spec, constants.clone())) as Arc<dyn DynModel>)
+}
+
+/// [`build_model`] without what showing the model takes (see [`Erased::checker_only`]).
+fn build_model_checker_only<M: ModelDef>(config: &str, constants: &Constants) -> Result<Arc<dyn DynModel>, BuildError> {
+    let (model, info, spec) = built::<M>(config, constants)?;
+    Ok(Arc::new(Erased::checker_only(model, info, spec, constants.clone())) as Arc<dyn DynModel>)
 }
 
 fn built<M: ModelDef>(config: &str, constants: &Constants) -> Result<(M, ModelInfo, crate::engine::ConfigSpec), BuildError> {
@@ -292,10 +304,11 @@ impl Catalogue {
         builtin_models!(with_view_without_checker).with_lessons(crate::lessons::embedded())
     }
 
-    /// This repository's models alone, with no view and no lesson: what the check worker needs
-    /// (it builds and checks models by name and draws nothing), without the weight of the rest.
+    /// This repository's models alone, with no view and no lesson, built to be checked only (no
+    /// definitions' text, no message charts: [`Entry::checker_only`]): what the check worker needs
+    /// (it builds and checks models by name and shows nothing), without the weight of the rest.
     pub fn builtin_models() -> Catalogue {
-        builtin_models!(with)
+        builtin_models!(with_checker_only)
     }
 
     /// Adds a model drawn by the generic view.
@@ -304,6 +317,14 @@ impl Catalogue {
     /// When the catalogue already has a model of that name (a programming error, found at start).
     pub fn with<M: ModelDef>(self) -> Catalogue {
         self.with_entry(Entry::generic::<M>())
+    }
+
+    /// Adds a model for a program that only checks it (see [`Entry::checker_only`]).
+    ///
+    /// # Panics
+    /// When the catalogue already has a model of that name.
+    pub fn with_checker_only<M: ModelDef>(self) -> Catalogue {
+        self.with_entry(Entry::checker_only::<M>())
     }
 
     /// Adds a model drawn by its own [`View`].

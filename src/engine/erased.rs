@@ -182,6 +182,22 @@ pub enum DynOutcome {
 /// Makes the checker of a typed model (see [`Erased::without_checker`]).
 type CheckerFn<M> = fn(&Arc<M>, CheckOptions) -> Box<dyn DynChecker>;
 
+/// What a program that shows a model needs and one that only checks it does not: the twin's
+/// text behind [`DynModel::definition`], the per-model message code behind
+/// [`DynModel::messages`] and the lasso reading behind [`DynModel::loop_obligations`]. Held as
+/// function pointers, so a model built without them ([`Erased::checker_only`]) links none of it.
+struct Shown<M: ModelDef> {
+    definition: fn(&Erased<M>, &str) -> Option<Definition>,
+    messages: fn(&Erased<M>, &AnyState, &str) -> Vec<MessageEvent>,
+    loop_obligations: fn(&Erased<M>, &Trace) -> Vec<Obligation>,
+}
+
+impl<M: ModelDef> Shown<M> {
+    fn all() -> Option<Self> {
+        Some(Shown { definition: definition_of::<M>, messages: messages_of::<M>, loop_obligations: loop_obligations_of::<M> })
+    }
+}
+
 /// A typed model behind the [`DynModel`] interface.
 pub struct Erased<M: ModelDef> {
     model: Arc<M>,
@@ -189,11 +205,20 @@ pub struct Erased<M: ModelDef> {
     config: ConfigSpec,
     constants: Constants,
     make_checker: Option<CheckerFn<M>>,
+    shown: Option<Shown<M>>,
 }
 
 impl<M: ModelDef> Erased<M> {
     pub fn new(model: M, info: ModelInfo, config: ConfigSpec, constants: Constants) -> Self {
-        Erased { model: Arc::new(model), info, config, constants, make_checker: Some(checker_of::<M>) }
+        Erased { model: Arc::new(model), info, config, constants, make_checker: Some(checker_of::<M>), shown: Shown::all() }
+    }
+
+    /// The model with its checker and nothing it takes to show it: [`DynModel::definition`] is
+    /// `None`, [`DynModel::messages`] and [`DynModel::loop_obligations`] are empty. For a program
+    /// that only checks (the check worker): the twin's text (over 100 kB for the built-in models)
+    /// and each model's message code are not linked.
+    pub fn checker_only(model: M, info: ModelInfo, config: ConfigSpec, constants: Constants) -> Self {
+        Erased { model: Arc::new(model), info, config, constants, make_checker: Some(checker_of::<M>), shown: None }
     }
 
     /// The same model without a checker: [`DynModel::checker`] then gives one that ends at once
@@ -202,7 +227,7 @@ impl<M: ModelDef> Erased<M> {
     /// its `M` (the search, liveness, lassos: a few hundred kilobytes of wasm over twelve models),
     /// and without one, none of it is linked.
     pub fn without_checker(model: M, info: ModelInfo, config: ConfigSpec, constants: Constants) -> Self {
-        Erased { model: Arc::new(model), info, config, constants, make_checker: None }
+        Erased { model: Arc::new(model), info, config, constants, make_checker: None, shown: Shown::all() }
     }
 
     pub fn model(&self) -> &M {
@@ -328,48 +353,7 @@ impl<M: ModelDef> DynModel for Erased<M> {
     }
 
     fn loop_obligations(&self, trace: &Trace) -> Vec<Obligation> {
-        let Some(lasso) = trace.lasso else { return Vec::new() };
-        let m = &*self.model;
-        let last = trace.steps.len() - 1;
-        let first = match lasso {
-            Lasso::BackTo(i) => i.min(last),
-            Lasso::Stuttering => last,
-        };
-        let fairness = m.fairness();
-        // An action as the fairness conditions see it (the rest, in `obligations`, is not generic).
-        let seen = |a: &M::Action| LoopAction { instances: fairness.iter().map(|f| (f.instance)(m, a)).collect(), label: m.action_label(a) };
-        // The loop's states, and its steps as (index of the state they leave, action): the steps
-        // first+1..=last, and for a loop the step from the last state back to the first.
-        let states: Vec<&M::State> = (first..=last).map(|i| typed::<M::State>(&trace.steps[i].state)).collect();
-        let action_between = |from: &M::State, to: &M::State, label: Option<&str>| -> Option<M::Action> {
-            let mut actions = Vec::new();
-            m.actions(from, &mut actions);
-            actions.into_iter().find(|a| label.is_none_or(|l| m.action_label(a) == l) && m.next_state(from, a).as_ref() == Some(to))
-        };
-        let mut steps: Vec<(usize, LoopAction)> = Vec::new();
-        for i in first + 1..=last {
-            let from = typed::<M::State>(&trace.steps[i - 1].state);
-            if let Some(a) = action_between(from, typed::<M::State>(&trace.steps[i].state), trace.steps[i].action.as_deref()) {
-                steps.push((i - 1, seen(&a)));
-            }
-        }
-        if matches!(lasso, Lasso::BackTo(_)) {
-            if let Some(a) = action_between(states[states.len() - 1], states[0], None) {
-                steps.push((last, seen(&a)));
-            }
-        }
-        // The actions that change the state, enabled at each loop state (fairness speaks of
-        // <<A>>_vars steps).
-        let enabled: Vec<Vec<LoopAction>> = states
-            .iter()
-            .map(|s| {
-                let mut actions = Vec::new();
-                m.actions(s, &mut actions);
-                actions.iter().filter(|a| m.next_state(s, a).is_some_and(|t| &t != *s)).map(seen).collect()
-            })
-            .collect();
-        let conditions: Vec<(&'static str, bool)> = fairness.iter().map(|f| (f.name, f.kind == FairnessKind::Strong)).collect();
-        obligations(&conditions, first, &steps, &enabled)
+        self.shown.as_ref().map(|f| (f.loop_obligations)(self, trace)).unwrap_or_default()
     }
 
     fn by_construction(&self) -> &'static [(&'static str, &'static str)] {
@@ -425,8 +409,7 @@ impl<M: ModelDef> DynModel for Erased<M> {
     }
 
     fn definition(&self, name: &str) -> Option<Definition> {
-        let tla = tla_text::definition(M::TWINS, name)?;
-        Some(Definition { tla, words: self.info.meaning(name), reads: tla_text::reads(M::TWINS, name, self.model.variables()) })
+        (self.shown.as_ref()?.definition)(self, name)
     }
 
     fn action_meaning(&self, family: &str) -> Option<&'static str> {
@@ -442,15 +425,69 @@ impl<M: ModelDef> DynModel for Erased<M> {
     }
 
     fn messages(&self, state: &AnyState, label: &str) -> Vec<MessageEvent> {
-        let s = typed::<M::State>(state);
-        let mut actions = Vec::new();
-        self.model.actions(s, &mut actions);
-        actions
-            .iter()
-            .filter(|a| self.model.action_label(a) == label)
-            .find_map(|a| self.model.next_state(s, a).map(|next| self.model.messages(s, a, &next)))
-            .unwrap_or_default()
+        self.shown.as_ref().map(|f| (f.messages)(self, state, label)).unwrap_or_default()
     }
+}
+
+fn definition_of<M: ModelDef>(e: &Erased<M>, name: &str) -> Option<Definition> {
+    let tla = tla_text::definition(M::TWINS, name)?;
+    Some(Definition { tla, words: e.info.meaning(name), reads: tla_text::reads(M::TWINS, name, e.model.variables()) })
+}
+
+fn messages_of<M: ModelDef>(e: &Erased<M>, state: &AnyState, label: &str) -> Vec<MessageEvent> {
+    let s = typed::<M::State>(state);
+    let mut actions = Vec::new();
+    e.model.actions(s, &mut actions);
+    actions
+        .iter()
+        .filter(|a| e.model.action_label(a) == label)
+        .find_map(|a| e.model.next_state(s, a).map(|next| e.model.messages(s, a, &next)))
+        .unwrap_or_default()
+}
+
+fn loop_obligations_of<M: ModelDef>(e: &Erased<M>, trace: &Trace) -> Vec<Obligation> {
+    let Some(lasso) = trace.lasso else { return Vec::new() };
+    let m = &*e.model;
+    let last = trace.steps.len() - 1;
+    let first = match lasso {
+        Lasso::BackTo(i) => i.min(last),
+        Lasso::Stuttering => last,
+    };
+    let fairness = m.fairness();
+    // An action as the fairness conditions see it (the rest, in `obligations`, is not generic).
+    let seen = |a: &M::Action| LoopAction { instances: fairness.iter().map(|f| (f.instance)(m, a)).collect(), label: m.action_label(a) };
+    // The loop's states, and its steps as (index of the state they leave, action): the steps
+    // first+1..=last, and for a loop the step from the last state back to the first.
+    let states: Vec<&M::State> = (first..=last).map(|i| typed::<M::State>(&trace.steps[i].state)).collect();
+    let action_between = |from: &M::State, to: &M::State, label: Option<&str>| -> Option<M::Action> {
+        let mut actions = Vec::new();
+        m.actions(from, &mut actions);
+        actions.into_iter().find(|a| label.is_none_or(|l| m.action_label(a) == l) && m.next_state(from, a).as_ref() == Some(to))
+    };
+    let mut steps: Vec<(usize, LoopAction)> = Vec::new();
+    for i in first + 1..=last {
+        let from = typed::<M::State>(&trace.steps[i - 1].state);
+        if let Some(a) = action_between(from, typed::<M::State>(&trace.steps[i].state), trace.steps[i].action.as_deref()) {
+            steps.push((i - 1, seen(&a)));
+        }
+    }
+    if matches!(lasso, Lasso::BackTo(_)) {
+        if let Some(a) = action_between(states[states.len() - 1], states[0], None) {
+            steps.push((last, seen(&a)));
+        }
+    }
+    // The actions that change the state, enabled at each loop state (fairness speaks of
+    // <<A>>_vars steps).
+    let enabled: Vec<Vec<LoopAction>> = states
+        .iter()
+        .map(|s| {
+            let mut actions = Vec::new();
+            m.actions(s, &mut actions);
+            actions.iter().filter(|a| m.next_state(s, a).is_some_and(|t| &t != *s)).map(seen).collect()
+        })
+        .collect();
+    let conditions: Vec<(&'static str, bool)> = fairness.iter().map(|f| (f.name, f.kind == FairnessKind::Strong)).collect();
+    obligations(&conditions, first, &steps, &enabled)
 }
 
 /// An action of a lasso's loop, as its fairness conditions see it: its instance of each
