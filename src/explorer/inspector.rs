@@ -118,10 +118,11 @@ impl Picture<'_> {
     /// The pictures of the trace around the cursor: the model's own trace view (the ballot
     /// timeline of `paxos`), then, for a model that passes messages, the message-sequence chart.
     /// Each covers the same window of at most [`TRACE_VIEW_WINDOW`] steps, so that their cost
-    /// does not grow with the trace.
+    /// does not grow with the trace; the window holds the cursor and moves in strides of
+    /// [`TRACE_VIEW_STRIDE`].
     pub fn trace_drawings(&self) -> Vec<TraceDrawing> {
         let steps = &self.x.session.trace().steps;
-        let window = trace_window(steps.len(), self.x.session.cursor(), TRACE_VIEW_WINDOW);
+        let window = timeline_window(steps.len(), self.x.session.cursor(), TRACE_VIEW_WINDOW, TRACE_VIEW_STRIDE);
         let states: Vec<&AnyState> = steps[window.clone()].iter().map(|s| &s.state).collect();
         let own = self.x.catalogue.draw_trace(self.x.model.as_ref(), &states, self.x.session.cursor() - window.start).map(|(title, drawing)| TraceDrawing {
             title,
@@ -141,13 +142,34 @@ impl Picture<'_> {
             return None;
         }
         let steps = &self.x.session.trace().steps;
-        let rows = range
-            .filter(|&i| i > 0 && i < steps.len())
-            .map(|i| {
-                let label = steps[i].action.clone().unwrap_or_default();
-                msc::ChartRow { step: i, events: self.x.model.messages(&steps[i - 1].state, &label), label }
-            })
-            .collect();
+        let model = self.x.model.as_ref();
+        let key = (self.x.session.revision(), model as *const dyn crate::engine::DynModel as *const () as usize);
+        let range = range.start.max(1)..range.end.min(steps.len());
+        let rows = CHART_ROWS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.key != key {
+                cache.key = key;
+                cache.rows.clear();
+            }
+            if cache.rows.len() > CHART_ROWS_KEPT && !range.is_empty() {
+                // Keep what is near the steps asked for (the window moves little from one call to the next).
+                let near = range.start.saturating_sub(TRACE_VIEW_WINDOW)..range.end + TRACE_VIEW_WINDOW;
+                cache.rows.retain(|i, _| near.contains(i));
+            }
+            range
+                .clone()
+                .map(|i| {
+                    cache
+                        .rows
+                        .entry(i)
+                        .or_insert_with(|| {
+                            let label = steps[i].action.clone().unwrap_or_default();
+                            msc::ChartRow { step: i, events: model.messages(&steps[i - 1].state, &label), label }
+                        })
+                        .clone()
+                })
+                .collect()
+        });
         Some((lanes, rows))
     }
 
@@ -166,11 +188,33 @@ impl Picture<'_> {
     }
 }
 
+/// What each step did to messages, computed once per step: a step's row depends only on the state
+/// before it and its label, which stay the same while the session's revision does (the trace only
+/// grows at its end). Keyed on the revision and the model.
+#[derive(Default)]
+struct ChartRows {
+    key: (u64, usize),
+    rows: std::collections::HashMap<usize, msc::ChartRow>,
+}
+
+thread_local! {
+    static CHART_ROWS: std::cell::RefCell<ChartRows> = std::cell::RefCell::new(ChartRows::default());
+}
+
+/// Rows the cache keeps before it forgets those far from the steps asked for (a Mermaid export
+/// asks for up to [`MERMAID_STEPS`]).
+const CHART_ROWS_KEPT: usize = 2 * MERMAID_STEPS;
+
 /// Steps a Mermaid export holds at most (a diagram of more is unreadable anyway).
 pub const MERMAID_STEPS: usize = 2000;
 
 /// Steps the trace view draws at most.
 pub const TRACE_VIEW_WINDOW: usize = 80;
+
+/// The trace view's window moves in strides of this many steps (see [`timeline_window`]): a step
+/// mostly appends a row or moves the current mark, and at most one step in this many redraws every
+/// row.
+pub const TRACE_VIEW_STRIDE: usize = 40;
 
 /// One picture of a stretch of the trace (see [`Picture::trace_drawings`]).
 #[derive(Clone, Debug, PartialEq)]

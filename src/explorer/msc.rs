@@ -173,8 +173,12 @@ pub fn sequence_chart(lanes: &[String], rows: &[ChartRow], cursor: usize) -> Dra
         None => height - 4.0,
     };
     let mut bands = Vec::new();
+    let mut cursor_band = Vec::new();
     let mut lanes_shapes = Vec::new();
-    let mut arrows = Vec::new();
+    let mut down_lines = Vec::new();
+    // The arrows by the row that sent them (a message sent before the chart's first row: `early`).
+    let mut arrows: Vec<Vec<Shape>> = vec![Vec::new(); rows.len()];
+    let mut early = Vec::new();
     // The message labels, by the row that sent them.
     let mut labels: Vec<Vec<(f64, Shape)>> = vec![Vec::new(); rows.len()];
     let mut row_labels = Vec::new();
@@ -189,7 +193,7 @@ pub fn sequence_chart(lanes: &[String], rows: &[ChartRow], cursor: usize) -> Dra
             "msc-row"
         };
         if r.step == cursor {
-            bands.push(Shape::Rect { x: 0.0, y: p.top, w: width, h: p.height, rx: 3.0, class: "msc-cursor".into() });
+            cursor_band.push(Shape::Rect { x: 0.0, y: p.top, w: width, h: p.height, rx: 3.0, class: "msc-cursor".into() });
         }
         row_labels.push(Shape::text(ROW_X, p.lines[0] + 4.0, text, class, Anchor::Start).with_title(format!("step {}: {}", r.step, r.label)));
     }
@@ -242,7 +246,7 @@ pub fn sequence_chart(lanes: &[String], rows: &[ChartRow], cursor: usize) -> Dra
     }
     for (n, from, to) in &down_spans {
         let x = cols.x(*n);
-        lanes_shapes.push(
+        down_lines.push(
             Shape::Line { x1: x, y1: *from, x2: x, y2: *to, class: "msc-lane down".into(), arrow: false }
                 .with_id(format!("msc-down-{n}-{}", *from as i64))
                 .with_title(format!("{} is down", lanes[*n])),
@@ -269,10 +273,12 @@ pub fn sequence_chart(lanes: &[String], rows: &[ChartRow], cursor: usize) -> Dra
                 MessageOp::Deliver | MessageOp::Drop => {
                     let key = latest.get(e.id.as_str()).map_or_else(|| e.id.clone(), |(k, _)| k.clone());
                     // A message sent before the chart's first row starts at its top.
-                    let (sent, sy, _) = sends.get(&key).copied().unwrap_or((e, TOP, 0));
                     let n = ended.entry(key.clone()).or_insert(0);
                     *n += 1;
-                    arrows.push(message_arrow(&cols, &key, sent, e, sy, y, *n > 1));
+                    match sends.get(&key).copied() {
+                        Some((sent, sy, at)) => arrows[at].push(message_arrow(&cols, &key, sent, e, sy, y, *n > 1)),
+                        None => early.push(message_arrow(&cols, &key, e, e, TOP, y, *n > 1)),
+                    }
                 }
                 _ => {}
             }
@@ -281,23 +287,29 @@ pub fn sequence_chart(lanes: &[String], rows: &[ChartRow], cursor: usize) -> Dra
     for (key, (sent, sy, row)) in &sends {
         let open = !ended.contains_key(key);
         if open {
-            arrows.push(in_flight(&cols, key, sent, *sy, now_y.max(*sy + 6.0)));
+            arrows[*row].push(in_flight(&cols, key, sent, *sy, now_y.max(*sy + 6.0)));
         }
         // Each message's label once, at its send, above every arrow (so no later arrow crosses it).
         let text = if open { format!("{} (in flight)", sent.label) } else { sent.label.clone() };
         labels[*row].push((*sy, send_label(&cols, key, sent, *sy, text)));
     }
 
-    let mut shapes = bands;
+    // The top-level shapes, each of a fixed place: a few that hold what may come and go anywhere
+    // (cut links, the current row, lanes that are down, messages sent before the first row), then
+    // per row its arrows, its message labels and its label. Appending a row appends shapes, and a
+    // step changes few of them: a page re-renders only the shapes it changed. An arrow is drawn
+    // with the row that sent it, before the labels of every later row it crosses, so that no label
+    // is under an arrow.
+    let mut shapes = vec![Shape::group("msc-partitions", bands), Shape::group("msc-cursor-band", cursor_band)];
     shapes.extend(lanes_shapes);
-    shapes.extend(arrows);
-    // A group per row (a step changes few of them: a page re-renders only the groups it changed),
-    // in the order of their lines.
-    for mut row in labels.into_iter().filter(|l| !l.is_empty()) {
+    shapes.push(Shape::group("msc-downs", down_lines));
+    shapes.push(Shape::group("msc-messages", early));
+    for ((row_arrows, mut row), row_label) in arrows.into_iter().zip(labels).zip(row_labels) {
         row.sort_by(|a, b| a.0.total_cmp(&b.0));
+        shapes.push(Shape::group("msc-messages", row_arrows));
         shapes.push(Shape::group("msc-labels", row.into_iter().map(|(_, s)| s).collect()));
+        shapes.push(row_label);
     }
-    shapes.extend(row_labels);
     Drawing {
         width,
         height,

@@ -451,6 +451,56 @@ fn the_trace_view_draws_a_window_of_a_long_trace() {
 }
 
 #[test]
+fn the_message_chart_moves_in_strides_and_a_step_leaves_the_rows_before_it_alone() {
+    use super::inspector::TRACE_VIEW_STRIDE;
+    use draw::Shape;
+    // The row labels of a chart: their place among the drawing's top-level shapes, and the shape.
+    fn row_labels(d: &draw::Drawing) -> Vec<(usize, usize, Shape)> {
+        d.shapes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let Shape::Group { children, .. } = s else { return None };
+                match children.first()? {
+                    Shape::Text { class, text, .. } if class.starts_with("msc-row") => Some((text.split(' ').next()?.parse().ok()?, i, s.clone())),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+    let mut x = Explorer::for_model("crdt").unwrap();
+    x.stop_at_violation = false;
+    let mut before: Option<(std::ops::Range<usize>, draw::Drawing)> = None;
+    let mut same_window = 0;
+    for _ in 0..3 * TRACE_VIEW_WINDOW {
+        if x.random_step().is_none() {
+            break;
+        }
+        let cursor = x.session().cursor();
+        let t = x.picture().trace_drawings().pop().expect("crdt passes messages");
+        assert!(t.chart);
+        assert!(t.window.contains(&cursor) && t.window.len() <= TRACE_VIEW_WINDOW && t.window.start % TRACE_VIEW_STRIDE == 0, "{cursor} {:?}", t.window);
+        // The step shown is the current row.
+        let rows = row_labels(&t.drawing);
+        let current = |s: &Shape| matches!(s, Shape::Group { children, .. } if matches!(&children[0], Shape::Text { class, .. } if class == "msc-row current"));
+        assert_eq!(rows.iter().filter(|(_, _, s)| current(s)).map(|r| r.0).collect::<Vec<_>>(), [cursor]);
+        if let Some((window, d)) = &before {
+            if window.start == t.window.start {
+                // The window only grew at its end: the rows before the last step are drawn as
+                // they were, at the same place.
+                same_window += 1;
+                let old = row_labels(d);
+                for (o, n) in old.iter().zip(&rows).filter(|(o, _)| o.0 + 1 < cursor) {
+                    assert_eq!(o, n, "step {cursor}: row {} moved or changed", o.0);
+                }
+            }
+        }
+        before = Some((t.window, t.drawing));
+    }
+    assert!(same_window > TRACE_VIEW_WINDOW, "most steps keep the window ({same_window})");
+}
+
+#[test]
 fn a_config_switch_on_a_long_trace_runs_in_slices_and_ends_as_a_switch_at_once_would() {
     let mut x = Explorer::for_model("seqlock").unwrap();
     x.stop_at_violation = false;
