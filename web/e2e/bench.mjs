@@ -6,7 +6,8 @@
 //
 // PEX_BENCH_ONLY=renders runs the first section alone; PEX_BENCH_ONLY=paint stops after step-to-paint;
 // PEX_BENCH_ONLY=docs runs the docs section (a book page with five embeds) alone; it needs the
-// book in dist/docs/ (scripts/site.sh).
+// book in dist/docs/ (scripts/site.sh). PEX_BENCH_MODELS=crdt,gossip limits the step-to-paint and
+// click-after-play sections to those models.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,7 +106,8 @@ try {
       process.exit(0);
     }
   }
-  const catalogue = pex('list', '--json').map(m => m.name);
+  const only = process.env.PEX_BENCH_MODELS?.split(',').filter(Boolean);
+  const catalogue = pex('list', '--json').map(m => m.name).filter(m => !only || only.includes(m));
 
   // 1. Step to paint: click "Random step"; time until the DOM shows the new step (our work: the
   //    step, the view, the panels), and the work before paint: that plus the next frame's
