@@ -318,7 +318,9 @@ fn view(m: &Paxos, prev: Option<&State>, s: &State, layout: Layout) -> Drawing {
         if in_ignored {
             let last = ((ignored_block + 1) * per_row).min(cols.len().max(1)) - 1;
             let (x, y) = (at(last).0 + cell_w + if narrow { 2.0 } else { 4.0 }, row_y(ignored_block * per_row));
-            shapes.push(Shape::text(x, y + CELL_H / 2.0 + 4.0, "◀ ignored", "ignored-mark", Anchor::Start).with_id(format!("ignored-{}", m.acceptors[a])));
+            // Narrow: against the drawing's right edge (the arrow glyph is wider than a letter).
+            let (x, anchor) = if narrow { (width - 2.0, Anchor::End) } else { (x, Anchor::Start) };
+            shapes.push(Shape::text(x, y + CELL_H / 2.0 + 4.0, "◀ ignored", "ignored-mark", anchor).with_id(format!("ignored-{}", m.acceptors[a])));
         }
     }
 
