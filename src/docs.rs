@@ -37,6 +37,11 @@ struct Gap {
     /// The action labels after the initial state.
     labels: Vec<String>,
     picture: String,
+    /// The counterexample as TLC prints it, as ITF, and with its second state left out (a trace
+    /// that is no behaviour of the model), for the chapter on traces from other tools.
+    tlc: String,
+    itf: String,
+    broken_tlc: Option<String>,
 }
 
 fn gaps(catalogue: &Arc<Catalogue>, model: &str) -> Result<Vec<Gap>, String> {
@@ -45,6 +50,13 @@ fn gaps(catalogue: &Arc<Catalogue>, model: &str) -> Result<Vec<Gap>, String> {
     for c in info.configs.iter().filter(|c| c.expect.is_some()) {
         let (x, property) = Explorer::with_counterexample_in(catalogue.clone(), model, c.name)?;
         let drawing = x.picture().drawing().ok_or_else(|| format!("{model} has no view"))?;
+        let trace = x.session().trace();
+        let itf = crate::engine::foreign::to_itf(x.model().as_ref(), trace, &format!("{model}/{}", c.name));
+        let broken_tlc = (trace.steps.len() >= 3).then(|| {
+            let mut t = trace.clone();
+            t.steps.remove(1);
+            t.to_tlc_text(x.model().as_ref())
+        });
         out.push(Gap {
             config: c.name,
             summary: c.summary,
@@ -52,6 +64,9 @@ fn gaps(catalogue: &Arc<Catalogue>, model: &str) -> Result<Vec<Gap>, String> {
             link: x.link().encode(),
             labels: x.session().trace().labels(),
             picture: standalone_svg(&drawing, STYLE, false),
+            tlc: trace.to_tlc_text(x.model().as_ref()),
+            itf: first_itf_state(itf),
+            broken_tlc,
         });
     }
     Ok(out)
@@ -87,6 +102,8 @@ pub fn book(catalogue: &Catalogue) -> Result<Vec<Page>, String> {
     let mut pages = Vec::new();
     // (title, gap config, property, link) of each model's first gap, for the "Five gaps" page.
     let mut five: Vec<(&str, &str, String, String)> = Vec::new();
+    // The first gap of the gallery, with its model's name and title: the traces chapter's example.
+    let mut example: Option<(&str, &str, Gap)> = None;
     let mut summary = String::from("# Summary\n\n[Gallery](index.md)\n\n# Protocols\n\n");
     let mut gallery = format!(
         "# Protocol Explorer\n\nStep through formal models of concurrent and distributed protocols, check them exhaustively in \
@@ -119,6 +136,9 @@ pub fn book(catalogue: &Catalogue) -> Result<Vec<Page>, String> {
         if let Some(g) = first {
             five.push((info.title, g.config, g.property.clone(), g.link.clone()));
         }
+        if example.is_none() {
+            example = gaps.into_iter().next().map(|g| (info.name, info.title, g));
+        }
     }
     // Lessons: every lesson compiled in, one page each; a model's own lesson in the gallery's
     // order, any other after them in the order of their files.
@@ -134,8 +154,9 @@ pub fn book(catalogue: &Catalogue) -> Result<Vec<Page>, String> {
     gallery.push_str(&format!("</div>\n\n<script src=\"{EMBED_SCRIPT}\"></script>\n"));
     summary.push_str(
         "\n# Using it\n\n- [Write a lesson](write-a-lesson.md)\n- [Embedding the explorer](embedding.md)\n- [Five gaps on one page](five-gaps.md)\n\
-         - [Model your own protocol](own-protocol.md)\n",
+         - [Model your own protocol](own-protocol.md)\n- [Traces from TLC, Apalache and Quint](traces.md)\n",
     );
+    pages.push(Page { path: "traces.md".into(), text: traces_page(&catalogue, example.as_ref().map(|(n, t, g)| (*n, *t, g))) });
     pages.push(Page { path: "write-a-lesson.md".into(), text: write_a_lesson(&catalogue)? });
     pages.push(Page { path: format!("examples/{EXAMPLE_FILE}"), text: EXAMPLE_LESSON.to_string() });
     pages.push(Page { path: "own-protocol.md".into(), text: own_protocol() });
@@ -686,6 +707,125 @@ details > summary { cursor: pointer; color: var(--links, #4183c4); }
 .content main :is(p, li, td) > a:not(.pex-picture) { text-decoration: underline; text-underline-offset: 2px; }
 ";
 
+/// An ITF trace with its first state only, a line per key and each value on one line: the
+/// chapter shows the shape, not all of it.
+fn first_itf_state(itf: serde_json::Value) -> String {
+    let one = |v: &serde_json::Value| serde_json::to_string(v).unwrap_or_default();
+    let Some(top) = itf.as_object() else { return one(&itf) };
+    let mut lines = Vec::new();
+    for (k, v) in top {
+        match (k.as_str(), v.as_array().and_then(|s| s.first()).and_then(|s| s.as_object())) {
+            ("states", Some(state)) => {
+                let vars: Vec<String> = state.iter().map(|(name, value)| format!("      {}: {}", one(&name.as_str().into()), one(value))).collect();
+                lines.push(format!("  \"states\": [\n    {{\n{}\n    }}\n  ]", vars.join(",\n")));
+            }
+            _ => lines.push(format!("  {}: {}", one(&k.as_str().into()), one(v))),
+        }
+    }
+    format!("{{\n{}\n}}", lines.join(",\n"))
+}
+
+/// "Traces from TLC, Apalache and Quint": what opens where, how a trace is matched, and an
+/// example made from the gallery's first gap (its counterexample as TLC prints it, as ITF, and a
+/// copy with a state left out, refused with the message the reader really gives).
+fn traces_page(catalogue: &Catalogue, example: Option<(&str, &str, &Gap)>) -> String {
+    let fence = |lang: &str, code: &str| format!("```{lang}\n{}\n```\n", code.trim_end());
+    let mut p = TRACES_INTRO
+        .replace("{max_in_app}", &crate::explorer::FOREIGN_STATES_IN_APP.to_string())
+        .replace("{max_bytes}", &(crate::engine::trace::MAX_TRACE_FILE_BYTES / (1024 * 1024)).to_string())
+        .replace("{max_steps}", &crate::engine::trace::MAX_TRACE_STEPS.to_string());
+    if let Some((model, title, g)) = example {
+        let blocks: Vec<&str> = g.tlc.split("\n\n").filter(|b| !b.trim().is_empty()).collect();
+        p.push_str(&format!(
+            "\n## An example\n\nThe counterexample of {title}'s gap `{config}` ({property} fails), as TLC prints an error trace: its first two of {n} states.\n\n{tlc}\n\
+             Saved to a file, `pex replay FILE` (or Import in the app) matches each state with the model's and replays it: \
+             a behaviour of `{model}` under `{config}`, where {property} fails at state {n}. The same trace as ITF, with its first state:\n\n{itf}\n",
+            config = g.config,
+            property = g.property,
+            n = blocks.len(),
+            tlc = fence("text", &blocks.iter().take(2).copied().collect::<Vec<_>>().join("\n\n")),
+            itf = fence("json", &g.itf),
+        ));
+        if let Some(broken) = &g.broken_tlc {
+            let hint = crate::catalogue::TraceHint { model: Some(model.to_string()), config: Some(g.config.to_string()), constants: Vec::new() };
+            let said = match catalogue.open_trace(broken, &hint) {
+                Ok(_) => "(it was read: the example is out of date)".to_string(),
+                Err(e) => e,
+            };
+            p.push_str(&format!(
+                "\nLeave out its second state and the trace is no longer a behaviour of the model. Nothing opens; `pex replay --config {} FILE` says where the trace departs and in which variable (without `--config`, it says so for each configuration):\n\n{}\n",
+                g.config,
+                fence("text", &said)
+            ));
+        }
+    }
+    p.push_str(TRACES_DETAILS);
+    p
+}
+
+const TRACES_INTRO: &str = r#"# Traces from TLC, Apalache and Quint
+
+Every protocol here has a TLA+ twin that TLC checks, and the checkers you may already use write
+their counterexamples in formats the explorer reads. A trace from elsewhere is not drawn from its
+text: each of its states is matched against the model's own states, and each step must be a step
+the model can take. So what you step through is a behaviour of the model, with its picture, its
+properties judged at every step, and the message chart where the model sends messages.
+
+## What opens
+
+- **TLC's error trace**: the whole output of a TLC run (`java -cp tla2tools.jar tlc2.TLC …`), or
+  only the `State 1: …` blocks copied from a terminal or the TLA+ Toolbox.
+- **ITF**, the [Informal Trace Format](https://apalache-mc.org/docs/adr/015adr-trace.html): what
+  Apalache writes, and Quint with `--out-itf`.
+- **pex's own trace files** (Export in the app, `pex check --out cex.json`).
+
+The format is told from the text itself. The model is the one whose variables the trace has (a
+trace of a spec that is not one of the models is refused, naming both sets of variables); the
+configuration is the one the trace is a behaviour of, and of several, the one that checks the
+property TLC names.
+
+## In the app
+
+**Import** (beside Export) opens a trace file; so does dropping it anywhere on the page. A trace
+of up to {max_in_app} states opens at its last state, with the property that fails there marked; a longer
+one opens in `pex replay`. **ITF** (beside Export) writes the trace shown as ITF. A file that is not
+a trace, or a trace that is not a behaviour of any configuration, leaves the page as it was and says
+why.
+
+## On the command line
+
+```sh
+pex replay MC.out                                # TLC's output: matched, replayed, every property judged
+pex replay --cfg tla/<model>/MC_<config>.cfg MC.out   # the twin's cfg names the config and constants
+pex replay counterexample.itf.json               # Apalache's or Quint's ITF
+pex check <model> -c <config> --out cex.itf.json # write a counterexample as ITF (a .json name writes pex's own format)
+```
+
+`pex replay` exits 1 when a property fails along the trace, 0 when none does, 2 when the file is
+not a trace of a model (`--json` prints the verdicts for a script). `--config`, `--const` and
+`--model` say outright what the trace's states alone leave open. A trace file is at most
+{max_bytes} MB and {max_steps} steps.
+"#;
+
+const TRACES_DETAILS: &str = r#"
+## How states are compared
+
+As TLA+ values, not as text: TLC's text against the model's own TLC text of the same state
+(records, sets and functions printed the way TLC prints them); ITF's JSON in a canonical form
+(records and sets in any order, a function on `1..n` the same as a sequence, model values as
+strings, `#bigint` integers). A lasso (a behaviour that loops, for a temporal property) keeps its
+loop: TLC's `Back to state k` and ITF's `loop`.
+
+Under `SYMMETRY`, TLC keeps one state of each class of permuted states and rebuilds its trace from
+their fingerprints, by generating successors, so each state it prints is still a step of the model:
+such traces open as any other. The conformance run in this project's tests opens TLC's own
+counterexample of every gap configuration, with and without symmetry, and checks that the
+property TLC names fails at the state where TLC stopped.
+
+TLC's `-dumpTrace json` file is not read: the TLC bundled with this project (2.15) has no
+`-dumpTrace` option.
+"#;
+
 const EMBEDDING: &str = r#"# Embedding the explorer
 
 Any page can show the explorer at an exact step: a docs page, a course page, a slide deck in the
@@ -915,6 +1055,34 @@ mod tests {
         for words in ["| `lesson` |", "| `lesson-src` |", "<script type=\"text/x-pex-lesson\">", "(write-a-lesson.md)"] {
             assert!(embedding.contains(words), "{words}");
         }
+    }
+
+    #[test]
+    fn the_traces_chapter_shows_a_real_counterexample_that_reads_back_and_a_broken_one_refused() {
+        let cat = catalogue::builtin();
+        let pages = book(cat).unwrap();
+        let find = |p: &str| pages.iter().find(|x| x.path == format!("src/{p}")).map(|x| x.text.as_str());
+        assert!(find("SUMMARY.md").unwrap().contains("- [Traces from TLC, Apalache and Quint](traces.md)\n"));
+        let page = find("traces.md").unwrap();
+        // The example is the gallery's first gap: seqlock's no-verify, its first two states as TLC
+        // prints them, and the whole trace, read back, is a behaviour of that config.
+        assert!(page.contains("The counterexample of Photon Ring seqlock ring's gap `no-verify` (NoTornRead fails)"), "{page}");
+        assert!(page.contains("```text\nState 1: <Initial predicate>\n"), "{page}");
+        assert!(page.contains("State 2: <WriterBegin>"), "{page}");
+        assert!(!page.contains("State 3:"), "only two states are quoted");
+        let (x, _) = Explorer::with_counterexample_in(Arc::new(cat.clone()), "seqlock", "no-verify").unwrap();
+        let whole = x.session().trace().to_tlc_text(x.model().as_ref());
+        let opened = cat.open_trace(&whole, &crate::catalogue::TraceHint::default()).unwrap();
+        assert_eq!((opened.file.model.as_str(), opened.file.config.as_str()), ("seqlock", "no-verify"));
+        assert!(page.contains(&format!("where NoTornRead fails at state {}", x.session().trace().len())), "{page}");
+        // The ITF excerpt is ITF with one state.
+        let itf = page.split("```json\n").nth(1).and_then(|t| t.split("\n```").next()).unwrap();
+        let itf: serde_json::Value = serde_json::from_str(itf).unwrap();
+        assert_eq!(itf["#meta"]["format"], "ITF");
+        assert_eq!(itf["states"].as_array().map(Vec::len), Some(1));
+        // The broken copy's message is the reader's own.
+        assert!(page.contains("state 2 is not a step of seqlock/no-verify from state 1: the nearest, after WriterBegin, differs in"), "{page}");
+        assert!(!page.contains("out of date"), "{page}");
     }
 
     #[test]
